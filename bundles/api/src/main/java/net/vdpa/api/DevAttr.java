@@ -1,0 +1,31 @@
+package net.vdpa.api;
+
+/**
+ * The optional attributes of {@code vdpa dev add} that a management device may accept; each
+ * management device lists the ones it does in {@link VdpaMgmtDevice#acceptedAttributes()}.
+ */
+public enum DevAttr {
+  /** {@code mac XX:XX:XX:XX:XX:XX}. */
+  MAC("mac"),
+  /** {@code mtu N}. */
+  MTU("mtu"),
+  /** {@code max_vqp N}. */
+  MAX_VQP("max_vqp"),
+  /** {@code device_features HEX}. */
+  DEVICE_FEATURES("device_features");
+
+  private final String keyword;
+
+  DevAttr(String keyword) {
+    this.keyword = keyword;
+  }
+
+  /**
+   * The word iproute2's {@code vdpa} uses for it.
+   *
+   * @return for example {@code max_vqp}
+   */
+  public String keyword() {
+    return keyword;
+  }
+}

@@ -1,0 +1,124 @@
+package net.vdpa.api;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What {@code vdpa dev add} asks a management device to create: a name and the optional attributes
+ * of iproute2's {@code vdpa dev add}. Validates itself: an instance always has a legal name and
+ * legal values; {@link #checkAgainst} then checks it against one management device.
+ *
+ * @param name the device name: 1 to 64 characters from letters, digits, {@code _ - .}, starting
+ *     with a letter or digit
+ * @param mac the MAC address, or {@code null} to let the management device choose
+ * @param mtu the MTU (at least 68), or {@code null} for the default
+ * @param maxVqp the number of queue pairs (at least 1), or {@code null} for the default
+ * @param deviceFeatures the features the device offers, or {@code null} for all the management
+ *     device supports
+ */
+public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures) {
+
+  /** The smallest MTU a network device may have (IPv4's minimum datagram). */
+  public static final int MIN_MTU = 68;
+  /** The largest MTU accepted. */
+  public static final int MAX_MTU = 65535;
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
+
+  /** Validates every field; the message names the bad value. */
+  public DevConfig {
+    checkName(name);
+    if (mtu != null && mtu < MIN_MTU) {
+      throw new IllegalArgumentException("mtu " + mtu + " is below " + MIN_MTU);
+    }
+    if (mtu != null && mtu > MAX_MTU) {
+      throw new IllegalArgumentException("mtu " + mtu + " is above " + MAX_MTU);
+    }
+    if (maxVqp != null && maxVqp < 1) {
+      throw new IllegalArgumentException("max_vqp " + maxVqp + ": at least one pair of VQs is required");
+    }
+    if (maxVqp != null && maxVqp > 0x8000) {
+      throw new IllegalArgumentException("max_vqp " + maxVqp + " is above 32768");
+    }
+  }
+
+  /**
+   * A configuration with a name only.
+   *
+   * @param name the device name
+   * @return the configuration
+   */
+  public static DevConfig named(String name) {
+    return new DevConfig(name, null, null, null, null);
+  }
+
+  /**
+   * Checks a device name.
+   *
+   * @param name the name
+   * @throws IllegalArgumentException naming the value if it is not a legal device name
+   */
+  public static void checkName(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("device name is not set.");
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("device name '" + name
+          + "' is not valid: use 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit");
+    }
+  }
+
+  /**
+   * The attributes this configuration sets.
+   *
+   * @return a new set
+   */
+  public Set<DevAttr> attributes() {
+    Set<DevAttr> s = EnumSet.noneOf(DevAttr.class);
+    if (mac != null) {
+      s.add(DevAttr.MAC);
+    }
+    if (mtu != null) {
+      s.add(DevAttr.MTU);
+    }
+    if (maxVqp != null) {
+      s.add(DevAttr.MAX_VQP);
+    }
+    if (deviceFeatures != null) {
+      s.add(DevAttr.DEVICE_FEATURES);
+    }
+    return s;
+  }
+
+  /**
+   * Checks this configuration against what one management device accepts.
+   *
+   * @param mgmtdev the management device
+   * @throws IllegalArgumentException naming the attribute or feature bits it does not support
+   */
+  public void checkAgainst(VdpaMgmtDevice mgmtdev) {
+    Set<DevAttr> unsupported = attributes();
+    unsupported.removeAll(mgmtdev.acceptedAttributes());
+    if (!unsupported.isEmpty()) {
+      StringBuilder names = new StringBuilder();
+      for (DevAttr a : unsupported) {
+        names.append(names.length() == 0 ? "" : ", ").append(a.keyword());
+      }
+      throw new IllegalArgumentException("management device " + mgmtdev.handle()
+          + " does not support attribute(s) " + names + ": all provided attributes are not supported");
+    }
+    if (deviceFeatures != null) {
+      long extra = deviceFeatures & ~mgmtdev.supportedFeatures();
+      if (extra != 0) {
+        throw new IllegalArgumentException("device_features 0x" + Long.toHexString(deviceFeatures)
+            + " has bits 0x" + Long.toHexString(extra) + " that management device " + mgmtdev.handle()
+            + " does not support (supported: 0x" + Long.toHexString(mgmtdev.supportedFeatures()) + ")");
+      }
+    }
+    if (maxVqp != null && 2L * maxVqp > mgmtdev.maxSupportedVqs()) {
+      throw new IllegalArgumentException("max_vqp " + maxVqp + " needs " + (2L * maxVqp)
+          + " queues; management device " + mgmtdev.handle() + " supports at most " + mgmtdev.maxSupportedVqs());
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package net.vdpa.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A driver on the vDPA bus, the Java form of Linux's {@code struct vdpa_driver}: virtio-net,
+ * vhost, passthrough. A driver bundle registers it as a service (whiteboard); the bus calls
+ * {@link #match}, then {@link #probe} to hand it a device and {@link #remove} to take it back.
+ *
+ * <p><b>The bus's promises.</b> Calls for one device never overlap. {@code probe} and {@code
+ * remove} run on bus threads, never on the framework's event thread, and the bus holds no lock of
+ * its own while calling them. A {@code probe} that throws, or takes longer than the bus's probe
+ * timeout, leaves the device unbound with the reason recorded; if a timed-out probe returns later,
+ * the bus calls {@code remove} so the driver can let go. After {@code remove} the bus resets the
+ * device.
+ *
+ * <p><b>The driver's promises.</b> {@code match} is quick and side-effect free. {@code remove}
+ * never waits on a remote peer: it revokes what it published and returns.
+ */
+@ConsumerType
+public interface VdpaDriver {
+
+  /**
+   * The driver name used by overrides and {@code bind}, for example {@code virtio_net}.
+   *
+   * @return the name
+   */
+  String name();
+
+  /**
+   * How well this driver fits a device: 0 means it does not match; higher wins. The bus breaks
+   * ties by {@code service.ranking} (higher first), then {@code service.id} (lower first).
+   *
+   * @param device the candidate device
+   * @return a score, 0 or more
+   */
+  int match(VdpaDevice device);
+
+  /**
+   * Takes the device: initialise it and publish whatever class the driver offers (a network
+   * interface, a vhost endpoint). Return only when that is done.
+   *
+   * @param device the device, now exclusively this driver's
+   * @throws Exception if the device cannot be driven; the message is shown as the reason
+   */
+  void probe(VdpaDevice device) throws Exception;
+
+  /**
+   * Lets go of the device: unpublish first, then stop using it. The bus resets it afterwards.
+   *
+   * @param device a device this driver probed successfully
+   */
+  void remove(VdpaDevice device);
+}

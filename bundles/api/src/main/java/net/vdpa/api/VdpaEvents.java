@@ -1,0 +1,41 @@
+package net.vdpa.api;
+
+/**
+ * The Event Admin topics the bus posts, and the property keys of their events. Subscribe to
+ * {@link #TOPIC_ALL} for every bus event.
+ */
+public final class VdpaEvents {
+  /** Every topic of the bus. */
+  public static final String TOPIC_ALL = "net/vdpa/*";
+  /** A device appeared on the bus. */
+  public static final String DEVICE_ADDED = "net/vdpa/device/ADDED";
+  /** A device left the bus (after its driver's remove). */
+  public static final String DEVICE_REMOVED = "net/vdpa/device/REMOVED";
+  /** A device was bound to a driver (probe returned). */
+  public static final String DEVICE_BOUND = "net/vdpa/device/BOUND";
+  /** A device was taken from its driver (remove returned, device reset). */
+  public static final String DEVICE_UNBOUND = "net/vdpa/device/UNBOUND";
+  /** A driver's probe threw or timed out; {@link #REASON} says why. */
+  public static final String PROBE_FAILED = "net/vdpa/device/PROBE_FAILED";
+  /** A device's driver override was set or cleared. */
+  public static final String OVERRIDE_CHANGED = "net/vdpa/device/OVERRIDE_CHANGED";
+  /** Autoprobe was switched, globally (no {@link #DEVICE}) or for one device. */
+  public static final String AUTOPROBE_CHANGED = "net/vdpa/bus/AUTOPROBE_CHANGED";
+  /** A driver appeared on the bus. */
+  public static final String DRIVER_ADDED = "net/vdpa/driver/ADDED";
+  /** A driver left the bus (after its devices were removed). */
+  public static final String DRIVER_REMOVED = "net/vdpa/driver/REMOVED";
+
+  /** Event property: the device name. */
+  public static final String DEVICE = "device";
+  /** Event property: the driver name. */
+  public static final String DRIVER = "driver";
+  /** Event property: why (probe failure, unbound reason). */
+  public static final String REASON = "reason";
+  /** Event property: the override ({@code ""} when cleared). */
+  public static final String OVERRIDE = "override";
+  /** Event property: the autoprobe setting (Boolean). */
+  public static final String AUTOPROBE = "autoprobe";
+
+  private VdpaEvents() {}
+}

@@ -1,0 +1,17 @@
+/**
+ * The vDPA bus contract.
+ *
+ * <p>A device bundle registers {@link net.vdpa.api.VdpaDevice} services (the Java form of Linux's
+ * {@code vdpa_config_ops}), usually created on request by a {@link net.vdpa.api.VdpaMgmtDevice}.
+ * A driver bundle registers {@link net.vdpa.api.VdpaDriver} services (whiteboard). The bus, reached
+ * as {@link net.vdpa.api.VdpaBus}, is the only party that decides which driver holds which device:
+ * a device never learns which driver holds it and a driver never looks for devices itself.
+ *
+ * <p>Every change of the bus is posted on Event Admin under the topics in {@link VdpaEvents}.
+ */
+@Export
+@Version("1.0.0")
+package net.vdpa.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
