@@ -1,0 +1,27 @@
+package net.vdpa.bus;
+
+import java.util.Map;
+
+/** Where the bus core reports: events for Event Admin and lines for the log. */
+interface BusSink {
+  /** Posts an event (asynchronously where possible). */
+  void post(String topic, Map<String, Object> properties);
+
+  /** A line worth keeping: a device bound or unbound, a driver came or went. */
+  void info(String message);
+
+  /** Something went wrong that a user should know about: a probe failed, a driver call threw. */
+  void warn(String message);
+
+  /** A sink that drops everything. */
+  BusSink NONE = new BusSink() {
+    @Override
+    public void post(String topic, Map<String, Object> properties) {}
+
+    @Override
+    public void info(String message) {}
+
+    @Override
+    public void warn(String message) {}
+  };
+}
