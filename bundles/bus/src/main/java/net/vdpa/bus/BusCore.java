@@ -756,13 +756,10 @@ final class BusCore implements VdpaBus {
   /** Runs an operation on the device's lane and waits for it, bounded by the timeouts. */
   private void runOnLane(DeviceEntry e, Runnable work) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    e.lane.submit(() -> {
-      try {
-        work.run();
-      } finally {
-        done.complete(null);
-      }
-    });
+    e.lane.submit(work);
+    // A separate marker task, not a finally in the work: if a probe times out, the rest of the work
+    // continues at the head of the lane on another thread, and the marker runs after it.
+    e.lane.submit(() -> done.complete(null));
     long bound = probeTimeoutMillis * (drivers.length + 1L) + removeTimeoutMillis + 1000;
     if (!awaitQuietly(done, bound)) {
       throw new IllegalStateException("device " + e.name + " is still busy after " + bound

@@ -1,0 +1,120 @@
+package net.vdpa.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import javax.inject.Inject;
+import net.vdpa.api.VdpaBus;
+import net.vdpa.api.dto.DeviceDTO;
+import org.junit.After;
+import org.junit.Before;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * What every bus suite shares: the framework's contents (SCR, ConfigAdmin, Event Admin, Log and
+ * the bus and API bundles built by the reactor), a journal the fixture drivers write to, and waits
+ * on bus state that time out instead of sleeping.
+ */
+public abstract class BusTestSupport {
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  @Inject
+  protected BundleContext context;
+
+  @Inject
+  protected VdpaBus bus;
+
+  @Inject
+  protected ConfigurationAdmin configAdmin;
+
+  /** What the fixture drivers reported, in order. */
+  protected final List<String> journal = new CopyOnWriteArrayList<>();
+  private ServiceRegistration<?> journalReg;
+
+  @Configuration
+  public Option[] config() {
+    return options(
+        junitBundles(),
+        systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+        systemProperty("vdpa.bundle.fixtures").value(System.getProperty("vdpa.bundle.fixtures")),
+        mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
+        mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
+        mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
+        mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject(),
+        mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
+        mavenBundle("org.apache.felix", "org.apache.felix.eventadmin").versionAsInProject(),
+        mavenBundle("org.apache.felix", "org.apache.felix.log").versionAsInProject(),
+        reactorBundle("vdpa.bundle.api"),
+        reactorBundle("vdpa.bundle.bus"));
+  }
+
+  /** A bundle the reactor built, by the file path failsafe passes in. */
+  static Option reactorBundle(String property) {
+    String path = System.getProperty(property);
+    if (path == null || !new File(path).isFile()) {
+      throw new IllegalStateException("bundle for " + property + " not found at " + path + "; build the reactor first");
+    }
+    return bundle(new File(path).toURI().toString());
+  }
+
+  @Before
+  public void openJournal() {
+    Dictionary<String, Object> p = new Hashtable<>();
+    p.put("vdpa.test.journal", "true");
+    Consumer<String> sink = journal::add;
+    journalReg = context.registerService(Consumer.class.getName(), sink, p);
+  }
+
+  @After
+  public void closeJournal() {
+    journalReg.unregister();
+  }
+
+  /** Sets the bus's probe timeout through ConfigAdmin and waits until the bus reports it. */
+  protected void probeTimeout(long millis) throws Exception {
+    org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("net.vdpa.bus", "?");
+    Dictionary<String, Object> p = new Hashtable<>();
+    p.put("probe.timeout.ms", millis);
+    c.update(p);
+    await("probe timeout " + millis, () -> bus.state().probeTimeoutMillis == millis);
+  }
+
+  protected static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+
+  protected DeviceDTO dev(String name) {
+    return bus.device(name).orElseThrow(() -> new AssertionError("no device " + name + " on the bus"));
+  }
+
+  protected void awaitBound(String device, String driver) {
+    await(device + " bound to " + driver + " (now " + bus.device(device).map(d -> d.state + " " + d.driver + " " + d.reason).orElse("absent") + ")",
+        () -> bus.device(device).map(d -> DeviceDTO.BOUND.equals(d.state) && driver.equals(d.driver)).orElse(false));
+  }
+}
