@@ -1,0 +1,138 @@
+package net.vdpa.ring;
+
+/**
+ * The driver side of a virtqueue: makes buffers available to the device and takes them back used.
+ * Implemented by {@link net.vdpa.ring.split.SplitDriver} and {@link net.vdpa.ring.packed.PackedDriver}.
+ *
+ * <p>Buffers are guest addresses (IOVAs) the driver owns; the queue writes descriptors, never the
+ * buffers. Adding is cheap and private to the driver; {@link #publish()} makes everything added since
+ * the last publish visible to the device with one release store (batching); {@link #needsKick()}
+ * then says whether the device asked to be notified. Full and empty are return values.
+ *
+ * <p>Driver side: one thread.
+ */
+public interface DriverQueue {
+  /** Returned by the {@code add} methods when the ring has too few free descriptors or ids. */
+  int FULL = -1;
+  /** Returned by {@link #pollUsed()} when no used buffer is waiting (or the queue is broken). */
+  long EMPTY = -1L;
+
+  /**
+   * The queue size.
+   *
+   * @return descriptors in the ring
+   */
+  int size();
+
+  /**
+   * How many more descriptors can be added now.
+   *
+   * @return free descriptors
+   */
+  int freeDescriptors();
+
+  /**
+   * Adds one buffer as a chain of one descriptor.
+   *
+   * @param addr the buffer's IOVA
+   * @param len its length
+   * @param deviceWritable true if the device writes it (receive), false if it reads it (send)
+   * @return the chain's id (pushed back by the device when used), or {@link #FULL}
+   */
+  int add(long addr, int len, boolean deviceWritable);
+
+  /**
+   * Adds a chain: {@code readable} device-readable buffers followed by {@code writable}
+   * device-writable ones, each taking one ring descriptor.
+   *
+   * @param addrs buffer IOVAs, readable ones first
+   * @param lens buffer lengths
+   * @param readable how many readable buffers
+   * @param writable how many writable buffers
+   * @return the chain's id, or {@link #FULL}
+   * @throws IllegalArgumentException if the chain is empty or longer than the queue size
+   */
+  int add(long[] addrs, int[] lens, int readable, int writable);
+
+  /**
+   * Adds a chain as one ring descriptor pointing to an indirect table that the queue writes at
+   * {@code tableAddr} (16 bytes per buffer), which must stay untouched until the chain is used.
+   *
+   * @param tableAddr IOVA of the indirect table, 16-byte aligned, in the driver's memory
+   * @param addrs buffer IOVAs, readable ones first
+   * @param lens buffer lengths
+   * @param readable how many readable buffers
+   * @param writable how many writable buffers
+   * @return the chain's id, or {@link #FULL}
+   * @throws IllegalArgumentException if the chain is empty, longer than the queue size, or the
+   *     table is not mapped writable in the driver's memory
+   */
+  int addIndirect(long tableAddr, long[] addrs, int[] lens, int readable, int writable);
+
+  /** Makes every chain added since the last publish visible to the device (one release store). */
+  void publish();
+
+  /**
+   * Whether the device wants a notification for what was published since the last call: the
+   * NO_NOTIFY flag, or with EVENT_IDX the device's {@code avail_event}. Issues a full fence first.
+   *
+   * @return true if the driver should kick the device
+   */
+  boolean needsKick();
+
+  /**
+   * Takes one used buffer back.
+   *
+   * @return {@link #EMPTY}, or the chain id and the length the device wrote packed into a long:
+   *     decode with {@link #usedId(long)} and {@link #usedLength(long)}
+   */
+  long pollUsed();
+
+  /**
+   * Asks the device for used-buffer notifications again.
+   *
+   * @return true if used buffers arrived meanwhile (poll again before sleeping)
+   */
+  boolean enableInterrupts();
+
+  /** Asks the device not to send used-buffer notifications (a hint, as in the spec). */
+  void disableInterrupts();
+
+  /**
+   * Why the queue stopped, if it did (the device wrote something invalid).
+   *
+   * @return {@link RingError#NONE} while healthy
+   */
+  RingError error();
+
+  /**
+   * The chain id of a {@link #pollUsed()} result.
+   *
+   * @param used a result other than {@link #EMPTY}
+   * @return the id
+   */
+  static int usedId(long used) {
+    return (int) (used >>> 32);
+  }
+
+  /**
+   * The used length of a {@link #pollUsed()} result.
+   *
+   * @param used a result other than {@link #EMPTY}
+   * @return bytes the device wrote, as an unsigned 32-bit value in an int
+   */
+  static int usedLength(long used) {
+    return (int) used;
+  }
+
+  /**
+   * Packs a used element as {@link #pollUsed()} returns it.
+   *
+   * @param id the chain id
+   * @param len the used length
+   * @return the packed value
+   */
+  static long used(int id, int len) {
+    return ((long) id << 32) | (len & 0xFFFF_FFFFL);
+  }
+}

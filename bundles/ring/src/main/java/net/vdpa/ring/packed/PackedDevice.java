@@ -1,0 +1,464 @@
+package net.vdpa.ring.packed;
+
+import static net.vdpa.ring.packed.PackedLayout.DESC_ADDR;
+import static net.vdpa.ring.packed.PackedLayout.DESC_FLAGS;
+import static net.vdpa.ring.packed.PackedLayout.DESC_ID;
+import static net.vdpa.ring.packed.PackedLayout.DESC_LEN;
+import static net.vdpa.ring.packed.PackedLayout.DESC_SIZE;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_DESC;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_DISABLE;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_ENABLE;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_FLAGS;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_OFF_WRAP;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_WRAP_SHIFT;
+import static net.vdpa.ring.packed.PackedLayout.F_AVAIL;
+import static net.vdpa.ring.packed.PackedLayout.F_INDIRECT;
+import static net.vdpa.ring.packed.PackedLayout.F_NEXT;
+import static net.vdpa.ring.packed.PackedLayout.F_USED;
+import static net.vdpa.ring.packed.PackedLayout.F_WRITE;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import net.vdpa.ring.DescriptorChain;
+import net.vdpa.ring.DeviceQueue;
+import net.vdpa.ring.QueueConfig;
+import net.vdpa.ring.RingError;
+import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.Le;
+import net.vdpa.ring.mem.Iotlb;
+import net.vdpa.ring.mem.Translation;
+
+/**
+ * The device side of a packed virtqueue: reads available descriptors where the AVAIL/USED bits match
+ * its wrap counter, writes used descriptors back into the same ring, and decides notifications from
+ * the driver's event suppression structure, all through the device's {@link Iotlb}.
+ *
+ * <p>Hardened like {@link net.vdpa.ring.split.SplitDevice}: a chain is at most the queue size long,
+ * every buffer is translated with its permission, ids are checked, and the first invalid thing
+ * stops the queue with a {@link RingError}. Used descriptors are batched: all but the first of a
+ * batch get their flags with plain stores, and {@link #publish()} release-stores the first one's
+ * flags last, so the driver sees the whole batch at once.
+ *
+ * <p>Device side: one thread.
+ */
+public final class PackedDevice implements DeviceQueue {
+  private final int size;
+  private final QueueConfig config;
+  private final Iotlb iotlb;
+  private final boolean eventIdx;
+  private final boolean indirect;
+  private final boolean inOrder;
+  private final Translation tr = new Translation();
+  private final Translation ringTr = new Translation();
+  /** Ring descriptors per buffer id in flight; 0 when the id is free. */
+  private final int[] idCount;
+  private final int[] popOrder;
+
+  private Object generation;
+  private ByteBuffer desc;
+  private int descOff;
+  private ByteBuffer driverEvent;
+  private int driverEventOff;
+  private ByteBuffer deviceEvent;
+  private int deviceEventOff;
+
+  private int nextAvail;
+  private boolean availWrap = true;
+  private int nextUsed;
+  private boolean usedWrap = true;
+  private int pendingPos = -1;
+  private int pendingFlags;
+  private int publishedSeq;
+  private int notifiedSeq;
+  private int popSeq;
+  private int pushSeq;
+  private RingError error = RingError.NONE;
+  private long errorCount;
+
+  /**
+   * Creates the device side of a packed queue. Nothing is read until the first {@link #pop}.
+   *
+   * @param config size (any value 1..32768), ring IOVAs and features
+   * @param iotlb the device's view of driver memory (the descriptor ring must be mapped read-write)
+   * @throws IllegalArgumentException if an area is misaligned
+   */
+  public PackedDevice(QueueConfig config, Iotlb iotlb) {
+    checkAligned("descriptor ring", config.descAddr(), PackedLayout.DESC_ALIGN);
+    checkAligned("driver event suppression", config.driverAddr(), PackedLayout.EVENT_ALIGN);
+    checkAligned("device event suppression", config.deviceAddr(), PackedLayout.EVENT_ALIGN);
+    this.config = config;
+    this.iotlb = iotlb;
+    this.size = config.size();
+    this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
+    this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
+    this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
+    this.idCount = new int[size];
+    this.popOrder = new int[size];
+  }
+
+  /**
+   * Creates a device side that continues from a saved state, after validating it.
+   *
+   * @param config size, ring IOVAs and features
+   * @param iotlb the device's view of driver memory
+   * @param state the untrusted saved state
+   * @return the live queue
+   * @throws IllegalArgumentException if the state does not fit the queue size
+   */
+  public static PackedDevice restore(QueueConfig config, Iotlb iotlb, PackedQueueState state) {
+    PackedDevice d = new PackedDevice(config, iotlb);
+    d.restore(state);
+    return d;
+  }
+
+  static void checkAligned(String what, long addr, int align) {
+    if ((addr & (align - 1)) != 0) {
+      throw new IllegalArgumentException(
+          what + " address 0x" + Long.toHexString(addr) + " is not " + align + "-byte aligned");
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public boolean pop(final DescriptorChain chain) {
+    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+      return false;
+    }
+    final int pos = nextAvail;
+    final boolean w = availWrap;
+    // acquire: pairs with the driver's release store of the head's flags, so the chain's
+    // descriptors are visible below (virtio 1.2 §2.8.21 "Updating flags")
+    final int flags = (short) Le.U16.getAcquire(desc, descOff + DESC_SIZE * pos + DESC_FLAGS) & 0xffff;
+    final boolean a = (flags & F_AVAIL) != 0;
+    final boolean u = (flags & F_USED) != 0;
+    if (a == u) {
+      // (!w, !w): used in the previous lap, nothing new; (w, w): "used" in a lap the device has
+      // not reached yet, which no driver can write
+      return a == w ? fail(RingError.WRAP_STATE) : false;
+    }
+    if (a != w) {
+      // (!w, w): made available in the previous lap and popped, not yet used: nothing new
+      return false;
+    }
+    final RingError e = walk(pos, w, flags, chain);
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    final int count = chain.descriptorCount();
+    idCount[chain.id()] = count;
+    if (inOrder) {
+      popOrder[popSeq % size] = chain.id();
+      popSeq++;
+    }
+    final int next = pos + count;
+    if (next >= size) {
+      nextAvail = next - size;
+      availWrap = !w;
+    } else {
+      nextAvail = next;
+    }
+    return true;
+  }
+
+  private RingError walk(final int head, final boolean wrap, final int headFlags, final DescriptorChain chain) {
+    chain.begin(0);
+    final ByteBuffer d = desc;
+    int p = head;
+    int f = headFlags;
+    int count = 0;
+    int id;
+    while (true) {
+      count++;
+      final int o = descOff + DESC_SIZE * p;
+      final long addr = (long) Le.U64.get(d, o + DESC_ADDR);
+      final long len = (int) Le.U32.get(d, o + DESC_LEN) & 0xFFFF_FFFFL;
+      id = (short) Le.U16.get(d, o + DESC_ID) & 0xffff;
+      if ((f & F_INDIRECT) != 0) {
+        if ((f & F_NEXT) != 0) {
+          return RingError.INDIRECT_WITH_NEXT;
+        }
+        final RingError e = walkIndirect(addr, len, count, chain);
+        if (e != RingError.NONE) {
+          return e;
+        }
+        break;
+      }
+      final RingError e = chain.append(iotlb, tr, addr, len, (f & F_WRITE) != 0);
+      if (e != RingError.NONE) {
+        return e;
+      }
+      if ((f & F_NEXT) == 0) {
+        break;
+      }
+      if (count == size) {
+        return RingError.CHAIN_TOO_LONG;
+      }
+      p = p + 1 == size ? 0 : p + 1;
+      f = (short) Le.U16.get(d, descOff + DESC_SIZE * p + DESC_FLAGS) & 0xffff;
+    }
+    if (id >= size) {
+      return RingError.ID_OUT_OF_RANGE;
+    }
+    if (idCount[id] != 0) {
+      return RingError.ID_IN_USE;
+    }
+    chain.finish(id, count);
+    return RingError.NONE;
+  }
+
+  private RingError walkIndirect(final long addr, final long len, final int direct, final DescriptorChain chain) {
+    if (!indirect) {
+      return RingError.INDIRECT_NOT_NEGOTIATED;
+    }
+    if (len == 0 || (len & (DESC_SIZE - 1)) != 0) {
+      return RingError.INDIRECT_BAD_LENGTH;
+    }
+    final long entries = len / DESC_SIZE;
+    if (entries + direct - 1 > size) {
+      return RingError.CHAIN_TOO_LONG;
+    }
+    final RingError te = iotlb.translateContiguous(addr, len, false, ringTr);
+    if (te != RingError.NONE) {
+      return te;
+    }
+    final ByteBuffer t = ringTr.buffer();
+    final int base = ringTr.offset();
+    for (int j = 0; j < entries; j++) {
+      final int o = base + DESC_SIZE * j;
+      final int f = (short) Le.U16.get(t, o + DESC_FLAGS) & 0xffff;
+      if ((f & F_INDIRECT) != 0) {
+        return RingError.NESTED_INDIRECT;
+      }
+      final long a = (long) Le.U64.get(t, o + DESC_ADDR);
+      final long l = (int) Le.U32.get(t, o + DESC_LEN) & 0xFFFF_FFFFL;
+      final RingError e = chain.append(iotlb, tr, a, l, (f & F_WRITE) != 0);
+      if (e != RingError.NONE) {
+        return e;
+      }
+    }
+    return RingError.NONE;
+  }
+
+  @Override
+  public RingError push(final int id, final int len) {
+    if (error != RingError.NONE) {
+      return error;
+    }
+    if (id < 0 || id >= size || idCount[id] == 0) {
+      return RingError.USED_ID_INVALID;
+    }
+    if (inOrder && popOrder[pushSeq % size] != id) {
+      return RingError.OUT_OF_ORDER;
+    }
+    if (iotlb.generation() != generation && !refreshRings()) {
+      return error;
+    }
+    pushSeq++;
+    final int pos = nextUsed;
+    final boolean w = usedWrap;
+    final int o = descOff + DESC_SIZE * pos;
+    Le.U16.set(desc, o + DESC_ID, (short) id);
+    Le.U32.set(desc, o + DESC_LEN, len);
+    final int flags = PackedLayout.usedBits(w) | (len != 0 ? F_WRITE : 0);
+    if (pendingPos < 0) {
+      pendingPos = pos;
+      pendingFlags = flags;
+    } else {
+      // plain: made visible by publish()'s release store of the batch's first flags, which the
+      // driver must read before it reaches this slot
+      Le.U16.set(desc, o + DESC_FLAGS, (short) flags);
+    }
+    final int next = pos + idCount[id];
+    idCount[id] = 0;
+    if (next >= size) {
+      nextUsed = next - size;
+      usedWrap = !w;
+    } else {
+      nextUsed = next;
+    }
+    return RingError.NONE;
+  }
+
+  @Override
+  public void publish() {
+    final int p = pendingPos;
+    if (p < 0 || error != RingError.NONE) {
+      return;
+    }
+    // release: publishes every used descriptor of the batch (ids, lengths, later flags); pairs
+    // with the driver's acquire load of this slot's flags (virtio 1.2 §2.8.22 "Receiving Used Buffers")
+    Le.U16.setRelease(desc, descOff + DESC_SIZE * p + DESC_FLAGS, (short) pendingFlags);
+    pendingPos = -1;
+    publishedSeq = PackedLayout.seq(nextUsed, usedWrap, size);
+  }
+
+  @Override
+  public boolean needsNotify() {
+    final int now = publishedSeq;
+    final int old = notifiedSeq;
+    if (now == old || error != RingError.NONE) {
+      return false;
+    }
+    notifiedSeq = now;
+    // full fence: the used flags store must be visible before the driver's event suppression is
+    // read; pairs with the driver's fence in enableInterrupts() (virtio 1.2 §2.8.10)
+    VarHandle.fullFence();
+    final int flags = (short) Le.U16.getAcquire(driverEvent, driverEventOff + EVENT_FLAGS) & 0xffff;
+    if (flags == EVENT_DISABLE) {
+      return false;
+    }
+    if (flags == EVENT_DESC && eventIdx) {
+      final int offWrap = (short) Le.U16.get(driverEvent, driverEventOff + EVENT_OFF_WRAP) & 0xffff;
+      return PackedLayout.needEvent(offWrap, now, old, size);
+    }
+    return true;
+  }
+
+  @Override
+  public boolean enableNotifications() {
+    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+      return false;
+    }
+    if (eventIdx) {
+      Le.U16.set(deviceEvent, deviceEventOff + EVENT_OFF_WRAP,
+          (short) (nextAvail | (availWrap ? 1 << EVENT_WRAP_SHIFT : 0)));
+      // release: publishes off_wrap with the DESC mode; read by the driver after its fence in
+      // needsKick() (virtio 1.2 §2.8.10)
+      Le.U16.setRelease(deviceEvent, deviceEventOff + EVENT_FLAGS, (short) EVENT_DESC);
+    } else {
+      // release: re-enables kicks; read by the driver after its fence in needsKick() (§2.8.10)
+      Le.U16.setRelease(deviceEvent, deviceEventOff + EVENT_FLAGS, (short) EVENT_ENABLE);
+    }
+    // full fence: the store above must be visible before the next slot is re-read, or a chain
+    // made available meanwhile would wait for a kick that never comes (§2.8.10)
+    VarHandle.fullFence();
+    final int f = (short) Le.U16.getAcquire(desc, descOff + DESC_SIZE * nextAvail + DESC_FLAGS) & 0xffff;
+    final boolean a = (f & F_AVAIL) != 0;
+    return a != ((f & F_USED) != 0) && a == availWrap;
+  }
+
+  @Override
+  public void disableNotifications() {
+    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+      return;
+    }
+    // opaque: a hint with nothing to publish (§2.8.10)
+    Le.U16.setOpaque(deviceEvent, deviceEventOff + EVENT_FLAGS, (short) EVENT_DISABLE);
+  }
+
+  private boolean refreshRings() {
+    final Object g = iotlb.generation();
+    final long descLen = (long) DESC_SIZE * size;
+    RingError e = iotlb.translateContiguous(config.descAddr(), descLen, false, ringTr);
+    if (e == RingError.NONE) {
+      e = iotlb.translateContiguous(config.descAddr(), descLen, true, ringTr);
+    }
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    final ByteBuffer d = ringTr.buffer();
+    final int dOff = ringTr.offset();
+    e = iotlb.translateContiguous(config.driverAddr(), PackedLayout.EVENT_SIZE, false, ringTr);
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    final ByteBuffer drv = ringTr.buffer();
+    final int drvOff = ringTr.offset();
+    e = iotlb.translateContiguous(config.deviceAddr(), PackedLayout.EVENT_SIZE, true, ringTr);
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    if (d.alignmentOffset(dOff, 2) != 0 || drv.alignmentOffset(drvOff, 2) != 0
+        || ringTr.buffer().alignmentOffset(ringTr.offset(), 2) != 0) {
+      return fail(RingError.MISALIGNED);
+    }
+    desc = d;
+    descOff = dOff;
+    driverEvent = drv;
+    driverEventOff = drvOff;
+    deviceEvent = ringTr.buffer();
+    deviceEventOff = ringTr.offset();
+    generation = g;
+    return true;
+  }
+
+  private boolean fail(RingError e) {
+    error = e;
+    errorCount++;
+    return false;
+  }
+
+  @Override
+  public RingError error() {
+    return error;
+  }
+
+  @Override
+  public boolean needsReset() {
+    return error != RingError.NONE;
+  }
+
+  @Override
+  public long errorCount() {
+    return errorCount;
+  }
+
+  @Override
+  public void reset() {
+    generation = null;
+    desc = null;
+    driverEvent = null;
+    deviceEvent = null;
+    nextAvail = 0;
+    availWrap = true;
+    nextUsed = 0;
+    usedWrap = true;
+    pendingPos = -1;
+    publishedSeq = 0;
+    notifiedSeq = 0;
+    popSeq = 0;
+    pushSeq = 0;
+    Arrays.fill(idCount, 0);
+    error = RingError.NONE;
+  }
+
+  /**
+   * The state to save for suspend/resume or migration.
+   *
+   * @return positions and wrap counters
+   */
+  public PackedQueueState state() {
+    return new PackedQueueState(nextAvail, availWrap, nextUsed, usedWrap);
+  }
+
+  /**
+   * Resets the queue and continues from a saved state, after validating it against the size.
+   *
+   * @param state the untrusted state
+   * @throws IllegalArgumentException if it does not fit this queue
+   */
+  public void restore(PackedQueueState state) {
+    state.validate(size);
+    reset();
+    nextAvail = state.lastAvailIdx();
+    availWrap = state.availWrap();
+    nextUsed = state.lastUsedIdx();
+    usedWrap = state.usedWrap();
+    publishedSeq = PackedLayout.seq(nextUsed, usedWrap, size);
+    notifiedSeq = publishedSeq;
+  }
+
+  /**
+   * The queue's configuration.
+   *
+   * @return the config it was created with
+   */
+  public QueueConfig config() {
+    return config;
+  }
+}

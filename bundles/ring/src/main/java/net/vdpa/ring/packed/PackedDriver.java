@@ -1,0 +1,347 @@
+package net.vdpa.ring.packed;
+
+import static net.vdpa.ring.packed.PackedLayout.DESC_ADDR;
+import static net.vdpa.ring.packed.PackedLayout.DESC_FLAGS;
+import static net.vdpa.ring.packed.PackedLayout.DESC_ID;
+import static net.vdpa.ring.packed.PackedLayout.DESC_LEN;
+import static net.vdpa.ring.packed.PackedLayout.DESC_SIZE;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_DESC;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_DISABLE;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_ENABLE;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_FLAGS;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_OFF_WRAP;
+import static net.vdpa.ring.packed.PackedLayout.EVENT_WRAP_SHIFT;
+import static net.vdpa.ring.packed.PackedLayout.F_AVAIL;
+import static net.vdpa.ring.packed.PackedLayout.F_INDIRECT;
+import static net.vdpa.ring.packed.PackedLayout.F_NEXT;
+import static net.vdpa.ring.packed.PackedLayout.F_USED;
+import static net.vdpa.ring.packed.PackedLayout.F_WRITE;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import net.vdpa.ring.DriverQueue;
+import net.vdpa.ring.QueueConfig;
+import net.vdpa.ring.RingError;
+import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.Le;
+import net.vdpa.ring.mem.Iotlb;
+import net.vdpa.ring.mem.Translation;
+
+/**
+ * The driver side of a packed virtqueue: writes descriptors with the AVAIL/USED bits of its wrap
+ * counter and reads used descriptors back from the same ring.
+ *
+ * <p>Batching: the head flags of the first chain added after a {@link #publish()} are held back;
+ * every later descriptor is written with plain stores, and {@link #publish()} release-stores the held
+ * flags last, so the device sees the whole batch at once (virtio 1.2 §2.8.21, "Updating flags").
+ * Buffer ids are kept on a free stack; a used descriptor naming no id in flight stops the queue.
+ *
+ * <p>Driver side: one thread.
+ */
+public final class PackedDriver implements DriverQueue {
+  private final int size;
+  private final Iotlb iotlb;
+  private final boolean eventIdx;
+  private final boolean indirect;
+  private final ByteBuffer desc;
+  private final int descOff;
+  private final ByteBuffer driverEvent;
+  private final int driverEventOff;
+  private final ByteBuffer deviceEvent;
+  private final int deviceEventOff;
+  private final Translation tableTr = new Translation();
+  private final int[] freeIds;
+  /** Ring descriptors per buffer id in flight; 0 when free. */
+  private final int[] idCount;
+
+  private int freeTop;
+  private int numFree;
+  private int nextAvail;
+  private boolean availWrap = true;
+  private int nextUsed;
+  private boolean usedWrap = true;
+  private int pendingPos = -1;
+  private int pendingFlags;
+  private int publishedSeq;
+  private int kickedSeq;
+  private RingError error = RingError.NONE;
+
+  /**
+   * Creates the driver side and initialises the ring (all descriptors and event structures zeroed).
+   *
+   * @param config size (1..32768), ring IOVAs and features
+   * @param iotlb the driver's own view of its memory (areas mapped read-write)
+   * @throws IllegalArgumentException if an area is misaligned or not mapped read-write in one piece
+   */
+  public PackedDriver(QueueConfig config, Iotlb iotlb) {
+    PackedDevice.checkAligned("descriptor ring", config.descAddr(), PackedLayout.DESC_ALIGN);
+    PackedDevice.checkAligned("driver event suppression", config.driverAddr(), PackedLayout.EVENT_ALIGN);
+    PackedDevice.checkAligned("device event suppression", config.deviceAddr(), PackedLayout.EVENT_ALIGN);
+    this.iotlb = iotlb;
+    this.size = config.size();
+    this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
+    this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
+    Translation t = new Translation();
+    area(iotlb, "descriptor ring", config.descAddr(), DESC_SIZE * size, t);
+    desc = t.buffer();
+    descOff = t.offset();
+    area(iotlb, "driver event suppression", config.driverAddr(), PackedLayout.EVENT_SIZE, t);
+    driverEvent = t.buffer();
+    driverEventOff = t.offset();
+    area(iotlb, "device event suppression", config.deviceAddr(), PackedLayout.EVENT_SIZE, t);
+    deviceEvent = t.buffer();
+    deviceEventOff = t.offset();
+    freeIds = new int[size];
+    idCount = new int[size];
+    for (int i = 0; i < size; i++) {
+      freeIds[i] = size - 1 - i;
+    }
+    freeTop = size;
+    numFree = size;
+    for (int i = 0; i < size; i++) {
+      Le.U64.set(desc, descOff + DESC_SIZE * i + DESC_ADDR, 0L);
+      Le.U64.set(desc, descOff + DESC_SIZE * i + DESC_LEN, 0L);
+    }
+    Le.U32.set(driverEvent, driverEventOff, 0);
+    // release: the zeroed ring is published before the device is told its address (§2.8.21)
+    Le.U32.setRelease(deviceEvent, deviceEventOff, 0);
+  }
+
+  private static void area(Iotlb iotlb, String what, long addr, int len, Translation t) {
+    RingError e = iotlb.translateContiguous(addr, len, false, new Translation());
+    if (e == RingError.NONE) {
+      e = iotlb.translateContiguous(addr, len, true, t);
+    }
+    if (e != RingError.NONE) {
+      throw new IllegalArgumentException(
+          what + " at 0x" + Long.toHexString(addr) + " (" + len + " bytes) is not mapped read-write: "
+              + e.description());
+    }
+    if (t.buffer().alignmentOffset(t.offset(), 4) != 0) {
+      throw new IllegalArgumentException(
+          what + " at 0x" + Long.toHexString(addr) + " is not 4-byte aligned in memory");
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public int freeDescriptors() {
+    return numFree;
+  }
+
+  @Override
+  public int add(final long addr, final int len, final boolean deviceWritable) {
+    if (numFree < 1 || freeTop == 0 || error != RingError.NONE) {
+      return FULL;
+    }
+    final int id = freeIds[--freeTop];
+    final int pos = nextAvail;
+    writeDesc(pos, addr, len, id);
+    headFlags(pos, (deviceWritable ? F_WRITE : 0) | PackedLayout.availBits(availWrap));
+    advance(1);
+    idCount[id] = 1;
+    return id;
+  }
+
+  @Override
+  public int add(final long[] addrs, final int[] lens, final int readable, final int writable) {
+    final int n = readable + writable;
+    checkChain(n, readable, writable);
+    if (numFree < n || freeTop == 0 || error != RingError.NONE) {
+      return FULL;
+    }
+    final int id = freeIds[--freeTop];
+    final int head = nextAvail;
+    final int headFlags = (readable == 0 ? F_WRITE : 0) | (n > 1 ? F_NEXT : 0) | PackedLayout.availBits(availWrap);
+    writeDesc(head, addrs[0], lens[0], id);
+    advance(1);
+    for (int k = 1; k < n; k++) {
+      final int pos = nextAvail;
+      writeDesc(pos, addrs[k], lens[k], id);
+      final int flags = (k >= readable ? F_WRITE : 0) | (k < n - 1 ? F_NEXT : 0) | PackedLayout.availBits(availWrap);
+      // plain: the device reads this slot only after the head's release store
+      Le.U16.set(desc, descOff + DESC_SIZE * pos + DESC_FLAGS, (short) flags);
+      advance(1);
+    }
+    headFlags(head, headFlags);
+    idCount[id] = n;
+    return id;
+  }
+
+  @Override
+  public int addIndirect(
+      final long tableAddr, final long[] addrs, final int[] lens, final int readable, final int writable) {
+    final int n = readable + writable;
+    checkChain(n, readable, writable);
+    if (!indirect) {
+      throw new IllegalArgumentException("VIRTIO_F_INDIRECT_DESC was not negotiated");
+    }
+    if (numFree < 1 || freeTop == 0 || error != RingError.NONE) {
+      return FULL;
+    }
+    final RingError e = iotlb.translateContiguous(tableAddr, (long) DESC_SIZE * n, true, tableTr);
+    if (e != RingError.NONE) {
+      throw new IllegalArgumentException(
+          "indirect table at 0x" + Long.toHexString(tableAddr) + " is unusable: " + e.description());
+    }
+    final ByteBuffer t = tableTr.buffer();
+    final int base = tableTr.offset();
+    for (int k = 0; k < n; k++) {
+      final int o = base + DESC_SIZE * k;
+      Le.U64.set(t, o + DESC_ADDR, addrs[k]);
+      Le.U32.set(t, o + DESC_LEN, lens[k]);
+      Le.U16.set(t, o + DESC_ID, (short) 0);
+      Le.U16.set(t, o + DESC_FLAGS, (short) (k >= readable ? F_WRITE : 0));
+    }
+    final int id = freeIds[--freeTop];
+    final int pos = nextAvail;
+    writeDesc(pos, tableAddr, DESC_SIZE * n, id);
+    headFlags(pos, F_INDIRECT | PackedLayout.availBits(availWrap));
+    advance(1);
+    idCount[id] = 1;
+    return id;
+  }
+
+  private void checkChain(int n, int readable, int writable) {
+    if (readable < 0 || writable < 0 || n < 1 || n > size) {
+      throw new IllegalArgumentException(
+          "chain of " + readable + " readable + " + writable + " writable buffers does not fit queue size " + size);
+    }
+  }
+
+  private void writeDesc(final int pos, final long addr, final int len, final int id) {
+    final int o = descOff + DESC_SIZE * pos;
+    Le.U64.set(desc, o + DESC_ADDR, addr);
+    Le.U32.set(desc, o + DESC_LEN, len);
+    Le.U16.set(desc, o + DESC_ID, (short) id);
+  }
+
+  private void headFlags(final int pos, final int flags) {
+    if (pendingPos < 0) {
+      pendingPos = pos;
+      pendingFlags = flags;
+    } else {
+      // plain: made visible by publish()'s release store of the batch's first head, which the
+      // device must read before it reaches this slot
+      Le.U16.set(desc, descOff + DESC_SIZE * pos + DESC_FLAGS, (short) flags);
+    }
+  }
+
+  private void advance(final int by) {
+    numFree -= by;
+    final int next = nextAvail + by;
+    if (next >= size) {
+      nextAvail = next - size;
+      availWrap = !availWrap;
+    } else {
+      nextAvail = next;
+    }
+  }
+
+  @Override
+  public void publish() {
+    final int p = pendingPos;
+    if (p < 0) {
+      return;
+    }
+    // release: publishes every descriptor of the batch; pairs with the device's acquire load of
+    // this head's flags (virtio 1.2 §2.8.21 "Updating flags")
+    Le.U16.setRelease(desc, descOff + DESC_SIZE * p + DESC_FLAGS, (short) pendingFlags);
+    pendingPos = -1;
+    publishedSeq = PackedLayout.seq(nextAvail, availWrap, size);
+  }
+
+  @Override
+  public boolean needsKick() {
+    final int now = publishedSeq;
+    final int old = kickedSeq;
+    if (now == old) {
+      return false;
+    }
+    kickedSeq = now;
+    // full fence: the head flags store must be visible before the device's event suppression is
+    // read; pairs with the device's fence in enableNotifications() (virtio 1.2 §2.8.10)
+    VarHandle.fullFence();
+    final int flags = (short) Le.U16.getAcquire(deviceEvent, deviceEventOff + EVENT_FLAGS) & 0xffff;
+    if (flags == EVENT_DISABLE) {
+      return false;
+    }
+    if (flags == EVENT_DESC && eventIdx) {
+      final int offWrap = (short) Le.U16.get(deviceEvent, deviceEventOff + EVENT_OFF_WRAP) & 0xffff;
+      return PackedLayout.needEvent(offWrap, now, old, size);
+    }
+    return true;
+  }
+
+  @Override
+  public long pollUsed() {
+    if (error != RingError.NONE) {
+      return EMPTY;
+    }
+    final int pos = nextUsed;
+    final int o = descOff + DESC_SIZE * pos;
+    // acquire: pairs with the device's release store of this slot's flags, so the id and length
+    // below (and the rest of its batch) are visible (virtio 1.2 §2.8.22)
+    final int f = (short) Le.U16.getAcquire(desc, o + DESC_FLAGS) & 0xffff;
+    final boolean a = (f & F_AVAIL) != 0;
+    if (a != ((f & F_USED) != 0) || a != usedWrap) {
+      return EMPTY;
+    }
+    final int id = (short) Le.U16.get(desc, o + DESC_ID) & 0xffff;
+    final int len = (int) Le.U32.get(desc, o + DESC_LEN);
+    if (id >= size || idCount[id] == 0) {
+      return fail(RingError.USED_ID_INVALID);
+    }
+    final int count = idCount[id];
+    idCount[id] = 0;
+    freeIds[freeTop++] = id;
+    numFree += count;
+    final int next = pos + count;
+    if (next >= size) {
+      nextUsed = next - size;
+      usedWrap = !usedWrap;
+    } else {
+      nextUsed = next;
+    }
+    return DriverQueue.used(id, len);
+  }
+
+  private long fail(RingError e) {
+    error = e;
+    return EMPTY;
+  }
+
+  @Override
+  public boolean enableInterrupts() {
+    if (eventIdx) {
+      Le.U16.set(driverEvent, driverEventOff + EVENT_OFF_WRAP,
+          (short) (nextUsed | (usedWrap ? 1 << EVENT_WRAP_SHIFT : 0)));
+      // release: publishes off_wrap with the DESC mode; the device reads it after its fence in
+      // needsNotify() (virtio 1.2 §2.8.10)
+      Le.U16.setRelease(driverEvent, driverEventOff + EVENT_FLAGS, (short) EVENT_DESC);
+    } else {
+      // release: re-enables interrupts; the device reads it after its fence in needsNotify()
+      Le.U16.setRelease(driverEvent, driverEventOff + EVENT_FLAGS, (short) EVENT_ENABLE);
+    }
+    // full fence: the store above must be visible before the next used slot is re-read (§2.8.10)
+    VarHandle.fullFence();
+    final int f = (short) Le.U16.getAcquire(desc, descOff + DESC_SIZE * nextUsed + DESC_FLAGS) & 0xffff;
+    final boolean a = (f & F_AVAIL) != 0;
+    return a == ((f & F_USED) != 0) && a == usedWrap;
+  }
+
+  @Override
+  public void disableInterrupts() {
+    // opaque: a hint with nothing to publish (§2.8.10)
+    Le.U16.setOpaque(driverEvent, driverEventOff + EVENT_FLAGS, (short) EVENT_DISABLE);
+  }
+
+  @Override
+  public RingError error() {
+    return error;
+  }
+}

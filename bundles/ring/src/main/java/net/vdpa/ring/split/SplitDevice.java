@@ -1,0 +1,466 @@
+package net.vdpa.ring.split;
+
+import static net.vdpa.ring.split.SplitLayout.AVAIL_FLAGS;
+import static net.vdpa.ring.split.SplitLayout.AVAIL_F_NO_INTERRUPT;
+import static net.vdpa.ring.split.SplitLayout.AVAIL_IDX;
+import static net.vdpa.ring.split.SplitLayout.AVAIL_RING;
+import static net.vdpa.ring.split.SplitLayout.DESC_ADDR;
+import static net.vdpa.ring.split.SplitLayout.DESC_FLAGS;
+import static net.vdpa.ring.split.SplitLayout.DESC_LEN;
+import static net.vdpa.ring.split.SplitLayout.DESC_NEXT;
+import static net.vdpa.ring.split.SplitLayout.DESC_SIZE;
+import static net.vdpa.ring.split.SplitLayout.F_INDIRECT;
+import static net.vdpa.ring.split.SplitLayout.F_NEXT;
+import static net.vdpa.ring.split.SplitLayout.F_WRITE;
+import static net.vdpa.ring.split.SplitLayout.USED_ELEM_ID;
+import static net.vdpa.ring.split.SplitLayout.USED_ELEM_LEN;
+import static net.vdpa.ring.split.SplitLayout.USED_ELEM_SIZE;
+import static net.vdpa.ring.split.SplitLayout.USED_FLAGS;
+import static net.vdpa.ring.split.SplitLayout.USED_F_NO_NOTIFY;
+import static net.vdpa.ring.split.SplitLayout.USED_IDX;
+import static net.vdpa.ring.split.SplitLayout.USED_RING;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import net.vdpa.ring.DescriptorChain;
+import net.vdpa.ring.DeviceQueue;
+import net.vdpa.ring.QueueConfig;
+import net.vdpa.ring.RingError;
+import net.vdpa.ring.RingIndex;
+import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.Le;
+import net.vdpa.ring.mem.Iotlb;
+import net.vdpa.ring.mem.Translation;
+
+/**
+ * The device side of a split virtqueue: pops available chains, pushes used elements, decides
+ * notifications, all through the device's {@link Iotlb} (the ring areas too, so the ring may live in
+ * memory another process maps).
+ *
+ * <p>Nothing the driver writes can make it throw, loop or reach outside the IOTLB: every chain is
+ * walked at most once per descriptor (a per-descriptor visit stamp catches loops), every address is
+ * translated with its permission, and the first invalid thing stops the queue with a {@link
+ * RingError} (see {@link DeviceQueue}). The available index is read with acquire only when the
+ * cached copy is used up, and used elements are published in batches by one release store of
+ * {@code used.idx}.
+ *
+ * <p>Device side: one thread.
+ */
+public final class SplitDevice implements DeviceQueue {
+  private final int size;
+  private final int mask;
+  private final QueueConfig config;
+  private final Iotlb iotlb;
+  private final boolean eventIdx;
+  private final boolean indirect;
+  private final boolean inOrder;
+  private final int usedEventOffset;
+  private final int availEventOffset;
+  /** Buffer translations (last-hit cache). */
+  private final Translation tr = new Translation();
+  /** Ring area and indirect table translations. */
+  private final Translation ringTr = new Translation();
+  /** Visit stamps per descriptor of the table, and per entry of an indirect table. */
+  private final int[] visited;
+  private final int[] visitedIndirect;
+  private final boolean[] inFlight;
+  /** Heads in pop order, for the IN_ORDER check. */
+  private final int[] popOrder;
+
+  // Cached ring area translations, valid while generation == iotlb.generation().
+  private Object generation;
+  private ByteBuffer desc;
+  private int descOff;
+  private ByteBuffer avail;
+  private int availOff;
+  private ByteBuffer used;
+  private int usedOff;
+
+  private int stamp;
+  private int lastAvail;
+  private int cachedAvail;
+  private int usedIdx;
+  private int publishedUsed;
+  private int notifiedUsed;
+  private int popSeq;
+  private int pushSeq;
+  private RingError error = RingError.NONE;
+  private long errorCount;
+
+  /**
+   * Creates the device side of a split queue. Nothing is read until the first {@link #pop}.
+   *
+   * @param config size, ring IOVAs and features
+   * @param iotlb the device's view of driver memory
+   * @throws IllegalArgumentException if the size is not a power of two or an area is misaligned
+   */
+  public SplitDevice(QueueConfig config, Iotlb iotlb) {
+    SplitLayout.checkSize(config.size());
+    checkAligned("descriptor table", config.descAddr(), SplitLayout.DESC_ALIGN);
+    checkAligned("available ring", config.driverAddr(), SplitLayout.AVAIL_ALIGN);
+    checkAligned("used ring", config.deviceAddr(), SplitLayout.USED_ALIGN);
+    this.config = config;
+    this.iotlb = iotlb;
+    this.size = config.size();
+    this.mask = size - 1;
+    this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
+    this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
+    this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
+    this.usedEventOffset = SplitLayout.usedEventOffset(size);
+    this.availEventOffset = SplitLayout.availEventOffset(size);
+    this.visited = new int[size];
+    this.visitedIndirect = new int[size];
+    this.inFlight = new boolean[size];
+    this.popOrder = new int[size];
+  }
+
+  /**
+   * Creates a device side that continues from a saved state, after validating it.
+   *
+   * @param config size, ring IOVAs and features
+   * @param iotlb the device's view of driver memory
+   * @param state the untrusted saved state
+   * @return the live queue
+   * @throws IllegalArgumentException if the state does not fit the queue size
+   */
+  public static SplitDevice restore(QueueConfig config, Iotlb iotlb, SplitQueueState state) {
+    SplitDevice d = new SplitDevice(config, iotlb);
+    d.restore(state);
+    return d;
+  }
+
+  static void checkAligned(String what, long addr, int align) {
+    if ((addr & (align - 1)) != 0) {
+      throw new IllegalArgumentException(
+          what + " address 0x" + Long.toHexString(addr) + " is not " + align + "-byte aligned");
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public boolean pop(final DescriptorChain chain) {
+    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+      return false;
+    }
+    final int last = lastAvail;
+    if (last == cachedAvail) {
+      // acquire: pairs with the driver's release store of avail.idx, so the ring entries and
+      // descriptors it covers are visible below (virtio 1.2 §2.7.13.3)
+      final int idx = (short) Le.U16.getAcquire(avail, availOff + AVAIL_IDX) & RingIndex.MASK;
+      if (idx == last) {
+        return false;
+      }
+      if (RingIndex.distance(idx, last) > size) {
+        return fail(RingError.AVAIL_INDEX_JUMP);
+      }
+      cachedAvail = idx;
+    }
+    final int head = (short) Le.U16.get(avail, availOff + AVAIL_RING + 2 * (last & mask)) & RingIndex.MASK;
+    if (head >= size) {
+      return fail(RingError.NEXT_OUT_OF_RANGE);
+    }
+    if (inFlight[head]) {
+      return fail(RingError.ID_IN_USE);
+    }
+    final RingError e = walk(head, chain);
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    inFlight[head] = true;
+    if (inOrder) {
+      popOrder[popSeq & mask] = head;
+      popSeq++;
+    }
+    lastAvail = RingIndex.add(last, 1);
+    return true;
+  }
+
+  private RingError walk(final int head, final DescriptorChain chain) {
+    chain.begin(head);
+    final int s = nextStamp();
+    final ByteBuffer d = desc;
+    final int base = descOff;
+    int i = head;
+    int count = 0;
+    while (true) {
+      if (visited[i] == s) {
+        return RingError.DESCRIPTOR_LOOP;
+      }
+      visited[i] = s;
+      count++;
+      final int o = base + DESC_SIZE * i;
+      final long addr = (long) Le.U64.get(d, o + DESC_ADDR);
+      final long len = (int) Le.U32.get(d, o + DESC_LEN) & 0xFFFF_FFFFL;
+      final int flags = (short) Le.U16.get(d, o + DESC_FLAGS) & RingIndex.MASK;
+      if ((flags & F_INDIRECT) != 0) {
+        chain.finish(head, count);
+        return walkIndirect(addr, len, flags, count, chain);
+      }
+      final RingError e = chain.append(iotlb, tr, addr, len, (flags & F_WRITE) != 0);
+      if (e != RingError.NONE) {
+        return e;
+      }
+      if ((flags & F_NEXT) == 0) {
+        chain.finish(head, count);
+        return RingError.NONE;
+      }
+      i = (short) Le.U16.get(d, o + DESC_NEXT) & RingIndex.MASK;
+      if (i >= size) {
+        return RingError.NEXT_OUT_OF_RANGE;
+      }
+    }
+  }
+
+  private RingError walkIndirect(
+      final long addr, final long len, final int flags, final int direct, final DescriptorChain chain) {
+    if (!indirect) {
+      return RingError.INDIRECT_NOT_NEGOTIATED;
+    }
+    if ((flags & F_NEXT) != 0) {
+      return RingError.INDIRECT_WITH_NEXT;
+    }
+    if (len == 0 || (len & (DESC_SIZE - 1)) != 0) {
+      return RingError.INDIRECT_BAD_LENGTH;
+    }
+    final long entries = len / DESC_SIZE;
+    if (entries + direct - 1 > size) {
+      return RingError.CHAIN_TOO_LONG;
+    }
+    final RingError te = iotlb.translateContiguous(addr, len, false, ringTr);
+    if (te != RingError.NONE) {
+      return te;
+    }
+    final ByteBuffer t = ringTr.buffer();
+    final int base = ringTr.offset();
+    final int s = stamp;
+    int j = 0;
+    while (true) {
+      if (visitedIndirect[j] == s) {
+        return RingError.DESCRIPTOR_LOOP;
+      }
+      visitedIndirect[j] = s;
+      final int o = base + DESC_SIZE * j;
+      final long a = (long) Le.U64.get(t, o + DESC_ADDR);
+      final long l = (int) Le.U32.get(t, o + DESC_LEN) & 0xFFFF_FFFFL;
+      final int f = (short) Le.U16.get(t, o + DESC_FLAGS) & RingIndex.MASK;
+      if ((f & F_INDIRECT) != 0) {
+        return RingError.NESTED_INDIRECT;
+      }
+      final RingError e = chain.append(iotlb, tr, a, l, (f & F_WRITE) != 0);
+      if (e != RingError.NONE) {
+        return e;
+      }
+      if ((f & F_NEXT) == 0) {
+        return RingError.NONE;
+      }
+      j = (short) Le.U16.get(t, o + DESC_NEXT) & RingIndex.MASK;
+      if (j >= entries) {
+        return RingError.NEXT_OUT_OF_RANGE;
+      }
+    }
+  }
+
+  private int nextStamp() {
+    int s = stamp + 1;
+    if (s == 0) {
+      Arrays.fill(visited, 0);
+      Arrays.fill(visitedIndirect, 0);
+      s = 1;
+    }
+    stamp = s;
+    return s;
+  }
+
+  @Override
+  public RingError push(final int id, final int len) {
+    if (error != RingError.NONE) {
+      return error;
+    }
+    if (id < 0 || id >= size || !inFlight[id]) {
+      return RingError.USED_ID_INVALID;
+    }
+    if (inOrder && popOrder[pushSeq & mask] != id) {
+      return RingError.OUT_OF_ORDER;
+    }
+    if (iotlb.generation() != generation && !refreshRings()) {
+      return error;
+    }
+    inFlight[id] = false;
+    pushSeq++;
+    final int u = usedIdx;
+    final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
+    Le.U32.set(used, o + USED_ELEM_ID, id);
+    Le.U32.set(used, o + USED_ELEM_LEN, len);
+    usedIdx = RingIndex.add(u, 1);
+    return RingError.NONE;
+  }
+
+  @Override
+  public void publish() {
+    final int u = usedIdx;
+    if (u == publishedUsed || error != RingError.NONE) {
+      return;
+    }
+    // release: publishes the used elements push() wrote; pairs with the driver's acquire load of
+    // used.idx (virtio 1.2 §2.7.8, §2.7.14)
+    Le.U16.setRelease(used, usedOff + USED_IDX, (short) u);
+    publishedUsed = u;
+  }
+
+  @Override
+  public boolean needsNotify() {
+    final int now = publishedUsed;
+    final int old = notifiedUsed;
+    if (now == old || error != RingError.NONE) {
+      return false;
+    }
+    notifiedUsed = now;
+    // full fence: the used.idx store above must be visible before used_event / flags is read;
+    // pairs with the driver's fence in enableInterrupts() (virtio 1.2 §2.7.7)
+    VarHandle.fullFence();
+    if (eventIdx) {
+      final int event = (short) Le.U16.getAcquire(avail, availOff + usedEventOffset) & RingIndex.MASK;
+      return RingIndex.needEvent(event, now, old);
+    }
+    return ((short) Le.U16.getAcquire(avail, availOff + AVAIL_FLAGS) & AVAIL_F_NO_INTERRUPT) == 0;
+  }
+
+  @Override
+  public boolean enableNotifications() {
+    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+      return false;
+    }
+    if (eventIdx) {
+      // release: asks for a kick once avail.idx passes lastAvail; read by the driver after its
+      // fence in needsKick() (virtio 1.2 §2.7.10)
+      Le.U16.setRelease(used, usedOff + availEventOffset, (short) lastAvail);
+    } else {
+      // release: clears NO_NOTIFY; read by the driver after its fence in needsKick() (§2.7.10)
+      Le.U16.setRelease(used, usedOff + USED_FLAGS, (short) 0);
+    }
+    // full fence: the store above must be visible before avail.idx is re-read, or a chain added
+    // meanwhile would wait for a kick that never comes; pairs with the driver's fence (§2.7.10)
+    VarHandle.fullFence();
+    return ((short) Le.U16.getAcquire(avail, availOff + AVAIL_IDX) & RingIndex.MASK) != lastAvail;
+  }
+
+  @Override
+  public void disableNotifications() {
+    if (error != RingError.NONE || eventIdx || (iotlb.generation() != generation && !refreshRings())) {
+      return;
+    }
+    // opaque: a hint with nothing to publish; the driver reads it after its fence (§2.7.10)
+    Le.U16.setOpaque(used, usedOff + USED_FLAGS, (short) USED_F_NO_NOTIFY);
+  }
+
+  private boolean refreshRings() {
+    final Object g = iotlb.generation();
+    RingError e = iotlb.translateContiguous(config.descAddr(), SplitLayout.descTableSize(size), false, ringTr);
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    final ByteBuffer d = ringTr.buffer();
+    final int dOff = ringTr.offset();
+    e = iotlb.translateContiguous(config.driverAddr(), SplitLayout.availSize(size), false, ringTr);
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    final ByteBuffer a = ringTr.buffer();
+    final int aOff = ringTr.offset();
+    e = iotlb.translateContiguous(config.deviceAddr(), SplitLayout.usedSize(size), true, ringTr);
+    if (e != RingError.NONE) {
+      return fail(e);
+    }
+    final ByteBuffer u = ringTr.buffer();
+    final int uOff = ringTr.offset();
+    if (a.alignmentOffset(aOff, SplitLayout.AVAIL_ALIGN) != 0
+        || u.alignmentOffset(uOff, SplitLayout.USED_ALIGN) != 0) {
+      return fail(RingError.MISALIGNED);
+    }
+    desc = d;
+    descOff = dOff;
+    avail = a;
+    availOff = aOff;
+    used = u;
+    usedOff = uOff;
+    generation = g;
+    return true;
+  }
+
+  private boolean fail(RingError e) {
+    error = e;
+    errorCount++;
+    return false;
+  }
+
+  @Override
+  public RingError error() {
+    return error;
+  }
+
+  @Override
+  public boolean needsReset() {
+    return error != RingError.NONE;
+  }
+
+  @Override
+  public long errorCount() {
+    return errorCount;
+  }
+
+  @Override
+  public void reset() {
+    generation = null;
+    desc = null;
+    avail = null;
+    used = null;
+    lastAvail = 0;
+    cachedAvail = 0;
+    usedIdx = 0;
+    publishedUsed = 0;
+    notifiedUsed = 0;
+    popSeq = 0;
+    pushSeq = 0;
+    Arrays.fill(inFlight, false);
+    error = RingError.NONE;
+  }
+
+  /**
+   * The state to save for suspend/resume or migration.
+   *
+   * @return the next available index to read and the next used index to write
+   */
+  public SplitQueueState state() {
+    return new SplitQueueState(lastAvail, usedIdx);
+  }
+
+  /**
+   * Resets the queue and continues from a saved state, after validating it against the size.
+   *
+   * @param state the untrusted state
+   * @throws IllegalArgumentException if it does not fit this queue
+   */
+  public void restore(SplitQueueState state) {
+    state.validate(size);
+    reset();
+    lastAvail = state.lastAvailIdx();
+    cachedAvail = lastAvail;
+    usedIdx = state.lastUsedIdx();
+    publishedUsed = usedIdx;
+    notifiedUsed = usedIdx;
+  }
+
+  /**
+   * The queue's configuration.
+   *
+   * @return the config it was created with
+   */
+  public QueueConfig config() {
+    return config;
+  }
+}

@@ -1,0 +1,410 @@
+package net.vdpa.ring.split;
+
+import static net.vdpa.ring.split.SplitLayout.AVAIL_FLAGS;
+import static net.vdpa.ring.split.SplitLayout.AVAIL_F_NO_INTERRUPT;
+import static net.vdpa.ring.split.SplitLayout.AVAIL_IDX;
+import static net.vdpa.ring.split.SplitLayout.AVAIL_RING;
+import static net.vdpa.ring.split.SplitLayout.DESC_ADDR;
+import static net.vdpa.ring.split.SplitLayout.DESC_FLAGS;
+import static net.vdpa.ring.split.SplitLayout.DESC_LEN;
+import static net.vdpa.ring.split.SplitLayout.DESC_NEXT;
+import static net.vdpa.ring.split.SplitLayout.DESC_SIZE;
+import static net.vdpa.ring.split.SplitLayout.F_INDIRECT;
+import static net.vdpa.ring.split.SplitLayout.F_NEXT;
+import static net.vdpa.ring.split.SplitLayout.F_WRITE;
+import static net.vdpa.ring.split.SplitLayout.USED_ELEM_ID;
+import static net.vdpa.ring.split.SplitLayout.USED_ELEM_LEN;
+import static net.vdpa.ring.split.SplitLayout.USED_ELEM_SIZE;
+import static net.vdpa.ring.split.SplitLayout.USED_FLAGS;
+import static net.vdpa.ring.split.SplitLayout.USED_F_NO_NOTIFY;
+import static net.vdpa.ring.split.SplitLayout.USED_IDX;
+import static net.vdpa.ring.split.SplitLayout.USED_RING;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import net.vdpa.ring.DriverQueue;
+import net.vdpa.ring.QueueConfig;
+import net.vdpa.ring.RingError;
+import net.vdpa.ring.RingIndex;
+import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.Le;
+import net.vdpa.ring.mem.Iotlb;
+import net.vdpa.ring.mem.Translation;
+
+/**
+ * The driver side of a split virtqueue: writes descriptors and available entries into the driver's
+ * own memory, publishes them in batches with one release store of {@code avail.idx}, and takes used
+ * elements back.
+ *
+ * <p>The free-descriptor list and the chain bookkeeping live in Java arrays, never in the shared
+ * table, so a device cannot corrupt them; a used element that names no chain in flight, or a used
+ * index that jumps, stops the queue with a {@link RingError}. With VIRTIO_F_IN_ORDER it also accepts
+ * a device that writes one used element for a batch (the earlier chains come back with length 0).
+ *
+ * <p>Driver side: one thread.
+ */
+public final class SplitDriver implements DriverQueue {
+  private final int size;
+  private final int mask;
+  private final Iotlb iotlb;
+  private final boolean eventIdx;
+  private final boolean indirect;
+  private final boolean inOrder;
+  private final int usedEventOffset;
+  private final int availEventOffset;
+  private final ByteBuffer desc;
+  private final int descOff;
+  private final ByteBuffer avail;
+  private final int availOff;
+  private final ByteBuffer used;
+  private final int usedOff;
+  private final Translation tableTr = new Translation();
+  /** Free list links (and chain links while in flight). */
+  private final int[] nextFree;
+  private final int[] chainLast;
+  /** Descriptors per chain in flight, by head; 0 when not in flight. */
+  private final int[] chainCount;
+  /** IN_ORDER: heads in the order they were made available. */
+  private final int[] order;
+
+  private int freeHead;
+  private int numFree;
+  private int inFlight;
+  private int availIdx;
+  private int publishedAvail;
+  private int kickedAvail;
+  private int lastUsed;
+  private int cachedUsed;
+  private int orderHead;
+  private int skipUntil = -1;
+  private int skipLen;
+  private RingError error = RingError.NONE;
+
+  /**
+   * Creates the driver side and initialises the ring areas (flags and indices to 0).
+   *
+   * @param config size, ring IOVAs and features
+   * @param iotlb the driver's own view of its memory (ring areas mapped read-write)
+   * @throws IllegalArgumentException if the size is not a power of two, or an area is misaligned or
+   *     not mapped read-write in one piece
+   */
+  public SplitDriver(QueueConfig config, Iotlb iotlb) {
+    SplitLayout.checkSize(config.size());
+    SplitDevice.checkAligned("descriptor table", config.descAddr(), SplitLayout.DESC_ALIGN);
+    SplitDevice.checkAligned("available ring", config.driverAddr(), SplitLayout.AVAIL_ALIGN);
+    SplitDevice.checkAligned("used ring", config.deviceAddr(), SplitLayout.USED_ALIGN);
+    this.iotlb = iotlb;
+    this.size = config.size();
+    this.mask = size - 1;
+    this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
+    this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
+    this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
+    this.usedEventOffset = SplitLayout.usedEventOffset(size);
+    this.availEventOffset = SplitLayout.availEventOffset(size);
+    Translation t = new Translation();
+    area(iotlb, "descriptor table", config.descAddr(), SplitLayout.descTableSize(size), t);
+    desc = t.buffer();
+    descOff = t.offset();
+    area(iotlb, "available ring", config.driverAddr(), SplitLayout.availSize(size), t);
+    avail = t.buffer();
+    availOff = t.offset();
+    area(iotlb, "used ring", config.deviceAddr(), SplitLayout.usedSize(size), t);
+    used = t.buffer();
+    usedOff = t.offset();
+    nextFree = new int[size];
+    chainLast = new int[size];
+    chainCount = new int[size];
+    order = new int[size];
+    for (int i = 0; i < size; i++) {
+      nextFree[i] = i + 1;
+    }
+    numFree = size;
+    Le.U16.set(avail, availOff + AVAIL_FLAGS, (short) 0);
+    Le.U16.set(avail, availOff + usedEventOffset, (short) 0);
+    Le.U16.set(used, usedOff + USED_FLAGS, (short) 0);
+    Le.U16.set(used, usedOff + availEventOffset, (short) 0);
+    Le.U16.set(used, usedOff + USED_IDX, (short) 0);
+    // release: the zeroed ring is published before the device is told its address (§2.7.13.3)
+    Le.U16.setRelease(avail, availOff + AVAIL_IDX, (short) 0);
+  }
+
+  static void area(Iotlb iotlb, String what, long addr, int len, Translation t) {
+    RingError e = iotlb.translateContiguous(addr, len, false, new Translation());
+    if (e == RingError.NONE) {
+      e = iotlb.translateContiguous(addr, len, true, t);
+    }
+    if (e != RingError.NONE) {
+      throw new IllegalArgumentException(
+          what + " at 0x" + Long.toHexString(addr) + " (" + len + " bytes) is not mapped read-write: "
+              + e.description());
+    }
+    if (t.buffer().alignmentOffset(t.offset(), 4) != 0) {
+      throw new IllegalArgumentException(
+          what + " at 0x" + Long.toHexString(addr) + " is not 4-byte aligned in memory");
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public int freeDescriptors() {
+    return numFree;
+  }
+
+  @Override
+  public int add(final long addr, final int len, final boolean deviceWritable) {
+    if (numFree < 1 || error != RingError.NONE) {
+      return FULL;
+    }
+    final int head = freeHead;
+    freeHead = nextFree[head];
+    numFree--;
+    writeDesc(head, addr, len, deviceWritable ? F_WRITE : 0, 0);
+    chainLast[head] = head;
+    chainCount[head] = 1;
+    return enqueue(head);
+  }
+
+  @Override
+  public int add(final long[] addrs, final int[] lens, final int readable, final int writable) {
+    final int n = readable + writable;
+    checkChain(n, readable, writable);
+    if (numFree < n || error != RingError.NONE) {
+      return FULL;
+    }
+    final int head = freeHead;
+    int i = head;
+    int last = head;
+    for (int k = 0; k < n; k++) {
+      final int next = nextFree[i];
+      final int flags = (k >= readable ? F_WRITE : 0) | (k < n - 1 ? F_NEXT : 0);
+      writeDesc(i, addrs[k], lens[k], flags, next);
+      last = i;
+      i = next;
+    }
+    freeHead = i;
+    numFree -= n;
+    chainLast[head] = last;
+    chainCount[head] = n;
+    return enqueue(head);
+  }
+
+  @Override
+  public int addIndirect(
+      final long tableAddr, final long[] addrs, final int[] lens, final int readable, final int writable) {
+    final int n = readable + writable;
+    checkChain(n, readable, writable);
+    if (!indirect) {
+      throw new IllegalArgumentException("VIRTIO_F_INDIRECT_DESC was not negotiated");
+    }
+    if (numFree < 1 || error != RingError.NONE) {
+      return FULL;
+    }
+    final RingError e = iotlb.translateContiguous(tableAddr, (long) DESC_SIZE * n, true, tableTr);
+    if (e != RingError.NONE) {
+      return badTable(tableAddr, e);
+    }
+    final ByteBuffer t = tableTr.buffer();
+    final int base = tableTr.offset();
+    for (int k = 0; k < n; k++) {
+      final int o = base + DESC_SIZE * k;
+      Le.U64.set(t, o + DESC_ADDR, addrs[k]);
+      Le.U32.set(t, o + DESC_LEN, lens[k]);
+      Le.U16.set(t, o + DESC_FLAGS, (short) ((k >= readable ? F_WRITE : 0) | (k < n - 1 ? F_NEXT : 0)));
+      Le.U16.set(t, o + DESC_NEXT, (short) (k + 1));
+    }
+    final int head = freeHead;
+    freeHead = nextFree[head];
+    numFree--;
+    writeDesc(head, tableAddr, DESC_SIZE * n, F_INDIRECT, 0);
+    chainLast[head] = head;
+    chainCount[head] = 1;
+    return enqueue(head);
+  }
+
+  private int badTable(long tableAddr, RingError e) {
+    throw new IllegalArgumentException(
+        "indirect table at 0x" + Long.toHexString(tableAddr) + " is unusable: " + e.description());
+  }
+
+  private void checkChain(int n, int readable, int writable) {
+    if (readable < 0 || writable < 0 || n < 1 || n > size) {
+      throw new IllegalArgumentException(
+          "chain of " + readable + " readable + " + writable + " writable buffers does not fit queue size " + size);
+    }
+  }
+
+  private void writeDesc(final int i, final long addr, final int len, final int flags, final int next) {
+    final int o = descOff + DESC_SIZE * i;
+    Le.U64.set(desc, o + DESC_ADDR, addr);
+    Le.U32.set(desc, o + DESC_LEN, len);
+    Le.U16.set(desc, o + DESC_FLAGS, (short) flags);
+    Le.U16.set(desc, o + DESC_NEXT, (short) next);
+  }
+
+  private int enqueue(final int head) {
+    final int a = availIdx;
+    Le.U16.set(avail, availOff + AVAIL_RING + 2 * (a & mask), (short) head);
+    if (inOrder) {
+      order[(orderHead + inFlight) & mask] = head;
+    }
+    availIdx = RingIndex.add(a, 1);
+    inFlight++;
+    return head;
+  }
+
+  @Override
+  public void publish() {
+    final int a = availIdx;
+    if (a == publishedAvail) {
+      return;
+    }
+    // release: publishes the descriptors and available entries add() wrote; pairs with the
+    // device's acquire load of avail.idx (virtio 1.2 §2.7.13.3)
+    Le.U16.setRelease(avail, availOff + AVAIL_IDX, (short) a);
+    publishedAvail = a;
+  }
+
+  @Override
+  public boolean needsKick() {
+    final int now = publishedAvail;
+    final int old = kickedAvail;
+    if (now == old) {
+      return false;
+    }
+    kickedAvail = now;
+    // full fence: the avail.idx store must be visible before avail_event / used.flags is read;
+    // pairs with the device's fence in enableNotifications() (virtio 1.2 §2.7.13.4)
+    VarHandle.fullFence();
+    if (eventIdx) {
+      final int event = (short) Le.U16.getAcquire(used, usedOff + availEventOffset) & RingIndex.MASK;
+      return RingIndex.needEvent(event, now, old);
+    }
+    return ((short) Le.U16.getAcquire(used, usedOff + USED_FLAGS) & USED_F_NO_NOTIFY) == 0;
+  }
+
+  @Override
+  public long pollUsed() {
+    if (skipUntil >= 0) {
+      return nextSkipped();
+    }
+    final int last = lastUsed;
+    if (last == cachedUsed) {
+      if (error != RingError.NONE) {
+        return EMPTY;
+      }
+      // acquire: pairs with the device's release store of used.idx, so the used elements it covers
+      // are visible below (virtio 1.2 §2.7.14)
+      final int idx = (short) Le.U16.getAcquire(used, usedOff + USED_IDX) & RingIndex.MASK;
+      if (idx == last) {
+        return EMPTY;
+      }
+      if (RingIndex.distance(idx, last) > inFlight) {
+        return fail(RingError.USED_INDEX_JUMP);
+      }
+      cachedUsed = idx;
+    }
+    final int o = usedOff + USED_RING + USED_ELEM_SIZE * (last & mask);
+    final int id = (int) Le.U32.get(used, o + USED_ELEM_ID);
+    final int len = (int) Le.U32.get(used, o + USED_ELEM_LEN);
+    if (id < 0 || id >= size || chainCount[id] == 0) {
+      return fail(RingError.USED_ID_INVALID);
+    }
+    lastUsed = RingIndex.add(last, 1);
+    if (inOrder && order[orderHead] != id) {
+      return startSkip(id, len);
+    }
+    release(id);
+    return DriverQueue.used(id, len);
+  }
+
+  /** IN_ORDER batch: one used element stands for every chain up to {@code id}. */
+  private long startSkip(int id, int len) {
+    for (int k = 0; k < inFlight; k++) {
+      if (order[(orderHead + k) & mask] == id) {
+        skipUntil = id;
+        skipLen = len;
+        return nextSkipped();
+      }
+    }
+    return fail(RingError.USED_ID_INVALID);
+  }
+
+  private long nextSkipped() {
+    final int head = order[orderHead];
+    release(head);
+    if (head == skipUntil) {
+      skipUntil = -1;
+      return DriverQueue.used(head, skipLen);
+    }
+    return DriverQueue.used(head, 0);
+  }
+
+  private void release(final int head) {
+    nextFree[chainLast[head]] = freeHead;
+    freeHead = head;
+    numFree += chainCount[head];
+    chainCount[head] = 0;
+    inFlight--;
+    if (inOrder) {
+      orderHead = (orderHead + 1) & mask;
+    }
+  }
+
+  private long fail(RingError e) {
+    if (error == RingError.NONE) {
+      error = e;
+    }
+    return EMPTY;
+  }
+
+  @Override
+  public boolean enableInterrupts() {
+    if (eventIdx) {
+      // release: asks for an interrupt once used.idx passes lastUsed; the device reads it after
+      // its fence in needsNotify() (virtio 1.2 §2.7.7)
+      Le.U16.setRelease(avail, availOff + usedEventOffset, (short) lastUsed);
+    } else {
+      // release: clears NO_INTERRUPT; the device reads it after its fence in needsNotify() (§2.7.7)
+      Le.U16.setRelease(avail, availOff + AVAIL_FLAGS, (short) 0);
+    }
+    // full fence: the store above must be visible before used.idx is re-read, or an element used
+    // meanwhile would wait for an interrupt that never comes; pairs with the device's fence (§2.7.7)
+    VarHandle.fullFence();
+    return ((short) Le.U16.getAcquire(used, usedOff + USED_IDX) & RingIndex.MASK) != lastUsed;
+  }
+
+  @Override
+  public void disableInterrupts() {
+    if (!eventIdx) {
+      // opaque: a hint with nothing to publish (§2.7.7); with EVENT_IDX used_event simply stays behind
+      Le.U16.setOpaque(avail, availOff + AVAIL_FLAGS, (short) AVAIL_F_NO_INTERRUPT);
+    }
+  }
+
+  @Override
+  public RingError error() {
+    return error;
+  }
+
+  /**
+   * Chains made available and not yet used.
+   *
+   * @return chains in flight
+   */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /**
+   * The next available index the driver will write (published or not).
+   *
+   * @return 0 to 65535
+   */
+  public int availIdx() {
+    return availIdx;
+  }
+}
