@@ -55,17 +55,19 @@ public final class MemoryRegion {
   /**
    * Allocates a zeroed, page-aligned direct region.
    *
-   * @param size bytes, 1 to 2^31 - 4097
+   * @param size bytes, 1 to 2^31 - 8193
    * @return the region
    * @throws IllegalArgumentException if the size is out of range
    */
   public static MemoryRegion allocate(long size) {
-    if (size < 1 || size > Integer.MAX_VALUE - PAGE) {
+    if (size < 1 || size > Integer.MAX_VALUE - 2 * PAGE) {
       throw new IllegalArgumentException(
-          "direct region size " + size + " is outside 1.." + (Integer.MAX_VALUE - PAGE)
+          "direct region size " + size + " is outside 1.." + (Integer.MAX_VALUE - 2 * PAGE)
               + "; map a file for larger regions");
     }
-    ByteBuffer raw = ByteBuffer.allocateDirect((int) size + PAGE).alignedSlice(PAGE);
+    // alignedSlice also rounds the capacity down to whole pages: round the size up first
+    int pages = (int) ((size + PAGE - 1) & -PAGE);
+    ByteBuffer raw = ByteBuffer.allocateDirect(pages + PAGE).alignedSlice(PAGE);
     return wrap(raw.limit((int) size).slice(), "direct[" + size + "]");
   }
 

@@ -5,12 +5,8 @@ import static net.vdpa.ring.packed.PackedLayout.DESC_FLAGS;
 import static net.vdpa.ring.packed.PackedLayout.DESC_ID;
 import static net.vdpa.ring.packed.PackedLayout.DESC_LEN;
 import static net.vdpa.ring.packed.PackedLayout.DESC_SIZE;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_DESC;
 import static net.vdpa.ring.packed.PackedLayout.EVENT_DISABLE;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_ENABLE;
 import static net.vdpa.ring.packed.PackedLayout.EVENT_FLAGS;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_OFF_WRAP;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_WRAP_SHIFT;
 import static net.vdpa.ring.packed.PackedLayout.F_AVAIL;
 import static net.vdpa.ring.packed.PackedLayout.F_INDIRECT;
 import static net.vdpa.ring.packed.PackedLayout.F_NEXT;
@@ -21,13 +17,11 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.vdpa.ring.DescriptorChain;
-import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
-import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.DeviceQueueBase;
 import net.vdpa.ring.internal.Le;
 import net.vdpa.ring.mem.Iotlb;
-import net.vdpa.ring.mem.Translation;
 
 /**
  * The device side of a packed virtqueue: reads available descriptors where the AVAIL/USED bits match
@@ -42,20 +36,11 @@ import net.vdpa.ring.mem.Translation;
  *
  * <p>Device side: one thread.
  */
-public final class PackedDevice implements DeviceQueue {
-  private final int size;
-  private final QueueConfig config;
-  private final Iotlb iotlb;
-  private final boolean eventIdx;
-  private final boolean indirect;
-  private final boolean inOrder;
-  private final Translation tr = new Translation();
-  private final Translation ringTr = new Translation();
+public final class PackedDevice extends DeviceQueueBase {
   /** Ring descriptors per buffer id in flight; 0 when the id is free. */
   private final int[] idCount;
   private final int[] popOrder;
 
-  private Object generation;
   private ByteBuffer desc;
   private int descOff;
   private ByteBuffer driverEvent;
@@ -73,8 +58,6 @@ public final class PackedDevice implements DeviceQueue {
   private int notifiedSeq;
   private int popSeq;
   private int pushSeq;
-  private RingError error = RingError.NONE;
-  private long errorCount;
 
   /**
    * Creates the device side of a packed queue. Nothing is read until the first {@link #pop}.
@@ -84,15 +67,8 @@ public final class PackedDevice implements DeviceQueue {
    * @throws IllegalArgumentException if an area is misaligned
    */
   public PackedDevice(QueueConfig config, Iotlb iotlb) {
-    checkAligned("descriptor ring", config.descAddr(), PackedLayout.DESC_ALIGN);
-    checkAligned("driver event suppression", config.driverAddr(), PackedLayout.EVENT_ALIGN);
-    checkAligned("device event suppression", config.deviceAddr(), PackedLayout.EVENT_ALIGN);
-    this.config = config;
-    this.iotlb = iotlb;
-    this.size = config.size();
-    this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
-    this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
-    this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
+    super(config, iotlb);
+    PackedLayout.checkAreas(config);
     this.idCount = new int[size];
     this.popOrder = new int[size];
   }
@@ -112,21 +88,9 @@ public final class PackedDevice implements DeviceQueue {
     return d;
   }
 
-  static void checkAligned(String what, long addr, int align) {
-    if ((addr & (align - 1)) != 0) {
-      throw new IllegalArgumentException(
-          what + " address 0x" + Long.toHexString(addr) + " is not " + align + "-byte aligned");
-    }
-  }
-
-  @Override
-  public int size() {
-    return size;
-  }
-
   @Override
   public boolean pop(final DescriptorChain chain) {
-    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+    if (!ready()) {
       return false;
     }
     final int pos = nextAvail;
@@ -255,7 +219,7 @@ public final class PackedDevice implements DeviceQueue {
     if (inOrder && popOrder[pushSeq % size] != id) {
       return RingError.OUT_OF_ORDER;
     }
-    if (iotlb.generation() != generation && !refreshRings()) {
+    if (!ready()) {
       return error;
     }
     pushSeq++;
@@ -308,32 +272,16 @@ public final class PackedDevice implements DeviceQueue {
     // full fence: the used flags store must be visible before the driver's event suppression is
     // read; pairs with the driver's fence in enableInterrupts() (virtio 1.2 §2.8.10)
     VarHandle.fullFence();
-    final int flags = (short) Le.U16.getAcquire(driverEvent, driverEventOff + EVENT_FLAGS) & 0xffff;
-    if (flags == EVENT_DISABLE) {
-      return false;
-    }
-    if (flags == EVENT_DESC && eventIdx) {
-      final int offWrap = (short) Le.U16.get(driverEvent, driverEventOff + EVENT_OFF_WRAP) & 0xffff;
-      return PackedLayout.needEvent(offWrap, now, old, size);
-    }
-    return true;
+    return PackedLayout.eventWanted(driverEvent, driverEventOff, eventIdx, now, old, size);
   }
 
   @Override
   public boolean enableNotifications() {
-    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+    if (!ready()) {
       return false;
     }
-    if (eventIdx) {
-      Le.U16.set(deviceEvent, deviceEventOff + EVENT_OFF_WRAP,
-          (short) (nextAvail | (availWrap ? 1 << EVENT_WRAP_SHIFT : 0)));
-      // release: publishes off_wrap with the DESC mode; read by the driver after its fence in
-      // needsKick() (virtio 1.2 §2.8.10)
-      Le.U16.setRelease(deviceEvent, deviceEventOff + EVENT_FLAGS, (short) EVENT_DESC);
-    } else {
-      // release: re-enables kicks; read by the driver after its fence in needsKick() (§2.8.10)
-      Le.U16.setRelease(deviceEvent, deviceEventOff + EVENT_FLAGS, (short) EVENT_ENABLE);
-    }
+    // the driver reads this after its fence in needsKick()
+    PackedLayout.enableEvents(deviceEvent, deviceEventOff, eventIdx, nextAvail, availWrap);
     // full fence: the store above must be visible before the next slot is re-read, or a chain
     // made available meanwhile would wait for a kick that never comes (§2.8.10)
     VarHandle.fullFence();
@@ -344,14 +292,15 @@ public final class PackedDevice implements DeviceQueue {
 
   @Override
   public void disableNotifications() {
-    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+    if (!ready()) {
       return;
     }
     // opaque: a hint with nothing to publish (§2.8.10)
     Le.U16.setOpaque(deviceEvent, deviceEventOff + EVENT_FLAGS, (short) EVENT_DISABLE);
   }
 
-  private boolean refreshRings() {
+  @Override
+  protected boolean refreshRings() {
     final Object g = iotlb.generation();
     final long descLen = (long) DESC_SIZE * size;
     RingError e = iotlb.translateContiguous(config.descAddr(), descLen, false, ringTr);
@@ -387,30 +336,9 @@ public final class PackedDevice implements DeviceQueue {
     return true;
   }
 
-  private boolean fail(RingError e) {
-    error = e;
-    errorCount++;
-    return false;
-  }
-
-  @Override
-  public RingError error() {
-    return error;
-  }
-
-  @Override
-  public boolean needsReset() {
-    return error != RingError.NONE;
-  }
-
-  @Override
-  public long errorCount() {
-    return errorCount;
-  }
-
   @Override
   public void reset() {
-    generation = null;
+    clearError();
     desc = null;
     driverEvent = null;
     deviceEvent = null;
@@ -424,7 +352,6 @@ public final class PackedDevice implements DeviceQueue {
     popSeq = 0;
     pushSeq = 0;
     Arrays.fill(idCount, 0);
-    error = RingError.NONE;
   }
 
   /**
@@ -451,14 +378,5 @@ public final class PackedDevice implements DeviceQueue {
     usedWrap = state.usedWrap();
     publishedSeq = PackedLayout.seq(nextUsed, usedWrap, size);
     notifiedSeq = publishedSeq;
-  }
-
-  /**
-   * The queue's configuration.
-   *
-   * @return the config it was created with
-   */
-  public QueueConfig config() {
-    return config;
   }
 }

@@ -5,12 +5,8 @@ import static net.vdpa.ring.packed.PackedLayout.DESC_FLAGS;
 import static net.vdpa.ring.packed.PackedLayout.DESC_ID;
 import static net.vdpa.ring.packed.PackedLayout.DESC_LEN;
 import static net.vdpa.ring.packed.PackedLayout.DESC_SIZE;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_DESC;
 import static net.vdpa.ring.packed.PackedLayout.EVENT_DISABLE;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_ENABLE;
 import static net.vdpa.ring.packed.PackedLayout.EVENT_FLAGS;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_OFF_WRAP;
-import static net.vdpa.ring.packed.PackedLayout.EVENT_WRAP_SHIFT;
 import static net.vdpa.ring.packed.PackedLayout.F_AVAIL;
 import static net.vdpa.ring.packed.PackedLayout.F_INDIRECT;
 import static net.vdpa.ring.packed.PackedLayout.F_NEXT;
@@ -23,6 +19,7 @@ import net.vdpa.ring.DriverQueue;
 import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
 import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.Areas;
 import net.vdpa.ring.internal.Le;
 import net.vdpa.ring.mem.Iotlb;
 import net.vdpa.ring.mem.Translation;
@@ -74,21 +71,19 @@ public final class PackedDriver implements DriverQueue {
    * @throws IllegalArgumentException if an area is misaligned or not mapped read-write in one piece
    */
   public PackedDriver(QueueConfig config, Iotlb iotlb) {
-    PackedDevice.checkAligned("descriptor ring", config.descAddr(), PackedLayout.DESC_ALIGN);
-    PackedDevice.checkAligned("driver event suppression", config.driverAddr(), PackedLayout.EVENT_ALIGN);
-    PackedDevice.checkAligned("device event suppression", config.deviceAddr(), PackedLayout.EVENT_ALIGN);
+    PackedLayout.checkAreas(config);
     this.iotlb = iotlb;
     this.size = config.size();
     this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
     this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
     Translation t = new Translation();
-    area(iotlb, "descriptor ring", config.descAddr(), DESC_SIZE * size, t);
+    Areas.driverArea(iotlb, "descriptor ring", config.descAddr(), DESC_SIZE * size, t);
     desc = t.buffer();
     descOff = t.offset();
-    area(iotlb, "driver event suppression", config.driverAddr(), PackedLayout.EVENT_SIZE, t);
+    Areas.driverArea(iotlb, "driver event suppression", config.driverAddr(), PackedLayout.EVENT_SIZE, t);
     driverEvent = t.buffer();
     driverEventOff = t.offset();
-    area(iotlb, "device event suppression", config.deviceAddr(), PackedLayout.EVENT_SIZE, t);
+    Areas.driverArea(iotlb, "device event suppression", config.deviceAddr(), PackedLayout.EVENT_SIZE, t);
     deviceEvent = t.buffer();
     deviceEventOff = t.offset();
     freeIds = new int[size];
@@ -105,22 +100,6 @@ public final class PackedDriver implements DriverQueue {
     Le.U32.set(driverEvent, driverEventOff, 0);
     // release: the zeroed ring is published before the device is told its address (§2.8.21)
     Le.U32.setRelease(deviceEvent, deviceEventOff, 0);
-  }
-
-  private static void area(Iotlb iotlb, String what, long addr, int len, Translation t) {
-    RingError e = iotlb.translateContiguous(addr, len, false, new Translation());
-    if (e == RingError.NONE) {
-      e = iotlb.translateContiguous(addr, len, true, t);
-    }
-    if (e != RingError.NONE) {
-      throw new IllegalArgumentException(
-          what + " at 0x" + Long.toHexString(addr) + " (" + len + " bytes) is not mapped read-write: "
-              + e.description());
-    }
-    if (t.buffer().alignmentOffset(t.offset(), 4) != 0) {
-      throw new IllegalArgumentException(
-          what + " at 0x" + Long.toHexString(addr) + " is not 4-byte aligned in memory");
-    }
   }
 
   @Override
@@ -266,15 +245,7 @@ public final class PackedDriver implements DriverQueue {
     // full fence: the head flags store must be visible before the device's event suppression is
     // read; pairs with the device's fence in enableNotifications() (virtio 1.2 §2.8.10)
     VarHandle.fullFence();
-    final int flags = (short) Le.U16.getAcquire(deviceEvent, deviceEventOff + EVENT_FLAGS) & 0xffff;
-    if (flags == EVENT_DISABLE) {
-      return false;
-    }
-    if (flags == EVENT_DESC && eventIdx) {
-      final int offWrap = (short) Le.U16.get(deviceEvent, deviceEventOff + EVENT_OFF_WRAP) & 0xffff;
-      return PackedLayout.needEvent(offWrap, now, old, size);
-    }
-    return true;
+    return PackedLayout.eventWanted(deviceEvent, deviceEventOff, eventIdx, now, old, size);
   }
 
   @Override
@@ -317,16 +288,8 @@ public final class PackedDriver implements DriverQueue {
 
   @Override
   public boolean enableInterrupts() {
-    if (eventIdx) {
-      Le.U16.set(driverEvent, driverEventOff + EVENT_OFF_WRAP,
-          (short) (nextUsed | (usedWrap ? 1 << EVENT_WRAP_SHIFT : 0)));
-      // release: publishes off_wrap with the DESC mode; the device reads it after its fence in
-      // needsNotify() (virtio 1.2 §2.8.10)
-      Le.U16.setRelease(driverEvent, driverEventOff + EVENT_FLAGS, (short) EVENT_DESC);
-    } else {
-      // release: re-enables interrupts; the device reads it after its fence in needsNotify()
-      Le.U16.setRelease(driverEvent, driverEventOff + EVENT_FLAGS, (short) EVENT_ENABLE);
-    }
+    // the device reads this after its fence in needsNotify()
+    PackedLayout.enableEvents(driverEvent, driverEventOff, eventIdx, nextUsed, usedWrap);
     // full fence: the store above must be visible before the next used slot is re-read (§2.8.10)
     VarHandle.fullFence();
     final int f = (short) Le.U16.getAcquire(desc, descOff + DESC_SIZE * nextUsed + DESC_FLAGS) & 0xffff;

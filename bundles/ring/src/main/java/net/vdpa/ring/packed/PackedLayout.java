@@ -1,5 +1,10 @@
 package net.vdpa.ring.packed;
 
+import java.nio.ByteBuffer;
+import net.vdpa.ring.QueueConfig;
+import net.vdpa.ring.internal.Areas;
+import net.vdpa.ring.internal.Le;
+
 /**
  * The byte layout of a packed virtqueue (virtio 1.2 §2.8), little-endian, as offset constants, and
  * the wrap-counter arithmetic.
@@ -104,5 +109,61 @@ public final class PackedLayout {
     final int event = seq(off, (offWrap >>> EVENT_WRAP_SHIFT) != 0, n);
     final int ring = 2 * n;
     return Math.floorMod(event - old, ring) < Math.floorMod(now - old, ring);
+  }
+
+  /**
+   * Reads the other side's event suppression structure and decides whether it wants an event for
+   * the move from {@code old} to {@code now}. The caller issues the full fence before.
+   *
+   * @param event the structure's buffer
+   * @param offset the structure's index in it
+   * @param eventIdx whether EVENT_IDX was negotiated (else the DESC mode counts as enable)
+   * @param now sequence after the publication
+   * @param old sequence at the previous decision
+   * @param n queue size
+   * @return true unless events are disabled or the named descriptor was not passed
+   */
+  public static boolean eventWanted(
+      final ByteBuffer event, final int offset, final boolean eventIdx, final int now, final int old, final int n) {
+    final int flags = (short) Le.U16.getAcquire(event, offset + EVENT_FLAGS) & 0xffff;
+    if (flags == EVENT_DISABLE) {
+      return false;
+    }
+    if (flags == EVENT_DESC && eventIdx) {
+      return needEvent((short) Le.U16.get(event, offset + EVENT_OFF_WRAP) & 0xffff, now, old, n);
+    }
+    return true;
+  }
+
+  /**
+   * Checks the alignment of a packed queue's three areas.
+   *
+   * @param config the queue configuration
+   * @throws IllegalArgumentException if an area is misaligned
+   */
+  public static void checkAreas(QueueConfig config) {
+    Areas.checkAligned("descriptor ring", config.descAddr(), DESC_ALIGN);
+    Areas.checkAligned("driver event suppression", config.driverAddr(), EVENT_ALIGN);
+    Areas.checkAligned("device event suppression", config.deviceAddr(), EVENT_ALIGN);
+  }
+
+  /**
+   * Writes an event suppression structure asking for events again: with EVENT_IDX, for the
+   * descriptor at {@code pos}/{@code wrap}; otherwise for every event.
+   *
+   * @param event the structure's buffer
+   * @param offset the structure's index in it
+   * @param eventIdx whether EVENT_IDX was negotiated
+   * @param pos the descriptor index to be told about
+   * @param wrap its wrap counter
+   */
+  public static void enableEvents(
+      final ByteBuffer event, final int offset, final boolean eventIdx, final int pos, final boolean wrap) {
+    if (eventIdx) {
+      Le.U16.set(event, offset + EVENT_OFF_WRAP, (short) (pos | (wrap ? 1 << EVENT_WRAP_SHIFT : 0)));
+    }
+    // release: publishes off_wrap together with the mode; the other side reads the flags with
+    // acquire after its full fence (virtio 1.2 §2.8.10)
+    Le.U16.setRelease(event, offset + EVENT_FLAGS, (short) (eventIdx ? EVENT_DESC : EVENT_ENABLE));
   }
 }

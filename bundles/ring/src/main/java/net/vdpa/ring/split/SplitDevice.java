@@ -24,14 +24,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import net.vdpa.ring.DescriptorChain;
-import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
 import net.vdpa.ring.RingIndex;
-import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.Areas;
+import net.vdpa.ring.internal.DeviceQueueBase;
 import net.vdpa.ring.internal.Le;
 import net.vdpa.ring.mem.Iotlb;
-import net.vdpa.ring.mem.Translation;
 
 /**
  * The device side of a split virtqueue: pops available chains, pushes used elements, decides
@@ -47,20 +46,10 @@ import net.vdpa.ring.mem.Translation;
  *
  * <p>Device side: one thread.
  */
-public final class SplitDevice implements DeviceQueue {
-  private final int size;
+public final class SplitDevice extends DeviceQueueBase {
   private final int mask;
-  private final QueueConfig config;
-  private final Iotlb iotlb;
-  private final boolean eventIdx;
-  private final boolean indirect;
-  private final boolean inOrder;
   private final int usedEventOffset;
   private final int availEventOffset;
-  /** Buffer translations (last-hit cache). */
-  private final Translation tr = new Translation();
-  /** Ring area and indirect table translations. */
-  private final Translation ringTr = new Translation();
   /** Visit stamps per descriptor of the table, and per entry of an indirect table. */
   private final int[] visited;
   private final int[] visitedIndirect;
@@ -69,7 +58,6 @@ public final class SplitDevice implements DeviceQueue {
   private final int[] popOrder;
 
   // Cached ring area translations, valid while generation == iotlb.generation().
-  private Object generation;
   private ByteBuffer desc;
   private int descOff;
   private ByteBuffer avail;
@@ -85,8 +73,6 @@ public final class SplitDevice implements DeviceQueue {
   private int notifiedUsed;
   private int popSeq;
   private int pushSeq;
-  private RingError error = RingError.NONE;
-  private long errorCount;
 
   /**
    * Creates the device side of a split queue. Nothing is read until the first {@link #pop}.
@@ -96,17 +82,12 @@ public final class SplitDevice implements DeviceQueue {
    * @throws IllegalArgumentException if the size is not a power of two or an area is misaligned
    */
   public SplitDevice(QueueConfig config, Iotlb iotlb) {
-    SplitLayout.checkSize(config.size());
-    checkAligned("descriptor table", config.descAddr(), SplitLayout.DESC_ALIGN);
-    checkAligned("available ring", config.driverAddr(), SplitLayout.AVAIL_ALIGN);
-    checkAligned("used ring", config.deviceAddr(), SplitLayout.USED_ALIGN);
-    this.config = config;
-    this.iotlb = iotlb;
-    this.size = config.size();
+    super(config, iotlb);
+    SplitLayout.checkSize(size);
+    Areas.checkAligned("descriptor table", config.descAddr(), SplitLayout.DESC_ALIGN);
+    Areas.checkAligned("available ring", config.driverAddr(), SplitLayout.AVAIL_ALIGN);
+    Areas.checkAligned("used ring", config.deviceAddr(), SplitLayout.USED_ALIGN);
     this.mask = size - 1;
-    this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
-    this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
-    this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
     this.usedEventOffset = SplitLayout.usedEventOffset(size);
     this.availEventOffset = SplitLayout.availEventOffset(size);
     this.visited = new int[size];
@@ -130,21 +111,9 @@ public final class SplitDevice implements DeviceQueue {
     return d;
   }
 
-  static void checkAligned(String what, long addr, int align) {
-    if ((addr & (align - 1)) != 0) {
-      throw new IllegalArgumentException(
-          what + " address 0x" + Long.toHexString(addr) + " is not " + align + "-byte aligned");
-    }
-  }
-
-  @Override
-  public int size() {
-    return size;
-  }
-
   @Override
   public boolean pop(final DescriptorChain chain) {
-    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+    if (!ready()) {
       return false;
     }
     final int last = lastAvail;
@@ -287,7 +256,7 @@ public final class SplitDevice implements DeviceQueue {
     if (inOrder && popOrder[pushSeq & mask] != id) {
       return RingError.OUT_OF_ORDER;
     }
-    if (iotlb.generation() != generation && !refreshRings()) {
+    if (!ready()) {
       return error;
     }
     inFlight[id] = false;
@@ -332,7 +301,7 @@ public final class SplitDevice implements DeviceQueue {
 
   @Override
   public boolean enableNotifications() {
-    if (error != RingError.NONE || (iotlb.generation() != generation && !refreshRings())) {
+    if (!ready()) {
       return false;
     }
     if (eventIdx) {
@@ -351,14 +320,15 @@ public final class SplitDevice implements DeviceQueue {
 
   @Override
   public void disableNotifications() {
-    if (error != RingError.NONE || eventIdx || (iotlb.generation() != generation && !refreshRings())) {
+    if (eventIdx || !ready()) {
       return;
     }
     // opaque: a hint with nothing to publish; the driver reads it after its fence (§2.7.10)
     Le.U16.setOpaque(used, usedOff + USED_FLAGS, (short) USED_F_NO_NOTIFY);
   }
 
-  private boolean refreshRings() {
+  @Override
+  protected boolean refreshRings() {
     final Object g = iotlb.generation();
     RingError e = iotlb.translateContiguous(config.descAddr(), SplitLayout.descTableSize(size), false, ringTr);
     if (e != RingError.NONE) {
@@ -392,30 +362,9 @@ public final class SplitDevice implements DeviceQueue {
     return true;
   }
 
-  private boolean fail(RingError e) {
-    error = e;
-    errorCount++;
-    return false;
-  }
-
-  @Override
-  public RingError error() {
-    return error;
-  }
-
-  @Override
-  public boolean needsReset() {
-    return error != RingError.NONE;
-  }
-
-  @Override
-  public long errorCount() {
-    return errorCount;
-  }
-
   @Override
   public void reset() {
-    generation = null;
+    clearError();
     desc = null;
     avail = null;
     used = null;
@@ -427,7 +376,6 @@ public final class SplitDevice implements DeviceQueue {
     popSeq = 0;
     pushSeq = 0;
     Arrays.fill(inFlight, false);
-    error = RingError.NONE;
   }
 
   /**
@@ -453,14 +401,5 @@ public final class SplitDevice implements DeviceQueue {
     usedIdx = state.lastUsedIdx();
     publishedUsed = usedIdx;
     notifiedUsed = usedIdx;
-  }
-
-  /**
-   * The queue's configuration.
-   *
-   * @return the config it was created with
-   */
-  public QueueConfig config() {
-    return config;
   }
 }

@@ -27,6 +27,7 @@ import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
 import net.vdpa.ring.RingIndex;
 import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.internal.Areas;
 import net.vdpa.ring.internal.Le;
 import net.vdpa.ring.mem.Iotlb;
 import net.vdpa.ring.mem.Translation;
@@ -90,9 +91,9 @@ public final class SplitDriver implements DriverQueue {
    */
   public SplitDriver(QueueConfig config, Iotlb iotlb) {
     SplitLayout.checkSize(config.size());
-    SplitDevice.checkAligned("descriptor table", config.descAddr(), SplitLayout.DESC_ALIGN);
-    SplitDevice.checkAligned("available ring", config.driverAddr(), SplitLayout.AVAIL_ALIGN);
-    SplitDevice.checkAligned("used ring", config.deviceAddr(), SplitLayout.USED_ALIGN);
+    Areas.checkAligned("descriptor table", config.descAddr(), SplitLayout.DESC_ALIGN);
+    Areas.checkAligned("available ring", config.driverAddr(), SplitLayout.AVAIL_ALIGN);
+    Areas.checkAligned("used ring", config.deviceAddr(), SplitLayout.USED_ALIGN);
     this.iotlb = iotlb;
     this.size = config.size();
     this.mask = size - 1;
@@ -102,13 +103,13 @@ public final class SplitDriver implements DriverQueue {
     this.usedEventOffset = SplitLayout.usedEventOffset(size);
     this.availEventOffset = SplitLayout.availEventOffset(size);
     Translation t = new Translation();
-    area(iotlb, "descriptor table", config.descAddr(), SplitLayout.descTableSize(size), t);
+    Areas.driverArea(iotlb, "descriptor table", config.descAddr(), SplitLayout.descTableSize(size), t);
     desc = t.buffer();
     descOff = t.offset();
-    area(iotlb, "available ring", config.driverAddr(), SplitLayout.availSize(size), t);
+    Areas.driverArea(iotlb, "available ring", config.driverAddr(), SplitLayout.availSize(size), t);
     avail = t.buffer();
     availOff = t.offset();
-    area(iotlb, "used ring", config.deviceAddr(), SplitLayout.usedSize(size), t);
+    Areas.driverArea(iotlb, "used ring", config.deviceAddr(), SplitLayout.usedSize(size), t);
     used = t.buffer();
     usedOff = t.offset();
     nextFree = new int[size];
@@ -126,22 +127,6 @@ public final class SplitDriver implements DriverQueue {
     Le.U16.set(used, usedOff + USED_IDX, (short) 0);
     // release: the zeroed ring is published before the device is told its address (§2.7.13.3)
     Le.U16.setRelease(avail, availOff + AVAIL_IDX, (short) 0);
-  }
-
-  static void area(Iotlb iotlb, String what, long addr, int len, Translation t) {
-    RingError e = iotlb.translateContiguous(addr, len, false, new Translation());
-    if (e == RingError.NONE) {
-      e = iotlb.translateContiguous(addr, len, true, t);
-    }
-    if (e != RingError.NONE) {
-      throw new IllegalArgumentException(
-          what + " at 0x" + Long.toHexString(addr) + " (" + len + " bytes) is not mapped read-write: "
-              + e.description());
-    }
-    if (t.buffer().alignmentOffset(t.offset(), 4) != 0) {
-      throw new IllegalArgumentException(
-          what + " at 0x" + Long.toHexString(addr) + " is not 4-byte aligned in memory");
-    }
   }
 
   @Override

@@ -1,0 +1,117 @@
+package net.vdpa.ring.internal;
+
+import net.vdpa.ring.DeviceQueue;
+import net.vdpa.ring.QueueConfig;
+import net.vdpa.ring.RingError;
+import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.mem.Iotlb;
+import net.vdpa.ring.mem.Translation;
+
+/**
+ * What the split and packed device sides share: the configuration, the IOTLB with the cached
+ * translation of the ring areas (redone when the map changes), and the stop-on-first-error state.
+ *
+ * <p>Device side: one thread.
+ */
+public abstract class DeviceQueueBase implements DeviceQueue {
+  /** The queue size. */
+  protected final int size;
+  /** The configuration the queue was created with. */
+  protected final QueueConfig config;
+  /** The device's view of driver memory. */
+  protected final Iotlb iotlb;
+  /** VIRTIO_F_EVENT_IDX was negotiated. */
+  protected final boolean eventIdx;
+  /** VIRTIO_F_INDIRECT_DESC was negotiated. */
+  protected final boolean indirect;
+  /** VIRTIO_F_IN_ORDER was negotiated. */
+  protected final boolean inOrder;
+  /** Buffer translations (last-hit cache). */
+  protected final Translation tr = new Translation();
+  /** Ring area and indirect table translations. */
+  protected final Translation ringTr = new Translation();
+  /** The IOTLB generation the cached ring areas belong to; null when none are cached. */
+  protected Object generation;
+  /** Why the queue stopped, or {@link RingError#NONE}. */
+  protected RingError error = RingError.NONE;
+  private long errorCount;
+
+  /**
+   * Takes the configuration apart.
+   *
+   * @param config size, ring IOVAs and features
+   * @param iotlb the device's view of driver memory
+   */
+  protected DeviceQueueBase(QueueConfig config, Iotlb iotlb) {
+    this.config = config;
+    this.iotlb = iotlb;
+    this.size = config.size();
+    this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
+    this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
+    this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
+  }
+
+  /**
+   * Whether the queue may touch its rings: not stopped, and the ring areas translated for the
+   * IOTLB's current generation (translating them again if the map changed).
+   *
+   * @return true if the ring area fields are usable
+   */
+  protected final boolean ready() {
+    return error == RingError.NONE && (iotlb.generation() == generation || refreshRings());
+  }
+
+  /**
+   * Translates the ring areas for the current IOTLB generation (rare path).
+   *
+   * @return true on success; false after {@link #fail} otherwise
+   */
+  protected abstract boolean refreshRings();
+
+  /**
+   * Stops the queue.
+   *
+   * @param e why
+   * @return false, for {@code return fail(...)} in boolean methods
+   */
+  protected final boolean fail(RingError e) {
+    error = e;
+    errorCount++;
+    return false;
+  }
+
+  /** Forgets the error and the cached ring areas (part of a reset). */
+  protected final void clearError() {
+    error = RingError.NONE;
+    generation = null;
+  }
+
+  @Override
+  public final int size() {
+    return size;
+  }
+
+  @Override
+  public final RingError error() {
+    return error;
+  }
+
+  @Override
+  public final boolean needsReset() {
+    return error != RingError.NONE;
+  }
+
+  @Override
+  public final long errorCount() {
+    return errorCount;
+  }
+
+  /**
+   * The queue's configuration.
+   *
+   * @return the config it was created with
+   */
+  public final QueueConfig config() {
+    return config;
+  }
+}
