@@ -171,12 +171,18 @@ public final class BusComponent implements VdpaBus {
 
     @Override
     public DeviceEntry addingService(ServiceReference<VdpaDevice> ref) {
+      Object mgmt = ref.getProperty(VdpaDevice.PROP_MGMTDEV);
+      String mgmtdev = mgmt == null ? null : mgmt.toString();
+      Object name = ref.getProperty(VdpaDevice.PROP_NAME);
+      if (name instanceof String n && !n.isEmpty()) {
+        // the device object is fetched later, on the device's lane
+        return core.deviceAdded(n, () -> context.getService(ref), id(ref), bundleId(ref), mgmtdev);
+      }
       VdpaDevice device = context.getService(ref);
       if (device == null) {
         return null;
       }
-      Object mgmt = ref.getProperty(VdpaDevice.PROP_MGMTDEV);
-      DeviceEntry e = core.deviceAdded(device, id(ref), bundleId(ref), mgmt == null ? null : mgmt.toString());
+      DeviceEntry e = core.deviceAdded(device, id(ref), bundleId(ref), mgmtdev);
       if (e == null) {
         context.ungetService(ref);
       }

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
@@ -94,23 +95,31 @@ final class BusCore implements VdpaBus {
 
   // ------------------------------------------------------------------ services coming and going
 
-  /**
-   * A device service appeared. Returns its entry, or null if it is refused (duplicate name, bus
-   * closed).
-   */
+  /** A device given as an object (tests, and devices without a name property). */
   DeviceEntry deviceAdded(VdpaDevice device, long serviceId, long bundleId, String mgmtdev) {
     String name;
-    int deviceId;
-    int vendorId;
     try {
       name = device.name();
-      deviceId = device.deviceId();
-      vendorId = device.vendorId();
     } catch (RuntimeException e) {
-      sink.warn("device service " + serviceId + " refused: reading its identity threw " + describe(e));
+      sink.warn("device service " + serviceId + " refused: name() threw " + describe(e));
       return null;
     }
-    DeviceEntry e = new DeviceEntry(device, name, serviceId, bundleId, deviceId, vendorId, mgmtdev, new Lane(pool));
+    return deviceAdded(name, () -> device, serviceId, bundleId, mgmtdev);
+  }
+
+  /**
+   * A device service appeared. Only its name is needed now: the device object is obtained on the
+   * device's lane, off the registering thread (getting a service is not free in every framework,
+   * and the thread registering thousands of devices should not pay for the bus).
+   *
+   * @return its entry, or null if it is refused (no name, duplicate name, bus closed)
+   */
+  DeviceEntry deviceAdded(String name, Supplier<VdpaDevice> resolver, long serviceId, long bundleId, String mgmtdev) {
+    if (name == null || name.isEmpty()) {
+      sink.warn("device service " + serviceId + " refused: it has no name");
+      return null;
+    }
+    DeviceEntry e = new DeviceEntry(name, resolver, serviceId, bundleId, mgmtdev, new Lane(pool));
     synchronized (lock) {
       if (closed) {
         return null;
@@ -122,9 +131,37 @@ final class BusCore implements VdpaBus {
       }
       devices.put(name, e);
     }
-    sink.post(VdpaEvents.DEVICE_ADDED, props(VdpaEvents.DEVICE, name));
-    e.lane.submit(() -> reconcile(e, false));
+    e.lane.submit(() -> {
+      if (resolve(e)) {
+        sink.post(VdpaEvents.DEVICE_ADDED, props(VdpaEvents.DEVICE, name));
+        reconcile(e, false);
+      }
+    });
     return e;
+  }
+
+  /** Obtains the device object and its identity. Lane only; false if the device cannot be used. */
+  private boolean resolve(DeviceEntry e) {
+    synchronized (lock) {
+      if (e.gone) {
+        return false;
+      }
+    }
+    try {
+      VdpaDevice d = e.resolver.get();
+      if (d == null) {
+        setReason(e, "the device service could not be obtained");
+        return false;
+      }
+      e.deviceId = d.deviceId();
+      e.vendorId = d.vendorId();
+      e.device = d;
+      return true;
+    } catch (RuntimeException ex) {
+      setReason(e, "reading the device's identity threw " + describe(ex));
+      sink.warn("device " + e.name + " cannot be used: reading its identity threw " + describe(ex));
+      return false;
+    }
   }
 
   /**
@@ -273,7 +310,7 @@ final class BusCore implements VdpaBus {
   private void reconcile(DeviceEntry e, boolean explicit) {
     String override;
     synchronized (lock) {
-      if (e.gone || closed || !e.state.equals(DeviceDTO.UNBOUND)) {
+      if (e.gone || closed || e.device == null || !e.state.equals(DeviceDTO.UNBOUND)) {
         return;
       }
       if (!explicit) {
@@ -464,8 +501,12 @@ final class BusCore implements VdpaBus {
   }
 
   private void resetDevice(DeviceEntry e) {
+    VdpaDevice d = e.device;
+    if (d == null) {
+      return;
+    }
     try {
-      e.device.reset();
+      d.reset();
     } catch (RuntimeException ex) {
       sink.warn("reset of device " + e.name + " threw " + describe(ex));
     }
@@ -505,7 +546,7 @@ final class BusCore implements VdpaBus {
     }
     runOnLane(e, () -> {
       synchronized (lock) {
-        if (e.gone || !e.state.equals(DeviceDTO.UNBOUND)) {
+        if (e.gone || e.device == null || !e.state.equals(DeviceDTO.UNBOUND)) {
           return;
         }
         e.held = false;
@@ -716,8 +757,9 @@ final class BusCore implements VdpaBus {
       dto.serviceId = e.serviceId;
       dto.bundleId = e.bundleId;
     }
+    VdpaDevice d = e.device;
     try {
-      dto.status = e.device.status();
+      dto.status = d == null ? 0 : d.status();
     } catch (RuntimeException ex) {
       dto.status = -1;
     }

@@ -1,5 +1,6 @@
 package net.vdpa.bus;
 
+import java.util.function.Supplier;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.dto.DeviceDTO;
 
@@ -8,14 +9,19 @@ import net.vdpa.api.dto.DeviceDTO;
  * only from the device's lane (and the tracker thread when the device goes away).
  */
 final class DeviceEntry {
-  final VdpaDevice device;
   final String name;
   final long serviceId;
   final long bundleId;
-  final int deviceId;
-  final int vendorId;
   final String mgmtdev;
   final Lane lane;
+  /** Gets the device object; called once, on the lane (see {@link BusCore#deviceAdded}). */
+  final Supplier<VdpaDevice> resolver;
+  /** Set once on the lane by the first task; null until then, or if the service could not be had. */
+  volatile VdpaDevice device;
+  /** Read from the device when it is resolved. */
+  volatile int deviceId;
+  /** Read from the device when it is resolved. */
+  volatile int vendorId;
 
   /** Guarded by the bus lock. One of the {@link DeviceDTO} state constants. */
   String state = DeviceDTO.UNBOUND;
@@ -32,14 +38,11 @@ final class DeviceEntry {
   /** Guarded by the bus lock: the device service is going or gone. */
   boolean gone;
 
-  DeviceEntry(VdpaDevice device, String name, long serviceId, long bundleId, int deviceId, int vendorId,
-      String mgmtdev, Lane lane) {
-    this.device = device;
+  DeviceEntry(String name, Supplier<VdpaDevice> resolver, long serviceId, long bundleId, String mgmtdev, Lane lane) {
     this.name = name;
+    this.resolver = resolver;
     this.serviceId = serviceId;
     this.bundleId = bundleId;
-    this.deviceId = deviceId;
-    this.vendorId = vendorId;
     this.mgmtdev = mgmtdev;
     this.lane = lane;
   }
