@@ -196,6 +196,22 @@ public final class Iotlb {
       return RingError.ADDRESS_WRAP;
     }
     final Table t = table;
+    // fast path: the same mapping, chunk and access mode as the last translation
+    final ByteBuffer hb = out.hitBuffer;
+    if (hb != null && out.cachedTable == t && out.hitWrite == write
+        && Long.compareUnsigned(iova - out.hitLo, out.hitHi - out.hitLo) <= 0) {
+      final long toEnd = out.hitHi - iova + 1;
+      out.buffer = hb;
+      out.offset = (int) (iova - out.hitBase);
+      out.length = (int) (length < toEnd ? length : toEnd);
+      return RingError.NONE;
+    }
+    return translateSlow(t, iova, length, write, out);
+  }
+
+  private RingError translateSlow(
+      final Table t, final long iova, final long length, final boolean write, final Translation out) {
+    out.hitBuffer = null;
     int i = out.cachedIndex;
     if (out.cachedTable != t
         || Long.compareUnsigned(iova - t.first[i], t.last[i] - t.first[i]) > 0) {
@@ -211,22 +227,25 @@ public final class Iotlb {
     if (write ? !p.allowsWrite() : !p.allowsRead()) {
       return write ? RingError.WRITE_TO_READ_ONLY : RingError.READ_FROM_WRITE_ONLY;
     }
-    final long within = iova - e.first;
-    final long regionOffset = e.offset + within;
+    final long regionOffset = e.offset + (iova - e.first);
     final int chunk = (int) (regionOffset >>> MemoryRegion.CHUNK_SHIFT);
     final ByteBuffer b = e.region.chunk(chunk, write);
     final int pos = (int) (regionOffset - ((long) chunk << MemoryRegion.CHUNK_SHIFT));
-    long n = b.capacity() - pos;
-    final long toEnd = e.last - iova + 1;
-    if (toEnd > 0 && toEnd < n) {
-      n = toEnd;
-    }
-    if (length < n) {
-      n = length;
-    }
+    // IOVAs this buffer serves inside this entry: from the later of the entry's and the chunk's
+    // start to the earlier of their ends (the chunk view may reach beyond a partial mapping)
+    final long base = iova - pos;
+    final long chunkLast = base + b.capacity() - 1;
+    final long lo = Long.compareUnsigned(e.first, base) > 0 ? e.first : base;
+    final long hi = Long.compareUnsigned(e.last, chunkLast) < 0 ? e.last : chunkLast;
+    out.hitLo = lo;
+    out.hitHi = hi;
+    out.hitBase = base;
+    out.hitWrite = write;
+    out.hitBuffer = b;
+    final long toEnd = hi - iova + 1;
     out.buffer = b;
     out.offset = pos;
-    out.length = (int) n;
+    out.length = (int) (length < toEnd ? length : toEnd);
     return RingError.NONE;
   }
 

@@ -18,6 +18,14 @@ public final class Translation {
   Object cachedTable;
   /** Index of the last entry hit in {@link #cachedTable}. */
   int cachedIndex;
+  // The last hit, flattened so that a hit costs no pointer chasing: the IOVAs [hitLo, hitHi] that
+  // the same buffer serves for the same access mode, the IOVA of the buffer's index 0, and the
+  // buffer (null when nothing is cached).
+  long hitLo;
+  long hitHi;
+  long hitBase;
+  boolean hitWrite;
+  ByteBuffer hitBuffer;
 
   /** Creates an empty translation. */
   public Translation() {}
