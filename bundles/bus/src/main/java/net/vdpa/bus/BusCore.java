@@ -172,6 +172,9 @@ final class BusCore implements VdpaBus {
     synchronized (lock) {
       e.gone = true;
       devices.remove(e.name, e);
+      if (closed) {
+        return; // close() has released every device already
+      }
     }
     CompletableFuture<Void> released = new CompletableFuture<>();
     e.lane.submit(() -> {
@@ -236,6 +239,9 @@ final class BusCore implements VdpaBus {
     List<DeviceEntry> held;
     synchronized (lock) {
       d.gone = true;
+      if (closed) {
+        return; // close() has released every device already
+      }
       List<DriverEntry> rest = new ArrayList<>(Arrays.asList(drivers));
       rest.remove(d);
       drivers = rest.toArray(new DriverEntry[0]);

@@ -2,6 +2,7 @@ package net.vdpa.bus;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,11 @@ final class LanePool implements Executor {
 
   @Override
   public void execute(Runnable command) {
-    pool.execute(command);
+    try {
+      pool.execute(command);
+    } catch (RejectedExecutionException closed) {
+      // the bus has stopped: work that arrives late has nothing left to act on
+    }
   }
 
   /** A worker is stuck in a driver call: add a replacement. */

@@ -273,6 +273,20 @@ class BusCoreTest {
   }
 
   @Test
+  void servicesLeavingAfterCloseAreIgnored() {
+    FakeDriver drv = new FakeDriver("drv", 1);
+    DriverEntry de = add(drv, 0);
+    DeviceEntry e = add(new FakeDevice("d", 1));
+    awaitBound("d", "drv");
+    bus.close();
+    // the framework then takes the services away: nothing throws, nothing is removed twice
+    bus.deviceRemoved(e);
+    bus.driverRemoved(de);
+    assertThat(drv.calls).containsExactly("probe d", "remove d status=15");
+    bus = new BusCore(new BusCore.Settings(300, 2000, true, 2), sink);
+  }
+
+  @Test
   void thousandDevicesThreeDriversAndAMove() {
     FakeDriver a = new FakeDriver("a", d -> d.name().hashCode() % 3 == 0 ? 10 : 1);
     FakeDriver b = new FakeDriver("b", 5);
