@@ -1,0 +1,130 @@
+package net.vdpa.api.net;
+
+import java.nio.ByteBuffer;
+import net.vdpa.api.MacAddress;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A network interface, the class a network driver publishes once it holds a device (Linux's
+ * netdev, such as {@code vnet0}). Registered as a service with {@link #PROP_NAME}, {@link #PROP_MAC}
+ * and {@link #PROP_DEVICE}; the service goes away before the device is reset, so a sender sees
+ * {@link #send} return {@link SendResult#DOWN} or the service vanish, never an exception.
+ *
+ * <p>Sending copies the frame into a transmit buffer and returns without waiting. Receiving is
+ * either pushed ({@link #setReceiver}) or pulled ({@link #receive}), per interface.
+ */
+@ProviderType
+public interface NetInterface {
+  /** Service property: the interface name. */
+  String PROP_NAME = "net.name";
+  /** Service property: the MAC address, {@code 00:11:22:33:44:55}. */
+  String PROP_MAC = "net.mac";
+  /** Service property: the vDPA device the interface sits on. */
+  String PROP_DEVICE = "vdpa.device.name";
+
+  /** What became of a frame handed to {@link #send}. */
+  enum SendResult {
+    /** Queued for transmission. */
+    SENT,
+    /** The transmit ring is full; try again after the device has caught up. Counted as nothing. */
+    BUSY,
+    /** The interface is going or gone, or the link is down. Counted as a tx drop. */
+    DOWN,
+    /** The frame is shorter than an Ethernet header or longer than MTU + 14. Counted as a tx error. */
+    INVALID
+  }
+
+  /**
+   * The interface name, for example {@code vnet0}.
+   *
+   * @return the name
+   */
+  String name();
+
+  /**
+   * The vDPA device it sits on.
+   *
+   * @return the device name
+   */
+  String device();
+
+  /**
+   * The MAC address.
+   *
+   * @return the address
+   */
+  MacAddress mac();
+
+  /**
+   * The MTU: the largest payload after the 14-byte Ethernet header.
+   *
+   * @return bytes
+   */
+  int mtu();
+
+  /**
+   * Whether the link is up (from the device's config space, when it reports status).
+   *
+   * @return true if up
+   */
+  boolean linkUp();
+
+  /**
+   * The number of queue pairs in use.
+   *
+   * @return at least 1
+   */
+  int queuePairs();
+
+  /**
+   * Sends a frame on the queue pair chosen by hashing its addresses (so one flow keeps its order).
+   *
+   * @param frame an Ethernet frame, destination MAC first, without FCS, from position to limit; the
+   *     buffer's position is not changed
+   * @return the outcome
+   */
+  SendResult send(ByteBuffer frame);
+
+  /**
+   * Sends a frame on a given queue pair.
+   *
+   * @param queuePair 0 to {@link #queuePairs()} - 1
+   * @param frame as for {@link #send(ByteBuffer)}
+   * @return the outcome
+   * @throws IllegalArgumentException if the queue pair does not exist
+   */
+  SendResult send(int queuePair, ByteBuffer frame);
+
+  /**
+   * Takes the next received frame of a queue pair, when no receiver is set.
+   *
+   * @param queuePair the queue pair
+   * @param dst where the frame is copied, from its position
+   * @return the frame length, or -1 if none is waiting; a frame longer than {@code dst} has room
+   *     for is dropped and counted, and -2 returned
+   */
+  int receive(int queuePair, ByteBuffer dst);
+
+  /**
+   * Sets who receives frames as they arrive, on the receive threads; {@code null} returns to
+   * polling with {@link #receive}.
+   *
+   * @param receiver the receiver, or null
+   */
+  void setReceiver(FrameReceiver receiver);
+
+  /**
+   * Counters of the whole interface.
+   *
+   * @return a snapshot
+   */
+  NetStats stats();
+
+  /**
+   * Counters of one queue pair.
+   *
+   * @param queuePair the queue pair
+   * @return a snapshot
+   */
+  NetStats stats(int queuePair);
+}

@@ -1,0 +1,154 @@
+package net.vdpa.api.net;
+
+/**
+ * The virtio-net device's constants (virtio 1.x section 5.1): feature bits, config space layout,
+ * the packet header, control queue classes and commands. Shared by network devices and drivers so
+ * that both speak the same bytes.
+ */
+public final class VirtioNet {
+  // ---- feature bits (bit numbers) ----
+  /** Device handles packets with partial checksum. */
+  public static final int F_CSUM = 0;
+  /** Driver handles packets with partial checksum. */
+  public static final int F_GUEST_CSUM = 1;
+  /** Config space reports the MTU. */
+  public static final int F_MTU = 3;
+  /** Config space has a MAC address. */
+  public static final int F_MAC = 5;
+  /** Driver can merge receive buffers. */
+  public static final int F_MRG_RXBUF = 15;
+  /** Config space has the link status. */
+  public static final int F_STATUS = 16;
+  /** There is a control queue. */
+  public static final int F_CTRL_VQ = 17;
+  /** Control queue: receive mode (promiscuous, all-multicast). */
+  public static final int F_CTRL_RX = 18;
+  /** Several queue pairs, steered by the control queue. */
+  public static final int F_MQ = 22;
+  /** Control queue: set the MAC address. */
+  public static final int F_CTRL_MAC_ADDR = 23;
+  /** Ring: indirect descriptors. */
+  public static final int F_INDIRECT_DESC = 28;
+  /** Ring: used_event / avail_event. */
+  public static final int F_EVENT_IDX = 29;
+  /** Transport: virtio 1.x. */
+  public static final int F_VERSION_1 = 32;
+  /** Transport: the device sits behind an IOMMU (IOVAs, not physical addresses). */
+  public static final int F_ACCESS_PLATFORM = 33;
+  /** Ring: packed layout. */
+  public static final int F_RING_PACKED = 34;
+  /** Ring: buffers used in the order made available. */
+  public static final int F_IN_ORDER = 35;
+
+  // ---- config space (little-endian) ----
+  /** Offset of {@code mac[6]}. */
+  public static final int CFG_MAC = 0;
+  /** Offset of {@code le16 status}. */
+  public static final int CFG_STATUS = 6;
+  /** Offset of {@code le16 max_virtqueue_pairs}. */
+  public static final int CFG_MAX_VQ_PAIRS = 8;
+  /** Offset of {@code le16 mtu}. */
+  public static final int CFG_MTU = 10;
+  /** Size of the config space this project uses. */
+  public static final int CFG_SIZE = 12;
+  /** Config status bit: link up. */
+  public static final int S_LINK_UP = 1;
+  /** Config status bit: the driver should announce itself (gratuitous ARP). */
+  public static final int S_ANNOUNCE = 2;
+
+  // ---- packet header ----
+  /** Size of {@code struct virtio_net_hdr} with VERSION_1 (num_buffers included). */
+  public static final int HDR_LEN = 12;
+  /** Offset of {@code le16 num_buffers} in the header (mergeable receive buffers). */
+  public static final int HDR_NUM_BUFFERS = 10;
+
+  // ---- control queue ----
+  /** Control ack: success. */
+  public static final int CTRL_OK = 0;
+  /** Control ack: failure. */
+  public static final int CTRL_ERR = 1;
+  /** Class: receive mode. */
+  public static final int CTRL_RX = 0;
+  /** RX command: promiscuous on/off (one byte). */
+  public static final int CTRL_RX_PROMISC = 0;
+  /** RX command: all-multicast on/off (one byte). */
+  public static final int CTRL_RX_ALLMULTI = 1;
+  /** Class: MAC. */
+  public static final int CTRL_MAC = 1;
+  /** MAC command: set the address (six bytes). */
+  public static final int CTRL_MAC_ADDR_SET = 1;
+  /** Class: multiqueue. */
+  public static final int CTRL_MQ = 4;
+  /** MQ command: number of queue pairs to use (le16). */
+  public static final int CTRL_MQ_VQ_PAIRS_SET = 0;
+
+  /** Ethernet header length. */
+  public static final int ETH_HLEN = 14;
+  /** Shortest Ethernet frame without FCS. */
+  public static final int ETH_ZLEN = 60;
+
+  /** Feature names by bit number; null where this project names no feature. */
+  private static final String[] NAMES = {"CSUM", "GUEST_CSUM", null, "MTU", null, "MAC", null, null, null, null,
+      null, null, null, null, null, "MRG_RXBUF", "STATUS", "CTRL_VQ", "CTRL_RX", null, null, null, "MQ",
+      "CTRL_MAC_ADDR", null, null, null, null, "INDIRECT_DESC", "EVENT_IDX", null, null, "VERSION_1",
+      "ACCESS_PLATFORM", "RING_PACKED", "IN_ORDER"};
+
+  private VirtioNet() {}
+
+  /**
+   * The feature mask of one bit.
+   *
+   * @param bit bit number
+   * @return {@code 1L << bit}
+   */
+  public static long bit(int bit) {
+    return 1L << bit;
+  }
+
+  /**
+   * The virtio name of a feature bit, as iproute2 prints it ({@code MRG_RXBUF}), or {@code bit_N}.
+   *
+   * @param bit bit number
+   * @return the name
+   */
+  public static String featureName(int bit) {
+    String n = bit >= 0 && bit < NAMES.length ? NAMES[bit] : null;
+    return n != null ? n : "bit_" + bit;
+  }
+
+  /**
+   * Feature names in bit order, separated by spaces.
+   *
+   * @param features the feature bits
+   * @return for example {@code "MTU MAC CTRL_VQ VERSION_1"}
+   */
+  public static String featureNames(long features) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 64; i++) {
+      if ((features & (1L << i)) != 0) {
+        s.append(s.length() == 0 ? "" : " ").append(featureName(i));
+      }
+    }
+    return s.toString();
+  }
+
+  /**
+   * The data virtqueue index of a queue pair's receive queue.
+   *
+   * @param pair queue pair
+   * @return {@code 2 * pair}
+   */
+  public static int rxq(int pair) {
+    return 2 * pair;
+  }
+
+  /**
+   * The data virtqueue index of a queue pair's transmit queue.
+   *
+   * @param pair queue pair
+   * @return {@code 2 * pair + 1}
+   */
+  public static int txq(int pair) {
+    return 2 * pair + 1;
+  }
+}

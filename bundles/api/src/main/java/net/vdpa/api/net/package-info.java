@@ -1,0 +1,14 @@
+/**
+ * The network class: what a network driver publishes once it holds a device ({@link
+ * net.vdpa.api.net.NetInterface}, like a Linux netdev), and the virtio-net constants that devices
+ * and drivers share ({@link net.vdpa.api.net.VirtioNet}).
+ *
+ * <p>This package lives in the API bundle, not in a driver bundle, so that a consumer of network
+ * interfaces stays wired when a driver bundle is uninstalled and simply sees the service go away.
+ */
+@Export
+@Version("1.0.0")
+package net.vdpa.api.net;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
