@@ -292,6 +292,18 @@ public interface VdpaDevice {
    */
   void setVqCallback(int idx, VqCallback callback);
 
+  /**
+   * Optional: the device's own counters for one queue ({@code get_vendor_vq_stats}), named as the
+   * kernel's simulator names them ({@code received_desc}, {@code completed_desc}, {@code rx_drops},
+   * ...), in a stable order.
+   *
+   * @param idx queue index
+   * @return counter name to value; empty if the device keeps none
+   */
+  default java.util.Map<String, Long> vendorVqStats(int idx) {
+    return java.util.Map.of();
+  }
+
   // ---- DMA ----
 
   /**
