@@ -1,0 +1,218 @@
+package net.vdpa.driver.virtionet;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.net.FrameReceiver;
+import net.vdpa.api.net.VirtioNet;
+import net.vdpa.ring.DriverQueue;
+
+/**
+ * The receive side of one queue pair: every descriptor holds a posted buffer; used buffers are
+ * turned into frames (joined when the device merged several buffers for one frame), delivered, and
+ * posted again at once. Delivery is pushed to the receiver from the device's used-buffer callback,
+ * or pulled by {@link #receive}; a lock keeps the two apart.
+ */
+final class RxQueue {
+  private final int pair;
+  private final DriverRing ring;
+  private final DriverQueue q;
+  private final VdpaDevice device;
+  private final ByteBuffer mem;
+  private final ByteBuffer view;
+  private final boolean mergeable;
+  private final int bufSize;
+  private final long[] slotIova;
+  private final int[] slotOfHead;
+  /** A frame that spans buffers is joined here; its read-only twin is what the receiver sees. */
+  private final ByteBuffer scratch;
+  private final ByteBuffer scratchView;
+  /** Guarded by this: slots taken from the ring and not posted again yet. */
+  private final int[] toPost;
+  private int toPostCount;
+  /** Guarded by this: buffers still to join into the frame in scratch (mergeable). */
+  private int mergeRemaining;
+  private volatile FrameReceiver receiver;
+  private boolean down;
+  /** Guarded by this. */
+  long packets;
+  /** Guarded by this. */
+  long bytes;
+  /** Guarded by this. */
+  long dropped;
+
+  RxQueue(int pair, DriverRing ring, DmaMemory memory, VdpaDevice device, boolean mergeable, int maxFrame) {
+    this.pair = pair;
+    this.ring = ring;
+    this.q = ring.queue;
+    this.device = device;
+    this.mem = memory.buffer;
+    this.view = memory.buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    this.mergeable = mergeable;
+    this.bufSize = bufferSize(mergeable, maxFrame);
+    int n = q.size();
+    this.slotIova = new long[n];
+    this.slotOfHead = new int[n];
+    this.toPost = new int[n];
+    for (int i = 0; i < n; i++) {
+      slotIova[i] = memory.allocate(bufSize, 64);
+      toPost[toPostCount++] = i;
+    }
+    this.scratch = ByteBuffer.allocateDirect(maxFrame);
+    this.scratchView = scratch.asReadOnlyBuffer();
+  }
+
+  static int bufferSize(boolean mergeable, int maxFrame) {
+    return mergeable ? 2048 : TxQueue.align(VirtioNet.HDR_LEN + maxFrame, 64);
+  }
+
+  static long footprint(int size, boolean mergeable, int maxFrame) {
+    return (long) size * bufferSize(mergeable, maxFrame) + 64;
+  }
+
+  /** Posts every free buffer (at start). */
+  synchronized void fill() {
+    repost();
+  }
+
+  void setReceiver(FrameReceiver r) {
+    receiver = r;
+    if (r != null) {
+      onUsed();
+    }
+  }
+
+  /** The device reported used buffers: deliver them if a receiver is set. Device thread. */
+  void onUsed() {
+    FrameReceiver r = receiver;
+    if (r == null) {
+      return;
+    }
+    synchronized (this) {
+      do {
+        while (!down && next(r, null) >= 0) {
+          // delivered one frame
+        }
+        repost();
+      } while (!down && q.enableInterrupts());
+    }
+  }
+
+  /** Polling: copies the next frame into {@code dst}; -1 if none, -2 if it did not fit (dropped). */
+  synchronized int receive(ByteBuffer dst) {
+    if (down) {
+      return -1;
+    }
+    int n = next(null, dst);
+    repost();
+    return n;
+  }
+
+  /**
+   * Takes the next complete frame from the ring and gives it to {@code r} or copies it to {@code
+   * dst}. Returns its length, -1 if no complete frame is there, -2 if dropped. Caller holds the lock.
+   */
+  private int next(FrameReceiver r, ByteBuffer dst) {
+    for (;;) {
+      long used = q.pollUsed();
+      if (used == DriverQueue.EMPTY) {
+        return -1;
+      }
+      int slot = slotOfHead[DriverQueue.usedId(used)];
+      int len = DriverQueue.usedLength(used);
+      toPost[toPostCount++] = slot;
+      int off = (int) (slotIova[slot] - DmaMemory.BASE);
+      if (mergeRemaining > 0) {
+        if (!append(off, len)) {
+          continue;
+        }
+        if (--mergeRemaining > 0) {
+          continue;
+        }
+        scratch.flip();
+        scratchView.limit(scratch.limit()).position(0);
+        return deliver(r, dst, scratchView);
+      }
+      if (len < VirtioNet.HDR_LEN + VirtioNet.ETH_HLEN || len > bufSize) {
+        dropped++;
+        return -2;
+      }
+      int buffers = mergeable ? Short.toUnsignedInt(mem.getShort(off + VirtioNet.HDR_NUM_BUFFERS)) : 1;
+      if (buffers > 1) {
+        scratch.clear();
+        if (!append(off + VirtioNet.HDR_LEN, len - VirtioNet.HDR_LEN)) {
+          continue;
+        }
+        mergeRemaining = buffers - 1;
+        continue;
+      }
+      int start = off + VirtioNet.HDR_LEN;
+      view.limit(start + len - VirtioNet.HDR_LEN).position(start);
+      return deliver(r, dst, view);
+    }
+  }
+
+  /** Adds a buffer's bytes to the frame being joined; false (and the frame dropped) if too long. */
+  private boolean append(int off, int len) {
+    if (len > scratch.remaining()) {
+      dropped++;
+      mergeRemaining = 0;
+      scratch.clear();
+      return false;
+    }
+    scratch.put(scratch.position(), mem, off, len);
+    scratch.position(scratch.position() + len);
+    return true;
+  }
+
+  private int deliver(FrameReceiver r, ByteBuffer dst, ByteBuffer frame) {
+    int len = frame.remaining();
+    if (r != null) {
+      packets++;
+      bytes += len;
+      try {
+        r.receive(pair, frame);
+      } catch (RuntimeException e) {
+        // a receiver's bug must not stop the device thread; the frame counts as received
+      }
+      return len;
+    }
+    if (len > dst.remaining()) {
+      dropped++;
+      return -2;
+    }
+    dst.put(dst.position(), frame, frame.position(), len);
+    dst.position(dst.position() + len);
+    packets++;
+    bytes += len;
+    return len;
+  }
+
+  /** Posts the buffers taken since the last call, with one publication. Caller holds the lock. */
+  private void repost() {
+    if (toPostCount == 0 || down) {
+      return;
+    }
+    int posted = 0;
+    while (toPostCount > 0) {
+      int slot = toPost[toPostCount - 1];
+      int head = q.add(slotIova[slot], bufSize, true);
+      if (head == DriverQueue.FULL) {
+        break;
+      }
+      slotOfHead[head] = slot;
+      toPostCount--;
+      posted++;
+    }
+    if (posted > 0) {
+      q.publish();
+      if (q.needsKick()) {
+        device.kickVq(ring.index);
+      }
+    }
+  }
+
+  synchronized void shutDown() {
+    down = true;
+  }
+}
