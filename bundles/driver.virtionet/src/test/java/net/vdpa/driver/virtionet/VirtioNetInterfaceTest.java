@@ -1,0 +1,131 @@
+package net.vdpa.driver.virtionet;
+
+import static net.vdpa.api.net.VirtioNet.F_CTRL_VQ;
+import static net.vdpa.api.net.VirtioNet.F_MAC;
+import static net.vdpa.api.net.VirtioNet.F_MQ;
+import static net.vdpa.api.net.VirtioNet.F_MRG_RXBUF;
+import static net.vdpa.api.net.VirtioNet.F_MTU;
+import static net.vdpa.api.net.VirtioNet.F_RING_PACKED;
+import static net.vdpa.api.net.VirtioNet.F_STATUS;
+import static net.vdpa.api.net.VirtioNet.F_VERSION_1;
+import static net.vdpa.api.net.VirtioNet.bit;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.net.NetInterface.SendResult;
+import net.vdpa.api.net.NetStats;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class VirtioNetInterfaceTest {
+  private static final long BASIC = bit(F_VERSION_1) | bit(F_MAC) | bit(F_MTU) | bit(F_STATUS);
+
+  private static ByteBuffer frame(int len, int seed) {
+    ByteBuffer b = ByteBuffer.allocate(len);
+    for (int i = 0; i < len; i++) {
+      b.put(i, (byte) (seed * 31 + i));
+    }
+    b.put(0, (byte) 0x02); // unicast destination
+    return b;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SPLIT", "PACKED"})
+  void everyFrameSizeComesBackExactly(String ring) {
+    LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_RING_PACKED), 1, 1500);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.valueOf(ring), 256);
+    assertThat(dev.status()).isEqualTo(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK | VirtioStatus.DRIVER_OK);
+    assertThat(i.negotiation().packed()).isEqualTo(ring.equals("PACKED"));
+    assertThat(i.mac().toString()).isEqualTo("02:00:00:00:00:01");
+    assertThat(i.mtu()).isEqualTo(1500);
+    ByteBuffer dst = ByteBuffer.allocate(2000);
+    long bytes = 0;
+    for (int len = 60; len <= 1514; len++) {
+      ByteBuffer f = frame(len, len);
+      assertThat(i.send(f)).isEqualTo(SendResult.SENT);
+      dst.clear();
+      assertThat(i.receive(0, dst)).isEqualTo(len);
+      assertThat(dst.flip()).isEqualTo(f);
+      bytes += len;
+    }
+    assertThat(i.stats()).isEqualTo(new NetStats(1455, bytes, 0, 1455, bytes, 0, 0));
+    assertThat(i.send(frame(1515, 0))).isEqualTo(SendResult.INVALID);
+    assertThat(i.send(frame(10, 0))).isEqualTo(SendResult.INVALID);
+    assertThat(i.stats().txErrors()).isEqualTo(2);
+  }
+
+  @Test
+  void jumboFramesAcrossMergedBuffersReachAReceiver() {
+    LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_MRG_RXBUF), 1, 9000);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.AUTO, 256);
+    assertThat(i.negotiation().mergeable()).isTrue();
+    List<byte[]> got = new ArrayList<>();
+    i.setReceiver((pair, f) -> {
+      byte[] b = new byte[f.remaining()];
+      f.get(f.position(), b);
+      got.add(b);
+    });
+    for (int len : new int[] {60, 2000, 2036, 4096, 9014}) {
+      assertThat(i.send(frame(len, len))).isEqualTo(SendResult.SENT);
+    }
+    assertThat(got).hasSize(5);
+    assertThat(ByteBuffer.wrap(got.get(4))).isEqualTo(frame(9014, 9014));
+    assertThat(ByteBuffer.wrap(got.get(1))).isEqualTo(frame(2000, 2000));
+  }
+
+  @Test
+  void multiqueueSetsPairsThroughTheControlQueue() {
+    LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_CTRL_VQ) | bit(F_MQ), 4, 1500);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64);
+    assertThat(i.queuePairs()).isEqualTo(4);
+    assertThat(dev.controlCommands).isEqualTo(1);
+    ByteBuffer dst = ByteBuffer.allocate(2000);
+    for (int p = 0; p < 4; p++) {
+      assertThat(i.send(p, frame(100, p))).isEqualTo(SendResult.SENT);
+      assertThat(i.receive(p, dst.clear())).isEqualTo(100);
+      assertThat(i.stats(p).rxPackets()).isEqualTo(1);
+    }
+    assertThatThrownBy(() -> i.send(4, frame(60, 0))).hasMessage("queue pair 4 does not exist on vnet0 (it has 4)");
+  }
+
+  @Test
+  void afterStopSendsReportDownAndTheDeviceIsReset() {
+    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64);
+    i.stop();
+    assertThat(dev.status()).isZero();
+    assertThat(i.send(frame(60, 1))).isEqualTo(SendResult.DOWN);
+    assertThat(i.receive(0, ByteBuffer.allocate(100))).isEqualTo(-1);
+    assertThat(i.linkUp()).isFalse();
+    assertThat(i.stats().txDropped()).isEqualTo(1);
+  }
+
+  @Test
+  void aFullTransmitRingSaysBusy() {
+    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500) {
+      @Override
+      public synchronized void kickVq(int idx) {
+        // a device that never consumes
+      }
+    };
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 16);
+    for (int n = 0; n < 16; n++) {
+      assertThat(i.send(frame(60, n))).isEqualTo(SendResult.SENT);
+    }
+    assertThat(i.send(frame(60, 99))).isEqualTo(SendResult.BUSY);
+    assertThat(i.txInFlight()).isEqualTo(16);
+  }
+
+  @Test
+  void aDeviceWithoutVersion1EndsFailed() {
+    LoopbackDevice dev = new LoopbackDevice(bit(F_MAC), 1, 1500);
+    assertThatThrownBy(() -> VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.AUTO, 64))
+        .hasMessageContaining("does not offer VERSION_1");
+    assertThat(dev.status() & VirtioStatus.FAILED).isEqualTo(VirtioStatus.FAILED);
+  }
+}
