@@ -32,6 +32,8 @@ final class RxQueue {
   private int toPostCount;
   /** Guarded by this: buffers still to join into the frame in scratch (mergeable). */
   private int mergeRemaining;
+  /** Stands for "nobody": frames given to it are counted as dropped. */
+  private static final FrameReceiver DISCARD = (pair, frame) -> { };
   private volatile FrameReceiver receiver;
   private boolean down;
   /** Guarded by this. */
@@ -167,6 +169,10 @@ final class RxQueue {
 
   private int deliver(FrameReceiver r, ByteBuffer dst, ByteBuffer frame) {
     int len = frame.remaining();
+    if (r == DISCARD) {
+      dropped++;
+      return len;
+    }
     if (r != null) {
       packets++;
       bytes += len;
@@ -214,5 +220,18 @@ final class RxQueue {
 
   synchronized void shutDown() {
     down = true;
+  }
+
+  /**
+   * After the device has stopped: counts the frames it delivered that nobody took as dropped.
+   *
+   * @return how many
+   */
+  synchronized long discardDelivered() {
+    long before = dropped;
+    while (next(DISCARD, null) != -1) {
+      // each frame (or oversized one) is counted by next()
+    }
+    return dropped - before;
   }
 }

@@ -116,6 +116,19 @@ final class TxQueue {
     down = true;
   }
 
+  /**
+   * After the device has stopped: the frames it never took are lost; count them as dropped.
+   *
+   * @return how many
+   */
+  synchronized int discardInFlight() {
+    reclaim();
+    int lost = free.length - freeCount;
+    dropped += lost;
+    freeCount = free.length;
+    return lost;
+  }
+
   /** Frames handed to the device and not yet returned. */
   synchronized int inFlight() {
     reclaim();
