@@ -281,7 +281,11 @@ public final class DescriptorChain {
         grow();
       }
       final int s = segments;
-      buffers[s] = tr.buffer();
+      final ByteBuffer b = tr.buffer();
+      if (buffers[s] != b) {
+        // steady state reuses the same views: skipping the store skips the GC write barrier
+        buffers[s] = b;
+      }
       offsets[s] = tr.offset();
       lengths[s] = tr.length();
       segments = s + 1;
