@@ -1,0 +1,247 @@
+package net.vdpa.device.simnet;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.vdpa.api.DevAttr;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.net.VirtioNet;
+
+/**
+ * The logic of the {@code vdpasim_net} management device, free of OSGi: checks a
+ * {@link DevConfig}, fills in the defaults, creates the {@link SimNetDevice}, has it published,
+ * and on delete has it withdrawn (the bus removes its driver meanwhile), unplugged and reset.
+ *
+ * <p>Thread-safe: the device table is guarded by this object's lock; publishing and withdrawing
+ * happen outside it, because the service registry calls out to the bus.
+ */
+final class SimNetManager implements VdpaMgmtDevice {
+  /** The management device handle. */
+  static final String HANDLE = "vdpasim_net";
+  /** The default MTU. */
+  static final int DEFAULT_MTU = 1500;
+  /** Every feature a simulated NIC implements. */
+  static final long SUPPORTED_FEATURES = bits(VirtioNet.F_VERSION_1, VirtioNet.F_ACCESS_PLATFORM, VirtioNet.F_MAC,
+      VirtioNet.F_MTU, VirtioNet.F_STATUS, VirtioNet.F_CTRL_VQ, VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR,
+      VirtioNet.F_MQ, VirtioNet.F_MRG_RXBUF, VirtioNet.F_EVENT_IDX, VirtioNet.F_INDIRECT_DESC,
+      VirtioNet.F_RING_PACKED, VirtioNet.F_IN_ORDER);
+
+  /** Publishes a device as a service. */
+  interface Publisher {
+    /**
+     * Registers a device.
+     *
+     * @param device the device
+     * @param properties its service properties
+     * @return what withdraws it
+     */
+    Runnable publish(VdpaDevice device, Map<String, Object> properties);
+  }
+
+  private record Entry(SimNetDevice device, Runnable withdraw) {}
+
+  private final Publisher publisher;
+  private final SimLog log;
+  private final SimNetPortBoard ports = new SimNetPortBoard(this::find);
+  /** Devices by name, in creation order; a null entry reserves a name being published. */
+  private final Map<String, Entry> devices = new LinkedHashMap<>();
+  private boolean closed;
+
+  /**
+   * A management device with no devices.
+   *
+   * @param publisher registers devices as services
+   * @param log where log lines go
+   */
+  SimNetManager(Publisher publisher, SimLog log) {
+    this.publisher = publisher;
+    this.log = log;
+  }
+
+  private static long bits(int... bits) {
+    long m = 0;
+    for (int b : bits) {
+      m |= VirtioNet.bit(b);
+    }
+    return m;
+  }
+
+  /**
+   * The port controls of this management device's NICs.
+   *
+   * @return the port board
+   */
+  SimNetPortBoard ports() {
+    return ports;
+  }
+
+  @Override
+  public String handle() {
+    return HANDLE;
+  }
+
+  @Override
+  public Set<String> supportedClasses() {
+    return Set.of("net");
+  }
+
+  @Override
+  public long supportedFeatures() {
+    return SUPPORTED_FEATURES;
+  }
+
+  @Override
+  public int maxSupportedVqs() {
+    return 2 * NetSpec.MAX_VQP + 1;
+  }
+
+  @Override
+  public Set<DevAttr> acceptedAttributes() {
+    return EnumSet.allOf(DevAttr.class);
+  }
+
+  /**
+   * Resolves a configuration into a spec: checks it, fills in defaults.
+   *
+   * @param c the configuration
+   * @return the spec
+   * @throws IllegalArgumentException naming the value that is not acceptable
+   */
+  NetSpec resolve(DevConfig c) {
+    c.checkAgainst(this);
+    long features = c.deviceFeatures() != null ? c.deviceFeatures() : SUPPORTED_FEATURES;
+    if ((features & VirtioNet.bit(VirtioNet.F_VERSION_1)) == 0) {
+      throw new IllegalArgumentException("device_features 0x" + Long.toHexString(features)
+          + " lack VERSION_1 (bit 32): a simulated NIC speaks virtio 1.x only");
+    }
+    long needCvq = features & bits(VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR, VirtioNet.F_MQ);
+    if (needCvq != 0 && (features & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) == 0) {
+      throw new IllegalArgumentException("device_features 0x" + Long.toHexString(features) + ": "
+          + VirtioNet.featureNames(needCvq) + " need CTRL_VQ");
+    }
+    int maxVqp = c.maxVqp() != null ? c.maxVqp() : 1;
+    if (maxVqp > 1 && (features & VirtioNet.bit(VirtioNet.F_MQ)) == 0) {
+      throw new IllegalArgumentException("max_vqp " + maxVqp + " needs feature MQ, which device_features 0x"
+          + Long.toHexString(features) + " lack");
+    }
+    MacAddress mac = c.mac() != null ? c.mac() : defaultMac(c.name());
+    int mtu = c.mtu() != null ? c.mtu() : DEFAULT_MTU;
+    return new NetSpec(c.name(), HANDLE, mac, mtu, maxVqp, features);
+  }
+
+  /**
+   * The MAC a device gets when none is given: locally administered unicast ({@code 02:...}), the
+   * other five octets a hash of the name, so that the same name always gets the same address.
+   *
+   * @param name the device name
+   * @return the address
+   */
+  static MacAddress defaultMac(String name) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return new MacAddress((0x02L << 40) | (h & 0xff_ffff_ffffL));
+  }
+
+  @Override
+  public VdpaDevice devAdd(DevConfig config) {
+    NetSpec spec = resolve(config);
+    SimNetDevice device = new SimNetDevice(spec, log);
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("management device " + HANDLE + " is closed; cannot add '" + spec.name() + "'");
+      }
+      if (devices.containsKey(spec.name())) {
+        throw new IllegalArgumentException("device name '" + spec.name() + "' is already in use on management device "
+            + HANDLE);
+      }
+      devices.put(spec.name(), null);
+    }
+    Runnable withdraw;
+    try {
+      withdraw = publisher.publish(device, Map.of(VdpaDevice.PROP_NAME, spec.name(), VdpaDevice.PROP_MGMTDEV, HANDLE));
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        devices.remove(spec.name());
+      }
+      throw e;
+    }
+    synchronized (this) {
+      devices.put(spec.name(), new Entry(device, withdraw));
+    }
+    log.info("device " + spec.name() + " created: mac " + spec.mac() + " mtu " + spec.mtu() + " max_vqp "
+        + spec.maxVqp() + " features " + VirtioNet.featureNames(spec.features()));
+    return device;
+  }
+
+  @Override
+  public void devDel(String name) {
+    Entry e;
+    synchronized (this) {
+      e = devices.get(name);
+      if (e == null) {
+        throw new IllegalArgumentException("device '" + name + "' was not created by management device " + HANDLE
+            + (devices.containsKey(name) ? " (it is still being added)" : ""));
+      }
+      devices.remove(name);
+    }
+    delete(e);
+  }
+
+  private void delete(Entry e) {
+    try {
+      e.withdraw().run();
+    } finally {
+      ports.unplug(e.device());
+      e.device().reset();
+      log.info("device " + e.device().name() + " deleted");
+    }
+  }
+
+  @Override
+  public synchronized List<String> devices() {
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<String, Entry> e : devices.entrySet()) {
+      if (e.getValue() != null) {
+        names.add(e.getKey());
+      }
+    }
+    return names;
+  }
+
+  /**
+   * A device by name.
+   *
+   * @param name the name
+   * @return the device, or null
+   */
+  synchronized SimNetDevice find(String name) {
+    Entry e = devices.get(name);
+    return e == null ? null : e.device();
+  }
+
+  /** Deletes every device and refuses new ones (the bundle stops). */
+  void close() {
+    List<Entry> all = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      for (Entry e : devices.values()) {
+        if (e != null) {
+          all.add(e);
+        }
+      }
+      devices.clear();
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      delete(all.get(i));
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package net.vdpa.device.simnet;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Set;
+import net.vdpa.api.DevAttr;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.sim.SimNetPorts;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The {@code vdpasim_net} management device as a component: creates simulated NICs on request and
+ * registers each as a {@link VdpaDevice} service; also offers {@link SimNetPorts} to plug their
+ * ports. Deactivating it (stopping the bundle) deletes every device it created.
+ */
+@Component(service = {VdpaMgmtDevice.class, SimNetPorts.class}, immediate = true,
+    property = VdpaMgmtDevice.PROP_HANDLE + "=" + SimNetManager.HANDLE)
+public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
+
+  @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  private volatile Logger logger;
+
+  private final SimNetManager manager;
+
+  /**
+   * Starts with no devices.
+   *
+   * @param context the bundle context devices are registered with
+   */
+  @Activate
+  public SimNetMgmtDevice(BundleContext context) {
+    this.manager = new SimNetManager((device, props) -> {
+      ServiceRegistration<VdpaDevice> r = context.registerService(VdpaDevice.class, device, new Hashtable<>(props));
+      return () -> {
+        try {
+          r.unregister();
+        } catch (IllegalStateException alreadyGone) {
+          // the framework unregistered it while the bundle stopped
+        }
+      };
+    }, new ServiceLog());
+  }
+
+  /** Deletes every device. */
+  @Deactivate
+  void deactivate() {
+    manager.close();
+  }
+
+  @Override
+  public String handle() {
+    return manager.handle();
+  }
+
+  @Override
+  public Set<String> supportedClasses() {
+    return manager.supportedClasses();
+  }
+
+  @Override
+  public long supportedFeatures() {
+    return manager.supportedFeatures();
+  }
+
+  @Override
+  public int maxSupportedVqs() {
+    return manager.maxSupportedVqs();
+  }
+
+  @Override
+  public Set<DevAttr> acceptedAttributes() {
+    return manager.acceptedAttributes();
+  }
+
+  @Override
+  public VdpaDevice devAdd(DevConfig config) {
+    return manager.devAdd(config);
+  }
+
+  @Override
+  public void devDel(String name) {
+    manager.devDel(name);
+  }
+
+  @Override
+  public List<String> devices() {
+    return manager.devices();
+  }
+
+  @Override
+  public void loopback(String device) {
+    manager.ports().loopback(device);
+  }
+
+  @Override
+  public void cable(String a, String b) {
+    manager.ports().cable(a, b);
+  }
+
+  @Override
+  public void capture(String device, Path file) throws IOException {
+    manager.ports().capture(device, file);
+  }
+
+  @Override
+  public String wire(String device) {
+    return manager.ports().wire(device);
+  }
+
+  @Override
+  public void setLink(String device, boolean up) {
+    manager.ports().setLink(device, up);
+  }
+
+  /** Sends log lines to the Log Service when it is there. */
+  private final class ServiceLog implements SimLog {
+    @Override
+    public void info(String message) {
+      Logger l = logger;
+      if (l != null) {
+        l.info(message);
+      }
+    }
+
+    @Override
+    public void warn(String message) {
+      Logger l = logger;
+      if (l != null) {
+        l.warn(message);
+      }
+    }
+  }
+}

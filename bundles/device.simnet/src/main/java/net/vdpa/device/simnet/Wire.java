@@ -1,0 +1,31 @@
+package net.vdpa.device.simnet;
+
+/**
+ * What a port is plugged into: it carries the frames a queue pair transmits. Implementations are
+ * called from worker threads, several at once (one per queue pair), and must not allocate.
+ */
+interface Wire {
+  /**
+   * Carries one frame.
+   *
+   * @param from the transmitting port
+   * @param worker the transmitting queue pair's worker
+   * @param frame the frame (segments valid only during the call)
+   * @return true if the wire took the frame; false if it dropped it
+   */
+  boolean transmit(Port from, QueuePairWorker worker, Frame frame);
+
+  /** Called after each transmit batch: make what was carried visible (a capture file flushes). */
+  default void flush() {}
+
+  /**
+   * Describes the wire as seen from one of its ports, for {@code SimNetPorts.wire}.
+   *
+   * @param self the port asking
+   * @return {@code loopback}, {@code cable DEV} or {@code capture FILE}
+   */
+  String describe(Port self);
+
+  /** The wire is unplugged: release what it holds (a capture closes its file). */
+  default void close() {}
+}
