@@ -111,6 +111,16 @@ public interface VdpaBus {
   DeviceDTO setDriverOverride(String device, String driver);
 
   /**
+   * Sets the driver override a device will have when it appears (for devices created from kept
+   * configuration, so they never bind to another driver first). A device already on the bus is
+   * not changed: use {@link #setDriverOverride}.
+   *
+   * @param device device name
+   * @param driver a driver name, or {@code null} (or empty) to forget the preset
+   */
+  void presetDriverOverride(String device, String driver);
+
+  /**
    * Switches automatic matching on or off for the whole bus. Off: new devices and drivers wait for
    * an explicit {@link #bind} or {@link #probe}. Switching it on matches every idle device.
    *

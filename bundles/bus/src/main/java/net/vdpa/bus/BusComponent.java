@@ -146,6 +146,11 @@ public final class BusComponent implements VdpaBus {
   }
 
   @Override
+  public void presetDriverOverride(String device, String driver) {
+    core.presetDriverOverride(device, driver);
+  }
+
+  @Override
   public void setAutoprobe(boolean on) {
     core.setAutoprobe(on);
   }

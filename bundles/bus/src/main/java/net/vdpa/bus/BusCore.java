@@ -60,6 +60,8 @@ final class BusCore implements VdpaBus {
   private volatile DriverEntry[] drivers = new DriverEntry[0];
   /** Guarded by lock: management devices by service id. */
   private final Map<Long, VdpaMgmtDevice> mgmtdevs = new HashMap<>();
+  /** Guarded by lock: overrides for devices not on the bus yet, by device name. */
+  private final Map<String, String> presets = new HashMap<>();
   /** Guarded by lock. */
   private boolean autoprobe;
   /** Guarded by lock. */
@@ -130,6 +132,7 @@ final class BusCore implements VdpaBus {
         return null;
       }
       devices.put(name, e);
+      e.override = presets.get(name);
     }
     e.lane.submit(() -> {
       if (resolve(e)) {
@@ -616,6 +619,18 @@ final class BusCore implements VdpaBus {
       reconcile(e, false);
     });
     return snapshot(e);
+  }
+
+  @Override
+  public void presetDriverOverride(String device, String driver) {
+    String override = driver == null || driver.isBlank() || driver.equals("none") ? null : driver.trim();
+    synchronized (lock) {
+      if (override == null) {
+        presets.remove(device);
+      } else {
+        presets.put(device, override);
+      }
+    }
   }
 
   @Override

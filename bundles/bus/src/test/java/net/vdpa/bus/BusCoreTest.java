@@ -124,6 +124,18 @@ class BusCoreTest {
   }
 
   @Test
+  void presetOverrideAppliesWhenTheDeviceAppears() {
+    add(new FakeDriver("virtio_net", 10), 0);
+    FakeDriver vhost = new FakeDriver("vhost_vdpa", 1);
+    add(vhost, 0);
+    bus.presetDriverOverride("d", "vhost_vdpa");
+    add(new FakeDevice("d", 1));
+    awaitBound("d", "vhost_vdpa");
+    assertThat(vhost.calls).containsExactly("probe d");
+    assertThat(dev("d").driverOverride).isEqualTo("vhost_vdpa");
+  }
+
+  @Test
   void driverLeavingRemovesResetsAndRebinds() {
     FakeDriver best = new FakeDriver("best", 10);
     DriverEntry bestEntry = add(best, 0);

@@ -87,11 +87,13 @@ public final class VirtioNet {
   /** Shortest Ethernet frame without FCS. */
   public static final int ETH_ZLEN = 60;
 
-  /** Feature names by bit number; null where this project names no feature. */
-  private static final String[] NAMES = {"CSUM", "GUEST_CSUM", null, "MTU", null, "MAC", null, null, null, null,
-      null, null, null, null, null, "MRG_RXBUF", "STATUS", "CTRL_VQ", "CTRL_RX", null, null, null, "MQ",
-      "CTRL_MAC_ADDR", null, null, null, null, "INDIRECT_DESC", "EVENT_IDX", null, null, "VERSION_1",
-      "ACCESS_PLATFORM", "RING_PACKED", "IN_ORDER"};
+  /** Feature names by bit number (virtio 1.x and linux/virtio_net.h); null where none is defined. */
+  private static final String[] NAMES = {"CSUM", "GUEST_CSUM", "CTRL_GUEST_OFFLOADS", "MTU", null, "MAC", null,
+      "GUEST_TSO4", "GUEST_TSO6", "GUEST_ECN", "GUEST_UFO", "HOST_TSO4", "HOST_TSO6", "HOST_ECN", "HOST_UFO",
+      "MRG_RXBUF", "STATUS", "CTRL_VQ", "CTRL_RX", "CTRL_VLAN", "CTRL_RX_EXTRA", "GUEST_ANNOUNCE", "MQ",
+      "CTRL_MAC_ADDR", "NOTIFY_ON_EMPTY", null, null, "ANY_LAYOUT", "INDIRECT_DESC", "EVENT_IDX", null, null,
+      "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED", "IN_ORDER", "ORDER_PLATFORM", "SR_IOV", "NOTIFICATION_DATA",
+      null, null, "RING_RESET"};
 
   private VirtioNet() {}
 

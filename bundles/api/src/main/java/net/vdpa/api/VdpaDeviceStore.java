@@ -1,0 +1,53 @@
+package net.vdpa.api;
+
+import net.vdpa.api.dto.DeviceDTO;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Devices that outlive a restart: what {@code vdpa dev add} creates is kept as a ConfigAdmin
+ * factory configuration (PID {@link #FACTORY_PID}) and created again whenever its management
+ * device is present; deleting the device deletes the configuration. The same configurations may
+ * come from a file (Karaf {@code etc/}, the OSGi Configurator) to create devices at start.
+ */
+@ProviderType
+public interface VdpaDeviceStore {
+  /** Factory PID of a kept device. */
+  String FACTORY_PID = "net.vdpa.device";
+
+  /**
+   * Keeps and creates a device, and waits until it is on the bus (and bound, if a driver takes it).
+   *
+   * @param mgmtdev the management device handle
+   * @param config the device; already checked against the management device
+   * @return the device on the bus
+   * @throws IllegalArgumentException if the name is taken
+   * @throws IllegalStateException if the device did not appear (the message says why)
+   */
+  DeviceDTO add(String mgmtdev, DevConfig config);
+
+  /**
+   * Deletes a device and its configuration, and waits until it has left the bus.
+   *
+   * @param name the device name
+   * @throws IllegalArgumentException if there is no such device
+   */
+  void delete(String name);
+
+  /**
+   * Changes a kept device's MAC address: the device is created again with it.
+   *
+   * @param name the device name
+   * @param mac the new address
+   * @throws IllegalArgumentException if there is no such device, or it was not created here
+   */
+  void setMac(String name, MacAddress mac);
+
+  /**
+   * Sets or clears a device's driver override on the bus and keeps it with the device.
+   *
+   * @param name the device name
+   * @param driver a driver name, or null to clear
+   * @return the device afterwards
+   */
+  DeviceDTO setDriverOverride(String name, String driver);
+}

@@ -1,0 +1,70 @@
+package net.vdpa.shell;
+
+import java.util.List;
+import java.util.Locale;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.MacAddress;
+
+/**
+ * Parses the attributes of {@code vdpa dev add} ({@code name NAME mgmtdev MGMTDEV [device_features
+ * HEX] [mac MAC] [mtu MTU] [max_vqp N]}) into a management device handle and a validated {@link
+ * DevConfig}. Errors are one line naming the bad word or value, worded as iproute2 words them.
+ *
+ * @param mgmtdev the management device handle
+ * @param config the device to create
+ */
+record DevAddArgs(String mgmtdev, DevConfig config) {
+
+  static DevAddArgs parse(List<String> words) {
+    String name = null;
+    String mgmtdev = null;
+    MacAddress mac = null;
+    Integer mtu = null;
+    Integer maxVqp = null;
+    Long features = null;
+    for (int i = 0; i < words.size(); i += 2) {
+      String key = words.get(i);
+      if (i + 1 >= words.size()) {
+        throw new IllegalArgumentException("attribute " + key + " needs a value");
+      }
+      String value = words.get(i + 1);
+      switch (key) {
+        case "name" -> name = value;
+        case "mgmtdev" -> mgmtdev = value;
+        case "mac" -> mac = MacAddress.parse(value);
+        case "mtu" -> mtu = number("mtu", value);
+        case "max_vqp" -> maxVqp = number("max_vqp", value);
+        case "device_features" -> features = hex(value);
+        default -> throw new IllegalArgumentException("unknown attribute '" + key
+            + "': expected name, mgmtdev, device_features, mac, mtu or max_vqp");
+      }
+    }
+    if (name == null) {
+      throw new IllegalArgumentException("device name is not set.");
+    }
+    if (mgmtdev == null) {
+      throw new IllegalArgumentException("management device handle not set.");
+    }
+    return new DevAddArgs(mgmtdev, new DevConfig(name, mac, mtu, maxVqp, features));
+  }
+
+  static int number(String what, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " '" + value + "' is not a number");
+    }
+  }
+
+  static long hex(String value) {
+    String v = value.toLowerCase(Locale.ROOT);
+    if (v.startsWith("0x")) {
+      v = v.substring(2);
+    }
+    try {
+      return Long.parseUnsignedLong(v, 16);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("device_features '" + value + "' is not a hexadecimal number");
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package net.vdpa.shell;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.VdpaBus;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VdpaDeviceStore;
+import net.vdpa.api.VdpaEvents;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.dto.MgmtDevDTO;
+import net.vdpa.api.net.VirtioNet;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+
+/**
+ * The {@code vdpa} command scope: iproute2's {@code vdpa} word for word ({@code mgmtdev show},
+ * {@code dev show|add|del|config show|vstats show|set}, each with {@code -j} and {@code -p}), plus
+ * the bus control Linux keeps in sysfs ({@code bus show}, {@code bus autoprobe}, {@code dev bind},
+ * {@code dev unbind}, {@code dev override}) and {@code monitor}. Commands parse, call the API and
+ * return text; {@link VdpaFormat} lays the text out. Errors are exceptions with one-line messages.
+ */
+@Component(service = VdpaCommands.class, property = {"osgi.command.scope=vdpa", "osgi.command.function=mgmtdev",
+    "osgi.command.function=dev", "osgi.command.function=bus", "osgi.command.function=monitor"})
+public final class VdpaCommands {
+  private final BundleContext context;
+  private final VdpaBus bus;
+  private final VdpaDeviceStore store;
+
+  /** Creates the commands over the bus. */
+  @Activate
+  public VdpaCommands(BundleContext context, @Reference VdpaBus bus, @Reference VdpaDeviceStore store) {
+    this.context = context;
+    this.bus = bus;
+    this.store = store;
+  }
+
+  /** Arguments after the output flags. */
+  private record Args(VdpaFormat.Style style, List<String> words) {
+    static Args of(String... args) {
+      boolean json = false;
+      boolean pretty = false;
+      List<String> words = new ArrayList<>();
+      for (String a : args) {
+        switch (a) {
+          case "-j", "--json" -> json = true;
+          case "-p", "--pretty" -> pretty = true;
+          case "-jp", "-pj" -> {
+            json = true;
+            pretty = true;
+          }
+          default -> words.add(a);
+        }
+      }
+      return new Args(new VdpaFormat.Style(json, pretty), words);
+    }
+
+    String word(int i) {
+      return i < words.size() ? words.get(i) : null;
+    }
+
+    List<String> from(int i) {
+      return i < words.size() ? words.subList(i, words.size()) : List.of();
+    }
+  }
+
+  // ------------------------------------------------------------------ mgmtdev
+
+  /** {@code vdpa:mgmtdev [-j] [-p] show [MGMTDEV]}. */
+  @Descriptor("show management devices: [-j] [-p] show [MGMTDEV]")
+  public String mgmtdev(@Descriptor("[-j] [-p] show [MGMTDEV]") String... argv) {
+    Args a = Args.of(argv);
+    String cmd = a.word(0) == null ? "show" : a.word(0);
+    if (!cmd.equals("show")) {
+      throw new IllegalArgumentException("unknown mgmtdev command '" + cmd + "': expected show");
+    }
+    String only = a.word(1);
+    List<Views.Mgmtdev> list = new ArrayList<>();
+    for (MgmtDevDTO m : bus.mgmtDevices()) {
+      if (only == null || only.equals(m.handle)) {
+        list.add(new Views.Mgmtdev(m.handle, List.of(m.supportedClasses), m.maxSupportedVqs, m.supportedFeatures));
+      }
+    }
+    if (only != null && list.isEmpty()) {
+      throw new IllegalArgumentException("unknown management device '" + only + "'" + knownMgmtdevs());
+    }
+    return VdpaFormat.mgmtdevs(list, a.style());
+  }
+
+  // ------------------------------------------------------------------ dev
+
+  /** {@code vdpa:dev [-j] [-p] show|add|del|config|vstats|set|bind|unbind|override|autoprobe ...}. */
+  @Descriptor("vDPA devices: show [DEV] | add name NAME mgmtdev MGMTDEV [device_features HEX] [mac MAC] [mtu MTU] "
+      + "[max_vqp N] | del DEV | config show [DEV] | vstats show DEV qidx N | set name NAME mac MAC | bind DEV DRIVER "
+      + "| unbind DEV | override DEV DRIVER|none | autoprobe DEV on|off")
+  public String dev(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
+    Args a = Args.of(argv);
+    String cmd = a.word(0) == null ? "show" : a.word(0);
+    return switch (cmd) {
+      case "show" -> VdpaFormat.devs(devViews(a.word(1)), a.style());
+      case "add" -> add(a.from(1));
+      case "del" -> del(required(a.word(1), "device name is not set."));
+      case "config" -> {
+        expect(a.word(1), "show", "dev config");
+        yield VdpaFormat.configs(configViews(a.word(2)), a.style());
+      }
+      case "vstats" -> {
+        expect(a.word(1), "show", "dev vstats");
+        yield VdpaFormat.vstats(vstats(a.from(2)), a.style());
+      }
+      case "set" -> set(a.from(1));
+      case "bind" -> {
+        DeviceDTO d = bus.bind(required(a.word(1), "device name is not set."), required(a.word(2), "driver name is not set."));
+        yield d.name + ": bound to " + d.driver;
+      }
+      case "unbind" -> {
+        DeviceDTO d = bus.unbind(required(a.word(1), "device name is not set."));
+        yield d.name + ": unbound";
+      }
+      case "override" -> override(required(a.word(1), "device name is not set."), required(a.word(2), "driver name (or none) is not set."));
+      case "autoprobe" -> {
+        String dev = required(a.word(1), "device name is not set.");
+        DeviceDTO d = bus.setAutoprobe(dev, onOff(a.word(2)));
+        yield d.name + ": autoprobe " + (d.autoprobe ? "on" : "off");
+      }
+      default -> throw new IllegalArgumentException("unknown dev command '" + cmd
+          + "': expected show, add, del, config, vstats, set, bind, unbind, override or autoprobe");
+    };
+  }
+
+  private String add(List<String> words) {
+    DevAddArgs args = DevAddArgs.parse(words);
+    VdpaMgmtDevice m = mgmtdevNamed(args.mgmtdev());
+    args.config().checkAgainst(m);
+    if (bus.device(args.config().name()).isPresent()) {
+      throw new IllegalArgumentException("device " + args.config().name() + " already exists");
+    }
+    DeviceDTO d = store.add(args.mgmtdev(), args.config());
+    return d.name + ": " + (DeviceDTO.BOUND.equals(d.state) ? "bound to " + d.driver : "unbound (" + d.reason + ")");
+  }
+
+  private String del(String name) {
+    store.delete(name);
+    return name + ": deleted";
+  }
+
+  private String set(List<String> words) {
+    String name = null;
+    MacAddress mac = null;
+    for (int i = 0; i < words.size(); i += 2) {
+      String key = words.get(i);
+      if (i + 1 >= words.size()) {
+        throw new IllegalArgumentException("attribute " + key + " needs a value");
+      }
+      switch (key) {
+        case "name" -> name = words.get(i + 1);
+        case "mac" -> mac = MacAddress.parse(words.get(i + 1));
+        default -> throw new IllegalArgumentException("unknown attribute '" + key + "': expected name or mac");
+      }
+    }
+    required(name, "device name is not set.");
+    if (mac == null) {
+      throw new IllegalArgumentException("nothing to set: give mac MAC");
+    }
+    store.setMac(name, mac);
+    return name + ": mac " + mac;
+  }
+
+  private String override(String device, String driver) {
+    String drv = driver.equals("none") ? null : driver;
+    DeviceDTO d = store.setDriverOverride(device, drv);
+    String state = DeviceDTO.BOUND.equals(d.state) ? "bound to " + d.driver : "unbound (" + d.reason + ")";
+    return d.name + ": driver_override " + (drv == null ? "none" : drv) + ", " + state;
+  }
+
+  private List<Views.Dev> devViews(String only) {
+    List<Views.Dev> out = new ArrayList<>();
+    for (DeviceDTO d : bus.devices()) {
+      if (only != null && !only.equals(d.name)) {
+        continue;
+      }
+      VdpaDevice dev = device(d.name);
+      out.add(new Views.Dev(d.name, d.deviceId, d.mgmtdev, d.vendorId, dev.vqCount(), dev.vqNumMax()));
+    }
+    if (only != null && out.isEmpty()) {
+      throw unknownDevice(only);
+    }
+    return out;
+  }
+
+  private List<Views.Config> configViews(String only) {
+    List<Views.Config> out = new ArrayList<>();
+    for (DeviceDTO d : bus.devices()) {
+      if ((only != null && !only.equals(d.name)) || d.deviceId != VdpaDevice.ID_NET) {
+        continue;
+      }
+      out.add(config(d.name, device(d.name)));
+    }
+    if (only != null && out.isEmpty()) {
+      throw bus.device(only).isPresent()
+          ? new IllegalArgumentException("device " + only + " is not a network device; config show reads network config")
+          : unknownDevice(only);
+    }
+    return out;
+  }
+
+  static Views.Config config(String name, VdpaDevice dev) {
+    ByteBuffer cfg = ByteBuffer.allocate(VirtioNet.CFG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    dev.getConfig(0, cfg.duplicate().limit(Math.min(VirtioNet.CFG_SIZE, dev.configSize())));
+    byte[] mac = new byte[6];
+    cfg.get(VirtioNet.CFG_MAC, mac);
+    int status = Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_STATUS));
+    long negotiated = (dev.status() & VirtioStatus.FEATURES_OK) != 0 ? dev.driverFeatures() : -1;
+    long offered = dev.deviceFeatures();
+    boolean hasStatus = (offered & VirtioNet.bit(VirtioNet.F_STATUS)) != 0;
+    return new Views.Config(name, MacAddress.of(mac), !hasStatus || (status & VirtioNet.S_LINK_UP) != 0,
+        (status & VirtioNet.S_ANNOUNCE) != 0, Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MAX_VQ_PAIRS)),
+        Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MTU)), negotiated);
+  }
+
+  private Views.Vstats vstats(List<String> words) {
+    String name = required(words.isEmpty() ? null : words.get(0), "device name is not set.");
+    if (words.size() < 3 || !words.get(1).equals("qidx")) {
+      throw new IllegalArgumentException("queue index is not set: vstats show " + name + " qidx N");
+    }
+    int qidx = DevAddArgs.number("qidx", words.get(2));
+    VdpaDevice dev = device(name);
+    if (qidx < 0 || qidx >= dev.vqCount()) {
+      throw new IllegalArgumentException("qidx " + qidx + " is out of range: device " + name + " has queues 0 to "
+          + (dev.vqCount() - 1));
+    }
+    return new Views.Vstats(name, qidx, queueType(dev, qidx), dev.vendorVqStats(qidx));
+  }
+
+  static String queueType(VdpaDevice dev, int qidx) {
+    if (dev.deviceId() != VdpaDevice.ID_NET) {
+      return "vq";
+    }
+    boolean ctrl = (dev.deviceFeatures() & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) != 0;
+    if (ctrl && qidx == dev.vqCount() - 1) {
+      return "control_vq";
+    }
+    return qidx % 2 == 0 ? "rx" : "tx";
+  }
+
+  // ------------------------------------------------------------------ bus
+
+  /** {@code vdpa:bus [-j] [-p] show | autoprobe on|off}. */
+  @Descriptor("the vDPA bus: [-j] [-p] show | autoprobe on|off")
+  public String bus(@Descriptor("[-j] [-p] show | autoprobe on|off") String... argv) {
+    Args a = Args.of(argv);
+    String cmd = a.word(0) == null ? "show" : a.word(0);
+    switch (cmd) {
+      case "show" -> {
+        List<Views.BusLine> lines = new ArrayList<>();
+        for (DeviceDTO d : bus.devices()) {
+          lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe));
+        }
+        return VdpaFormat.bus(bus.isAutoprobe(), lines, a.style());
+      }
+      case "autoprobe" -> {
+        bus.setAutoprobe(onOff(a.word(1)));
+        return "autoprobe " + (bus.isAutoprobe() ? "on" : "off");
+      }
+      default -> throw new IllegalArgumentException("unknown bus command '" + cmd + "': expected show or autoprobe");
+    }
+  }
+
+  // ------------------------------------------------------------------ monitor
+
+  /** {@code vdpa:monitor}: prints bus events as they happen until interrupted (Ctrl-C). */
+  @Descriptor("print bus events as they happen until interrupted (Ctrl-C); 'monitor N' stops after N events")
+  public void monitor(CommandSession session, @Descriptor("[COUNT]") String... argv) throws InterruptedException {
+    int limit = argv.length > 0 ? DevAddArgs.number("count", argv[0]) : Integer.MAX_VALUE;
+    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    Dictionary<String, Object> p = new Hashtable<>();
+    p.put(EventConstants.EVENT_TOPIC, VdpaEvents.TOPIC_ALL);
+    ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class, events::add, p);
+    try {
+      for (int n = 0; n < limit; n++) {
+        Event e = events.take();
+        session.getConsole().println(MonitorFormat.line(e));
+        session.getConsole().flush();
+      }
+    } finally {
+      reg.unregister();
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private VdpaDevice device(String name) {
+    try {
+      for (ServiceReference<VdpaDevice> r : context.getServiceReferences(VdpaDevice.class,
+          "(" + VdpaDevice.PROP_NAME + "=" + name + ")")) {
+        VdpaDevice d = context.getService(r);
+        if (d != null) {
+          context.ungetService(r);
+          return d;
+        }
+      }
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalArgumentException("device name '" + name + "' is not valid");
+    }
+    throw unknownDevice(name);
+  }
+
+  private VdpaMgmtDevice mgmtdevNamed(String handle) {
+    try {
+      for (ServiceReference<VdpaMgmtDevice> r : context.getServiceReferences(VdpaMgmtDevice.class, null)) {
+        VdpaMgmtDevice m = context.getService(r);
+        if (m != null && handle.equals(m.handle())) {
+          return m;
+        }
+      }
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    throw new IllegalArgumentException("unknown management device '" + handle + "'" + knownMgmtdevs());
+  }
+
+  private String knownMgmtdevs() {
+    String[] handles = bus.mgmtDevices().stream().map(m -> m.handle).toArray(String[]::new);
+    return handles.length == 0 ? " (there is none)" : " (known: " + String.join(", ", Arrays.asList(handles)) + ")";
+  }
+
+  private IllegalArgumentException unknownDevice(String name) {
+    return new IllegalArgumentException("unknown device '" + name + "'");
+  }
+
+  private static String required(String value, String message) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(message);
+    }
+    return value;
+  }
+
+  private static void expect(String word, String wanted, String where) {
+    if (!wanted.equals(word)) {
+      throw new IllegalArgumentException(where + ": expected '" + wanted + "', got '" + (word == null ? "" : word) + "'");
+    }
+  }
+
+  private static boolean onOff(String word) {
+    if ("on".equals(word)) {
+      return true;
+    }
+    if ("off".equals(word)) {
+      return false;
+    }
+    throw new IllegalArgumentException("expected on or off, got '" + (word == null ? "" : word) + "'");
+  }
+
+  static long waitMillis() {
+    return TimeUnit.SECONDS.toMillis(15);
+  }
+}

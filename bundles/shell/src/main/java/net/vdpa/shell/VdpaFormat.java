@@ -1,0 +1,153 @@
+package net.vdpa.shell;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.vdpa.api.net.VirtioNet;
+
+/**
+ * The output of the {@code vdpa} commands, laid out as iproute2's {@code vdpa} lays it out: text
+ * (one line per device, indented detail lines) and JSON (each listing wrapped in one key, objects
+ * keyed by handle or device name), compact or pretty. Pure functions of {@link Views}.
+ */
+final class VdpaFormat {
+  private VdpaFormat() {}
+
+  /** Output options from {@code -j} and {@code -p}. */
+  record Style(boolean json, boolean pretty) {
+    static final Style TEXT = new Style(false, false);
+  }
+
+  static String mgmtdevs(List<Views.Mgmtdev> list, Style style) {
+    if (style.json()) {
+      Map<String, Object> all = new LinkedHashMap<>();
+      for (Views.Mgmtdev m : list) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("supported_classes", m.classes());
+        o.put("max_supported_vqs", m.maxSupportedVqs());
+        o.put("dev_features", featureList(m.features()));
+        all.put(m.handle(), o);
+      }
+      return Json.write(Map.of("mgmtdev", all), style.pretty());
+    }
+    List<String> out = new ArrayList<>();
+    for (Views.Mgmtdev m : list) {
+      out.add(m.handle() + ":\n  supported_classes " + String.join(" ", m.classes()) + "\n  max_supported_vqs "
+          + m.maxSupportedVqs() + "\n  dev_features " + VirtioNet.featureNames(m.features()));
+    }
+    return String.join("\n", out);
+  }
+
+  static String devs(List<Views.Dev> list, Style style) {
+    if (style.json()) {
+      Map<String, Object> all = new LinkedHashMap<>();
+      for (Views.Dev d : list) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("type", d.type());
+        o.put("mgmtdev", d.mgmtdev());
+        o.put("vendor_id", d.vendorId());
+        o.put("max_vqs", d.maxVqs());
+        o.put("max_vq_size", d.maxVqSize());
+        all.put(d.name(), o);
+      }
+      return Json.write(Map.of("dev", all), style.pretty());
+    }
+    List<String> out = new ArrayList<>();
+    for (Views.Dev d : list) {
+      out.add(d.name() + ": type " + d.type() + " mgmtdev " + (d.mgmtdev() == null ? "none" : d.mgmtdev())
+          + " vendor_id " + d.vendorId() + " max_vqs " + d.maxVqs() + " max_vq_size " + d.maxVqSize());
+    }
+    return String.join("\n", out);
+  }
+
+  static String configs(List<Views.Config> list, Style style) {
+    if (style.json()) {
+      Map<String, Object> all = new LinkedHashMap<>();
+      for (Views.Config c : list) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("mac", c.mac().toString());
+        o.put("link", c.linkUp() ? "up" : "down");
+        o.put("link_announce", c.announce());
+        o.put("max_vq_pairs", c.maxVqPairs());
+        o.put("mtu", c.mtu());
+        if (c.negotiated() >= 0) {
+          o.put("negotiated_features", featureList(c.negotiated()));
+        }
+        all.put(c.name(), o);
+      }
+      return Json.write(Map.of("config", all), style.pretty());
+    }
+    List<String> out = new ArrayList<>();
+    for (Views.Config c : list) {
+      String line = c.name() + ": mac " + c.mac() + " link " + (c.linkUp() ? "up" : "down") + " link_announce "
+          + c.announce() + " max_vq_pairs " + c.maxVqPairs() + " mtu " + c.mtu();
+      if (c.negotiated() >= 0) {
+        line += "\n  negotiated_features " + VirtioNet.featureNames(c.negotiated());
+      }
+      out.add(line);
+    }
+    return String.join("\n", out);
+  }
+
+  static String vstats(Views.Vstats v, Style style) {
+    if (style.json()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("queue_index", v.qidx());
+      o.put("queue_type", v.queueType());
+      o.putAll(v.stats());
+      return Json.write(Map.of("vstats", Map.of(v.name(), o)), style.pretty());
+    }
+    StringBuilder s = new StringBuilder(v.name()).append(": queue_index ").append(v.qidx())
+        .append(" queue_type ").append(v.queueType());
+    for (Map.Entry<String, Long> e : v.stats().entrySet()) {
+      s.append(' ').append(e.getKey()).append(' ').append(e.getValue());
+    }
+    return s.toString();
+  }
+
+  static String bus(boolean autoprobe, List<Views.BusLine> lines, Style style) {
+    if (style.json()) {
+      Map<String, Object> devs = new LinkedHashMap<>();
+      for (Views.BusLine l : lines) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("state", l.state());
+        o.put("driver", l.driver());
+        o.put("driver_override", l.override());
+        o.put("autoprobe", l.autoprobe());
+        o.put("reason", l.reason());
+        devs.put(l.name(), o);
+      }
+      Map<String, Object> bus = new LinkedHashMap<>();
+      bus.put("autoprobe", autoprobe);
+      bus.put("dev", devs);
+      return Json.write(Map.of("bus", bus), style.pretty());
+    }
+    StringBuilder s = new StringBuilder("autoprobe ").append(autoprobe ? "on" : "off");
+    for (Views.BusLine l : lines) {
+      s.append('\n').append(l.name()).append(": ").append(l.state());
+      if (l.driver() != null) {
+        s.append(" driver ").append(l.driver());
+      }
+      if (l.override() != null) {
+        s.append(" driver_override ").append(l.override());
+      }
+      s.append(" autoprobe ").append(l.autoprobe() ? "on" : "off");
+      if (l.reason() != null) {
+        s.append("\n  reason ").append(l.reason());
+      }
+    }
+    return s.toString();
+  }
+
+  /** The feature names as a list, for JSON. */
+  static List<String> featureList(long features) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      if ((features & (1L << i)) != 0) {
+        out.add(VirtioNet.featureName(i));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,37 @@
+package net.vdpa.shell;
+
+import java.util.List;
+import java.util.Map;
+import net.vdpa.api.MacAddress;
+
+/** What the shell shows, gathered from services into plain values that the formatter turns into text or JSON. */
+final class Views {
+  private Views() {}
+
+  /** {@code vdpa mgmtdev show}. */
+  record Mgmtdev(String handle, List<String> classes, int maxSupportedVqs, long features) {}
+
+  /** {@code vdpa dev show}. */
+  record Dev(String name, int deviceId, String mgmtdev, int vendorId, int maxVqs, int maxVqSize) {
+    String type() {
+      return switch (deviceId) {
+        case 1 -> "network";
+        case 2 -> "block";
+        default -> "id_" + deviceId;
+      };
+    }
+  }
+
+  /**
+   * {@code vdpa dev config show}.
+   *
+   * @param negotiated the negotiated features, or -1 before FEATURES_OK (then not shown)
+   */
+  record Config(String name, MacAddress mac, boolean linkUp, boolean announce, int maxVqPairs, int mtu, long negotiated) {}
+
+  /** {@code vdpa dev vstats show}. */
+  record Vstats(String name, int qidx, String queueType, Map<String, Long> stats) {}
+
+  /** One line of {@code vdpa bus show}. */
+  record BusLine(String name, String state, String driver, String reason, String override, boolean autoprobe) {}
+}
