@@ -187,16 +187,14 @@ final class NetTestDriver {
     return n;
   }
 
-  /** Waits until the transmit queue of a pair has handed back {@code n} buffers. */
-  void awaitTxDone(int pair, int n) {
+  /** Waits until the transmit queue of a pair has handed back every buffer sent on it. */
+  void awaitTxDone(int pair) {
     DriverQueue q = queues[VirtioNet.txq(pair)];
     long deadline = deadline();
-    int done = 0;
-    while (done < n) {
-      done += reclaim(q);
-      if (done < n) {
-        waitABit(deadline, "transmit of pair " + pair + ": " + done + " of " + n + " buffers back");
-      }
+    reclaim(q);
+    while (q.freeDescriptors() < q.size()) {
+      waitABit(deadline, "transmit of pair " + pair + ": " + (q.size() - q.freeDescriptors()) + " buffers still out");
+      reclaim(q);
     }
   }
 
@@ -215,6 +213,12 @@ final class NetTestDriver {
     int id = DriverQueue.usedId(first);
     int len = DriverQueue.usedLength(first);
     long iova = rxIova[idx][id];
+    if (len < VirtioNet.HDR_LEN) {
+      // a buffer handed back without a frame (the device refused one)
+      repost(q, idx, iova);
+      publish(idx);
+      return new byte[0];
+    }
     byte[] hdr = new byte[VirtioNet.HDR_LEN];
     region.get(iova - BASE, hdr, 0, VirtioNet.HDR_LEN);
     int numBuffers = (hdr[VirtioNet.HDR_NUM_BUFFERS] & 0xff) | (hdr[VirtioNet.HDR_NUM_BUFFERS + 1] & 0xff) << 8;
