@@ -37,6 +37,16 @@ public final class ConsoleActivator implements BundleActivator {
     System.setProperty("gosh.args", "--nointeractive --noshutdown");
     // and jline need not look for a terminal that is not there
     System.setProperty("org.jline.terminal.dumb", "true");
+    // The shell still sources its login profile, which fails without a terminal; give it an empty one.
+    try {
+      java.nio.file.Path home = java.nio.file.Files.createTempDirectory("vdpa-gosh");
+      java.nio.file.Files.createDirectories(home.resolve("etc"));
+      java.nio.file.Files.writeString(home.resolve("etc/gosh_profile"), "# no profile in script mode\n");
+      System.setProperty("gosh.home", home.toString());
+      home.toFile().deleteOnExit();
+    } catch (java.io.IOException e) {
+      // the profile's complaint is cosmetic
+    }
     runner = new Thread(() -> runWhenStarted(context, script), "vdpa-script");
     runner.start();
   }

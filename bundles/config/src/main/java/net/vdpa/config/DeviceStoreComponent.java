@@ -1,0 +1,159 @@
+package net.vdpa.config;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.VdpaBus;
+import net.vdpa.api.VdpaDeviceStore;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.dto.DeviceDTO;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * {@link VdpaDeviceStore} over ConfigurationAdmin: each kept device is one factory configuration;
+ * {@link KeptDevice} turns configurations into devices. Calls wait (bounded) until the bus shows
+ * the result, so the shell can report it.
+ */
+@Component(service = VdpaDeviceStore.class)
+public final class DeviceStoreComponent implements VdpaDeviceStore {
+  /** How long a call waits for the bus to show its effect. */
+  static final long WAIT_MS = 15_000;
+
+  private final BundleContext context;
+  private final ConfigurationAdmin cm;
+  private final VdpaBus bus;
+
+  /** Creates the store. */
+  @Activate
+  public DeviceStoreComponent(BundleContext context, @Reference ConfigurationAdmin cm, @Reference VdpaBus bus) {
+    this.context = context;
+    this.cm = cm;
+    this.bus = bus;
+  }
+
+  @Override
+  public DeviceDTO add(String mgmtdev, DevConfig config) {
+    String name = config.name();
+    if (bus.device(name).isPresent() || find(name).isPresent()) {
+      throw new IllegalArgumentException("device " + name + " already exists");
+    }
+    try {
+      Configuration c = cm.createFactoryConfiguration(FACTORY_PID, "?");
+      c.update(new KeptConfig(mgmtdev, config, null).toProperties());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot keep device " + name + ": " + e.getMessage(), e);
+    }
+    await("device " + name + " to appear on the bus (is management device " + mgmtdev + " running?)",
+        () -> bus.device(name).map(d -> !DeviceDTO.PROBING.equals(d.state) && !"not matched yet".equals(d.reason)).orElse(false));
+    return bus.device(name).orElseThrow();
+  }
+
+  @Override
+  public void delete(String name) {
+    Optional<Configuration> c = find(name);
+    if (c.isPresent()) {
+      try {
+        c.get().delete();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot delete the configuration of device " + name + ": " + e.getMessage(), e);
+      }
+    } else {
+      VdpaMgmtDevice m = owner(name);
+      if (m == null) {
+        throw new IllegalArgumentException("unknown device '" + name + "'");
+      }
+      m.devDel(name);
+    }
+    await("device " + name + " to leave the bus", () -> bus.device(name).isEmpty());
+  }
+
+  @Override
+  public void setMac(String name, MacAddress mac) {
+    Configuration c = find(name).orElseThrow(() -> bus.device(name).isPresent()
+        ? new IllegalArgumentException("device " + name + " was not created with dev add; its mac cannot be set")
+        : new IllegalArgumentException("unknown device '" + name + "'"));
+    KeptConfig kept = KeptConfig.from(toMap(c));
+    update(c, kept.withMac(mac));
+    await("device " + name + " to come back with mac " + mac,
+        () -> bus.device(name).map(d -> !DeviceDTO.PROBING.equals(d.state)).orElse(false));
+  }
+
+  @Override
+  public DeviceDTO setDriverOverride(String name, String driver) {
+    DeviceDTO d = bus.setDriverOverride(name, driver);
+    find(name).ifPresent(c -> update(c, KeptConfig.from(toMap(c)).withOverride(d.driverOverride)));
+    return d;
+  }
+
+  private static void update(Configuration c, KeptConfig kept) {
+    try {
+      c.update(kept.toProperties());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot update the configuration of device " + kept.config().name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The factory configuration of a kept device. */
+  private Optional<Configuration> find(String name) {
+    try {
+      Configuration[] all = cm.listConfigurations("(&(service.factoryPid=" + FACTORY_PID + ")(" + KeptConfig.NAME + "=" + name + "))");
+      return all == null || all.length == 0 ? Optional.empty() : Optional.of(all[0]);
+    } catch (IOException | InvalidSyntaxException e) {
+      throw new IllegalArgumentException("device name '" + name + "' cannot be looked up: " + e.getMessage());
+    }
+  }
+
+  private VdpaMgmtDevice owner(String name) {
+    try {
+      for (ServiceReference<VdpaMgmtDevice> r : context.getServiceReferences(VdpaMgmtDevice.class, null)) {
+        VdpaMgmtDevice m = context.getService(r);
+        try {
+          if (m != null && m.devices().contains(name)) {
+            return m;
+          }
+        } finally {
+          context.ungetService(r);
+        }
+      }
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    return null;
+  }
+
+  private static Map<String, Object> toMap(Configuration c) {
+    Map<String, Object> m = new HashMap<>();
+    var props = c.getProperties();
+    for (var keys = props.keys(); keys.hasMoreElements(); ) {
+      String k = keys.nextElement();
+      m.put(k, props.get(k));
+    }
+    return m;
+  }
+
+  private static void await(String what, BooleanSupplier done) {
+    long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + WAIT_MS / 1000 + " s waiting for " + what);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for " + what);
+      }
+    }
+  }
+}

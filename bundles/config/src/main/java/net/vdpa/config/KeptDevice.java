@@ -1,0 +1,84 @@
+package net.vdpa.config;
+
+import java.util.Map;
+import net.vdpa.api.VdpaBus;
+import net.vdpa.api.VdpaDeviceStore;
+import net.vdpa.api.VdpaMgmtDevice;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * One kept device: a component per factory configuration of {@link VdpaDeviceStore#FACTORY_PID}.
+ * It is active while its management device (the reference's target comes from the configuration)
+ * is present: activation creates the device, deactivation deletes it. So a device comes back after
+ * a restart, and when its device bundle is installed again.
+ */
+@Component(configurationPid = VdpaDeviceStore.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+    service = {})
+public final class KeptDevice {
+  @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  private volatile Logger logger;
+
+  private final VdpaMgmtDevice mgmtdev;
+  private final VdpaBus bus;
+  private KeptConfig kept;
+
+  /** Creates the device the configuration describes. */
+  @Activate
+  public KeptDevice(@Reference(name = "mgmtdev") VdpaMgmtDevice mgmtdev, @Reference VdpaBus bus, Map<String, Object> props) {
+    this.mgmtdev = mgmtdev;
+    this.bus = bus;
+    this.kept = KeptConfig.from(props);
+    create();
+  }
+
+  private void create() {
+    String name = kept.config().name();
+    bus.presetDriverOverride(name, kept.driverOverride());
+    if (mgmtdev.devices().contains(name)) {
+      return; // already there (the store created it, or a restart of this component)
+    }
+    kept.config().checkAgainst(mgmtdev);
+    mgmtdev.devAdd(kept.config());
+    Logger l = logger;
+    if (l != null) {
+      l.info("kept device " + name + " created on " + kept.mgmtdev());
+    }
+  }
+
+  /** An override change applies in place; any other change creates the device again. */
+  @Modified
+  void modified(Map<String, Object> props) {
+    KeptConfig next = KeptConfig.from(props);
+    if (next.withOverride(null).equals(kept.withOverride(null))) {
+      kept = next;
+      bus.presetDriverOverride(next.config().name(), next.driverOverride());
+      return;
+    }
+    delete();
+    kept = next;
+    create();
+  }
+
+  /** Deletes the device (configuration deleted, or the management device gone). */
+  @Deactivate
+  void delete() {
+    String name = kept.config().name();
+    bus.presetDriverOverride(name, null);
+    try {
+      if (mgmtdev.devices().contains(name)) {
+        mgmtdev.devDel(name);
+      }
+    } catch (RuntimeException e) {
+      // the management device is going away and takes its devices with it
+    }
+  }
+}
