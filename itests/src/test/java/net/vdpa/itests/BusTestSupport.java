@@ -48,6 +48,15 @@ public abstract class BusTestSupport {
 
   @Configuration
   public Option[] config() {
+    return org.ops4j.pax.exam.OptionUtils.combine(baseOptions(), extraOptions());
+  }
+
+  /** What a suite adds to the framework beyond the bus. */
+  protected Option[] extraOptions() {
+    return new Option[0];
+  }
+
+  private Option[] baseOptions() {
     return options(
         junitBundles(),
         systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
