@@ -1,0 +1,151 @@
+package net.vdpa.shell;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.vdpa.api.net.NetInterface;
+import net.vdpa.api.net.NetInterface.SendResult;
+import net.vdpa.api.net.NetStats;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The {@code net} command scope: the network interfaces drivers publish ({@code show}), their
+ * counters ({@code stats}), and a traffic check that sends frames from one interface to another
+ * (or to itself through a loopback wire) and reports counts and rate.
+ */
+@Component(service = NetCommands.class, property = {"osgi.command.scope=net", "osgi.command.function=show",
+    "osgi.command.function=stats", "osgi.command.function=traffic"})
+public final class NetCommands {
+  private final BundleContext context;
+
+  /** Creates the commands. */
+  @Activate
+  public NetCommands(BundleContext context) {
+    this.context = context;
+  }
+
+  /** {@code net:show}. */
+  @Descriptor("list network interfaces")
+  public String show() {
+    List<NetFormat.Iface> list = new ArrayList<>();
+    for (NetInterface i : all()) {
+      list.add(new NetFormat.Iface(i.name(), i.device(), i.mac().toString(), i.mtu(), i.linkUp(), i.queuePairs()));
+    }
+    return NetFormat.show(list);
+  }
+
+  /** {@code net:stats IF}. */
+  @Descriptor("counters of a network interface, total and per queue pair")
+  public String stats(@Descriptor("interface name, e.g. vnet0") String name) {
+    NetInterface i = named(name);
+    List<NetStats> pairs = new ArrayList<>();
+    for (int p = 0; p < i.queuePairs(); p++) {
+      pairs.add(i.stats(p));
+    }
+    return NetFormat.stats(i.name(), i.stats(), pairs);
+  }
+
+  /** {@code net:traffic [count N] [size S] FROM [TO]}. */
+  @Descriptor("send frames from one interface to another (or itself) and report counts and rate: "
+      + "[count N] [size BYTES] FROM [TO]")
+  public String traffic(CommandSession session, @Descriptor("[count N] [size BYTES] FROM [TO]") String... argv)
+      throws InterruptedException {
+    long count = 100_000;
+    int size = 64;
+    List<String> names = new ArrayList<>();
+    for (int k = 0; k < argv.length; k++) {
+      switch (argv[k]) {
+        case "count" -> count = DevAddArgs.number("count", value(argv, ++k, "count"));
+        case "size" -> size = DevAddArgs.number("size", value(argv, ++k, "size"));
+        default -> names.add(argv[k]);
+      }
+    }
+    if (names.isEmpty() || names.size() > 2) {
+      throw new IllegalArgumentException("give one interface (loopback) or two (from, to), e.g. net:traffic vnet0");
+    }
+    NetInterface from = named(names.get(0));
+    NetInterface to = names.size() == 2 ? named(names.get(1)) : from;
+    if (count < 1) {
+      throw new IllegalArgumentException("count " + count + " must be at least 1");
+    }
+    if (size < 60 || size > from.mtu() + 14) {
+      throw new IllegalArgumentException("size " + size + " is outside 60.." + (from.mtu() + 14) + " for " + from.name());
+    }
+    ByteBuffer frame = ByteBuffer.allocateDirect(size);
+    frame.put(to.mac().toBytes()).put(from.mac().toBytes()).putShort((short) 0x88b5);
+    while (frame.hasRemaining()) {
+      frame.put((byte) frame.position());
+    }
+    frame.flip();
+    AtomicLong received = new AtomicLong();
+    to.setReceiver((pair, f) -> received.incrementAndGet());
+    long sent = 0;
+    long start = System.nanoTime();
+    long nextReport = start + TimeUnit.SECONDS.toNanos(1);
+    try {
+      while (sent < count) {
+        SendResult r = from.send(frame);
+        if (r == SendResult.SENT) {
+          sent++;
+        } else if (r == SendResult.BUSY) {
+          Thread.onSpinWait();
+        } else {
+          throw new IllegalStateException(from.name() + " stopped sending after " + sent + " frames: " + r);
+        }
+        if ((sent & 1023) == 0 && System.nanoTime() > nextReport) {
+          session.getConsole().println("  sent " + sent + " received " + received.get());
+          nextReport += TimeUnit.SECONDS.toNanos(1);
+        }
+      }
+      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (received.get() < sent && System.nanoTime() < settle) {
+        Thread.sleep(1);
+      }
+      return NetFormat.traffic(from.name(), to.name(), size, sent, received.get(), System.nanoTime() - start);
+    } finally {
+      to.setReceiver(null);
+    }
+  }
+
+  private static String value(String[] argv, int k, String key) {
+    if (k >= argv.length) {
+      throw new IllegalArgumentException(key + " needs a value");
+    }
+    return argv[k];
+  }
+
+  private List<NetInterface> all() {
+    List<NetInterface> out = new ArrayList<>();
+    try {
+      for (ServiceReference<NetInterface> r : context.getServiceReferences(NetInterface.class, null)) {
+        NetInterface i = context.getService(r);
+        if (i != null) {
+          out.add(i);
+          context.ungetService(r);
+        }
+      }
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    out.sort((a, b) -> a.name().compareTo(b.name()));
+    return out;
+  }
+
+  private NetInterface named(String name) {
+    for (NetInterface i : all()) {
+      if (i.name().equals(name)) {
+        return i;
+      }
+    }
+    List<String> names = all().stream().map(NetInterface::name).toList();
+    throw new IllegalArgumentException("unknown interface '" + name + "'" + (names.isEmpty() ? " (there is none)" : " (interfaces: " + String.join(", ", names) + ")"));
+  }
+}

@@ -1,0 +1,46 @@
+package net.vdpa.shell;
+
+import java.util.List;
+import java.util.Locale;
+import net.vdpa.api.net.NetStats;
+
+/** The output of the {@code net} commands. Pure functions. */
+final class NetFormat {
+  private NetFormat() {}
+
+  /** One interface for {@code net:show}. */
+  record Iface(String name, String device, String mac, int mtu, boolean linkUp, int queuePairs) {}
+
+  static String show(List<Iface> list) {
+    StringBuilder s = new StringBuilder();
+    for (Iface i : list) {
+      s.append(s.length() == 0 ? "" : "\n").append(i.name()).append(": device ").append(i.device()).append(" mac ")
+          .append(i.mac()).append(" mtu ").append(i.mtu()).append(" link ").append(i.linkUp() ? "up" : "down")
+          .append(" queue_pairs ").append(i.queuePairs());
+    }
+    return s.toString();
+  }
+
+  static String stats(String name, NetStats total, List<NetStats> pairs) {
+    StringBuilder s = new StringBuilder(name).append(':').append(counters(total));
+    for (int p = 0; p < pairs.size(); p++) {
+      s.append("\n  queue_pair ").append(p).append(':').append(counters(pairs.get(p)));
+    }
+    return s.toString();
+  }
+
+  private static String counters(NetStats n) {
+    return " rx_packets " + n.rxPackets() + " rx_bytes " + n.rxBytes() + " rx_dropped " + n.rxDropped()
+        + " tx_packets " + n.txPackets() + " tx_bytes " + n.txBytes() + " tx_dropped " + n.txDropped()
+        + " tx_errors " + n.txErrors();
+  }
+
+  /** The summary of a traffic check. */
+  static String traffic(String from, String to, int size, long sent, long received, long nanos) {
+    double secs = Math.max(nanos, 1) / 1e9;
+    double fps = received / secs;
+    double gbps = fps * size * 8 / 1e9;
+    return String.format(Locale.ROOT, "%s -> %s: sent %d received %d lost %d size %d in %.3f s (%.0f frames/s, %.3f Gbit/s)",
+        from, to, sent, received, sent - received, size, secs, fps, gbps);
+  }
+}
