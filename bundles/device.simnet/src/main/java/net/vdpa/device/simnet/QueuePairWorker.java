@@ -21,6 +21,8 @@ final class QueuePairWorker implements Runnable {
   /** Transmit chains handled per pass before the receive side gets a turn. */
   static final int BATCH = 64;
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How long an idle worker keeps polling its rings before it asks for kicks and sleeps. */
+  static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
   /** What a worker reports to its device. */
   interface Host {
@@ -214,7 +216,7 @@ final class QueuePairWorker implements Runnable {
         continue;
       }
       kicked = false;
-      if (pass()) {
+      if (pass() || poll()) {
         continue;
       }
       if (armNotifications()) {
@@ -228,6 +230,24 @@ final class QueuePairWorker implements Runnable {
       sleeping = false;
       disarmNotifications();
     }
+  }
+
+  /**
+   * Polls for a short while before going to sleep: a driver that is sending keeps adding buffers,
+   * and catching them without a kick and a wake-up is what makes a busy queue fast. Bounded, so an
+   * idle worker sleeps within {@link #POLL_NANOS}.
+   *
+   * @return true if work turned up
+   */
+  private boolean poll() {
+    final long deadline = System.nanoTime() + POLL_NANOS;
+    do {
+      Thread.onSpinWait();
+      if (pass()) {
+        return true;
+      }
+    } while (System.nanoTime() < deadline && running && !pauseRequested);
+    return false;
   }
 
   /** One round over the queues; true if anything was done. */

@@ -467,6 +467,9 @@ final class SimNetDevice implements VdpaDevice, Port.Owner, QueuePairWorker.Host
 
   @Override
   public void kickVq(int idx) {
+    if (idx < 0) {
+      return;
+    }
     final int p = idx == ctrlIndex ? 0 : idx >> 1;
     final QueuePairWorker[] ws = workers;
     if (p >= 0 && p < ws.length) {
