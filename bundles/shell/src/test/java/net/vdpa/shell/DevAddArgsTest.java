@@ -1,0 +1,40 @@
+package net.vdpa.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DevAddArgsTest {
+  private static DevAddArgs parse(String line) {
+    return DevAddArgs.parse(List.of(line.split(" ")));
+  }
+
+  @Test
+  void everyAttribute() {
+    DevAddArgs a = parse("name foo mgmtdev vdpasim_net device_features 0x300000020 mac 00:11:22:33:44:55 mtu 9000 max_vqp 4");
+    assertThat(a.mgmtdev()).isEqualTo("vdpasim_net");
+    assertThat(a.config().name()).isEqualTo("foo");
+    assertThat(a.config().deviceFeatures()).isEqualTo(0x3_0000_0020L);
+    assertThat(a.config().mac().toString()).isEqualTo("00:11:22:33:44:55");
+    assertThat(a.config().mtu()).isEqualTo(9000);
+    assertThat(a.config().maxVqp()).isEqualTo(4);
+  }
+
+  @Test
+  void errorsAreTheOnesUsersKnow() {
+    assertThatThrownBy(() -> parse("mgmtdev vdpasim_net")).hasMessage("device name is not set.");
+    assertThatThrownBy(() -> parse("name foo")).hasMessage("management device handle not set.");
+    assertThatThrownBy(() -> parse("name foo mgmtdev m mtu 40")).hasMessage("mtu 40 is below 68");
+    assertThatThrownBy(() -> parse("name foo mgmtdev m max_vqp 0")).hasMessage("max_vqp 0: at least one pair of VQs is required");
+    assertThatThrownBy(() -> parse("name foo mgmtdev m mac 00:11:22")).hasMessage(
+        "malformed mac address '00:11:22': expected six hex octets like 00:11:22:33:44:55");
+    assertThatThrownBy(() -> parse("name foo mgmtdev m colour red")).hasMessage(
+        "unknown attribute 'colour': expected name, mgmtdev, device_features, mac, mtu or max_vqp");
+    assertThatThrownBy(() -> parse("name foo mgmtdev m mtu")).hasMessage("attribute mtu needs a value");
+    assertThatThrownBy(() -> parse("name foo mgmtdev m mtu big")).hasMessage("mtu 'big' is not a number");
+    assertThatThrownBy(() -> parse("name foo mgmtdev m device_features xyz")).hasMessage("device_features 'xyz' is not a hexadecimal number");
+    assertThatThrownBy(() -> parse("name -bad mgmtdev m")).hasMessageStartingWith("device name '-bad' is not valid");
+  }
+}

@@ -1,0 +1,95 @@
+package net.vdpa.shell;
+
+import static net.vdpa.api.net.VirtioNet.F_ACCESS_PLATFORM;
+import static net.vdpa.api.net.VirtioNet.F_CTRL_MAC_ADDR;
+import static net.vdpa.api.net.VirtioNet.F_CTRL_VQ;
+import static net.vdpa.api.net.VirtioNet.F_MAC;
+import static net.vdpa.api.net.VirtioNet.F_MTU;
+import static net.vdpa.api.net.VirtioNet.F_VERSION_1;
+import static net.vdpa.api.net.VirtioNet.bit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.vdpa.api.MacAddress;
+import org.junit.jupiter.api.Test;
+
+class VdpaFormatTest {
+  private static final VdpaFormat.Style TEXT = VdpaFormat.Style.TEXT;
+  private static final VdpaFormat.Style JSON = new VdpaFormat.Style(true, false);
+  private static final VdpaFormat.Style PRETTY = new VdpaFormat.Style(true, true);
+  private static final long SIM = bit(F_MTU) | bit(F_MAC) | bit(F_CTRL_VQ) | bit(F_CTRL_MAC_ADDR) | bit(27)
+      | bit(F_VERSION_1) | bit(F_ACCESS_PLATFORM);
+
+  @Test
+  void mgmtdevShowLikeIproute2() {
+    List<Views.Mgmtdev> m = List.of(new Views.Mgmtdev("vdpasim_net", List.of("net"), 3, SIM));
+    assertThat(VdpaFormat.mgmtdevs(m, TEXT)).isEqualTo("""
+        vdpasim_net:
+          supported_classes net
+          max_supported_vqs 3
+          dev_features MTU MAC CTRL_VQ CTRL_MAC_ADDR ANY_LAYOUT VERSION_1 ACCESS_PLATFORM""");
+    assertThat(VdpaFormat.mgmtdevs(m, JSON)).isEqualTo("{\"mgmtdev\":{\"vdpasim_net\":{\"supported_classes\":[\"net\"],"
+        + "\"max_supported_vqs\":3,\"dev_features\":[\"MTU\",\"MAC\",\"CTRL_VQ\",\"CTRL_MAC_ADDR\",\"ANY_LAYOUT\","
+        + "\"VERSION_1\",\"ACCESS_PLATFORM\"]}}}");
+  }
+
+  @Test
+  void devShowLikeIproute2() {
+    List<Views.Dev> d = List.of(new Views.Dev("foo2", 1, "vdpasim_net", 0, 2, 256));
+    assertThat(VdpaFormat.devs(d, TEXT)).isEqualTo("foo2: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 2 max_vq_size 256");
+    assertThat(VdpaFormat.devs(d, PRETTY)).isEqualTo("""
+        {
+          "dev": {
+            "foo2": {
+              "type": "network",
+              "mgmtdev": "vdpasim_net",
+              "vendor_id": 0,
+              "max_vqs": 2,
+              "max_vq_size": 256
+            }
+          }
+        }""");
+  }
+
+  @Test
+  void configShowWithAndWithoutNegotiatedFeatures() {
+    Views.Config c = new Views.Config("vdpa-a", MacAddress.parse("00:00:00:00:88:88"), true, false, 3, 1500,
+        bit(F_MTU) | bit(F_MAC) | bit(F_VERSION_1));
+    assertThat(VdpaFormat.configs(List.of(c), TEXT)).isEqualTo(
+        "vdpa-a: mac 00:00:00:00:88:88 link up link_announce false max_vq_pairs 3 mtu 1500\n"
+            + "  negotiated_features MTU MAC VERSION_1");
+    Views.Config idle = new Views.Config("b", MacAddress.parse("02:00:00:00:00:01"), false, false, 1, 9000, -1);
+    assertThat(VdpaFormat.configs(List.of(idle), JSON)).isEqualTo(
+        "{\"config\":{\"b\":{\"mac\":\"02:00:00:00:00:01\",\"link\":\"down\",\"link_announce\":false,\"max_vq_pairs\":1,\"mtu\":9000}}}");
+  }
+
+  @Test
+  void vstatsShow() {
+    Map<String, Long> s = new LinkedHashMap<>();
+    s.put("received_desc", 321812L);
+    s.put("completed_desc", 321812L);
+    Views.Vstats v = new Views.Vstats("vdpa-a", 1, "tx", s);
+    assertThat(VdpaFormat.vstats(v, TEXT)).isEqualTo("vdpa-a: queue_index 1 queue_type tx received_desc 321812 completed_desc 321812");
+    assertThat(VdpaFormat.vstats(v, JSON)).isEqualTo(
+        "{\"vstats\":{\"vdpa-a\":{\"queue_index\":1,\"queue_type\":\"tx\",\"received_desc\":321812,\"completed_desc\":321812}}}");
+  }
+
+  @Test
+  void busShowNamesWhyADeviceIsUnbound() {
+    List<Views.BusLine> l = List.of(new Views.BusLine("vdpa0", "bound", "virtio_net", null, null, true),
+        new Views.BusLine("vdpa1", "unbound", null, "waiting for driver 'vhost_vdpa' (driver override; it is not loaded)", "vhost_vdpa", true));
+    assertThat(VdpaFormat.bus(true, l, TEXT)).isEqualTo("""
+        autoprobe on
+        vdpa0: bound driver virtio_net autoprobe on
+        vdpa1: unbound driver_override vhost_vdpa autoprobe on
+          reason waiting for driver 'vhost_vdpa' (driver override; it is not loaded)""");
+    assertThat(VdpaFormat.bus(false, List.of(), JSON)).isEqualTo("{\"bus\":{\"autoprobe\":false,\"dev\":{}}}");
+  }
+
+  @Test
+  void jsonEscapes() {
+    assertThat(Json.write(Map.of("a\"b", "x\\y\n"), false)).isEqualTo("{\"a\\\"b\":\"x\\\\y\\n\"}");
+  }
+}
