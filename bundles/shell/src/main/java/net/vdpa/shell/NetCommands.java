@@ -35,6 +35,10 @@ public final class NetCommands {
   /** {@code net:show}. */
   @Descriptor("list network interfaces")
   public String show() {
+    return ShellError.guard(this::showInterfaces);
+  }
+
+  private String showInterfaces() {
     List<NetFormat.Iface> list = new ArrayList<>();
     for (NetInterface i : all()) {
       list.add(new NetFormat.Iface(i.name(), i.device(), i.mac().toString(), i.mtu(), i.linkUp(), i.queuePairs()));
@@ -45,6 +49,10 @@ public final class NetCommands {
   /** {@code net:stats IF}. */
   @Descriptor("counters of a network interface, total and per queue pair")
   public String stats(@Descriptor("interface name, e.g. vnet0") String name) {
+    return ShellError.guard(() -> statsOf(name));
+  }
+
+  private String statsOf(String name) {
     NetInterface i = named(name);
     List<NetStats> pairs = new ArrayList<>();
     for (int p = 0; p < i.queuePairs(); p++) {
@@ -56,8 +64,11 @@ public final class NetCommands {
   /** {@code net:traffic [count N] [size S] FROM [TO]}. */
   @Descriptor("send frames from one interface to another (or itself) and report counts and rate: "
       + "[count N] [size BYTES] FROM [TO]")
-  public String traffic(CommandSession session, @Descriptor("[count N] [size BYTES] FROM [TO]") String... argv)
-      throws InterruptedException {
+  public String traffic(CommandSession session, @Descriptor("[count N] [size BYTES] FROM [TO]") String... argv) {
+    return ShellError.guard(() -> sendTraffic(session, argv));
+  }
+
+  private String sendTraffic(CommandSession session, String... argv) throws InterruptedException {
     long count = 100_000;
     int size = 64;
     List<String> names = new ArrayList<>();

@@ -89,6 +89,10 @@ public final class VdpaCommands {
   /** {@code vdpa:mgmtdev [-j] [-p] show [MGMTDEV]}. */
   @Descriptor("show management devices: [-j] [-p] show [MGMTDEV]")
   public String mgmtdev(@Descriptor("[-j] [-p] show [MGMTDEV]") String... argv) {
+    return ShellError.guard(() -> mgmtdevCommand(argv));
+  }
+
+  private String mgmtdevCommand(String... argv) {
     Args a = Args.of(argv);
     String cmd = a.word(0) == null ? "show" : a.word(0);
     if (!cmd.equals("show")) {
@@ -114,6 +118,10 @@ public final class VdpaCommands {
       + "[max_vqp N] | del DEV | config show [DEV] | vstats show DEV qidx N | set name NAME mac MAC | bind DEV DRIVER "
       + "| unbind DEV | override DEV DRIVER|none | autoprobe DEV on|off")
   public String dev(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
+    return ShellError.guard(() -> devCommand(argv));
+  }
+
+  private String devCommand(String... argv) {
     Args a = Args.of(argv);
     String cmd = a.word(0) == null ? "show" : a.word(0);
     return switch (cmd) {
@@ -268,6 +276,10 @@ public final class VdpaCommands {
   /** {@code vdpa:bus [-j] [-p] show | autoprobe on|off}. */
   @Descriptor("the vDPA bus: [-j] [-p] show | autoprobe on|off")
   public String bus(@Descriptor("[-j] [-p] show | autoprobe on|off") String... argv) {
+    return ShellError.guard(() -> busCommand(argv));
+  }
+
+  private String busCommand(String... argv) {
     Args a = Args.of(argv);
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
@@ -290,7 +302,14 @@ public final class VdpaCommands {
 
   /** {@code vdpa:monitor}: prints bus events as they happen until interrupted (Ctrl-C). */
   @Descriptor("print bus events as they happen until interrupted (Ctrl-C); 'monitor N' stops after N events")
-  public void monitor(CommandSession session, @Descriptor("[COUNT]") String... argv) throws InterruptedException {
+  public void monitor(CommandSession session, @Descriptor("[COUNT]") String... argv) {
+    ShellError.guard(() -> {
+      watch(session, argv);
+      return null;
+    });
+  }
+
+  private void watch(CommandSession session, String... argv) {
     int limit = argv.length > 0 ? DevAddArgs.number("count", argv[0]) : Integer.MAX_VALUE;
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     Dictionary<String, Object> p = new Hashtable<>();
@@ -302,6 +321,9 @@ public final class VdpaCommands {
         session.getConsole().println(MonitorFormat.line(e));
         session.getConsole().flush();
       }
+    } catch (InterruptedException stop) {
+      // Ctrl-C: monitoring ends, which is what the user asked for
+      Thread.currentThread().interrupt();
     } finally {
       reg.unregister();
     }
