@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.osgi.framework.ServiceListener;
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
@@ -24,6 +26,11 @@ import org.osgi.util.tracker.ServiceTracker;
 public final class ConsoleActivator implements BundleActivator {
   /** System property naming the script to run. */
   public static final String SCRIPT = "vdpa.script";
+  /** System property: {@code true} runs every command even after one fails (the status is still 1). */
+  public static final String KEEP_GOING = "vdpa.script.keepgoing";
+
+  /** How long the service registry must be quiet before a script starts. */
+  private static final long QUIET_NANOS = 300_000_000L;
 
   private Thread runner;
 
@@ -77,7 +84,7 @@ public final class ConsoleActivator implements BundleActivator {
           err.println(script + ": no Gogo command processor came up within 30 s");
           rc = 1;
         } else {
-          rc = new ScriptRunner(processor, in, out, err).run(script, commands);
+          rc = new ScriptRunner(processor, in, out, err, Boolean.parseBoolean(context.getProperty(KEEP_GOING))).run(script, commands);
         }
       } finally {
         t.close();
@@ -91,11 +98,26 @@ public final class ConsoleActivator implements BundleActivator {
     exit(context, rc);
   }
 
-  /** Waits until every bundle that is not a fragment is active (the launcher has started them all). */
+  /**
+   * Waits until every bundle that is not a fragment is active (the launcher has started them all),
+   * then until the service registry has been quiet for a moment: components activate, kept devices
+   * are created and drivers bind asynchronously after their bundles start.
+   */
   private static void awaitStarted(BundleContext context) throws InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!allActive(context) && System.nanoTime() < deadline) {
       Thread.sleep(50);
+    }
+    AtomicLong last = new AtomicLong(System.nanoTime());
+    ServiceListener l = e -> last.set(System.nanoTime());
+    context.addServiceListener(l);
+    try {
+      long settle = System.nanoTime() + 15_000_000_000L;
+      while (System.nanoTime() - last.get() < QUIET_NANOS && System.nanoTime() < settle) {
+        Thread.sleep(25);
+      }
+    } finally {
+      context.removeServiceListener(l);
     }
   }
 

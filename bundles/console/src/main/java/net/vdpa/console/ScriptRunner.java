@@ -17,7 +17,10 @@ final class ScriptRunner {
   private final PrintStream out;
   private final PrintStream err;
 
-  ScriptRunner(CommandProcessor processor, InputStream in, PrintStream out, PrintStream err) {
+  private final boolean keepGoing;
+
+  ScriptRunner(CommandProcessor processor, InputStream in, PrintStream out, PrintStream err, boolean keepGoing) {
+    this.keepGoing = keepGoing;
     this.processor = processor;
     this.in = in;
     this.out = out;
@@ -25,12 +28,13 @@ final class ScriptRunner {
   }
 
   /**
-   * Runs the commands.
+   * Runs the commands, stopping at the first failure unless told to keep going.
    *
    * @return 0 if every command succeeded, 1 otherwise
    */
   int run(String name, List<ScriptSource.Command> commands) {
     CommandSession session = processor.createSession(in, out, err);
+    int rc = 0;
     try {
       for (ScriptSource.Command c : commands) {
         Object result;
@@ -38,7 +42,12 @@ final class ScriptRunner {
           result = session.execute(c.text());
         } catch (Exception e) {
           err.println(name + ":" + c.line() + ": " + c.text() + ": " + message(e));
-          return 1;
+          err.flush();
+          rc = 1;
+          if (keepGoing) {
+            continue;
+          }
+          return rc;
         }
         if (result != null) {
           CharSequence text = session.format(result, Converter.INSPECT);
@@ -46,7 +55,7 @@ final class ScriptRunner {
         }
       }
       out.flush();
-      return 0;
+      return rc;
     } catch (Exception e) {
       err.println(name + ": " + message(e));
       return 1;

@@ -1,0 +1,156 @@
+package net.vdpa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The runtime jar as a user runs it: {@code java -Dvdpa.script=FILE -jar runtime/target/vdpa-runtime.jar}
+ * in a fresh directory, the shell's exact text, JSON and error lines, the exit status, and devices
+ * that survive a restart. Each run is a real JVM.
+ */
+public class RuntimeIT {
+  private static Path jar;
+
+  @Rule
+  public TemporaryFolder dir = new TemporaryFolder();
+
+  /** What one run printed, and how it ended. */
+  record Run(int status, List<String> out, List<String> err) {}
+
+  @BeforeClass
+  public static void findJar() {
+    jar = Path.of(System.getProperty("vdpa.runtime.jar", "../runtime/target/vdpa-runtime.jar"));
+    assertTrue("runtime jar not built at " + jar.toAbsolutePath(), Files.isRegularFile(jar));
+  }
+
+  private Run run(boolean keepGoing, String... commands) throws IOException, InterruptedException {
+    Path script = dir.getRoot().toPath().resolve("script.gosh");
+    Files.write(script, List.of(commands));
+    Path out = dir.getRoot().toPath().resolve("out.txt");
+    Path err = dir.getRoot().toPath().resolve("err.txt");
+    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    Process p = new ProcessBuilder(java, "-Dvdpa.script=" + script, "-Dvdpa.script.keepgoing=" + keepGoing,
+        "-jar", jar.toAbsolutePath().toString())
+        .directory(dir.getRoot()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(90, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the runtime did not exit within 90 s; output: " + Files.readString(out));
+    }
+    return new Run(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), Files.readAllLines(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  public void aFreshRuntimeHasEveryBundleActiveAndVdpa0Bound() throws Exception {
+    Run r = run(false, "lb -s net.vdpa", "vdpa:dev show", "vdpa:bus show", "net:show");
+    assertEquals(r.err().toString(), 0, r.status());
+    for (String bsn : new String[] {"net.vdpa.api", "net.vdpa.ring", "net.vdpa.bus", "net.vdpa.config", "net.vdpa.shell",
+        "net.vdpa.device.simnet", "net.vdpa.driver.virtionet", "net.vdpa.console"}) {
+      assertTrue(bsn + " active in " + r.out(), r.out().stream().anyMatch(l -> l.contains("|Active") && l.contains(bsn + " (")));
+    }
+    assertTrue(r.out().toString(), r.out().contains("vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"));
+    assertTrue(r.out().toString(), r.out().contains("vdpa0: bound driver virtio_net autoprobe on"));
+    assertTrue(r.out().toString(), r.out().stream().anyMatch(l -> l.startsWith("vnet0: device vdpa0 mac ") && l.endsWith(" mtu 1500 link up queue_pairs 1")));
+  }
+
+  @Test
+  public void commandsPrintIproute2TextAndJson() throws Exception {
+    Run r = run(false,
+        "vdpa:mgmtdev show",
+        "vdpa:dev add name foo mgmtdev vdpasim_net mac 02:11:22:33:44:55 mtu 9000 max_vqp 2",
+        "vdpa:dev show foo",
+        "vdpa:dev -j show foo",
+        "vdpa:dev config show foo",
+        "vdpa:dev -j config show foo",
+        "vdpa:dev vstats show foo qidx 4",
+        "net:traffic count 1000 vnet1",
+        "vdpa:dev del foo",
+        "vdpa:dev show");
+    assertEquals(r.err().toString(), 0, r.status());
+    List<String> o = r.out();
+    assertEquals("vdpasim_net:", o.get(0));
+    assertEquals("  supported_classes net", o.get(1));
+    assertTrue(o.get(3), o.get(3).startsWith("  dev_features MTU MAC MRG_RXBUF STATUS CTRL_VQ"));
+    assertTrue(o.toString(), o.contains("foo: bound to virtio_net"));
+    assertTrue(o.toString(), o.contains("foo: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 5 max_vq_size 1024"));
+    assertTrue(o.toString(), o.contains("{\"dev\":{\"foo\":{\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\",\"vendor_id\":0,\"max_vqs\":5,\"max_vq_size\":1024}}}"));
+    assertTrue(o.toString(), o.contains("foo: mac 02:11:22:33:44:55 link up link_announce false max_vq_pairs 2 mtu 9000"));
+    assertTrue(o.toString(), o.contains("{\"config\":{\"foo\":{\"mac\":\"02:11:22:33:44:55\",\"link\":\"up\",\"link_announce\":false,"
+        + "\"max_vq_pairs\":2,\"mtu\":9000,\"negotiated_features\":[\"MTU\",\"MAC\",\"MRG_RXBUF\",\"STATUS\",\"CTRL_VQ\",\"CTRL_RX\","
+        + "\"MQ\",\"CTRL_MAC_ADDR\",\"INDIRECT_DESC\",\"EVENT_IDX\",\"VERSION_1\",\"ACCESS_PLATFORM\"]}}}"));
+    assertTrue(o.toString(), o.stream().anyMatch(l -> l.startsWith("foo: queue_index 4 queue_type control_vq received_desc ")));
+    assertTrue(o.toString(), o.stream().anyMatch(l -> l.startsWith("vnet1 -> vnet1: sent 1000 received 1000 lost 0 size 64 in ")));
+    assertTrue(o.toString(), o.contains("foo: deleted"));
+    assertEquals("vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024", o.get(o.size() - 1));
+  }
+
+  @Test
+  public void errorsAreOneLineNamingTheValueAndTheStatusIsOne() throws Exception {
+    Run r = run(true,
+        "vdpa:dev add name vdpa0 mgmtdev vdpasim_net",
+        "vdpa:dev add name x mgmtdev nosuch",
+        "vdpa:dev add name x mgmtdev vdpasim_net mtu 40",
+        "vdpa:dev add name x mgmtdev vdpasim_net max_vqp 0",
+        "vdpa:dev add name x mgmtdev vdpasim_net mac 00:11:22",
+        "vdpa:dev add mgmtdev vdpasim_net",
+        "vdpa:dev add name x",
+        "vdpa:dev show nope",
+        "vdpa:dev bind vdpa0 virtio_net",
+        "vdpa:dev vstats show vdpa0 qidx 9",
+        "net:stats vnet7");
+    assertEquals(1, r.status());
+    List<String> e = r.err();
+    String[] expected = {
+        "device vdpa0 already exists",
+        "unknown management device 'nosuch' (known: vdpasim_net)",
+        "mtu 40 is below 68",
+        "max_vqp 0: at least one pair of VQs is required",
+        "malformed mac address '00:11:22': expected six hex octets like 00:11:22:33:44:55",
+        "device name is not set.",
+        "management device handle not set.",
+        "unknown device 'nope'",
+        "device vdpa0 is already bound to driver virtio_net",
+        "qidx 9 is out of range: device vdpa0 has queues 0 to 2",
+        "unknown interface 'vnet7' (interfaces: vnet0)"};
+    assertEquals(e.toString(), expected.length, e.size());
+    for (int i = 0; i < expected.length; i++) {
+      assertTrue(e.get(i), e.get(i).contains("script.gosh:" + (i + 1) + ": "));
+      assertTrue(e.get(i), e.get(i).endsWith(": " + expected[i]));
+    }
+    assertFalse("no stack trace", r.out().stream().anyMatch(l -> l.trim().startsWith("at ")));
+  }
+
+  @Test
+  public void devicesAndOverridesSurviveARestart() throws Exception {
+    Run first = run(false,
+        "vdpa:dev add name keep mgmtdev vdpasim_net mac 02:aa:bb:cc:dd:ee mtu 4000",
+        "vdpa:dev override keep vhost_vdpa",
+        "vdpa:dev del vdpa0");
+    assertEquals(first.err().toString(), 0, first.status());
+    Run second = run(false, "vdpa:dev show", "vdpa:bus show", "vdpa:dev config show keep");
+    assertEquals(second.err().toString(), 0, second.status());
+    assertEquals(List.of(
+        "keep: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024",
+        "autoprobe on",
+        "keep: unbound driver_override vhost_vdpa autoprobe on",
+        "  reason waiting for driver 'vhost_vdpa' (driver override; it is not loaded)",
+        "keep: mac 02:aa:bb:cc:dd:ee link up link_announce false max_vq_pairs 1 mtu 4000"), second.out());
+    Run third = run(false, "vdpa:dev override keep none", "vdpa:dev del keep");
+    assertEquals(third.err().toString(), 0, third.status());
+    Run fourth = run(false, "vdpa:dev show");
+    assertEquals(0, fourth.status());
+    assertEquals("deleted devices stay deleted, the default too", List.of(""), fourth.out().isEmpty() ? List.of("") : fourth.out());
+  }
+}
