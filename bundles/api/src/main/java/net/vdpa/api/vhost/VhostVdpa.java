@@ -1,0 +1,55 @@
+package net.vdpa.api.vhost;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * One device bound to the {@code vhost_vdpa} driver: the Java form of a {@code /dev/vhost-vdpa-N}
+ * character device. Registered as a service while the device is bound, with the properties {@link
+ * #PROP_DEVICE} and {@link #PROP_SOCKET}; unregistered before the driver lets go of the device.
+ *
+ * <p>The device has one owner at a time, like the exclusive character device: an in-process {@link
+ * VhostHandle} from {@link #open} or a vhost-user frontend connected to {@link #socketPath()}.
+ */
+@ProviderType
+public interface VhostVdpa {
+
+  /** Service property: the name of the bound device (for example {@code vdpa0}). */
+  String PROP_DEVICE = "vdpa.device.name";
+  /** Service property: the vhost-user socket path, as a string. */
+  String PROP_SOCKET = "vhost.user.socket";
+
+  /**
+   * The name of the bound device.
+   *
+   * @return the device name
+   */
+  String deviceName();
+
+  /**
+   * Where the vhost-user backend of this device listens (a Unix domain socket, mode 0600).
+   *
+   * @return the socket path
+   */
+  Path socketPath();
+
+  /**
+   * Who owns the device now, if anyone: the name given to {@link #open}, or {@code vhost-user}
+   * followed by the frontend's process id.
+   *
+   * @return the owner, or empty if the device is free
+   */
+  Optional<String> owner();
+
+  /**
+   * Opens the device exclusively (the {@code open} of the character device). The handle must be
+   * closed to let others in; the driver revokes it when the device goes away.
+   *
+   * @param owner a name for the caller, shown to whoever is refused
+   * @return the handle
+   * @throws IllegalStateException if the device is already owned (the message names the owner) or
+   *     no longer bound
+   */
+  VhostHandle open(String owner);
+}

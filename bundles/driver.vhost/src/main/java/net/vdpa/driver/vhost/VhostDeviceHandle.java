@@ -1,0 +1,112 @@
+package net.vdpa.driver.vhost;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.vhost.VhostHandle;
+import net.vdpa.api.vhost.VhostVdpa;
+
+/**
+ * A device bound to the vhost driver: its owner slot, its vhost-user server and its in-process
+ * handle, published as the {@link VhostVdpa} service. {@link #revoke(String)} takes everything away
+ * without waiting for anyone.
+ */
+final class VhostDeviceHandle implements VhostVdpa {
+  private final VdpaDevice device;
+  private final OwnerSlot slot = new OwnerSlot();
+  private final VhostUserServer server;
+  /** Guarded by {@code this}. */
+  private InProcessHandle handle;
+  /** Guarded by {@code this}. */
+  private String revoked;
+
+  /**
+   * A handle for a device; {@link #start()} opens its socket.
+   *
+   * @param device the device
+   * @param socket the vhost-user socket path
+   * @param ownDirectory true if the socket's directory is the driver's own
+   * @param log where events go
+   */
+  VhostDeviceHandle(VdpaDevice device, Path socket, boolean ownDirectory, Log log) {
+    this.device = device;
+    this.server = new VhostUserServer(device, socket, ownDirectory, slot, log);
+  }
+
+  /**
+   * Resets the device and opens the vhost-user socket.
+   *
+   * @throws IOException if the socket cannot be created
+   */
+  void start() throws IOException {
+    device.reset();
+    server.start();
+  }
+
+  @Override
+  public String deviceName() {
+    return device.name();
+  }
+
+  @Override
+  public Path socketPath() {
+    return server.path();
+  }
+
+  @Override
+  public Optional<String> owner() {
+    return slot.owner();
+  }
+
+  @Override
+  public synchronized VhostHandle open(String owner) {
+    if (revoked != null) {
+      throw new IllegalStateException("device " + device.name() + " is no longer bound to vhost_vdpa: " + revoked);
+    }
+    String who = owner == null || owner.isBlank() ? "anonymous" : owner;
+    String taken = slot.acquire(who);
+    if (taken != null) {
+      throw new IllegalStateException("device " + device.name() + " is already owned by " + taken);
+    }
+    InProcessHandle h = new InProcessHandle(device, who, () -> {
+      synchronized (this) {
+        handle = null;
+      }
+      slot.release(who);
+    });
+    handle = h;
+    return h;
+  }
+
+  /**
+   * The vhost-user server (tests).
+   *
+   * @return the server
+   */
+  VhostUserServer server() {
+    return server;
+  }
+
+  /**
+   * Revokes everything: closes the socket and the frontend's connection, closes the in-process
+   * handle, resets the device. Never waits for a frontend. Idempotent.
+   *
+   * @param reason why, for the log and for later calls on the handle
+   */
+  void revoke(String reason) {
+    InProcessHandle h;
+    synchronized (this) {
+      if (revoked != null) {
+        return;
+      }
+      revoked = reason;
+      h = handle;
+    }
+    server.close(reason);
+    if (h != null) {
+      h.revoke(reason);
+    }
+    device.reset();
+  }
+}

@@ -1,0 +1,608 @@
+package net.vdpa.driver.vhost;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.VqState;
+
+/**
+ * One vhost-user frontend connection driving one device. The frontend's requests update a shadow
+ * of the rings ({@link VringState}) and the memory table; after each request {@link #reconcile()}
+ * decides whether the device should run and with which rings, and (re)programs it: reset, features,
+ * DMA map of every region at its guest-physical address, rings at their translated addresses and
+ * saved bases, DRIVER_OK. So frontends may send requests in any order the specification allows.
+ *
+ * <p>A protocol error (malformed request, wrong state, bad address) is answered with an error when
+ * a reply was asked for, logged with its reason, and ends the connection; the device is reset.
+ *
+ * <p>Threads: {@link #run()} is the connection's thread; {@link #revoke(String)} may come from any
+ * thread: it closes the socket first (which unblocks the reader) and then tears down under the
+ * session's monitor, which guards every field.
+ */
+final class VhostUserSession implements Runnable {
+  /** Split ring features the backend can pass on (net device features and transport bits). */
+  static final long PASSED_FEATURES = bits(0, 1, 3, 5, 15, 16, 28, 29, 32);
+  private static final long ACCESS_PLATFORM = 1L << 33;
+  private static final long PROTOCOL_FEATURES = 1L << Message.F_PROTOCOL_FEATURES;
+  /** The protocol features implemented. */
+  static final long PROTOCOL_OFFERED =
+      bits(Message.PF_MQ, Message.PF_REPLY_ACK, Message.PF_CONFIG, Message.PF_STATUS);
+
+  private final VdpaDevice device;
+  private final Connection conn;
+  private final Log log;
+  private final String who;
+  private final Runnable onEnd;
+  private final Message msg = new Message();
+  private final VringState[] rings;
+  private final long offered;
+
+  private boolean owner;
+  private boolean featuresSet;
+  private long features;
+  private long protocol;
+  private boolean protocolSet;
+  private int frontendStatus;
+  private MemoryTable mem;
+  private boolean running;
+  private boolean ended;
+  private String endReason;
+
+  /**
+   * A session; {@link #run()} serves it.
+   *
+   * @param device the device, which this session owns
+   * @param conn the connection
+   * @param log where events go
+   * @param who the frontend's name for log lines
+   * @param onEnd called once when the session has ended and the device is reset
+   */
+  VhostUserSession(VdpaDevice device, Connection conn, Log log, String who, Runnable onEnd) {
+    this.device = device;
+    this.conn = conn;
+    this.log = log;
+    this.who = who;
+    this.onEnd = onEnd;
+    int n = Math.min(device.vqCount(), 2 * queuePairs(device));
+    this.rings = new VringState[n];
+    for (int i = 0; i < n; i++) {
+      rings[i] = new VringState(i);
+    }
+    this.offered = (device.deviceFeatures() & PASSED_FEATURES) | PROTOCOL_FEATURES;
+  }
+
+  private static int queuePairs(VdpaDevice device) {
+    // without the control queue (which virtio-user emulates itself) a frontend uses one pair
+    return 1;
+  }
+
+  private static long bits(int... bits) {
+    long v = 0;
+    for (int b : bits) {
+      v |= 1L << b;
+    }
+    return v;
+  }
+
+  /**
+   * The features offered to frontends for a device.
+   *
+   * @return feature bits, PROTOCOL_FEATURES included
+   */
+  long offeredFeatures() {
+    return offered;
+  }
+
+  @Override
+  public void run() {
+    String reason = "frontend closed the connection";
+    try {
+      while (conn.read(msg)) {
+        synchronized (this) {
+          if (ended) {
+            Connection.closeAll(msg.fds);
+            reason = endReason;
+            break;
+          }
+          handle();
+        }
+      }
+    } catch (ProtocolException e) {
+      reason = "protocol error: " + e.getMessage();
+      log.warn("device " + device.name() + ": " + who + " " + reason + "; connection closed, device reset");
+    } catch (IOException e) {
+      reason = conn.isOpen() ? "connection failed: " + e.getMessage() : "connection closed";
+    } catch (RuntimeException e) {
+      reason = "backend failed on " + msg + ": " + e;
+      log.warn("device " + device.name() + ": " + who + " " + reason + "; connection closed, device reset");
+    } finally {
+      end(reason);
+    }
+  }
+
+  /**
+   * Ends the session now: closes the socket, stops the kick threads, resets the device, unmaps the
+   * frontend's memory. Never waits for the frontend. Idempotent.
+   *
+   * @param reason why, for the log
+   */
+  void revoke(String reason) {
+    conn.close();
+    end(reason);
+  }
+
+  private synchronized void end(String reason) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    endReason = reason;
+    conn.close();
+    try {
+      stopDevice();
+      device.reset();
+      device.setConfigCallback(null);
+      for (VringState r : rings) {
+        r.clear();
+      }
+      if (mem != null) {
+        mem.release();
+        mem = null;
+      }
+    } finally {
+      log.info("device " + device.name() + ": " + who + " disconnected (" + reason + ")");
+      onEnd.run();
+    }
+  }
+
+  /**
+   * Whether the device runs now (tests).
+   *
+   * @return true after DRIVER_OK was set for the frontend
+   */
+  synchronized boolean running() {
+    return running;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private void handle() throws IOException, ProtocolException {
+    final Message m = msg;
+    boolean replied = false;
+    try {
+      replied = dispatch(m);
+    } catch (ProtocolException e) {
+      Connection.closeAll(m.fds);
+      if (m.needReply() && ack()) {
+        conn.replyU64(m.request, 1);
+      }
+      throw e;
+    }
+    if (!replied && m.needReply() && ack()) {
+      conn.replyU64(m.request, 0);
+    }
+  }
+
+  private boolean ack() {
+    return (protocol & (1L << Message.PF_REPLY_ACK)) != 0;
+  }
+
+  /** Handles one request; true if it sent its own reply. */
+  private boolean dispatch(Message m) throws IOException, ProtocolException {
+    final ByteBuffer p = m.payload;
+    switch (m.request) {
+      case Message.GET_FEATURES -> {
+        expect(m, 0, 0);
+        conn.replyU64(m.request, offered);
+        return true;
+      }
+      case Message.SET_FEATURES -> {
+        expect(m, 8, 0);
+        long f = p.getLong(0);
+        if ((f & ~offered) != 0) {
+          throw new ProtocolException("SET_FEATURES 0x" + Long.toHexString(f) + " has bits not offered: 0x"
+              + Long.toHexString(f & ~offered));
+        }
+        boolean changed = !featuresSet || f != features;
+        features = f;
+        featuresSet = true;
+        if (changed && running) {
+          stopDevice();
+        }
+      }
+      case Message.SET_OWNER -> {
+        expect(m, 0, 0);
+        owner = true;
+      }
+      case Message.RESET_OWNER -> {
+        expect(m, 0, 0);
+        resetAll();
+        return false;
+      }
+      case Message.GET_PROTOCOL_FEATURES -> {
+        expect(m, 0, 0);
+        conn.replyU64(m.request, PROTOCOL_OFFERED);
+        return true;
+      }
+      case Message.SET_PROTOCOL_FEATURES -> {
+        expect(m, 8, 0);
+        long f = p.getLong(0);
+        if ((f & ~PROTOCOL_OFFERED) != 0) {
+          throw new ProtocolException("SET_PROTOCOL_FEATURES 0x" + Long.toHexString(f) + " has bits not offered: 0x"
+              + Long.toHexString(f & ~PROTOCOL_OFFERED));
+        }
+        protocol = f;
+        protocolSet = true;
+      }
+      case Message.GET_QUEUE_NUM -> {
+        expect(m, 0, 0);
+        needProtocol(m, Message.PF_MQ, "MQ");
+        conn.replyU64(m.request, rings.length);
+        return true;
+      }
+      case Message.SET_MEM_TABLE -> {
+        needOwner(m);
+        if (m.size > 8 + MemoryTable.MAX_REGIONS * MemoryTable.REGION_BYTES) {
+          throw new ProtocolException("SET_MEM_TABLE payload of " + m.size + " bytes is longer than "
+              + MemoryTable.MAX_REGIONS + " regions");
+        }
+        MemoryTable table = MemoryTable.parse(p, m.size, m.fds);
+        m.fds = new FileDescriptor[0];
+        stopDevice();
+        device.reset();
+        if (mem != null) {
+          mem.release();
+        }
+        mem = table;
+        for (VringState r : rings) {
+          if (r.addrSet) {
+            checkRingAddresses(r);
+          }
+        }
+        log.info("device " + device.name() + ": " + who + " mapped " + table.size() + " memory region(s), "
+            + table.bytes() + " bytes");
+      }
+      case Message.SET_VRING_NUM -> {
+        VringState r = ringState(m);
+        int num = p.getInt(4);
+        if (num < 1 || num > device.vqNumMax() || Integer.bitCount(num) != 1) {
+          throw new ProtocolException("SET_VRING_NUM " + Integer.toUnsignedString(num) + " for vring " + r.index
+              + " is not a power of two in 1.." + device.vqNumMax());
+        }
+        stopRing(r);
+        r.num = num;
+        if (r.addrSet && mem != null) {
+          checkRingAddresses(r);
+        }
+      }
+      case Message.SET_VRING_ADDR -> {
+        needOwner(m);
+        expect(m, 40, 0);
+        int idx = p.getInt(0);
+        VringState r = ring(m, idx);
+        int flags = p.getInt(4);
+        if ((flags & ~1) != 0) {
+          throw new ProtocolException("SET_VRING_ADDR flags 0x" + Integer.toHexString(flags) + " for vring " + idx
+              + " has unknown bits");
+        }
+        if ((flags & 1) != 0) {
+          throw new ProtocolException("SET_VRING_ADDR asks for dirty logging on vring " + idx
+              + ", but LOG_ALL was not negotiated");
+        }
+        stopRing(r);
+        r.descUva = p.getLong(8);
+        r.usedUva = p.getLong(16);
+        r.availUva = p.getLong(24);
+        r.addrSet = true;
+        if (mem != null && r.num > 0) {
+          checkRingAddresses(r);
+        }
+      }
+      case Message.SET_VRING_BASE -> {
+        VringState r = ringState(m);
+        int base = p.getInt(4);
+        if (base < 0 || base > 0xffff) {
+          throw new ProtocolException("SET_VRING_BASE " + Integer.toUnsignedString(base) + " for vring " + r.index
+              + " is not a 16-bit index");
+        }
+        stopRing(r);
+        r.base = base;
+      }
+      case Message.GET_VRING_BASE -> {
+        VringState r = ringState(m);
+        stopRing(r);
+        r.kickSet = false;
+        r.setKick(null);
+        ByteBuffer out = conn.replyPayload();
+        out.putInt(r.index).putInt(r.base);
+        conn.reply(m.request);
+        reconcile();
+        return true;
+      }
+      case Message.SET_VRING_KICK, Message.SET_VRING_CALL, Message.SET_VRING_ERR -> {
+        needOwner(m);
+        if (m.size != 8) {
+          throw new ProtocolException(Message.name(m.request) + " payload is " + m.size + " bytes, expected 8");
+        }
+        long v = p.getLong(0);
+        if ((v & ~(Message.VRING_IDX_MASK | Message.VRING_NOFD)) != 0) {
+          throw new ProtocolException(Message.name(m.request) + " value 0x" + Long.toHexString(v)
+              + " has bits other than the index and NOFD");
+        }
+        boolean nofd = (v & Message.VRING_NOFD) != 0;
+        if (m.fds.length != (nofd ? 0 : 1)) {
+          throw new ProtocolException(Message.name(m.request) + " " + (nofd ? "with NOFD" : "without NOFD")
+              + " came with " + m.fds.length + " fds");
+        }
+        VringState r = ring(m, (int) (v & Message.VRING_IDX_MASK));
+        FileDescriptor fd = nofd ? null : m.fds[0];
+        m.fds = new FileDescriptor[0];
+        if (m.request == Message.SET_VRING_KICK) {
+          stopRing(r);
+          r.setKick(new KickThread(device, r.index, fd, log, "vhost-kick-" + device.name() + "-" + r.index));
+          r.kickSet = true;
+        } else if (m.request == Message.SET_VRING_CALL) {
+          r.setCall(fd);
+        } else {
+          r.setErr(fd);
+        }
+      }
+      case Message.SET_VRING_ENABLE -> {
+        VringState r = ringState(m);
+        int on = p.getInt(4);
+        if (on != 0 && on != 1) {
+          throw new ProtocolException("SET_VRING_ENABLE " + Integer.toUnsignedString(on) + " for vring " + r.index
+              + " is not 0 or 1");
+        }
+        if ((features & PROTOCOL_FEATURES) == 0) {
+          throw new ProtocolException("SET_VRING_ENABLE for vring " + r.index
+              + " before PROTOCOL_FEATURES was negotiated with SET_FEATURES");
+        }
+        if (!(on == 1) && r.started) {
+          stopRing(r);
+        }
+        r.enabled = on == 1;
+      }
+      case Message.GET_CONFIG -> {
+        needProtocol(m, Message.PF_CONFIG, "CONFIG");
+        if (m.size < 12) {
+          throw new ProtocolException("GET_CONFIG payload is " + m.size + " bytes, shorter than 12");
+        }
+        int offset = p.getInt(0);
+        int size = p.getInt(4);
+        expect(m, 12 + size, 0);
+        if (offset < 0 || size < 0 || (long) offset + size > device.configSize()) {
+          throw new ProtocolException("GET_CONFIG of " + Integer.toUnsignedString(size) + " bytes at offset "
+              + Integer.toUnsignedString(offset) + " leaves the " + device.configSize() + "-byte config space");
+        }
+        ByteBuffer out = conn.replyPayload();
+        out.putInt(offset).putInt(size).putInt(p.getInt(8));
+        int at = out.position();
+        device.getConfig(offset, out.slice(at, size).order(out.order()));
+        out.position(at + size);
+        conn.reply(m.request);
+        return true;
+      }
+      case Message.SET_CONFIG -> {
+        needProtocol(m, Message.PF_CONFIG, "CONFIG");
+        if (m.size < 12) {
+          throw new ProtocolException("SET_CONFIG payload is " + m.size + " bytes, shorter than 12");
+        }
+        int offset = p.getInt(0);
+        int size = p.getInt(4);
+        expect(m, 12 + size, 0);
+        if (offset < 0 || size < 0 || (long) offset + size > device.configSize()) {
+          throw new ProtocolException("SET_CONFIG of " + Integer.toUnsignedString(size) + " bytes at offset "
+              + Integer.toUnsignedString(offset) + " leaves the " + device.configSize() + "-byte config space");
+        }
+        try {
+          device.setConfig(offset, p.slice(12, size));
+        } catch (UnsupportedOperationException e) {
+          // a refusal, not a protocol error: the connection stays
+          log.warn("device " + device.name() + ": " + who + " SET_CONFIG refused: " + e.getMessage());
+          if (m.needReply() && ack()) {
+            conn.replyU64(m.request, 1);
+          }
+          return true;
+        }
+      }
+      case Message.SET_STATUS -> {
+        needProtocol(m, Message.PF_STATUS, "STATUS");
+        expect(m, 8, 0);
+        long s = p.getLong(0);
+        if (s < 0 || s > 0xff) {
+          throw new ProtocolException("SET_STATUS 0x" + Long.toHexString(s) + " is not a status byte");
+        }
+        frontendStatus = (int) s;
+        if (s == 0) {
+          stopDevice();
+          device.reset();
+        }
+      }
+      case Message.GET_STATUS -> {
+        needProtocol(m, Message.PF_STATUS, "STATUS");
+        expect(m, 0, 0);
+        int s = frontendStatus;
+        if (running) {
+          s |= device.status() & (VirtioStatus.DEVICE_NEEDS_RESET);
+        }
+        conn.replyU64(m.request, s);
+        return true;
+      }
+      default -> throw new ProtocolException(Message.name(m.request) + " is not implemented by this backend"
+          + (m.request >= 1 && m.request <= 50 ? " (its feature was not offered)" : " (unknown request)"));
+    }
+    reconcile();
+    return false;
+  }
+
+  private void expect(Message m, int size, int fds) throws ProtocolException {
+    if (m.size != size) {
+      throw new ProtocolException(Message.name(m.request) + " payload is " + m.size + " bytes, expected " + size);
+    }
+    if (m.fds.length != fds) {
+      throw new ProtocolException(Message.name(m.request) + " came with " + m.fds.length + " fds, expected " + fds);
+    }
+  }
+
+  private void needOwner(Message m) throws ProtocolException {
+    if (!owner) {
+      throw new ProtocolException(Message.name(m.request) + " before SET_OWNER");
+    }
+  }
+
+  private void needProtocol(Message m, int bit, String name) throws ProtocolException {
+    if ((protocol & (1L << bit)) == 0) {
+      throw new ProtocolException(Message.name(m.request) + " without the " + name
+          + " protocol feature negotiated (protocol features 0x" + Long.toHexString(protocol) + ")");
+    }
+  }
+
+  /** A {@code {u32 index, u32 num}} request's ring. */
+  private VringState ringState(Message m) throws ProtocolException {
+    needOwner(m);
+    expect(m, 8, 0);
+    return ring(m, m.payload.getInt(0));
+  }
+
+  private VringState ring(Message m, int idx) throws ProtocolException {
+    if (idx < 0 || idx >= rings.length) {
+      throw new ProtocolException(Message.name(m.request) + " vring index " + Integer.toUnsignedString(idx)
+          + " is outside 0.." + (rings.length - 1));
+    }
+    return rings[idx];
+  }
+
+  private void checkRingAddresses(VringState r) throws ProtocolException {
+    if (r.num == 0) {
+      return;
+    }
+    long[] sizes = r.splitAreaSizes();
+    long[] uvas = {r.descUva, r.availUva, r.usedUva};
+    String[] names = {"descriptor table", "available ring", "used ring"};
+    for (int i = 0; i < 3; i++) {
+      if (mem.uvaToGpa(uvas[i], sizes[i]) < 0) {
+        throw new ProtocolException("vring " + r.index + " " + names[i] + " at uva 0x" + Long.toHexString(uvas[i])
+            + " (" + sizes[i] + " bytes) is not inside the memory table");
+      }
+    }
+  }
+
+  private void resetAll() {
+    stopDevice();
+    device.reset();
+    for (VringState r : rings) {
+      r.clear();
+    }
+    if (mem != null) {
+      mem.release();
+      mem = null;
+    }
+    featuresSet = false;
+    features = 0;
+    protocol = 0;
+    protocolSet = false;
+    frontendStatus = 0;
+    owner = false;
+  }
+
+  // ---------------------------------------------------------------- device programming
+
+  private void stopRing(VringState r) {
+    if (r.started) {
+      stopDevice();
+    }
+  }
+
+  /** Saves each running ring's base and resets the device. */
+  private void stopDevice() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    try {
+      if (device.supportsSuspend()) {
+        device.suspend();
+      }
+      for (VringState r : rings) {
+        if (r.started) {
+          r.base = device.getVqState(r.index).lastAvailIdx();
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("device " + device.name() + ": could not save ring state on stop: " + e.getMessage());
+    } finally {
+      for (VringState r : rings) {
+        r.started = false;
+      }
+      device.reset();
+    }
+  }
+
+  /** Starts or restarts the device with the rings that are ready. */
+  private void reconcile() throws ProtocolException {
+    boolean needEnable = (features & PROTOCOL_FEATURES) != 0;
+    boolean statusGate = (protocol & (1L << Message.PF_STATUS)) != 0;
+    boolean any = false;
+    boolean changed = false;
+    for (VringState r : rings) {
+      boolean ready = r.ready(needEnable);
+      any |= ready;
+      changed |= ready != r.started;
+    }
+    boolean want = owner && featuresSet && mem != null && any
+        && (!statusGate || (frontendStatus & VirtioStatus.DRIVER_OK) != 0);
+    if (running && (!want || changed)) {
+      stopDevice();
+    }
+    if (!running && want) {
+      startDevice(needEnable);
+    }
+  }
+
+  private void startDevice(boolean needEnable) throws ProtocolException {
+    long f = (features & ~PROTOCOL_FEATURES) | (device.deviceFeatures() & ACCESS_PLATFORM);
+    try {
+      device.reset();
+      device.setConfigCallback(this::configChanged);
+      device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER);
+      device.setDriverFeatures(f);
+      device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK);
+      mem.mapInto(device);
+      for (VringState r : rings) {
+        if (!r.ready(needEnable)) {
+          continue;
+        }
+        checkRingAddresses(r);
+        long[] sizes = r.splitAreaSizes();
+        device.setVqNum(r.index, r.num);
+        device.setVqAddress(r.index, mem.uvaToGpa(r.descUva, sizes[0]), mem.uvaToGpa(r.availUva, sizes[1]),
+            mem.uvaToGpa(r.usedUva, sizes[2]));
+        device.setVqState(r.index, VqState.split(r.base));
+        device.setVqCallback(r.index, r);
+        device.setVqReady(r.index, true);
+        r.started = true;
+      }
+      device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK
+          | VirtioStatus.DRIVER_OK);
+      running = true;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      for (VringState r : rings) {
+        r.started = false;
+      }
+      device.reset();
+      throw new ProtocolException("device " + device.name() + " refused the frontend's set-up: " + e.getMessage());
+    }
+  }
+
+  /** Device thread: the device changed its config or status; a ring error ends the session. */
+  private void configChanged() {
+    if ((device.status() & VirtioStatus.DEVICE_NEEDS_RESET) != 0) {
+      log.warn("device " + device.name() + ": " + who + " broke a ring (device needs reset); connection closed");
+      // close only: the connection thread tears down, this device thread must not reset its own device
+      conn.close();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package net.vdpa.driver.vhost;
+
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VdpaDriver;
+import net.vdpa.api.vhost.VhostVdpa;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The {@code vhost_vdpa} driver: takes any device (with a low score, so devices come to it by
+ * override or {@code bind}), opens a vhost-user socket for it and publishes it as a {@link
+ * VhostVdpa} service. Remove revokes: unpublish, close the socket and the frontend's connection,
+ * reset the device, return.
+ */
+@Component(service = VdpaDriver.class, configurationPid = "net.vdpa.driver.vhost")
+@Designate(ocd = DriverConfig.class)
+public final class VhostVdpaDriver implements VdpaDriver {
+  /** The driver's name on the bus. */
+  public static final String NAME = "vhost_vdpa";
+
+  @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  private volatile Logger logger;
+
+  private final BundleContext context;
+  private volatile Settings settings;
+  private final Map<VdpaDevice, Bound> bound = new ConcurrentHashMap<>();
+  private final Log log = new Log() {
+    @Override
+    public void info(String message) {
+      Logger l = logger;
+      if (l != null) {
+        l.info(message);
+      }
+    }
+
+    @Override
+    public void warn(String message) {
+      Logger l = logger;
+      if (l != null) {
+        l.warn(message);
+      }
+    }
+  };
+
+  /** A bound device and its service registration. */
+  private record Bound(VhostDeviceHandle handle, ServiceRegistration<VhostVdpa> registration) {}
+
+  /**
+   * Creates the driver with its configuration.
+   *
+   * @param context the bundle context services are registered with
+   * @param config the configuration
+   */
+  @Activate
+  public VhostVdpaDriver(BundleContext context, DriverConfig config) {
+    this.context = context;
+    this.settings = Settings.from(config);
+  }
+
+  @Modified
+  void modified(DriverConfig config) {
+    this.settings = Settings.from(config);
+  }
+
+  /** Revokes every device still bound (the bundle stops before the bus removed them). */
+  @Deactivate
+  void deactivate() {
+    for (VdpaDevice d : new ArrayList<>(bound.keySet())) {
+      remove(d);
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public int match(VdpaDevice device) {
+    return settings.score();
+  }
+
+  @Override
+  public void probe(VdpaDevice device) throws Exception {
+    Settings s = settings;
+    VhostDeviceHandle handle = new VhostDeviceHandle(device, s.socketFor(device.name()),
+        s.ownsDirectoryOf(device.name()), log);
+    handle.start();
+    Dictionary<String, Object> props = new Hashtable<>();
+    props.put(VhostVdpa.PROP_DEVICE, device.name());
+    props.put(VhostVdpa.PROP_SOCKET, handle.socketPath().toString());
+    ServiceRegistration<VhostVdpa> reg;
+    try {
+      reg = context.registerService(VhostVdpa.class, handle, props);
+    } catch (RuntimeException e) {
+      handle.revoke("registration failed");
+      throw e;
+    }
+    bound.put(device, new Bound(handle, reg));
+    log.info("device " + device.name() + " bound to " + NAME + ", vhost-user socket " + handle.socketPath());
+  }
+
+  @Override
+  public void remove(VdpaDevice device) {
+    Bound b = bound.remove(device);
+    if (b == null) {
+      return;
+    }
+    try {
+      b.registration().unregister();
+    } catch (IllegalStateException alreadyGone) {
+      // the framework took it away with the bundle
+    }
+    b.handle().revoke("device " + device.name() + " removed from " + NAME);
+    log.info("device " + device.name() + " unbound from " + NAME);
+  }
+
+  /**
+   * The handles of the bound devices (tests).
+   *
+   * @return a snapshot
+   */
+  List<VhostDeviceHandle> handles() {
+    List<VhostDeviceHandle> l = new ArrayList<>();
+    for (Bound b : bound.values()) {
+      l.add(b.handle());
+    }
+    return l;
+  }
+}
