@@ -588,6 +588,14 @@ final class VhostUserSession implements Runnable {
       device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK
           | VirtioStatus.DRIVER_OK);
       running = true;
+      StringBuilder started = new StringBuilder();
+      for (VringState r : rings) {
+        if (r.started) {
+          started.append(started.length() == 0 ? "" : ", ").append(r.index).append(" (base ").append(r.base).append(')');
+        }
+      }
+      log.info("device " + device.name() + ": " + who + " started, features 0x" + Long.toHexString(f) + ", vrings "
+          + started);
     } catch (IllegalArgumentException | IllegalStateException e) {
       for (VringState r : rings) {
         r.started = false;

@@ -1,0 +1,84 @@
+package net.vdpa.driver.vhost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import net.vdpa.api.VdpaDevice;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dpdk-testpmd's virtio-user against the backend and a simulated NIC, outside a framework. */
+class TestpmdInteropTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void needTestpmd() {
+    if (!Testpmd.available()) {
+      System.out.println("dpdk-testpmd is not installed: skipping the DPDK interop tests");
+    }
+    assumeTrue(Testpmd.available());
+  }
+
+  @Test
+  void txonlyPacketsAreCountedExactly() throws Exception {
+    VdpaDevice dev = SimNet.create("vt0");
+    TestLog log = new TestLog();
+    VhostDeviceHandle h = new VhostDeviceHandle(dev, dir.resolve("vt0.sock"), false, log);
+    h.start();
+    try (Testpmd t = Testpmd.start(h.socketPath(), "vtu" + ProcessHandle.current().pid(), "--forward-mode=txonly",
+        "--eth-peer=0," + SimNet.mac(dev))) {
+      assertThat(t.await("testpmd>", 20_000)).as(t.output()).isTrue();
+      t.command("start");
+      Thread.sleep(1000);
+      t.command("stop");
+      assertThat(t.await("Done.", 10_000)).as(t.output()).isTrue();
+      t.command("show port stats 0");
+      Thread.sleep(300);
+      long sent = t.lastCounter("TX-packets");
+      System.out.println("testpmd sent " + sent + ", device tx " + SimNet.stat(dev, 1, "tx_packets"));
+      assertThat(sent).isPositive();
+      assertThat(SimNet.stat(dev, 1, "tx_packets")).isEqualTo(sent);
+      assertThat(t.interrupt(10_000)).isTrue();
+    } finally {
+      h.revoke("test over");
+    }
+  }
+
+  @Test
+  void ioLoopRunsWithoutErrorsAndASecondTestpmdConnectsAfterSigint() throws Exception {
+    VdpaDevice dev = SimNet.create("vt1");
+    TestLog log = new TestLog();
+    VhostDeviceHandle h = new VhostDeviceHandle(dev, dir.resolve("vt1.sock"), false, log);
+    h.start();
+    try {
+      for (int round = 0; round < 2; round++) {
+        try (Testpmd t = Testpmd.start(h.socketPath(), "vio" + round + ProcessHandle.current().pid(),
+            "--forward-mode=io", "--eth-peer=0," + SimNet.mac(dev))) {
+          assertThat(t.await("testpmd>", 20_000)).as(t.output()).isTrue();
+          long rx0 = SimNet.stat(dev, 0, "rx_packets");
+          t.command("start tx_first");
+          Thread.sleep(2000);
+          t.command("stop");
+          assertThat(t.await("Done.", 10_000)).as(t.output()).isTrue();
+          long rx = SimNet.stat(dev, 0, "rx_packets") - rx0;
+          System.out.println("round " + round + ": io loop, device rx " + rx + " in 2 s (" + rx / 2 + " packets/s)");
+          assertThat(rx).isGreaterThan(1000);
+          assertThat(SimNet.stat(dev, 1, "tx_errors")).isZero();
+          assertThat(SimNet.stat(dev, 0, "rx_errors")).isZero();
+          assertThat(t.interrupt(10_000)).as("testpmd ends on SIGINT").isTrue();
+        }
+        // the backend notices the disconnect and frees the device for the next frontend
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (h.owner().isPresent() && System.nanoTime() < end) {
+          Thread.sleep(20);
+        }
+        assertThat(h.owner()).isEmpty();
+      }
+      assertThat(log.lines.stream().filter(l -> l.contains("connected on")).count()).isEqualTo(2);
+    } finally {
+      h.revoke("test over");
+    }
+  }
+}
