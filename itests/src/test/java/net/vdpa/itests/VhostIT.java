@@ -1,0 +1,273 @@
+package net.vdpa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.vhost.VhostHandle;
+import net.vdpa.api.vhost.VhostVdpa;
+import org.junit.Assume;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The vhost driver in a real framework: a simulated NIC overridden to {@code vhost_vdpa}, driven by
+ * a real {@code dpdk-testpmd} through the vhost-user socket; the exclusive in-process handle; and
+ * revocation while a frontend is connected. The DPDK tests skip (with one line) where testpmd is not
+ * installed.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class VhostIT extends BusTestSupport {
+  private static final Path TESTPMD = Path.of("/usr/bin/dpdk-testpmd");
+  private static final MacAddress MAC = MacAddress.parse("02:00:00:00:00:42");
+
+  @Override
+  protected Option[] extraOptions() {
+    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"),
+        reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost")};
+  }
+
+  private static void needTestpmd() {
+    if (!Files.isExecutable(TESTPMD)) {
+      System.out.println("dpdk-testpmd is not installed: skipping the vhost-user DPDK test");
+    }
+    Assume.assumeTrue(Files.isExecutable(TESTPMD));
+  }
+
+  private VdpaMgmtDevice mgmtdev() throws Exception {
+    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
+    t.open();
+    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
+    assertNotNull("the simulated NIC's management device did not appear", m);
+    return m;
+  }
+
+  /** Adds vdpa0 and moves it from virtio_net to vhost_vdpa by override; returns its vhost service. */
+  private VhostVdpa vhostDevice() throws Exception {
+    mgmtdev().devAdd(new DevConfig("vdpa0", MAC, null, null, null));
+    awaitBound("vdpa0", "virtio_net");
+    bus.setDriverOverride("vdpa0", "vhost_vdpa");
+    awaitBound("vdpa0", "vhost_vdpa");
+    ServiceTracker<VhostVdpa, VhostVdpa> t = new ServiceTracker<>(context, VhostVdpa.class, null);
+    t.open();
+    VhostVdpa v = t.waitForService(WAIT.toMillis());
+    assertNotNull("no VhostVdpa service on vdpa0", v);
+    assertEquals("vdpa0", v.deviceName());
+    assertTrue("socket " + v.socketPath() + " exists", Files.exists(v.socketPath()));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(v.socketPath())));
+    return v;
+  }
+
+  private VdpaDevice device(String name) throws Exception {
+    return context.getServiceReferences(VdpaDevice.class, "(" + VdpaDevice.PROP_NAME + "=" + name + ")").stream()
+        .map(context::getService).findFirst().orElseThrow();
+  }
+
+  private static long stat(VdpaDevice d, int vq, String name) {
+    return d.vendorVqStats(vq).getOrDefault(name, -1L);
+  }
+
+  @Test
+  public void testpmdTxonlyPacketsAreCountedExactlyByTheBoundDevice() throws Exception {
+    needTestpmd();
+    VhostVdpa v = vhostDevice();
+    VdpaDevice dev = device("vdpa0");
+    try (Testpmd t = Testpmd.start(v.socketPath(), "vhit-tx", "--forward-mode=txonly", "--eth-peer=0," + MAC)) {
+      assertTrue(t.output(), t.await("testpmd>", 30_000));
+      await("frontend owns vdpa0", () -> v.owner().isPresent());
+      t.command("start");
+      Thread.sleep(1000);
+      t.command("stop");
+      assertTrue(t.output(), t.await("Done.", 10_000));
+      long sent = t.lastCounter("TX-packets");
+      System.out.println("VhostIT txonly: testpmd sent " + sent + " in 1 s, device counted "
+          + stat(dev, 1, "tx_packets"));
+      assertTrue("testpmd sent nothing: " + t.output(), sent > 0);
+      assertEquals(sent, stat(dev, 1, "tx_packets"));
+      assertEquals(0, stat(dev, 1, "tx_errors"));
+      assertTrue("testpmd ends on SIGINT", t.interrupt(10_000));
+    }
+    await("vdpa0 free again after testpmd left", () -> v.owner().isEmpty());
+  }
+
+  @Test
+  public void uninstallingTheDriverWhileTestpmdRunsRevokesAtOnce() throws Exception {
+    needTestpmd();
+    VhostVdpa v = vhostDevice();
+    Path socket = v.socketPath();
+    try (Testpmd t = Testpmd.start(socket, "vhit-unplug", "--forward-mode=io", "--eth-peer=0," + MAC)) {
+      assertTrue(t.output(), t.await("testpmd>", 30_000));
+      t.command("start tx_first");
+      await("frontend owns vdpa0", () -> v.owner().isPresent());
+      Thread.sleep(500);
+      Bundle vhost = bundle("net.vdpa.driver.vhost");
+      long start = System.nanoTime();
+      vhost.uninstall();
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.println("VhostIT: uninstalling the vhost driver with testpmd connected took " + millis + " ms");
+      assertTrue("uninstall took " + millis + " ms", millis < 3000);
+      assertFalse("socket " + socket + " removed", Files.exists(socket));
+      await("vdpa0 unbound", () -> !DeviceDTO.BOUND.equals(dev("vdpa0").state));
+      assertEquals(0, device("vdpa0").status());
+    }
+  }
+
+  @Test
+  public void unbindWhileConnectedRevokesAndTheSocketGoes() throws Exception {
+    needTestpmd();
+    VhostVdpa v = vhostDevice();
+    try (Testpmd t = Testpmd.start(v.socketPath(), "vhit-unbind", "--forward-mode=txonly", "--eth-peer=0," + MAC)) {
+      assertTrue(t.output(), t.await("testpmd>", 30_000));
+      t.command("start");
+      await("frontend owns vdpa0", () -> v.owner().isPresent());
+      long start = System.nanoTime();
+      bus.unbind("vdpa0");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.println("VhostIT: unbind with testpmd connected took " + millis + " ms");
+      assertTrue("unbind took " + millis + " ms", millis < 3000);
+      assertFalse(Files.exists(v.socketPath()));
+      long tx = stat(device("vdpa0"), 1, "tx_packets");
+      Thread.sleep(200);
+      assertEquals("no traffic after revoke", tx, stat(device("vdpa0"), 1, "tx_packets"));
+    }
+  }
+
+  @Test
+  public void inProcessHandleIsExclusive() throws Exception {
+    VhostVdpa v = vhostDevice();
+    try (VhostHandle h = v.open("test-a")) {
+      try {
+        v.open("test-b");
+        fail("a second open must be refused");
+      } catch (IllegalStateException e) {
+        assertTrue(e.getMessage(), e.getMessage().contains("already owned by test-a"));
+      }
+      try {
+        h.setStatus(1);
+        fail("setStatus before setOwner must be refused");
+      } catch (IllegalStateException e) {
+        assertTrue(e.getMessage(), e.getMessage().contains("before setOwner"));
+      }
+      h.setOwner();
+      assertEquals(VdpaDevice.ID_NET, h.getDeviceId());
+      assertTrue(h.getVqCount() >= 2);
+      h.setStatus(1 | 2);
+      h.setFeatures(h.getFeatures() & (1L << 32 | 1L << 33));
+      h.setStatus(1 | 2 | 8);
+      assertEquals(1 | 2 | 8, h.getStatus());
+      ByteBuffer mac = ByteBuffer.allocate(6);
+      h.getConfig(0, mac);
+      assertEquals(MAC, MacAddress.of(mac.array()));
+      h.setVringNum(0, 256);
+      h.setVringBase(0, 7);
+      assertEquals(7, h.getVringBase(0));
+    }
+    assertTrue(v.owner().isEmpty());
+    v.open("test-c").close();
+  }
+
+  private Bundle bundle(String bsn) {
+    for (Bundle b : context.getBundles()) {
+      if (bsn.equals(b.getSymbolicName())) {
+        return b;
+      }
+    }
+    throw new AssertionError("bundle " + bsn + " is not installed");
+  }
+
+  /** dpdk-testpmd with a virtio-user port on a vhost-user socket, driven through its prompt. */
+  static final class Testpmd implements AutoCloseable {
+    private final Process process;
+    private final Path output;
+    private final OutputStream stdin;
+
+    private Testpmd(Process process, Path output) {
+      this.process = process;
+      this.output = output;
+      this.stdin = process.getOutputStream();
+    }
+
+    static Testpmd start(Path socket, String prefix, String... args) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", TESTPMD.toString(), "-l", "0,1", "--no-huge", "-m",
+          "512", "--no-pci", "--file-prefix=" + prefix + ProcessHandle.current().pid(), "--vdev",
+          "net_virtio_user0,path=" + socket + ",queues=1", "--", "-i", "--total-num-mbufs=16384"));
+      cmd.addAll(List.of(args));
+      Path out = Files.createTempFile("testpmd-" + prefix, ".log");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      return new Testpmd(p, out);
+    }
+
+    void command(String line) throws IOException {
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    }
+
+    String output() throws IOException {
+      return Files.readString(output, StandardCharsets.ISO_8859_1);
+    }
+
+    boolean await(String text, long millis) throws IOException, InterruptedException {
+      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+      while (System.nanoTime() < end && process.isAlive()) {
+        if (output().contains(text)) {
+          return true;
+        }
+        Thread.sleep(20);
+      }
+      return output().contains(text);
+    }
+
+    long lastCounter(String name) throws IOException {
+      Matcher m = Pattern.compile(Pattern.quote(name) + ":\\s*(\\d+)").matcher(output());
+      long v = -1;
+      while (m.find()) {
+        v = Long.parseLong(m.group(1));
+      }
+      return v;
+    }
+
+    boolean interrupt(long millis) throws InterruptedException, IOException {
+      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+      return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        try {
+          process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      Files.deleteIfExists(output);
+    }
+  }
+}
