@@ -1,0 +1,87 @@
+package net.vdpa.benchmarks.net;
+
+import java.nio.ByteBuffer;
+import net.vdpa.api.net.NetInterface;
+import net.vdpa.api.net.NetInterface.SendResult;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.ThreadParams;
+
+/**
+ * One sender thread and its queue pair (the thread's index in its JMH group): the frame it sends
+ * and the counters JMH reports per second. {@code received} is what the figure is read from: the
+ * frames that came back through the loopback on this thread's pair during the iteration.
+ * Confined to its sender thread.
+ */
+@State(Scope.Thread)
+@AuxCounters(AuxCounters.Type.OPERATIONS)
+public class Sender {
+  /** Frames the interface took ({@link SendResult#SENT}). */
+  public long sent;
+  /** Sends refused because the transmit ring was full ({@link SendResult#BUSY}). */
+  public long busy;
+  /** Frames delivered back to the receiver on this thread's pair (set at the end of the iteration). */
+  public long received;
+
+  private NetInterface iface;
+  private RxCounters counters;
+  private ByteBuffer frame;
+  private int pair;
+  private boolean reportsReceived;
+  private long receivedBase;
+
+  /**
+   * Takes the thread's queue pair and builds its frame.
+   *
+   * @param bench the running interface
+   * @param thread where this thread sits in its group
+   */
+  @Setup(Level.Trial)
+  public void bind(NetInterfaceBenchmark bench, ThreadParams thread) {
+    iface = bench.iface();
+    counters = bench.counters();
+    pair = thread.getSubgroupThreadIndex();
+    // with -t above the group size several groups share each pair; the first one reports its frames
+    reportsReceived = thread.getGroupIndex() == 0;
+    frame = bench.newFrame(pair);
+  }
+
+  /** Notes where the pair's receive count stands when the iteration starts. */
+  @Setup(Level.Iteration)
+  public void mark() {
+    receivedBase = counters.received(pair);
+  }
+
+  /** Turns the pair's receive count into this iteration's figure. */
+  @TearDown(Level.Iteration)
+  public void count() {
+    received = reportsReceived ? counters.received(pair) - receivedBase : 0;
+  }
+
+  /**
+   * Sends the frame once on this thread's pair.
+   *
+   * @return the outcome
+   */
+  SendResult send() {
+    final SendResult r = iface.send(pair, frame);
+    if (r == SendResult.SENT) {
+      sent++;
+    } else if (r == SendResult.BUSY) {
+      busy++;
+      Thread.onSpinWait();
+    } else {
+      refused(r);
+    }
+    return r;
+  }
+
+  private void refused(SendResult r) {
+    throw new IllegalStateException("interface " + iface.name() + " answered " + r + " to a " + frame.remaining()
+        + "-byte frame on pair " + pair + ": " + iface.stats());
+  }
+}
