@@ -27,6 +27,10 @@ public class Sender {
   /** Frames delivered back to the receiver on this thread's pair (set at the end of the iteration). */
   public long received;
 
+  /** Consecutive BUSY answers after which the device is taken for dead (seconds of retrying). */
+  private static final int MAX_BUSY = 50_000_000;
+  private static final boolean YIELD = Boolean.parseBoolean(System.getProperty("vdpa.bench.yield", "true"));
+
   private NetInterface iface;
   private RxCounters counters;
   private ByteBuffer frame;
@@ -63,21 +67,38 @@ public class Sender {
   }
 
   /**
-   * Sends the frame once on this thread's pair.
+   * Sends the frame once on this thread's pair, retrying while the transmit ring is full, so that
+   * one benchmark operation is one frame handed to the interface (and {@code -prof gc}'s B/op is
+   * bytes per frame). A full ring yields the processor: on a machine with fewer free cores than
+   * busy threads the device's worker needs it to drain the ring.
    *
    * @return the outcome
    */
   SendResult send() {
-    final SendResult r = iface.send(pair, frame);
+    SendResult r;
+    int spins = 0;
+    while ((r = iface.send(pair, frame)) == SendResult.BUSY) {
+      busy++;
+      if (++spins == MAX_BUSY) {
+        stuck();
+      }
+      if (YIELD) {
+        Thread.yield();
+      } else {
+        Thread.onSpinWait();
+      }
+    }
     if (r == SendResult.SENT) {
       sent++;
-    } else if (r == SendResult.BUSY) {
-      busy++;
-      Thread.onSpinWait();
     } else {
       refused(r);
     }
     return r;
+  }
+
+  private void stuck() {
+    throw new IllegalStateException("interface " + iface.name() + " answered BUSY " + MAX_BUSY
+        + " times in a row on pair " + pair + ": is its device worker still running? " + iface.stats());
   }
 
   private void refused(SendResult r) {
