@@ -1,0 +1,230 @@
+package net.vdpa.benchmarks.vhost;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VdpaDriver;
+import net.vdpa.device.simnet.SimNetMgmtDevice;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Packets per second from {@code dpdk-testpmd} (virtio-user, 64 B frames) into our vhost-user
+ * backend with a simulated NIC behind it, beside DPDK's own vhost PMD ({@code net_vhost}, a second
+ * testpmd) receiving from the same frontend configuration, in the same run. Two figures each:
+ * {@code txonly} (frontend transmits, backend receives) and the {@code io} loop ({@code tx_first};
+ * our NIC loops frames back, DPDK's backend forwards them back with {@code io}).
+ *
+ * <p>Not JMH: the work happens in other processes; each figure is a counter difference over a
+ * fixed window, repeated {@code rounds} times, reported as median and range.
+ *
+ * <p>Usage: {@code VhostTestpmdBench [seconds=3] [rounds=3]}.
+ */
+public final class VhostTestpmdBench {
+  private static final String TESTPMD = "/usr/bin/dpdk-testpmd";
+
+  private VhostTestpmdBench() {}
+
+  /**
+   * Runs the comparison and prints one line per figure.
+   *
+   * @param args seconds per window, rounds
+   * @throws Exception if a process cannot be run
+   */
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Path dir = Files.createTempDirectory("vhost-bench");
+    long[][] ours = new long[2][rounds];
+    long[][] dpdk = new long[2][rounds];
+    for (int r = 0; r < rounds; r++) {
+      ours[0][r] = oursRate(dir, "txonly", seconds, r);
+      ours[1][r] = oursRate(dir, "io", seconds, r);
+      dpdk[0][r] = dpdkRate(dir, "txonly", seconds, r);
+      dpdk[1][r] = dpdkRate(dir, "io", seconds, r);
+      System.out.printf("round %d: txonly ours %,d dpdk %,d | io ours %,d dpdk %,d packets/s%n", r, ours[0][r],
+          dpdk[0][r], ours[1][r], dpdk[1][r]);
+    }
+    String[] names = {"txonly 64 B", "io loop 64 B"};
+    for (int k = 0; k < 2; k++) {
+      long o = median(ours[k]);
+      long d = median(dpdk[k]);
+      System.out.printf("%s: ours %,d pps [%,d..%,d], DPDK vhost PMD %,d pps [%,d..%,d], ratio %.2f%n", names[k], o,
+          min(ours[k]), max(ours[k]), d, min(dpdk[k]), max(dpdk[k]), (double) o / d);
+    }
+  }
+
+  private static long median(long[] v) {
+    long[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static long min(long[] v) {
+    return Arrays.stream(v).min().orElse(0);
+  }
+
+  private static long max(long[] v) {
+    return Arrays.stream(v).max().orElse(0);
+  }
+
+  /** Our backend: a simulated NIC bound to the vhost driver, testpmd in front. */
+  private static long oursRate(Path dir, String mode, int seconds, int round) throws Exception {
+    BundleContext ctx = stubContext();
+    SimNetMgmtDevice mgmt = new SimNetMgmtDevice(ctx);
+    VdpaDevice dev = mgmt.devAdd(new DevConfig("bench" + round, null, null, null, null));
+    VdpaDriver driver = vhostDriver(ctx, dir);
+    driver.probe(dev);
+    Path sock = dir.resolve("bench" + round + ".sock");
+    try (Testpmd t = Testpmd.start(List.of("--vdev", "net_virtio_user0,path=" + sock + ",queues=1"), "vbo" + round,
+        "--forward-mode=" + mode, "--eth-peer=0," + mac(dev))) {
+      t.awaitPrompt();
+      int q = mode.equals("txonly") ? 1 : 0;
+      String counter = mode.equals("txonly") ? "tx_packets" : "rx_packets";
+      t.command(mode.equals("txonly") ? "start" : "start tx_first");
+      Thread.sleep(500);
+      long a = dev.vendorVqStats(q).get(counter);
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      long b = dev.vendorVqStats(q).get(counter);
+      long t1 = System.nanoTime();
+      t.command("stop");
+      return (long) ((b - a) * 1e9 / (t1 - t0));
+    } finally {
+      driver.remove(dev);
+      mgmt.devDel(dev.name());
+    }
+  }
+
+  /** DPDK's own vhost PMD in a second testpmd as the backend, the same frontend in front. */
+  private static long dpdkRate(Path dir, String mode, int seconds, int round) throws Exception {
+    Path sock = dir.resolve("dpdk" + round + mode + ".sock");
+    try (Testpmd backend = Testpmd.start(List.of("--vdev", "net_vhost0,iface=" + sock + ",queues=1"), "vbb" + round,
+        "--forward-mode=" + (mode.equals("txonly") ? "rxonly" : "io"))) {
+      backend.awaitPrompt();
+      backend.command("start");
+      try (Testpmd front = Testpmd.start(List.of("--vdev", "net_virtio_user0,path=" + sock + ",queues=1"),
+          "vbf" + round, "--forward-mode=" + mode)) {
+        front.awaitPrompt();
+        front.command(mode.equals("txonly") ? "start" : "start tx_first");
+        Thread.sleep(500);
+        long a = backend.portCounter("RX-packets");
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long b = backend.portCounter("RX-packets");
+        long t1 = System.nanoTime();
+        front.command("stop");
+        return (long) ((b - a) * 1e9 / (t1 - t0));
+      }
+    }
+  }
+
+  private static String mac(VdpaDevice d) {
+    ByteBuffer b = ByteBuffer.allocate(6);
+    d.getConfig(0, b);
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 6; i++) {
+      s.append(i == 0 ? "" : ":").append(String.format("%02x", b.get(i) & 0xff));
+    }
+    return s.toString();
+  }
+
+  private static BundleContext stubContext() {
+    ClassLoader cl = VhostTestpmdBench.class.getClassLoader();
+    Object reg = Proxy.newProxyInstance(cl, new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> null);
+    return (BundleContext) Proxy.newProxyInstance(cl, new Class<?>[] {BundleContext.class},
+        (p, m, a) -> m.getName().equals("registerService") ? reg : null);
+  }
+
+  /** The driver component, built as DS would, with its default configuration and a socket dir. */
+  private static VdpaDriver vhostDriver(BundleContext ctx, Path dir) throws Exception {
+    Class<?> driverClass = Class.forName("net.vdpa.driver.vhost.VhostVdpaDriver");
+    Class<?> configClass = Class.forName("net.vdpa.driver.vhost.DriverConfig");
+    Object config = Proxy.newProxyInstance(configClass.getClassLoader(), new Class<?>[] {configClass},
+        (p, m, a) -> switch (m.getName()) {
+          case "score" -> 1;
+          case "socket_dir" -> dir.toString();
+          case "sockets" -> new String[0];
+          default -> null;
+        });
+    Constructor<?> c = driverClass.getConstructor(BundleContext.class, configClass);
+    return (VdpaDriver) c.newInstance(ctx, config);
+  }
+
+  /** One testpmd process, interactive. */
+  private static final class Testpmd implements AutoCloseable {
+    private final Process process;
+    private final Path out;
+    private final OutputStream in;
+
+    private Testpmd(Process process, Path out) {
+      this.process = process;
+      this.out = out;
+      this.in = process.getOutputStream();
+    }
+
+    static Testpmd start(List<String> vdev, String prefix, String... args) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", TESTPMD, "-l", "0,1", "--no-huge", "-m", "512",
+          "--no-pci", "--file-prefix=" + prefix + ProcessHandle.current().pid()));
+      cmd.addAll(vdev);
+      cmd.addAll(List.of("--", "-i", "--total-num-mbufs=16384", "--txpkts=64"));
+      cmd.addAll(List.of(args));
+      Path o = Files.createTempFile("testpmd-" + prefix, ".log");
+      return new Testpmd(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(o.toFile()).start(), o);
+    }
+
+    void command(String line) throws IOException {
+      in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      in.flush();
+    }
+
+    void awaitPrompt() throws IOException, InterruptedException {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() < end && process.isAlive()) {
+        if (Files.readString(out, StandardCharsets.ISO_8859_1).contains("testpmd>")) {
+          return;
+        }
+        Thread.sleep(20);
+      }
+      throw new IOException("testpmd did not start: " + Files.readString(out, StandardCharsets.ISO_8859_1));
+    }
+
+    long portCounter(String name) throws IOException, InterruptedException {
+      command("show port stats 0");
+      Thread.sleep(200);
+      Matcher m = Pattern.compile(Pattern.quote(name) + ":\\s*(\\d+)")
+          .matcher(Files.readString(out, StandardCharsets.ISO_8859_1));
+      long v = -1;
+      while (m.find()) {
+        v = Long.parseLong(m.group(1));
+      }
+      return v;
+    }
+
+    @Override
+    public void close() throws IOException {
+      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Files.deleteIfExists(out);
+    }
+  }
+}
