@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * One kept device: a component per factory configuration of {@link VdpaDeviceStore#FACTORY_PID}.
@@ -21,6 +22,7 @@ import org.osgi.service.log.LoggerFactory;
  * is present: activation creates the device, deactivation deletes it. So a device comes back after
  * a restart, and when its device bundle is installed again.
  */
+@Designate(ocd = KeptDeviceConfig.class, factory = true)
 @Component(configurationPid = VdpaDeviceStore.FACTORY_PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
     service = {})
 public final class KeptDevice {

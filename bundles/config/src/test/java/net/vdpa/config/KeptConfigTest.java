@@ -1,0 +1,45 @@
+package net.vdpa.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.MacAddress;
+import org.junit.jupiter.api.Test;
+
+class KeptConfigTest {
+  private static Map<String, Object> map(KeptConfig k) {
+    Map<String, Object> m = new HashMap<>();
+    var d = k.toProperties();
+    for (var keys = d.keys(); keys.hasMoreElements(); ) {
+      String key = keys.nextElement();
+      m.put(key, d.get(key));
+    }
+    return m;
+  }
+
+  @Test
+  void roundTripsThroughConfigurationProperties() {
+    KeptConfig k = new KeptConfig("vdpasim_net",
+        new DevConfig("foo", MacAddress.parse("02:11:22:33:44:55"), 9000, 2, 0x1_0000_0020L), "vhost_vdpa");
+    Map<String, Object> p = map(k);
+    assertThat(p).containsEntry("mgmtdev.target", "(vdpa.mgmtdev.handle=vdpasim_net)")
+        .containsEntry("device_features", "0x100000020").containsEntry("mac", "02:11:22:33:44:55");
+    assertThat(KeptConfig.from(p)).isEqualTo(k);
+    assertThat(KeptConfig.from(map(k.withOverride(null))).driverOverride()).isNull();
+  }
+
+  @Test
+  void aHandWrittenFileIsCheckedLikeTheShell() {
+    Map<String, Object> p = new HashMap<>(Map.of("name", "bar", "mgmtdev", "vdpasim_net", "mtu", "1500", "max_vqp", "4"));
+    assertThat(KeptConfig.from(p).config().maxVqp()).isEqualTo(4);
+    p.put("mtu", "40");
+    assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("mtu 40 is below 68");
+    p.put("mtu", "lots");
+    assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("mtu 'lots' is not a number");
+    p.remove("mgmtdev");
+    assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("management device handle not set.");
+  }
+}
