@@ -177,7 +177,10 @@ public final class VhostTestpmdBench {
     }
 
     static Testpmd start(List<String> vdev, String prefix, String... args) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", TESTPMD, "-l", "0,1", "--no-huge", "-m", "512",
+      // a vhost PMD backend forwards on lcore 0 (main lcore 1), the frontend on lcore 1: no shared core
+      String main = vdev.get(1).startsWith("net_vhost") ? "1" : "0";
+      List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", TESTPMD, "-l", "0,1", "--main-lcore=" + main,
+          "--no-huge", "-m", "512",
           "--no-pci", "--file-prefix=" + prefix + ProcessHandle.current().pid()));
       cmd.addAll(vdev);
       cmd.addAll(List.of("--", "-i", "--total-num-mbufs=16384", "--txpkts=64"));
