@@ -84,9 +84,12 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
         ? new IllegalArgumentException("device " + name + " was not created with dev add; its mac cannot be set")
         : new IllegalArgumentException("unknown device '" + name + "'"));
     KeptConfig kept = KeptConfig.from(toMap(c));
+    long before = bus.device(name).map(d -> d.serviceId).orElse(-1L);
     update(c, kept.withMac(mac));
+    // the device is created again: wait for the new one, matched
     await("device " + name + " to come back with mac " + mac,
-        () -> bus.device(name).map(d -> !DeviceDTO.PROBING.equals(d.state)).orElse(false));
+        () -> bus.device(name).map(d -> d.serviceId != before && !DeviceDTO.PROBING.equals(d.state)
+            && !"not matched yet".equals(d.reason)).orElse(false));
   }
 
   @Override
