@@ -285,6 +285,7 @@ public final class PackedDevice extends DeviceQueueBase {
     // full fence: the store above must be visible before the next slot is re-read, or a chain
     // made available meanwhile would wait for a kick that never comes (§2.8.10)
     VarHandle.fullFence();
+    // acquire: pairs with the driver's release store of a head's flags in publish() (§2.8.21)
     final int f = (short) Le.U16.getAcquire(desc, descOff + DESC_SIZE * nextAvail + DESC_FLAGS) & 0xffff;
     final boolean a = (f & F_AVAIL) != 0;
     return a != ((f & F_USED) != 0) && a == availWrap;

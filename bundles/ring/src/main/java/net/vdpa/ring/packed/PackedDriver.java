@@ -292,6 +292,7 @@ public final class PackedDriver implements DriverQueue {
     PackedLayout.enableEvents(driverEvent, driverEventOff, eventIdx, nextUsed, usedWrap);
     // full fence: the store above must be visible before the next used slot is re-read (§2.8.10)
     VarHandle.fullFence();
+    // acquire: pairs with the device's release store of a used slot's flags in publish() (§2.8.22)
     final int f = (short) Le.U16.getAcquire(desc, descOff + DESC_SIZE * nextUsed + DESC_FLAGS) & 0xffff;
     final boolean a = (f & F_AVAIL) != 0;
     return a == ((f & F_USED) != 0) && a == usedWrap;

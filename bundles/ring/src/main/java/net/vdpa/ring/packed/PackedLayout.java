@@ -125,6 +125,8 @@ public final class PackedLayout {
    */
   public static boolean eventWanted(
       final ByteBuffer event, final int offset, final boolean eventIdx, final int now, final int old, final int n) {
+    // acquire: pairs with the other side's release store of the flags in enableEvents(), so
+    // off_wrap below is the one written with them (virtio 1.2 §2.8.10)
     final int flags = (short) Le.U16.getAcquire(event, offset + EVENT_FLAGS) & 0xffff;
     if (flags == EVENT_DISABLE) {
       return false;

@@ -293,9 +293,11 @@ public final class SplitDevice extends DeviceQueueBase {
     // pairs with the driver's fence in enableInterrupts() (virtio 1.2 §2.7.7)
     VarHandle.fullFence();
     if (eventIdx) {
+      // acquire: pairs with the driver's release store of used_event in enableInterrupts()
       final int event = (short) Le.U16.getAcquire(avail, availOff + usedEventOffset) & RingIndex.MASK;
       return RingIndex.needEvent(event, now, old);
     }
+    // acquire: pairs with the driver's release store of avail.flags in enableInterrupts()
     return ((short) Le.U16.getAcquire(avail, availOff + AVAIL_FLAGS) & AVAIL_F_NO_INTERRUPT) == 0;
   }
 
@@ -315,6 +317,7 @@ public final class SplitDevice extends DeviceQueueBase {
     // full fence: the store above must be visible before avail.idx is re-read, or a chain added
     // meanwhile would wait for a kick that never comes; pairs with the driver's fence (§2.7.10)
     VarHandle.fullFence();
+    // acquire: pairs with the driver's release store of avail.idx in publish() (§2.7.13.3)
     return ((short) Le.U16.getAcquire(avail, availOff + AVAIL_IDX) & RingIndex.MASK) != lastAvail;
   }
 

@@ -265,9 +265,11 @@ public final class SplitDriver implements DriverQueue {
     // pairs with the device's fence in enableNotifications() (virtio 1.2 §2.7.13.4)
     VarHandle.fullFence();
     if (eventIdx) {
+      // acquire: pairs with the device's release store of avail_event in enableNotifications()
       final int event = (short) Le.U16.getAcquire(used, usedOff + availEventOffset) & RingIndex.MASK;
       return RingIndex.needEvent(event, now, old);
     }
+    // acquire: pairs with the device's release store of used.flags in enableNotifications()
     return ((short) Le.U16.getAcquire(used, usedOff + USED_FLAGS) & USED_F_NO_NOTIFY) == 0;
   }
 
@@ -359,6 +361,7 @@ public final class SplitDriver implements DriverQueue {
     // full fence: the store above must be visible before used.idx is re-read, or an element used
     // meanwhile would wait for an interrupt that never comes; pairs with the device's fence (§2.7.7)
     VarHandle.fullFence();
+    // acquire: pairs with the device's release store of used.idx in publish() (§2.7.14)
     return ((short) Le.U16.getAcquire(used, usedOff + USED_IDX) & RingIndex.MASK) != lastUsed;
   }
 
