@@ -57,7 +57,7 @@ public class RuntimeIT {
     Run r = run(false, "lb -s net.vdpa", "vdpa:dev show", "vdpa:bus show", "net:show");
     assertEquals(r.err().toString(), 0, r.status());
     for (String bsn : new String[] {"net.vdpa.api", "net.vdpa.ring", "net.vdpa.bus", "net.vdpa.config", "net.vdpa.shell",
-        "net.vdpa.device.simnet", "net.vdpa.driver.virtionet", "net.vdpa.console"}) {
+        "net.vdpa.device.simnet", "net.vdpa.driver.virtionet", "net.vdpa.driver.vhost", "net.vdpa.console"}) {
       assertTrue(bsn + " active in " + r.out(), r.out().stream().anyMatch(l -> l.contains("|Active") && l.contains(bsn + " (")));
     }
     assertTrue(r.out().toString(), r.out().contains("vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"));
