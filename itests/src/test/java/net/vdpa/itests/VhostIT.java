@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.vdpa.api.DevConfig;
@@ -22,6 +23,7 @@ import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.vhost.VhostHandle;
 import net.vdpa.api.vhost.VhostVdpa;
 import org.junit.Assume;
@@ -155,6 +157,43 @@ public class VhostIT extends BusTestSupport {
       long tx = stat(device("vdpa0"), 1, "tx_packets");
       Thread.sleep(200);
       assertEquals("no traffic after revoke", tx, stat(device("vdpa0"), 1, "tx_packets"));
+    }
+  }
+
+  @Test
+  public void deletingTheDeviceWhileTestpmdRunsRevokesAtOnceAndOtherDevicesKeepWorking() throws Exception {
+    needTestpmd();
+    VhostVdpa v = vhostDevice();
+    Path socket = v.socketPath();
+    // a second device, on virtio_net, carries traffic all along
+    mgmtdev().devAdd(DevConfig.named("other0"));
+    awaitBound("other0", "virtio_net");
+    ServiceTracker<NetInterface, NetInterface> nt = new ServiceTracker<>(context,
+        context.createFilter("(&(objectClass=net.vdpa.api.net.NetInterface)(vdpa.device.name=other0))"), null);
+    nt.open();
+    NetInterface other = nt.waitForService(WAIT.toMillis());
+    assertNotNull(other);
+    AtomicLong got = new AtomicLong();
+    other.setReceiver((pair, f) -> got.incrementAndGet());
+    ByteBuffer frame = ByteBuffer.allocate(60);
+    frame.put(other.mac().toBytes()).put(other.mac().toBytes()).putShort((short) 0x88b5).clear();
+    try (Testpmd t = Testpmd.start(socket, "vhit-delete", "--forward-mode=io", "--eth-peer=0," + MAC)) {
+      assertTrue(t.output(), t.await("testpmd>", 30_000));
+      t.command("start tx_first");
+      await("frontend owns vdpa0", () -> v.owner().isPresent());
+      long start = System.nanoTime();
+      mgmtdev().devDel("vdpa0");
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.println("VhostIT: deleting the device with testpmd connected took " + millis + " ms");
+      assertTrue("delete took " + millis + " ms", millis < 3000);
+      assertFalse("socket " + socket + " removed", Files.exists(socket));
+      assertTrue(bus.device("vdpa0").isEmpty());
+      for (int n = 0; n < 100; n++) {
+        while (other.send(frame.duplicate()) == NetInterface.SendResult.BUSY) {
+          Thread.onSpinWait();
+        }
+      }
+      await("the other device still carries traffic", () -> got.get() == 100);
     }
   }
 
