@@ -160,6 +160,8 @@ public class KarafIT {
   public void theFeatureInstallsWorksAndUninstallsCleanly() throws Exception {
     String repo = client("feature:repo-add mvn:net.vdpa/karaf/" + version + "/xml/features");
     assertFalse(repo, repo.toLowerCase().contains("error"));
+    // a device kept as a file in etc/, as an administrator would write it
+    Files.writeString(home.resolve("etc/net.vdpa.device-kfile.cfg"), "name = kfile\nmgmtdev = vdpasim_net\nmtu = 4000\n");
     String install = client("feature:install vdpa");
     assertFalse(install, install.toLowerCase().contains("error"));
     String bundles = client("bundle:list -s -t 0");
@@ -173,6 +175,8 @@ public class KarafIT {
     assertTrue(show, show.contains("kd0: bound driver virtio_net autoprobe on"));
     String dev = client("vdpa:dev show kd0");
     assertTrue(dev, dev.contains("kd0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"));
+    String fromFile = client("vdpa:dev config show kfile");
+    assertTrue(fromFile, fromFile.contains("kfile: mac ") && fromFile.contains(" mtu 4000"));
     String err = client("vdpa:dev add name kd1 mgmtdev vdpasim_net mtu 40");
     assertTrue(err, err.contains("mtu 40 is below 68"));
     assertFalse(err, err.contains("\tat "));
