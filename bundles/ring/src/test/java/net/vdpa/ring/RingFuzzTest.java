@@ -26,7 +26,7 @@ import net.vdpa.ring.split.SplitLayout;
  * device pops at most the queue size per ring and every chain has at most the queue size of
  * descriptors; a stopped queue reports its error.
  */
-class RingFuzzProperties {
+class RingFuzzTest {
   static final int RINGS_PER_TRY = 1000;
   static final long BASE = 0x7fff_0000_0000L;
   static final int CANARY = 4096;
@@ -54,7 +54,7 @@ class RingFuzzProperties {
   int popped;
   int refused;
 
-  RingFuzzProperties() {
+  RingFuzzTest() {
     for (int z = 0; z < ZONE_START.length; z++) {
       Permission p = ZONE_READ[z] && ZONE_WRITE[z] ? Permission.READ_WRITE
           : ZONE_READ[z] ? Permission.READ_ONLY : Permission.WRITE_ONLY;
