@@ -183,7 +183,8 @@ final class NetRuntime implements AutoCloseable {
   }
 
   /**
-   * Sets {@code ring} on the driver's PID. ConfigAdmin's API classes live in its own bundle, not on
+   * Sets {@code ring} (and {@code queue_size} when {@code -Dvdpa.bench.queueSize} is given; the
+   * driver's default is 256) on the driver's PID. ConfigAdmin's API classes live in its own bundle, not on
    * the benchmark's class path, so the two calls go through reflection.
    */
   private void configureDriver(String layout) throws Exception {
@@ -194,6 +195,14 @@ final class NetRuntime implements AutoCloseable {
     Object configuration = get.invoke(cm, DRIVER_PID, "?");
     Dictionary<String, Object> props = new Hashtable<>();
     props.put("ring", layout);
+    String queueSize = System.getProperty("vdpa.bench.queueSize");
+    if (queueSize != null) {
+      try {
+        props.put("queue_size", Integer.valueOf(queueSize.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("-Dvdpa.bench.queueSize=" + queueSize + " is not a number");
+      }
+    }
     Method update = configuration.getClass().getMethod("update", Dictionary.class);
     update.setAccessible(true);
     update.invoke(configuration, props);
