@@ -402,7 +402,8 @@ final class BusCore implements VdpaBus {
       }
       int next = i + 1;
       long timeout = probeTimeoutMillis;
-      ProbeWatchdog.Attempt attempt = watchdog.start(timeout, () -> probeTimedOut(e, d, timeout, order, next, failures));
+      ProbeWatchdog.Attempt attempt = watchdog.start(timeout, e.lane::detach,
+          () -> probeTimedOut(e, d, timeout, order, next, failures));
       Throwable error = null;
       try {
         d.driver.probe(e.device);
@@ -455,7 +456,7 @@ final class BusCore implements VdpaBus {
     setUnbound(e, "probe failed: " + failures.substring(2));
     sink.post(VdpaEvents.PROBE_FAILED, props(VdpaEvents.DEVICE, e.name, VdpaEvents.DRIVER, d.name, VdpaEvents.REASON, why));
     sink.warn("probe of device " + e.name + " by driver " + d.name + " " + why + "; trying the next driver");
-    e.lane.abandonCurrent(() -> tryCandidates(e, order, next, failures));
+    e.lane.resumeWith(() -> tryCandidates(e, order, next, failures));
   }
 
   /** The thread of a timed-out probe came back. If the probe succeeded, the driver must let go. */

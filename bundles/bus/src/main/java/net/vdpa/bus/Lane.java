@@ -7,9 +7,10 @@ import java.util.concurrent.Executor;
  * A serial queue of work for one device, drained on a shared pool: everything the bus does to a
  * device (probe, remove, reset) runs here, one task at a time, in submission order.
  *
- * <p>When a task is stuck in a driver call past its deadline, {@link #abandonCurrent} hands the
- * lane to a fresh drainer; the stuck thread, once it returns, finds it no longer owns the lane and
- * leaves it alone. So one hung driver never stalls a device's later work.
+ * <p>When a task is stuck in a driver call past its deadline, {@link #detach} takes the lane from
+ * its drainer (before that thread is interrupted, so it cannot run one more task) and {@link
+ * #resumeWith} hands it to a fresh one; the stuck thread, once it returns, finds it no longer owns
+ * the lane and leaves it alone. So one hung driver never stalls a device's later work.
  */
 final class Lane implements Runnable {
   private final Executor executor;
@@ -37,26 +38,20 @@ final class Lane implements Runnable {
   }
 
   /**
-   * The current drainer is stuck: run {@code continuation} first on a fresh drainer, then the rest.
-   * The stuck drainer must call {@link #owns} before touching the lane again.
+   * The current drainer is stuck: from now on it owns nothing and will leave the lane at its next
+   * look. No new drainer starts until {@link #resumeWith}; work submitted meanwhile waits.
    */
-  void abandonCurrent(Runnable continuation) {
+  synchronized void detach() {
+    owner++;
+    running = true;
+  }
+
+  /** After {@link #detach}: runs {@code continuation} first on a fresh drainer, then the rest. */
+  void resumeWith(Runnable continuation) {
     synchronized (this) {
-      owner++;
       tasks.addFirst(continuation);
-      running = true;
     }
     executor.execute(this);
-  }
-
-  /** Whether the drainer that started with {@code token} still owns the lane. */
-  synchronized boolean owns(int token) {
-    return owner == token;
-  }
-
-  /** The ownership token of the drainer now running; valid only on a lane thread. */
-  synchronized int token() {
-    return owner;
   }
 
   @Override

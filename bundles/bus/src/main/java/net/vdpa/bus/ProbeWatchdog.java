@@ -24,12 +24,14 @@ final class ProbeWatchdog {
 
     final Thread thread;
     final long deadlineNanos;
+    final Runnable onExpire;
     final Runnable onTimeout;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-    Attempt(Thread thread, long deadlineNanos, Runnable onTimeout) {
+    Attempt(Thread thread, long deadlineNanos, Runnable onExpire, Runnable onTimeout) {
       this.thread = thread;
       this.deadlineNanos = deadlineNanos;
+      this.onExpire = onExpire;
       this.onTimeout = onTimeout;
     }
 
@@ -51,9 +53,14 @@ final class ProbeWatchdog {
     this.sweeper = timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
   }
 
-  /** Starts watching a call made by the current thread. */
-  Attempt start(long timeoutMillis, Runnable onTimeout) {
-    Attempt a = new Attempt(Thread.currentThread(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), onTimeout);
+  /**
+   * Starts watching a call made by the current thread. At the deadline {@code onExpire} runs first,
+   * before the thread is interrupted (take from it what it must not touch any more), then {@code
+   * onTimeout}.
+   */
+  Attempt start(long timeoutMillis, Runnable onExpire, Runnable onTimeout) {
+    Attempt a = new Attempt(Thread.currentThread(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis),
+        onExpire, onTimeout);
     inflight.add(a);
     return a;
   }
@@ -87,6 +94,7 @@ final class ProbeWatchdog {
       synchronized (a) {
         expired = a.expire();
         if (expired) {
+          a.onExpire.run();
           a.thread.interrupt();
         }
       }

@@ -251,6 +251,24 @@ class BusCoreTest {
   }
 
   @Test
+  void aTimedOutProbeThatReturnsWhenInterruptedCannotRunTheNextTaskFirst() {
+    // regression: the interrupted thread used to run the caller's completion marker before the
+    // watchdog had recorded the timeout, so the caller saw the previous reason
+    FakeDriver sleeper = new FakeDriver("sleeper", 1);
+    sleeper.probe = FakeDriver.Probe.SLEEP;
+    add(sleeper, 0);
+    add(new FakeDriver("good", 5), 0);
+    add(new FakeDevice("d", 1));
+    awaitBound("d", "good");
+    bus.unbind("d");
+    for (int i = 0; i < 10; i++) {
+      bus.setDriverOverride("d", "good");
+      assertThat(dev("d").driver).isEqualTo("good");
+      assertThat(bus.setDriverOverride("d", "sleeper").reason).isEqualTo("probe failed: sleeper: probe timed out after 300 ms");
+    }
+  }
+
+  @Test
   void deviceWithImpossibleQueueLimitsIsNotProbed() {
     FakeDriver drv = new FakeDriver("drv", 1);
     add(drv, 0);

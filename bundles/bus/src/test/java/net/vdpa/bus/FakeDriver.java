@@ -12,7 +12,7 @@ import net.vdpa.api.VirtioStatus;
 
 /** A driver with a chosen score and probe behaviour that records what the bus asked of it. */
 final class FakeDriver implements VdpaDriver {
-  enum Probe { OK, THROW, HANG }
+  enum Probe { OK, THROW, HANG, SLEEP }
 
   final String name;
   final ToIntFunction<VdpaDevice> score;
@@ -52,6 +52,7 @@ final class FakeDriver implements VdpaDriver {
           }
         }
       }
+      case SLEEP -> Thread.sleep(60_000); // returns at once when interrupted
       default -> { }
     }
     device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK | VirtioStatus.DRIVER_OK);
