@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +14,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import net.vdpa.benchmarks.BenchBundles;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.benchmarks.bus.fixture.BenchDevice;
 import net.vdpa.benchmarks.bus.fixture.Counter;
@@ -55,7 +55,7 @@ final class OsgiHarness {
     framework = new FrameworkFactory().newFramework(config);
     framework.start();
     context = framework.getBundleContext();
-    Path dir = bundlesDir();
+    Path dir = BenchBundles.dir();
     List<Bundle> base = new ArrayList<>();
     for (String b : new String[] {"org.osgi.util.function", "org.osgi.util.promise", "org.osgi.service.component",
         "org.apache.felix.scr", "org.apache.felix.eventadmin", "org.apache.felix.log"}) {
@@ -80,20 +80,6 @@ final class OsgiHarness {
     }
   }
 
-  /** Where the build copied the bundles: {@code -Dvdpa.bench.bundles}, else found from the working directory. */
-  static Path bundlesDir() {
-    String p = System.getProperty("vdpa.bench.bundles");
-    if (p != null) {
-      return Path.of(p);
-    }
-    for (Path candidate : new Path[] {Path.of("benchmarks/target/bundles"), Path.of("target/bundles")}) {
-      if (Files.isDirectory(candidate)) {
-        return candidate.toAbsolutePath();
-      }
-    }
-    throw new IllegalStateException("bundles for the benchmark not found: run from the repository root after "
-        + "'mvn -B package -pl benchmarks -am', or pass -Dvdpa.bench.bundles=DIR");
-  }
 
   private Bundle install(String location, byte[] jar) throws Exception {
     Bundle b = context.installBundle(location, new ByteArrayInputStream(jar));

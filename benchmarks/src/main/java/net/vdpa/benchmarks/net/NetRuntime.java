@@ -12,6 +12,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import net.vdpa.benchmarks.BenchBundles;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
@@ -84,7 +85,7 @@ final class NetRuntime implements AutoCloseable {
     framework.start();
     context = framework.getBundleContext();
     try {
-      Path dir = bundlesDir();
+      Path dir = BenchBundles.dir();
       List<Bundle> base = new ArrayList<>();
       for (String b : BASE) {
         base.add(install(dir, b));
@@ -240,18 +241,4 @@ final class NetRuntime implements AutoCloseable {
     return s.toString();
   }
 
-  /** Where the build copied the bundles: {@code -Dvdpa.bench.bundles}, else found from the working directory. */
-  static Path bundlesDir() {
-    String p = System.getProperty("vdpa.bench.bundles");
-    if (p != null) {
-      return Path.of(p);
-    }
-    for (Path candidate : new Path[] {Path.of("benchmarks/target/bundles"), Path.of("target/bundles")}) {
-      if (Files.isDirectory(candidate)) {
-        return candidate.toAbsolutePath();
-      }
-    }
-    throw new IllegalStateException("bundles for the benchmark not found: run from the repository root after "
-        + "'mvn -B package -pl benchmarks -am', or pass -Dvdpa.bench.bundles=DIR");
-  }
 }
