@@ -97,6 +97,44 @@ public class RuntimeIT {
   }
 
   @Test
+  public void busControlAndSetPrintWhatHappened() throws Exception {
+    Run r = run(false,
+        "vdpa:dev unbind vdpa0",
+        "vdpa:bus show",
+        "vdpa:dev bind vdpa0 virtio_net",
+        "vdpa:dev override vdpa0 vhost_vdpa",
+        "vdpa:dev override vdpa0 none",
+        "vdpa:dev unbind vdpa0",
+        "vdpa:bus autoprobe off",
+        "vdpa:dev autoprobe vdpa0 off",
+        "vdpa:bus -j show",
+        "vdpa:bus autoprobe on",
+        "vdpa:dev bind vdpa0 virtio_net",
+        "vdpa:dev set name vdpa0 mac 02:00:00:00:aa:01",
+        "vdpa:dev config show vdpa0",
+        "net:show");
+    assertEquals(r.err().toString(), 0, r.status());
+    assertEquals(List.of(
+        "vdpa0: unbound",
+        "autoprobe on",
+        "vdpa0: unbound autoprobe on",
+        "  reason unbound by request",
+        "vdpa0: bound to virtio_net",
+        "vdpa0: driver_override vhost_vdpa, bound to vhost_vdpa",
+        "vdpa0: driver_override none, bound to vhost_vdpa",
+        "vdpa0: unbound",
+        "autoprobe off",
+        "vdpa0: autoprobe off",
+        "{\"bus\":{\"autoprobe\":false,\"dev\":{\"vdpa0\":{\"state\":\"unbound\",\"driver\":null,\"driver_override\":null,"
+            + "\"autoprobe\":false,\"reason\":\"unbound by request\"}}}}",
+        "autoprobe on",
+        "vdpa0: bound to virtio_net",
+        "vdpa0: mac 02:00:00:00:aa:01"), r.out().subList(0, 14));
+    assertTrue(r.out().toString(), r.out().get(14).startsWith("vdpa0: mac 02:00:00:00:aa:01 link up "));
+    assertTrue(r.out().toString(), r.out().stream().anyMatch(l -> l.matches("vnet\\d+: device vdpa0 mac 02:00:00:00:aa:01 mtu 1500 link up queue_pairs 1")));
+  }
+
+  @Test
   public void errorsAreOneLineNamingTheValueAndTheStatusIsOne() throws Exception {
     Run r = run(true,
         "vdpa:dev add name vdpa0 mgmtdev vdpasim_net",
