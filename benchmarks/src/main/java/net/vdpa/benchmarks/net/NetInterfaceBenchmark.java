@@ -24,7 +24,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * → virtio-net driver → transmit virtqueue → {@code vdpasim_net} worker → loopback wire → receive
  * virtqueue → driver → the receiver set with {@link NetInterface#setReceiver} (push mode, on the
  * device's worker thread). Group {@code pairs1} runs one sender on a device with one queue pair;
- * {@code pairs2} runs one sender per pair on a device with two. {@code frame} is the Ethernet
+ * {@code pairs2} runs one sender per pair on a device with two; each sender hands the interface
+ * {@code burst} frames per call. {@code frame} is the Ethernet
  * frame length without FCS (1514: a 1,500-byte payload at MTU 1500). The figure is the
  * {@code received} counter of {@link Sender}: frames back at the receiver per second (multiply by
  * {@code frame * 8} for bits). Run beside {@code RingBenchmark} for the bare ring's rate in the same
@@ -48,6 +49,14 @@ public class NetInterfaceBenchmark {
   /** Frame length in bytes, Ethernet header included. */
   @Param({"64", "1514"})
   public int frame;
+
+  /**
+   * Frames per send call: 1 sends each frame with {@link NetInterface#send(int, ByteBuffer)}, more
+   * hand that many at once to {@link NetInterface#send(int, ByteBuffer[], int, int)} (one
+   * publication and at most one kick per burst, as the bare ring's {@code batch=32}).
+   */
+  @Param({"1", "32"})
+  public int burst;
 
   private NetRuntime runtime;
   private NetInterface iface;

@@ -1,6 +1,7 @@
 package net.vdpa.benchmarks.net;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetInterface.SendResult;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -34,6 +35,8 @@ public class Sender {
   private NetInterface iface;
   private RxCounters counters;
   private ByteBuffer frame;
+  /** The burst handed to {@link NetInterface#send(int, ByteBuffer[], int, int)}: the frame, repeated. */
+  private ByteBuffer[] burst;
   private int pair;
   private boolean reportsReceived;
   private long receivedBase;
@@ -52,6 +55,8 @@ public class Sender {
     // with -t above the group size several groups share each pair; the first one reports its frames
     reportsReceived = thread.getGroupIndex() == 0;
     frame = bench.newFrame(pair);
+    burst = new ByteBuffer[bench.burst];
+    Arrays.fill(burst, frame);
   }
 
   /** Notes where the pair's receive count stands when the iteration starts. */
@@ -67,14 +72,49 @@ public class Sender {
   }
 
   /**
-   * Sends the frame once on this thread's pair, retrying while the transmit ring is full, so that
-   * one benchmark operation is one frame handed to the interface (and {@code -prof gc}'s B/op is
-   * bytes per frame). A full ring yields the processor: on a machine with fewer free cores than
-   * busy threads the device's worker needs it to drain the ring.
+   * Sends one burst on this thread's pair, retrying while the transmit ring is full, so that one
+   * benchmark operation is one burst handed to the interface (and {@code -prof gc}'s B/op is bytes
+   * per burst). A burst of 1 uses {@link NetInterface#send(int, ByteBuffer)}, longer ones
+   * {@link NetInterface#send(int, ByteBuffer[], int, int)}. A full ring yields the processor: on a
+   * machine with fewer free cores than busy threads the device's worker needs it to drain the ring.
    *
    * @return the outcome
    */
   SendResult send() {
+    final ByteBuffer[] b = burst;
+    if (b.length == 1) {
+      return sendOne();
+    }
+    int off = 0;
+    int spins = 0;
+    while (off < b.length) {
+      final int n = iface.send(pair, b, off, b.length - off);
+      if (n < 0) {
+        refused(SendResult.DOWN);
+      } else if (n == 0) {
+        busy++;
+        if (++spins == MAX_BUSY) {
+          stuck();
+        }
+        pause();
+      } else {
+        off += n;
+        spins = 0;
+      }
+    }
+    sent += b.length;
+    return SendResult.SENT;
+  }
+
+  private void pause() {
+    if (YIELD) {
+      Thread.yield();
+    } else {
+      Thread.onSpinWait();
+    }
+  }
+
+  private SendResult sendOne() {
     SendResult r;
     int spins = 0;
     while ((r = iface.send(pair, frame)) == SendResult.BUSY) {
@@ -82,11 +122,7 @@ public class Sender {
       if (++spins == MAX_BUSY) {
         stuck();
       }
-      if (YIELD) {
-        Thread.yield();
-      } else {
-        Thread.onSpinWait();
-      }
+      pause();
     }
     if (r == SendResult.SENT) {
       sent++;

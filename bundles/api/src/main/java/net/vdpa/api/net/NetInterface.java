@@ -96,6 +96,28 @@ public interface NetInterface {
   SendResult send(int queuePair, ByteBuffer frame);
 
   /**
+   * Sends several frames on one queue pair as one burst: they are copied into transmit buffers in
+   * order, made available to the device with one publication, and the device is notified at most
+   * once (DPDK's {@code rte_eth_tx_burst}, Linux's {@code xmit_more}). A sender that has frames
+   * queued up should use this: the per-publication cost of a virtqueue is shared by the whole burst.
+   *
+   * <p>Frames are taken from {@code frames[offset]} on. A frame shorter than an Ethernet header or
+   * longer than MTU + 14 is counted as a tx error and skipped (it counts as taken). Taking stops
+   * when the transmit ring is full; the frames not taken are untouched, to be sent again later.
+   *
+   * @param queuePair 0 to {@link #queuePairs()} - 1
+   * @param frames Ethernet frames as for {@link #send(ByteBuffer)}; positions are not changed
+   * @param offset the first frame to send
+   * @param count how many frames to send
+   * @return how many frames were taken (sent, or skipped as invalid), from 0 (the ring is full) to
+   *     {@code count}; -1 if the interface is going or gone or its link is down, in which case all
+   *     {@code count} frames are counted as tx drops
+   * @throws IllegalArgumentException if the queue pair does not exist
+   * @throws IndexOutOfBoundsException if {@code offset} and {@code count} do not fit {@code frames}
+   */
+  int send(int queuePair, ByteBuffer[] frames, int offset, int count);
+
+  /**
    * Takes the next received frame of a queue pair, when no receiver is set.
    *
    * @param queuePair the queue pair

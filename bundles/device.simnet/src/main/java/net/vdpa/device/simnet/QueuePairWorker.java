@@ -242,7 +242,9 @@ final class QueuePairWorker implements Runnable {
   private boolean poll() {
     final long deadline = System.nanoTime() + POLL_NANOS;
     do {
-      Thread.onSpinWait();
+      // yield, not spin: where busy threads outnumber cores (two queue pairs are four threads) the
+      // sender this worker waits for may need this core; with a core to spare it returns at once
+      Thread.yield();
       if (pass()) {
         return true;
       }

@@ -98,10 +98,60 @@ final class TxQueue {
     return SendResult.SENT;
   }
 
+  /**
+   * Copies frames into free buffers, makes them available with one publication and kicks at most
+   * once. Invalid frames are counted and skipped; stops when no buffer is free.
+   *
+   * @return frames taken (sent or skipped), or -1 if down (all counted as dropped)
+   */
+  synchronized int send(ByteBuffer[] frames, int offset, int count) {
+    if (down) {
+      dropped += count;
+      return -1;
+    }
+    reclaim();
+    int taken = 0;
+    while (taken < count) {
+      final ByteBuffer frame = frames[offset + taken];
+      final int len = frame.remaining();
+      if (len < VirtioNet.ETH_HLEN || len > maxFrame) {
+        errors++;
+        taken++;
+        continue;
+      }
+      if (freeCount == 0) {
+        break;
+      }
+      final int slot = free[freeCount - 1];
+      final long iova = slotIova[slot];
+      mem.put((int) (iova - DmaMemory.BASE) + VirtioNet.HDR_LEN, frame, frame.position(), len);
+      final int head = q.add(iova, VirtioNet.HDR_LEN + len, false);
+      if (head == DriverQueue.FULL) {
+        break;
+      }
+      freeCount--;
+      slotOfHead[head] = slot;
+      packets++;
+      bytes += len;
+      taken++;
+    }
+    q.publish();
+    if (q.needsKick()) {
+      device.kickVq(ring.index);
+    }
+    return taken;
+  }
+
   /** Counts a frame not sent because the link is down. */
   synchronized SendResult refuse() {
     dropped++;
     return SendResult.DOWN;
+  }
+
+  /** Counts frames not sent because the link is down. */
+  synchronized int refuse(int count) {
+    dropped += count;
+    return -1;
   }
 
   /** Takes back every buffer the device has used. Caller holds the lock. */

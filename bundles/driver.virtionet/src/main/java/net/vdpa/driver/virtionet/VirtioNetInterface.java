@@ -8,6 +8,7 @@ import static net.vdpa.api.VirtioStatus.FEATURES_OK;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.FrameReceiver;
@@ -278,6 +279,16 @@ final class VirtioNetInterface implements NetInterface {
   public SendResult send(int queuePair, ByteBuffer frame) {
     checkPair(queuePair);
     return sendOn(queuePair, frame);
+  }
+
+  @Override
+  public int send(int queuePair, ByteBuffer[] frames, int offset, int count) {
+    checkPair(queuePair);
+    Objects.checkFromIndexSize(offset, count, frames.length);
+    if (count == 0) {
+      return 0;
+    }
+    return linkUp ? tx[queuePair].send(frames, offset, count) : tx[queuePair].refuse(count);
   }
 
   private SendResult sendOn(int pair, ByteBuffer frame) {

@@ -121,6 +121,68 @@ class VirtioNetInterfaceTest {
     assertThat(i.txInFlight()).isEqualTo(16);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"SPLIT", "PACKED"})
+  void aBurstIsSentWithOneKickAndComesBackInOrder(String ring) {
+    List<Integer> kicks = new ArrayList<>();
+    LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_RING_PACKED), 1, 1500) {
+      @Override
+      public synchronized void kickVq(int idx) {
+        kicks.add(idx);
+        super.kickVq(idx);
+      }
+    };
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.valueOf(ring), 64);
+    List<byte[]> got = new ArrayList<>();
+    i.setReceiver((pair, f) -> {
+      byte[] b = new byte[f.remaining()];
+      f.get(f.position(), b);
+      got.add(b);
+    });
+    kicks.clear();
+    ByteBuffer[] frames = new ByteBuffer[40];
+    for (int n = 0; n < frames.length; n++) {
+      frames[n] = frame(n == 7 ? 10 : 60 + n, n);
+    }
+    assertThat(i.send(0, frames, 2, 30)).isEqualTo(30);
+    // the transmit queue (1) is kicked once for the burst; the receive queue (0) as buffers are posted again
+    assertThat(kicks.stream().filter(q -> q == 1)).hasSize(1);
+    assertThat(got).hasSize(29);
+    for (int n = 2, k = 0; n < 32; n++) {
+      if (n != 7) {
+        assertThat(ByteBuffer.wrap(got.get(k++))).isEqualTo(frames[n]);
+      }
+    }
+    assertThat(frames[2].position()).isZero();
+    assertThat(i.stats()).isEqualTo(new NetStats(29, i.stats().rxBytes(), 0, 29, i.stats().txBytes(), 0, 1));
+    assertThat(i.send(0, frames, 0, 0)).isZero();
+    assertThatThrownBy(() -> i.send(0, frames, 35, 6)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> i.send(1, frames, 0, 1)).hasMessage("queue pair 1 does not exist on vnet0 (it has 1)");
+  }
+
+  @Test
+  void aBurstTakesWhatFitsAndLeavesTheRest() {
+    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500) {
+      @Override
+      public synchronized void kickVq(int idx) {
+        // a device that never consumes
+      }
+    };
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 16);
+    ByteBuffer[] frames = new ByteBuffer[20];
+    for (int n = 0; n < frames.length; n++) {
+      frames[n] = frame(60, n);
+    }
+    assertThat(i.send(0, frames, 0, 20)).isEqualTo(16);
+    assertThat(i.send(0, frames, 16, 4)).isZero();
+    assertThat(i.txInFlight()).isEqualTo(16);
+    assertThat(i.stats().txPackets()).isEqualTo(16);
+    i.stop();
+    long before = i.stats().txDropped();
+    assertThat(i.send(0, frames, 16, 4)).isEqualTo(-1);
+    assertThat(i.stats().txDropped() - before).isEqualTo(4);
+  }
+
   @Test
   void aDeviceWithoutVersion1EndsFailed() {
     LoopbackDevice dev = new LoopbackDevice(bit(F_MAC), 1, 1500);
