@@ -124,6 +124,41 @@ public class NetIT extends BusTestSupport {
   }
 
   @Test
+  public void burstsComeBackWholeAndInOrder() throws Exception {
+    mgmtdev().devAdd(DevConfig.named("burst0"));
+    NetInterface i = iface("burst0");
+    List<ByteBuffer> got = new CopyOnWriteArrayList<>();
+    i.setReceiver((pair, f) -> {
+      ByteBuffer copy = ByteBuffer.allocate(f.remaining());
+      copy.put(f.duplicate()).flip();
+      got.add(copy);
+    });
+    int total = 2000;
+    ByteBuffer[] frames = new ByteBuffer[total];
+    for (int n = 0; n < total; n++) {
+      frames[n] = frame(i.mac(), i.mac(), 60 + n % 1455, n);
+    }
+    int sent = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (sent < total) {
+      int n = i.send(0, frames, sent, Math.min(32, total - sent));
+      assertTrue("the interface is down after " + sent + " frames", n >= 0);
+      sent += n;
+      assertTrue("the ring stays full after " + sent + " frames", System.nanoTime() < deadline);
+      if (n == 0) {
+        Thread.yield();
+      }
+    }
+    await("every frame back", () -> got.size() == total);
+    for (int n = 0; n < total; n++) {
+      assertEquals("frame " + n, frames[n], got.get(n));
+    }
+    assertEquals(total, i.stats().txPackets());
+    assertEquals(total, i.stats().rxPackets());
+    i.setReceiver(null);
+  }
+
+  @Test
   public void jumboFramesComeBackWhole() throws Exception {
     mgmtdev().devAdd(new DevConfig("jumbo", null, 9000, null, null));
     NetInterface i = iface("jumbo");

@@ -147,7 +147,8 @@ public class RuntimeIT {
         "vdpa:dev show nope",
         "vdpa:dev bind vdpa0 virtio_net",
         "vdpa:dev vstats show vdpa0 qidx 9",
-        "net:stats vnet7");
+        "net:stats vnet7",
+        "net:traffic burst 0 vnet0");
     assertEquals(1, r.status());
     List<String> e = r.err();
     String[] expected = {
@@ -161,7 +162,8 @@ public class RuntimeIT {
         "unknown device 'nope'",
         "device vdpa0 is already bound to driver virtio_net",
         "qidx 9 is out of range: device vdpa0 has queues 0 to 2",
-        "unknown interface 'vnet7' (interfaces: vnet0)"};
+        "unknown interface 'vnet7' (interfaces: vnet0)",
+        "burst 0 is outside 1..256"};
     assertEquals(e.toString(), expected.length, e.size());
     for (int i = 0; i < expected.length; i++) {
       assertTrue(e.get(i), e.get(i).contains("script.gosh:" + (i + 1) + ": "));

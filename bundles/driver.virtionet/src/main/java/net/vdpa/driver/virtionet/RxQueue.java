@@ -65,7 +65,7 @@ final class RxQueue {
   }
 
   static int bufferSize(boolean mergeable, int maxFrame) {
-    return mergeable ? 2048 : TxQueue.align(VirtioNet.HDR_LEN + maxFrame, 64);
+    return mergeable ? 2048 : TxArea.align(VirtioNet.HDR_LEN + maxFrame);
   }
 
   static long footprint(int size, boolean mergeable, int maxFrame) {

@@ -7,23 +7,24 @@ import net.vdpa.api.net.VirtioNet;
 import net.vdpa.ring.DriverQueue;
 
 /**
- * The transmit side of one queue pair: a fixed set of buffers in driver memory, one per
- * descriptor, each holding a zeroed virtio-net header and a copied frame. Senders may be many
- * threads; a lock serialises them (uncontended in the common one-sender-per-pair case). Used
- * buffers are reclaimed by the next sender, so transmit interrupts stay off.
+ * The transmit side of one queue pair: frames are copied, each behind a zeroed virtio-net header,
+ * into the queue's {@link TxArea} in driver memory and made available one descriptor each. Senders
+ * may be many threads; a lock serialises them (uncontended in the common one-sender-per-pair case).
+ * Used buffers are reclaimed by the next sender, so transmit interrupts stay off.
  */
 final class TxQueue {
   private final DriverRing ring;
   private final DriverQueue q;
   private final VdpaDevice device;
   private final ByteBuffer mem;
-  private final int slotSize;
-  private final long[] slotIova;
-  /** Guarded by this: free slot indices (a stack). */
-  private final int[] free;
-  /** Guarded by this: slot used by the chain with this head id. */
-  private final int[] slotOfHead;
-  private int freeCount;
+  private final long areaIova;
+  private final int areaOffset;
+  /** Guarded by this. */
+  private final TxArea area;
+  /** Guarded by this: the area ticket of the buffer behind each head id in flight. */
+  private final int[] ticketOfHead;
+  /** Guarded by this: frames handed to the device and not yet used. */
+  private int inFlight;
   private boolean down;
   /** Guarded by this. */
   long packets;
@@ -42,29 +43,20 @@ final class TxQueue {
     this.mem = memory.buffer;
     this.maxFrame = maxFrame;
     int n = q.size();
-    this.slotSize = align(VirtioNet.HDR_LEN + maxFrame, 64);
-    this.slotIova = new long[n];
-    this.free = new int[n];
-    this.slotOfHead = new int[n];
-    for (int i = 0; i < n; i++) {
-      slotIova[i] = memory.allocate(slotSize, 64);
-      free[i] = n - 1 - i;
-      // header stays zero: no offloads
-    }
-    this.freeCount = n;
+    int capacity = TxArea.capacityFor(n, VirtioNet.HDR_LEN + maxFrame);
+    this.area = new TxArea(capacity, n);
+    this.areaIova = memory.allocate(capacity, TxArea.ALIGN);
+    this.areaOffset = memory.offset(areaIova);
+    this.ticketOfHead = new int[n];
     q.disableInterrupts();
   }
 
   /** Bytes the buffers of a queue of {@code size} need. */
   static long footprint(int size, int maxFrame) {
-    return (long) size * align(VirtioNet.HDR_LEN + maxFrame, 64) + 64;
+    return (long) TxArea.capacityFor(size, VirtioNet.HDR_LEN + maxFrame) + TxArea.ALIGN;
   }
 
-  static int align(int v, int a) {
-    return (v + a - 1) & -a;
-  }
-
-  /** Copies a frame into a free buffer and makes it available to the device. */
+  /** Copies a frame into the area and makes it available to the device. */
   synchronized SendResult send(ByteBuffer frame) {
     if (down) {
       dropped++;
@@ -76,21 +68,9 @@ final class TxQueue {
       return SendResult.INVALID;
     }
     reclaim();
-    if (freeCount == 0) {
+    if (!add(frame, len)) {
       return SendResult.BUSY;
     }
-    final int slot = free[--freeCount];
-    final long iova = slotIova[slot];
-    final int off = (int) (iova - DmaMemory.BASE);
-    mem.put(off + VirtioNet.HDR_LEN, frame, frame.position(), len);
-    final int head = q.add(iova, VirtioNet.HDR_LEN + len, false);
-    if (head == DriverQueue.FULL) {
-      free[freeCount++] = slot;
-      return SendResult.BUSY;
-    }
-    slotOfHead[head] = slot;
-    packets++;
-    bytes += len;
     q.publish();
     if (q.needsKick()) {
       device.kickVq(ring.index);
@@ -99,8 +79,8 @@ final class TxQueue {
   }
 
   /**
-   * Copies frames into free buffers, makes them available with one publication and kicks at most
-   * once. Invalid frames are counted and skipped; stops when no buffer is free.
+   * Copies frames into the area, makes them available with one publication and kicks at most
+   * once. Invalid frames are counted and skipped; stops when the ring or the area is full.
    *
    * @return frames taken (sent or skipped), or -1 if down (all counted as dropped)
    */
@@ -116,23 +96,9 @@ final class TxQueue {
       final int len = frame.remaining();
       if (len < VirtioNet.ETH_HLEN || len > maxFrame) {
         errors++;
-        taken++;
-        continue;
-      }
-      if (freeCount == 0) {
+      } else if (!add(frame, len)) {
         break;
       }
-      final int slot = free[freeCount - 1];
-      final long iova = slotIova[slot];
-      mem.put((int) (iova - DmaMemory.BASE) + VirtioNet.HDR_LEN, frame, frame.position(), len);
-      final int head = q.add(iova, VirtioNet.HDR_LEN + len, false);
-      if (head == DriverQueue.FULL) {
-        break;
-      }
-      freeCount--;
-      slotOfHead[head] = slot;
-      packets++;
-      bytes += len;
       taken++;
     }
     q.publish();
@@ -140,6 +106,33 @@ final class TxQueue {
       device.kickVq(ring.index);
     }
     return taken;
+  }
+
+  /** Header and frame into a block of the area, one descriptor; false if either is full. Lock held. */
+  private boolean add(final ByteBuffer frame, final int len) {
+    if (q.freeDescriptors() == 0) {
+      return false;
+    }
+    final int at = area.take(VirtioNet.HDR_LEN + len);
+    if (at < 0) {
+      return false;
+    }
+    final int off = areaOffset + at;
+    // the header stays zero (no offloads), but the block may hold an older frame's bytes
+    mem.putLong(off, 0L);
+    mem.putInt(off + 8, 0);
+    mem.put(off + VirtioNet.HDR_LEN, frame, frame.position(), len);
+    final int head = q.add(areaIova + at, VirtioNet.HDR_LEN + len, false);
+    if (head == DriverQueue.FULL) {
+      // the ring has stopped (an error): the block is never used
+      area.giveBack(area.lastTicket());
+      return false;
+    }
+    ticketOfHead[head] = area.lastTicket();
+    inFlight++;
+    packets++;
+    bytes += len;
+    return true;
   }
 
   /** Counts a frame not sent because the link is down. */
@@ -157,7 +150,8 @@ final class TxQueue {
   /** Takes back every buffer the device has used. Caller holds the lock. */
   private void reclaim() {
     for (long used; (used = q.pollUsed()) != DriverQueue.EMPTY; ) {
-      free[freeCount++] = slotOfHead[DriverQueue.usedId(used)];
+      area.giveBack(ticketOfHead[DriverQueue.usedId(used)]);
+      inFlight--;
     }
   }
 
@@ -173,15 +167,16 @@ final class TxQueue {
    */
   synchronized int discardInFlight() {
     reclaim();
-    int lost = free.length - freeCount;
+    int lost = inFlight;
     dropped += lost;
-    freeCount = free.length;
+    inFlight = 0;
+    area.clear();
     return lost;
   }
 
   /** Frames handed to the device and not yet returned. */
   synchronized int inFlight() {
     reclaim();
-    return free.length - freeCount;
+    return inFlight;
   }
 }
