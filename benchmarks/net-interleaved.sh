@@ -1,7 +1,8 @@
 #!/bin/bash
 # Interleaved NetInterface benchmarks: each round runs one JMH fork of every configuration back to
-# back, the bare ring's batched rates first, so every NetInterface figure has a baseline measured
-# seconds before it. Each fork boots its own OSGi framework with the project's bundles.
+# back, each bare ring rate right before the NetInterface figures it is the baseline of, so a ratio
+# compares figures measured seconds apart. Each NetInterface fork boots its own OSGi framework with
+# the project's bundles. Summarise with benchmarks/interleaved-summary.py OUTDIR.
 # usage: benchmarks/net-interleaved.sh [ROUNDS] [OUTDIR]
 #   (after 'mvn -B -pl benchmarks -am package -DskipTests'; run from the repository root)
 set -e
@@ -14,16 +15,16 @@ mkdir -p "$out"
 for r in $(seq 1 "$rounds"); do
   i=0
   for cfg in "ring.RingBenchmark -p ring=split -p payload=64 -p batch=32" \
-             "ring.RingBenchmark -p ring=packed -p payload=64 -p batch=32" \
-             "ring.RingBenchmark -p ring=split -p payload=1500 -p batch=32" \
-             "ring.RingBenchmark -p ring=packed -p payload=1500 -p batch=32" \
              "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=32" \
-             "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=64 -p burst=32" \
-             "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=1514 -p burst=32" \
-             "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=1514 -p burst=32" \
              "NetInterfaceBenchmark.pairs2 -p ring=split -p frame=64 -p burst=32" \
+             "ring.RingBenchmark -p ring=packed -p payload=64 -p batch=32" \
+             "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=64 -p burst=32" \
              "NetInterfaceBenchmark.pairs2 -p ring=packed -p frame=64 -p burst=32" \
+             "ring.RingBenchmark -p ring=split -p payload=1500 -p batch=32" \
+             "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=1514 -p burst=32" \
              "NetInterfaceBenchmark.pairs2 -p ring=split -p frame=1514 -p burst=32" \
+             "ring.RingBenchmark -p ring=packed -p payload=1500 -p batch=32" \
+             "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=1514 -p burst=32" \
              "NetInterfaceBenchmark.pairs2 -p ring=packed -p frame=1514 -p burst=32" \
              "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=1"; do
     i=$((i + 1))

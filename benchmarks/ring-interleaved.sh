@@ -11,13 +11,13 @@ mkdir -p "$out"
 for r in $(seq 1 "$rounds"); do
   i=0
   for cfg in "JctoolsPairBenchmark -p payload=64" \
-             "RingBenchmark -p ring=split -p payload=64 -p batch=32" \
-             "RingBenchmark -p ring=packed -p payload=64 -p batch=32" \
+             "ring.RingBenchmark -p ring=split -p payload=64 -p batch=32" \
+             "ring.RingBenchmark -p ring=packed -p payload=64 -p batch=32" \
              "AgronaRingBenchmark -p payload=1500" \
-             "RingBenchmark -p ring=split -p payload=1500 -p batch=32" \
-             "RingBenchmark -p ring=packed -p payload=1500 -p batch=32" \
-             "RingBenchmark -p ring=split -p payload=64 -p batch=1" \
-             "RingBenchmark -p ring=packed -p payload=64 -p batch=1"; do
+             "ring.RingBenchmark -p ring=split -p payload=1500 -p batch=32" \
+             "ring.RingBenchmark -p ring=packed -p payload=1500 -p batch=32" \
+             "ring.RingBenchmark -p ring=split -p payload=64 -p batch=1" \
+             "ring.RingBenchmark -p ring=packed -p payload=64 -p batch=1"; do
     i=$((i + 1))
     # shellcheck disable=SC2086
     java -jar "$J" $cfg -f 1 -wi 2 -w 1s -i 3 -r 1s -rf json -rff "$out/r$r-c$i.json" > "$out/r$r-c$i.txt" 2>&1
