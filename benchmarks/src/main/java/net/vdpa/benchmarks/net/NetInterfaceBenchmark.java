@@ -86,14 +86,21 @@ public class NetInterfaceBenchmark {
   }
 
   /**
-   * Prints the interface's counters (a check that nothing was dropped) and stops the framework.
+   * Prints the interface's counters once the frames in flight have arrived (a check that nothing
+   * was dropped or lost) and stops the framework.
    *
    * @throws Exception if the framework does not stop
    */
   @TearDown(Level.Trial)
   public void stop() throws Exception {
     try {
+      // the senders have stopped; the last bursts may still be on their way through the worker
+      long settle = System.nanoTime() + 2_000_000_000L;
       NetStats s = iface.stats();
+      while (s.rxPackets() + s.rxDropped() < s.txPackets() && System.nanoTime() < settle) {
+        Thread.sleep(1);
+        s = iface.stats();
+      }
       StringBuilder wrong = new StringBuilder();
       for (int p = 0; p < pairs; p++) {
         if (counters.wrongLength(p) != 0) {
