@@ -34,6 +34,16 @@ class VirtioNetInterfaceTest {
     return b;
   }
 
+  /** A device that never consumes what it is given. */
+  private static LoopbackDevice stalled() {
+    return new LoopbackDevice(BASIC, 1, 1500) {
+      @Override
+      public synchronized void kickVq(int idx) {
+        // never consumes
+      }
+    };
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"SPLIT", "PACKED"})
   void everyFrameSizeComesBackExactly(String ring) {
@@ -107,13 +117,7 @@ class VirtioNetInterfaceTest {
 
   @Test
   void aFullTransmitRingSaysBusy() {
-    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500) {
-      @Override
-      public synchronized void kickVq(int idx) {
-        // a device that never consumes
-      }
-    };
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 16);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", stalled(), Negotiation.RingChoice.SPLIT, 16);
     for (int n = 0; n < 16; n++) {
       assertThat(i.send(frame(60, n))).isEqualTo(SendResult.SENT);
     }
@@ -162,13 +166,7 @@ class VirtioNetInterfaceTest {
 
   @Test
   void aBurstTakesWhatFitsAndLeavesTheRest() {
-    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500) {
-      @Override
-      public synchronized void kickVq(int idx) {
-        // a device that never consumes
-      }
-    };
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 16);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", stalled(), Negotiation.RingChoice.SPLIT, 16);
     ByteBuffer[] frames = new ByteBuffer[20];
     for (int n = 0; n < frames.length; n++) {
       frames[n] = frame(60, n);
