@@ -6,18 +6,11 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
@@ -26,6 +19,7 @@ import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.vhost.VhostHandle;
 import net.vdpa.api.vhost.VhostVdpa;
+import net.vdpa.testpmd.Testpmd;
 import org.junit.Assume;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -45,20 +39,19 @@ import org.osgi.util.tracker.ServiceTracker;
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
 public class VhostIT extends BusTestSupport {
-  private static final Path TESTPMD = Path.of("/usr/bin/dpdk-testpmd");
   private static final MacAddress MAC = MacAddress.parse("02:00:00:00:00:42");
 
   @Override
   protected Option[] extraOptions() {
     return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"),
-        reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost")};
+        reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost"), reactorBundle("vdpa.bundle.testpmd")};
   }
 
   private static void needTestpmd() {
-    if (!Files.isExecutable(TESTPMD)) {
+    if (!Testpmd.available()) {
       System.out.println("dpdk-testpmd is not installed: skipping the vhost-user DPDK test");
     }
-    Assume.assumeTrue(Files.isExecutable(TESTPMD));
+    Assume.assumeTrue(Testpmd.available());
   }
 
   private VdpaMgmtDevice mgmtdev() throws Exception {
@@ -100,7 +93,7 @@ public class VhostIT extends BusTestSupport {
     needTestpmd();
     VhostVdpa v = vhostDevice();
     VdpaDevice dev = device("vdpa0");
-    try (Testpmd t = Testpmd.start(v.socketPath(), "vhit-tx", "--forward-mode=txonly", "--eth-peer=0," + MAC)) {
+    try (Testpmd t = Testpmd.virtioUser(v.socketPath(), "vhit-tx", "--forward-mode=txonly", "--eth-peer=0," + MAC)) {
       assertTrue(t.output(), t.await("testpmd>", 30_000));
       await("frontend owns vdpa0", () -> v.owner().isPresent());
       t.command("start");
@@ -123,7 +116,7 @@ public class VhostIT extends BusTestSupport {
     needTestpmd();
     VhostVdpa v = vhostDevice();
     Path socket = v.socketPath();
-    try (Testpmd t = Testpmd.start(socket, "vhit-unplug", "--forward-mode=io", "--eth-peer=0," + MAC)) {
+    try (Testpmd t = Testpmd.virtioUser(socket, "vhit-unplug", "--forward-mode=io", "--eth-peer=0," + MAC)) {
       assertTrue(t.output(), t.await("testpmd>", 30_000));
       t.command("start tx_first");
       await("frontend owns vdpa0", () -> v.owner().isPresent());
@@ -144,7 +137,7 @@ public class VhostIT extends BusTestSupport {
   public void unbindWhileConnectedRevokesAndTheSocketGoes() throws Exception {
     needTestpmd();
     VhostVdpa v = vhostDevice();
-    try (Testpmd t = Testpmd.start(v.socketPath(), "vhit-unbind", "--forward-mode=txonly", "--eth-peer=0," + MAC)) {
+    try (Testpmd t = Testpmd.virtioUser(v.socketPath(), "vhit-unbind", "--forward-mode=txonly", "--eth-peer=0," + MAC)) {
       assertTrue(t.output(), t.await("testpmd>", 30_000));
       t.command("start");
       await("frontend owns vdpa0", () -> v.owner().isPresent());
@@ -177,7 +170,7 @@ public class VhostIT extends BusTestSupport {
     other.setReceiver((pair, f) -> got.incrementAndGet());
     ByteBuffer frame = ByteBuffer.allocate(60);
     frame.put(other.mac().toBytes()).put(other.mac().toBytes()).putShort((short) 0x88b5).clear();
-    try (Testpmd t = Testpmd.start(socket, "vhit-delete", "--forward-mode=io", "--eth-peer=0," + MAC)) {
+    try (Testpmd t = Testpmd.virtioUser(socket, "vhit-delete", "--forward-mode=io", "--eth-peer=0," + MAC)) {
       assertTrue(t.output(), t.await("testpmd>", 30_000));
       t.command("start tx_first");
       await("frontend owns vdpa0", () -> v.owner().isPresent());
@@ -238,75 +231,5 @@ public class VhostIT extends BusTestSupport {
       }
     }
     throw new AssertionError("bundle " + bsn + " is not installed");
-  }
-
-  /** dpdk-testpmd with a virtio-user port on a vhost-user socket, driven through its prompt. */
-  static final class Testpmd implements AutoCloseable {
-    private final Process process;
-    private final Path output;
-    private final OutputStream stdin;
-
-    private Testpmd(Process process, Path output) {
-      this.process = process;
-      this.output = output;
-      this.stdin = process.getOutputStream();
-    }
-
-    static Testpmd start(Path socket, String prefix, String... args) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", TESTPMD.toString(), "-l", "0,1", "--no-huge", "-m",
-          "512", "--no-pci", "--file-prefix=" + prefix + ProcessHandle.current().pid(), "--vdev",
-          "net_virtio_user0,path=" + socket + ",queues=1", "--", "-i", "--total-num-mbufs=16384"));
-      cmd.addAll(List.of(args));
-      Path out = Files.createTempFile("testpmd-" + prefix, ".log");
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      return new Testpmd(p, out);
-    }
-
-    void command(String line) throws IOException {
-      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      stdin.flush();
-    }
-
-    String output() throws IOException {
-      return Files.readString(output, StandardCharsets.ISO_8859_1);
-    }
-
-    boolean await(String text, long millis) throws IOException, InterruptedException {
-      long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-      while (System.nanoTime() < end && process.isAlive()) {
-        if (output().contains(text)) {
-          return true;
-        }
-        Thread.sleep(20);
-      }
-      return output().contains(text);
-    }
-
-    long lastCounter(String name) throws IOException {
-      Matcher m = Pattern.compile(Pattern.quote(name) + ":\\s*(\\d+)").matcher(output());
-      long v = -1;
-      while (m.find()) {
-        v = Long.parseLong(m.group(1));
-      }
-      return v;
-    }
-
-    boolean interrupt(long millis) throws InterruptedException, IOException {
-      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-      return process.waitFor(millis, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() throws IOException {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        try {
-          process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      Files.deleteIfExists(output);
-    }
   }
 }

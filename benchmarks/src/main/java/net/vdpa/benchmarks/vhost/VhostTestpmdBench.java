@@ -1,23 +1,18 @@
 package net.vdpa.benchmarks.vhost;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
 import net.vdpa.device.simnet.SimNetMgmtDevice;
+import net.vdpa.testpmd.Testpmd;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -34,7 +29,6 @@ import org.osgi.framework.ServiceRegistration;
  * <p>Usage: {@code VhostTestpmdBench [seconds=3] [rounds=3]}.
  */
 public final class VhostTestpmdBench {
-  private static final String TESTPMD = "/usr/bin/dpdk-testpmd";
 
   private VhostTestpmdBench() {}
 
@@ -45,6 +39,10 @@ public final class VhostTestpmdBench {
    * @throws Exception if a process cannot be run
    */
   public static void main(String[] args) throws Exception {
+    if (!Testpmd.available()) {
+      System.err.println(Testpmd.BINARY + " is not installed (apt-get install dpdk): nothing to compare with");
+      System.exit(2);
+    }
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path dir = Files.createTempDirectory("vhost-bench");
@@ -89,9 +87,9 @@ public final class VhostTestpmdBench {
     VdpaDriver driver = vhostDriver(ctx, dir);
     driver.probe(dev);
     Path sock = dir.resolve("bench" + round + ".sock");
-    try (Testpmd t = Testpmd.start(List.of("--vdev", "net_virtio_user0,path=" + sock + ",queues=1"), "vbo" + round,
+    try (Testpmd t = testpmd("net_virtio_user0,path=" + sock + ",queues=1", "vbo" + round,
         "--forward-mode=" + mode, "--eth-peer=0," + mac(dev))) {
-      t.awaitPrompt();
+      t.awaitPrompt(30_000);
       int q = mode.equals("txonly") ? 1 : 0;
       String counter = mode.equals("txonly") ? "tx_packets" : "rx_packets";
       t.command(mode.equals("txonly") ? "start" : "start tx_first");
@@ -112,13 +110,13 @@ public final class VhostTestpmdBench {
   /** DPDK's own vhost PMD in a second testpmd as the backend, the same frontend in front. */
   private static long dpdkRate(Path dir, String mode, int seconds, int round) throws Exception {
     Path sock = dir.resolve("dpdk" + round + mode + ".sock");
-    try (Testpmd backend = Testpmd.start(List.of("--vdev", "net_vhost0,iface=" + sock + ",queues=1"), "vbb" + round,
+    try (Testpmd backend = testpmd("net_vhost0,iface=" + sock + ",queues=1", "vbb" + round,
         "--forward-mode=" + (mode.equals("txonly") ? "rxonly" : "io"))) {
-      backend.awaitPrompt();
+      backend.awaitPrompt(30_000);
       backend.command("start");
-      try (Testpmd front = Testpmd.start(List.of("--vdev", "net_virtio_user0,path=" + sock + ",queues=1"),
+      try (Testpmd front = testpmd("net_virtio_user0,path=" + sock + ",queues=1",
           "vbf" + round, "--forward-mode=" + mode)) {
-        front.awaitPrompt();
+        front.awaitPrompt(30_000);
         front.command(mode.equals("txonly") ? "start" : "start tx_first");
         Thread.sleep(500);
         long a = backend.portCounter("RX-packets");
@@ -164,70 +162,15 @@ public final class VhostTestpmdBench {
     return (VdpaDriver) c.newInstance(ctx, config);
   }
 
-  /** One testpmd process, interactive. */
-  private static final class Testpmd implements AutoCloseable {
-    private final Process process;
-    private final Path out;
-    private final OutputStream in;
-
-    private Testpmd(Process process, Path out) {
-      this.process = process;
-      this.out = out;
-      this.in = process.getOutputStream();
-    }
-
-    static Testpmd start(List<String> vdev, String prefix, String... args) throws IOException {
-      // a vhost PMD backend forwards on lcore 0 (main lcore 1), the frontend on lcore 1: no shared core
-      String main = vdev.get(1).startsWith("net_vhost") ? "1" : "0";
-      List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", TESTPMD, "-l", "0,1", "--main-lcore=" + main,
-          "--no-huge", "-m", "512",
-          "--no-pci", "--file-prefix=" + prefix + ProcessHandle.current().pid()));
-      cmd.addAll(vdev);
-      cmd.addAll(List.of("--", "-i", "--total-num-mbufs=16384", "--txpkts=64"));
-      cmd.addAll(List.of(args));
-      Path o = Files.createTempFile("testpmd-" + prefix, ".log");
-      return new Testpmd(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(o.toFile()).start(), o);
-    }
-
-    void command(String line) throws IOException {
-      in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      in.flush();
-    }
-
-    void awaitPrompt() throws IOException, InterruptedException {
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < end && process.isAlive()) {
-        if (Files.readString(out, StandardCharsets.ISO_8859_1).contains("testpmd>")) {
-          return;
-        }
-        Thread.sleep(20);
-      }
-      throw new IOException("testpmd did not start: " + Files.readString(out, StandardCharsets.ISO_8859_1));
-    }
-
-    long portCounter(String name) throws IOException, InterruptedException {
-      command("show port stats 0");
-      Thread.sleep(200);
-      Matcher m = Pattern.compile(Pattern.quote(name) + ":\\s*(\\d+)")
-          .matcher(Files.readString(out, StandardCharsets.ISO_8859_1));
-      long v = -1;
-      while (m.find()) {
-        v = Long.parseLong(m.group(1));
-      }
-      return v;
-    }
-
-    @Override
-    public void close() throws IOException {
-      new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      Files.deleteIfExists(out);
-    }
+  /**
+   * testpmd with one port on two lcores; a vhost PMD backend forwards on lcore 0 (main lcore 1), a
+   * frontend on lcore 1 (main lcore 0), so a backend and a frontend never share a core.
+   */
+  private static Testpmd testpmd(String vdev, String prefix, String... args) throws IOException {
+    String main = vdev.startsWith("net_vhost") ? "1" : "0";
+    String[] all = new String[args.length + 1];
+    all[0] = "--txpkts=64";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return Testpmd.start(List.of("--main-lcore=" + main, "--vdev", vdev), prefix, all);
   }
 }

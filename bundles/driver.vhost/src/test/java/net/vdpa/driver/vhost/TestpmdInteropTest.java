@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.testpmd.Testpmd;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ class TestpmdInteropTest {
     TestLog log = new TestLog();
     VhostDeviceHandle h = new VhostDeviceHandle(dev, dir.resolve("vt0.sock"), false, log);
     h.start();
-    try (Testpmd t = Testpmd.start(h.socketPath(), "vtu" + ProcessHandle.current().pid(), "--forward-mode=txonly",
+    try (Testpmd t = Testpmd.virtioUser(h.socketPath(), "vtu", "--forward-mode=txonly",
         "--eth-peer=0," + SimNet.mac(dev))) {
       assertThat(t.await("testpmd>", 20_000)).as(t.output()).isTrue();
       t.command("start");
@@ -54,7 +55,7 @@ class TestpmdInteropTest {
     h.start();
     try {
       for (int round = 0; round < 2; round++) {
-        try (Testpmd t = Testpmd.start(h.socketPath(), "vio" + round + ProcessHandle.current().pid(),
+        try (Testpmd t = Testpmd.virtioUser(h.socketPath(), "vio" + round,
             "--forward-mode=io", "--eth-peer=0," + SimNet.mac(dev))) {
           assertThat(t.await("testpmd>", 20_000)).as(t.output()).isTrue();
           long rx0 = SimNet.stat(dev, 0, "rx_packets");
