@@ -276,29 +276,44 @@ final class QueuePairWorker implements Runnable {
 
   private boolean transmit() {
     final DeviceQueue q = tx;
-    final QueueStats stats = txSlot.stats;
     final DescriptorChain c = txChain;
     int n = 0;
+    int sent = 0;
+    long bytes = 0;
+    int dropped = 0;
+    int errors = 0;
     while (n < BATCH && q.pop(c)) {
       n++;
-      stats.inc(QueueStats.RECEIVED_DESC);
       final long frameLen = c.readableBytes() - VirtioNet.HDR_LEN;
       if (frameLen < VirtioNet.ETH_HLEN || frameLen > maxFrame) {
-        stats.inc(QueueStats.TX_ERRORS);
+        errors++;
       } else {
         txFrame.ofChain(c, VirtioNet.HDR_LEN);
         if (port.linkUp() && port.wire().transmit(port, this, txFrame)) {
-          stats.inc(QueueStats.TX_PACKETS);
-          stats.add(QueueStats.TX_BYTES, frameLen);
+          sent++;
+          bytes += frameLen;
         } else {
-          stats.inc(QueueStats.TX_DROPS);
+          dropped++;
         }
       }
       q.push(c.id(), 0);
-      stats.inc(QueueStats.COMPLETED_DESC);
     }
     if (n == 0) {
       return false;
+    }
+    // counters once per pass, before the driver can see the chains used
+    final QueueStats stats = txSlot.stats;
+    stats.add(QueueStats.RECEIVED_DESC, n);
+    stats.add(QueueStats.COMPLETED_DESC, n);
+    if (sent > 0) {
+      stats.add(QueueStats.TX_PACKETS, sent);
+      stats.add(QueueStats.TX_BYTES, bytes);
+    }
+    if (dropped > 0) {
+      stats.add(QueueStats.TX_DROPS, dropped);
+    }
+    if (errors > 0) {
+      stats.add(QueueStats.TX_ERRORS, errors);
     }
     // the wire first: once the driver sees the chains used, a capture file holds their frames
     port.wire().flush();

@@ -29,6 +29,11 @@ final class RxQueue {
   private int held;
   private long heldBytes;
   private boolean pending;
+  /** Counted during a pass, added to {@link #stats} once by {@link #finish()}. */
+  private long receivedDesc;
+  private long completedDesc;
+  private long packets;
+  private long bytes;
 
   /**
    * Wraps a live receive ring.
@@ -95,9 +100,9 @@ final class RxQueue {
         return false;
       }
     }
-    stats.add(QueueStats.COMPLETED_DESC, n);
-    stats.inc(QueueStats.RX_PACKETS);
-    stats.add(QueueStats.RX_BYTES, frame.length());
+    completedDesc += n;
+    packets++;
+    bytes += frame.length();
     held = 0;
     heldBytes = 0;
     pending = true;
@@ -113,7 +118,7 @@ final class RxQueue {
     if (!queue.pop(c)) {
       return false;
     }
-    stats.inc(QueueStats.RECEIVED_DESC);
+    receivedDesc++;
     held++;
     heldBytes += c.writableBytes();
     return true;
@@ -125,7 +130,7 @@ final class RxQueue {
       if (queue.push(chains[i].id(), 0) != RingError.NONE && queue.needsReset()) {
         return false;
       }
-      stats.inc(QueueStats.COMPLETED_DESC);
+      completedDesc++;
     }
     held = 0;
     heldBytes = 0;
@@ -141,8 +146,12 @@ final class RxQueue {
     }
   }
 
-  /** Publishes what this batch used and interrupts the driver if it asked for it. */
+  /**
+   * Publishes what this batch used and interrupts the driver if it asked for it; the batch's
+   * counters are added first, so a driver that sees the buffers used finds them counted.
+   */
   void finish() {
+    flushStats();
     if (!pending) {
       return;
     }
@@ -150,6 +159,23 @@ final class RxQueue {
     queue.publish();
     if (queue.needsNotify()) {
       slot.notifyUsed();
+    }
+  }
+
+  private void flushStats() {
+    if (receivedDesc != 0) {
+      stats.add(QueueStats.RECEIVED_DESC, receivedDesc);
+      receivedDesc = 0;
+    }
+    if (completedDesc != 0) {
+      stats.add(QueueStats.COMPLETED_DESC, completedDesc);
+      completedDesc = 0;
+    }
+    if (packets != 0) {
+      stats.add(QueueStats.RX_PACKETS, packets);
+      stats.add(QueueStats.RX_BYTES, bytes);
+      packets = 0;
+      bytes = 0;
     }
   }
 
