@@ -14,7 +14,9 @@ import net.vdpa.ring.RingError;
  * says how many). Chains are taken before any byte is written, so a frame that does not fit is
  * dropped whole; the chains it took are kept for the next frame, never returned half-written.
  *
- * <p>Used elements are published once per batch by {@link #finish()}. Worker thread only.
+ * <p>Used elements are published once per batch by {@link #finish()}, or earlier when the ring runs
+ * out of buffers in the middle of a batch (the driver may refill on that interrupt); a frame is
+ * counted as an overrun only if there are still none. Worker thread only.
  */
 final class RxQueue {
   private final VqSlot slot;
@@ -75,11 +77,20 @@ final class RxQueue {
    */
   boolean deliver(final Frame frame) {
     final int need = VirtioNet.HDR_LEN + frame.length();
+    boolean flushed = false;
     while (heldBytes < need && (mergeable || held == 0)) {
-      if (!take()) {
-        stats.inc(QueueStats.RX_OVERRUNS);
-        return !queue.needsReset();
+      if (take()) {
+        continue;
       }
+      if (!flushed && pending && !queue.needsReset()) {
+        // out of buffers mid-batch: hand the driver what is used so far; one that refills on the
+        // interrupt posts buffers again before this returns (a loopback with a receiver)
+        flushed = true;
+        finish();
+        continue;
+      }
+      stats.inc(QueueStats.RX_OVERRUNS);
+      return !queue.needsReset();
     }
     if (heldBytes < need) {
       // one chain without MRG_RXBUF, too short for this frame: refuse rather than truncate

@@ -2,8 +2,10 @@ package net.vdpa.device.simnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.ring.DriverQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +74,38 @@ class LoopbackTest {
       assertThat(drv.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(NetTestDriver.frame(mac, 64 + i, i));
     }
     assertThat(drv.interrupts[0].get()).isPositive();
+  }
+
+  @Test
+  void aDriverThatRefillsOnTheInterruptLosesNothingWhenABatchOutgrowsTheReceiveRing() {
+    SimNetDevice dev = devices.create("lo4", 1500, 1);
+    // 8 receive buffers of 1 KiB: eight 1,500-byte frames in one pass need 16
+    NetTestDriver drv = new NetTestDriver(dev, NetTestDriver.baseFeatures() | NetTestDriver.f(VirtioNet.F_MRG_RXBUF),
+        8, 1024, 8).start(1);
+    AtomicLong bytes = new AtomicLong();
+    DriverQueue rxq = drv.queues[0];
+    dev.setVqCallback(0, idx -> {
+      // on the device's worker: take what is used, post the same buffers again
+      for (long u; (u = rxq.pollUsed()) != DriverQueue.EMPTY; ) {
+        bytes.addAndGet(DriverQueue.usedLength(u));
+        long iova = drv.rxIova[0][DriverQueue.usedId(u)];
+        drv.rxIova[0][rxq.add(iova, drv.rxBufLen, true)] = iova;
+      }
+      drv.publish(0);
+    });
+    dev.suspend();
+    long mac = Devices.mac(dev).value();
+    for (int i = 0; i < 8; i++) {
+      drv.send(0, NetTestDriver.frame(mac, 1500, i));
+    }
+    dev.resume();
+    drv.awaitTxDone(0);
+    long deadline = NetTestDriver.deadline();
+    while (bytes.get() < 8 * (VirtioNet.HDR_LEN + 1500L)) {
+      NetTestDriver.waitABit(deadline, "frames to arrive: " + bytes.get() + " bytes so far");
+    }
+    assertThat(dev.vendorVqStats(0)).containsEntry("rx_packets", 8L).containsEntry("rx_overruns", 0L)
+        .containsEntry("completed_desc", 16L);
   }
 
   @Test
