@@ -40,9 +40,9 @@ final class TxArea {
     this.done = new boolean[blocks];
   }
 
-  /** Bytes an area for {@code blocks} frames of up to {@code maxBytes} needs. */
-  static int capacityFor(int blocks, int maxBytes) {
-    return blocks * align(maxBytes);
+  /** Bytes an area for {@code blocks} frames of up to {@code maxBytes} needs (may exceed an int). */
+  static long capacityFor(int blocks, int maxBytes) {
+    return (long) blocks * align(maxBytes);
   }
 
   static int align(int bytes) {

@@ -43,7 +43,8 @@ final class TxQueue {
     this.mem = memory.buffer;
     this.maxFrame = maxFrame;
     int n = q.size();
-    int capacity = TxArea.capacityFor(n, VirtioNet.HDR_LEN + maxFrame);
+    // the interface checked that all its memory fits 2 GiB (footprint)
+    int capacity = Math.toIntExact(TxArea.capacityFor(n, VirtioNet.HDR_LEN + maxFrame));
     this.area = new TxArea(capacity, n);
     this.areaIova = memory.allocate(capacity, TxArea.ALIGN);
     this.areaOffset = memory.offset(areaIova);
@@ -53,7 +54,7 @@ final class TxQueue {
 
   /** Bytes the buffers of a queue of {@code size} need. */
   static long footprint(int size, int maxFrame) {
-    return (long) TxArea.capacityFor(size, VirtioNet.HDR_LEN + maxFrame) + TxArea.ALIGN;
+    return TxArea.capacityFor(size, VirtioNet.HDR_LEN + maxFrame) + TxArea.ALIGN;
   }
 
   /** Copies a frame into the area and makes it available to the device. */
@@ -91,19 +92,23 @@ final class TxQueue {
     }
     reclaim();
     int taken = 0;
-    while (taken < count) {
-      final ByteBuffer frame = frames[offset + taken];
-      final int len = frame.remaining();
-      if (len < VirtioNet.ETH_HLEN || len > maxFrame) {
-        errors++;
-      } else if (!add(frame, len)) {
-        break;
+    try {
+      while (taken < count) {
+        final ByteBuffer frame = frames[offset + taken];
+        final int len = frame.remaining();
+        if (len < VirtioNet.ETH_HLEN || len > maxFrame) {
+          errors++;
+        } else if (!add(frame, len)) {
+          break;
+        }
+        taken++;
       }
-      taken++;
-    }
-    q.publish();
-    if (q.needsKick()) {
-      device.kickVq(ring.index);
+    } finally {
+      // what was added goes out even if a later element was null
+      q.publish();
+      if (q.needsKick()) {
+        device.kickVq(ring.index);
+      }
     }
     return taken;
   }

@@ -285,9 +285,6 @@ final class VirtioNetInterface implements NetInterface {
   public int send(int queuePair, ByteBuffer[] frames, int offset, int count) {
     checkPair(queuePair);
     Objects.checkFromIndexSize(offset, count, frames.length);
-    if (count == 0) {
-      return 0;
-    }
     return linkUp ? tx[queuePair].send(frames, offset, count) : tx[queuePair].refuse(count);
   }
 

@@ -11,12 +11,17 @@ import org.junit.jupiter.api.Test;
 class TxAreaTest {
   @Test
   void smallFramesLieOnConsecutiveCacheLines() {
-    TxArea a = new TxArea(TxArea.capacityFor(8, 1526), 8);
+    TxArea a = new TxArea((int) TxArea.capacityFor(8, 1526), 8);
     assertThat(a.take(76)).isZero();
     assertThat(a.take(76)).isEqualTo(128);
     assertThat(a.take(12 + 1514)).isEqualTo(256);
     assertThat(a.take(64)).isEqualTo(256 + 1536);
     assertThat(a.inFlight()).isEqualTo(4);
+  }
+
+  @Test
+  void theLargestQueueOfTheLargestFramesIsSizedWithoutOverflow() {
+    assertThat(TxArea.capacityFor(32768, 12 + 65535 + 14)).isEqualTo(32768L * 65600);
   }
 
   @Test
@@ -56,7 +61,7 @@ class TxAreaTest {
   @Test
   void randomOrderOfCompletionNeverOverlapsTwoLiveBlocks() {
     Random r = new Random(7);
-    int cap = TxArea.capacityFor(16, 300);
+    int cap = (int) TxArea.capacityFor(16, 300);
     TxArea a = new TxArea(cap, 16);
     List<int[]> live = new ArrayList<>();
     for (int step = 0; step < 200_000; step++) {

@@ -161,6 +161,11 @@ class VirtioNetInterfaceTest {
     assertThat(i.stats()).isEqualTo(new NetStats(29, i.stats().rxBytes(), 0, 29, i.stats().txBytes(), 0, 1));
     assertThat(i.send(0, frames, 0, 0)).isZero();
     assertThatThrownBy(() -> i.send(0, frames, 35, 6)).isInstanceOf(IndexOutOfBoundsException.class);
+    // a null in the middle: the frames before it are still sent
+    got.clear();
+    ByteBuffer[] withNull = {frames[3], frames[4], null, frames[5]};
+    assertThatThrownBy(() -> i.send(0, withNull, 0, 4)).isInstanceOf(NullPointerException.class);
+    assertThat(got).hasSize(2);
     assertThatThrownBy(() -> i.send(1, frames, 0, 1)).hasMessage("queue pair 1 does not exist on vnet0 (it has 1)");
   }
 
@@ -179,6 +184,7 @@ class VirtioNetInterfaceTest {
     long before = i.stats().txDropped();
     assertThat(i.send(0, frames, 16, 4)).isEqualTo(-1);
     assertThat(i.stats().txDropped() - before).isEqualTo(4);
+    assertThat(i.send(0, frames, 0, 0)).as("down says so even for an empty burst").isEqualTo(-1);
   }
 
   @Test
