@@ -114,6 +114,7 @@ public interface NetInterface {
    *     {@code count} frames are counted as tx drops
    * @throws IllegalArgumentException if the queue pair does not exist
    * @throws IndexOutOfBoundsException if {@code offset} and {@code count} do not fit {@code frames}
+   * @throws NullPointerException if a frame to send is null; the frames before it are sent
    */
   int send(int queuePair, ByteBuffer[] frames, int offset, int count);
 
