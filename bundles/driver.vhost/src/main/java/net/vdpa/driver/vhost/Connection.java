@@ -1,120 +1,132 @@
 package net.vdpa.driver.vhost;
 
-import java.io.EOFException;
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
+import net.vdpa.driver.vhost.unix.FdOverflowException;
+import net.vdpa.driver.vhost.unix.Fds;
+import net.vdpa.driver.vhost.unix.PeerCredentials;
+import net.vdpa.driver.vhost.unix.UnixChannel;
 
 /**
- * Reads and writes vhost-user messages on one connected socket (the MessageReader and writer).
- * Reading is confined to the connection's thread; {@link #close()} may come from any thread and
- * unblocks it.
+ * Reads and writes vhost-user messages on one connected socket. A message must arrive whole within
+ * the message deadline once its first byte is there, and a reply must be taken by the frontend
+ * within the same deadline: a frontend that stalls mid-message or stops reading its replies cannot
+ * hold the connection's thread.
+ *
+ * <p>Reading and replying are confined to the connection's thread; {@link #shutdown()} may come
+ * from any thread and wakes it; {@link #close()} is the connection thread's, at its end.
  */
 final class Connection implements AutoCloseable {
-  private static final FileDescriptor[] NO_FDS = new FileDescriptor[0];
-
-  private final AFUNIXSocketChannel channel;
-  private final ByteBuffer header = ByteBuffer.allocate(Message.HEADER).order(ByteOrder.LITTLE_ENDIAN);
-  private final ByteBuffer out = ByteBuffer.allocate(Message.HEADER + Message.MAX_PAYLOAD).order(ByteOrder.LITTLE_ENDIAN);
+  private final UnixChannel channel;
+  private final PeerCredentials peer;
+  private final int messageTimeoutMillis;
+  private final ByteBuffer in;
+  private final ByteBuffer out;
+  private final Message message;
 
   /**
    * Wraps a connected channel.
    *
-   * @param channel the channel, blocking
-   * @throws IOException if the ancillary buffer cannot be set
+   * @param channel the channel, owned by the connection from now on
+   * @param peer who connected
+   * @param messageTimeoutMillis how long a started message or an unread reply may take
    */
-  Connection(AFUNIXSocketChannel channel) throws IOException {
+  Connection(UnixChannel channel, PeerCredentials peer, int messageTimeoutMillis) {
     this.channel = channel;
-    channel.setAncillaryReceiveBufferSize(1024);
+    this.peer = peer;
+    this.messageTimeoutMillis = messageTimeoutMillis;
+    this.in = channel.inArea();
+    this.out = channel.outArea();
+    this.message = new Message(in.slice(Message.HEADER, Message.MAX_PAYLOAD).order(in.order()));
   }
 
   /**
-   * Reads the next message into {@code m}.
+   * The message being read; reused for every message of the connection.
    *
-   * @param m the reused message
-   * @return false at a clean end of stream before a header
-   * @throws IOException if the socket fails or ends inside a message
-   * @throws ProtocolException if the header is malformed
+   * @return the message
    */
-  boolean read(Message m) throws IOException, ProtocolException {
-    header.clear();
-    if (!fill(header, true)) {
+  Message message() {
+    return message;
+  }
+
+  /**
+   * The frontend.
+   *
+   * @return its credentials
+   */
+  PeerCredentials peer() {
+    return peer;
+  }
+
+  /**
+   * Waits for the next message to begin.
+   *
+   * @param timeoutMillis the longest wait
+   * @return true if bytes (or the end of stream) are there
+   * @throws IOException if the socket was shut down or failed
+   */
+  boolean awaitMessage(int timeoutMillis) throws IOException {
+    return channel.awaitReadable(timeoutMillis);
+  }
+
+  /**
+   * Reads the next message into {@link #message()}.
+   *
+   * @return false at a clean end of stream before a header
+   * @throws IOException if the socket fails, ends inside a message, or the message stalls
+   * @throws ProtocolException if the header is malformed or too many descriptors came (all closed)
+   */
+  boolean read() throws IOException, ProtocolException {
+    final Message m = message;
+    m.fds = UnixChannel.NO_FDS;
+    if (!channel.readFully(0, Message.HEADER, messageTimeoutMillis, true)) {
+      closeReceived();
       return false;
     }
-    m.request = header.getInt(0);
-    m.flags = header.getInt(4);
-    m.size = header.getInt(8);
-    FileDescriptor[] fds = channel.getReceivedFileDescriptors();
+    m.request = in.getInt(0);
+    m.flags = in.getInt(4);
+    m.size = in.getInt(8);
     if ((m.flags & 0x3) != Message.VERSION) {
-      closeAll(fds);
+      closeReceived();
       throw new ProtocolException(Message.name(m.request) + " has version " + (m.flags & 0x3) + ", expected 1");
     }
     if (m.size < 0 || m.size > Message.MAX_PAYLOAD) {
-      closeAll(fds);
+      closeReceived();
       throw new ProtocolException(Message.name(m.request) + " payload size " + Integer.toUnsignedString(m.size)
           + " exceeds " + Message.MAX_PAYLOAD);
     }
+    if (m.size > 0) {
+      channel.readFully(Message.HEADER, m.size, messageTimeoutMillis, false);
+    }
     m.payload.clear().limit(m.size);
-    fill(m.payload, false);
-    m.payload.flip();
-    FileDescriptor[] more = channel.getReceivedFileDescriptors();
-    m.fds = concat(fds, more);
-    if (m.fds.length > Message.MAX_FDS) {
-      FileDescriptor[] all = m.fds;
-      m.fds = NO_FDS;
-      closeAll(all);
-      throw new ProtocolException(Message.name(m.request) + " carries " + all.length + " fds, more than "
-          + Message.MAX_FDS);
+    try {
+      m.fds = channel.takeFds();
+    } catch (FdOverflowException e) {
+      throw new ProtocolException(Message.name(m.request) + ": " + e.getMessage());
     }
     return true;
   }
 
-  private static FileDescriptor[] concat(FileDescriptor[] a, FileDescriptor[] b) {
-    int na = a == null ? 0 : a.length;
-    int nb = b == null ? 0 : b.length;
-    if (na + nb == 0) {
-      return NO_FDS;
+  private void closeReceived() {
+    try {
+      Fds.closeAll(channel.takeFds());
+    } catch (FdOverflowException alreadyClosed) {
+      // every descriptor was closed by the channel
     }
-    FileDescriptor[] all = new FileDescriptor[na + nb];
-    if (na > 0) {
-      System.arraycopy(a, 0, all, 0, na);
-    }
-    if (nb > 0) {
-      System.arraycopy(b, 0, all, na, nb);
-    }
-    return all;
-  }
-
-  private boolean fill(ByteBuffer b, boolean eofAllowed) throws IOException {
-    while (b.hasRemaining()) {
-      int n = channel.read(b);
-      if (n < 0) {
-        if (eofAllowed && b.position() == 0) {
-          return false;
-        }
-        throw new EOFException("frontend closed the socket inside a message (" + b.position() + " of " + b.limit()
-            + " bytes read)");
-      }
-    }
-    return true;
   }
 
   /**
    * Sends a reply: the request's code, flags VERSION|REPLY, and the payload the caller put in
-   * {@link #replyPayload()} (position = size).
+   * {@link #replyPayload()} (position = end of payload).
    *
    * @param request the request answered
-   * @throws IOException if the socket fails
+   * @throws IOException if the socket fails or the frontend does not read in time
    */
   void reply(int request) throws IOException {
-    int size = out.position() - Message.HEADER;
+    int end = out.position();
+    int size = end - Message.HEADER;
     out.putInt(0, request).putInt(4, Message.VERSION | Message.REPLY).putInt(8, size);
-    out.flip();
-    while (out.hasRemaining()) {
-      channel.write(out);
-    }
+    channel.send(end, UnixChannel.NO_FDS, messageTimeoutMillis);
     out.clear();
   }
 
@@ -141,48 +153,22 @@ final class Connection implements AutoCloseable {
   }
 
   /**
-   * The frontend's process id, for log lines.
+   * Whether the frontend has hung up (checked without waiting; any thread).
    *
-   * @return the pid, or -1 if unknown
+   * @return true if its end is closed
    */
-  long peerPid() {
-    try {
-      return channel.getPeerCredentials().getPid();
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
+  boolean peerHungUp() {
+    return channel.peerHungUp();
   }
 
-  /**
-   * Whether the socket is still open.
-   *
-   * @return true until closed
-   */
-  boolean isOpen() {
-    return channel.isOpen();
+  /** Shuts the socket down: the connection's thread wakes and ends. Any thread; idempotent. */
+  void shutdown() {
+    channel.shutdown();
   }
 
-  /** Closes the socket; a blocked read or write returns with an exception. Idempotent. */
+  /** Closes the socket and what it still holds. The connection's thread, at its end. */
   @Override
   public void close() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-  }
-
-  /**
-   * Closes received descriptors that will not be used.
-   *
-   * @param fds the descriptors, may be null
-   */
-  static void closeAll(FileDescriptor[] fds) {
-    if (fds == null) {
-      return;
-    }
-    for (FileDescriptor fd : fds) {
-      Fds.close(fd);
-    }
+    channel.close();
   }
 }

@@ -10,11 +10,35 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Match score", min = "0")
   int score() default 1;
 
-  /** Directory of the vhost-user sockets; empty means {@code ${java.io.tmpdir}/vdpa-vhost}. */
+  /**
+   * Directory of the vhost-user sockets; empty means the runtime's own private directory:
+   * {@code $XDG_RUNTIME_DIR/vdpa-<id>} when that variable is set, else {@code <framework storage>-vhost}
+   * beside the framework's cache. Either way it must be owned by the runtime's user, not a
+   * symbolic link, and not writable by others.
+   */
   @AttributeDefinition(name = "Socket directory", required = false)
   String socket_dir() default "";
 
   /** Per-device socket paths, {@code DEVICE=PATH}; others get {@code <socket_dir>/<device>.sock}. */
   @AttributeDefinition(name = "Socket paths", required = false)
   String[] sockets() default {};
+
+  /** How long a new frontend has to send SET_OWNER before it is disconnected (milliseconds). */
+  @AttributeDefinition(name = "Handshake timeout (ms)", min = "1")
+  int handshake_timeout_ms() default 10_000;
+
+  /**
+   * How long a frontend may go without kicking or moving a buffer before the next frontend that
+   * connects takes the device from it (milliseconds; 0: never). A lone idle frontend keeps its device.
+   */
+  @AttributeDefinition(name = "Idle timeout (ms)", min = "0")
+  int idle_timeout_ms() default 60_000;
+
+  /** How long a begun message may take to arrive whole, and a reply to be read (milliseconds). */
+  @AttributeDefinition(name = "Message timeout (ms)", min = "1")
+  int message_timeout_ms() default 5_000;
+
+  /** Refuse memory that cannot be sealed against shrinking from every frontend, the runtime's own user too. */
+  @AttributeDefinition(name = "Strict memory")
+  boolean strict_memory() default false;
 }

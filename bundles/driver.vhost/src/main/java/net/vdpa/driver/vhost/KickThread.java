@@ -1,11 +1,11 @@
 package net.vdpa.driver.vhost;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.IOException;
+import com.sun.jna.Memory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.driver.vhost.unix.Fds;
+import net.vdpa.driver.vhost.unix.LibC;
 
 /**
  * Turns a frontend's kicks into {@link VdpaDevice#kickVq}: waits until the kick eventfd is readable
@@ -14,7 +14,8 @@ import net.vdpa.api.VdpaDevice;
  *
  * <p>Stopping never waits and never writes to the frontend's descriptor: {@link #stop()} clears a
  * flag that the thread checks at least every {@link #POLL_MILLIS} ms; the thread then closes its
- * descriptor itself. The loop allocates nothing.
+ * descriptor itself (it owns it). The loop allocates nothing. {@link #kicks()} counts what arrived,
+ * so the session can tell a frontend that uses its rings from one that only holds them.
  */
 final class KickThread implements Runnable {
   /** The longest a poll waits before the stop flag is checked again. */
@@ -24,22 +25,23 @@ final class KickThread implements Runnable {
 
   private final VdpaDevice device;
   private final int idx;
-  private final FileDescriptor fd;
+  private final int fd;
   private final Log log;
   private final Thread thread;
-  private final byte[] counter = new byte[8];
   private volatile boolean running = true;
+  /** Written by this thread only. */
+  private volatile long kicks;
 
   /**
    * A kick thread for one ring; not started.
    *
    * @param device the device to kick
    * @param idx the ring index
-   * @param fd the kick eventfd, or null to poll
+   * @param fd the kick eventfd (owned by the thread from now on), or -1 to poll
    * @param log where a broken descriptor is reported
    * @param name the thread name
    */
-  KickThread(VdpaDevice device, int idx, FileDescriptor fd, Log log, String name) {
+  KickThread(VdpaDevice device, int idx, int fd, Log log, String name) {
     this.device = device;
     this.idx = idx;
     this.fd = fd;
@@ -60,6 +62,15 @@ final class KickThread implements Runnable {
   }
 
   /**
+   * Kicks received so far (a NOFD ring counts none).
+   *
+   * @return the count
+   */
+  long kicks() {
+    return kicks;
+  }
+
+  /**
    * The thread (tests).
    *
    * @return the thread
@@ -71,7 +82,7 @@ final class KickThread implements Runnable {
   @Override
   public void run() {
     try {
-      if (fd == null) {
+      if (fd < 0) {
         pollLoop();
       } else {
         eventLoop();
@@ -90,33 +101,38 @@ final class KickThread implements Runnable {
   }
 
   private void eventLoop() {
-    final Object pollSet = Fds.pollSet(fd);
-    final FileInputStream in = new FileInputStream(fd);
-    final byte[] buf = counter;
-    try {
+    try (Memory pollfd = new Memory(8); Memory counter = new Memory(8)) {
       while (running) {
-        if (Fds.pollIn(pollSet, POLL_MILLIS) <= 0) {
+        pollfd.setInt(0, fd);
+        pollfd.setShort(4, LibC.POLLIN);
+        pollfd.setShort(6, (short) 0);
+        int n = LibC.poll(pollfd, 1, POLL_MILLIS);
+        if (n == 0 || !running) {
           continue;
         }
-        if (!running) {
-          break;
+        if (n < 0) {
+          int e = LibC.errno();
+          if (e == LibC.EINTR) {
+            continue;
+          }
+          log.warn("device " + device.name() + ": kick fd of vring " + idx + " failed: " + LibC.describe(e));
+          return;
         }
-        int n;
-        try {
-          n = in.read(buf, 0, 8);
-        } catch (IOException spurious) {
+        if ((pollfd.getShort(6) & (LibC.POLLNVAL | LibC.POLLERR)) != 0) {
+          log.warn("device " + device.name() + ": kick fd of vring " + idx + " is not readable any more; kicks stop");
+          return;
+        }
+        long got = LibC.read(fd, counter, 8);
+        if (got < 0) {
           continue; // EAGAIN: someone else drained it
         }
-        if (n != 8) {
-          log.warn("device " + device.name() + ": kick fd of vring " + idx + " gave " + n
+        if (got != 8) {
+          log.warn("device " + device.name() + ": kick fd of vring " + idx + " gave " + got
               + " bytes instead of an 8-byte eventfd counter; kicks for it stop");
           return;
         }
+        kicks = kicks + 1;
         device.kickVq(idx);
-      }
-    } catch (IOException e) {
-      if (running) {
-        log.warn("device " + device.name() + ": kick fd of vring " + idx + " failed: " + e.getMessage());
       }
     }
   }

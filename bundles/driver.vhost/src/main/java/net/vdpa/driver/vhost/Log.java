@@ -15,4 +15,13 @@ interface Log {
    * @param message the line
    */
   void warn(String message);
+
+  /**
+   * The driver cannot work as configured: an unsafe socket directory.
+   *
+   * @param message the line, saying what is wrong and how to fix it
+   */
+  default void error(String message) {
+    warn(message);
+  }
 }

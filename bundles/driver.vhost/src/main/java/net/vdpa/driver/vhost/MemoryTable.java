@@ -1,21 +1,27 @@
 package net.vdpa.driver.vhost;
 
-import java.io.FileDescriptor;
+import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.driver.vhost.unix.Fds;
+import net.vdpa.driver.vhost.unix.Fds.AccessMode;
+import net.vdpa.driver.vhost.unix.Fds.SealResult;
+import net.vdpa.driver.vhost.unix.LibC;
 
 /**
  * The frontend's memory from SET_MEM_TABLE: regions {@code {gpa, size, uva, mmap_offset}}, each
- * mapped from its received file descriptor through {@code /proc/self/fd/N}. Ring addresses are
- * translated by {@code uva}, descriptor addresses by {@code gpa}: the device gets each region at its
- * guest-physical address through {@code dmaMap}, so it can reach nothing else.
+ * mapped from its received file descriptor itself (never reopened, so a read-only descriptor stays
+ * read-only). Ring addresses are translated by {@code uva}, descriptor addresses by {@code gpa}:
+ * the device gets each region at its guest-physical address through {@code dmaMap}, so it can
+ * reach nothing else.
+ *
+ * <p>Before mapping, each region is sealed against shrinking where the descriptor allows it and the
+ * file must cover the region; memory that cannot be sealed is accepted or refused by the
+ * {@link MemoryPolicy}. A region whose descriptor is read-only is mapped read-only and shown to the
+ * device read-only.
  *
  * <p>Built and validated by {@link #parse}; immutable afterwards except for {@link #release()}.
  * Confined to the connection's thread.
@@ -27,9 +33,11 @@ final class MemoryTable {
   static final int REGION_BYTES = 32;
   /** The largest buffer handed to one dmaMap call. */
   static final long CHUNK = 1L << 30;
+  private static final long PAGE = 4096;
 
   /** One region and its mapping. */
-  record Region(long gpa, long size, long uva, long offset, FileDescriptor fd, List<MappedByteBuffer> chunks) {
+  record Region(long gpa, long size, long uva, int fd, Pointer mapping, long mappedBytes, List<ByteBuffer> chunks,
+      boolean writable, SealResult seal) {
     boolean containsUva(long addr, long len) {
       return Long.compareUnsigned(addr, uva) >= 0 && Long.compareUnsigned(addr - uva, size) < 0
           && Long.compareUnsigned(len, size - (addr - uva)) <= 0;
@@ -37,31 +45,34 @@ final class MemoryTable {
   }
 
   private final List<Region> regions;
+  private boolean released;
 
   private MemoryTable(List<Region> regions) {
     this.regions = regions;
   }
 
   /**
-   * Checks a SET_MEM_TABLE payload and its descriptors, then maps every region. On failure every
-   * descriptor is closed and nothing stays mapped.
+   * Checks a SET_MEM_TABLE payload and its descriptors, then seals and maps every region. On failure
+   * every descriptor is closed and nothing stays mapped.
    *
    * @param payload the message payload, little-endian, position 0
    * @param size the payload size
-   * @param fds the descriptors that came with it
+   * @param fds the descriptors that came with it, now owned by this call
+   * @param policy what to accept of memory that cannot be sealed
    * @return the table
-   * @throws ProtocolException if the table is malformed (the message names the region and value)
+   * @throws ProtocolException if the table is malformed or refused (the message names the region and value)
    */
-  static MemoryTable parse(ByteBuffer payload, int size, FileDescriptor[] fds) throws ProtocolException {
+  static MemoryTable parse(ByteBuffer payload, int size, int[] fds, MemoryPolicy policy) throws ProtocolException {
     try {
-      return parseChecked(payload, size, fds);
-    } catch (ProtocolException e) {
-      Connection.closeAll(fds);
+      return parseChecked(payload, size, fds, policy);
+    } catch (ProtocolException | RuntimeException e) {
+      Fds.closeAll(fds);
       throw e;
     }
   }
 
-  private static MemoryTable parseChecked(ByteBuffer p, int size, FileDescriptor[] fds) throws ProtocolException {
+  private static MemoryTable parseChecked(ByteBuffer p, int size, int[] fds, MemoryPolicy policy)
+      throws ProtocolException {
     if (size < 8) {
       throw new ProtocolException("SET_MEM_TABLE payload of " + size + " bytes is shorter than its 8-byte header");
     }
@@ -87,8 +98,7 @@ final class MemoryTable {
       if (len <= 0) {
         throw new ProtocolException("memory region " + i + " has size " + Long.toUnsignedString(len));
       }
-      if (gpa + len - 1 < gpa || uva + len - 1 < uva || Long.compareUnsigned(gpa + len - 1, gpa) < 0
-          || Long.compareUnsigned(uva + len - 1, uva) < 0) {
+      if (Long.compareUnsigned(gpa + len - 1, gpa) < 0 || Long.compareUnsigned(uva + len - 1, uva) < 0) {
         throw new ProtocolException("memory region " + i + " (gpa 0x" + Long.toHexString(gpa) + ", uva 0x"
             + Long.toHexString(uva) + ", size " + len + ") wraps the address space");
       }
@@ -110,11 +120,13 @@ final class MemoryTable {
     List<Region> regions = new ArrayList<>(n);
     try {
       for (int i = 0; i < n; i++) {
-        regions.add(map(i, r[i], fds[i]));
+        regions.add(map(i, r[i], fds[i], policy));
       }
-    } catch (ProtocolException e) {
-      new MemoryTable(regions).release();
-      throw e;
+    } catch (ProtocolException | RuntimeException e) {
+      for (Region done : regions) {
+        LibC.munmap(done.mapping(), done.mappedBytes());
+      }
+      throw e; // parse closes every descriptor
     }
     return new MemoryTable(List.copyOf(regions));
   }
@@ -123,32 +135,59 @@ final class MemoryTable {
     return Long.compareUnsigned(a, b + blen - 1) <= 0 && Long.compareUnsigned(b, a + alen - 1) <= 0;
   }
 
-  private static Region map(int i, long[] r, FileDescriptor fd) throws ProtocolException {
+  private static Region map(int i, long[] r, int fd, MemoryPolicy policy) throws ProtocolException {
     long len = r[1];
     long off = r[3];
-    Path path;
+    AccessMode mode;
     try {
-      path = Path.of("/proc/self/fd/" + Fds.number(fd));
+      mode = Fds.accessMode(fd);
     } catch (IOException e) {
       throw new ProtocolException("memory region " + i + ": " + e.getMessage());
     }
-    List<MappedByteBuffer> chunks = new ArrayList<>();
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long fileSize = ch.size();
-      if (Long.compareUnsigned(off + len, fileSize) > 0 || off + len < 0) {
-        throw new ProtocolException("memory region " + i + ": its fd has " + fileSize + " bytes, fewer than mmap offset "
-            + off + " + size " + len);
-      }
-      for (long at = 0; at < len; at += CHUNK) {
-        chunks.add(ch.map(FileChannel.MapMode.READ_WRITE, off + at, Math.min(CHUNK, len - at)));
-      }
-    } catch (IOException | RuntimeException e) {
-      for (MappedByteBuffer b : chunks) {
-        Fds.unmap(b);
-      }
-      throw new ProtocolException("memory region " + i + ": cannot map its fd read-write (" + e.getMessage() + ")");
+    if (mode == AccessMode.WRITE_ONLY) {
+      throw new ProtocolException("memory region " + i + ": its fd is open write-only, the backend must read it");
     }
-    return new Region(r[0], len, r[2], off, fd, List.copyOf(chunks));
+    SealResult seal = Fds.sealShrink(fd);
+    if (seal == SealResult.NOT_SEALABLE) {
+      String refusal = policy.refusalForUnsealable();
+      if (refusal != null) {
+        throw new ProtocolException("memory region " + i + " cannot be sealed against shrinking (not a memfd, or "
+            + "created without MFD_ALLOW_SEALING) and " + refusal);
+      }
+    }
+    long fileSize;
+    try {
+      fileSize = Fds.size(fd);
+    } catch (IOException e) {
+      throw new ProtocolException("memory region " + i + ": cannot read the size of its fd (" + e.getMessage() + ")");
+    }
+    if (off + len < 0 || Long.compareUnsigned(off + len, fileSize) > 0) {
+      throw new ProtocolException("memory region " + i + ": its fd has " + fileSize + " bytes, fewer than mmap offset "
+          + off + " + size " + len);
+    }
+    long delta = off % PAGE;
+    long mapped = len + delta;
+    boolean writable = mode == AccessMode.READ_WRITE;
+    Pointer base = LibC.mmap(null, mapped, writable ? LibC.PROT_READ | LibC.PROT_WRITE : LibC.PROT_READ,
+        LibC.MAP_SHARED, fd, off - delta);
+    if (writable && failed(base) && (LibC.errno() == LibC.EPERM || LibC.errno() == LibC.EACCES)) {
+      // a write-sealed memfd: the frontend shares it read-only
+      writable = false;
+      base = LibC.mmap(null, mapped, LibC.PROT_READ, LibC.MAP_SHARED, fd, off - delta);
+    }
+    if (failed(base)) {
+      throw new ProtocolException("memory region " + i + ": cannot map its fd (" + LibC.describe(LibC.errno()) + ")");
+    }
+    List<ByteBuffer> chunks = new ArrayList<>();
+    for (long at = 0; at < len; at += CHUNK) {
+      ByteBuffer b = base.getByteBuffer(delta + at, Math.min(CHUNK, len - at));
+      chunks.add(writable ? b : b.asReadOnlyBuffer());
+    }
+    return new Region(r[0], len, r[2], fd, base, mapped, List.copyOf(chunks), writable, seal);
+  }
+
+  private static boolean failed(Pointer p) {
+    return p == null || Pointer.nativeValue(p) == -1L;
   }
 
   /**
@@ -160,24 +199,43 @@ final class MemoryTable {
    * @return the guest-physical address, or -1 if the range is not inside one region
    */
   long uvaToGpa(long uva, long len) {
-    for (Region r : regions) {
-      if (r.containsUva(uva, len)) {
-        return r.gpa() + (uva - r.uva());
-      }
-    }
-    return -1;
+    Region r = regionOf(uva, len);
+    return r == null ? -1 : r.gpa() + (uva - r.uva());
   }
 
   /**
-   * Maps every region into the device at its guest-physical address, read-write.
+   * Whether a frontend virtual address range lies in one writable region.
+   *
+   * @param uva the frontend virtual address
+   * @param len the length of the area
+   * @return true if the device may write all of it
+   */
+  boolean writable(long uva, long len) {
+    Region r = regionOf(uva, len);
+    return r != null && r.writable();
+  }
+
+  private Region regionOf(long uva, long len) {
+    for (Region r : regions) {
+      if (r.containsUva(uva, len)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Maps every region into the device at its guest-physical address, read-write where the
+   * frontend's descriptor allows writing, else read-only.
    *
    * @param device the device
    */
   void mapInto(VdpaDevice device) {
     for (Region r : regions) {
       long at = 0;
-      for (MappedByteBuffer b : r.chunks()) {
-        device.dmaMap(r.gpa() + at, b.duplicate().clear(), VdpaDevice.DMA_READ_WRITE);
+      for (ByteBuffer b : r.chunks()) {
+        device.dmaMap(r.gpa() + at, b.duplicate().clear(),
+            r.writable() ? VdpaDevice.DMA_READ_WRITE : VdpaDevice.DMA_READ);
         at += b.capacity();
       }
     }
@@ -206,14 +264,49 @@ final class MemoryTable {
   }
 
   /**
+   * The regions that could not be sealed against shrinking (accepted by the policy).
+   *
+   * @return their indices, in order
+   */
+  List<Integer> unsealed() {
+    List<Integer> l = new ArrayList<>();
+    for (int i = 0; i < regions.size(); i++) {
+      if (regions.get(i).seal() == SealResult.NOT_SEALABLE) {
+        l.add(i);
+      }
+    }
+    return l;
+  }
+
+  /**
+   * How each region is protected, for the log: {@code "region 0 sealed by the frontend, read-write"}.
+   *
+   * @return one phrase per region, comma-separated
+   */
+  String describe() {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < regions.size(); i++) {
+      Region r = regions.get(i);
+      s.append(i == 0 ? "" : ", ").append("region ").append(i).append(' ').append(switch (r.seal()) {
+        case ALREADY_SEALED -> "sealed by the frontend";
+        case SEALED_NOW -> "sealed by the backend";
+        case NOT_SEALABLE -> "NOT sealable";
+      }).append(r.writable() ? ", read-write" : ", read-only");
+    }
+    return s.toString();
+  }
+
+  /**
    * Unmaps every region and closes the descriptors. The caller has reset the device first, so that
    * nothing reaches the memory any more. Idempotent.
    */
   void release() {
+    if (released) {
+      return;
+    }
+    released = true;
     for (Region r : regions) {
-      for (MappedByteBuffer b : r.chunks()) {
-        Fds.unmap(b);
-      }
+      LibC.munmap(r.mapping(), r.mappedBytes());
       Fds.close(r.fd());
     }
   }

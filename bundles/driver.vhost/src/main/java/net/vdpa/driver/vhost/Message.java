@@ -1,8 +1,7 @@
 package net.vdpa.driver.vhost;
 
-import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import net.vdpa.driver.vhost.unix.UnixChannel;
 
 /**
  * One vhost-user message as read from the socket: {@code u32 request, u32 flags, u32 size}, the
@@ -67,10 +66,22 @@ final class Message {
   int request;
   int flags;
   int size;
-  /** The payload, little-endian, position 0, limit {@link #size}. */
-  final ByteBuffer payload = ByteBuffer.allocate(MAX_PAYLOAD).order(ByteOrder.LITTLE_ENDIAN);
-  /** The descriptors that came with the message; never null. */
-  FileDescriptor[] fds = new FileDescriptor[0];
+  /** The payload, little-endian, position 0, limit {@link #size}: a view of the connection's receive area. */
+  final ByteBuffer payload;
+  /**
+   * The descriptors that came with the message; never null. The handler that keeps one replaces the
+   * array (or its slot) so that what is left is closed after the request.
+   */
+  int[] fds = UnixChannel.NO_FDS;
+
+  /**
+   * A message whose payload lives in a connection's receive area.
+   *
+   * @param payload the payload area, little-endian, at least {@link #MAX_PAYLOAD} bytes
+   */
+  Message(ByteBuffer payload) {
+    this.payload = payload;
+  }
 
   /**
    * Whether the sender asked for a reply.

@@ -25,13 +25,14 @@ final class VhostDeviceHandle implements VhostVdpa {
    * A handle for a device; {@link #start()} opens its socket.
    *
    * @param device the device
-   * @param socket the vhost-user socket path
-   * @param ownDirectory true if the socket's directory is the driver's own
+   * @param socket the vhost-user socket path, in a checked directory
+   * @param settings deadlines and memory policy for frontends
+   * @param runtimeUid the runtime's user id
    * @param log where events go
    */
-  VhostDeviceHandle(VdpaDevice device, Path socket, boolean ownDirectory, Log log) {
+  VhostDeviceHandle(VdpaDevice device, Path socket, Settings settings, int runtimeUid, Log log) {
     this.device = device;
-    this.server = new VhostUserServer(device, socket, ownDirectory, slot, log);
+    this.server = new VhostUserServer(device, socket, slot, settings, runtimeUid, log);
   }
 
   /**

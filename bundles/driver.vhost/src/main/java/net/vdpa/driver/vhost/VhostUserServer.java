@@ -4,50 +4,63 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import net.vdpa.api.VdpaDevice;
-import org.newsclub.net.unix.AFUNIXServerSocketChannel;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
-import org.newsclub.net.unix.AFUNIXSocketChannel;
+import net.vdpa.driver.vhost.unix.PeerCredentials;
+import net.vdpa.driver.vhost.unix.UnixChannel;
+import net.vdpa.driver.vhost.unix.UnixListener;
 
 /**
- * The vhost-user backend's listening socket for one device: accepts frontends one at a time (a
- * frontend that connects while the device is owned is told nothing and closed, the refusal logged)
- * and serves each on its own thread with a {@link VhostUserSession}.
+ * The vhost-user backend's listening socket for one device: serves one frontend at a time, each on
+ * its own thread with a {@link VhostUserSession}.
  *
- * <p>The socket file is created with mode 0600; a default directory is created with mode 0700
- * first, so the socket is never reachable by others, not even between bind and chmod.
+ * <p>Who gets the device when a frontend connects: if the current frontend has hung up, its
+ * teardown is awaited (it never waits on anyone) and the newcomer is served, so an immediate
+ * reconnect always succeeds; if the current frontend has been idle (no kick, no buffer moved) for
+ * the idle timeout, it is revoked and the newcomer served; otherwise the newcomer is closed at once,
+ * and that refusal is logged once per owner, not once per retry. At most {@link #BACKLOG}
+ * connections wait in the kernel.
  *
- * <p>Threads: an accept thread and one session thread; {@link #close()} from any thread.
+ * <p>Threads: an accept thread and one session thread; {@link #close(String)} from any thread.
  */
 final class VhostUserServer implements Runnable {
+  /** Connections the kernel queues before the accept thread takes them. */
+  static final int BACKLOG = 4;
+  /** How long the accept thread waits for a hung-up or revoked frontend's teardown. */
+  static final int TEARDOWN_WAIT_MILLIS = 2_000;
+  private static final int ACCEPT_POLL_MILLIS = 200;
+
   private final VdpaDevice device;
   private final Path path;
-  private final boolean ownDirectory;
   private final OwnerSlot slot;
+  private final Settings settings;
+  private final int runtimeUid;
   private final Log log;
   private final Object lock = new Object();
   /** Guarded by {@link #lock}. */
   private VhostUserSession session;
   /** Guarded by {@link #lock}. */
   private boolean closed;
-  private AFUNIXServerSocketChannel server;
+  /** Accept thread only: the owner the last logged refusal named. */
+  private String refusedWhileOwnedBy;
+  private UnixListener listener;
   private Thread thread;
 
   /**
    * A server; {@link #start()} binds it.
    *
    * @param device the device
-   * @param path the socket path
-   * @param ownDirectory true if the parent directory is the driver's own (created 0700)
+   * @param path the socket path; its directory has been checked
    * @param slot the device's owner slot
+   * @param settings deadlines and memory policy
+   * @param runtimeUid the runtime's user id
    * @param log where events go
    */
-  VhostUserServer(VdpaDevice device, Path path, boolean ownDirectory, OwnerSlot slot, Log log) {
+  VhostUserServer(VdpaDevice device, Path path, OwnerSlot slot, Settings settings, int runtimeUid, Log log) {
     this.device = device;
     this.path = path;
-    this.ownDirectory = ownDirectory;
     this.slot = slot;
+    this.settings = settings;
+    this.runtimeUid = runtimeUid;
     this.log = log;
   }
 
@@ -57,26 +70,14 @@ final class VhostUserServer implements Runnable {
    * @throws IOException if the socket cannot be created (the message names the path)
    */
   void start() throws IOException {
-    Path dir = path.toAbsolutePath().getParent();
-    if (ownDirectory && !Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
     if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      var attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isOther()) {
         throw new IOException("vhost-user socket path " + path + " exists and is not a socket");
       }
-      Files.delete(path); // a stale socket from an earlier run
+      Files.delete(path); // a stale socket of ours from an earlier run (the directory is ours)
     }
-    try {
-      server = AFUNIXServerSocketChannel.open();
-      server.bind(AFUNIXSocketAddress.of(path), 4);
-      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      if (server != null) {
-        server.close();
-      }
-      throw new IOException("cannot listen on vhost-user socket " + path + ": " + e.getMessage(), e);
-    }
+    listener = UnixListener.bind(path, BACKLOG);
     thread = new Thread(this, "vhost-user-" + device.name());
     thread.setDaemon(true);
     thread.start();
@@ -94,64 +95,103 @@ final class VhostUserServer implements Runnable {
 
   @Override
   public void run() {
-    while (true) {
-      AFUNIXSocketChannel ch;
-      try {
-        ch = server.accept();
-      } catch (IOException e) {
-        synchronized (lock) {
-          if (closed) {
-            return;
+    try {
+      while (true) {
+        UnixChannel ch;
+        try {
+          ch = listener.accept(ACCEPT_POLL_MILLIS, Message.HEADER + Message.MAX_PAYLOAD, Message.MAX_FDS);
+        } catch (IOException e) {
+          synchronized (lock) {
+            if (!closed) {
+              log.warn("device " + device.name() + ": accept on " + path + " failed: " + e.getMessage());
+            }
           }
+          return;
         }
-        log.warn("device " + device.name() + ": accept on " + path + " failed: " + e.getMessage());
-        return;
+        if (ch != null) {
+          serve(ch);
+        }
       }
-      serve(ch);
+    } finally {
+      listener.close();
     }
   }
 
-  private void serve(AFUNIXSocketChannel ch) {
-    Connection conn;
+  private void serve(UnixChannel ch) {
+    PeerCredentials peer;
     try {
-      conn = new Connection(ch);
+      peer = ch.peerCredentials();
     } catch (IOException e) {
-      close(ch);
+      ch.close();
       return;
     }
-    long pid = conn.peerPid();
-    String who = "vhost-user frontend pid " + pid;
+    String who = "vhost-user frontend pid " + peer.pid() + " uid " + Integer.toUnsignedString(peer.uid());
+    makeRoomFor(who);
     String taken = slot.acquire(who);
     if (taken != null) {
-      log.warn("device " + device.name() + ": " + who + " refused: the device is owned by " + taken);
-      conn.close();
+      if (!taken.equals(refusedWhileOwnedBy)) {
+        refusedWhileOwnedBy = taken;
+        log.warn("device " + device.name() + ": " + who + " refused: the device is owned by " + taken
+            + " (further refusals while it is are not logged)");
+      }
+      ch.close();
       return;
     }
-    VhostUserSession s = new VhostUserSession(device, conn, log, who, () -> {
+    refusedWhileOwnedBy = null;
+    Connection conn = new Connection(ch, peer, settings.messageMillis());
+    VhostUserSession s = new VhostUserSession(device, conn, log, who, settings, runtimeUid, () -> {
       synchronized (lock) {
         session = null;
+        lock.notifyAll();
       }
       slot.release(who);
     });
     synchronized (lock) {
       if (closed) {
-        conn.close();
         slot.release(who);
+        conn.close();
         return;
       }
       session = s;
     }
     log.info("device " + device.name() + ": " + who + " connected on " + path);
-    Thread t = new Thread(s, "vhost-user-" + device.name() + "-pid" + pid);
+    Thread t = new Thread(s, "vhost-user-" + device.name() + "-pid" + peer.pid());
     t.setDaemon(true);
     t.start();
   }
 
-  private static void close(AFUNIXSocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      // closing anyway
+  /** Frees the device for a newcomer when its frontend has hung up or idled past the timeout. */
+  private void makeRoomFor(String newcomer) {
+    VhostUserSession s;
+    synchronized (lock) {
+      s = session;
+    }
+    if (s == null) {
+      return;
+    }
+    if (!s.peerHungUp()) {
+      long idle = s.idleMillis();
+      if (settings.idleMillis() == 0 || idle < settings.idleMillis()) {
+        return;
+      }
+      log.warn("device " + device.name() + ": " + s.who() + " revoked: idle for " + idle + " ms (idle_timeout_ms "
+          + settings.idleMillis() + ") and " + newcomer + " wants the device");
+      s.revoke("idle for " + idle + " ms while another frontend waited");
+    }
+    long deadline = System.nanoTime() + TEARDOWN_WAIT_MILLIS * 1_000_000L;
+    synchronized (lock) {
+      while (session == s) {
+        long left = (deadline - System.nanoTime()) / 1_000_000L;
+        if (left <= 0) {
+          return;
+        }
+        try {
+          lock.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
@@ -167,8 +207,8 @@ final class VhostUserServer implements Runnable {
   }
 
   /**
-   * Stops listening, revokes the frontend (socket closed, kick threads stopped, device reset, memory
-   * unmapped) and deletes the socket file. Never waits for the frontend. Idempotent.
+   * Stops listening, revokes the frontend (socket shut down, kick threads stopped, device reset,
+   * memory unmapped) and deletes the socket file. Never waits for the frontend. Idempotent.
    *
    * @param reason why, for the log
    */
@@ -181,12 +221,8 @@ final class VhostUserServer implements Runnable {
       closed = true;
       s = session;
     }
-    try {
-      if (server != null) {
-        server.close();
-      }
-    } catch (IOException e) {
-      // closing anyway
+    if (listener != null) {
+      listener.shutdown();
     }
     if (s != null) {
       log.warn("device " + device.name() + ": frontend revoked (" + reason + ")");
@@ -197,5 +233,14 @@ final class VhostUserServer implements Runnable {
     } catch (IOException e) {
       log.warn("device " + device.name() + ": cannot delete socket " + path + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The accept thread (tests: it ends soon after {@link #close(String)}).
+   *
+   * @return the thread, or null before {@link #start()}
+   */
+  Thread thread() {
+    return thread;
   }
 }

@@ -1,11 +1,14 @@
 package net.vdpa.driver.vhost;
 
-import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.VqState;
+import net.vdpa.driver.vhost.unix.Fds;
+import net.vdpa.driver.vhost.unix.UnixChannel;
 
 /**
  * One vhost-user frontend connection driving one device. The frontend's requests update a shadow
@@ -17,9 +20,14 @@ import net.vdpa.api.VqState;
  * <p>A protocol error (malformed request, wrong state, bad address) is answered with an error when
  * a reply was asked for, logged with its reason, and ends the connection; the device is reset.
  *
+ * <p>Deadlines: a frontend must send SET_OWNER within the handshake timeout; a begun message must
+ * arrive whole, and a reply be read, within the message timeout. Whether a frontend is idle is told
+ * by its kicks and by buffers moving on its rings, never by control messages, which cost it nothing.
+ *
  * <p>Threads: {@link #run()} is the connection's thread; {@link #revoke(String)} may come from any
- * thread: it closes the socket first (which unblocks the reader) and then tears down under the
- * session's monitor, which guards every field.
+ * thread: it shuts the socket down first (which wakes the reader and any blocked reply) and then
+ * tears down under the session's monitor, which guards every field. The socket is closed by the
+ * connection's thread when it leaves.
  */
 final class VhostUserSession implements Runnable {
   /** Split ring features the backend can pass on (net device features and transport bits). */
@@ -35,9 +43,20 @@ final class VhostUserSession implements Runnable {
   private final Log log;
   private final String who;
   private final Runnable onEnd;
-  private final Message msg = new Message();
+  private final Message msg;
   private final VringState[] rings;
   private final long offered;
+  private final Settings settings;
+  private final MemoryPolicy memoryPolicy;
+  private final long connectedAt = System.nanoTime();
+  /** When the frontend last kicked or moved a buffer; any thread reads it. */
+  private volatile long lastActivity = connectedAt;
+  /** The activity total at the last sample; guarded by {@code this}. */
+  private long lastActivityTotal = -1;
+  /** When activity was last sampled; connection thread. */
+  private long lastSample = connectedAt;
+  /** A warning about unsealed memory went out on this connection; guarded by {@code this}. */
+  private boolean warnedUnsealed;
 
   private boolean owner;
   private boolean featuresSet;
@@ -57,14 +76,20 @@ final class VhostUserSession implements Runnable {
    * @param conn the connection
    * @param log where events go
    * @param who the frontend's name for log lines
+   * @param settings deadlines and memory policy
+   * @param runtimeUid the runtime's user id
    * @param onEnd called once when the session has ended and the device is reset
    */
-  VhostUserSession(VdpaDevice device, Connection conn, Log log, String who, Runnable onEnd) {
+  VhostUserSession(VdpaDevice device, Connection conn, Log log, String who, Settings settings, int runtimeUid,
+      Runnable onEnd) {
     this.device = device;
     this.conn = conn;
     this.log = log;
     this.who = who;
     this.onEnd = onEnd;
+    this.msg = conn.message();
+    this.settings = settings;
+    this.memoryPolicy = new MemoryPolicy(runtimeUid, conn.peer().uid(), settings.strictMemory());
     int n = Math.min(device.vqCount(), 2 * queuePairs(device));
     this.rings = new VringState[n];
     for (int i = 0; i < n; i++) {
@@ -95,41 +120,144 @@ final class VhostUserSession implements Runnable {
     return offered;
   }
 
+  /**
+   * The frontend's name for log lines.
+   *
+   * @return {@code vhost-user frontend pid N uid U}
+   */
+  String who() {
+    return who;
+  }
+
   @Override
   public void run() {
     String reason = "frontend closed the connection";
     try {
-      while (conn.read(msg)) {
+      while (true) {
+        if (!awaitMessage()) {
+          continue;
+        }
+        if (!conn.read()) {
+          break;
+        }
         synchronized (this) {
           if (ended) {
-            Connection.closeAll(msg.fds);
             reason = endReason;
             break;
           }
-          handle();
+          try {
+            handle();
+          } finally {
+            Fds.closeAll(msg.fds);
+            msg.fds = UnixChannel.NO_FDS;
+          }
         }
       }
     } catch (ProtocolException e) {
       reason = "protocol error: " + e.getMessage();
       log.warn("device " + device.name() + ": " + who + " " + reason + "; connection closed, device reset");
+    } catch (InterruptedIOException e) {
+      reason = e.getMessage();
+      log.warn("device " + device.name() + ": " + who + " " + reason + "; connection closed, device reset");
     } catch (IOException e) {
-      reason = conn.isOpen() ? "connection failed: " + e.getMessage() : "connection closed";
+      synchronized (this) {
+        reason = ended ? endReason : "connection failed: " + e.getMessage();
+      }
     } catch (RuntimeException e) {
       reason = "backend failed on " + msg + ": " + e;
       log.warn("device " + device.name() + ": " + who + " " + reason + "; connection closed, device reset");
     } finally {
       end(reason);
+      Fds.closeAll(msg.fds);
+      msg.fds = UnixChannel.NO_FDS;
+      conn.close();
     }
   }
 
   /**
-   * Ends the session now: closes the socket, stops the kick threads, resets the device, unmaps the
-   * frontend's memory. Never waits for the frontend. Idempotent.
+   * Waits up to a second for the next message, keeping the handshake deadline and sampling
+   * activity meanwhile.
+   *
+   * @return true if a message (or the end of stream) is there
+   * @throws ProtocolException if the handshake deadline passed
+   * @throws IOException if the socket was shut down
+   */
+  private boolean awaitMessage() throws IOException, ProtocolException {
+    long now = System.nanoTime();
+    int wait = 1000;
+    boolean handshakeDone;
+    synchronized (this) {
+      handshakeDone = owner;
+    }
+    if (!handshakeDone) {
+      long left = settings.handshakeMillis() - (now - connectedAt) / 1_000_000L;
+      if (left <= 0) {
+        throw new ProtocolException("no SET_OWNER within " + settings.handshakeMillis()
+            + " ms of connecting (handshake_timeout_ms)");
+      }
+      wait = (int) Math.min(wait, left);
+    }
+    if (now - lastSample >= 1_000_000_000L) {
+      lastSample = now;
+      sampleActivity();
+    }
+    return conn.awaitMessage(wait);
+  }
+
+  /** Notes the time if the frontend kicked or buffers moved since the last sample. */
+  private synchronized void sampleActivity() {
+    if (ended) {
+      return;
+    }
+    long total = 0;
+    for (VringState r : rings) {
+      total += r.notifications();
+      if (r.kick != null) {
+        total += r.kick.kicks();
+      }
+      if (r.started) {
+        total += device.getVqState(r.index).lastAvailIdx();
+      }
+    }
+    if (total != lastActivityTotal) {
+      lastActivityTotal = total;
+      lastActivity = System.nanoTime();
+    }
+  }
+
+  /**
+   * How long the frontend has gone without kicking or moving a buffer (control messages do not
+   * count). Any thread.
+   *
+   * @return milliseconds since the last activity, or since connecting
+   */
+  long idleMillis() {
+    sampleActivity();
+    return (System.nanoTime() - lastActivity) / 1_000_000L;
+  }
+
+  /**
+   * Whether the frontend has hung up (its teardown is then imminent). Any thread.
+   *
+   * @return true if its end of the socket is closed
+   */
+  boolean peerHungUp() {
+    synchronized (this) {
+      if (ended) {
+        return true;
+      }
+    }
+    return conn.peerHungUp();
+  }
+
+  /**
+   * Ends the session now: shuts the socket down, stops the kick threads, resets the device, unmaps
+   * the frontend's memory. Never waits for the frontend. Idempotent.
    *
    * @param reason why, for the log
    */
   void revoke(String reason) {
-    conn.close();
+    conn.shutdown();
     end(reason);
   }
 
@@ -139,7 +267,7 @@ final class VhostUserSession implements Runnable {
     }
     ended = true;
     endReason = reason;
-    conn.close();
+    conn.shutdown();
     try {
       stopDevice();
       device.reset();
@@ -174,7 +302,8 @@ final class VhostUserSession implements Runnable {
     try {
       replied = dispatch(m);
     } catch (ProtocolException e) {
-      Connection.closeAll(m.fds);
+      Fds.closeAll(m.fds);
+      m.fds = UnixChannel.NO_FDS;
       if (m.needReply() && ack()) {
         conn.replyU64(m.request, 1);
       }
@@ -248,8 +377,9 @@ final class VhostUserSession implements Runnable {
           throw new ProtocolException("SET_MEM_TABLE payload of " + m.size + " bytes is longer than "
               + MemoryTable.MAX_REGIONS + " regions");
         }
-        MemoryTable table = MemoryTable.parse(p, m.size, m.fds);
-        m.fds = new FileDescriptor[0];
+        int[] regionFds = m.fds;
+        m.fds = UnixChannel.NO_FDS;
+        MemoryTable table = MemoryTable.parse(p, m.size, regionFds, memoryPolicy);
         stopDevice();
         device.reset();
         if (mem != null) {
@@ -262,7 +392,14 @@ final class VhostUserSession implements Runnable {
           }
         }
         log.info("device " + device.name() + ": " + who + " mapped " + table.size() + " memory region(s), "
-            + table.bytes() + " bytes");
+            + table.bytes() + " bytes (" + table.describe() + ")");
+        List<Integer> unsealed = table.unsealed();
+        if (!unsealed.isEmpty() && !warnedUnsealed) {
+          warnedUnsealed = true;
+          log.warn("device " + device.name() + ": " + who + " shares memory that cannot be sealed against shrinking"
+              + " (regions " + unsealed + "); accepted because it runs as the runtime's own user, but shrinking it"
+              + " would crash the runtime (set strict_memory to refuse)");
+        }
       }
       case Message.SET_VRING_NUM -> {
         VringState r = ringState(m);
@@ -337,8 +474,8 @@ final class VhostUserSession implements Runnable {
               + " came with " + m.fds.length + " fds");
         }
         VringState r = ring(m, (int) (v & Message.VRING_IDX_MASK));
-        FileDescriptor fd = nofd ? null : m.fds[0];
-        m.fds = new FileDescriptor[0];
+        int fd = nofd ? -1 : m.fds[0];
+        m.fds = UnixChannel.NO_FDS;
         if (m.request == Message.SET_VRING_KICK) {
           stopRing(r);
           r.setKick(new KickThread(device, r.index, fd, log, "vhost-kick-" + device.name() + "-" + r.index));
@@ -488,6 +625,10 @@ final class VhostUserSession implements Runnable {
             + " (" + sizes[i] + " bytes) is not inside the memory table");
       }
     }
+    if (!mem.writable(r.usedUva, sizes[2])) {
+      throw new ProtocolException("vring " + r.index + " used ring at uva 0x" + Long.toHexString(r.usedUva)
+          + " lies in memory the frontend shared read-only; the device must write it");
+    }
   }
 
   private void resetAll() {
@@ -609,8 +750,8 @@ final class VhostUserSession implements Runnable {
   private void configChanged() {
     if ((device.status() & VirtioStatus.DEVICE_NEEDS_RESET) != 0) {
       log.warn("device " + device.name() + ": " + who + " broke a ring (device needs reset); connection closed");
-      // close only: the connection thread tears down, this device thread must not reset its own device
-      conn.close();
+      // shut down only: the connection thread tears down, this device thread must not reset its own device
+      conn.shutdown();
     }
   }
 }

@@ -1,5 +1,7 @@
 package net.vdpa.driver.vhost;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -9,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
 import net.vdpa.api.vhost.VhostVdpa;
+import net.vdpa.driver.vhost.unix.LibC;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,7 +42,11 @@ public final class VhostVdpaDriver implements VdpaDriver {
   private volatile Logger logger;
 
   private final BundleContext context;
+  private final Path defaultSocketDir;
+  private final int runtimeUid = LibC.getuid();
   private volatile Settings settings;
+  /** Why the socket directory cannot be used, or null; probes fail with it. */
+  private volatile String socketDirProblem;
   private final Map<VdpaDevice, Bound> bound = new ConcurrentHashMap<>();
   private final Log log = new Log() {
     @Override
@@ -56,6 +64,14 @@ public final class VhostVdpaDriver implements VdpaDriver {
         l.warn(message);
       }
     }
+
+    @Override
+    public void error(String message) {
+      Logger l = logger;
+      if (l != null) {
+        l.error(message);
+      }
+    }
   };
 
   /** A bound device and its service registration. */
@@ -70,12 +86,42 @@ public final class VhostVdpaDriver implements VdpaDriver {
   @Activate
   public VhostVdpaDriver(BundleContext context, DriverConfig config) {
     this.context = context;
-    this.settings = Settings.from(config);
+    this.defaultSocketDir = SocketDir.defaultFor(System.getenv("XDG_RUNTIME_DIR"), frameworkStorage(context));
+    apply(config);
   }
 
   @Modified
   void modified(DriverConfig config) {
-    this.settings = Settings.from(config);
+    apply(config);
+  }
+
+  private void apply(DriverConfig config) {
+    Settings s = Settings.from(config, defaultSocketDir);
+    String problem = null;
+    try {
+      SocketDir.prepare(s.socketDir(), s.privateDir(), runtimeUid);
+    } catch (IOException e) {
+      problem = e.getMessage();
+      log.error(problem);
+    }
+    this.settings = s;
+    this.socketDirProblem = problem;
+  }
+
+  /**
+   * The framework's storage directory: the launching property, else what the framework chose (the
+   * parent of this bundle's data area, two levels up on Felix and Equinox).
+   */
+  private static Path frameworkStorage(BundleContext context) {
+    String storage = context.getProperty(Constants.FRAMEWORK_STORAGE);
+    if (storage != null && !storage.isBlank()) {
+      return Path.of(storage);
+    }
+    java.io.File data = context.getDataFile("");
+    if (data != null && data.getParentFile() != null && data.getParentFile().getParentFile() != null) {
+      return data.getParentFile().getParentFile().toPath();
+    }
+    return Path.of("vdpa-cache");
   }
 
   /** Revokes every device still bound (the bundle stops before the bus removed them). */
@@ -99,8 +145,16 @@ public final class VhostVdpaDriver implements VdpaDriver {
   @Override
   public void probe(VdpaDevice device) throws Exception {
     Settings s = settings;
-    VhostDeviceHandle handle = new VhostDeviceHandle(device, s.socketFor(device.name()),
-        s.ownsDirectoryOf(device.name()), log);
+    Path socket = s.socketFor(device.name());
+    if (s.inSocketDir(device.name())) {
+      String problem = socketDirProblem;
+      if (problem != null) {
+        throw new IOException(problem);
+      }
+    } else {
+      SocketDir.checkExplicit(socket, runtimeUid);
+    }
+    VhostDeviceHandle handle = new VhostDeviceHandle(device, socket, s, runtimeUid, log);
     handle.start();
     Dictionary<String, Object> props = new Hashtable<>();
     props.put(VhostVdpa.PROP_DEVICE, device.name());

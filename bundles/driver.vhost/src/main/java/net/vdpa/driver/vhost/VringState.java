@@ -1,16 +1,18 @@
 package net.vdpa.driver.vhost;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
+import com.sun.jna.Memory;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VqCallback;
+import net.vdpa.driver.vhost.unix.Fds;
+import net.vdpa.driver.vhost.unix.LibC;
 
 /**
  * What a frontend told the backend about one vring: size, addresses (frontend virtual), base,
  * kick/call/err descriptors and the enable flag. Set-up fields are confined to the connection's
- * thread; the call descriptor is also read by device threads through {@link #used}, which writes the
- * 8-byte eventfd increment without allocating.
+ * thread; the call descriptor is also used by device threads through {@link #used}, which writes the
+ * 8-byte eventfd increment without allocating. The call descriptor is replaced and closed under the
+ * same monitor that {@link #used} writes under, so a device thread never writes to a number that has
+ * been closed and perhaps reused for another file.
  */
 final class VringState implements VqCallback {
   final int index;
@@ -27,11 +29,12 @@ final class VringState implements VqCallback {
   /** The device runs this ring now. */
   boolean started;
   KickThread kick;
-  FileDescriptor err;
-  private FileDescriptor callFd;
-  /** Written by the connection thread, read by device threads. */
-  private volatile FileOutputStream call;
-  private final byte[] one = {1, 0, 0, 0, 0, 0, 0, 0};
+  /** The error eventfd, or -1. */
+  int err = -1;
+  /** Guarded by {@code this}: the call eventfd, or -1. */
+  private int call = -1;
+  /** The eventfd increment: a little-endian u64 of 1. Guarded by {@code this} (written once). */
+  private Memory one;
 
   /**
    * A vring in its initial state.
@@ -55,21 +58,23 @@ final class VringState implements VqCallback {
   /**
    * Replaces the call descriptor, closing the old one.
    *
-   * @param fd the new eventfd, or null for none
+   * @param fd the new eventfd, or -1 for none
    */
-  void setCall(FileDescriptor fd) {
-    FileDescriptor old = callFd;
-    callFd = fd;
-    call = fd == null ? null : new FileOutputStream(fd);
-    Fds.close(old);
+  synchronized void setCall(int fd) {
+    Fds.close(call);
+    call = fd;
+    if (fd >= 0 && one == null) {
+      one = new Memory(8);
+      one.setLong(0, 1);
+    }
   }
 
   /**
    * Replaces the error descriptor, closing the old one.
    *
-   * @param fd the new eventfd, or null
+   * @param fd the new eventfd, or -1
    */
-  void setErr(FileDescriptor fd) {
+  void setErr(int fd) {
     Fds.close(err);
     err = fd;
   }
@@ -90,15 +95,24 @@ final class VringState implements VqCallback {
   }
 
   @Override
-  public void used(int vqIndex) {
-    final FileOutputStream out = call;
-    if (out != null) {
-      try {
-        out.write(one, 0, 8);
-      } catch (IOException e) {
-        // a full or closed eventfd: the frontend polls, or is gone
-      }
+  public synchronized void used(int vqIndex) {
+    if (call >= 0) {
+      // a full eventfd counter or a gone frontend makes this fail: the frontend polls, or is gone
+      LibC.write(call, one, 8);
+      notifications++;
     }
+  }
+
+  /** Guarded by {@code this}: used-buffer notifications sent. */
+  private long notifications;
+
+  /**
+   * Used-buffer notifications sent to the frontend.
+   *
+   * @return the count
+   */
+  synchronized long notifications() {
+    return notifications;
   }
 
   /**
@@ -106,8 +120,8 @@ final class VringState implements VqCallback {
    */
   void clear() {
     setKick(null);
-    setCall(null);
-    setErr(null);
+    setCall(-1);
+    setErr(-1);
     num = 0;
     addrSet = false;
     descUva = availUva = usedUva = 0;

@@ -40,7 +40,7 @@ class BadInputTest {
   void start() throws IOException {
     dev = SimNet.create("bad0");
     log = new TestLog();
-    handle = new VhostDeviceHandle(dev, dir.resolve("bad0.sock"), false, log);
+    handle = TestSettings.handle(dev, dir.resolve("bad0.sock"), TestSettings.defaults(dir), log);
     handle.start();
     memFile = new RandomAccessFile(dir.resolve("guest.mem").toFile(), "rw");
     memFile.setLength(MEM);

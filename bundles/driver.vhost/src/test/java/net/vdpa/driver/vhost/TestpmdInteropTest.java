@@ -26,7 +26,7 @@ class TestpmdInteropTest {
   void txonlyPacketsAreCountedExactly() throws Exception {
     VdpaDevice dev = SimNet.create("vt0");
     TestLog log = new TestLog();
-    VhostDeviceHandle h = new VhostDeviceHandle(dev, dir.resolve("vt0.sock"), false, log);
+    VhostDeviceHandle h = TestSettings.handle(dev, dir.resolve("vt0.sock"), TestSettings.defaults(dir), log);
     h.start();
     try (Testpmd t = Testpmd.virtioUser(h.socketPath(), "vtu", "--forward-mode=txonly",
         "--eth-peer=0," + SimNet.mac(dev))) {
@@ -51,7 +51,7 @@ class TestpmdInteropTest {
   void ioLoopRunsWithoutErrorsAndASecondTestpmdConnectsAfterSigint() throws Exception {
     VdpaDevice dev = SimNet.create("vt1");
     TestLog log = new TestLog();
-    VhostDeviceHandle h = new VhostDeviceHandle(dev, dir.resolve("vt1.sock"), false, log);
+    VhostDeviceHandle h = TestSettings.handle(dev, dir.resolve("vt1.sock"), TestSettings.defaults(dir), log);
     h.start();
     try {
       for (int round = 0; round < 2; round++) {

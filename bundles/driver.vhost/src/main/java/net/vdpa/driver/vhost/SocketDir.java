@@ -1,0 +1,133 @@
+package net.vdpa.driver.vhost;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Where vhost-user sockets may live. A socket directory is where frontends find the device, and
+ * whoever controls it can put their own socket in the device's place and receive a guest's memory.
+ * So the directory must be the runtime's: owned by the runtime's user, not a symbolic link, and not
+ * writable by anyone else (the default directory: mode 0700 exactly). Anything else is refused with
+ * one line that says what is wrong and how to fix it.
+ */
+final class SocketDir {
+  private SocketDir() {}
+
+  /**
+   * The runtime's default socket directory: under {@code $XDG_RUNTIME_DIR} when it is set (a
+   * per-user tmpfs), else beside the framework's storage; named after the storage so that two
+   * runtimes on one host never share it.
+   *
+   * @param xdgRuntimeDir the environment variable's value, or null
+   * @param storage the framework's storage directory
+   * @return the directory
+   */
+  static Path defaultFor(String xdgRuntimeDir, Path storage) {
+    Path s = storage.toAbsolutePath().normalize();
+    if (xdgRuntimeDir != null && !xdgRuntimeDir.isBlank() && Path.of(xdgRuntimeDir).isAbsolute()) {
+      return Path.of(xdgRuntimeDir).resolve("vdpa-" + shortHash(s.toString()));
+    }
+    Path name = s.getFileName();
+    return s.resolveSibling((name == null ? "vdpa" : name.toString()) + "-vhost");
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /**
+   * Creates the directory (mode 0700) if it is missing, then checks it without following links.
+   *
+   * @param dir the directory
+   * @param strictMode true to require mode 0700 exactly (the default directory); false to require
+   *     only that group and others cannot write (a directory the operator chose)
+   * @param uid the runtime's user id
+   * @throws IOException naming what is wrong and how to fix it
+   */
+  static void prepare(Path dir, boolean strictMode, int uid) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Path parent = dir.getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        Files.createDirectories(parent);
+      }
+      try {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException raced) {
+        // someone made it meanwhile: the checks below decide
+      }
+    }
+    check(dir, strictMode, uid);
+  }
+
+  /**
+   * Checks a directory without following links.
+   *
+   * @param dir the directory
+   * @param strictMode true to require mode 0700 exactly
+   * @param uid the runtime's user id
+   * @throws IOException naming what is wrong and how to fix it
+   */
+  static void check(Path dir, boolean strictMode, int uid) throws IOException {
+    String fix = strictMode ? "remove it so that the runtime creates its own, or set socket_dir (PID net.vdpa.driver.vhost)"
+        : "fix it or choose another socket_dir (PID net.vdpa.driver.vhost)";
+    if (Files.isSymbolicLink(dir)) {
+      throw new IOException("vhost socket directory " + dir + " is a symbolic link: " + fix);
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("vhost socket directory " + dir + " is not a directory: " + fix);
+    }
+    int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    if (owner != uid) {
+      throw new IOException("vhost socket directory " + dir + " belongs to uid " + owner + ", not to the runtime's uid "
+          + uid + ": " + fix);
+    }
+    int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0777;
+    if (strictMode && mode != 0700) {
+      throw new IOException("vhost socket directory " + dir + " has mode " + Integer.toOctalString(mode)
+          + ", not 700: " + fix);
+    }
+    if ((mode & 022) != 0) {
+      throw new IOException("vhost socket directory " + dir + " has mode " + Integer.toOctalString(mode)
+          + ": others can write to it: " + fix);
+    }
+  }
+
+  /**
+   * Checks the directory of an explicitly configured socket path: it must exist, not be writable by
+   * others unless it is sticky (as {@code /tmp} is, where nobody can remove another user's socket).
+   *
+   * @param socket the configured path
+   * @param uid the runtime's user id
+   * @throws IOException naming what is wrong
+   */
+  static void checkExplicit(Path socket, int uid) throws IOException {
+    Path dir = socket.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new IOException("the directory of vhost socket " + socket + " does not exist");
+    }
+    int mode = (Integer) Files.getAttribute(dir, "unix:mode") & 07777;
+    if ((mode & 022) != 0 && (mode & 01000) == 0) {
+      throw new IOException("the directory of vhost socket " + socket + " has mode " + Integer.toOctalString(mode & 0777)
+          + ": others can replace the socket: choose a directory only the runtime's user can write");
+    }
+    if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      int owner = (Integer) Files.getAttribute(socket, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      if (owner != uid) {
+        throw new IOException("vhost socket path " + socket + " is taken by uid " + owner + "'s file");
+      }
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package net.vdpa.driver.vhost;
+
+import java.nio.file.Path;
+import java.util.Map;
+import net.vdpa.driver.vhost.unix.LibC;
+
+/** Driver settings for tests: the defaults, or with other deadlines. */
+final class TestSettings {
+  private TestSettings() {}
+
+  static Settings defaults(Path dir) {
+    return with(dir, 10_000, 60_000, 5_000, false);
+  }
+
+  static Settings with(Path dir, int handshakeMillis, int idleMillis, int messageMillis, boolean strict) {
+    return new Settings(1, dir, false, Map.of(), handshakeMillis, idleMillis, messageMillis, strict);
+  }
+
+  static VhostDeviceHandle handle(net.vdpa.api.VdpaDevice dev, Path socket, Settings s, Log log) {
+    return new VhostDeviceHandle(dev, socket, s, LibC.getuid(), log);
+  }
+}
