@@ -1,5 +1,7 @@
 package net.vdpa.itests;
 
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -43,8 +45,9 @@ public class VhostIT extends BusTestSupport {
 
   @Override
   protected Option[] extraOptions() {
-    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"),
-        reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost"), reactorBundle("vdpa.bundle.testpmd")};
+    return new Option[] {mavenBundle("net.java.dev.jna", "jna").versionAsInProject(), reactorBundle("vdpa.bundle.ring"),
+        reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost"),
+        reactorBundle("vdpa.bundle.testpmd")};
   }
 
   private static void needTestpmd() {

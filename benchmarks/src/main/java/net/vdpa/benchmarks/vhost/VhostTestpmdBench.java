@@ -156,6 +156,10 @@ public final class VhostTestpmdBench {
           case "score" -> 1;
           case "socket_dir" -> dir.toString();
           case "sockets" -> new String[0];
+          case "handshake_timeout_ms" -> 10_000;
+          case "idle_timeout_ms" -> 60_000;
+          case "message_timeout_ms" -> 5_000;
+          case "strict_memory" -> false;
           default -> null;
         });
     Constructor<?> c = driverClass.getConstructor(BundleContext.class, configClass);

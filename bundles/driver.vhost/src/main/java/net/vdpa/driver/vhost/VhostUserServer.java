@@ -140,11 +140,11 @@ final class VhostUserServer implements Runnable {
     refusedWhileOwnedBy = null;
     Connection conn = new Connection(ch, peer, settings.messageMillis());
     VhostUserSession s = new VhostUserSession(device, conn, log, who, settings, runtimeUid, () -> {
+      slot.release(who); // before the accept thread can see the session gone
       synchronized (lock) {
         session = null;
         lock.notifyAll();
       }
-      slot.release(who);
     });
     synchronized (lock) {
       if (closed) {

@@ -52,7 +52,7 @@ final class VhostUserSession implements Runnable {
   /** When the frontend last kicked or moved a buffer; any thread reads it. */
   private volatile long lastActivity = connectedAt;
   /** The activity total at the last sample; guarded by {@code this}. */
-  private long lastActivityTotal = -1;
+  private long lastActivityTotal;
   /** When activity was last sampled; connection thread. */
   private long lastSample = connectedAt;
   /** A warning about unsealed memory went out on this connection; guarded by {@code this}. */
@@ -78,7 +78,8 @@ final class VhostUserSession implements Runnable {
    * @param who the frontend's name for log lines
    * @param settings deadlines and memory policy
    * @param runtimeUid the runtime's user id
-   * @param onEnd called once when the session has ended and the device is reset
+   * @param onEnd called once by the connection's thread when the session has ended: the device is
+   *     reset, the memory unmapped and the socket closed
    */
   VhostUserSession(VdpaDevice device, Connection conn, Log log, String who, Settings settings, int runtimeUid,
       Runnable onEnd) {
@@ -171,6 +172,8 @@ final class VhostUserSession implements Runnable {
       Fds.closeAll(msg.fds);
       msg.fds = UnixChannel.NO_FDS;
       conn.close();
+      // last: the device is reset, its memory unmapped and every descriptor closed
+      onEnd.run();
     }
   }
 
@@ -281,7 +284,6 @@ final class VhostUserSession implements Runnable {
       }
     } finally {
       log.info("device " + device.name() + ": " + who + " disconnected (" + reason + ")");
-      onEnd.run();
     }
   }
 
