@@ -6,17 +6,31 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Keeps log lines for assertions and prints them. */
 final class TestLog implements Log {
   final List<String> lines = new CopyOnWriteArrayList<>();
+  private final boolean print;
+
+  TestLog() {
+    this(true);
+  }
+
+  /** A log that keeps its lines and prints them only if asked (a fuzz run logs thousands). */
+  TestLog(boolean print) {
+    this.print = print;
+  }
 
   @Override
   public void info(String message) {
     lines.add("INFO " + message);
-    System.out.println("INFO " + message);
+    if (print) {
+      System.out.println("INFO " + message);
+    }
   }
 
   @Override
   public void warn(String message) {
     lines.add("WARN " + message);
-    System.out.println("WARN " + message);
+    if (print) {
+      System.out.println("WARN " + message);
+    }
   }
 
   boolean contains(String text) {

@@ -1,0 +1,184 @@
+package net.vdpa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+
+import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.vhost.VhostVdpa;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The vhost driver's lifecycle leaves nothing behind: stopping and starting its bundle, and
+ * uninstalling and installing it again, with a device bound to it and a frontend (the JDK's own
+ * Unix socket channel, a peer independent of ours) talking to each new socket. Descriptors, threads
+ * and heap after garbage collection must come back to within a small bound of a baseline taken
+ * after a warm-up; the figures are printed.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class VhostLifecycleIT extends BusTestSupport {
+  private static final MacAddress MAC = MacAddress.parse("02:00:00:00:00:43");
+  private static final int WARM_UP = 10;
+
+  @Override
+  protected Option[] extraOptions() {
+    return new Option[] {mavenBundle("net.java.dev.jna", "jna").versionAsInProject(), reactorBundle("vdpa.bundle.ring"),
+        reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost")};
+  }
+
+  /** What the process holds. */
+  private record Usage(long fds, int threads, long heap) {
+    static Usage now() throws Exception {
+      long heap = Long.MAX_VALUE;
+      for (int i = 0; i < 3; i++) {
+        System.gc();
+        heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+      }
+      try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+        return new Usage(s.count(), ManagementFactory.getThreadMXBean().getThreadCount(), heap);
+      }
+    }
+
+    String against(Usage base) {
+      return String.format("fds %d -> %d (%+d), threads %d -> %d (%+d), heap after GC %.1f -> %.1f MB (%+.2f MB)",
+          base.fds, fds, fds - base.fds, base.threads, threads, threads - base.threads, base.heap / 1e6, heap / 1e6,
+          (heap - base.heap) / 1e6);
+    }
+  }
+
+  private void bindToVhost() throws Exception {
+    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
+    t.open();
+    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
+    assertNotNull("the simulated NIC's management device did not appear", m);
+    m.devAdd(new DevConfig("vdpa0", MAC, null, null, null));
+    bus.setDriverOverride("vdpa0", "vhost_vdpa");
+    awaitBound("vdpa0", "vhost_vdpa");
+  }
+
+  /** Waits for the device's vhost service and has a frontend exchange GET_FEATURES on its socket. */
+  private void talkToTheSocket(ServiceTracker<VhostVdpa, VhostVdpa> vhost, int cycle) throws Exception {
+    VhostVdpa v = vhost.waitForService(WAIT.toMillis());
+    assertNotNull("cycle " + cycle + ": no vhost service", v);
+    awaitBound("vdpa0", "vhost_vdpa");
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(v.socketPath()))) {
+      ByteBuffer out = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+      out.putInt(3).putInt(1).putInt(0); // SET_OWNER
+      out.putInt(1).putInt(1).putInt(0); // GET_FEATURES
+      out.flip();
+      while (out.hasRemaining()) {
+        ch.write(out);
+      }
+      ByteBuffer in = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
+      while (in.hasRemaining()) {
+        assertTrue("cycle " + cycle + ": the backend closed instead of replying", ch.read(in) >= 0);
+      }
+      assertEquals("reply to GET_FEATURES", 1, in.getInt(0));
+      assertTrue("features offered", in.getLong(12) != 0);
+    }
+    await("cycle " + cycle + ": the frontend has left", () -> vhost.getService() != null
+        && vhost.getService().owner().isEmpty());
+  }
+
+  private Bundle vhostBundle() {
+    for (Bundle b : context.getBundles()) {
+      if ("net.vdpa.driver.vhost".equals(b.getSymbolicName())) {
+        return b;
+      }
+    }
+    throw new AssertionError("the vhost bundle is not installed");
+  }
+
+  @Test
+  public void stoppingAndStartingTheDriver150TimesLeavesNothingBehind() throws Exception {
+    bindToVhost();
+    ServiceTracker<VhostVdpa, VhostVdpa> vhost = new ServiceTracker<>(context, VhostVdpa.class, null);
+    vhost.open();
+    Bundle b = vhostBundle();
+    Usage base = null;
+    for (int i = 0; i < WARM_UP + 150; i++) {
+      if (i == WARM_UP) {
+        base = Usage.now();
+      }
+      b.stop();
+      await("vhost service gone", () -> vhost.getService() == null);
+      b.start();
+      talkToTheSocket(vhost, i);
+    }
+    Usage end = Usage.now();
+    String figures = end.against(base);
+    System.out.println("VhostLifecycleIT: 150 stop/start cycles of the vhost driver: " + figures);
+    assertTrue("descriptors leak: " + figures, end.fds - base.fds <= 3);
+    assertTrue("threads leak: " + figures, end.threads - base.threads <= 3);
+    assertTrue("heap grows: " + figures, end.heap - base.heap < 2_000_000);
+  }
+
+  @Test
+  public void uninstallingAndInstallingTheDriver25TimesLeavesNothingBehind() throws Exception {
+    bindToVhost();
+    ServiceTracker<VhostVdpa, VhostVdpa> vhost = new ServiceTracker<>(context, VhostVdpa.class, null);
+    vhost.open();
+    String location = vhostBundle().getLocation();
+    Usage base = null;
+    List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
+    for (int i = 0; i < WARM_UP + 25; i++) {
+      if (i == WARM_UP) {
+        base = Usage.now();
+      }
+      Bundle b = vhostBundle();
+      loaders.add(new WeakReference<>(b.adapt(BundleWiring.class).getClassLoader()));
+      b.uninstall();
+      refresh(b);
+      await("vhost service gone", () -> vhost.getService() == null);
+      context.installBundle(location).start();
+      talkToTheSocket(vhost, i);
+    }
+    Usage end = Usage.now();
+    String figures = end.against(base);
+    long alive = loaders.stream().filter(r -> r.get() != null).count();
+    figures += ", class loaders of uninstalled copies still alive " + alive + " of " + loaders.size();
+    System.out.println("VhostLifecycleIT: 25 uninstall/install cycles of the vhost driver: " + figures);
+    assertEquals("class loaders leak: " + figures, 0, alive);
+    assertTrue("descriptors leak: " + figures, end.fds - base.fds <= 3);
+    assertTrue("threads leak: " + figures, end.threads - base.threads <= 3);
+    assertTrue("heap grows: " + figures, end.heap - base.heap < 2_000_000);
+  }
+
+  /** Lets go of an uninstalled bundle's class loader, as {@code refresh} does in a shell. */
+  private void refresh(Bundle uninstalled) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(uninstalled), e -> {
+      if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+        done.countDown();
+      }
+    });
+    assertTrue("refresh finished", done.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+  }
+}
