@@ -45,7 +45,8 @@ public class VhostIT extends BusTestSupport {
 
   @Override
   protected Option[] extraOptions() {
-    return new Option[] {mavenBundle("net.java.dev.jna", "jna").versionAsInProject(), reactorBundle("vdpa.bundle.ring"),
+    return new Option[] {mavenBundle("net.java.dev.jna", "jna").versionAsInProject(), reactorBundle("vdpa.bundle.unix"),
+        reactorBundle("vdpa.bundle.ring"),
         reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost"),
         reactorBundle("vdpa.bundle.testpmd")};
   }

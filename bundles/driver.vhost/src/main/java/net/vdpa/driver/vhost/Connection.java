@@ -2,10 +2,10 @@ package net.vdpa.driver.vhost;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import net.vdpa.driver.vhost.unix.FdOverflowException;
-import net.vdpa.driver.vhost.unix.Fds;
-import net.vdpa.driver.vhost.unix.PeerCredentials;
-import net.vdpa.driver.vhost.unix.UnixChannel;
+import net.vdpa.unix.FdOverflowException;
+import net.vdpa.unix.Fds;
+import net.vdpa.unix.PeerCredentials;
+import net.vdpa.unix.UnixChannel;
 
 /**
  * Reads and writes vhost-user messages on one connected socket. A message must arrive whole within

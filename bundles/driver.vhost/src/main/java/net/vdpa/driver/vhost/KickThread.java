@@ -4,8 +4,8 @@ import com.sun.jna.Memory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.driver.vhost.unix.Fds;
-import net.vdpa.driver.vhost.unix.LibC;
+import net.vdpa.unix.Fds;
+import net.vdpa.unix.LibC;
 
 /**
  * Turns a frontend's kicks into {@link VdpaDevice#kickVq}: waits until the kick eventfd is readable

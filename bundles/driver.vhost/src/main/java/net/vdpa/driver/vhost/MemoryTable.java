@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.driver.vhost.unix.Fds;
-import net.vdpa.driver.vhost.unix.Fds.AccessMode;
-import net.vdpa.driver.vhost.unix.Fds.SealResult;
-import net.vdpa.driver.vhost.unix.LibC;
+import net.vdpa.unix.Fds;
+import net.vdpa.unix.Fds.AccessMode;
+import net.vdpa.unix.Fds.SealResult;
+import net.vdpa.unix.LibC;
 
 /**
  * The frontend's memory from SET_MEM_TABLE: regions {@code {gpa, size, uva, mmap_offset}}, each

@@ -1,7 +1,7 @@
 package net.vdpa.driver.vhost;
 
 import java.nio.ByteBuffer;
-import net.vdpa.driver.vhost.unix.UnixChannel;
+import net.vdpa.unix.UnixChannel;
 
 /**
  * One vhost-user message as read from the socket: {@code u32 request, u32 flags, u32 size}, the

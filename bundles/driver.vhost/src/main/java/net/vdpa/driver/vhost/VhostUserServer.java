@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.driver.vhost.unix.PeerCredentials;
-import net.vdpa.driver.vhost.unix.UnixChannel;
-import net.vdpa.driver.vhost.unix.UnixListener;
+import net.vdpa.unix.PeerCredentials;
+import net.vdpa.unix.UnixChannel;
+import net.vdpa.unix.UnixListener;
 
 /**
  * The vhost-user backend's listening socket for one device: serves one frontend at a time, each on

@@ -7,8 +7,8 @@ import java.util.List;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.VqState;
-import net.vdpa.driver.vhost.unix.Fds;
-import net.vdpa.driver.vhost.unix.UnixChannel;
+import net.vdpa.unix.Fds;
+import net.vdpa.unix.UnixChannel;
 
 /**
  * One vhost-user frontend connection driving one device. The frontend's requests update a shadow

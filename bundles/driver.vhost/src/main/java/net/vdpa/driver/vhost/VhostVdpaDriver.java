@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
 import net.vdpa.api.vhost.VhostVdpa;
-import net.vdpa.driver.vhost.unix.LibC;
+import net.vdpa.unix.LibC;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;

@@ -3,8 +3,8 @@ package net.vdpa.driver.vhost;
 import com.sun.jna.Memory;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VqCallback;
-import net.vdpa.driver.vhost.unix.Fds;
-import net.vdpa.driver.vhost.unix.LibC;
+import net.vdpa.unix.Fds;
+import net.vdpa.unix.LibC;
 
 /**
  * What a frontend told the backend about one vring: size, addresses (frontend virtual), base,

@@ -5,7 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import net.vdpa.driver.vhost.unix.UnixChannel;
+import net.vdpa.unix.UnixChannel;
 
 /**
  * A raw vhost-user frontend for the hostile tests: sends any header, payload and descriptors, reads

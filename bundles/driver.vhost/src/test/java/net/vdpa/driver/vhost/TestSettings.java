@@ -2,7 +2,7 @@ package net.vdpa.driver.vhost;
 
 import java.nio.file.Path;
 import java.util.Map;
-import net.vdpa.driver.vhost.unix.LibC;
+import net.vdpa.unix.LibC;
 
 /** Driver settings for tests: the defaults, or with other deadlines. */
 final class TestSettings {

@@ -1,4 +1,4 @@
-package net.vdpa.driver.vhost.unix;
+package net.vdpa.unix;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * One connected Unix stream socket that carries file descriptors (SCM_RIGHTS) both ways, with
@@ -23,6 +24,7 @@ import java.nio.file.Path;
  * <p>Threads: receiving and sending belong to one thread (the connection's). {@link #shutdown()}
  * may come from any thread and wakes that thread; {@link #close()} is the owner's, once it is done.
  */
+@ProviderType
 public final class UnixChannel implements AutoCloseable {
   /** Bytes of one receive or send area. */
   private final int areaBytes;

@@ -1,14 +1,16 @@
-package net.vdpa.driver.vhost.unix;
+package net.vdpa.unix;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * What the backend asks of a descriptor a frontend passed: its access mode, its memfd seals, the
  * size of the file behind it; and closing it. Descriptors are plain ints owned by whoever received
  * them: each is closed exactly once, by its owner.
  */
+@ProviderType
 public final class Fds {
   private Fds() {}
 

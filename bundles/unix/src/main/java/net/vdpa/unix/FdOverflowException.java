@@ -1,8 +1,10 @@
-package net.vdpa.driver.vhost.unix;
+package net.vdpa.unix;
 
 import java.io.IOException;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** A message carried more file descriptors than the protocol allows; every one was closed. */
+@ProviderType
 public final class FdOverflowException extends IOException {
   private static final long serialVersionUID = 1L;
 

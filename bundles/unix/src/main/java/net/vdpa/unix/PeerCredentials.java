@@ -1,4 +1,6 @@
-package net.vdpa.driver.vhost.unix;
+package net.vdpa.unix;
+
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Who is at the other end of a Unix socket, as the kernel recorded it when the peer connected
@@ -8,4 +10,5 @@ package net.vdpa.driver.vhost.unix;
  * @param uid the peer's user id
  * @param gid the peer's group id
  */
+@ProviderType
 public record PeerCredentials(int pid, int uid, int gid) {}

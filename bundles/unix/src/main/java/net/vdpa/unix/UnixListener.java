@@ -1,16 +1,18 @@
-package net.vdpa.driver.vhost.unix;
+package net.vdpa.unix;
 
 import com.sun.jna.Memory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A listening Unix stream socket bound to a path, mode 0600. {@link #accept(int)} waits with a
  * timeout; {@link #shutdown()} from any thread wakes it for good; {@link #close()} is the accepting
  * thread's.
  */
+@ProviderType
 public final class UnixListener implements AutoCloseable {
   private final Path path;
   private final Memory pollfd = new Memory(8);

@@ -1,9 +1,10 @@
-package net.vdpa.driver.vhost.unix;
+package net.vdpa.unix;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The few C library calls the vhost-user backend needs and Java 17 lacks: Unix sockets that carry
@@ -17,6 +18,7 @@ import com.sun.jna.Pointer;
  * {@code struct cmsghdr} 16-byte header, {@code struct pollfd} 8, {@code struct ucred} 12,
  * {@code struct sockaddr_un} 110.
  */
+@ProviderType
 public final class LibC {
   static {
     Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
