@@ -17,7 +17,9 @@ import java.util.List;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.LibC;
+import net.vdpa.testpmd.Testpmd;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -150,6 +152,54 @@ class HostileFrontendTest {
       assertThat(readable(call, 5_000)).as("the device used the frame and notified").isTrue();
       assertThat(m.getShort(0x2000 + 2)).isEqualTo((short) 1);
       assertThat(SimNet.stat(dev, 1, "tx_packets")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void anAttackOnOneDeviceLeavesAnotherDevicePassingTraffic() throws Exception {
+    if (!Testpmd.available()) {
+      System.out.println("dpdk-testpmd is not installed: skipping the test with a second device under traffic");
+    }
+    Assumptions.assumeTrue(Testpmd.available());
+    start(TestSettings.defaults(dir));
+    VdpaDevice victim = SimNet.create("victim0");
+    VhostDeviceHandle victimHandle = TestSettings.handle(victim, dir.resolve("victim0.sock"), TestSettings.defaults(dir), log);
+    victimHandle.start();
+    try (Testpmd t = Testpmd.virtioUser(victimHandle.socketPath(), "hostile", "--forward-mode=txonly",
+        "--eth-peer=0," + SimNet.mac(victim))) {
+      t.awaitPrompt(30_000);
+      t.command("start");
+      assertThat(Await.until(() -> SimNet.stat(victim, 1, "tx_packets") > 10_000, 20_000)).as(t.output()).isTrue();
+
+      int mem = memfd(true);
+      int kick = own(TestLibC.eventfd(0, 0));
+      int call = own(TestLibC.eventfd(0, 0));
+      try (Frontend f = connect()) {
+        setUpTxRing(f, mem, kick, call);
+        assertThat(Await.until(() -> handle.server().session() != null && handle.server().session().running(), 5_000))
+            .isTrue();
+        assertThat(TestLibC.ftruncate(mem, 0)).isEqualTo(-1);
+        transmit(map(mem), kick);
+        int[] flood = new int[250];
+        for (int i = 0; i < flood.length; i++) {
+          flood[i] = TestLibC.dup(kick);
+        }
+        try {
+          f.send(Message.GET_FEATURES, null, flood);
+        } finally {
+          for (int fd : flood) {
+            TestLibC.close(fd);
+          }
+        }
+        assertThat(f.closedByBackend(5_000)).isTrue();
+      }
+      long after = SimNet.stat(victim, 1, "tx_packets");
+      assertThat(Await.until(() -> SimNet.stat(victim, 1, "tx_packets") > after + 10_000, 20_000))
+          .as("the other device still passes traffic").isTrue();
+      t.command("stop");
+      assertThat(t.interrupt(10_000)).isTrue();
+    } finally {
+      victimHandle.revoke("test over");
     }
   }
 
