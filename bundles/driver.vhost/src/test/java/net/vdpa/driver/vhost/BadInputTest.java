@@ -1,5 +1,10 @@
 package net.vdpa.driver.vhost;
 
+import static net.vdpa.driver.vhost.Frontend.addr;
+import static net.vdpa.driver.vhost.Frontend.state;
+import static net.vdpa.driver.vhost.Frontend.table;
+import static net.vdpa.driver.vhost.Frontend.u64;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.FileDescriptor;
@@ -54,11 +59,11 @@ class BadInputTest {
     memFile.close();
   }
 
-  /** A raw frontend. */
-  final class Frontend implements AutoCloseable {
+  /** A raw frontend on junixsocket's client: another project's Unix socket code than the backend's. */
+  final class JunixFrontend implements AutoCloseable {
     final AFUNIXSocketChannel ch;
 
-    Frontend() throws IOException {
+    JunixFrontend() throws IOException {
       ch = AFUNIXSocketChannel.open(AFUNIXSocketAddress.of(handle.socketPath()));
     }
 
@@ -106,37 +111,13 @@ class BadInputTest {
     }
   }
 
-  static ByteBuffer u64(long v) {
-    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, v);
-  }
-
-  static ByteBuffer state(int idx, int num) {
-    return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0, idx).putInt(4, num);
-  }
-
-  static ByteBuffer addr(int idx, long desc, long used, long avail) {
-    ByteBuffer b = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
-    return b.putInt(0, idx).putInt(4, 0).putLong(8, desc).putLong(16, used).putLong(24, avail).putLong(32, 0);
-  }
-
-  static ByteBuffer table(long[]... regions) {
-    ByteBuffer b = ByteBuffer.allocate(8 + 32 * regions.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(0, regions.length);
-    for (int i = 0; i < regions.length; i++) {
-      for (int j = 0; j < 4; j++) {
-        b.putLong(8 + 32 * i + 8 * j, regions[i][j]);
-      }
-    }
-    return b;
-  }
-
   FileDescriptor memFd() throws IOException {
     return memFile.getFD();
   }
 
   /** Sends one bad request after SET_OWNER and checks the outcome. */
   void assertRefused(String reason, Sender bad) throws Exception {
-    try (Frontend f = new Frontend()) {
+    try (JunixFrontend f = new JunixFrontend()) {
       f.send(Message.SET_OWNER, null);
       bad.send(f);
       assertThat(f.closedByBackend()).as("connection closed for " + reason).isTrue();
@@ -148,7 +129,7 @@ class BadInputTest {
   }
 
   interface Sender {
-    void send(Frontend f) throws Exception;
+    void send(JunixFrontend f) throws Exception;
   }
 
   void awaitFree() throws InterruptedException {
@@ -160,7 +141,7 @@ class BadInputTest {
   }
 
   void assertNextFrontendServed() throws Exception {
-    try (Frontend f = new Frontend()) {
+    try (JunixFrontend f = new JunixFrontend()) {
       f.send(Message.GET_FEATURES, null);
       long features = f.replyU64();
       assertThat(features & (1L << Message.F_PROTOCOL_FEATURES)).isNotZero();
@@ -225,7 +206,7 @@ class BadInputTest {
 
   @Test
   void memTableBeforeSetOwnerIsTheWrongState() throws Exception {
-    try (Frontend f = new Frontend()) {
+    try (JunixFrontend f = new JunixFrontend()) {
       f.send(Message.SET_MEM_TABLE, table(new long[] {GPA, MEM, UVA, 0}), memFd());
       assertThat(f.closedByBackend()).isTrue();
     }
@@ -242,7 +223,7 @@ class BadInputTest {
 
   @Test
   void needReplyGetsAnAckAndAnErrorBeforeTheClose() throws Exception {
-    try (Frontend f = new Frontend()) {
+    try (JunixFrontend f = new JunixFrontend()) {
       f.send(Message.SET_OWNER, null);
       f.send(Message.SET_PROTOCOL_FEATURES, u64(1L << Message.PF_REPLY_ACK));
       f.send(Message.SET_VRING_NUM, Message.NEED_REPLY, state(0, 256));
@@ -261,7 +242,7 @@ class BadInputTest {
     mem.putLong(0, 0xdead_0000_0000L).putInt(8, 64).putShort(12, (short) 0).putShort(14, (short) 0);
     mem.putShort(0x1000 + 4, (short) 0); // avail.ring[0] = descriptor 0
     mem.putShort(0x1000 + 2, (short) 1); // avail.idx = 1
-    try (Frontend f = new Frontend()) {
+    try (JunixFrontend f = new JunixFrontend()) {
       f.send(Message.SET_OWNER, null);
       f.send(Message.SET_FEATURES, u64(1L << 32));
       f.send(Message.SET_MEM_TABLE, table(new long[] {GPA, MEM, UVA, 0}), memFd());
