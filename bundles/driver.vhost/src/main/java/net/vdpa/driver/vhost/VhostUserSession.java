@@ -370,7 +370,8 @@ final class VhostUserSession implements Runnable {
       case Message.GET_QUEUE_NUM -> {
         expect(m, 0, 0);
         needProtocol(m, Message.PF_MQ, "MQ");
-        conn.replyU64(m.request, rings.length);
+        // queue pairs, as QEMU's queues= and DPDK's vhost library count them for a network device
+        conn.replyU64(m.request, Math.max(1, rings.length / 2));
         return true;
       }
       case Message.SET_MEM_TABLE -> {
@@ -495,10 +496,8 @@ final class VhostUserSession implements Runnable {
           throw new ProtocolException("SET_VRING_ENABLE " + Integer.toUnsignedString(on) + " for vring " + r.index
               + " is not 0 or 1");
         }
-        if ((features & PROTOCOL_FEATURES) == 0) {
-          throw new ProtocolException("SET_VRING_ENABLE for vring " + r.index
-              + " before PROTOCOL_FEATURES was negotiated with SET_FEATURES");
-        }
+        // QEMU sends this once PROTOCOL_FEATURES is offered, before SET_FEATURES negotiates it: the
+        // flag is kept, and it gates the ring only if PROTOCOL_FEATURES ends up negotiated
         if (!(on == 1) && r.started) {
           stopRing(r);
         }
