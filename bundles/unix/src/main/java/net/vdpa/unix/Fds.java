@@ -114,6 +114,56 @@ public final class Fds {
   }
 
   /**
+   * Whether a descriptor is an eventfd (what kick, call and error descriptors must be: a file that
+   * always gives 8 bytes, or a pipe the frontend drains itself, would spin or block a thread).
+   *
+   * @param fd the descriptor
+   * @return true for an eventfd
+   */
+  public static boolean isEventFd(int fd) {
+    try {
+      return "anon_inode:[eventfd]".equals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString());
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Makes a descriptor non-blocking, so that a read or write on it never waits, whatever the
+   * frontend does to the file (a full eventfd counter, a drained one). The flag belongs to the open
+   * file, which the frontend shares: frontends create their eventfds non-blocking anyway.
+   *
+   * @param fd the descriptor
+   * @throws IOException if the flags cannot be changed
+   */
+  public static void setNonBlocking(int fd) throws IOException {
+    int flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
+    if (flags < 0 || LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0) {
+      throw new IOException("fd " + fd + ": cannot make it non-blocking: " + LibC.describe(LibC.errno()));
+    }
+  }
+
+  /**
+   * The page size of the memory behind a descriptor: the huge page size on hugetlbfs (where a
+   * mapping's length and offset are whole huge pages), else 4096.
+   *
+   * @param fd the descriptor
+   * @return bytes per page
+   */
+  public static long pageSize(int fd) {
+    try (com.sun.jna.Memory st = new com.sun.jna.Memory(128)) {
+      st.clear();
+      if (LibC.fstatfs(fd, st) == 0 && (st.getLong(0) & 0xffff_ffffL) == LibC.HUGETLBFS_MAGIC) {
+        long bsize = st.getLong(8);
+        if (bsize > 0 && Long.bitCount(bsize) == 1) {
+          return bsize;
+        }
+      }
+    }
+    return 4096;
+  }
+
+  /**
    * The size of the file behind a descriptor (stat through {@code /proc/self/fd}, which follows
    * the descriptor, not a path the frontend could swap).
    *

@@ -44,6 +44,8 @@ public final class LibC {
   public static final short POLLRDHUP = 0x2000;
 
   public static final int F_GETFL = 3;
+  public static final int F_SETFL = 4;
+  public static final int O_NONBLOCK = 0x800;
   public static final int O_ACCMODE = 3;
   public static final int O_RDONLY = 0;
   public static final int O_WRONLY = 1;
@@ -107,6 +109,12 @@ public final class LibC {
   public static native int munmap(Pointer addr, long len);
 
   public static native int getuid();
+
+  /** {@code fstatfs}: {@code struct statfs} is 120 bytes; {@code f_type} at 0, {@code f_bsize} at 8. */
+  public static native int fstatfs(int fd, Pointer buf);
+
+  /** {@code f_type} of hugetlbfs. */
+  public static final long HUGETLBFS_MAGIC = 0x958458f6L;
 
   public static native String strerror(int errnum);
 

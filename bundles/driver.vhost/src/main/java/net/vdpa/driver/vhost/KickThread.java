@@ -62,6 +62,19 @@ final class KickThread implements Runnable {
   }
 
   /**
+   * Waits for the thread to end, at most the given time.
+   *
+   * @param millis the longest wait
+   */
+  void awaitStop(long millis) {
+    try {
+      thread.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
    * Kicks received so far (a NOFD ring counts none).
    *
    * @return the count

@@ -33,11 +33,15 @@ final class MemoryTable {
   static final int REGION_BYTES = 32;
   /** The largest buffer handed to one dmaMap call. */
   static final long CHUNK = 1L << 30;
-  private static final long PAGE = 4096;
 
   /** One region and its mapping. */
   record Region(long gpa, long size, long uva, int fd, Pointer mapping, long mappedBytes, List<ByteBuffer> chunks,
-      boolean writable, SealResult seal) {
+      boolean writable, SealResult seal, boolean hugetlb) {
+    /** Whether the frontend can take pages from under the mapping: not sealed, or hugetlbfs (holes). */
+    boolean shrinkable() {
+      return seal == SealResult.NOT_SEALABLE || hugetlb;
+    }
+
     boolean containsUva(long addr, long len) {
       return Long.compareUnsigned(addr, uva) >= 0 && Long.compareUnsigned(addr - uva, size) < 0
           && Long.compareUnsigned(len, size - (addr - uva)) <= 0;
@@ -124,7 +128,7 @@ final class MemoryTable {
       }
     } catch (ProtocolException | RuntimeException e) {
       for (Region done : regions) {
-        LibC.munmap(done.mapping(), done.mappedBytes());
+        LibC.munmap(done.mapping(), done.mappedBytes()); // a failure here leaves address space, nothing else
       }
       throw e; // parse closes every descriptor
     }
@@ -148,11 +152,15 @@ final class MemoryTable {
       throw new ProtocolException("memory region " + i + ": its fd is open write-only, the backend must read it");
     }
     SealResult seal = Fds.sealShrink(fd);
-    if (seal == SealResult.NOT_SEALABLE) {
+    long page = Fds.pageSize(fd);
+    boolean hugetlb = page > 4096;
+    if (seal == SealResult.NOT_SEALABLE || hugetlb) {
       String refusal = policy.refusalForUnsealable();
       if (refusal != null) {
-        throw new ProtocolException("memory region " + i + " cannot be sealed against shrinking (not a memfd, or "
-            + "created without MFD_ALLOW_SEALING) and " + refusal);
+        throw new ProtocolException("memory region " + i + (hugetlb
+            ? " is on hugetlbfs, where holes can be punched under a mapping even when sealed, and "
+            : " cannot be sealed against shrinking (not a memfd, or created without MFD_ALLOW_SEALING) and ")
+            + refusal);
       }
     }
     long fileSize;
@@ -165,8 +173,9 @@ final class MemoryTable {
       throw new ProtocolException("memory region " + i + ": its fd has " + fileSize + " bytes, fewer than mmap offset "
           + off + " + size " + len);
     }
-    long delta = off % PAGE;
-    long mapped = len + delta;
+    // whole pages: on hugetlbfs the kernel maps (and can only unmap) whole huge pages
+    long delta = off % page;
+    long mapped = (len + delta + page - 1) / page * page;
     boolean writable = mode == AccessMode.READ_WRITE;
     Pointer base = LibC.mmap(null, mapped, writable ? LibC.PROT_READ | LibC.PROT_WRITE : LibC.PROT_READ,
         LibC.MAP_SHARED, fd, off - delta);
@@ -183,7 +192,7 @@ final class MemoryTable {
       ByteBuffer b = base.getByteBuffer(delta + at, Math.min(CHUNK, len - at));
       chunks.add(writable ? b : b.asReadOnlyBuffer());
     }
-    return new Region(r[0], len, r[2], fd, base, mapped, List.copyOf(chunks), writable, seal);
+    return new Region(r[0], len, r[2], fd, base, mapped, List.copyOf(chunks), writable, seal, hugetlb);
   }
 
   private static boolean failed(Pointer p) {
@@ -271,7 +280,7 @@ final class MemoryTable {
   List<Integer> unsealed() {
     List<Integer> l = new ArrayList<>();
     for (int i = 0; i < regions.size(); i++) {
-      if (regions.get(i).seal() == SealResult.NOT_SEALABLE) {
+      if (regions.get(i).shrinkable()) {
         l.add(i);
       }
     }
@@ -291,7 +300,7 @@ final class MemoryTable {
         case ALREADY_SEALED -> "sealed by the frontend";
         case SEALED_NOW -> "sealed by the backend";
         case NOT_SEALABLE -> "NOT sealable";
-      }).append(r.writable() ? ", read-write" : ", read-only");
+      }).append(r.hugetlb() ? ", hugetlbfs" : "").append(r.writable() ? ", read-write" : ", read-only");
     }
     return s.toString();
   }
@@ -299,15 +308,22 @@ final class MemoryTable {
   /**
    * Unmaps every region and closes the descriptors. The caller has reset the device first, so that
    * nothing reaches the memory any more. Idempotent.
+   *
+   * @return the regions that could not be unmapped (their address space stays taken), with the error
    */
-  void release() {
+  List<String> release() {
     if (released) {
-      return;
+      return List.of();
     }
     released = true;
-    for (Region r : regions) {
-      LibC.munmap(r.mapping(), r.mappedBytes());
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < regions.size(); i++) {
+      Region r = regions.get(i);
+      if (LibC.munmap(r.mapping(), r.mappedBytes()) != 0) {
+        failed.add("region " + i + ": " + LibC.describe(LibC.errno()));
+      }
       Fds.close(r.fd());
     }
+    return failed;
   }
 }

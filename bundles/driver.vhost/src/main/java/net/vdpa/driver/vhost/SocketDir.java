@@ -103,11 +103,34 @@ final class SocketDir {
       throw new IOException("vhost socket directory " + dir + " has mode " + Integer.toOctalString(mode)
           + ": others can write to it: " + fix);
     }
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null) {
+      checkHolder(parent, uid, "the directory holding vhost socket directory " + dir);
+    }
   }
 
   /**
-   * Checks the directory of an explicitly configured socket path: it must exist, not be writable by
-   * others unless it is sticky (as {@code /tmp} is, where nobody can remove another user's socket).
+   * Checks a directory that holds a socket or the socket directory: whoever can rename entries in it
+   * can swap ours for theirs after our checks. It must belong to the runtime's user or to root, and
+   * others may write to it only if it is sticky (then nobody can rename another user's entry).
+   */
+  private static void checkHolder(Path holder, int uid, String what) throws IOException {
+    int owner = (Integer) Files.getAttribute(holder, "unix:uid");
+    if (owner != uid && owner != 0) {
+      throw new IOException(what + " (" + holder + ") belongs to uid " + owner + ", neither the runtime's uid " + uid
+          + " nor root: choose a socket_dir in a directory of yours");
+    }
+    int mode = (Integer) Files.getAttribute(holder, "unix:mode") & 07777;
+    if ((mode & 022) != 0 && (mode & 01000) == 0) {
+      throw new IOException(what + " (" + holder + ") has mode " + Integer.toOctalString(mode & 0777)
+          + ": others can replace what it holds: choose a directory only the runtime's user can write");
+    }
+  }
+
+  /**
+   * Checks the directory of an explicitly configured socket path: it must exist, belong to the
+   * runtime's user or root, and not be writable by others unless it is sticky (as {@code /tmp} is,
+   * where nobody can remove another user's socket).
    *
    * @param socket the configured path
    * @param uid the runtime's user id
@@ -118,11 +141,7 @@ final class SocketDir {
     if (dir == null || !Files.isDirectory(dir)) {
       throw new IOException("the directory of vhost socket " + socket + " does not exist");
     }
-    int mode = (Integer) Files.getAttribute(dir, "unix:mode") & 07777;
-    if ((mode & 022) != 0 && (mode & 01000) == 0) {
-      throw new IOException("the directory of vhost socket " + socket + " has mode " + Integer.toOctalString(mode & 0777)
-          + ": others can replace the socket: choose a directory only the runtime's user can write");
-    }
+    checkHolder(dir, uid, "the directory of vhost socket " + socket);
     if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
       int owner = (Integer) Files.getAttribute(socket, "unix:uid", LinkOption.NOFOLLOW_LINKS);
       if (owner != uid) {

@@ -139,10 +139,12 @@ final class VhostUserServer implements Runnable {
     }
     refusedWhileOwnedBy = null;
     Connection conn = new Connection(ch, peer, settings.messageMillis());
-    VhostUserSession s = new VhostUserSession(device, conn, log, who, settings, runtimeUid, () -> {
+    VhostUserSession s = new VhostUserSession(device, conn, log, who, settings, runtimeUid, ended -> {
       slot.release(who); // before the accept thread can see the session gone
       synchronized (lock) {
-        session = null;
+        if (session == ended) { // a newcomer may already be the session
+          session = null;
+        }
         lock.notifyAll();
       }
     });

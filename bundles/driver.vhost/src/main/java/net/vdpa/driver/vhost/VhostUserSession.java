@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.VqState;
@@ -42,13 +43,17 @@ final class VhostUserSession implements Runnable {
   private final Connection conn;
   private final Log log;
   private final String who;
-  private final Runnable onEnd;
+  private final Consumer<VhostUserSession> onEnd;
   private final Message msg;
   private final VringState[] rings;
   private final long offered;
   private final Settings settings;
   private final MemoryPolicy memoryPolicy;
   private final long connectedAt = System.nanoTime();
+  /** When the current handshake began: at connect, and again at RESET_OWNER; guarded by {@code this}. */
+  private long handshakeStart = connectedAt;
+  /** Buffers the device took from started rings, summed over samples; guarded by {@code this}. */
+  private long progress;
   /** When the frontend last kicked or moved a buffer; any thread reads it. */
   private volatile long lastActivity = connectedAt;
   /** The activity total at the last sample; guarded by {@code this}. */
@@ -82,7 +87,7 @@ final class VhostUserSession implements Runnable {
    *     reset, the memory unmapped and the socket closed
    */
   VhostUserSession(VdpaDevice device, Connection conn, Log log, String who, Settings settings, int runtimeUid,
-      Runnable onEnd) {
+      Consumer<VhostUserSession> onEnd) {
     this.device = device;
     this.conn = conn;
     this.log = log;
@@ -173,7 +178,7 @@ final class VhostUserSession implements Runnable {
       msg.fds = UnixChannel.NO_FDS;
       conn.close();
       // last: the device is reset, its memory unmapped and every descriptor closed
-      onEnd.run();
+      onEnd.accept(this);
     }
   }
 
@@ -189,11 +194,13 @@ final class VhostUserSession implements Runnable {
     long now = System.nanoTime();
     int wait = 1000;
     boolean handshakeDone;
+    long since;
     synchronized (this) {
       handshakeDone = owner;
+      since = handshakeStart;
     }
     if (!handshakeDone) {
-      long left = settings.handshakeMillis() - (now - connectedAt) / 1_000_000L;
+      long left = settings.handshakeMillis() - (now - since) / 1_000_000L;
       if (left <= 0) {
         throw new ProtocolException("no SET_OWNER within " + settings.handshakeMillis()
             + " ms of connecting (handshake_timeout_ms)");
@@ -219,9 +226,13 @@ final class VhostUserSession implements Runnable {
         total += r.kick.kicks();
       }
       if (r.started) {
-        total += device.getVqState(r.index).lastAvailIdx();
+        // what the device took since the last sample; a new base set by a control message is not progress
+        int avail = device.getVqState(r.index).lastAvailIdx();
+        progress += (avail - r.seenAvail) & 0xffff;
+        r.seenAvail = avail;
       }
     }
+    total += progress;
     if (total != lastActivityTotal) {
       lastActivityTotal = total;
       lastActivity = System.nanoTime();
@@ -278,10 +289,7 @@ final class VhostUserSession implements Runnable {
       for (VringState r : rings) {
         r.clear();
       }
-      if (mem != null) {
-        mem.release();
-        mem = null;
-      }
+      releaseMemory();
     } finally {
       log.info("device " + device.name() + ": " + who + " disconnected (" + reason + ")");
     }
@@ -385,9 +393,7 @@ final class VhostUserSession implements Runnable {
         MemoryTable table = MemoryTable.parse(p, m.size, regionFds, memoryPolicy);
         stopDevice();
         device.reset();
-        if (mem != null) {
-          mem.release();
-        }
+        releaseMemory();
         mem = table;
         for (VringState r : rings) {
           if (r.addrSet) {
@@ -477,6 +483,9 @@ final class VhostUserSession implements Runnable {
               + " came with " + m.fds.length + " fds");
         }
         VringState r = ring(m, (int) (v & Message.VRING_IDX_MASK));
+        if (!nofd) {
+          checkEventFd(m, m.fds[0], r);
+        }
         int fd = nofd ? -1 : m.fds[0];
         m.fds = UnixChannel.NO_FDS;
         if (m.request == Message.SET_VRING_KICK) {
@@ -576,6 +585,29 @@ final class VhostUserSession implements Runnable {
     return false;
   }
 
+  /** Kick, call and error descriptors must be eventfds, used without blocking. */
+  private static void checkEventFd(Message m, int fd, VringState r) throws ProtocolException {
+    if (!Fds.isEventFd(fd)) {
+      throw new ProtocolException(Message.name(m.request) + " for vring " + r.index + " came with a descriptor that is"
+          + " not an eventfd");
+    }
+    try {
+      Fds.setNonBlocking(fd);
+    } catch (IOException e) {
+      throw new ProtocolException(Message.name(m.request) + " for vring " + r.index + ": " + e.getMessage());
+    }
+  }
+
+  private void releaseMemory() {
+    if (mem != null) {
+      List<String> failed = mem.release();
+      mem = null;
+      if (!failed.isEmpty()) {
+        log.warn("device " + device.name() + ": " + who + " memory not unmapped: " + failed);
+      }
+    }
+  }
+
   private void expect(Message m, int size, int fds) throws ProtocolException {
     if (m.size != size) {
       throw new ProtocolException(Message.name(m.request) + " payload is " + m.size + " bytes, expected " + size);
@@ -638,16 +670,14 @@ final class VhostUserSession implements Runnable {
     for (VringState r : rings) {
       r.clear();
     }
-    if (mem != null) {
-      mem.release();
-      mem = null;
-    }
+    releaseMemory();
     featuresSet = false;
     features = 0;
     protocol = 0;
     protocolSet = false;
     frontendStatus = 0;
     owner = false;
+    handshakeStart = System.nanoTime();
   }
 
   // ---------------------------------------------------------------- device programming
@@ -726,6 +756,7 @@ final class VhostUserSession implements Runnable {
         device.setVqCallback(r.index, r);
         device.setVqReady(r.index, true);
         r.started = true;
+        r.seenAvail = r.base;
       }
       device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK
           | VirtioStatus.DRIVER_OK);

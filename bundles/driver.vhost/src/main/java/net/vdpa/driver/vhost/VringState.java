@@ -28,13 +28,17 @@ final class VringState implements VqCallback {
   boolean enabled;
   /** The device runs this ring now. */
   boolean started;
+  /** The device's last available index when activity was last sampled (session monitor). */
+  int seenAvail;
   KickThread kick;
-  /** The error eventfd, or -1. */
+  /** The error eventfd, or -1; connection thread only. */
   int err = -1;
   /** Guarded by {@code this}: the call eventfd, or -1. */
   private int call = -1;
   /** The eventfd increment: a little-endian u64 of 1. Guarded by {@code this} (written once). */
   private Memory one;
+  /** Guarded by {@code this}: used-buffer notifications sent. */
+  private long notifications;
 
   /**
    * A vring in its initial state.
@@ -87,6 +91,8 @@ final class VringState implements VqCallback {
   void setKick(KickThread t) {
     if (kick != null) {
       kick.stop();
+      // at most one kick thread per ring, however fast a frontend replaces it (it stops within a poll)
+      kick.awaitStop(2 * KickThread.POLL_MILLIS);
     }
     kick = t;
     if (t != null) {
@@ -97,14 +103,12 @@ final class VringState implements VqCallback {
   @Override
   public synchronized void used(int vqIndex) {
     if (call >= 0) {
-      // a full eventfd counter or a gone frontend makes this fail: the frontend polls, or is gone
+      // non-blocking (set when it arrived): a full counter fails at once instead of holding the device
       LibC.write(call, one, 8);
       notifications++;
     }
   }
 
-  /** Guarded by {@code this}: used-buffer notifications sent. */
-  private long notifications;
 
   /**
    * Used-buffer notifications sent to the frontend.

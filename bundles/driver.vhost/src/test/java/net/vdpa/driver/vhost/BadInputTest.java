@@ -133,11 +133,7 @@ class BadInputTest {
   }
 
   void awaitFree() throws InterruptedException {
-    long end = System.nanoTime() + 5_000_000_000L;
-    while (handle.owner().isPresent() && System.nanoTime() < end) {
-      Thread.sleep(5);
-    }
-    assertThat(handle.owner()).isEmpty();
+    assertThat(Await.until(() -> handle.owner().isEmpty(), 5_000)).as("device free again").isTrue();
   }
 
   void assertNextFrontendServed() throws Exception {

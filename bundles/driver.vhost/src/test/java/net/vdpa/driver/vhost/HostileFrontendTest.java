@@ -278,7 +278,7 @@ class HostileFrontendTest {
     start(TestSettings.defaults(dir));
     assertServedNext(); // the backend's threads and buffers exist before the baseline
     assertThat(Await.until(() -> handle.server().session() == null, 5_000)).isTrue();
-    long baseline = Fds.openCount();
+    long baseline = eventFdCount(); // the descriptors sent are eventfds: count those, not lazily opened jars
     int efd = TestLibC.eventfd(0, 0);
     int[] fds = new int[count];
     for (int i = 0; i < count; i++) {
@@ -297,16 +297,99 @@ class HostileFrontendTest {
     String reason = count <= Message.MAX_FDS ? "GET_FEATURES came with " + count + " fds, expected 0"
         : "carried " + count + " file descriptors, more than " + Message.MAX_FDS;
     assertThat(log.contains(reason)).as(log.lines.toString()).isTrue();
-    assertThat(Await.until(() -> openCount() == baseline, 5_000))
-        .as("open descriptors back to " + baseline + ", now " + openCount()).isTrue();
+    assertThat(Await.until(() -> eventFdCount() == baseline, 5_000))
+        .as("open eventfds back to " + baseline + ", now " + eventFdCount()).isTrue();
     assertServedNext();
   }
 
-  static long openCount() {
-    try {
-      return Fds.openCount();
+  /** The eventfds this process has open. */
+  static long eventFdCount() {
+    try (var s = Files.list(Path.of("/proc/self/fd"))) {
+      return s.filter(p -> {
+        try {
+          return Files.readSymbolicLink(p).toString().equals("anon_inode:[eventfd]");
+        } catch (IOException gone) {
+          return false;
+        }
+      }).count();
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aFullCallCounterNeitherBlocksTheDeviceNorItsTeardown() throws Exception {
+    start(TestSettings.defaults(dir));
+    int mem = memfd(true);
+    MappedByteBuffer m = map(mem);
+    int kick = own(TestLibC.eventfd(0, 0));
+    int call = own(TestLibC.eventfd(0, 0)); // blocking, as the frontend made it
+    try (Memory max = new Memory(8)) {
+      max.setLong(0, 0xffff_ffff_ffff_fffeL); // the counter's maximum: a further write would block
+      assertThat(LibC.write(call, max, 8)).isEqualTo(8);
+    }
+    try (Frontend f = connect()) {
+      setUpTxRing(f, mem, kick, call);
+      assertThat(Await.until(() -> handle.server().session() != null && handle.server().session().running(), 5_000))
+          .as(log.lines.toString()).isTrue();
+      transmit(m, kick);
+      assertThat(Await.until(() -> m.getShort(0x2000 + 2) == 1, 5_000)).as("the frame was used").isTrue();
+      assertThat(SimNet.stat(dev, 1, "tx_packets")).isEqualTo(1);
+      long t0 = System.nanoTime();
+      handle.revoke("test: teardown with a full call counter");
+      assertThat((System.nanoTime() - t0) / 1_000_000L).as("revoke took ms").isLessThan(2_000);
+      assertThat(f.closedByBackend(5_000)).isTrue();
+    }
+    handle = null;
+  }
+
+  @Test
+  void aKickDescriptorThatIsNotAnEventfdIsRefused() throws Exception {
+    start(TestSettings.defaults(dir));
+    int zero = own(TestLibC.open("/dev/zero", TestLibC.O_RDONLY | TestLibC.O_CLOEXEC));
+    try (Frontend f = connect()) {
+      f.send(Message.SET_OWNER, null);
+      f.send(Message.SET_VRING_KICK, Frontend.u64(1), zero);
+      assertThat(f.closedByBackend(5_000)).isTrue();
+    }
+    assertThat(log.contains("SET_VRING_KICK for vring 1 came with a descriptor that is not an eventfd"))
+        .as(log.lines.toString()).isTrue();
+    assertServedNext();
+  }
+
+  @Test
+  void controlMessagesDoNotKeepAnIdleOwner() throws Exception {
+    start(TestSettings.with(dir, 10_000, 300, 5_000, false));
+    int mem = memfd(true);
+    MappedByteBuffer m = map(mem);
+    int kick = own(TestLibC.eventfd(0, 0));
+    int call = own(TestLibC.eventfd(0, 0));
+    try (Frontend idle = connect()) {
+      setUpTxRing(idle, mem, kick, call);
+      assertThat(Await.until(() -> handle.server().session() != null && handle.server().session().running(), 5_000))
+          .isTrue();
+      for (int base = 1; base <= 6; base++) { // a new base restarts the ring: control, not traffic
+        m.putShort(0x1000 + 2, (short) (base * 1000)); // avail.idx agrees with the base: nothing to take
+        idle.send(Message.SET_VRING_BASE, Frontend.state(1, base * 1000));
+        idle.send(Message.GET_FEATURES, null);
+        assertThat(idle.replyU64()).isPositive();
+        assertThat(idle.closedByBackend(100)).isFalse();
+      }
+      assertServedNext();
+      assertThat(idle.closedByBackend(5_000)).as("the idle one was revoked").isTrue();
+    }
+  }
+
+  @Test
+  void aSecondHandshakeAfterResetOwnerGetsItsOwnDeadline() throws Exception {
+    start(TestSettings.with(dir, 300, 60_000, 5_000, false));
+    try (Frontend f = connect()) {
+      f.send(Message.SET_OWNER, null);
+      assertThat(f.closedByBackend(500)).as("past the first deadline, owned").isFalse();
+      f.send(Message.RESET_OWNER, null);
+      f.send(Message.SET_OWNER, null);
+      f.send(Message.GET_FEATURES, null);
+      assertThat(f.replyU64()).as("the second handshake is served").isPositive();
     }
   }
 

@@ -57,6 +57,16 @@ class SocketDirTest {
   }
 
   @Test
+  void aGoodDirectoryInsideADirectoryOthersCanWriteIsRefused() throws IOException {
+    Path open = Files.createDirectory(tmp.resolve("open"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path dir = open.resolve("vhost");
+    assertThatThrownBy(() -> SocketDir.prepare(dir, true, uid))
+        .hasMessageContaining("the directory holding vhost socket directory " + dir)
+        .hasMessageContaining("others can replace what it holds");
+  }
+
+  @Test
   void twoRuntimesNeverShareTheDefaultDirectory() {
     assertThat(SocketDir.defaultFor(null, Path.of("/srv/a/vdpa-cache"))).isEqualTo(Path.of("/srv/a/vdpa-cache-vhost"));
     assertThat(SocketDir.defaultFor("", Path.of("/srv/b/vdpa-cache"))).isEqualTo(Path.of("/srv/b/vdpa-cache-vhost"));
@@ -73,7 +83,7 @@ class SocketDirTest {
     Path open = Files.createDirectory(tmp.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
     assertThatThrownBy(() -> SocketDir.checkExplicit(open.resolve("a.sock"), uid))
-        .hasMessageContaining("others can replace the socket");
+        .hasMessageContaining("others can replace what it holds");
     SocketDir.checkExplicit(Path.of("/tmp/vdpa-test-explicit.sock"), uid); // /tmp is sticky: accepted
   }
 
