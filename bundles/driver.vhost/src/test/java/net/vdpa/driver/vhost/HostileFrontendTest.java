@@ -15,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.unix.Fds;
 import net.vdpa.unix.LibC;
 import net.vdpa.testpmd.Testpmd;
 import org.junit.jupiter.api.AfterEach;
@@ -304,17 +303,7 @@ class HostileFrontendTest {
 
   /** The eventfds this process has open. */
   static long eventFdCount() {
-    try (var s = Files.list(Path.of("/proc/self/fd"))) {
-      return s.filter(p -> {
-        try {
-          return Files.readSymbolicLink(p).toString().equals("anon_inode:[eventfd]");
-        } catch (IOException gone) {
-          return false;
-        }
-      }).count();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return TestFds.count("anon_inode:[eventfd]");
   }
 
   @Test
@@ -368,9 +357,12 @@ class HostileFrontendTest {
       setUpTxRing(idle, mem, kick, call);
       assertThat(Await.until(() -> handle.server().session() != null && handle.server().session().running(), 5_000))
           .isTrue();
-      for (int base = 1; base <= 6; base++) { // a new base restarts the ring: control, not traffic
+      for (int base = 1; base <= 6; base++) { // a ring restarted at a new base: control, not traffic
+        idle.send(Message.GET_VRING_BASE, Frontend.state(1, 0)); // stops the ring
+        assertThat(idle.replyU64()).isNotNegative();
         m.putShort(0x1000 + 2, (short) (base * 1000)); // avail.idx agrees with the base: nothing to take
         idle.send(Message.SET_VRING_BASE, Frontend.state(1, base * 1000));
+        idle.send(Message.SET_VRING_KICK, Frontend.u64(1), kick);
         idle.send(Message.GET_FEATURES, null);
         assertThat(idle.replyU64()).isPositive();
         assertThat(idle.closedByBackend(100)).isFalse();
