@@ -118,10 +118,11 @@ final class VdpaFormat {
         o.put("driver_override", l.override());
         o.put("autoprobe", l.autoprobe());
         o.put("reason", l.reason());
-        o.put("placement", l.placement() == null ? null : l.placement().name().toLowerCase(Locale.ROOT));
-        o.put("displaced_from", l.displacedFrom());
-        o.put("stay", l.stay() == null ? null : l.stay().name().toLowerCase(Locale.ROOT));
-        o.put("stay_reason", l.stayReason());
+        // where a device belongs: only when there is something to say, so the common case reads as before
+        putIfSet(o, "placement", l.placement() == null ? null : l.placement().name().toLowerCase(Locale.ROOT));
+        putIfSet(o, "displaced_from", l.displacedFrom());
+        putIfSet(o, "stay", l.stay() == null ? null : l.stay().name().toLowerCase(Locale.ROOT));
+        putIfSet(o, "stay_reason", l.stayReason());
         devs.put(l.name(), o);
       }
       Map<String, Object> bus = new LinkedHashMap<>();
@@ -152,6 +153,12 @@ final class VdpaFormat {
       }
     }
     return s.toString();
+  }
+
+  private static void putIfSet(Map<String, Object> o, String key, Object value) {
+    if (value != null) {
+      o.put(key, value);
+    }
   }
 
   /** The feature names as a list, for JSON. */
