@@ -39,6 +39,11 @@ public final class KeptDevice {
     this.mgmtdev = mgmtdev;
     this.bus = bus;
     this.kept = KeptConfig.from(props);
+  }
+
+  /** Creates the device once the references (the logger among them) are in place. */
+  @Activate
+  void activate() {
     create();
   }
 
