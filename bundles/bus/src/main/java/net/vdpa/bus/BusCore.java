@@ -889,7 +889,7 @@ final class BusCore implements VdpaBus {
       dto.mgmtdev = e.mgmtdev;
       dto.state = e.state;
       dto.driver = e.driver == null ? null : e.driver.name;
-      dto.reason = e.state.equals(DeviceDTO.BOUND) ? null : e.reason;
+      dto.reason = e.state.equals(DeviceDTO.UNBOUND) ? e.reason : null; // a probe or remove under way has no reason yet
       dto.driverOverride = e.override;
       dto.placement = e.state.equals(DeviceDTO.BOUND) ? e.placement : null;
       dto.displacedFrom = e.displacedFrom;
