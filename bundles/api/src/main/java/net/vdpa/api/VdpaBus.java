@@ -94,7 +94,8 @@ public interface VdpaBus {
 
   /**
    * Matches an idle device now, as if it had just appeared (Linux's {@code drivers_probe}), even if
-   * autoprobe is off.
+   * autoprobe is off. As autoprobe, it never picks a driver that matches only on request ({@link
+   * VdpaDriver#MATCH_ON_REQUEST}): name that one with {@link #bind} or an override.
    *
    * @param device device name
    * @return the device afterwards
