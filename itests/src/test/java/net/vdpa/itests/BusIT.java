@@ -73,11 +73,12 @@ public class BusIT extends BusTestSupport {
   }
 
   @Test
-  public void uninstallingTheBoundDriverRebindsToTheNextAndReinstallDoesNotSteal() throws Exception {
+  public void uninstallingTheBoundDriverRebindsToTheNextAndReinstallTakesItBack() throws Exception {
     List<String> topics = new CopyOnWriteArrayList<>();
     Dictionary<String, Object> p = new Hashtable<>();
     p.put(EventConstants.EVENT_TOPIC, VdpaEvents.TOPIC_ALL);
-    context.registerService(EventHandler.class, e -> topics.add(e.getTopic() + " " + e.getProperty(VdpaEvents.DEVICE) + " " + e.getProperty(VdpaEvents.DRIVER)), p);
+    context.registerService(EventHandler.class, e -> topics.add(e.getTopic() + " " + e.getProperty(VdpaEvents.DEVICE)
+        + " " + e.getProperty(VdpaEvents.DRIVER) + (e.getProperty(VdpaEvents.FROM) == null ? "" : " from " + e.getProperty(VdpaEvents.FROM))), p);
 
     Bundle best = Fixtures.drivers(context, "best", "best;score=10");
     Fixtures.drivers(context, "next", "next;score=5");
@@ -90,17 +91,35 @@ public class BusIT extends BusTestSupport {
     assertEquals("remove best d status=15", journal.get(1));
     assertTrue(journal.toString(), journal.indexOf("unregistered driver best") > 1);
     assertTrue(journal.toString(), journal.indexOf("probe next d") > 1);
-    // reinstalled: the rule is that a bound device is not taken from its driver by a newcomer
-    Fixtures.drivers(context, "best2", "best;score=10");
-    await("best is back", () -> bus.drivers().stream().filter(x -> x.name.equals("best")).count() == 1);
-    assertEquals("next", bus.probe("d").driver);
-    await("events", () -> topics.contains(VdpaEvents.DEVICE_BOUND + " d next"));
+    assertEquals("best", dev("d").displacedFrom);
+    await("moved event", () -> topics.contains(VdpaEvents.DEVICE_MOVED + " d next from best"));
     assertTrue(topics.toString(), topics.indexOf(VdpaEvents.DEVICE_UNBOUND + " d best") < topics.indexOf(VdpaEvents.DEVICE_BOUND + " d next"));
+    // reinstalled: the device the bus moved goes back where it belongs
+    Fixtures.drivers(context, "best2", "best;score=10");
+    awaitBound("d", "best");
+    await("moved back event", () -> topics.contains(VdpaEvents.DEVICE_MOVED + " d best from next"));
+    assertTrue(journal.toString(), journal.contains("remove next d status=15"));
+    assertNull(dev("d").displacedFrom);
+    assertEquals(DeviceDTO.Placement.AUTOPROBE, dev("d").placement);
+  }
+
+  @Test
+  public void aNewcomerDoesNotTakeABoundDevice() throws Exception {
+    Bundle best = Fixtures.drivers(context, "best", "best;score=10");
+    Fixtures.drivers(context, "next", "next;score=5");
+    Fixtures.devices(context, "devs", "d");
+    awaitBound("d", "best");
+    best.uninstall();
+    awaitBound("d", "next");
+    Fixtures.drivers(context, "other", "other;score=20");
+    await("other is on the bus", () -> bus.drivers().stream().anyMatch(x -> x.name.equals("other")));
+    assertEquals("next", bus.probe("d").driver);
+    assertTrue(journal.toString(), journal.stream().noneMatch(l -> l.startsWith("probe other")));
   }
 
   @Test
   public void stoppingADeviceBundleRunsRemoveBeforeTheDeviceGoes() throws Exception {
-    Fixtures.drivers(context, "drv", "drv;score=1");
+    Fixtures.drivers(context, "drv", "drv;score=2");
     Bundle devs = Fixtures.devices(context, "devs", "x,y");
     awaitBound("x", "drv");
     awaitBound("y", "drv");
@@ -133,7 +152,7 @@ public class BusIT extends BusTestSupport {
 
   @Test
   public void bindErrorsNameTheValues() throws Exception {
-    Fixtures.drivers(context, "drv", "drv;score=1");
+    Fixtures.drivers(context, "drv", "drv;score=2");
     Fixtures.devices(context, "devs", "d");
     awaitBound("d", "drv");
     expect(() -> bus.bind("d", "drv"), "device d is already bound to driver drv");

@@ -23,6 +23,8 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
   public static final int MIN_MTU = 68;
   /** The largest MTU accepted. */
   public static final int MAX_MTU = 65535;
+  /** The feature bit of virtio 1.x ({@code VIRTIO_F_VERSION_1}). */
+  public static final int F_VERSION_1 = 32;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
 

@@ -80,6 +80,33 @@ public record MacAddress(long value) {
     return (value & 0x0100_0000_0000L) != 0;
   }
 
+  /**
+   * Whether this is the broadcast address {@code ff:ff:ff:ff:ff:ff}.
+   *
+   * @return true for broadcast
+   */
+  public boolean isBroadcast() {
+    return value == 0xffff_ffff_ffffL;
+  }
+
+  /**
+   * Checks that a device may own this address: not broadcast, not multicast, not all zero.
+   *
+   * @throws IllegalArgumentException naming the address and what is wrong with it
+   */
+  public void checkStation() {
+    if (isBroadcast()) {
+      throw new IllegalArgumentException("mac " + this + " is the broadcast address; a device needs a unicast address");
+    }
+    if (isMulticast()) {
+      throw new IllegalArgumentException("mac " + this + " is a multicast address (group bit set in "
+          + String.format(Locale.ROOT, "%02x", value >>> 40) + "); a device needs a unicast address");
+    }
+    if (value == 0) {
+      throw new IllegalArgumentException("mac " + this + " is the all-zero address; a device needs a unicast address");
+    }
+  }
+
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(17);

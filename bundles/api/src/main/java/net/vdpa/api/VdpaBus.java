@@ -16,9 +16,13 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p><b>Binding rules.</b> A device is held by at most one driver. Among the drivers present, the
  * device's override (an exact driver name) decides if set; otherwise the highest {@link
  * VdpaDriver#match} score, then the higher {@code service.ranking}, then the lower {@code
- * service.id}. A driver that scores 0 does not match. A new driver takes only idle devices: a
- * bound device stays with its driver until it is unbound, its driver leaves, or its override names
- * another driver. When a driver leaves, its devices are removed, reset and matched again.
+ * service.id}. A driver that scores 0 does not match; one that scores {@link
+ * VdpaDriver#MATCH_ON_REQUEST} takes a device only by override or {@link #bind}, never by autoprobe.
+ * A new driver takes only idle devices: a bound device stays with its driver until it is unbound,
+ * its driver leaves, or its override names another driver. When a driver leaves, its devices are
+ * removed, reset and matched again; when it comes back, those the bus moved to another driver go
+ * back to it, unless a user placed them there (override, bind) or holds them open ({@link
+ * VdpaDriver#busy}); the device's DTO then says why it stays.
  *
  * <p>Operations that bind wait for the probe to finish (at most the probe timeout) and report its
  * outcome; errors are {@link IllegalArgumentException} (unknown device or driver) or {@link
@@ -90,7 +94,8 @@ public interface VdpaBus {
 
   /**
    * Matches an idle device now, as if it had just appeared (Linux's {@code drivers_probe}), even if
-   * autoprobe is off.
+   * autoprobe is off. As autoprobe, it never picks a driver that matches only on request ({@link
+   * VdpaDriver#MATCH_ON_REQUEST}): name that one with {@link #bind} or an override.
    *
    * @param device device name
    * @return the device afterwards

@@ -18,10 +18,13 @@ public interface VdpaDeviceStore {
    * Keeps and creates a device, and waits until it is on the bus (and bound, if a driver takes it).
    *
    * @param mgmtdev the management device handle
-   * @param config the device; already checked against the management device
+   * @param config the device; the store asks the management device to {@link
+   *     VdpaMgmtDevice#validate validate} it before keeping anything
    * @return the device on the bus
-   * @throws IllegalArgumentException if the name is taken
-   * @throws IllegalStateException if the device did not appear (the message says why)
+   * @throws IllegalArgumentException if the name is taken, the management device refuses the
+   *     configuration (its reason), or the management device is not running (nothing is kept)
+   * @throws IllegalStateException if the device did not appear (the message says why); its
+   *     configuration is not kept
    */
   DeviceDTO add(String mgmtdev, DevConfig config);
 
@@ -38,7 +41,8 @@ public interface VdpaDeviceStore {
    *
    * @param name the device name
    * @param mac the new address
-   * @throws IllegalArgumentException if there is no such device, or it was not created here
+   * @throws IllegalArgumentException if there is no such device, it was not created here, or its
+   *     management device refuses the address or is not running; the device is then left as it was
    */
   void setMac(String name, MacAddress mac);
 

@@ -1,5 +1,6 @@
 package net.vdpa.api;
 
+import java.util.Optional;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -14,11 +15,23 @@ import org.osgi.annotation.versioning.ConsumerType;
  * the bus calls {@code remove} so the driver can let go. After {@code remove} the bus resets the
  * device.
  *
- * <p><b>The driver's promises.</b> {@code match} is quick and side-effect free. {@code remove}
- * never waits on a remote peer: it revokes what it published and returns.
+ * <p><b>The driver's promises.</b> {@code match} and {@code busy} are quick and side-effect free.
+ * {@code remove} never waits on a remote peer: it revokes what it published and returns.
+ *
+ * <p><b>Scores.</b> 0: the driver cannot drive the device. {@link #MATCH_ON_REQUEST} (1): it can,
+ * but takes the device only when asked by name (a driver override or {@code bind}); autoprobe
+ * never picks it. That is the score of drivers that hand a device to user space (vhost, passthrough):
+ * a NIC whose kernel-side driver is briefly away (bundle update) must not be taken by one.
+ * 2 and more: autoprobe picks the highest.
  */
 @ConsumerType
 public interface VdpaDriver {
+
+  /**
+   * The score of a driver that takes a device only by driver override or {@code bind}, never by
+   * autoprobe.
+   */
+  int MATCH_ON_REQUEST = 1;
 
   /**
    * The driver name used by overrides and {@code bind}, for example {@code virtio_net}.
@@ -51,4 +64,19 @@ public interface VdpaDriver {
    * @param device a device this driver probed successfully
    */
   void remove(VdpaDevice device);
+
+  /**
+   * Whether a user holds the device open through this driver (a connected vhost-user frontend, an
+   * open in-process handle, a mapped passthrough region), so that the bus should not take it away
+   * on its own initiative. The bus asks before moving a device back to the driver it left when that
+   * driver returns; it does not ask before an unbind, override or removal a user requested, nor when
+   * this driver or the device leaves.
+   *
+   * @param device a device this driver holds
+   * @return why the device is busy, in words for the bus listing ({@code "vhost-user frontend
+   *     connected"}), or empty if the driver can let it go; the default says it is never busy
+   */
+  default Optional<String> busy(VdpaDevice device) {
+    return Optional.empty();
+  }
 }

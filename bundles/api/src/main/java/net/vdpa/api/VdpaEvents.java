@@ -17,6 +17,18 @@ public final class VdpaEvents {
   public static final String DEVICE_UNBOUND = "net/vdpa/device/UNBOUND";
   /** A driver's probe threw or timed out; {@link #REASON} says why. */
   public static final String PROBE_FAILED = "net/vdpa/device/PROBE_FAILED";
+  /**
+   * A device went from one driver to another without a user asking: its driver left and another
+   * took it by autoprobe, or the driver it left came back and took it back. {@link #DRIVER} is
+   * the new driver, {@link #FROM} the old, {@link #REASON} says why.
+   */
+  public static final String DEVICE_MOVED = "net/vdpa/device/MOVED";
+  /**
+   * The driver a device left came back, but the device stays where it is: {@link #STAY} is the
+   * {@code DeviceDTO.Stay} name, {@link #REASON} the words, {@link #DRIVER} the driver holding it,
+   * {@link #FROM} the driver that came back.
+   */
+  public static final String DEVICE_STAYS = "net/vdpa/device/STAYS";
   /** A device's driver override was set or cleared. */
   public static final String OVERRIDE_CHANGED = "net/vdpa/device/OVERRIDE_CHANGED";
   /** Autoprobe was switched, globally (no {@link #DEVICE}) or for one device. */
@@ -30,6 +42,10 @@ public final class VdpaEvents {
   public static final String DEVICE = "device";
   /** Event property: the driver name. */
   public static final String DRIVER = "driver";
+  /** Event property: the driver a device left (moves, stays). */
+  public static final String FROM = "from";
+  /** Event property: why a device stays, a {@code DeviceDTO.Stay} name. */
+  public static final String STAY = "stay";
   /** Event property: why (probe failure, unbound reason). */
   public static final String REASON = "reason";
   /** Event property: the override ({@code ""} when cleared). */

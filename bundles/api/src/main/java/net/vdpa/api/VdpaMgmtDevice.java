@@ -52,9 +52,36 @@ public interface VdpaMgmtDevice {
   Set<DevAttr> acceptedAttributes();
 
   /**
+   * Checks a configuration without creating anything: what {@code vdpa dev add} and {@code dev set}
+   * ask before they keep a configuration, so that a refusal is reported at once and nothing is kept.
+   * A configuration this accepts must not be refused by {@link #devAdd} for its values (a taken name
+   * or exhausted resources may still be).
+   *
+   * <p>The default checks what holds for every management device: the attributes and feature bits
+   * against {@link #acceptedAttributes()} and {@link #supportedFeatures()} ({@link
+   * DevConfig#checkAgainst}), that given feature bits include {@code VERSION_1}, and that a MAC
+   * address is one a device may own ({@link MacAddress#checkStation()}). Implementations add their
+   * own rules and should call it.
+   *
+   * @param config the configuration
+   * @throws IllegalArgumentException naming the value it refuses and why
+   */
+  default void validate(DevConfig config) {
+    config.checkAgainst(this);
+    Long features = config.deviceFeatures();
+    if (features != null && (features & (1L << DevConfig.F_VERSION_1)) == 0) {
+      throw new IllegalArgumentException("device_features 0x" + Long.toHexString(features)
+          + " lack VERSION_1 (bit " + DevConfig.F_VERSION_1 + "): vDPA devices speak virtio 1.x");
+    }
+    if (config.mac() != null) {
+      config.mac().checkStation();
+    }
+  }
+
+  /**
    * Creates a device and registers it on the bus.
    *
-   * @param config what to create; check it with {@link DevConfig#checkAgainst}
+   * @param config what to create; check it with {@link #validate}
    * @return the new device
    * @throws IllegalArgumentException if the configuration is not acceptable or the name is taken
    *     (the message names the value)

@@ -281,6 +281,14 @@ public final class BusComponent implements VdpaBus {
     }
 
     @Override
+    public void debug(String message) {
+      Logger l = logger;
+      if (l != null) {
+        l.debug(message);
+      }
+    }
+
+    @Override
     public void warn(String message) {
       Logger l = logger;
       if (l != null) {

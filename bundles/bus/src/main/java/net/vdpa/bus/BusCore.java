@@ -21,6 +21,7 @@ import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.dto.BusDTO;
 import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.dto.DeviceDTO.Placement;
 import net.vdpa.api.dto.DriverDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
 
@@ -52,6 +53,15 @@ final class BusCore implements VdpaBus {
       }
     }
   }
+
+  /**
+   * A device leaving one driver for another without a user asking: logged as one line and posted
+   * as {@link VdpaEvents#DEVICE_MOVED} when the other driver has it.
+   *
+   * @param from the driver it leaves
+   * @param why why, for the log and the event
+   */
+  private record Move(String from, String why) {}
 
   private final Object lock = new Object();
   /** Guarded by lock: devices by name. */
@@ -137,7 +147,7 @@ final class BusCore implements VdpaBus {
     e.lane.submit(() -> {
       if (resolve(e)) {
         sink.post(VdpaEvents.DEVICE_ADDED, props(VdpaEvents.DEVICE, name));
-        reconcile(e, false);
+        reconcile(e, false, null);
       }
     });
     return e;
@@ -181,7 +191,7 @@ final class BusCore implements VdpaBus {
     }
     CompletableFuture<Void> released = new CompletableFuture<>();
     e.lane.submit(() -> {
-      release(e, "device removed");
+      release(e, "device removed", false);
       released.complete(null);
     });
     if (!awaitQuietly(released, probeTimeoutMillis + removeTimeoutMillis)) {
@@ -206,6 +216,7 @@ final class BusCore implements VdpaBus {
     }
     DriverEntry d = new DriverEntry(driver, name, ranking, serviceId, bundleId);
     List<DeviceEntry> idle = new ArrayList<>();
+    List<DeviceEntry> displaced = new ArrayList<>();
     synchronized (lock) {
       if (closed) {
         return null;
@@ -217,6 +228,8 @@ final class BusCore implements VdpaBus {
         for (DeviceEntry e : devices.values()) {
           if (e.state.equals(DeviceDTO.UNBOUND) && e.autoprobe && !e.held) {
             idle.add(e);
+          } else if (e.state.equals(DeviceDTO.BOUND) && e.autoprobe && name.equals(e.displacedFrom)) {
+            displaced.add(e);
           }
         }
       }
@@ -224,7 +237,10 @@ final class BusCore implements VdpaBus {
     sink.post(VdpaEvents.DRIVER_ADDED, props(VdpaEvents.DRIVER, name));
     sink.info("driver " + name + " added (service " + serviceId + ", ranking " + ranking + ")");
     for (DeviceEntry e : idle) {
-      e.lane.submit(() -> reconcile(e, false));
+      e.lane.submit(() -> reconcile(e, false, null));
+    }
+    for (DeviceEntry e : displaced) {
+      e.lane.submit(() -> homecoming(e, d));
     }
     return d;
   }
@@ -257,11 +273,16 @@ final class BusCore implements VdpaBus {
       released.add(f);
       e.lane.submit(() -> {
         try {
-          release(e, why);
+          synchronized (lock) {
+            if (e.displacedFrom == null && e.driver == d) {
+              e.displacedFrom = d.name; // where it belongs, should that driver come back
+            }
+          }
+          release(e, why, true);
         } finally {
           f.complete(null);
         }
-        reconcile(e, false);
+        reconcile(e, false, new Move(d.name, why));
       });
     }
     if (!awaitQuietly(CompletableFuture.allOf(released.toArray(new CompletableFuture<?>[0])), removeTimeoutMillis)) {
@@ -299,7 +320,7 @@ final class BusCore implements VdpaBus {
       CompletableFuture<Void> f = new CompletableFuture<>();
       released.add(f);
       e.lane.submit(() -> {
-        release(e, "bus stopped");
+        release(e, "bus stopped", false);
         f.complete(null);
       });
     }
@@ -315,8 +336,9 @@ final class BusCore implements VdpaBus {
    * Matches an idle device and probes candidates in order until one takes it. Lane only.
    *
    * @param explicit true for an explicit request (probe, override): ignores autoprobe
+   * @param move set when the device just left a driver without a user asking, else null
    */
-  private void reconcile(DeviceEntry e, boolean explicit) {
+  private void reconcile(DeviceEntry e, boolean explicit, Move move) {
     String override;
     synchronized (lock) {
       if (e.gone || closed || e.device == null || !e.state.equals(DeviceDTO.UNBOUND)) {
@@ -334,23 +356,34 @@ final class BusCore implements VdpaBus {
       e.held = false;
       override = e.override;
     }
-    probeCandidates(e, override, null);
+    probeCandidates(e, override, null, move);
   }
 
-  /** Scores the drivers present (or only {@code only}) and tries them best first. Lane only. */
-  private void probeCandidates(DeviceEntry e, String override, String only) {
+  /**
+   * Scores the drivers present (or only {@code only}) and tries them best first. Lane only.
+   *
+   * @param override the device's override, or null
+   * @param only the driver a bind names, or null
+   * @param move set when the device just left a driver without a user asking, else null
+   */
+  private void probeCandidates(DeviceEntry e, String override, String only, Move move) {
     String bad = checkQueueLimits(e);
     if (bad != null) {
       setReason(e, bad);
       return;
     }
+    String named = only != null ? only : override;
     List<Candidates.Scored> scored = score(e, only);
-    List<Candidates.Scored> order = Candidates.rank(scored, only != null ? only : override);
+    List<Candidates.Scored> order = Candidates.rank(scored, named);
     if (order.isEmpty()) {
-      setReason(e, Candidates.whyNone(scored, only != null ? only : override));
+      String why = Candidates.whyNone(scored, named);
+      synchronized (lock) {
+        e.reason = named == null && e.displacedFrom != null
+            ? "waiting for driver " + e.displacedFrom + " to come back; " + why : why;
+      }
       return;
     }
-    tryCandidates(e, order, 0, new StringBuilder());
+    tryCandidates(e, order, 0, new StringBuilder(), Candidates.placement(named, only != null), move);
   }
 
   private String checkQueueLimits(DeviceEntry e) {
@@ -387,7 +420,8 @@ final class BusCore implements VdpaBus {
   }
 
   /** Probes {@code order[i..]} until one takes the device. Lane only; may move to another thread. */
-  private void tryCandidates(DeviceEntry e, List<Candidates.Scored> order, int from, StringBuilder failures) {
+  private void tryCandidates(DeviceEntry e, List<Candidates.Scored> order, int from, StringBuilder failures,
+      Placement how, Move move) {
     for (int i = from; i < order.size(); i++) {
       DriverEntry d = order.get(i).driver();
       synchronized (lock) {
@@ -403,7 +437,7 @@ final class BusCore implements VdpaBus {
       int next = i + 1;
       long timeout = probeTimeoutMillis;
       ProbeWatchdog.Attempt attempt = watchdog.start(timeout, e.lane::detach,
-          () -> probeTimedOut(e, d, timeout, order, next, failures));
+          () -> probeTimedOut(e, d, timeout, order, next, failures, how, move));
       Throwable error = null;
       try {
         d.driver.probe(e.device);
@@ -423,12 +457,24 @@ final class BusCore implements VdpaBus {
           if (keep) {
             e.state = DeviceDTO.BOUND;
             e.reason = null;
+            e.placement = how;
+            e.stay = null;
+            e.stayReason = null;
+            if (d.name.equals(e.displacedFrom)) {
+              e.displacedFrom = null; // back where it belongs
+            }
             d.devices.add(e);
           }
         }
         if (keep) {
           sink.post(VdpaEvents.DEVICE_BOUND, props(VdpaEvents.DEVICE, e.name, VdpaEvents.DRIVER, d.name));
-          sink.info("device " + e.name + " bound to driver " + d.name);
+          if (move != null && !move.from().equals(d.name)) {
+            sink.post(VdpaEvents.DEVICE_MOVED, props(VdpaEvents.DEVICE, e.name, VdpaEvents.DRIVER, d.name,
+                VdpaEvents.FROM, move.from(), VdpaEvents.REASON, move.why()));
+            sink.info("device " + e.name + " moved from driver " + move.from() + " to driver " + d.name + ": " + move.why());
+          } else {
+            sink.info("device " + e.name + " bound to driver " + d.name);
+          }
           return;
         }
         // the driver or the device left while the probe ran: let go at once
@@ -449,14 +495,14 @@ final class BusCore implements VdpaBus {
 
   /** Watchdog thread: a probe passed its deadline. Record it and go on with the next candidate. */
   private void probeTimedOut(DeviceEntry e, DriverEntry d, long timeout, List<Candidates.Scored> order, int next,
-      StringBuilder failures) {
+      StringBuilder failures, Placement how, Move move) {
     pool.lostThread();
     String why = "probe timed out after " + timeout + " ms";
     failures.append("; ").append(d.name).append(": ").append(why);
     setUnbound(e, "probe failed: " + failures.substring(2));
     sink.post(VdpaEvents.PROBE_FAILED, props(VdpaEvents.DEVICE, e.name, VdpaEvents.DRIVER, d.name, VdpaEvents.REASON, why));
     sink.warn("probe of device " + e.name + " by driver " + d.name + " " + why + "; trying the next driver");
-    e.lane.resumeWith(() -> tryCandidates(e, order, next, failures));
+    e.lane.resumeWith(() -> tryCandidates(e, order, next, failures, how, move));
   }
 
   /** The thread of a timed-out probe came back. If the probe succeeded, the driver must let go. */
@@ -478,8 +524,12 @@ final class BusCore implements VdpaBus {
     });
   }
 
-  /** Takes a bound device from its driver: remove, reset, unbound. Lane only. */
-  private void release(DeviceEntry e, String why) {
+  /**
+   * Takes a bound device from its driver: remove, reset, unbound. Lane only.
+   *
+   * @param quiet true when a line at info level sums it up elsewhere (a move, a driver leaving)
+   */
+  private void release(DeviceEntry e, String why, boolean quiet) {
     DriverEntry d;
     synchronized (lock) {
       if (!e.state.equals(DeviceDTO.BOUND)) {
@@ -495,9 +545,74 @@ final class BusCore implements VdpaBus {
       e.driver = null;
       e.state = DeviceDTO.UNBOUND;
       e.reason = why;
+      e.placement = null;
+      e.stay = null;
+      e.stayReason = null;
     }
     sink.post(VdpaEvents.DEVICE_UNBOUND, props(VdpaEvents.DEVICE, e.name, VdpaEvents.DRIVER, d.name, VdpaEvents.REASON, why));
-    sink.info("device " + e.name + " unbound from driver " + d.name + ": " + why);
+    String line = "device " + e.name + " unbound from driver " + d.name + ": " + why;
+    if (quiet) {
+      sink.debug(line);
+    } else {
+      sink.info(line);
+    }
+  }
+
+  /**
+   * The driver {@code back} returned while the device, which had to leave it, is bound elsewhere:
+   * take it back there unless a user placed it or holds it (see {@link Homecoming}). Lane only.
+   */
+  private void homecoming(DeviceEntry e, DriverEntry back) {
+    DriverEntry holder;
+    Placement placement;
+    synchronized (lock) {
+      if (e.gone || closed || back.gone || !e.state.equals(DeviceDTO.BOUND) || !back.name.equals(e.displacedFrom)) {
+        return;
+      }
+      holder = e.driver;
+      placement = e.placement;
+    }
+    Candidates.Scored mine = scoreOne(back, e);
+    Candidates.Scored theirs = scoreOne(holder, e);
+    boolean better = Candidates.autoprobes(mine) && Candidates.ORDER.compare(mine, theirs) < 0;
+    Homecoming.Decision decision = Homecoming.decide(placement, holder.name, back.name, better, () -> busy(holder, e));
+    if (decision instanceof Homecoming.GoBack) {
+      String why = "driver " + back.name + " came back";
+      release(e, why, true);
+      reconcile(e, false, new Move(holder.name, why));
+    } else if (decision instanceof Homecoming.Stays stays) {
+      synchronized (lock) {
+        e.stay = stays.stay();
+        e.stayReason = stays.words();
+      }
+      sink.post(VdpaEvents.DEVICE_STAYS, props(VdpaEvents.DEVICE, e.name, VdpaEvents.DRIVER, holder.name,
+          VdpaEvents.FROM, back.name, VdpaEvents.STAY, stays.stay().name(), VdpaEvents.REASON, stays.words()));
+      sink.info("device " + e.name + " stays on driver " + holder.name + " although driver " + back.name
+          + " is back: " + stays.words());
+    } else {
+      synchronized (lock) {
+        e.displacedFrom = null; // the holder fits at least as well now: this is where it belongs
+      }
+    }
+  }
+
+  private Candidates.Scored scoreOne(DriverEntry d, DeviceEntry e) {
+    try {
+      return new Candidates.Scored(d, Math.max(0, d.driver.match(e.device)), null);
+    } catch (RuntimeException | LinkageError ex) {
+      return new Candidates.Scored(d, 0, "match threw " + describe(ex));
+    }
+  }
+
+  /** Asks a driver whether a user holds the device open; a driver that throws is taken as busy. */
+  private Optional<String> busy(DriverEntry d, DeviceEntry e) {
+    try {
+      Optional<String> why = d.driver.busy(e.device);
+      return why == null ? Optional.empty() : why;
+    } catch (RuntimeException | LinkageError ex) {
+      sink.warn("driver " + d.name + " threw from busy(" + e.name + "): " + describe(ex));
+      return Optional.of("busy() threw " + describe(ex));
+    }
   }
 
   private void callRemove(DriverEntry d, DeviceEntry e) {
@@ -561,7 +676,7 @@ final class BusCore implements VdpaBus {
         }
         e.held = false;
       }
-      probeCandidates(e, null, driver);
+      probeCandidates(e, null, driver, null);
     });
     DeviceDTO dto = snapshot(e);
     if (DeviceDTO.BOUND.equals(dto.state) && driver.equals(dto.driver)) {
@@ -580,9 +695,10 @@ final class BusCore implements VdpaBus {
       }
     }
     runOnLane(e, () -> {
-      release(e, "unbound by request");
+      release(e, "unbound by request", false);
       synchronized (lock) {
         e.held = true;
+        e.displacedFrom = null; // the user took it; it waits for the user
       }
     });
     return snapshot(e);
@@ -594,7 +710,7 @@ final class BusCore implements VdpaBus {
     synchronized (lock) {
       e = existing(device);
     }
-    runOnLane(e, () -> reconcile(e, true));
+    runOnLane(e, () -> reconcile(e, true, null));
     return snapshot(e);
   }
 
@@ -615,9 +731,9 @@ final class BusCore implements VdpaBus {
         holder = e.state.equals(DeviceDTO.BOUND) ? e.driver.name : null;
       }
       if (holder != null && override != null && !holder.equals(override)) {
-        release(e, "driver override changed to " + override);
+        release(e, "driver override changed to " + override, false);
       }
-      reconcile(e, false);
+      reconcile(e, false, null);
     });
     return snapshot(e);
   }
@@ -656,7 +772,7 @@ final class BusCore implements VdpaBus {
       sink.info("bus autoprobe " + (on ? "on" : "off"));
     }
     for (DeviceEntry e : idle) {
-      e.lane.submit(() -> reconcile(e, false));
+      e.lane.submit(() -> reconcile(e, false, null));
     }
   }
 
@@ -679,7 +795,7 @@ final class BusCore implements VdpaBus {
     }
     sink.post(VdpaEvents.AUTOPROBE_CHANGED, props(VdpaEvents.DEVICE, device, VdpaEvents.AUTOPROBE, on));
     if (on) {
-      runOnLane(e, () -> reconcile(e, false));
+      runOnLane(e, () -> reconcile(e, false, null));
     }
     return snapshot(e);
   }
@@ -773,8 +889,12 @@ final class BusCore implements VdpaBus {
       dto.mgmtdev = e.mgmtdev;
       dto.state = e.state;
       dto.driver = e.driver == null ? null : e.driver.name;
-      dto.reason = e.state.equals(DeviceDTO.BOUND) ? null : e.reason;
+      dto.reason = e.state.equals(DeviceDTO.UNBOUND) ? e.reason : null; // a probe or remove under way has no reason yet
       dto.driverOverride = e.override;
+      dto.placement = e.state.equals(DeviceDTO.BOUND) ? e.placement : null;
+      dto.displacedFrom = e.displacedFrom;
+      dto.stay = e.stay;
+      dto.stayReason = e.stayReason;
       dto.autoprobe = e.autoprobe;
       dto.serviceId = e.serviceId;
       dto.bundleId = e.bundleId;

@@ -10,6 +10,9 @@ interface BusSink {
   /** A line worth keeping: a device bound or unbound, a driver came or went. */
   void info(String message);
 
+  /** A detail a line at info level already sums up (the unbind half of a move). */
+  default void debug(String message) {}
+
   /** Something went wrong that a user should know about: a probe failed, a driver call threw. */
   void warn(String message);
 

@@ -3,6 +3,8 @@ package net.vdpa.bus;
 import java.util.function.Supplier;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.dto.DeviceDTO.Stay;
 
 /**
  * A device service as the bus knows it. The binding fields are guarded by the bus lock and written
@@ -35,6 +37,14 @@ final class DeviceEntry {
   boolean autoprobe = true;
   /** Guarded by the bus lock: unbound by request; stays idle until bind, probe or override. */
   boolean held;
+  /** Guarded by the bus lock: while bound, how it came to its driver. */
+  Placement placement;
+  /** Guarded by the bus lock: the driver it had to leave because that driver went away, until it is back on it. */
+  String displacedFrom;
+  /** Guarded by the bus lock: why it stays with its driver although {@link #displacedFrom} is back. */
+  Stay stay;
+  /** Guarded by the bus lock: {@link #stay} in words. */
+  String stayReason;
   /** Guarded by the bus lock: the device service is going or gone. */
   boolean gone;
 

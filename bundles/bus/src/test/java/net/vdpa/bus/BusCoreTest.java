@@ -149,14 +149,14 @@ class BusCoreTest {
     assertThat(best.calls).contains("remove d status=15");
     assertThat(d.resets.get()).isGreaterThan(resets);
     awaitBound("d", "next");
-    // reinstalling the better driver does not steal the device
-    add(new FakeDriver("best", 10), 0);
-    assertThat(bus.probe("d").driver).isEqualTo("next");
+    assertThat(dev("d").displacedFrom).isEqualTo("best");
+    assertThat(dev("d").placement).isEqualTo(DeviceDTO.Placement.AUTOPROBE);
+    assertThat(events).contains("MOVED d next");
   }
 
   @Test
   void deviceLeavingRunsRemoveFirst() {
-    FakeDriver drv = new FakeDriver("drv", 1);
+    FakeDriver drv = new FakeDriver("drv", 2);
     add(drv, 0);
     FakeDevice d = new FakeDevice("d", 1);
     DeviceEntry e = add(d);
@@ -170,7 +170,7 @@ class BusCoreTest {
   @Test
   void autoprobeOffLeavesDevicesIdleUntilBind() {
     bus.setAutoprobe(false);
-    add(new FakeDriver("drv", 1), 0);
+    add(new FakeDriver("drv", 2), 0);
     add(new FakeDevice("d", 1));
     eventually("reason", () -> "autoprobe is off for the bus".equals(dev("d").reason));
     assertThat(bus.bind("d", "drv").state).isEqualTo(DeviceDTO.BOUND);
@@ -180,14 +180,14 @@ class BusCoreTest {
   void perDeviceAutoprobe() {
     add(new FakeDevice("d", 1));
     bus.setAutoprobe("d", false);
-    add(new FakeDriver("drv", 1), 0);
+    add(new FakeDriver("drv", 2), 0);
     assertThat(dev("d").reason).isEqualTo("autoprobe is off for this device");
     assertThat(bus.setAutoprobe("d", true).driver).isEqualTo("drv");
   }
 
   @Test
   void bindErrorsNameTheValues() {
-    add(new FakeDriver("drv", 1), 0);
+    add(new FakeDriver("drv", 2), 0);
     add(new FakeDevice("d", 1));
     awaitBound("d", "drv");
     assertThatThrownBy(() -> bus.bind("nope", "drv")).isInstanceOf(IllegalArgumentException.class)
@@ -203,7 +203,7 @@ class BusCoreTest {
 
   @Test
   void unbindHoldsTheDeviceUntilBind() {
-    add(new FakeDriver("drv", 1), 0);
+    add(new FakeDriver("drv", 2), 0);
     FakeDevice d = new FakeDevice("d", 1);
     add(d);
     awaitBound("d", "drv");
@@ -220,7 +220,7 @@ class BusCoreTest {
     FakeDriver bad = new FakeDriver("bad", 10);
     bad.probe = FakeDriver.Probe.THROW;
     add(bad, 0);
-    add(new FakeDriver("good", 1), 0);
+    add(new FakeDriver("good", 2), 0);
     add(new FakeDevice("d", 1));
     awaitBound("d", "good");
     assertThat(events).contains("PROBE_FAILED d bad");
@@ -234,7 +234,7 @@ class BusCoreTest {
     FakeDriver hang = new FakeDriver("hang", 10);
     hang.probe = FakeDriver.Probe.HANG;
     add(hang, 0);
-    add(new FakeDriver("good", 1), 0);
+    add(new FakeDriver("good", 2), 0);
     for (int i = 0; i < 6; i++) {
       add(new FakeDevice("d" + i, 1));
     }
@@ -270,7 +270,7 @@ class BusCoreTest {
 
   @Test
   void deviceWithImpossibleQueueLimitsIsNotProbed() {
-    FakeDriver drv = new FakeDriver("drv", 1);
+    FakeDriver drv = new FakeDriver("drv", 2);
     add(drv, 0);
     FakeDevice d = new FakeDevice("d", 1);
     d.numMax = 4;
@@ -289,7 +289,7 @@ class BusCoreTest {
 
   @Test
   void closeReleasesEveryDevice() {
-    FakeDriver drv = new FakeDriver("drv", 1);
+    FakeDriver drv = new FakeDriver("drv", 2);
     add(drv, 0);
     for (int i = 0; i < 20; i++) {
       add(new FakeDevice("d" + i, 1));
@@ -304,7 +304,7 @@ class BusCoreTest {
 
   @Test
   void servicesLeavingAfterCloseAreIgnored() {
-    FakeDriver drv = new FakeDriver("drv", 1);
+    FakeDriver drv = new FakeDriver("drv", 2);
     DriverEntry de = add(drv, 0);
     DeviceEntry e = add(new FakeDevice("d", 1));
     awaitBound("d", "drv");

@@ -34,4 +34,14 @@ class CandidatesTest {
     assertThat(Candidates.whyNone(all, null)).isEqualTo("no driver matches; x: match threw NullPointerException");
     assertThat(Candidates.whyNone(List.of(), null)).isEqualTo("no driver on the bus");
   }
+
+  @Test
+  void autoprobeLeavesOnRequestDriversOutAndSaysSo() {
+    List<Candidates.Scored> all = List.of(s("vhost_vdpa", 1, 0, 2), s("vfio_vdpa", 1, 5, 3), s("blk", 0, 0, 4));
+    assertThat(Candidates.rank(all, null)).isEmpty();
+    assertThat(Candidates.whyNone(all, null))
+        .isEqualTo("no driver takes it by autoprobe (vhost_vdpa, vfio_vdpa on request only: bind or driver override)");
+    assertThat(names(Candidates.rank(all, "vhost_vdpa"))).containsExactly("vhost_vdpa");
+    assertThat(Candidates.rank(all, "blk")).isEmpty();
+  }
 }

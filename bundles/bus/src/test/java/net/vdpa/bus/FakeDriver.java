@@ -1,6 +1,7 @@
 package net.vdpa.bus;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,6 +22,8 @@ final class FakeDriver implements VdpaDriver {
   final CountDownLatch release = new CountDownLatch(1);
   final Set<String> held = ConcurrentHashMap.newKeySet();
   final List<String> calls = new CopyOnWriteArrayList<>();
+  /** What {@link #busy} answers: null for not busy. */
+  volatile String busy;
 
   FakeDriver(String name, int score) {
     this(name, d -> score);
@@ -57,6 +60,12 @@ final class FakeDriver implements VdpaDriver {
     }
     device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK | VirtioStatus.DRIVER_OK);
     held.add(device.name());
+  }
+
+  @Override
+  public Optional<String> busy(VdpaDevice device) {
+    calls.add("busy " + device.name());
+    return Optional.ofNullable(busy);
   }
 
   @Override

@@ -1,10 +1,12 @@
 package net.vdpa.config;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
@@ -24,6 +26,10 @@ import org.osgi.service.component.annotations.Reference;
  * {@link VdpaDeviceStore} over ConfigurationAdmin: each kept device is one factory configuration;
  * {@link KeptDevice} turns configurations into devices. Calls wait (bounded) until the bus shows
  * the result, so the shell can report it.
+ *
+ * <p>Nothing is kept that its management device refuses: {@code add} and {@code setMac} ask it to
+ * {@link VdpaMgmtDevice#validate validate} first and fail at once with its reason; with the
+ * management device absent they refuse (a configuration that cannot be checked is not kept).
  */
 @Component(service = VdpaDeviceStore.class)
 public final class DeviceStoreComponent implements VdpaDeviceStore {
@@ -45,17 +51,28 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
   @Override
   public DeviceDTO add(String mgmtdev, DevConfig config) {
     String name = config.name();
-    if (bus.device(name).isPresent() || find(name).isPresent()) {
+    if (bus.device(name).isPresent()) {
       throw new IllegalArgumentException("device " + name + " already exists");
     }
+    Optional<Configuration> ghost = find(name);
+    if (ghost.isPresent()) {
+      throw new IllegalArgumentException("device " + name + " is kept but not on the bus" + whyAbsent(ghost.get())
+          + "; vdpa:dev del " + name + " forgets it");
+    }
+    validate(mgmtdev, config);
     try {
       Configuration c = cm.createFactoryConfiguration(FACTORY_PID, "?");
       c.update(new KeptConfig(mgmtdev, config, null).toProperties());
     } catch (IOException e) {
       throw new IllegalStateException("cannot keep device " + name + ": " + e.getMessage(), e);
     }
-    await("device " + name + " to appear on the bus (is management device " + mgmtdev + " running?)",
-        () -> bus.device(name).map(d -> !DeviceDTO.PROBING.equals(d.state) && !"not matched yet".equals(d.reason)).orElse(false));
+    try {
+      await("device " + name + " to appear on the bus (is management device " + mgmtdev + " running?)",
+          () -> bus.device(name).map(d -> !DeviceDTO.PROBING.equals(d.state) && !"not matched yet".equals(d.reason)).orElse(false));
+    } catch (IllegalStateException e) {
+      find(name).ifPresent(DeviceStoreComponent::forget); // not kept: it never came
+      throw e;
+    }
     return bus.device(name).orElseThrow();
   }
 
@@ -84,8 +101,10 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
         ? new IllegalArgumentException("device " + name + " was not created with dev add; its mac cannot be set")
         : new IllegalArgumentException("unknown device '" + name + "'"));
     KeptConfig kept = KeptConfig.from(toMap(c));
+    KeptConfig next = kept.withMac(mac);
+    validate(kept.mgmtdev(), next.config()); // before anything changes: a refusal leaves the device as it is
     long before = bus.device(name).map(d -> d.serviceId).orElse(-1L);
-    update(c, kept.withMac(mac));
+    update(c, next);
     // the device is created again: wait for the new one, matched
     await("device " + name + " to come back with mac " + mac,
         () -> bus.device(name).map(d -> d.serviceId != before && !DeviceDTO.PROBING.equals(d.state)
@@ -97,6 +116,14 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
     DeviceDTO d = bus.setDriverOverride(name, driver);
     find(name).ifPresent(c -> update(c, KeptConfig.from(toMap(c)).withOverride(d.driverOverride)));
     return d;
+  }
+
+  private static void forget(Configuration c) {
+    try {
+      c.delete();
+    } catch (IOException | IllegalStateException e) {
+      // already gone, or the store is closing: either way it is not kept
+    }
   }
 
   private static void update(Configuration c, KeptConfig kept) {
@@ -115,6 +142,56 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
     } catch (IOException | InvalidSyntaxException e) {
       throw new IllegalArgumentException("device name '" + name + "' cannot be looked up: " + e.getMessage());
     }
+  }
+
+  /** Asks the management device to validate; refuses if it is not there to ask. */
+  private void validate(String mgmtdev, DevConfig config) {
+    if (!withMgmtdev(mgmtdev, m -> {
+      m.validate(config);
+      return true;
+    }).orElse(false)) {
+      throw new IllegalArgumentException("management device " + mgmtdev + " is not running: device "
+          + config.name() + " cannot be checked, so it is not kept");
+    }
+  }
+
+  /** Why a kept device is not on the bus, as far as its management device can say. */
+  private String whyAbsent(Configuration c) {
+    KeptConfig kept;
+    try {
+      kept = KeptConfig.from(toMap(c));
+    } catch (IllegalArgumentException e) {
+      return " (its configuration is unusable: " + e.getMessage() + ")";
+    }
+    return withMgmtdev(kept.mgmtdev(), m -> {
+      try {
+        m.validate(kept.config());
+        return "";
+      } catch (IllegalArgumentException e) {
+        return " (management device " + kept.mgmtdev() + " refuses it: " + e.getMessage() + ")";
+      }
+    }).orElse(" (management device " + kept.mgmtdev() + " is not running)");
+  }
+
+  /** Applies {@code f} to the management device with that handle, if it is registered. */
+  private <T> Optional<T> withMgmtdev(String handle, Function<VdpaMgmtDevice, T> f) {
+    Collection<ServiceReference<VdpaMgmtDevice>> refs;
+    try {
+      refs = context.getServiceReferences(VdpaMgmtDevice.class, "(" + VdpaMgmtDevice.PROP_HANDLE + "=" + handle + ")");
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalArgumentException("management device handle '" + handle + "' is not valid");
+    }
+    for (ServiceReference<VdpaMgmtDevice> r : refs) {
+      VdpaMgmtDevice m = context.getService(r);
+      if (m != null) {
+        try {
+          return Optional.of(f.apply(m));
+        } finally {
+          context.ungetService(r);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private VdpaMgmtDevice owner(String name) {

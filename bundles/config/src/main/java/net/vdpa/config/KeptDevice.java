@@ -39,24 +39,40 @@ public final class KeptDevice {
     this.mgmtdev = mgmtdev;
     this.bus = bus;
     this.kept = KeptConfig.from(props);
+  }
+
+  /** Creates the device once the references (the logger among them) are in place. */
+  @Activate
+  void activate() {
     create();
   }
 
+  /**
+   * Creates the device. A configuration its management device refuses (written by hand, or kept by
+   * an older version that did not validate) is reported in one line and left alone: the component
+   * stays active without a device, so that no stack trace is logged at every start.
+   */
   private void create() {
     String name = kept.config().name();
     bus.presetDriverOverride(name, kept.driverOverride());
     if (mgmtdev.devices().contains(name)) {
       return; // already there (the store created it, or a restart of this component)
     }
-    kept.config().checkAgainst(mgmtdev);
-    mgmtdev.devAdd(kept.config());
-    Logger l = logger;
-    if (l != null) {
-      l.info("kept device " + name + " created on " + kept.mgmtdev());
+    try {
+      mgmtdev.validate(kept.config());
+      mgmtdev.devAdd(kept.config());
+    } catch (IllegalArgumentException refused) {
+      log(true, "kept device " + name + " not created: management device " + kept.mgmtdev() + " refuses it: "
+          + refused.getMessage() + " (vdpa:dev del " + name + " forgets it)");
+      return;
     }
+    log(false, "kept device " + name + " created on " + kept.mgmtdev());
   }
 
-  /** An override change applies in place; any other change creates the device again. */
+  /**
+   * An override change applies in place; any other change creates the device again, but only once
+   * the management device has accepted the new values: a refused change leaves the device running.
+   */
   @Modified
   void modified(Map<String, Object> props) {
     KeptConfig next = KeptConfig.from(props);
@@ -65,9 +81,28 @@ public final class KeptDevice {
       bus.presetDriverOverride(next.config().name(), next.driverOverride());
       return;
     }
+    try {
+      mgmtdev.validate(next.config());
+    } catch (IllegalArgumentException refused) {
+      log(true, "kept device " + kept.config().name() + " unchanged: management device " + next.mgmtdev()
+          + " refuses the new configuration: " + refused.getMessage());
+      return;
+    }
     delete();
     kept = next;
     create();
+  }
+
+  private void log(boolean warn, String line) {
+    Logger l = logger;
+    if (l == null) {
+      return;
+    }
+    if (warn) {
+      l.warn(line);
+    } else {
+      l.info(line);
+    }
   }
 
   /** Deletes the device (configuration deleted, or the management device gone). */

@@ -15,6 +15,8 @@ final class MonitorFormat {
     StringBuilder s = new StringBuilder("[").append(kind).append("] ").append(what);
     append(s, e, VdpaEvents.DEVICE, "");
     append(s, e, VdpaEvents.DRIVER, "driver ");
+    append(s, e, VdpaEvents.FROM, "from ");
+    append(s, e, VdpaEvents.STAY, "stay ");
     append(s, e, VdpaEvents.OVERRIDE, "override ");
     append(s, e, VdpaEvents.AUTOPROBE, "autoprobe ");
     Object reason = e.getProperty(VdpaEvents.REASON);

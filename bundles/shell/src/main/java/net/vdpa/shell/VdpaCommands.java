@@ -29,6 +29,8 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
@@ -44,15 +46,35 @@ import org.osgi.service.event.EventHandler;
     "osgi.command.function=dev", "osgi.command.function=bus", "osgi.command.function=monitor"})
 public final class VdpaCommands {
   private final BundleContext context;
-  private final VdpaBus bus;
-  private final VdpaDeviceStore store;
 
-  /** Creates the commands over the bus. */
+  // Optional, so that the commands stay registered and say the bus is down instead of vanishing.
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  private volatile VdpaBus bus;
+
+  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  private volatile VdpaDeviceStore store;
+
+  /** Creates the commands; the bus and the device store are used while they are there. */
   @Activate
-  public VdpaCommands(BundleContext context, @Reference VdpaBus bus, @Reference VdpaDeviceStore store) {
+  public VdpaCommands(BundleContext context) {
     this.context = context;
-    this.bus = bus;
-    this.store = store;
+  }
+
+  private VdpaBus bus() {
+    VdpaBus b = bus;
+    if (b == null) {
+      throw new IllegalStateException(Absence.message("the vDPA bus", "net.vdpa.bus", context.getBundles()));
+    }
+    return b;
+  }
+
+  private VdpaDeviceStore store() {
+    VdpaDeviceStore s = store;
+    if (s == null) {
+      throw new IllegalStateException(Absence.message(bus == null ? "the vDPA bus" : "the device store",
+          bus == null ? "net.vdpa.bus" : "net.vdpa.config", context.getBundles()));
+    }
+    return s;
   }
 
   /** Arguments after the output flags. */
@@ -100,7 +122,7 @@ public final class VdpaCommands {
     }
     String only = a.word(1);
     List<Views.Mgmtdev> list = new ArrayList<>();
-    for (MgmtDevDTO m : bus.mgmtDevices()) {
+    for (MgmtDevDTO m : bus().mgmtDevices()) {
       if (only == null || only.equals(m.handle)) {
         list.add(new Views.Mgmtdev(m.handle, List.of(m.supportedClasses), m.maxSupportedVqs, m.supportedFeatures));
       }
@@ -138,17 +160,17 @@ public final class VdpaCommands {
       }
       case "set" -> set(a.from(1));
       case "bind" -> {
-        DeviceDTO d = bus.bind(required(a.word(1), "device name is not set."), required(a.word(2), "driver name is not set."));
+        DeviceDTO d = bus().bind(required(a.word(1), "device name is not set."), required(a.word(2), "driver name is not set."));
         yield d.name + ": bound to " + d.driver;
       }
       case "unbind" -> {
-        DeviceDTO d = bus.unbind(required(a.word(1), "device name is not set."));
+        DeviceDTO d = bus().unbind(required(a.word(1), "device name is not set."));
         yield d.name + ": unbound";
       }
       case "override" -> override(required(a.word(1), "device name is not set."), required(a.word(2), "driver name (or none) is not set."));
       case "autoprobe" -> {
         String dev = required(a.word(1), "device name is not set.");
-        DeviceDTO d = bus.setAutoprobe(dev, onOff(a.word(2)));
+        DeviceDTO d = bus().setAutoprobe(dev, onOff(a.word(2)));
         yield d.name + ": autoprobe " + (d.autoprobe ? "on" : "off");
       }
       default -> throw new IllegalArgumentException("unknown dev command '" + cmd
@@ -159,16 +181,16 @@ public final class VdpaCommands {
   private String add(List<String> words) {
     DevAddArgs args = DevAddArgs.parse(words);
     VdpaMgmtDevice m = mgmtdevNamed(args.mgmtdev());
-    args.config().checkAgainst(m);
-    if (bus.device(args.config().name()).isPresent()) {
+    m.validate(args.config()); // at once, before anything is kept
+    if (bus().device(args.config().name()).isPresent()) {
       throw new IllegalArgumentException("device " + args.config().name() + " already exists");
     }
-    DeviceDTO d = store.add(args.mgmtdev(), args.config());
+    DeviceDTO d = store().add(args.mgmtdev(), args.config());
     return d.name + ": " + (DeviceDTO.BOUND.equals(d.state) ? "bound to " + d.driver : "unbound (" + d.reason + ")");
   }
 
   private String del(String name) {
-    store.delete(name);
+    store().delete(name);
     return name + ": deleted";
   }
 
@@ -190,20 +212,20 @@ public final class VdpaCommands {
     if (mac == null) {
       throw new IllegalArgumentException("nothing to set: give mac MAC");
     }
-    store.setMac(name, mac);
+    store().setMac(name, mac);
     return name + ": mac " + mac;
   }
 
   private String override(String device, String driver) {
     String drv = driver.equals("none") ? null : driver;
-    DeviceDTO d = store.setDriverOverride(device, drv);
+    DeviceDTO d = store().setDriverOverride(device, drv);
     String state = DeviceDTO.BOUND.equals(d.state) ? "bound to " + d.driver : "unbound (" + d.reason + ")";
     return d.name + ": driver_override " + (drv == null ? "none" : drv) + ", " + state;
   }
 
   private List<Views.Dev> devViews(String only) {
     List<Views.Dev> out = new ArrayList<>();
-    for (DeviceDTO d : bus.devices()) {
+    for (DeviceDTO d : bus().devices()) {
       if (only != null && !only.equals(d.name)) {
         continue;
       }
@@ -218,14 +240,14 @@ public final class VdpaCommands {
 
   private List<Views.Config> configViews(String only) {
     List<Views.Config> out = new ArrayList<>();
-    for (DeviceDTO d : bus.devices()) {
+    for (DeviceDTO d : bus().devices()) {
       if ((only != null && !only.equals(d.name)) || d.deviceId != VdpaDevice.ID_NET) {
         continue;
       }
       out.add(config(d.name, device(d.name)));
     }
     if (only != null && out.isEmpty()) {
-      throw bus.device(only).isPresent()
+      throw bus().device(only).isPresent()
           ? new IllegalArgumentException("device " + only + " is not a network device; config show reads network config")
           : unknownDevice(only);
     }
@@ -285,14 +307,15 @@ public final class VdpaCommands {
     switch (cmd) {
       case "show" -> {
         List<Views.BusLine> lines = new ArrayList<>();
-        for (DeviceDTO d : bus.devices()) {
-          lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe));
+        for (DeviceDTO d : bus().devices()) {
+          lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe,
+              d.placement, d.displacedFrom, d.stay, d.stayReason));
         }
-        return VdpaFormat.bus(bus.isAutoprobe(), lines, a.style());
+        return VdpaFormat.bus(bus().isAutoprobe(), lines, a.style());
       }
       case "autoprobe" -> {
-        bus.setAutoprobe(onOff(a.word(1)));
-        return "autoprobe " + (bus.isAutoprobe() ? "on" : "off");
+        bus().setAutoprobe(onOff(a.word(1)));
+        return "autoprobe " + (bus().isAutoprobe() ? "on" : "off");
       }
       default -> throw new IllegalArgumentException("unknown bus command '" + cmd + "': expected show or autoprobe");
     }
@@ -362,7 +385,7 @@ public final class VdpaCommands {
   }
 
   private String knownMgmtdevs() {
-    String[] handles = bus.mgmtDevices().stream().map(m -> m.handle).toArray(String[]::new);
+    String[] handles = bus().mgmtDevices().stream().map(m -> m.handle).toArray(String[]::new);
     return handles.length == 0 ? " (there is none)" : " (known: " + String.join(", ", Arrays.asList(handles)) + ")";
   }
 

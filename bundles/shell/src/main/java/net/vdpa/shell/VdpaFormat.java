@@ -3,7 +3,9 @@ package net.vdpa.shell;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import net.vdpa.api.dto.DeviceDTO.Placement;
 import net.vdpa.api.net.VirtioNet;
 
 /**
@@ -116,6 +118,11 @@ final class VdpaFormat {
         o.put("driver_override", l.override());
         o.put("autoprobe", l.autoprobe());
         o.put("reason", l.reason());
+        // where a device belongs: only when there is something to say, so the common case reads as before
+        putIfSet(o, "placement", l.placement() == null ? null : l.placement().name().toLowerCase(Locale.ROOT));
+        putIfSet(o, "displaced_from", l.displacedFrom());
+        putIfSet(o, "stay", l.stay() == null ? null : l.stay().name().toLowerCase(Locale.ROOT));
+        putIfSet(o, "stay_reason", l.stayReason());
         devs.put(l.name(), o);
       }
       Map<String, Object> bus = new LinkedHashMap<>();
@@ -129,6 +136,9 @@ final class VdpaFormat {
       if (l.driver() != null) {
         s.append(" driver ").append(l.driver());
       }
+      if (l.placement() == Placement.BIND) {
+        s.append(" placed_by bind"); // an override shows as driver_override; autoprobe is the rule
+      }
       if (l.override() != null) {
         s.append(" driver_override ").append(l.override());
       }
@@ -136,8 +146,19 @@ final class VdpaFormat {
       if (l.reason() != null) {
         s.append("\n  reason ").append(l.reason());
       }
+      if (l.stayReason() != null) {
+        s.append("\n  stays although ").append(l.displacedFrom()).append(" is back: ").append(l.stayReason());
+      } else if (l.displacedFrom() != null && l.placement() == Placement.AUTOPROBE) {
+        s.append("\n  returns to ").append(l.displacedFrom()).append(" when it is back");
+      }
     }
     return s.toString();
+  }
+
+  private static void putIfSet(Map<String, Object> o, String key, Object value) {
+    if (value != null) {
+      o.put(key, value);
+    }
   }
 
   /** The feature names as a list, for JSON. */

@@ -3,6 +3,8 @@ package net.vdpa.shell;
 import java.util.List;
 import java.util.Map;
 import net.vdpa.api.MacAddress;
+import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.dto.DeviceDTO.Stay;
 
 /** What the shell shows, gathered from services into plain values that the formatter turns into text or JSON. */
 final class Views {
@@ -32,6 +34,18 @@ final class Views {
   /** {@code vdpa dev vstats show}. */
   record Vstats(String name, int qidx, String queueType, Map<String, Long> stats) {}
 
-  /** One line of {@code vdpa bus show}. */
-  record BusLine(String name, String state, String driver, String reason, String override, boolean autoprobe) {}
+  /**
+   * One line of {@code vdpa bus show}.
+   *
+   * @param placement while bound, how it came to its driver; else null
+   * @param displacedFrom the driver it had to leave because that driver went away, or null
+   * @param stay why it stays although {@code displacedFrom} is back, or null
+   * @param stayReason {@code stay} in words, or null
+   */
+  record BusLine(String name, String state, String driver, String reason, String override, boolean autoprobe,
+      Placement placement, String displacedFrom, Stay stay, String stayReason) {
+    BusLine(String name, String state, String driver, String reason, String override, boolean autoprobe) {
+      this(name, state, driver, reason, override, autoprobe, null, null, null, null);
+    }
+  }
 }

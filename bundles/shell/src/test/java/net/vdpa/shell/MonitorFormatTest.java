@@ -19,5 +19,12 @@ class MonitorFormatTest {
         .isEqualTo("[device] OVERRIDE_CHANGED d override none");
     assertThat(MonitorFormat.line(new Event(VdpaEvents.AUTOPROBE_CHANGED, Map.of("autoprobe", false))))
         .isEqualTo("[bus] AUTOPROBE_CHANGED autoprobe off");
+    assertThat(MonitorFormat.line(new Event(VdpaEvents.DEVICE_MOVED, Map.of("device", "vdpa0", "driver", "virtio_net",
+        "from", "low", "reason", "driver virtio_net came back"))))
+        .isEqualTo("[device] MOVED vdpa0 driver virtio_net from low reason \"driver virtio_net came back\"");
+    assertThat(MonitorFormat.line(new Event(VdpaEvents.DEVICE_STAYS, Map.of("device", "vdpa0", "driver", "vhost_vdpa",
+        "from", "virtio_net", "stay", "PLACED_BY_BIND", "reason", "placed on vhost_vdpa by bind"))))
+        .isEqualTo("[device] STAYS vdpa0 driver vhost_vdpa from virtio_net stay PLACED_BY_BIND reason "
+            + "\"placed on vhost_vdpa by bind\"");
   }
 }

@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.vdpa.api.MacAddress;
+import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.dto.DeviceDTO.Stay;
 import org.junit.jupiter.api.Test;
 
 class VdpaFormatTest {
@@ -86,6 +88,28 @@ class VdpaFormatTest {
         vdpa1: unbound driver_override vhost_vdpa autoprobe on
           reason waiting for driver 'vhost_vdpa' (driver override; it is not loaded)""");
     assertThat(VdpaFormat.bus(false, List.of(), JSON)).isEqualTo("{\"bus\":{\"autoprobe\":false,\"dev\":{}}}");
+  }
+
+  @Test
+  void busShowSaysWhereADeviceBelongsAndWhyItStays() {
+    List<Views.BusLine> l = List.of(
+        new Views.BusLine("a", "bound", "low", null, null, true, Placement.AUTOPROBE, "virtio_net", null, null),
+        new Views.BusLine("b", "bound", "vhost_vdpa", null, null, true, Placement.BIND, "virtio_net",
+            Stay.PLACED_BY_BIND, "placed on vhost_vdpa by bind"),
+        new Views.BusLine("c", "unbound", null, "waiting for driver virtio_net to come back; no driver takes it by "
+            + "autoprobe (vhost_vdpa on request only: bind or driver override)", null, true, null, "virtio_net", null, null));
+    assertThat(VdpaFormat.bus(true, l, TEXT)).isEqualTo("""
+        autoprobe on
+        a: bound driver low autoprobe on
+          returns to virtio_net when it is back
+        b: bound driver vhost_vdpa placed_by bind autoprobe on
+          stays although virtio_net is back: placed on vhost_vdpa by bind
+        c: unbound autoprobe on
+          reason waiting for driver virtio_net to come back; no driver takes it by autoprobe (vhost_vdpa on request only: bind or driver override)""");
+    assertThat(VdpaFormat.bus(true, l.subList(1, 2), JSON)).isEqualTo("{\"bus\":{\"autoprobe\":true,\"dev\":{\"b\":"
+        + "{\"state\":\"bound\",\"driver\":\"vhost_vdpa\",\"driver_override\":null,\"autoprobe\":true,\"reason\":null,"
+        + "\"placement\":\"bind\",\"displaced_from\":\"virtio_net\",\"stay\":\"placed_by_bind\","
+        + "\"stay_reason\":\"placed on vhost_vdpa by bind\"}}}}");
   }
 
   @Test

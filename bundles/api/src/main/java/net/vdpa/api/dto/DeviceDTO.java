@@ -13,6 +13,29 @@ public class DeviceDTO extends DTO {
   /** A driver's remove is running. */
   public static final String REMOVING = "removing";
 
+  /** How a bound device came to its driver. */
+  public enum Placement {
+    /** The bus chose the driver by matching (autoprobe, or a probe request). */
+    AUTOPROBE,
+    /** The device's driver override named the driver. */
+    OVERRIDE,
+    /** A user bound it to this driver by name ({@code bind}). */
+    BIND
+  }
+
+  /**
+   * Why a device stays with its driver although the driver it left (because that driver went away)
+   * is back and would take it.
+   */
+  public enum Stay {
+    /** The driver override named the driver it is on. */
+    PLACED_BY_OVERRIDE,
+    /** A user bound it to the driver it is on. */
+    PLACED_BY_BIND,
+    /** A user holds it open through its driver ({@link #stayReason} gives the driver's words). */
+    IN_USE
+  }
+
   /** The device name. */
   public String name;
   /** The virtio device id (1 net, 2 block). */
@@ -27,6 +50,18 @@ public class DeviceDTO extends DTO {
   public String driver;
   /** Why it is unbound (autoprobe off, no matching driver, probe failures, waiting for an override). */
   public String reason;
+  /** While bound: how it came to its driver; null otherwise. */
+  public Placement placement;
+  /**
+   * The driver the device had to leave because that driver went away (bundle stopped, updated,
+   * uninstalled), while the device is idle or held by another driver; null once it is back, or
+   * when a user placed it elsewhere.
+   */
+  public String displacedFrom;
+  /** Why it stays where it is although {@link #displacedFrom} is back; null if it does not. */
+  public Stay stay;
+  /** {@link #stay} in words, for the bus listing; null when {@link #stay} is. */
+  public String stayReason;
   /** The driver override, or null. */
   public String driverOverride;
   /** The device's own autoprobe setting (it matches automatically only if the bus's is on too). */

@@ -3,7 +3,7 @@
  * shell, to JSON and to other bundles.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.api.dto;
 
 import org.osgi.annotation.bundle.Export;

@@ -115,12 +115,8 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @throws IllegalArgumentException naming the value that is not acceptable
    */
   NetSpec resolve(DevConfig c) {
-    c.checkAgainst(this);
+    VdpaMgmtDevice.super.validate(c); // attributes, feature bits, VERSION_1, a unicast MAC
     long features = c.deviceFeatures() != null ? c.deviceFeatures() : SUPPORTED_FEATURES;
-    if ((features & VirtioNet.bit(VirtioNet.F_VERSION_1)) == 0) {
-      throw new IllegalArgumentException("device_features 0x" + Long.toHexString(features)
-          + " lack VERSION_1 (bit 32): a simulated NIC speaks virtio 1.x only");
-    }
     long needCvq = features & bits(VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR, VirtioNet.F_MQ);
     if (needCvq != 0 && (features & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) == 0) {
       throw new IllegalArgumentException("device_features 0x" + Long.toHexString(features) + ": "
@@ -149,6 +145,12 @@ final class SimNetManager implements VdpaMgmtDevice {
       h = (h ^ (b & 0xff)) * 0x100000001b3L;
     }
     return new MacAddress((0x02L << 40) | (h & 0xff_ffff_ffffL));
+  }
+
+  /** Everything {@link #devAdd} checks about the values, without creating anything. */
+  @Override
+  public void validate(DevConfig config) {
+    resolve(config);
   }
 
   @Override

@@ -86,6 +86,11 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
   }
 
   @Override
+  public void validate(DevConfig config) {
+    manager.validate(config);
+  }
+
+  @Override
   public VdpaDevice devAdd(DevConfig config) {
     return manager.devAdd(config);
   }

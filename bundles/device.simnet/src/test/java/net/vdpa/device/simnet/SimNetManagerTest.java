@@ -112,6 +112,24 @@ class SimNetManagerTest {
   }
 
   @Test
+  void validateRefusesWhatDevAddWouldWithTheSameReasonAndCreatesNothing() {
+    String[][] cases = {
+        {"ff:ff:ff:ff:ff:ff", "mac ff:ff:ff:ff:ff:ff is the broadcast address; a device needs a unicast address"},
+        {"01:00:5e:00:00:01", "mac 01:00:5e:00:00:01 is a multicast address (group bit set in 01); a device needs a unicast address"},
+        {"00:00:00:00:00:00", "mac 00:00:00:00:00:00 is the all-zero address; a device needs a unicast address"}};
+    for (String[] c : cases) {
+      DevConfig bad = new DevConfig("m", MacAddress.parse(c[0]), null, null, null);
+      assertThatThrownBy(() -> mgmt.validate(bad)).isInstanceOf(IllegalArgumentException.class).hasMessage(c[1]);
+      assertThatThrownBy(() -> mgmt.devAdd(bad)).isInstanceOf(IllegalArgumentException.class).hasMessage(c[1]);
+    }
+    assertThatThrownBy(() -> mgmt.validate(new DevConfig("z", null, null, null, 0L)))
+        .hasMessage("device_features 0x0 lack VERSION_1 (bit 32): vDPA devices speak virtio 1.x");
+    mgmt.validate(new DevConfig("ok", MacAddress.parse("02:00:00:00:00:01"), 9000, 2, null));
+    assertThat(published).isEmpty();
+    assertThat(mgmt.devices()).isEmpty();
+  }
+
+  @Test
   void refusesAQueuePairCountItCannotServe() {
     assertThatThrownBy(() -> mgmt.devAdd(new DevConfig("q0", null, null, 17, null)))
         .isInstanceOf(IllegalArgumentException.class)
