@@ -1,6 +1,7 @@
 package net.vdpa.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
@@ -51,8 +52,9 @@ public class DriverReturnIT extends BusTestSupport {
 
   @Override
   protected Option[] extraOptions() {
-    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"),
-        reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost")};
+    return new Option[] {mavenBundle("net.java.dev.jna", "jna").versionAsInProject(), reactorBundle("vdpa.bundle.unix"),
+        reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
+        reactorBundle("vdpa.bundle.vhost")};
   }
 
   @Before

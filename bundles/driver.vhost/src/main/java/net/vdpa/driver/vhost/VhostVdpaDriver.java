@@ -7,6 +7,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
@@ -168,6 +169,13 @@ public final class VhostVdpaDriver implements VdpaDriver {
     }
     bound.put(device, new Bound(handle, reg));
     log.info("device " + device.name() + " bound to " + NAME + ", vhost-user socket " + handle.socketPath());
+  }
+
+  /** Busy while a vhost-user frontend or an in-process handle holds the device: the bus leaves it here. */
+  @Override
+  public Optional<String> busy(VdpaDevice device) {
+    Bound b = bound.get(device);
+    return b == null ? Optional.empty() : b.handle().owner().map(o -> "held by " + o);
   }
 
   @Override
