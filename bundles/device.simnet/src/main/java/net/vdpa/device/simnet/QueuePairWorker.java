@@ -56,6 +56,8 @@ final class QueuePairWorker implements Runnable {
   private final Frame inFrame = new Frame();
   private final Thread thread;
 
+  /** A transmit chain popped but not yet carried: the cable's far end was full. Worker only. */
+  private boolean holding;
   private volatile boolean running = true;
   private volatile boolean kicked = true;
   private volatile boolean sleeping;
@@ -208,6 +210,7 @@ final class QueuePairWorker implements Runnable {
   private void loop() {
     while (running) {
       if (pauseRequested) {
+        releaseHeld();
         paused = true;
         while (pauseRequested && running) {
           LockSupport.parkNanos(this, PARK_NANOS);
@@ -219,7 +222,9 @@ final class QueuePairWorker implements Runnable {
       if (pass() || poll()) {
         continue;
       }
-      if (armNotifications()) {
+      // a worker holding a frame for a full cable waits to be woken by the far end, not by kicks:
+      // the driver's next buffers are already there, and asking for kicks would only spin
+      if (!holding && armNotifications()) {
         disarmNotifications();
         continue;
       }
@@ -282,26 +287,44 @@ final class QueuePairWorker implements Runnable {
     long bytes = 0;
     int dropped = 0;
     int errors = 0;
-    while (n < BATCH && q.pop(c)) {
-      n++;
+    while (n < BATCH && (holding || q.pop(c))) {
       final long frameLen = c.readableBytes() - VirtioNet.HDR_LEN;
       if (frameLen < VirtioNet.ETH_HLEN || frameLen > maxFrame) {
         errors++;
       } else {
         txFrame.ofChain(c, VirtioNet.HDR_LEN);
-        if (port.linkUp() && port.wire().transmit(port, this, txFrame)) {
+        final Carry carried = port.linkUp() ? port.wire().transmit(port, this, txFrame) : Carry.DROPPED;
+        if (carried == Carry.FULL) {
+          // keep the chain: it goes on the wire first when the far end has made room
+          holding = true;
+          break;
+        }
+        if (carried == Carry.TAKEN) {
           sent++;
           bytes += frameLen;
         } else {
           dropped++;
         }
       }
+      holding = false;
+      n++;
       q.push(c.id(), 0);
     }
     if (n == 0) {
       return false;
     }
-    // counters once per pass, before the driver can see the chains used
+    count(n, sent, bytes, dropped, errors);
+    // the wire first: once the driver sees the chains used, a capture file holds their frames
+    port.wire().flush();
+    q.publish();
+    if (q.needsNotify()) {
+      txSlot.notifyUsed();
+    }
+    return true;
+  }
+
+  /** Counters once per pass, before the driver can see the chains used. */
+  private void count(int n, int sent, long bytes, int dropped, int errors) {
     final QueueStats stats = txSlot.stats;
     stats.add(QueueStats.RECEIVED_DESC, n);
     stats.add(QueueStats.COMPLETED_DESC, n);
@@ -315,13 +338,24 @@ final class QueuePairWorker implements Runnable {
     if (errors > 0) {
       stats.add(QueueStats.TX_ERRORS, errors);
     }
-    // the wire first: once the driver sees the chains used, a capture file holds their frames
-    port.wire().flush();
-    q.publish();
-    if (q.needsNotify()) {
+  }
+
+  /**
+   * Before the worker parks for a suspend: a chain held for a full cable is dropped and used, so
+   * that the saved queue state accounts for every chain taken.
+   */
+  private void releaseHeld() {
+    if (!holding || tx == null || txSlot.broken) {
+      holding = false;
+      return;
+    }
+    holding = false;
+    tx.push(txChain.id(), 0);
+    count(1, 0, 0, 1, 0);
+    tx.publish();
+    if (tx.needsNotify()) {
       txSlot.notifyUsed();
     }
-    return true;
   }
 
   private boolean drain(FrameQueue in) {
@@ -330,6 +364,9 @@ final class QueuePairWorker implements Runnable {
       receive(inFrame);
       in.remove();
       n++;
+    }
+    if (n > 0 && in.takeBlocked()) {
+      port.wire().drained(port);
     }
     return n > 0;
   }

@@ -9,9 +9,11 @@ import net.vdpa.api.DevAttr;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.sim.PortState;
 import net.vdpa.api.sim.SimNetPorts;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,7 +26,8 @@ import org.osgi.service.log.LoggerFactory;
 /**
  * The {@code vdpasim_net} management device as a component: creates simulated NICs on request and
  * registers each as a {@link VdpaDevice} service; also offers {@link SimNetPorts} to plug their
- * ports. Deactivating it (stopping the bundle) deletes every device it created.
+ * ports, whose settings it keeps in ConfigAdmin ({@link CmPortStore}). Deactivating it (stopping
+ * the bundle) deletes every device it created; their port settings stay for next time.
  */
 @Component(service = {VdpaMgmtDevice.class, SimNetPorts.class}, immediate = true,
     property = VdpaMgmtDevice.PROP_HANDLE + "=" + SimNetManager.HANDLE)
@@ -39,9 +42,11 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
    * Starts with no devices.
    *
    * @param context the bundle context devices are registered with
+   * @param cm where port settings are kept
    */
   @Activate
-  public SimNetMgmtDevice(BundleContext context) {
+  public SimNetMgmtDevice(BundleContext context, @Reference ConfigurationAdmin cm) {
+    SimLog log = new ServiceLog();
     this.manager = new SimNetManager((device, props) -> {
       ServiceRegistration<VdpaDevice> r = context.registerService(VdpaDevice.class, device, new Hashtable<>(props));
       return () -> {
@@ -51,7 +56,7 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
           // the framework unregistered it while the bundle stopped
         }
       };
-    }, new ServiceLog());
+    }, log, new CmPortStore(context, cm, log));
   }
 
   /** Deletes every device. */
@@ -123,6 +128,16 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
   @Override
   public void setLink(String device, boolean up) {
     manager.ports().setLink(device, up);
+  }
+
+  @Override
+  public PortState port(String device) {
+    return manager.ports().port(device);
+  }
+
+  @Override
+  public List<PortState> ports() {
+    return manager.ports().ports();
   }
 
   /** Sends log lines to the Log Service when it is there. */
