@@ -213,9 +213,14 @@ final class SimNetManager implements VdpaMgmtDevice {
 
   private void delete(Entry e) {
     try {
+      // the port first: whoever waits for the device to leave the bus then sees its wires settled
+      ports.detach(e.device());
+    } catch (RuntimeException ex) {
+      log.warn("device " + e.device().name() + ": its port could not be unplugged cleanly: " + ex.getMessage());
+    }
+    try {
       e.withdraw().run();
     } finally {
-      ports.detach(e.device());
       e.device().reset();
       log.info("device " + e.device().name() + " deleted");
     }

@@ -39,15 +39,28 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
   private final SimNetManager manager;
 
   /**
-   * Starts with no devices.
+   * Starts with no devices, keeping port settings in ConfigAdmin (the component).
    *
    * @param context the bundle context devices are registered with
    * @param cm where port settings are kept
    */
   @Activate
   public SimNetMgmtDevice(BundleContext context, @Reference ConfigurationAdmin cm) {
+    this.manager = manager(context, log -> new CmPortStore(context, cm, log));
+  }
+
+  /**
+   * Starts with no devices, keeping no port settings (outside a framework: tests, benchmarks).
+   *
+   * @param context the bundle context devices are registered with
+   */
+  public SimNetMgmtDevice(BundleContext context) {
+    this.manager = manager(context, log -> PortStores.NONE);
+  }
+
+  private SimNetManager manager(BundleContext context, java.util.function.Function<SimLog, PortStore> store) {
     SimLog log = new ServiceLog();
-    this.manager = new SimNetManager((device, props) -> {
+    return new SimNetManager((device, props) -> {
       ServiceRegistration<VdpaDevice> r = context.registerService(VdpaDevice.class, device, new Hashtable<>(props));
       return () -> {
         try {
@@ -56,7 +69,7 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
           // the framework unregistered it while the bundle stopped
         }
       };
-    }, log, new CmPortStore(context, cm, log));
+    }, log, store.apply(log));
   }
 
   /** Deletes every device. */
