@@ -193,4 +193,60 @@ public class RuntimeIT {
     assertEquals(0, fourth.status());
     assertEquals("deleted devices stay deleted, the default too", List.of(""), fourth.out().isEmpty() ? List.of("") : fourth.out());
   }
+
+  @Test
+  public void wiresLinkStateAndInterfaceNamesSurviveARestart() throws Exception {
+    String pcap = dir.getRoot().toPath().resolve("vdpa0.pcap").toAbsolutePath().normalize().toString();
+    Run first = run(false,
+        "vdpa:dev add name left mgmtdev vdpasim_net",
+        "vdpa:dev add name right mgmtdev vdpasim_net",
+        "vdpa:port cable left right",
+        "vdpa:port capture vdpa0 vdpa0.pcap",
+        "net:traffic count 10000 vnet-left vnet-right",
+        "net:stats vnet-left",
+        "vdpa:port link right down",
+        "net:traffic count 100 vnet-left vnet-right",
+        "net:stats vnet-left");
+    assertEquals(first.err().toString(), 0, first.status());
+    List<String> o = first.out();
+    assertEquals(o.toString(), List.of("left: bound to virtio_net", "right: bound to virtio_net",
+        "left: wire cable peer right link up", "right: wire cable peer left link up",
+        "vdpa0: wire capture file " + pcap + " link up"), o.subList(0, 5));
+    assertTrue(o.get(5), o.get(5).startsWith("vnet-left -> vnet-right: sent 10000 received 10000 lost 0 size 64 in "));
+    assertTrue(o.get(6), o.get(6).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10000 tx_bytes 640000 tx_dropped 0 "));
+    assertEquals("right: wire cable peer left link down", o.get(8));
+    assertTrue(o.get(9), o.get(9).startsWith("vnet-left -> vnet-right: sent 100 received 0 lost 100 size 64 in "));
+    // what the cable could not carry is the sender's drop, at the interface
+    assertTrue(o.get(10), o.get(10).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10100 tx_bytes 646400 tx_dropped 100 "));
+
+    Run second = run(true,
+        "vdpa:port show",
+        "net:show",
+        "vdpa:port link right up",
+        "net:traffic count 1000 vnet-left vnet-right",
+        "vdpa:dev unbind left",
+        "vdpa:dev bind left virtio_net",
+        "net:show",
+        "vdpa:port cable left nope",
+        "vdpa:port link left sideways",
+        "vdpa:port capture vdpa0 /no/such/dir/x.pcap");
+    assertEquals(second.err().toString(), 1, second.status());
+    List<String> t = second.out();
+    assertEquals(t.toString(), List.of(
+        "left: wire cable peer right link up",
+        "right: wire cable peer left link down",
+        "vdpa0: wire capture file " + pcap + " link up"), t.subList(0, 3));
+    assertTrue(t.toString(), t.get(3).startsWith("vnet-left: device left mac 02:ad:a2:04:1c:b0 mtu 1500 link up"));
+    assertTrue(t.toString(), t.get(4).startsWith("vnet-right: device right mac 02:53:57:14:d8:05 mtu 1500 link down"));
+    assertTrue(t.toString(), t.get(5).startsWith("vnet0: device vdpa0 "));
+    assertEquals("right: wire cable peer left link up", t.get(6));
+    assertTrue(t.get(7), t.get(7).startsWith("vnet-left -> vnet-right: sent 1000 received 1000 lost 0 size 64 in "));
+    assertEquals(List.of("left: unbound", "left: bound to virtio_net"), t.subList(8, 10));
+    assertTrue(t.toString(), t.get(10).startsWith("vnet-left: device left "));
+    List<String> e = second.err();
+    assertEquals(e.toString(), 3, e.size());
+    assertTrue(e.get(0), e.get(0).endsWith(": there is no simulated NIC named 'nope'"));
+    assertTrue(e.get(1), e.get(1).endsWith(": link state 'sideways' is not up or down"));
+    assertTrue(e.get(2), e.get(2).endsWith(": cannot write capture file /no/such/dir/x.pcap: no such directory"));
+  }
 }
