@@ -202,6 +202,25 @@ public class WireIT extends BusTestSupport {
 
   @Test
   public void aTrafficJobStoppedByItsDriverSaysWhatItSentAndWhy() throws Exception {
+    trafficJobCutShort(() -> bundle("net.vdpa.driver.virtionet").stop(), "driver virtio_net stopped");
+  }
+
+  @Test
+  public void aTrafficJobWhoseDeviceIsDeletedSaysSo() throws Exception {
+    trafficJobCutShort(() -> service(VdpaDeviceStore.class).delete("vdpa0"), "device vdpa0 was deleted");
+  }
+
+  @Test
+  public void aTrafficJobWhoseDeviceIsUnboundSaysSo() throws Exception {
+    trafficJobCutShort(() -> bus.unbind("vdpa0"), "interface vnet0 was removed \\(device vdpa0 unbound from its driver\\)");
+  }
+
+  /** Something that cuts a traffic job short. */
+  private interface Cut {
+    void run() throws Exception;
+  }
+
+  private void trafficJobCutShort(Cut cut, String reason) throws Exception {
     CommandProcessor processor = service(CommandProcessor.class);
     service(VdpaDeviceStore.class).add("vdpasim_net", DevConfig.named("vdpa0"));
     NetInterface i = iface("vdpa0");
@@ -217,11 +236,11 @@ public class WireIT extends BusTestSupport {
       }
     });
     await("the job sends (tx " + i.stats().txPackets() + ")", () -> i.stats().txPackets() > 10_000);
-    bundle("net.vdpa.driver.virtionet").stop();
+    cut.run();
     String line = job.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     session.close();
     assertTrue(line, line.matches("vnet0 -> vnet0: sent \\d+ received \\d+ lost \\d+ size 64 in \\d+\\.\\d{3} s "
-        + "\\(\\d+ frames/s, \\d+\\.\\d{3} Gbit/s\\), stopped: driver virtio_net stopped"));
+        + "\\(\\d+ frames/s, \\d+\\.\\d{3} Gbit/s\\), stopped: " + reason));
     long sent = Long.parseLong(line.replaceAll(".*: sent (\\d+) .*", "$1"));
     assertTrue(line, sent > 10_000 && sent < 1_000_000_000L);
   }

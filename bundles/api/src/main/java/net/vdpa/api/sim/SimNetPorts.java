@@ -54,7 +54,8 @@ public interface SimNetPorts {
    * Says what a device's port is plugged into.
    *
    * @param device the device name
-   * @return {@code loopback}, {@code cable DEV} or {@code capture FILE}
+   * @return {@code loopback}, {@code cable DEV} ({@code cable DEV (waiting for DEV)} while DEV is
+   *     absent) or {@code capture FILE}
    * @throws IllegalArgumentException if there is no simulated NIC of that name
    */
   String wire(String device);

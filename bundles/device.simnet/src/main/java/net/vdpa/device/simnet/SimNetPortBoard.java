@@ -161,6 +161,11 @@ final class SimNetPortBoard implements SimNetPorts {
       }
     }
     realize(s, capture, device);
+    if (!s.isDefault()) {
+      Port p = device.port();
+      log.info("device " + device.name() + ": port restored: " + p.wire().describe(p) + " link "
+          + (s.linkUp() ? "up" : "down"));
+    }
   }
 
   /**
