@@ -24,25 +24,7 @@ final class QueuePairWorker implements Runnable {
   /** How long an idle worker keeps polling its rings before it asks for kicks and sleeps. */
   static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
-  /** What a worker reports to its device. */
-  interface Host {
-    /**
-     * A queue's ring broke: the queue has stopped.
-     *
-     * @param slot the queue
-     */
-    void ringError(VqSlot slot);
-
-    /**
-     * The worker died of an unexpected exception.
-     *
-     * @param worker the worker
-     * @param error what was thrown
-     */
-    void workerFailed(QueuePairWorker worker, Throwable error);
-  }
-
-  private final Host host;
+  private final WorkerHost host;
   private final int pair;
   private final Port port;
   private final RxFilter filter;
@@ -79,7 +61,7 @@ final class QueuePairWorker implements Runnable {
    * @param maxFrame the longest frame transmitted
    * @param paused whether to start suspended
    */
-  QueuePairWorker(Host host, String name, int pair, Port port, RxFilter filter, VqSlot rx, VqSlot tx,
+  QueuePairWorker(WorkerHost host, String name, int pair, Port port, RxFilter filter, VqSlot rx, VqSlot tx,
       ControlQueue ctrl, boolean mergeable, int maxFrame, boolean paused) {
     this.host = host;
     this.pair = pair;
@@ -313,30 +295,18 @@ final class QueuePairWorker implements Runnable {
     if (n == 0) {
       return false;
     }
-    count(n, sent, bytes, dropped, errors);
+    // counters once per pass, before the driver can see the chains used
+    txSlot.stats.countTransmit(n, sent, bytes, dropped, errors);
     // the wire first: once the driver sees the chains used, a capture file holds their frames
     port.wire().flush();
-    q.publish();
-    if (q.needsNotify()) {
-      txSlot.notifyUsed();
-    }
+    publishUsed(q);
     return true;
   }
 
-  /** Counters once per pass, before the driver can see the chains used. */
-  private void count(int n, int sent, long bytes, int dropped, int errors) {
-    final QueueStats stats = txSlot.stats;
-    stats.add(QueueStats.RECEIVED_DESC, n);
-    stats.add(QueueStats.COMPLETED_DESC, n);
-    if (sent > 0) {
-      stats.add(QueueStats.TX_PACKETS, sent);
-      stats.add(QueueStats.TX_BYTES, bytes);
-    }
-    if (dropped > 0) {
-      stats.add(QueueStats.TX_DROPS, dropped);
-    }
-    if (errors > 0) {
-      stats.add(QueueStats.TX_ERRORS, errors);
+  private void publishUsed(DeviceQueue q) {
+    q.publish();
+    if (q.needsNotify()) {
+      txSlot.notifyUsed();
     }
   }
 
@@ -345,17 +315,12 @@ final class QueuePairWorker implements Runnable {
    * that the saved queue state accounts for every chain taken.
    */
   private void releaseHeld() {
-    if (!holding || tx == null || txSlot.broken) {
-      holding = false;
-      return;
+    if (holding && tx != null && !txSlot.broken) {
+      tx.push(txChain.id(), 0);
+      txSlot.stats.countTransmit(1, 0, 0, 1, 0);
+      publishUsed(tx);
     }
     holding = false;
-    tx.push(txChain.id(), 0);
-    count(1, 0, 0, 1, 0);
-    tx.publish();
-    if (tx.needsNotify()) {
-      txSlot.notifyUsed();
-    }
   }
 
   private boolean drain(FrameQueue in) {
