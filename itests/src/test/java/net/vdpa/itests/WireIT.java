@@ -215,6 +215,26 @@ public class WireIT extends BusTestSupport {
     trafficJobCutShort(() -> bus.unbind("vdpa0"), "interface vnet0 was removed \\(device vdpa0 unbound from its driver\\)");
   }
 
+  @Test
+  public void portCommandsAnswerWhileTheSimulatedNicBundleIsStopped() throws Exception {
+    CommandProcessor processor = service(CommandProcessor.class);
+    service(VdpaDeviceStore.class).add("vdpasim_net", DevConfig.named("w0"));
+    CommandSession session = processor.createSession(InputStream.nullInputStream(), System.out, System.err);
+    assertEquals("w0: wire loopback link down", session.execute("vdpa:port link w0 down"));
+    bundle("net.vdpa.device.simnet").stop();
+    try {
+      session.execute("vdpa:port show");
+      throw new AssertionError("vdpa:port show answered without the simulated NIC bundle");
+    } catch (Exception e) {
+      assertEquals("no simulated NIC ports: the device.simnet bundle is not running", e.getMessage());
+    }
+    bundle("net.vdpa.device.simnet").start();
+    service(SimNetPorts.class);
+    await("w0 back", () -> bus.device("w0").isPresent());
+    assertEquals("w0: wire loopback link down", session.execute("vdpa:port show w0"));
+    session.close();
+  }
+
   /** Something that cuts a traffic job short. */
   private interface Cut {
     void run() throws Exception;
