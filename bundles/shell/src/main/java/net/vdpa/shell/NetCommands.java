@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.vdpa.api.net.NetInterface;
-import net.vdpa.api.net.NetInterface.SendResult;
 import net.vdpa.api.net.NetStats;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -108,7 +107,7 @@ public final class NetCommands {
     }
   }
 
-  private String sendTraffic(CommandSession session, String... argv) throws InterruptedException {
+  private String sendTraffic(CommandSession session, String... argv) {
     long count = 100_000;
     int size = 64;
     int burst = DEFAULT_BURST;
@@ -164,10 +163,10 @@ public final class NetCommands {
           // the ring is full: the device's worker may need this core to drain it
           Thread.yield();
         } else {
-          stopped = watch.reason(from);
+          stopped = reason(watch, from);
         }
         if (stopped == null && watch.gone()) {
-          stopped = watch.reason(from);
+          stopped = reason(watch, from);
         }
         if (stopped == null && Thread.currentThread().isInterrupted()) {
           stopped = "interrupted";
@@ -186,7 +185,7 @@ public final class NetCommands {
         }
       }
       if (stopped == null && watch.gone()) {
-        stopped = watch.reason(from);
+        stopped = reason(watch, from);
       }
       String line = NetFormat.traffic(from.name(), to.name(), size, sent, received.get(), System.nanoTime() - start);
       if (stopped != null) {
@@ -195,6 +194,16 @@ public final class NetCommands {
       return line;
     } finally {
       to.setReceiver(null);
+    }
+  }
+
+  /** Why the job stopped; Ctrl-C while waiting for the reason is a reason too. */
+  private static String reason(TrafficWatch watch, NetInterface from) {
+    try {
+      return watch.reason(from);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 
