@@ -15,6 +15,10 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * {@code net.vdpa.simnet.port~DEVICE} (in Karaf, {@code etc/net.vdpa.simnet.port~left.cfg}), with
  * the properties of {@link PortSetting}. A default port (loopback, link up) has none.
  *
+ * <p>Whether a deleted device comes back is read from ConfigAdmin too: a kept device is a factory
+ * configuration of {@link VdpaDeviceStore#FACTORY_PID} whose {@code name} property is the device
+ * name (the config bundle's layout); while the framework stops, every device counts as coming back.
+ *
  * <p>A configuration that cannot be read is reported (one line naming its PID and what is wrong)
  * and left in place, so that nothing a user wrote is lost.
  */
