@@ -75,7 +75,7 @@ public class RuntimeIT {
         "vdpa:dev config show foo",
         "vdpa:dev -j config show foo",
         "vdpa:dev vstats show foo qidx 4",
-        "net:traffic count 1000 vnet1",
+        "net:traffic count 1000 vnet-foo",
         "vdpa:dev del foo",
         "vdpa:dev show");
     assertEquals(r.err().toString(), 0, r.status());
@@ -91,7 +91,7 @@ public class RuntimeIT {
         + "\"max_vq_pairs\":2,\"mtu\":9000,\"negotiated_features\":[\"MTU\",\"MAC\",\"MRG_RXBUF\",\"STATUS\",\"CTRL_VQ\",\"CTRL_RX\","
         + "\"MQ\",\"CTRL_MAC_ADDR\",\"INDIRECT_DESC\",\"EVENT_IDX\",\"VERSION_1\",\"ACCESS_PLATFORM\"]}}}"));
     assertTrue(o.toString(), o.stream().anyMatch(l -> l.startsWith("foo: queue_index 4 queue_type control_vq received_desc ")));
-    assertTrue(o.toString(), o.stream().anyMatch(l -> l.startsWith("vnet1 -> vnet1: sent 1000 received 1000 lost 0 size 64 in ")));
+    assertTrue(o.toString(), o.stream().anyMatch(l -> l.startsWith("vnet-foo -> vnet-foo: sent 1000 received 1000 lost 0 size 64 in ")));
     assertTrue(o.toString(), o.contains("foo: deleted"));
     assertEquals("vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024", o.get(o.size() - 1));
   }
@@ -131,7 +131,7 @@ public class RuntimeIT {
         "vdpa0: bound to virtio_net",
         "vdpa0: mac 02:00:00:00:aa:01"), r.out().subList(0, 14));
     assertTrue(r.out().toString(), r.out().get(14).startsWith("vdpa0: mac 02:00:00:00:aa:01 link up "));
-    assertTrue(r.out().toString(), r.out().stream().anyMatch(l -> l.matches("vnet\\d+: device vdpa0 mac 02:00:00:00:aa:01 mtu 1500 link up queue_pairs 1")));
+    assertTrue(r.out().toString(), r.out().stream().anyMatch(l -> l.equals("vnet0: device vdpa0 mac 02:00:00:00:aa:01 mtu 1500 link up queue_pairs 1")));
   }
 
   @Test
@@ -192,5 +192,61 @@ public class RuntimeIT {
     Run fourth = run(false, "vdpa:dev show");
     assertEquals(0, fourth.status());
     assertEquals("deleted devices stay deleted, the default too", List.of(""), fourth.out().isEmpty() ? List.of("") : fourth.out());
+  }
+
+  @Test
+  public void wiresLinkStateAndInterfaceNamesSurviveARestart() throws Exception {
+    String pcap = dir.getRoot().toPath().resolve("vdpa0.pcap").toAbsolutePath().normalize().toString();
+    Run first = run(false,
+        "vdpa:dev add name left mgmtdev vdpasim_net",
+        "vdpa:dev add name right mgmtdev vdpasim_net",
+        "vdpa:port cable left right",
+        "vdpa:port capture vdpa0 vdpa0.pcap",
+        "net:traffic count 10000 vnet-left vnet-right",
+        "net:stats vnet-left",
+        "vdpa:port link right down",
+        "net:traffic count 100 vnet-left vnet-right",
+        "net:stats vnet-left");
+    assertEquals(first.err().toString(), 0, first.status());
+    List<String> o = first.out();
+    assertEquals(o.toString(), List.of("left: bound to virtio_net", "right: bound to virtio_net",
+        "left: wire cable peer right link up", "right: wire cable peer left link up",
+        "vdpa0: wire capture file " + pcap + " link up"), o.subList(0, 5));
+    assertTrue(o.get(5), o.get(5).startsWith("vnet-left -> vnet-right: sent 10000 received 10000 lost 0 size 64 in "));
+    assertTrue(o.get(6), o.get(6).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10000 tx_bytes 640000 tx_dropped 0 "));
+    assertEquals("right: wire cable peer left link down", o.get(8));
+    assertTrue(o.get(9), o.get(9).startsWith("vnet-left -> vnet-right: sent 100 received 0 lost 100 size 64 in "));
+    // what the cable could not carry is the sender's drop, at the interface
+    assertTrue(o.get(10), o.get(10).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10100 tx_bytes 646400 tx_dropped 100 "));
+
+    Run second = run(true,
+        "vdpa:port show",
+        "net:show",
+        "vdpa:port link right up",
+        "net:traffic count 1000 vnet-left vnet-right",
+        "vdpa:dev unbind left",
+        "vdpa:dev bind left virtio_net",
+        "net:show",
+        "vdpa:port cable left nope",
+        "vdpa:port link left sideways",
+        "vdpa:port capture vdpa0 /no/such/dir/x.pcap");
+    assertEquals(second.err().toString(), 1, second.status());
+    List<String> t = second.out();
+    assertEquals(t.toString(), List.of(
+        "left: wire cable peer right link up",
+        "right: wire cable peer left link down",
+        "vdpa0: wire capture file " + pcap + " link up"), t.subList(0, 3));
+    assertTrue(t.toString(), t.get(3).startsWith("vnet-left: device left mac 02:ad:a2:04:1c:b0 mtu 1500 link up"));
+    assertTrue(t.toString(), t.get(4).startsWith("vnet-right: device right mac 02:53:57:14:d8:05 mtu 1500 link down"));
+    assertTrue(t.toString(), t.get(5).startsWith("vnet0: device vdpa0 "));
+    assertEquals("right: wire cable peer left link up", t.get(6));
+    assertTrue(t.get(7), t.get(7).startsWith("vnet-left -> vnet-right: sent 1000 received 1000 lost 0 size 64 in "));
+    assertEquals(List.of("left: unbound", "left: bound to virtio_net"), t.subList(8, 10));
+    assertTrue(t.toString(), t.get(10).startsWith("vnet-left: device left "));
+    List<String> e = second.err();
+    assertEquals(e.toString(), 3, e.size());
+    assertTrue(e.get(0), e.get(0).endsWith(": there is no simulated NIC named 'nope'"));
+    assertTrue(e.get(1), e.get(1).endsWith(": link state 'sideways' is not up or down"));
+    assertTrue(e.get(2), e.get(2).endsWith(": cannot write capture file /no/such/dir/x.pcap: no such directory"));
   }
 }

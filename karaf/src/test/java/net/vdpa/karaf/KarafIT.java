@@ -177,6 +177,12 @@ public class KarafIT {
     assertTrue(dev, dev.contains("kd0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"));
     String fromFile = client("vdpa:dev config show kfile");
     assertTrue(fromFile, fromFile.contains("kfile: mac ") && fromFile.contains(" mtu 4000"));
+    String add2 = client("vdpa:dev add name kd2 mgmtdev vdpasim_net");
+    assertTrue(add2, add2.contains("kd2: bound to virtio_net"));
+    String cable = client("vdpa:port cable kd0 kd2");
+    assertTrue(cable, cable.contains("kd0: wire cable peer kd2 link up") && cable.contains("kd2: wire cable peer kd0 link up"));
+    String traffic = client("net:traffic count 1000 vnet-kd0 vnet-kd2");
+    assertTrue(traffic, traffic.contains("vnet-kd0 -> vnet-kd2: sent 1000 received 1000 lost 0 size 64 in "));
     String err = client("vdpa:dev add name kd1 mgmtdev vdpasim_net mtu 40");
     assertTrue(err, err.contains("mtu 40 is below 68"));
     assertFalse(err, err.contains("\tat "));

@@ -4,10 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.vdpa.api.net.NetInterface;
-import net.vdpa.api.net.NetInterface.SendResult;
 import net.vdpa.api.net.NetStats;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -20,7 +20,9 @@ import org.osgi.service.component.annotations.Component;
 /**
  * The {@code net} command scope: the network interfaces drivers publish ({@code show}), their
  * counters ({@code stats}), and a traffic check that sends frames from one interface to another
- * (or to itself through a loopback wire) and reports counts and rate.
+ * (or to itself through a loopback wire) and reports counts and rate. A job cut short (the driver
+ * stopped, the device deleted or unbound, the link down, Ctrl-C) fails with the same line, what was
+ * sent and received so far, and why it stopped.
  */
 @Component(service = NetCommands.class, property = {"osgi.command.scope=net", "osgi.command.function=show",
     "osgi.command.function=stats", "osgi.command.function=traffic"})
@@ -74,8 +76,38 @@ public final class NetCommands {
   static final int DEFAULT_BURST = 32;
   /** The longest burst: the default queue size. */
   static final int MAX_BURST = 256;
+  /** How long a job waits on a full transmit ring before it gives up. */
+  static final long STALL_MS = 5_000;
+  /** How long a job waits, after the last frame is sent, for frames still on their way. */
+  static final long SETTLE_MS = 2_000;
 
-  private String sendTraffic(CommandSession session, String... argv) throws InterruptedException {
+  /** Counts received frames and lets the job wait for a number of them. */
+  private static final class Arrivals {
+    private final AtomicLong count = new AtomicLong();
+    private final CountDownLatch reached = new CountDownLatch(1);
+    private volatile long target = Long.MAX_VALUE;
+
+    void arrived() {
+      if (count.incrementAndGet() >= target) {
+        reached.countDown();
+      }
+    }
+
+    long get() {
+      return count.get();
+    }
+
+    /** Waits until {@code n} frames have arrived, or the time is up. */
+    void await(long n, long millis) throws InterruptedException {
+      target = n;
+      // a frame that arrived before the target was set did not count down: check once
+      if (count.get() < n) {
+        reached.await(millis, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private String sendTraffic(CommandSession session, String... argv) {
     long count = 100_000;
     int size = 64;
     int burst = DEFAULT_BURST;
@@ -110,35 +142,68 @@ public final class NetCommands {
     frame.flip();
     ByteBuffer[] frames = new ByteBuffer[burst];
     Arrays.fill(frames, frame);
-    AtomicLong received = new AtomicLong();
-    to.setReceiver((pair, f) -> received.incrementAndGet());
+    Arrivals received = new Arrivals();
+    to.setReceiver((pair, f) -> received.arrived());
     long sent = 0;
     long start = System.nanoTime();
     long nextReport = start + TimeUnit.SECONDS.toNanos(1);
-    try {
-      while (sent < count) {
+    long lastProgress = start;
+    String stopped = null;
+    try (TrafficWatch watch = new TrafficWatch(context, from, to)) {
+      while (sent < count && stopped == null) {
         int n = from.send(0, frames, 0, (int) Math.min(burst, count - sent));
+        long now = System.nanoTime();
         if (n > 0) {
           sent += n;
+          lastProgress = now;
         } else if (n == 0) {
+          if (now - lastProgress > TimeUnit.MILLISECONDS.toNanos(STALL_MS)) {
+            stopped = "the transmit ring of " + from.name() + " stayed full for " + STALL_MS / 1000 + " s";
+          }
           // the ring is full: the device's worker may need this core to drain it
           Thread.yield();
         } else {
-          throw new IllegalStateException(from.name() + " stopped sending after " + sent + " frames: "
-              + SendResult.DOWN);
+          stopped = reason(watch, from);
         }
-        if (System.nanoTime() > nextReport) {
+        if (stopped == null && watch.gone()) {
+          stopped = reason(watch, from);
+        }
+        if (stopped == null && Thread.currentThread().isInterrupted()) {
+          stopped = "interrupted";
+        }
+        if (now > nextReport) {
           session.getConsole().println("  sent " + sent + " received " + received.get());
           nextReport += TimeUnit.SECONDS.toNanos(1);
         }
       }
-      long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-      while (received.get() < sent && System.nanoTime() < settle) {
-        Thread.sleep(1);
+      if (stopped == null) {
+        try {
+          received.await(sent, SETTLE_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stopped = "interrupted";
+        }
       }
-      return NetFormat.traffic(from.name(), to.name(), size, sent, received.get(), System.nanoTime() - start);
+      if (stopped == null && watch.gone()) {
+        stopped = reason(watch, from);
+      }
+      String line = NetFormat.traffic(from.name(), to.name(), size, sent, received.get(), System.nanoTime() - start);
+      if (stopped != null) {
+        throw new ShellError(line + ", stopped: " + stopped, null);
+      }
+      return line;
     } finally {
       to.setReceiver(null);
+    }
+  }
+
+  /** Why the job stopped; Ctrl-C while waiting for the reason is a reason too. */
+  private static String reason(TrafficWatch watch, NetInterface from) {
+    try {
+      return watch.reason(from);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 

@@ -5,10 +5,14 @@ package net.vdpa.api.net;
  *
  * @param rxPackets frames received
  * @param rxBytes bytes received (frames without the virtio-net header)
- * @param rxDropped frames the interface received but could not deliver (no listener room, filter)
+ * @param rxDropped frames the interface received but could not deliver (no listener room, filter), and
+ *     frames the device had to drop because the driver had given it no receive buffer (Linux's
+ *     rx_missed, counted here as drops)
  * @param txPackets frames transmitted
  * @param txBytes bytes transmitted
- * @param txDropped frames not sent because the transmit ring was full or the link down
+ * @param txDropped frames not sent because the transmit ring was full or the link down, and frames
+ *     the device took but its wire could not carry (link down, a cable whose far end is absent or
+ *     not receiving): a frame lost on the way out is the sender's drop
  * @param txErrors frames the device refused
  */
 public record NetStats(long rxPackets, long rxBytes, long rxDropped, long txPackets, long txBytes, long txDropped,

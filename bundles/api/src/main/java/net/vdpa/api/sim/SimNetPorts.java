@@ -2,6 +2,7 @@ package net.vdpa.api.sim;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -11,6 +12,13 @@ import org.osgi.annotation.versioning.ProviderType;
  * written to a classic pcap file, Ethernet link type, that Wireshark and tshark open).
  *
  * <p>Replugging a port unplugs it first: a cable's other end goes back to loopback.
+ *
+ * <p>Every setting is kept with the device, by name, and applied again whenever the device
+ * appears (after a restart, when the device bundle starts again, when the device is created
+ * again): a cable waits for its other end, a capture file is appended to. Deleting the device's
+ * kept configuration ({@code vdpa:dev del}) forgets its port, and a cable to it goes back to
+ * loopback. Frames a wire cannot carry (link down, a cable whose peer is absent or not receiving)
+ * are counted as the sender's transmit drops.
  */
 @ProviderType
 public interface SimNetPorts {
@@ -46,7 +54,8 @@ public interface SimNetPorts {
    * Says what a device's port is plugged into.
    *
    * @param device the device name
-   * @return {@code loopback}, {@code cable DEV} or {@code capture FILE}
+   * @return {@code loopback}, {@code cable DEV} ({@code cable DEV (waiting for DEV)} while DEV is
+   *     absent) or {@code capture FILE}
    * @throws IllegalArgumentException if there is no simulated NIC of that name
    */
   String wire(String device);
@@ -60,4 +69,22 @@ public interface SimNetPorts {
    * @throws IllegalArgumentException if there is no simulated NIC of that name
    */
   void setLink(String device, boolean up);
+
+  /**
+   * A port's kept setting and present state.
+   *
+   * @param device the device name
+   * @return the port
+   * @throws IllegalArgumentException if there is no simulated NIC of that name and nothing kept for it
+   * @since 1.1
+   */
+  PortState port(String device);
+
+  /**
+   * Every port: those of the present simulated NICs and the kept settings of absent ones.
+   *
+   * @return the ports, by device name
+   * @since 1.1
+   */
+  List<PortState> ports();
 }

@@ -3,7 +3,7 @@
  * is plugged (loopback, a cable to another simulated NIC, a pcap capture file) and its link state.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.api.sim;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,7 +2,9 @@ package net.vdpa.device.simnet;
 
 /**
  * A cable between two ports: what one transmits, the other receives. The frame is copied into a
- * slot of the receiving queue pair's {@link FrameQueue} and that pair's worker is woken.
+ * slot of the receiving queue pair's {@link FrameQueue} and that pair's worker is woken. A full
+ * inbox answers {@link Carry#FULL}: the sender holds the frame and is woken when the receiver has
+ * drained some, so a cable loses no frame to a slow receiver.
  */
 final class Cable implements Wire {
   private final Port a;
@@ -30,8 +32,13 @@ final class Cable implements Wire {
   }
 
   @Override
-  public boolean transmit(Port from, QueuePairWorker worker, Frame frame) {
+  public Carry transmit(Port from, QueuePairWorker worker, Frame frame) {
     return peer(from).acceptFromWire(worker.pair(), frame);
+  }
+
+  @Override
+  public void drained(Port receiver) {
+    peer(receiver).wakeSenders();
   }
 
   @Override

@@ -25,6 +25,8 @@ final class FrameQueue {
   private long head;
   /** Frames refused because every slot was full; producers count. */
   private final AtomicLong overflows = new AtomicLong();
+  /** Set by a producer that was refused and waits for room; cleared by the consumer that wakes it. */
+  private volatile boolean blocked;
 
   /**
    * Allocates the slots.
@@ -124,6 +126,27 @@ final class FrameQueue {
   boolean nonEmpty() {
     final long h = head;
     return sequence.getAcquire((int) h & mask) == h + 1;
+  }
+
+  /** A producer was refused and waits: the consumer wakes it after its next removal. */
+  void markBlocked() {
+    blocked = true;
+  }
+
+  /**
+   * After removing frames: whether a producer waits for room (consumer only). Clears the mark.
+   *
+   * @return true if the consumer should wake the producers
+   */
+  boolean takeBlocked() {
+    // full fence: the slots freed by remove() (release stores) must be visible before the mark is
+    // read, or a producer that marks after its failed offer and looks again could miss both
+    java.lang.invoke.VarHandle.fullFence();
+    if (!blocked) {
+      return false;
+    }
+    blocked = false;
+    return true;
   }
 
   /** Drops every queued frame (consumer only, or with the consumer stopped). */

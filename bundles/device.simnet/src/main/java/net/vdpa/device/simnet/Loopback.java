@@ -6,9 +6,9 @@ package net.vdpa.device.simnet;
  */
 final class Loopback implements Wire {
   @Override
-  public boolean transmit(Port from, QueuePairWorker worker, Frame frame) {
+  public Carry transmit(Port from, QueuePairWorker worker, Frame frame) {
     worker.receive(frame);
-    return true;
+    return Carry.TAKEN;
   }
 
   @Override

@@ -39,36 +39,62 @@ final class PcapCapture implements Wire {
   private long frames;
 
   /**
-   * Creates or truncates the file and writes the global header.
+   * Opens the file and makes sure it starts with the global header.
    *
    * @param file the capture file
-   * @throws IOException if it cannot be written
+   * @param append false to create or truncate it (a new capture); true to add to a capture this
+   *     class wrote before (a capture restored after a restart), creating it if it is missing or
+   *     empty
+   * @throws IOException if it cannot be written, or (appending) it holds something else than a
+   *     classic little-endian Ethernet pcap file
    */
-  PcapCapture(Path file) throws IOException {
+  PcapCapture(Path file, boolean append) throws IOException {
     this.file = file;
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING);
+    this.channel = append
+        ? FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)
+        : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
     this.startMicros = System.currentTimeMillis() * 1000;
     this.startNanos = System.nanoTime();
     buffer.putInt(MAGIC).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
         .putInt(SNAPLEN).putInt(LINKTYPE_ETHERNET);
     try {
-      writeOut();
+      if (append && channel.size() > 0) {
+        checkHeader();
+        buffer.clear();
+        channel.position(channel.size());
+      } else {
+        writeOut();
+      }
     } catch (IOException e) {
       channel.close();
       throw e;
     }
   }
 
+  /** Appending: the file must start with the header this class writes (now in the buffer). */
+  private void checkHeader() throws IOException {
+    ByteBuffer have = ByteBuffer.allocate(GLOBAL_HEADER);
+    while (have.hasRemaining() && channel.read(have, have.position()) > 0) {
+      // read until the header is complete or the file ends
+    }
+    buffer.flip();
+    have.flip();
+    if (have.remaining() < GLOBAL_HEADER || !have.equals(buffer)) {
+      throw new IOException("it is not a pcap file this capture can add to (expected an Ethernet pcap header, "
+          + "little-endian, snaplen " + SNAPLEN + ")");
+    }
+  }
+
   @Override
-  public synchronized boolean transmit(Port from, QueuePairWorker worker, Frame frame) {
+  public synchronized Carry transmit(Port from, QueuePairWorker worker, Frame frame) {
     if (closed) {
-      return false;
+      return Carry.DROPPED;
     }
     final int len = frame.length();
     final int kept = Math.min(len, SNAPLEN);
     if (buffer.remaining() < RECORD_HEADER + kept && !flushLocked()) {
-      return false;
+      return Carry.DROPPED;
     }
     final long micros = startMicros + (System.nanoTime() - startNanos) / 1000;
     final int at = buffer.position();
@@ -80,7 +106,7 @@ final class PcapCapture implements Wire {
     frame.read(buffer, at + RECORD_HEADER, kept);
     buffer.position(at + RECORD_HEADER + kept);
     frames++;
-    return true;
+    return Carry.TAKEN;
   }
 
   @Override

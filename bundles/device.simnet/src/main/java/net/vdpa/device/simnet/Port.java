@@ -125,19 +125,39 @@ final class Port {
    *
    * @param peerPair the sending queue pair
    * @param frame the frame
-   * @return false if it was dropped (link down, not receiving, inbox full)
+   * @return {@link Carry#TAKEN}; {@link Carry#DROPPED} if the link is down or the device does not
+   *     receive; {@link Carry#FULL} if the receiving pair's inbox is full (the sender is woken once
+   *     this port's worker has made room)
    */
-  boolean acceptFromWire(int peerPair, Frame frame) {
+  Carry acceptFromWire(int peerPair, Frame frame) {
     final FrameQueue[] q = inboxes;
     if (q == null || !linkUp) {
-      return false;
+      return Carry.DROPPED;
     }
     final int pair = owner.receivingPair(peerPair);
-    if (pair < 0 || !q[pair].offer(frame)) {
-      return false;
+    if (pair < 0 || frame.length() > q[pair].slotSize()) {
+      return Carry.DROPPED;
+    }
+    final FrameQueue in = q[pair];
+    if (!in.offer(frame)) {
+      // tell the consumer a sender waits, then look again: a slot freed between the failed offer
+      // and the mark would otherwise wake nobody (the consumer reads the mark after freeing)
+      in.markBlocked();
+      if (!in.offer(frame)) {
+        owner.wake(pair);
+        return Carry.FULL;
+      }
     }
     owner.wake(pair);
-    return true;
+    return Carry.TAKEN;
+  }
+
+  /** Wakes every queue pair worker of this port's device: a cable's far end has made room. */
+  void wakeSenders() {
+    final int n = owner.maxPairs();
+    for (int p = 0; p < n; p++) {
+      owner.wake(p);
+    }
   }
 
   /**

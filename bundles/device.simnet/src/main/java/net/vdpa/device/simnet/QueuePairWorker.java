@@ -24,25 +24,7 @@ final class QueuePairWorker implements Runnable {
   /** How long an idle worker keeps polling its rings before it asks for kicks and sleeps. */
   static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
-  /** What a worker reports to its device. */
-  interface Host {
-    /**
-     * A queue's ring broke: the queue has stopped.
-     *
-     * @param slot the queue
-     */
-    void ringError(VqSlot slot);
-
-    /**
-     * The worker died of an unexpected exception.
-     *
-     * @param worker the worker
-     * @param error what was thrown
-     */
-    void workerFailed(QueuePairWorker worker, Throwable error);
-  }
-
-  private final Host host;
+  private final WorkerHost host;
   private final int pair;
   private final Port port;
   private final RxFilter filter;
@@ -56,6 +38,8 @@ final class QueuePairWorker implements Runnable {
   private final Frame inFrame = new Frame();
   private final Thread thread;
 
+  /** A transmit chain popped but not yet carried: the cable's far end was full. Worker only. */
+  private boolean holding;
   private volatile boolean running = true;
   private volatile boolean kicked = true;
   private volatile boolean sleeping;
@@ -77,7 +61,7 @@ final class QueuePairWorker implements Runnable {
    * @param maxFrame the longest frame transmitted
    * @param paused whether to start suspended
    */
-  QueuePairWorker(Host host, String name, int pair, Port port, RxFilter filter, VqSlot rx, VqSlot tx,
+  QueuePairWorker(WorkerHost host, String name, int pair, Port port, RxFilter filter, VqSlot rx, VqSlot tx,
       ControlQueue ctrl, boolean mergeable, int maxFrame, boolean paused) {
     this.host = host;
     this.pair = pair;
@@ -208,6 +192,7 @@ final class QueuePairWorker implements Runnable {
   private void loop() {
     while (running) {
       if (pauseRequested) {
+        releaseHeld();
         paused = true;
         while (pauseRequested && running) {
           LockSupport.parkNanos(this, PARK_NANOS);
@@ -219,7 +204,9 @@ final class QueuePairWorker implements Runnable {
       if (pass() || poll()) {
         continue;
       }
-      if (armNotifications()) {
+      // a worker holding a frame for a full cable waits to be woken by the far end, not by kicks:
+      // the driver's next buffers are already there, and asking for kicks would only spin
+      if (!holding && armNotifications()) {
         disarmNotifications();
         continue;
       }
@@ -282,46 +269,58 @@ final class QueuePairWorker implements Runnable {
     long bytes = 0;
     int dropped = 0;
     int errors = 0;
-    while (n < BATCH && q.pop(c)) {
-      n++;
+    while (n < BATCH && (holding || q.pop(c))) {
       final long frameLen = c.readableBytes() - VirtioNet.HDR_LEN;
       if (frameLen < VirtioNet.ETH_HLEN || frameLen > maxFrame) {
         errors++;
       } else {
         txFrame.ofChain(c, VirtioNet.HDR_LEN);
-        if (port.linkUp() && port.wire().transmit(port, this, txFrame)) {
+        final Carry carried = port.linkUp() ? port.wire().transmit(port, this, txFrame) : Carry.DROPPED;
+        if (carried == Carry.FULL) {
+          // keep the chain: it goes on the wire first when the far end has made room
+          holding = true;
+          break;
+        }
+        if (carried == Carry.TAKEN) {
           sent++;
           bytes += frameLen;
         } else {
           dropped++;
         }
       }
+      holding = false;
+      n++;
       q.push(c.id(), 0);
     }
     if (n == 0) {
       return false;
     }
     // counters once per pass, before the driver can see the chains used
-    final QueueStats stats = txSlot.stats;
-    stats.add(QueueStats.RECEIVED_DESC, n);
-    stats.add(QueueStats.COMPLETED_DESC, n);
-    if (sent > 0) {
-      stats.add(QueueStats.TX_PACKETS, sent);
-      stats.add(QueueStats.TX_BYTES, bytes);
-    }
-    if (dropped > 0) {
-      stats.add(QueueStats.TX_DROPS, dropped);
-    }
-    if (errors > 0) {
-      stats.add(QueueStats.TX_ERRORS, errors);
-    }
+    txSlot.stats.countTransmit(n, sent, bytes, dropped, errors);
     // the wire first: once the driver sees the chains used, a capture file holds their frames
     port.wire().flush();
+    publishUsed(q);
+    return true;
+  }
+
+  private void publishUsed(DeviceQueue q) {
     q.publish();
     if (q.needsNotify()) {
       txSlot.notifyUsed();
     }
-    return true;
+  }
+
+  /**
+   * Before the worker parks for a suspend: a chain held for a full cable is dropped and used, so
+   * that the saved queue state accounts for every chain taken.
+   */
+  private void releaseHeld() {
+    if (holding && tx != null && !txSlot.broken) {
+      tx.push(txChain.id(), 0);
+      txSlot.stats.countTransmit(1, 0, 0, 1, 0);
+      publishUsed(tx);
+    }
+    holding = false;
   }
 
   private boolean drain(FrameQueue in) {
@@ -330,6 +329,9 @@ final class QueuePairWorker implements Runnable {
       receive(inFrame);
       in.remove();
       n++;
+    }
+    if (n > 0 && in.takeBlocked()) {
+      port.wire().drained(port);
     }
     return n > 0;
   }

@@ -54,6 +54,30 @@ final class QueueStats {
       RING_ERRORS};
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
+  /**
+   * Counts one transmit pass (the worker that owns the queue).
+   *
+   * @param chains chains taken and used
+   * @param sent frames the wire carried
+   * @param bytes their bytes
+   * @param dropped frames the wire could not carry
+   * @param errors malformed chains
+   */
+  void countTransmit(int chains, int sent, long bytes, int dropped, int errors) {
+    add(RECEIVED_DESC, chains);
+    add(COMPLETED_DESC, chains);
+    if (sent > 0) {
+      add(TX_PACKETS, sent);
+      add(TX_BYTES, bytes);
+    }
+    if (dropped > 0) {
+      add(TX_DROPS, dropped);
+    }
+    if (errors > 0) {
+      add(TX_ERRORS, errors);
+    }
+  }
+
   /** The kind of queue, which decides the counters shown. */
   enum Kind {
     /** A receive queue. */

@@ -27,7 +27,7 @@ import net.vdpa.ring.split.SplitQueueState;
  * <p>Threads. Control-plane calls hold {@link #lock}; workers never take it, so a reset can stop
  * and join them. {@link #kickVq} takes no lock and allocates nothing. Callbacks run on workers.
  */
-final class SimNetDevice implements VdpaDevice, Port.Owner, QueuePairWorker.Host, ControlQueue.Target {
+final class SimNetDevice implements VdpaDevice, Port.Owner, WorkerHost, ControlQueue.Target {
   /** The largest queue size offered. */
   static final int VQ_NUM_MAX = 1024;
   /** Prefix of every worker thread name, followed by the device name and {@code -qp<N>}. */

@@ -49,20 +49,33 @@ final class SimNetManager implements VdpaMgmtDevice {
 
   private final Publisher publisher;
   private final SimLog log;
-  private final SimNetPortBoard ports = new SimNetPortBoard(this::find);
+  private final SimNetPortBoard ports;
   /** Devices by name, in creation order; a null entry reserves a name being published. */
   private final Map<String, Entry> devices = new LinkedHashMap<>();
   private boolean closed;
 
   /**
-   * A management device with no devices.
+   * A management device with no devices, whose ports keep nothing.
    *
    * @param publisher registers devices as services
    * @param log where log lines go
    */
   SimNetManager(Publisher publisher, SimLog log) {
+    this(publisher, log, PortStores.NONE);
+  }
+
+  /**
+   * A management device with no devices, whose port settings are kept in a store and given back
+   * to each device it creates.
+   *
+   * @param publisher registers devices as services
+   * @param log where log lines go
+   * @param store where port settings are kept
+   */
+  SimNetManager(Publisher publisher, SimLog log, PortStore store) {
     this.publisher = publisher;
     this.log = log;
+    this.ports = new SimNetPortBoard(this::find, this::devices, store, log);
   }
 
   private static long bits(int... bits) {
@@ -169,11 +182,13 @@ final class SimNetManager implements VdpaMgmtDevice {
     }
     Runnable withdraw;
     try {
+      ports.attach(device);
       withdraw = publisher.publish(device, Map.of(VdpaDevice.PROP_NAME, spec.name(), VdpaDevice.PROP_MGMTDEV, HANDLE));
     } catch (RuntimeException e) {
       synchronized (this) {
         devices.remove(spec.name());
       }
+      ports.detach(device);
       throw e;
     }
     synchronized (this) {
@@ -200,9 +215,14 @@ final class SimNetManager implements VdpaMgmtDevice {
 
   private void delete(Entry e) {
     try {
+      // the port first: whoever waits for the device to leave the bus then sees its wires settled
+      ports.detach(e.device());
+    } catch (RuntimeException ex) {
+      log.warn("device " + e.device().name() + ": its port could not be unplugged cleanly: " + ex.getMessage());
+    }
+    try {
       e.withdraw().run();
     } finally {
-      ports.unplug(e.device());
       e.device().reset();
       log.info("device " + e.device().name() + " deleted");
     }

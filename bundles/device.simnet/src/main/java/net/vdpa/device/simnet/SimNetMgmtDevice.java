@@ -9,9 +9,11 @@ import net.vdpa.api.DevAttr;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.sim.PortState;
 import net.vdpa.api.sim.SimNetPorts;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,7 +26,8 @@ import org.osgi.service.log.LoggerFactory;
 /**
  * The {@code vdpasim_net} management device as a component: creates simulated NICs on request and
  * registers each as a {@link VdpaDevice} service; also offers {@link SimNetPorts} to plug their
- * ports. Deactivating it (stopping the bundle) deletes every device it created.
+ * ports, whose settings it keeps in ConfigAdmin ({@link CmPortStore}). Deactivating it (stopping
+ * the bundle) deletes every device it created; their port settings stay for next time.
  */
 @Component(service = {VdpaMgmtDevice.class, SimNetPorts.class}, immediate = true,
     property = VdpaMgmtDevice.PROP_HANDLE + "=" + SimNetManager.HANDLE)
@@ -36,13 +39,28 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
   private final SimNetManager manager;
 
   /**
-   * Starts with no devices.
+   * Starts with no devices, keeping port settings in ConfigAdmin (the component).
+   *
+   * @param context the bundle context devices are registered with
+   * @param cm where port settings are kept
+   */
+  @Activate
+  public SimNetMgmtDevice(BundleContext context, @Reference ConfigurationAdmin cm) {
+    this.manager = manager(context, log -> new CmPortStore(context, cm, log));
+  }
+
+  /**
+   * Starts with no devices, keeping no port settings (outside a framework: tests, benchmarks).
    *
    * @param context the bundle context devices are registered with
    */
-  @Activate
   public SimNetMgmtDevice(BundleContext context) {
-    this.manager = new SimNetManager((device, props) -> {
+    this.manager = manager(context, log -> PortStores.NONE);
+  }
+
+  private SimNetManager manager(BundleContext context, java.util.function.Function<SimLog, PortStore> store) {
+    SimLog log = new ServiceLog();
+    return new SimNetManager((device, props) -> {
       ServiceRegistration<VdpaDevice> r = context.registerService(VdpaDevice.class, device, new Hashtable<>(props));
       return () -> {
         try {
@@ -51,7 +69,7 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
           // the framework unregistered it while the bundle stopped
         }
       };
-    }, new ServiceLog());
+    }, log, store.apply(log));
   }
 
   /** Deletes every device. */
@@ -128,6 +146,16 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
   @Override
   public void setLink(String device, boolean up) {
     manager.ports().setLink(device, up);
+  }
+
+  @Override
+  public PortState port(String device) {
+    return manager.ports().port(device);
+  }
+
+  @Override
+  public List<PortState> ports() {
+    return manager.ports().ports();
   }
 
   /** Sends log lines to the Log Service when it is there. */

@@ -11,9 +11,18 @@ interface Wire {
    * @param from the transmitting port
    * @param worker the transmitting queue pair's worker
    * @param frame the frame (segments valid only during the call)
-   * @return true if the wire took the frame; false if it dropped it
+   * @return {@link Carry#TAKEN}, {@link Carry#DROPPED}, or {@link Carry#FULL} to be offered the
+   *     same frame again after {@link #drained}
    */
-  boolean transmit(Port from, QueuePairWorker worker, Frame frame);
+  Carry transmit(Port from, QueuePairWorker worker, Frame frame);
+
+  /**
+   * A receiving port's worker has taken frames out of a full inbox: wake the senders that were
+   * told {@link Carry#FULL}.
+   *
+   * @param receiver the port that made room
+   */
+  default void drained(Port receiver) {}
 
   /** Called after each transmit batch: make what was carried visible (a capture file flushes). */
   default void flush() {}
@@ -22,7 +31,8 @@ interface Wire {
    * Describes the wire as seen from one of its ports, for {@code SimNetPorts.wire}.
    *
    * @param self the port asking
-   * @return {@code loopback}, {@code cable DEV} or {@code capture FILE}
+   * @return {@code loopback}, {@code cable DEV} (and {@code (waiting for DEV)} while DEV is absent) or
+   *     {@code capture FILE}
    */
   String describe(Port self);
 

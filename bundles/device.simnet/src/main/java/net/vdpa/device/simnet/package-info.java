@@ -10,7 +10,18 @@
  * single-threaded), so the datapath needs no lock. Workers sleep when idle and are woken by kicks
  * or by frames arriving from a cable. Frames move without allocation: loopback copies straight from
  * the transmit chain's translated segments into the receive chain's, a cable copies through
- * preallocated slots of the receiving pair's {@link net.vdpa.device.simnet.FrameQueue}.
+ * preallocated slots of the receiving pair's {@link net.vdpa.device.simnet.FrameQueue}. A full
+ * slot queue is back-pressure, not loss: the sending worker keeps the transmit chain and is woken
+ * when the receiver has drained (what a wire really cannot carry is dropped and counted as the
+ * sender's {@code tx_drops}).
+ *
+ * <p>Ports. What a port is plugged into is a setting kept by device name
+ * ({@link net.vdpa.device.simnet.PortSetting}, in ConfigAdmin through
+ * {@link net.vdpa.device.simnet.CmPortStore}), not a property of the device object: devices come and
+ * go (restarts, bundle updates, {@code dev set}), their settings stay, and
+ * {@link net.vdpa.device.simnet.SimNetPortBoard} makes each port's wire from its setting and from
+ * which devices are present at that moment (a cable to an absent device waits). A setting is
+ * forgotten only when its device will not come back: its kept device configuration is gone.
  *
  * <p>Private package: the bundle exports nothing and offers only services.
  */

@@ -1,7 +1,7 @@
 package net.vdpa.driver.virtionet;
 
-import java.util.BitSet;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +23,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The {@code virtio_net} driver: takes network devices from the bus, initialises them, and
- * publishes each as a {@link NetInterface} service named {@code vnetN}. On remove it unpublishes
+ * publishes each as a {@link NetInterface} service named after the device ({@link IfName}: {@code vdpa0}
+ * → {@code vnet0}, {@code foo} → {@code vnet-foo}). On remove it unpublishes
  * the interface first, then stops traffic, resets the device and lets go of its memory.
  */
 @Component(service = VdpaDriver.class, configurationPid = "net.vdpa.driver.virtionet")
@@ -38,11 +39,11 @@ public final class VirtioNetDriver implements VdpaDriver {
   private final BundleContext context;
   private volatile DriverConfig config;
   private final Map<VdpaDevice, Bound> bound = new ConcurrentHashMap<>();
-  /** Guarded by itself: interface numbers in use. */
-  private final BitSet numbers = new BitSet();
+  /** Interface names in use, each with the device that holds it; guarded by itself. */
+  private final Map<String, String> names = new HashMap<>();
 
   /** An interface and its service registration. */
-  private record Bound(VirtioNetInterface iface, ServiceRegistration<NetInterface> registration, int number) {}
+  private record Bound(VirtioNetInterface iface, ServiceRegistration<NetInterface> registration) {}
 
   /** Creates the driver with its configuration. */
   @Activate
@@ -75,17 +76,19 @@ public final class VirtioNetDriver implements VdpaDriver {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("driver configuration ring '" + c.ring() + "' is not auto, split or packed");
     }
-    int number;
-    synchronized (numbers) {
-      number = numbers.nextClearBit(0);
-      numbers.set(number);
+    String name = IfName.of(device.name());
+    synchronized (names) {
+      String holder = names.putIfAbsent(name, device.name());
+      if (holder != null) {
+        throw new IllegalStateException("interface name " + name + " of device " + device.name()
+            + " is already used by device " + holder);
+      }
     }
-    String name = "vnet" + number;
     VirtioNetInterface iface;
     try {
       iface = VirtioNetInterface.start(name, device, ring, c.queue_size());
     } catch (RuntimeException e) {
-      release(number);
+      release(name);
       throw e;
     }
     Dictionary<String, Object> props = new Hashtable<>();
@@ -93,7 +96,7 @@ public final class VirtioNetDriver implements VdpaDriver {
     props.put(NetInterface.PROP_MAC, iface.mac().toString());
     props.put(NetInterface.PROP_DEVICE, device.name());
     ServiceRegistration<NetInterface> reg = context.registerService(NetInterface.class, iface, props);
-    bound.put(device, new Bound(iface, reg, number));
+    bound.put(device, new Bound(iface, reg));
     log("interface " + name + " up on device " + device.name() + " (" + iface.queuePairs() + " queue pair(s), mtu "
         + iface.mtu() + ", " + (iface.negotiation().packed() ? "packed" : "split") + " rings)");
   }
@@ -112,14 +115,14 @@ public final class VirtioNetDriver implements VdpaDriver {
     try {
       b.iface().stop();
     } finally {
-      release(b.number());
+      release(b.iface().name());
     }
     log("interface " + b.iface().name() + " removed from device " + device.name());
   }
 
-  private void release(int number) {
-    synchronized (numbers) {
-      numbers.clear(number);
+  private void release(String name) {
+    synchronized (names) {
+      names.remove(name);
     }
   }
 

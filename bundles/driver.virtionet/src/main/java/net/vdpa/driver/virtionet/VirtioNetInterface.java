@@ -327,8 +327,13 @@ final class VirtioNetInterface implements NetInterface {
       rb = r.bytes;
       rd = r.dropped;
     }
+    // what the device lost beyond the driver counts at the interface too, as a NIC driver adds its
+    // hardware's drop counters: frames its wire could not carry (link down, cable peer absent or
+    // not receiving) are the sender's tx drops; frames that found no receive buffer are rx drops
+    long deviceTxDrops = device.vendorVqStats(VirtioNet.txq(queuePair)).getOrDefault("tx_drops", 0L);
+    long deviceRxMissed = device.vendorVqStats(VirtioNet.rxq(queuePair)).getOrDefault("rx_overruns", 0L);
     synchronized (t) {
-      return new NetStats(rp, rb, rd, t.packets, t.bytes, t.dropped, t.errors);
+      return new NetStats(rp, rb, rd + deviceRxMissed, t.packets, t.bytes, t.dropped + deviceTxDrops, t.errors);
     }
   }
 

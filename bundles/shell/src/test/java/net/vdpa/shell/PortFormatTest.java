@@ -1,0 +1,32 @@
+package net.vdpa.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import net.vdpa.api.sim.PortState;
+import net.vdpa.api.sim.WireKind;
+import org.junit.jupiter.api.Test;
+
+class PortFormatTest {
+  private final List<PortState> ports = List.of(
+      new PortState("cap", WireKind.CAPTURE, null, Path.of("/tmp/cap.pcap"), true, true, true),
+      new PortState("left", WireKind.CABLE, "right", null, true, true, false),
+      new PortState("right", WireKind.CABLE, "left", null, false, false, false),
+      new PortState("vdpa0", WireKind.LOOPBACK, null, null, true, true, true));
+
+  @Test
+  void textIsOneLinePerPortSayingWhatWaits() {
+    assertThat(PortFormat.ports(ports, VdpaFormat.Style.TEXT)).isEqualTo(String.join("\n",
+        "cap: wire capture file /tmp/cap.pcap link up",
+        "left: wire cable peer right link up (waiting for right)",
+        "right: wire cable peer left link down (device absent; kept for when it appears)",
+        "vdpa0: wire loopback link up"));
+  }
+
+  @Test
+  void jsonIsOneObjectKeyedByDevice() {
+    assertThat(PortFormat.ports(ports.subList(1, 2), new VdpaFormat.Style(true, false))).isEqualTo(
+        "{\"port\":{\"left\":{\"wire\":\"cable\",\"peer\":\"right\",\"link\":\"up\",\"present\":true,\"connected\":false}}}");
+  }
+}
