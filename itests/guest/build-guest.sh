@@ -8,7 +8,9 @@
 # Needs: apt-get (download only), dpkg-deb, busybox-static, cpio, gzip. Reuses OUT_DIR when complete.
 set -euo pipefail
 out="${1:-${VDPA_GUEST_DIR:-$HOME/.cache/vdpa-guest}}"
-if [ -f "$out/vmlinuz" ] && [ -f "$out/initramfs.cpio.gz" ]; then
+# a guest built by this very script is reused; a changed script builds it again
+stamp=$(sha256sum "$0" | cut -d' ' -f1)
+if [ -f "$out/vmlinuz" ] && [ -f "$out/initramfs.cpio.gz" ] && [ "$(cat "$out/built-by" 2>/dev/null)" = "$stamp" ]; then
   echo "guest ready in $out"
   exit 0
 fi
@@ -88,4 +90,5 @@ mkdir -p "$out"
 cp "$work/k/boot/vmlinuz-$kver" "$out/vmlinuz.tmp"
 mv "$out/initramfs.cpio.gz.tmp" "$out/initramfs.cpio.gz"
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
+echo "$stamp" > "$out/built-by"
 echo "guest ready in $out ($pkg)"
