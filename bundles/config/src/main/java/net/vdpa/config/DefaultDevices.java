@@ -24,6 +24,8 @@ public final class DefaultDevices {
   public static final String PROPERTY = "vdpa.default.devices";
   /** Marks the configuration store as seeded. */
   static final String MARKER_PID = "net.vdpa.defaults";
+  /** The marker's property: what was seeded. */
+  static final String SEEDED = "seeded";
 
   /** Seeds the defaults if this is the first start. */
   @Activate
@@ -45,7 +47,7 @@ public final class DefaultDevices {
       c.update(new KeptConfig(nm[1], DevConfig.named(nm[0]), null).toProperties());
     }
     Dictionary<String, Object> p = new Hashtable<>();
-    p.put("seeded", spec);
+    p.put(SEEDED, spec);
     marker.update(p);
   }
 }
