@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
 import org.osgi.framework.Bundle;
@@ -51,10 +52,10 @@ final class EmbeddedBundles {
 
   /**
    * Installs, updates or yields each embedded bundle and marks the resulting bundles to start at
-   * their start level. A bundle that cannot be installed costs one line on standard error, not the
-   * start.
+   * their start level, except those named in {@code idle}, which are installed but marked not to
+   * start. A bundle that cannot be installed costs one line on standard error, not the start.
    */
-  void sync(List<LaunchConfig.Entry> entries) throws IOException {
+  void sync(List<LaunchConfig.Entry> entries, Set<String> idle) throws IOException {
     Map<Long, String> record = readRecord();
     for (LaunchConfig.Entry e : entries) {
       Embedded emb;
@@ -65,7 +66,7 @@ final class EmbeddedBundles {
         continue;
       }
       try {
-        apply(emb, record);
+        apply(emb, record, idle.contains(emb.bsn()));
       } catch (BundleException | RuntimeException ex) {
         err.println("vdpa-runtime: cannot install " + emb.bsn() + " from " + emb.location() + ": " + ex.getMessage());
       }
@@ -74,7 +75,7 @@ final class EmbeddedBundles {
     writeRecord(record);
   }
 
-  private void apply(Embedded emb, Map<Long, String> record) throws BundleException {
+  private void apply(Embedded emb, Map<Long, String> record, boolean idle) throws BundleException {
     List<BundlePlan.Installed> same = new ArrayList<>();
     for (Bundle b : system.getBundles()) {
       if (b.getBundleId() != 0 && emb.bsn().equals(b.getSymbolicName())) {
@@ -102,7 +103,12 @@ final class EmbeddedBundles {
     } else {
       target = install(emb, record);
     }
-    if (target.getHeaders("").get(Constants.FRAGMENT_HOST) == null) {
+    if (target.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
+      return; // fragments are attached, not started
+    }
+    if (idle) {
+      target.stop(); // clears its autostart setting: the start levels pass it by
+    } else {
       target.start(Bundle.START_ACTIVATION_POLICY);
     }
   }

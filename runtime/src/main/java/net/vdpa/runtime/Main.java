@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
@@ -23,11 +24,22 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
  * start fails). What to start still comes from {@code vdpa-runtime.bndrun}, through the
  * {@code launcher.properties} bnd exports; which copy of a bundle wins is {@link BundlePlan}'s rule.
  *
+ * <p>With {@code -Dvdpa.script=FILE} the interactive console is not started (see
+ * {@link #CONSOLES}); the console bundle runs the script and sets the exit status.
+ *
  * <p>Exit status: 0 when the framework stops (the shell's {@code exit}, {@code stop 0}), 1 when it
  * cannot start. A framework update ({@code update 0}) restarts it in the same process.
  */
 public final class Main {
   private static final String LAUNCHER_PROPERTIES = "launcher.properties";
+  /** Framework property naming a script to run instead of the interactive shell (the console bundle runs it). */
+  private static final String SCRIPT = "vdpa.script";
+  /**
+   * The bundles that open an interactive console. Gogo's jline shell opens a terminal on standard
+   * input as soon as it starts, whatever {@code gosh.args} says, so a script run leaves it
+   * installed but not started: no banner, no second reader of standard input, nothing to stop.
+   */
+  static final Set<String> CONSOLES = Set.of("org.apache.felix.gogo.jline", "org.apache.felix.gogo.shell");
   /** Felix ConfigAdmin's file store. */
   private static final String CM_DIR = "felix.cm.dir";
 
@@ -62,7 +74,7 @@ public final class Main {
         Framework fw = factory.newFramework(frameworkProperties(config));
         fw.init();
         fw.adapt(FrameworkStartLevel.class).setInitialBundleStartLevel(config.defaultStartLevel());
-        new EmbeddedBundles(fw.getBundleContext(), loader, err).sync(config.bundles());
+        new EmbeddedBundles(fw.getBundleContext(), loader, err).sync(config.bundles(), scriptMode(config) ? CONSOLES : Set.of());
         Thread hook = new Thread(() -> stopQuietly(fw), "vdpa-runtime-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         fw.start();
@@ -100,6 +112,11 @@ public final class Main {
     Map<String, String> p = new HashMap<>(config.frameworkProperties());
     p.computeIfPresent(CM_DIR, (k, v) -> Path.of(v).toAbsolutePath().toString());
     return p;
+  }
+
+  private static boolean scriptMode(LaunchConfig config) {
+    String script = System.getProperty(SCRIPT, config.frameworkProperties().get(SCRIPT));
+    return script != null && !script.isBlank();
   }
 
   private static Properties load(ClassLoader loader) throws IOException {

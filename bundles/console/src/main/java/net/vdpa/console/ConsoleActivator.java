@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.Converter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -22,8 +23,11 @@ import org.osgi.util.tracker.ServiceTracker;
  * the commands, stops the framework and exits the JVM with 0 if all succeeded, 1 otherwise.
  * Without the property it runs no script and the interactive shell is yours.
  *
- * <p>It starts before the shell bundle (start level 2, the shell 10) and, in script mode, tells it
- * not to open a console: no banner, no prompt, no second reader of standard input.
+ * <p>In script mode the runtime's launcher does not start the interactive shell bundle (Gogo's
+ * jline shell opens a terminal on standard input whatever its arguments say): no banner, no
+ * prompt, no second reader of standard input. The commands of Gogo's runtime and command bundles
+ * and the project's are all there; the jline shell's helpers ({@code echo}, {@code grep},
+ * {@code new}) are not.
  *
  * <p>In every mode it sets the level of the project's loggers ({@code net.vdpa}) from the
  * framework property {@code vdpa.log.level} (the runtime jar says {@code INFO}), so that
@@ -35,6 +39,8 @@ public final class ConsoleActivator implements BundleActivator {
   public static final String SCRIPT = "vdpa.script";
   /** System property: {@code true} runs every command even after one fails (the status is still 1). */
   public static final String KEEP_GOING = "vdpa.script.keepgoing";
+  /** System property: {@code true} prints each command ({@code g! COMMAND}) before its output. */
+  public static final String ECHO = "vdpa.script.echo";
 
   /** How long a script waits for the runtime to be ready. */
   private static final long READY_SECONDS = 60;
@@ -51,20 +57,7 @@ public final class ConsoleActivator implements BundleActivator {
     if (script == null || script.isBlank()) {
       return;
     }
-    // the Gogo shell bundle starts after us and reads this when it opens its console
-    System.setProperty("gosh.args", "--nointeractive --noshutdown");
-    // and jline need not look for a terminal that is not there
-    System.setProperty("org.jline.terminal.dumb", "true");
-    // The shell still sources its login profile, which fails without a terminal; give it an empty one.
-    try {
-      java.nio.file.Path home = java.nio.file.Files.createTempDirectory("vdpa-gosh");
-      java.nio.file.Files.createDirectories(home.resolve("etc"));
-      java.nio.file.Files.writeString(home.resolve("etc/gosh_profile"), "# no profile in script mode\n");
-      System.setProperty("gosh.home", home.toString());
-      home.toFile().deleteOnExit();
-    } catch (java.io.IOException e) {
-      // the profile's complaint is cosmetic
-    }
+    context.registerService(Converter.class, new BundleConverter(context), null);
     runner = new Thread(() -> runWhenStarted(context, script), "vdpa-script");
     runner.start();
   }
@@ -100,7 +93,8 @@ public final class ConsoleActivator implements BundleActivator {
           err.println(script + ": no Gogo command processor came up within 30 s");
           rc = 1;
         } else {
-          rc = new ScriptRunner(processor, in, out, err, Boolean.parseBoolean(context.getProperty(KEEP_GOING))).run(script, commands);
+          rc = new ScriptRunner(processor, in, out, err, Boolean.parseBoolean(context.getProperty(KEEP_GOING)),
+              Boolean.parseBoolean(context.getProperty(ECHO))).run(script, commands);
         }
       } finally {
         t.close();
