@@ -33,7 +33,8 @@ import org.osgi.util.tracker.ServiceTracker;
  *   <li>every component of a {@code net.vdpa} bundle is satisfied or active (Declarative
  *       Services' DTOs), except one that waits for a service nothing in the framework offers
  *       while every other component is up (a kept device whose management device bundle is not
- *       installed: it stays so until someone installs it);</li>
+ *       installed: it stays so until someone installs it), and one that failed to activate (it
+ *       says why in the log; waiting would not change it);</li>
  *   <li>every kept device (ConfigAdmin factory PID {@code net.vdpa.device}) whose management
  *       device is registered is on the bus;</li>
  *   <li>no device on the bus is being probed or removed, or waits for its first match.</li>
