@@ -16,7 +16,9 @@ import org.osgi.service.component.annotations.Reference;
  * The devices a fresh runtime starts with: the framework property {@code vdpa.default.devices}
  * lists {@code NAME@MGMTDEV} pairs (the runtime jar sets {@code vdpa0@vdpasim_net}). They are
  * written as kept-device configurations once, the first time the runtime starts with an empty
- * configuration store; deleting them later sticks.
+ * configuration store; deleting them later sticks. The marker (PID {@code net.vdpa.defaults}) says
+ * the store was seeded; {@link KeptStoreCheck} writes a new one if the old cannot be read, so a
+ * damaged marker does not bring a deleted default back.
  */
 @Component
 public final class DefaultDevices {

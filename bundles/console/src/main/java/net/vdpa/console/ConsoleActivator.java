@@ -30,9 +30,10 @@ import org.osgi.util.tracker.ServiceTracker;
  * {@code new}) are not.
  *
  * <p>In every mode it sets the level of the project's loggers ({@code net.vdpa}) from the
- * framework property {@code vdpa.log.level} (the runtime jar says {@code INFO}), so that
- * {@code log info} shows the project's events while the framework's own stay at the Log Service's
- * default, WARN; nothing is printed on the console.
+ * framework property {@code vdpa.log.level} (the runtime jar says {@code INFO}): OSGi Log 1.4
+ * loggers log at WARN unless told otherwise, so without it {@code log info} would show none of the
+ * project's events (only the bundle and service events the Log Service records by itself). Other
+ * loggers keep the default; nothing is printed on the console.
  */
 public final class ConsoleActivator implements BundleActivator {
   /** System property naming the script to run. */
@@ -45,10 +46,10 @@ public final class ConsoleActivator implements BundleActivator {
   /** How long a script waits for the runtime to be ready. */
   private static final long READY_SECONDS = 60;
 
-  private Thread runner;
-
   /** Framework property: the level of the project's loggers ({@code net.vdpa}). */
   public static final String LOG_LEVEL = "vdpa.log.level";
+
+  private Thread runner;
 
   @Override
   public void start(BundleContext context) {
