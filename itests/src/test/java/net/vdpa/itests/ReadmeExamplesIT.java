@@ -34,6 +34,10 @@ import org.junit.rules.TemporaryFolder;
  *       token ending in {@code /s} ({@code 557611 frames/s}), matches any number of the same
  *       form. Everything else is exact: names, MACs (derived from device names, so stable),
  *       counters, sizes, states.</li>
+ *   <li>Progress lines, which a long command prints while it runs (two spaces, then
+ *       {@code sent N received N}, once a second), appear or not depending on the machine's
+ *       speed: they are left out of the runtime's output before comparing, unless the README
+ *       shows one.</li>
  *   <li>A block that cannot run non-interactively (a command that waits for events from another
  *       session, or needs another terminal) is excluded by a marker on the line before its
  *       fence: {@code <!-- readme-examples: not run: REASON -->}. The reason is required; excluded
@@ -44,6 +48,7 @@ public class ReadmeExamplesIT {
   private static final Pattern SKIP = Pattern.compile("<!--\\s*readme-examples:\\s*not run:\\s*(.*?)\\s*-->");
   private static final Pattern DECIMAL = Pattern.compile("\\(?-?\\d+\\.\\d+\\)?,?");
   private static final Pattern INTEGER = Pattern.compile("\\(?-?\\d+");
+  private static final Pattern PROGRESS = Pattern.compile("  sent \\d+ received \\d+");
   private static final String PROMPT = "g! ";
 
   @Rule
@@ -101,8 +106,9 @@ public class ReadmeExamplesIT {
     List<List<String>> outputs = outputs(r.out(), commands);
     for (int i = 0; i < b.examples().size(); i++) {
       Example e = b.examples().get(i);
-      List<String> actual = trimEnd(outputs.get(i));
       List<String> shown = trimEnd(e.output());
+      List<String> actual = trimEnd(shown.stream().anyMatch(l -> PROGRESS.matcher(l).matches()) ? outputs.get(i)
+          : outputs.get(i).stream().filter(l -> !PROGRESS.matcher(l).matches()).toList());
       if (shown.isEmpty()) {
         continue;
       }
