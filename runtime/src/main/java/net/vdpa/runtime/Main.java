@@ -24,6 +24,10 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
  * start fails). What to start still comes from {@code vdpa-runtime.bndrun}, through the
  * {@code launcher.properties} bnd exports; which copy of a bundle wins is {@link BundlePlan}'s rule.
  *
+ * <p>The framework cache ({@code org.osgi.framework.storage}, {@code vdpa-cache}) is always kept
+ * between runs: it is what makes a bundle installed from the shell survive a restart. The bndrun's
+ * other launcher settings ({@code launch.*}) are bnd's launcher's and are not used.
+ *
  * <p>With {@code -Dvdpa.script=FILE} the interactive console is not started (see
  * {@link #CONSOLES}); the console bundle runs the script and sets the exit status.
  *
