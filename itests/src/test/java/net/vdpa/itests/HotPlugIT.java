@@ -85,6 +85,29 @@ public class HotPlugIT {
   }
 
   @Test
+  public void devicesKeptByAnOlderRuntimeInsideTheCacheMoveToVdpaState() throws Exception {
+    RuntimeProcess.Run first = runtime.run("vdpa:dev add name old1 mgmtdev vdpasim_net", "vdpa:dev del vdpa0");
+    assertEquals(first.all(), 0, first.status());
+    long cm = runtime.bundleId("org.apache.felix.configadmin");
+    // where runtimes before vdpa-state kept them: ConfigAdmin's data area in the framework cache
+    Path old = runtime.dir().resolve("vdpa-cache/bundle" + cm + "/data/config");
+    if (Files.exists(old)) {
+      deleteTree(old);
+    }
+    Files.createDirectories(old.getParent());
+    Files.move(runtime.dir().resolve("vdpa-state/config"), old);
+    deleteTree(runtime.dir().resolve("vdpa-state"));
+
+    RuntimeProcess.Run second = runtime.run("vdpa:dev show");
+    assertEquals(second.all(), 0, second.status());
+    assertEquals("the kept device is back and the deleted default stays deleted: " + second.all(),
+        List.of("old1: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"), second.out().subList(0, 1));
+    assertFalse(second.all(), second.out().stream().anyMatch(l -> l.startsWith("vdpa0:")));
+    assertEquals(second.all(), 1, second.err().stream().filter(l -> l.contains("now lives in")).count());
+    assertTrue(Files.isDirectory(runtime.dir().resolve("vdpa-state/config")));
+  }
+
+  @Test
   public void unreadableKeptConfigurationIsReportedAndMovedAsideAndTheOthersAreKept() throws Exception {
     RuntimeProcess.Run first = runtime.run("vdpa:dev add name a mgmtdev vdpasim_net", "vdpa:dev add name b mgmtdev vdpasim_net",
         "vdpa:dev add name c mgmtdev vdpasim_net", "vdpa:dev add name good mgmtdev vdpasim_net");

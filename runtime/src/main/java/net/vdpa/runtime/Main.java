@@ -44,6 +44,8 @@ public final class Main {
    * installed but not started: no banner, no second reader of standard input, nothing to stop.
    */
   static final Set<String> CONSOLES = Set.of("org.apache.felix.gogo.jline", "org.apache.felix.gogo.shell");
+  /** The framework cache. */
+  private static final String STORAGE = "org.osgi.framework.storage";
   /** Felix ConfigAdmin's file store. */
   private static final String CM_DIR = "felix.cm.dir";
 
@@ -75,8 +77,12 @@ public final class Main {
     FrameworkFactory factory = factories.next();
     try {
       while (true) {
-        Framework fw = factory.newFramework(frameworkProperties(config));
+        Map<String, String> properties = frameworkProperties(config);
+        Framework fw = factory.newFramework(properties);
         fw.init();
+        if (properties.containsKey(CM_DIR) && properties.containsKey(STORAGE)) {
+          OldConfigStore.migrate(fw.getBundleContext(), Path.of(properties.get(STORAGE)), Path.of(properties.get(CM_DIR)), err);
+        }
         fw.adapt(FrameworkStartLevel.class).setInitialBundleStartLevel(config.defaultStartLevel());
         new EmbeddedBundles(fw.getBundleContext(), loader, err).sync(config.bundles(), scriptMode(config) ? CONSOLES : Set.of());
         Thread hook = new Thread(() -> stopQuietly(fw), "vdpa-runtime-shutdown");
