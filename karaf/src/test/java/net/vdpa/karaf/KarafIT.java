@@ -171,6 +171,9 @@ public class KarafIT {
     }
     String add = client("vdpa:dev add name kd0 mgmtdev vdpasim_net");
     assertTrue(add, add.contains("kd0: bound to virtio_net"));
+    // the project's events reach Karaf's log at INFO, where log:display shows them
+    String log = client("log:display");
+    assertTrue(log, log.lines().anyMatch(l -> l.contains("INFO") && l.contains("device kd0 bound to driver virtio_net")));
     String show = client("vdpa:bus show");
     assertTrue(show, show.contains("kd0: bound driver virtio_net autoprobe on"));
     String dev = client("vdpa:dev show kd0");

@@ -16,7 +16,9 @@ import org.osgi.service.component.annotations.Reference;
  * The devices a fresh runtime starts with: the framework property {@code vdpa.default.devices}
  * lists {@code NAME@MGMTDEV} pairs (the runtime jar sets {@code vdpa0@vdpasim_net}). They are
  * written as kept-device configurations once, the first time the runtime starts with an empty
- * configuration store; deleting them later sticks.
+ * configuration store; deleting them later sticks. The marker (PID {@code net.vdpa.defaults}) says
+ * the store was seeded; {@link KeptStoreCheck} writes a new one if the old cannot be read, so a
+ * damaged marker does not bring a deleted default back.
  */
 @Component
 public final class DefaultDevices {
@@ -24,6 +26,8 @@ public final class DefaultDevices {
   public static final String PROPERTY = "vdpa.default.devices";
   /** Marks the configuration store as seeded. */
   static final String MARKER_PID = "net.vdpa.defaults";
+  /** The marker's property: what was seeded. */
+  static final String SEEDED = "seeded";
 
   /** Seeds the defaults if this is the first start. */
   @Activate
@@ -45,7 +49,7 @@ public final class DefaultDevices {
       c.update(new KeptConfig(nm[1], DevConfig.named(nm[0]), null).toProperties());
     }
     Dictionary<String, Object> p = new Hashtable<>();
-    p.put("seeded", spec);
+    p.put(SEEDED, spec);
     marker.update(p);
   }
 }

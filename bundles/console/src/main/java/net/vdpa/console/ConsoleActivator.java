@@ -7,9 +7,10 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import org.osgi.framework.ServiceListener;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.Converter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -17,43 +18,47 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Non-interactive runs of the runtime: with the system property {@code vdpa.script} naming a file
- * of Gogo commands ({@code -} for standard input), waits until every bundle has started, runs the
- * commands, stops the framework and exits the JVM with 0 if all succeeded, 1 otherwise. Without
- * the property it does nothing and the interactive shell is yours.
+ * of Gogo commands ({@code -} for standard input), waits until the runtime is ready
+ * ({@link Readiness}: bundles active, components satisfied, kept devices created and bound), runs
+ * the commands, stops the framework and exits the JVM with 0 if all succeeded, 1 otherwise.
+ * Without the property it runs no script and the interactive shell is yours.
  *
- * <p>It starts before the shell bundle and, in script mode, tells it not to open a console.
+ * <p>In script mode the runtime's launcher does not start the interactive shell bundle (Gogo's
+ * jline shell opens a terminal on standard input whatever its arguments say): no banner, no
+ * prompt, no second reader of standard input. The commands of Gogo's runtime and command bundles
+ * and the project's are all there; the jline shell's helpers ({@code echo}, {@code grep},
+ * {@code new}) are not.
+ *
+ * <p>In every mode it sets the level of the project's loggers ({@code net.vdpa}) from the
+ * framework property {@code vdpa.log.level} (the runtime jar says {@code INFO}): OSGi Log 1.4
+ * loggers log at WARN unless told otherwise, so without it {@code log info} would show none of the
+ * project's events (only the bundle and service events the Log Service records by itself). Other
+ * loggers keep the default; nothing is printed on the console.
  */
 public final class ConsoleActivator implements BundleActivator {
   /** System property naming the script to run. */
   public static final String SCRIPT = "vdpa.script";
   /** System property: {@code true} runs every command even after one fails (the status is still 1). */
   public static final String KEEP_GOING = "vdpa.script.keepgoing";
+  /** System property: {@code true} prints each command ({@code g! COMMAND}) before its output. */
+  public static final String ECHO = "vdpa.script.echo";
 
-  /** How long the service registry must be quiet before a script starts. */
-  private static final long QUIET_NANOS = 300_000_000L;
+  /** How long a script waits for the runtime to be ready. */
+  private static final long READY_SECONDS = 60;
+
+  /** Framework property: the level of the project's loggers ({@code net.vdpa}). */
+  public static final String LOG_LEVEL = "vdpa.log.level";
 
   private Thread runner;
 
   @Override
   public void start(BundleContext context) {
+    LogLevels.apply(context, context.getProperty(LOG_LEVEL));
     String script = context.getProperty(SCRIPT);
     if (script == null || script.isBlank()) {
       return;
     }
-    // the Gogo shell bundle starts after us and reads this when it opens its console
-    System.setProperty("gosh.args", "--nointeractive --noshutdown");
-    // and jline need not look for a terminal that is not there
-    System.setProperty("org.jline.terminal.dumb", "true");
-    // The shell still sources its login profile, which fails without a terminal; give it an empty one.
-    try {
-      java.nio.file.Path home = java.nio.file.Files.createTempDirectory("vdpa-gosh");
-      java.nio.file.Files.createDirectories(home.resolve("etc"));
-      java.nio.file.Files.writeString(home.resolve("etc/gosh_profile"), "# no profile in script mode\n");
-      System.setProperty("gosh.home", home.toString());
-      home.toFile().deleteOnExit();
-    } catch (java.io.IOException e) {
-      // the profile's complaint is cosmetic
-    }
+    context.registerService(Converter.class, new BundleConverter(context), null);
     runner = new Thread(() -> runWhenStarted(context, script), "vdpa-script");
     runner.start();
   }
@@ -74,7 +79,12 @@ public final class ConsoleActivator implements BundleActivator {
     InputStream in = new FileInputStream(FileDescriptor.in);
     int rc;
     try {
-      awaitStarted(context);
+      Optional<String> notReady = ReadyWait.await(context, READY_SECONDS, TimeUnit.SECONDS);
+      if (notReady.isPresent()) {
+        err.println(script + ": the runtime was not ready within " + READY_SECONDS + " s: " + notReady.get());
+        exit(context, 1);
+        return;
+      }
       List<ScriptSource.Command> commands = ScriptSource.read(script, in);
       ServiceTracker<CommandProcessor, CommandProcessor> t = new ServiceTracker<>(context, CommandProcessor.class, null);
       t.open();
@@ -84,7 +94,8 @@ public final class ConsoleActivator implements BundleActivator {
           err.println(script + ": no Gogo command processor came up within 30 s");
           rc = 1;
         } else {
-          rc = new ScriptRunner(processor, in, out, err, Boolean.parseBoolean(context.getProperty(KEEP_GOING))).run(script, commands);
+          rc = new ScriptRunner(processor, in, out, err, Boolean.parseBoolean(context.getProperty(KEEP_GOING)),
+              Boolean.parseBoolean(context.getProperty(ECHO))).run(script, commands);
         }
       } finally {
         t.close();
@@ -92,48 +103,32 @@ public final class ConsoleActivator implements BundleActivator {
     } catch (InterruptedException e) {
       return;
     } catch (Exception e) {
+      if (stopping(context)) {
+        return; // the framework is going away under the script (Ctrl-C, SIGTERM): nothing to report
+      }
       err.println(script + ": " + ScriptRunner.message(e));
       rc = 1;
     }
     exit(context, rc);
   }
 
-  /**
-   * Waits until every bundle that is not a fragment is active (the launcher has started them all),
-   * then until the service registry has been quiet for a moment: components activate, kept devices
-   * are created and drivers bind asynchronously after their bundles start.
-   */
-  private static void awaitStarted(BundleContext context) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!allActive(context) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    AtomicLong last = new AtomicLong(System.nanoTime());
-    ServiceListener l = e -> last.set(System.nanoTime());
-    context.addServiceListener(l);
+  /** Whether this bundle's context is no longer usable (the bundle or the framework stops). */
+  private static boolean stopping(BundleContext context) {
     try {
-      long settle = System.nanoTime() + 15_000_000_000L;
-      while (System.nanoTime() - last.get() < QUIET_NANOS && System.nanoTime() < settle) {
-        Thread.sleep(25);
-      }
-    } finally {
-      context.removeServiceListener(l);
+      return context.getBundle().getState() != Bundle.ACTIVE;
+    } catch (IllegalStateException e) {
+      return true;
     }
-  }
-
-  private static boolean allActive(BundleContext context) {
-    for (Bundle b : context.getBundles()) {
-      boolean fragment = b.getHeaders("").get(org.osgi.framework.Constants.FRAGMENT_HOST) != null;
-      if (!fragment && b.getState() != Bundle.ACTIVE) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Stops the framework cleanly, then leaves the JVM with the script's status. */
   private static void exit(BundleContext context, int rc) {
-    Bundle system = context.getBundle(0);
+    Bundle system;
+    try {
+      system = context.getBundle(0);
+    } catch (IllegalStateException e) {
+      return; // already stopping
+    }
     // The launcher exits with its own "stopped" code when the framework stops; this hook runs
     // inside that exit and replaces the code with the script's.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(rc), "vdpa-exit-status"));

@@ -18,9 +18,11 @@ final class ScriptRunner {
   private final PrintStream err;
 
   private final boolean keepGoing;
+  private final boolean echo;
 
-  ScriptRunner(CommandProcessor processor, InputStream in, PrintStream out, PrintStream err, boolean keepGoing) {
+  ScriptRunner(CommandProcessor processor, InputStream in, PrintStream out, PrintStream err, boolean keepGoing, boolean echo) {
     this.keepGoing = keepGoing;
+    this.echo = echo;
     this.processor = processor;
     this.in = in;
     this.out = out;
@@ -38,6 +40,10 @@ final class ScriptRunner {
     try {
       for (ScriptSource.Command c : commands) {
         Object result;
+        if (echo) {
+          // as the interactive shell shows it, so that a transcript reads like the README
+          out.println("g! " + c.text());
+        }
         try {
           result = session.execute(c.text());
         } catch (Exception e) {

@@ -1,0 +1,89 @@
+package net.vdpa.itests;
+
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The runtime jar run as a user runs it, in a directory that stays between runs (so its
+ * {@code vdpa-cache} and {@code vdpa-state} do): {@code java -Dvdpa.script=FILE -jar
+ * runtime/target/vdpa-runtime.jar}, one JVM per run.
+ */
+final class RuntimeProcess {
+  /** What one run printed, and how it ended. */
+  record Run(int status, List<String> out, List<String> err) {
+    /** Everything printed, for assertion messages. */
+    String all() {
+      return "status " + status + "\nout:\n" + String.join("\n", out) + "\nerr:\n" + String.join("\n", err);
+    }
+  }
+
+  private static final Pattern LB_ID = Pattern.compile("^\\s*(\\d+)\\|");
+
+  private final Path dir;
+  private final Path jar;
+
+  RuntimeProcess(Path dir) {
+    this.dir = dir;
+    this.jar = Path.of(System.getProperty("vdpa.runtime.jar", "../runtime/target/vdpa-runtime.jar")).toAbsolutePath();
+    assertTrue("runtime jar not built at " + jar, Files.isRegularFile(jar));
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** Runs the commands as a script, stopping at the first that fails. */
+  Run run(String... commands) throws IOException, InterruptedException {
+    return run(List.of(commands), List.of());
+  }
+
+  /** Runs the commands as a script with extra JVM options ({@code -Dkey=value}). */
+  Run run(List<String> commands, List<String> jvmOptions) throws IOException, InterruptedException {
+    Path script = dir.resolve("script.gosh");
+    Files.write(script, commands);
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    cmd.addAll(jvmOptions);
+    cmd.add("-Dvdpa.script=" + script);
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the runtime did not exit within 120 s; output: " + Files.readString(out));
+    }
+    return new Run(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), Files.readAllLines(err, StandardCharsets.UTF_8));
+  }
+
+  /** The id of the bundle with this symbolic name, from {@code lb -s} in a run of its own. */
+  long bundleId(String bsn) throws IOException, InterruptedException {
+    Run r = run("lb -s " + bsn);
+    for (String l : r.out()) {
+      Matcher m = LB_ID.matcher(l);
+      if (m.find() && l.contains("|" + bsn + " (")) {
+        return Long.parseLong(m.group(1));
+      }
+    }
+    throw new AssertionError("no bundle " + bsn + " in " + r.all());
+  }
+
+  /** The bundle jar the reactor built, as a file: URL. */
+  static String bundleUrl(String property) {
+    Path p = Path.of(System.getProperty(property));
+    assertTrue(property + " not built at " + p, Files.isRegularFile(p));
+    return p.toAbsolutePath().toUri().toString();
+  }
+}
