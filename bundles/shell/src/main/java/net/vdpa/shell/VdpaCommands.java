@@ -301,13 +301,13 @@ public final class VdpaCommands {
     return ShellError.guard(() -> busCommand(argv));
   }
 
-  private String busCommand(String... argv) {
+  private String busCommand(String... argv) throws InterruptedException {
     Args a = Args.of(argv);
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
       case "show" -> {
         List<Views.BusLine> lines = new ArrayList<>();
-        for (DeviceDTO d : bus().devices()) {
+        for (DeviceDTO d : BusSettle.devices(context, bus())) {
           lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe,
               d.placement, d.displacedFrom, d.stay, d.stayReason));
         }
