@@ -16,14 +16,17 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.inject.Inject;
 import net.vdpa.api.VdpaBus;
+import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.dto.DeviceDTO;
 import org.junit.After;
 import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * What every bus suite shares: the framework's contents (SCR, ConfigAdmin, Event Admin, Log and
@@ -116,6 +119,27 @@ public abstract class BusTestSupport {
         throw new AssertionError("interrupted waiting for " + what);
       }
     }
+  }
+
+  /** The installed bundle with this symbolic name. */
+  protected Bundle installed(String bsn) {
+    for (Bundle b : context.getBundles()) {
+      if (bsn.equals(b.getSymbolicName())) {
+        return b;
+      }
+    }
+    throw new AssertionError("no bundle " + bsn + " is installed");
+  }
+
+  /** The simulated NIC's management device, waiting for it. */
+  protected VdpaMgmtDevice mgmtdev() throws Exception {
+    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
+    t.open();
+    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
+    if (m == null) {
+      throw new AssertionError("the simulated NIC's management device did not appear");
+    }
+    return m;
   }
 
   protected DeviceDTO dev(String name) {

@@ -68,7 +68,7 @@ public class DriverReturnIT extends BusTestSupport {
   @Test
   public void stoppingAndStartingVirtioNetUnderTrafficBringsEveryDeviceBackWithoutVhost() throws Exception {
     Traffic before = twoDevicesWithTrafficOnA0();
-    Bundle virtioNet = bundle("net.vdpa.driver.virtionet");
+    Bundle virtioNet = installed("net.vdpa.driver.virtionet");
     virtioNet.stop();
     before.join(10_000);
     assertNull("the sender saw " + before.failure.get(), before.failure.get());
@@ -86,7 +86,7 @@ public class DriverReturnIT extends BusTestSupport {
   @Test
   public void updatingVirtioNetUnderTrafficBringsEveryDeviceBackWithoutVhost() throws Exception {
     Traffic before = twoDevicesWithTrafficOnA0();
-    Bundle virtioNet = bundle("net.vdpa.driver.virtionet");
+    Bundle virtioNet = installed("net.vdpa.driver.virtionet");
     virtioNet.update(); // stop, new revision, start: the devices wait idle meanwhile
     before.join(10_000);
     assertNull("the sender saw " + before.failure.get(), before.failure.get());
@@ -132,7 +132,7 @@ public class DriverReturnIT extends BusTestSupport {
     m.devAdd(DevConfig.named("c0"));
     awaitBound("b0", "virtio_net");
     awaitBound("c0", "virtio_net");
-    Bundle virtioNet = bundle("net.vdpa.driver.virtionet");
+    Bundle virtioNet = installed("net.vdpa.driver.virtionet");
     virtioNet.stop();
     await("b0 idle", () -> WAITING.equals(dev("b0").reason));
     assertEquals(Placement.BIND, bus.bind("b0", "vhost_vdpa").placement);
@@ -154,14 +154,6 @@ public class DriverReturnIT extends BusTestSupport {
     await("stays events", () -> events.contains("STAYS b0 vhost_vdpa") && events.contains("STAYS c0 vhost_vdpa"));
   }
 
-  private VdpaMgmtDevice mgmtdev() throws Exception {
-    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
-    t.open();
-    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    assertNotNull("the simulated NIC's management device did not appear", m);
-    return m;
-  }
-
   private NetInterface iface(String device) throws Exception {
     ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context, context.createFilter("(&(objectClass="
         + NetInterface.class.getName() + ")(" + NetInterface.PROP_DEVICE + "=" + device + "))"), null);
@@ -169,15 +161,6 @@ public class DriverReturnIT extends BusTestSupport {
     NetInterface i = t.waitForService(WAIT.toMillis());
     assertNotNull("no NetInterface on " + device + " (" + bus.device(device).map(d -> d.state + ": " + d.reason).orElse("no device") + ")", i);
     return i;
-  }
-
-  private Bundle bundle(String bsn) {
-    for (Bundle b : context.getBundles()) {
-      if (bsn.equals(b.getSymbolicName())) {
-        return b;
-      }
-    }
-    throw new AssertionError("no bundle " + bsn);
   }
 
   /** Sends frames to the interface's own MAC (the loopback wire brings them back) until it goes down. */

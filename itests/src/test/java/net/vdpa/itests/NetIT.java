@@ -52,15 +52,6 @@ public class NetIT extends BusTestSupport {
         reactorBundle("vdpa.bundle.virtionet")};
   }
 
-  private VdpaMgmtDevice mgmtdev() throws Exception {
-    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
-    t.open();
-    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    assertNotNull("the simulated NIC's management device did not appear", m);
-    assertEquals("vdpasim_net", m.handle());
-    return m;
-  }
-
   private SimNetPorts ports() throws Exception {
     ServiceTracker<SimNetPorts, SimNetPorts> t = new ServiceTracker<>(context, SimNetPorts.class, null);
     t.open();
@@ -258,7 +249,7 @@ public class NetIT extends BusTestSupport {
     Sender sender = new Sender(i);
     sender.start();
     await("traffic flows", () -> received.get() > 1000);
-    Bundle driver = bundle("net.vdpa.driver.virtionet");
+    Bundle driver = installed("net.vdpa.driver.virtionet");
     String location = driver.getLocation();
     driver.uninstall();
     sender.join(10_000);
@@ -299,21 +290,12 @@ public class NetIT extends BusTestSupport {
     Sender sender = new Sender(i);
     sender.start();
     await("traffic flows", () -> i.stats().rxPackets() + i.stats().rxDropped() > 100 || sender.sent.get() > 1000);
-    bundle("net.vdpa.device.simnet").uninstall();
+    installed("net.vdpa.device.simnet").uninstall();
     sender.join(10_000);
     context.removeServiceListener(l);
     assertNull("the sender saw " + sender.failure.get(), sender.failure.get());
     assertTrue(order.toString(), order.contains("NetInterface (device still registered)"));
     assertTrue(bus.devices().isEmpty());
-  }
-
-  private Bundle bundle(String bsn) {
-    for (Bundle b : context.getBundles()) {
-      if (bsn.equals(b.getSymbolicName())) {
-        return b;
-      }
-    }
-    throw new AssertionError("no bundle " + bsn);
   }
 
   /** Drops the device counted on its queues (no receive buffer, filter). */

@@ -210,7 +210,7 @@ public class ShellIT extends BusTestSupport {
 
   @Test
   public void withoutTheManagementDeviceAddsAreRefusedAtOnce() throws Exception {
-    Bundle simnet = bundle("net.vdpa.device.simnet");
+    Bundle simnet = installed("net.vdpa.device.simnet");
     simnet.stop();
     assertEquals("unknown management device 'vdpasim_net' (there is none)",
         refused("vdpa:dev add name q mgmtdev vdpasim_net", 2000));
@@ -226,7 +226,7 @@ public class ShellIT extends BusTestSupport {
 
   @Test
   public void theCommandsAnswerWhileTheBusIsStopped() throws Exception {
-    Bundle busBundle = bundle("net.vdpa.bus");
+    Bundle busBundle = installed("net.vdpa.bus");
     busBundle.stop();
     String down = "the vDPA bus is not running (bundle net.vdpa.bus is RESOLVED)";
     assertEquals(down, refused("vdpa:bus show", 2000));
@@ -243,12 +243,4 @@ public class ShellIT extends BusTestSupport {
     });
   }
 
-  private Bundle bundle(String bsn) {
-    for (Bundle b : context.getBundles()) {
-      if (bsn.equals(b.getSymbolicName())) {
-        return b;
-      }
-    }
-    throw new AssertionError("no bundle " + bsn);
-  }
 }

@@ -58,14 +58,6 @@ public class VhostIT extends BusTestSupport {
     Assume.assumeTrue(Testpmd.available());
   }
 
-  private VdpaMgmtDevice mgmtdev() throws Exception {
-    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
-    t.open();
-    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    assertNotNull("the simulated NIC's management device did not appear", m);
-    return m;
-  }
-
   /** Adds vdpa0 and moves it from virtio_net to vhost_vdpa by override; returns its vhost service. */
   private VhostVdpa vhostDevice() throws Exception {
     mgmtdev().devAdd(new DevConfig("vdpa0", MAC, null, null, null));
@@ -125,7 +117,7 @@ public class VhostIT extends BusTestSupport {
       t.command("start tx_first");
       await("frontend owns vdpa0", () -> v.owner().isPresent());
       Thread.sleep(500);
-      Bundle vhost = bundle("net.vdpa.driver.vhost");
+      Bundle vhost = installed("net.vdpa.driver.vhost");
       long start = System.nanoTime();
       vhost.uninstall();
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -228,12 +220,4 @@ public class VhostIT extends BusTestSupport {
     v.open("test-c").close();
   }
 
-  private Bundle bundle(String bsn) {
-    for (Bundle b : context.getBundles()) {
-      if (bsn.equals(b.getSymbolicName())) {
-        return b;
-      }
-    }
-    throw new AssertionError("bundle " + bsn + " is not installed");
-  }
 }

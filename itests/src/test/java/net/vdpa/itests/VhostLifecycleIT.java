@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
-import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.vhost.VhostVdpa;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -76,11 +75,7 @@ public class VhostLifecycleIT extends BusTestSupport {
   }
 
   private void bindToVhost() throws Exception {
-    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
-    t.open();
-    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    assertNotNull("the simulated NIC's management device did not appear", m);
-    m.devAdd(new DevConfig("vdpa0", MAC, null, null, null));
+    mgmtdev().devAdd(new DevConfig("vdpa0", MAC, null, null, null));
     bus.setDriverOverride("vdpa0", "vhost_vdpa");
     awaitBound("vdpa0", "vhost_vdpa");
   }
@@ -109,21 +104,13 @@ public class VhostLifecycleIT extends BusTestSupport {
         && vhost.getService().owner().isEmpty());
   }
 
-  private Bundle vhostBundle() {
-    for (Bundle b : context.getBundles()) {
-      if ("net.vdpa.driver.vhost".equals(b.getSymbolicName())) {
-        return b;
-      }
-    }
-    throw new AssertionError("the vhost bundle is not installed");
-  }
 
   @Test
   public void stoppingAndStartingTheDriver150TimesLeavesNothingBehind() throws Exception {
     bindToVhost();
     ServiceTracker<VhostVdpa, VhostVdpa> vhost = new ServiceTracker<>(context, VhostVdpa.class, null);
     vhost.open();
-    Bundle b = vhostBundle();
+    Bundle b = installed("net.vdpa.driver.vhost");
     Usage base = null;
     for (int i = 0; i < WARM_UP + 150; i++) {
       if (i == WARM_UP) {
@@ -147,14 +134,14 @@ public class VhostLifecycleIT extends BusTestSupport {
     bindToVhost();
     ServiceTracker<VhostVdpa, VhostVdpa> vhost = new ServiceTracker<>(context, VhostVdpa.class, null);
     vhost.open();
-    String location = vhostBundle().getLocation();
+    String location = installed("net.vdpa.driver.vhost").getLocation();
     Usage base = null;
     List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
     for (int i = 0; i < WARM_UP + 25; i++) {
       if (i == WARM_UP) {
         base = Usage.now();
       }
-      Bundle b = vhostBundle();
+      Bundle b = installed("net.vdpa.driver.vhost");
       loaders.add(new WeakReference<>(b.adapt(BundleWiring.class).getClassLoader()));
       b.uninstall();
       refresh(b);

@@ -68,15 +68,6 @@ public class WireIT extends BusTestSupport {
     return i;
   }
 
-  private Bundle bundle(String bsn) {
-    for (Bundle b : context.getBundles()) {
-      if (bsn.equals(b.getSymbolicName())) {
-        return b;
-      }
-    }
-    throw new AssertionError("no bundle " + bsn);
-  }
-
   private static ByteBuffer frame(MacAddress dst, MacAddress src, int len) {
     ByteBuffer b = ByteBuffer.allocate(len);
     b.put(dst.toBytes()).put(src.toBytes()).putShort((short) 0x88b5);
@@ -114,7 +105,7 @@ public class WireIT extends BusTestSupport {
     bus.bind("zeta", "virtio_net");
     assertEquals("vnet-zeta", iface("zeta").name());
 
-    Bundle driver = bundle("net.vdpa.driver.virtionet");
+    Bundle driver = installed("net.vdpa.driver.virtionet");
     driver.stop();
     driver.start();
     awaitBound("alpha", "virtio_net");
@@ -136,7 +127,7 @@ public class WireIT extends BusTestSupport {
     ports.capture("cap", file);
     ports.setLink("right", false);
 
-    Bundle simnet = bundle("net.vdpa.device.simnet");
+    Bundle simnet = installed("net.vdpa.device.simnet");
     simnet.stop();
     simnet.start();
     awaitBound("left", "virtio_net");
@@ -202,7 +193,7 @@ public class WireIT extends BusTestSupport {
 
   @Test
   public void aTrafficJobStoppedByItsDriverSaysWhatItSentAndWhy() throws Exception {
-    trafficJobCutShort(() -> bundle("net.vdpa.driver.virtionet").stop(), "driver virtio_net stopped");
+    trafficJobCutShort(() -> installed("net.vdpa.driver.virtionet").stop(), "driver virtio_net stopped");
   }
 
   @Test
@@ -221,14 +212,14 @@ public class WireIT extends BusTestSupport {
     service(VdpaDeviceStore.class).add("vdpasim_net", DevConfig.named("w0"));
     CommandSession session = processor.createSession(InputStream.nullInputStream(), System.out, System.err);
     assertEquals("w0: wire loopback link down", session.execute("vdpa:port link w0 down"));
-    bundle("net.vdpa.device.simnet").stop();
+    installed("net.vdpa.device.simnet").stop();
     try {
       session.execute("vdpa:port show");
       throw new AssertionError("vdpa:port show answered without the simulated NIC bundle");
     } catch (Exception e) {
       assertEquals("no simulated NIC ports: the device.simnet bundle is not running", e.getMessage());
     }
-    bundle("net.vdpa.device.simnet").start();
+    installed("net.vdpa.device.simnet").start();
     service(SimNetPorts.class);
     await("w0 back", () -> bus.device("w0").isPresent());
     assertEquals("w0: wire loopback link down", session.execute("vdpa:port show w0"));
