@@ -60,6 +60,8 @@ final class VhostUserSession implements Runnable {
   private long lastActivityTotal;
   /** When activity was last sampled; connection thread. */
   private long lastSample = connectedAt;
+  /** What the device counted for this connection across its resets; guarded by {@code this}. */
+  private final ConnectionCounters counters = new ConnectionCounters();
   /** A warning about unsealed memory went out on this connection; guarded by {@code this}. */
   private boolean warnedUnsealed;
 
@@ -291,7 +293,8 @@ final class VhostUserSession implements Runnable {
       }
       releaseMemory();
     } finally {
-      log.info("device " + device.name() + ": " + who + " disconnected (" + reason + ")");
+      log.info("device " + device.name() + ": " + who + " disconnected (" + reason + "); this connection: "
+          + counters.describe());
     }
   }
 
@@ -701,6 +704,7 @@ final class VhostUserSession implements Runnable {
       for (VringState r : rings) {
         if (r.started) {
           r.base = device.getVqState(r.index).lastAvailIdx();
+          counters.add(r.index, device.vendorVqStats(r.index));
         }
       }
     } catch (RuntimeException e) {

@@ -74,6 +74,8 @@ class QemuGuestInteropTest {
       assertThat(g.awaitExit(60)).as("the guest powered off").isTrue();
     }
     assertThat(log.contains("sealed by the frontend")).as("QEMU's memfd arrives sealed\n" + log.lines).isTrue();
+    assertThat(Await.until(() -> log.contains("tx_packets 404"), 10_000))
+        .as("the disconnect line sums both runs of the connection (202 + 202)\n" + log.lines).isTrue();
     assertThat(Await.until(() -> handle.owner().isEmpty(), 10_000)).isTrue();
 
     try (QemuGuest g = new QemuGuest(handle.socketPath(), mac)) {
