@@ -3,7 +3,6 @@ package net.vdpa.bus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,21 +49,11 @@ class BusCoreTest {
   }
 
   private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.onSpinWait();
-      Thread.yield();
-    }
+    BusAwait.eventually(what, condition);
   }
 
   private void awaitBound(String device, String driver) {
-    eventually(device + " bound to " + driver, () -> {
-      DeviceDTO d = dev(device);
-      return DeviceDTO.BOUND.equals(d.state) && driver.equals(d.driver);
-    });
+    BusAwait.awaitBound(bus, device, driver);
   }
 
   @Test
