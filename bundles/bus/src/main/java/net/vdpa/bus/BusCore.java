@@ -759,10 +759,11 @@ final class BusCore implements VdpaBus {
       autoprobe = on;
       for (DeviceEntry e : devices.values()) {
         if (e.state.equals(DeviceDTO.UNBOUND)) {
-          if (on) {
+          if (on && e.autoprobe) {
             idle.add(e);
           } else if (!e.held) {
-            e.reason = "autoprobe is off for the bus";
+            // said now, not when a lane gets to it: a reader right after this call sees why it waits
+            e.reason = on ? "autoprobe is off for this device" : "autoprobe is off for the bus";
           }
         }
       }
@@ -796,6 +797,15 @@ final class BusCore implements VdpaBus {
     sink.post(VdpaEvents.AUTOPROBE_CHANGED, props(VdpaEvents.DEVICE, device, VdpaEvents.AUTOPROBE, on));
     if (on) {
       runOnLane(e, () -> reconcile(e, false, null));
+    } else {
+      // a match already under way on the lane may end with its own reason: say why it waits after it
+      e.lane.submit(() -> {
+        synchronized (lock) {
+          if (!e.autoprobe && e.state.equals(DeviceDTO.UNBOUND) && !e.held) {
+            e.reason = "autoprobe is off for this device";
+          }
+        }
+      });
     }
     return snapshot(e);
   }

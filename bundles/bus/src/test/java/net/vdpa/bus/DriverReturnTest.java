@@ -112,6 +112,8 @@ class DriverReturnTest {
     add(next);
     bus.deviceAdded(new FakeDevice("d", 1), nextId++, 7, null);
     awaitBound("d", "best");
+    // the state is visible a moment before the line is logged: clear only once it is there
+    eventually("bound line", () -> info.contains("device d bound to driver best"));
     info.clear();
     bus.driverRemoved(best);
     awaitBound("d", "next");
