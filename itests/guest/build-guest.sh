@@ -7,7 +7,8 @@
 # Usage: build-guest.sh [OUT_DIR]   (default ${VDPA_GUEST_DIR:-$HOME/.cache/vdpa-guest})
 # Needs: apt-get (download only), dpkg-deb, busybox-static, cpio, gzip. Reuses OUT_DIR when complete.
 set -euo pipefail
-out="${1:-${VDPA_GUEST_DIR:-$HOME/.cache/vdpa-guest}}"
+home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"   # the JVM's user.home, as the test reads it
+out="${1:-${VDPA_GUEST_DIR:-$home/.cache/vdpa-guest}}"
 # a guest built by this very script is reused; a changed script builds it again
 stamp=$(sha256sum "$0" | cut -d' ' -f1)
 if [ -f "$out/vmlinuz" ] && [ -f "$out/initramfs.cpio.gz" ] && [ "$(cat "$out/built-by" 2>/dev/null)" = "$stamp" ]; then
