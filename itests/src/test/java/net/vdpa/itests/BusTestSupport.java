@@ -131,15 +131,20 @@ public abstract class BusTestSupport {
     throw new AssertionError("no bundle " + bsn + " is installed");
   }
 
+  /** A service, waiting for it. */
+  protected <T> T service(Class<T> type) throws Exception {
+    ServiceTracker<T, T> t = new ServiceTracker<>(context, type, null);
+    t.open();
+    T s = t.waitForService(WAIT.toMillis());
+    if (s == null) {
+      throw new AssertionError(type.getSimpleName() + " did not appear");
+    }
+    return s;
+  }
+
   /** The simulated NIC's management device, waiting for it. */
   protected VdpaMgmtDevice mgmtdev() throws Exception {
-    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, VdpaMgmtDevice.class, null);
-    t.open();
-    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    if (m == null) {
-      throw new AssertionError("the simulated NIC's management device did not appear");
-    }
-    return m;
+    return service(VdpaMgmtDevice.class);
   }
 
   protected DeviceDTO dev(String name) {

@@ -96,13 +96,6 @@ public class ShellIT extends BusTestSupport {
     logReader.removeLogListener(listener);
   }
 
-  private <T> T service(Class<T> type) throws Exception {
-    ServiceTracker<T, T> t = new ServiceTracker<>(context, type, null);
-    t.open();
-    T s = t.waitForService(WAIT.toMillis());
-    assertNotNull(type.getSimpleName() + " did not appear", s);
-    return s;
-  }
 
   private String run(String command) throws Exception {
     Object r = session.execute(command);

@@ -50,13 +50,6 @@ public class WireIT extends BusTestSupport {
         CoreOptions.mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject()};
   }
 
-  private <T> T service(Class<T> type) throws Exception {
-    ServiceTracker<T, T> t = new ServiceTracker<>(context, type, null);
-    t.open();
-    T s = t.waitForService(WAIT.toMillis());
-    assertNotNull(type.getSimpleName() + " did not appear", s);
-    return s;
-  }
 
   /** Waits for the interface of a device, and returns it once its name is the expected one. */
   private NetInterface iface(String device) throws Exception {

@@ -70,15 +70,26 @@ class DriverReturnTest {
     BusAwait.awaitBound(bus, device, driver);
   }
 
-  /** virtio_net leaves and comes back with vhost_vdpa present the whole time. */
-  @Test
-  void onRequestDriverNeverTakesADeviceByAutoprobe() {
+  /**
+   * Device d bound to virtio_net (score 10) with vhost_vdpa (on request) beside it; then virtio_net
+   * leaves.
+   *
+   * @return the vhost_vdpa driver
+   */
+  private FakeDriver virtioNetLeavesDeviceD() {
     DriverEntry net = add(new FakeDriver("virtio_net", 10));
     FakeDriver vhost = new FakeDriver("vhost_vdpa", VdpaDriver.MATCH_ON_REQUEST);
     add(vhost);
     bus.deviceAdded(new FakeDevice("d", 1), nextId++, 7, null);
     awaitBound("d", "virtio_net");
     bus.driverRemoved(net);
+    return vhost;
+  }
+
+  /** virtio_net leaves and comes back with vhost_vdpa present the whole time. */
+  @Test
+  void onRequestDriverNeverTakesADeviceByAutoprobe() {
+    FakeDriver vhost = virtioNetLeavesDeviceD();
     String why = "waiting for driver virtio_net to come back; no driver takes it by autoprobe "
         + "(vhost_vdpa on request only: bind or driver override)";
     eventually("reason", () -> why.equals(dev("d").reason));
@@ -134,12 +145,7 @@ class DriverReturnTest {
 
   @Test
   void aDevicePlacedByBindStaysAndSaysWhy() {
-    DriverEntry net = add(new FakeDriver("virtio_net", 10));
-    FakeDriver vhost = new FakeDriver("vhost_vdpa", VdpaDriver.MATCH_ON_REQUEST);
-    add(vhost);
-    bus.deviceAdded(new FakeDevice("d", 1), nextId++, 7, null);
-    awaitBound("d", "virtio_net");
-    bus.driverRemoved(net);
+    FakeDriver vhost = virtioNetLeavesDeviceD();
     bus.bind("d", "vhost_vdpa");
     add(new FakeDriver("virtio_net", 10));
     eventually("stays event", () -> events.contains("STAYS d vhost_vdpa from virtio_net PLACED_BY_BIND"));
@@ -152,11 +158,7 @@ class DriverReturnTest {
 
   @Test
   void aDevicePlacedByOverrideStays() {
-    DriverEntry net = add(new FakeDriver("virtio_net", 10));
-    add(new FakeDriver("vhost_vdpa", VdpaDriver.MATCH_ON_REQUEST));
-    bus.deviceAdded(new FakeDevice("d", 1), nextId++, 7, null);
-    awaitBound("d", "virtio_net");
-    bus.driverRemoved(net);
+    virtioNetLeavesDeviceD();
     bus.setDriverOverride("d", "vhost_vdpa");
     awaitBound("d", "vhost_vdpa");
     add(new FakeDriver("virtio_net", 10));
