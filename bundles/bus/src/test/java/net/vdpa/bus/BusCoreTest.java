@@ -320,7 +320,9 @@ class BusCoreTest {
       assertThat(d.driver).isEqualTo(d.name.hashCode() % 3 == 0 ? "a" : "b");
     }
     bus.driverRemoved(ae);
-    eventually("all on b", () -> bus.devices().stream().allMatch(d -> "b".equals(d.driver)));
+    // a device shows its new driver while the probe runs: wait for the probes to end
+    eventually("all bound to b", () -> bus.devices().stream()
+        .allMatch(d -> "b".equals(d.driver) && DeviceDTO.BOUND.equals(d.state)));
     assertThat(a.held).isEmpty();
     assertThat(b.held).hasSize(1000);
   }
