@@ -273,6 +273,19 @@ final class MemoryTable {
   }
 
   /**
+   * Where the frontend's memory ends in guest-physical (IOVA) space.
+   *
+   * @return the highest region end, exclusive
+   */
+  long gpaEnd() {
+    long end = 0;
+    for (Region r : regions) {
+      end = Math.max(end, r.gpa() + r.size());
+    }
+    return end;
+  }
+
+  /**
    * The regions that could not be sealed against shrinking (accepted by the policy).
    *
    * @return their indices, in order

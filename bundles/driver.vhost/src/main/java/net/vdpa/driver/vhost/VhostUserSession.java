@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.VqState;
+import net.vdpa.api.net.VirtioNet;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.UnixChannel;
 
@@ -31,9 +32,17 @@ import net.vdpa.unix.UnixChannel;
  * connection's thread when it leaves.
  */
 final class VhostUserSession implements Runnable {
-  /** Split ring features the backend can pass on (net device features and transport bits). */
-  static final long PASSED_FEATURES = bits(0, 1, 3, 5, 15, 16, 28, 29, 32);
-  private static final long ACCESS_PLATFORM = 1L << 33;
+  /**
+   * Device features the backend can pass on: net device features (MQ only where the device can take
+   * the backend's control queue) and transport bits, packed rings included.
+   */
+  static final long PASSED_FEATURES = bits(VirtioNet.F_CSUM, VirtioNet.F_GUEST_CSUM, VirtioNet.F_MTU,
+      VirtioNet.F_MAC, VirtioNet.F_MRG_RXBUF, VirtioNet.F_STATUS, VirtioNet.F_MQ, VirtioNet.F_INDIRECT_DESC,
+      VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED);
+  private static final long ACCESS_PLATFORM = 1L << VirtioNet.F_ACCESS_PLATFORM;
+  private static final long MQ = 1L << VirtioNet.F_MQ;
+  private static final long CTRL_VQ = 1L << VirtioNet.F_CTRL_VQ;
+  private static final long PACKED = 1L << VirtioNet.F_RING_PACKED;
   private static final long PROTOCOL_FEATURES = 1L << Message.F_PROTOCOL_FEATURES;
   /** The protocol features implemented. */
   static final long PROTOCOL_OFFERED =
@@ -47,6 +56,8 @@ final class VhostUserSession implements Runnable {
   private final Message msg;
   private final VringState[] rings;
   private final long offered;
+  /** The device's queue pairs as the frontend sees them (its config's max_virtqueue_pairs with MQ). */
+  private final int pairs;
   private final Settings settings;
   private final MemoryPolicy memoryPolicy;
   private final long connectedAt = System.nanoTime();
@@ -98,17 +109,17 @@ final class VhostUserSession implements Runnable {
     this.msg = conn.message();
     this.settings = settings;
     this.memoryPolicy = new MemoryPolicy(runtimeUid, conn.peer().uid(), settings.strictMemory());
-    int n = Math.min(device.vqCount(), 2 * queuePairs(device));
+    this.pairs = ShadowControl.queuePairs(device);
+    int n = 2 * pairs;
     this.rings = new VringState[n];
     for (int i = 0; i < n; i++) {
       rings[i] = new VringState(i);
     }
-    this.offered = (device.deviceFeatures() & PASSED_FEATURES) | PROTOCOL_FEATURES;
-  }
-
-  private static int queuePairs(VdpaDevice device) {
-    // without the control queue (which virtio-user emulates itself) a frontend uses one pair
-    return 1;
+    long passed = PASSED_FEATURES;
+    if (!ShadowControl.usable(device)) {
+      passed &= ~MQ;
+    }
+    this.offered = (device.deviceFeatures() & passed) | PROTOCOL_FEATURES;
   }
 
   private static long bits(int... bits) {
@@ -229,8 +240,10 @@ final class VhostUserSession implements Runnable {
       }
       if (r.started) {
         // what the device took since the last sample; a new base set by a control message is not progress
+        // a packed ring's index wraps at its size: a whole lap between samples looks like none,
+        // which only delays noticing activity (kicks count too)
         int avail = device.getVqState(r.index).lastAvailIdx();
-        progress += (avail - r.seenAvail) & 0xffff;
+        progress += packed() ? Math.floorMod(avail - r.seenAvail, r.num) : (avail - r.seenAvail) & 0xffff;
         r.seenAvail = avail;
       }
     }
@@ -382,7 +395,7 @@ final class VhostUserSession implements Runnable {
         expect(m, 0, 0);
         needProtocol(m, Message.PF_MQ, "MQ");
         // queue pairs, as QEMU's queues= and DPDK's vhost library count them for a network device
-        conn.replyU64(m.request, Math.max(1, rings.length / 2));
+        conn.replyU64(m.request, pairs);
         return true;
       }
       case Message.SET_MEM_TABLE -> {
@@ -416,9 +429,10 @@ final class VhostUserSession implements Runnable {
       case Message.SET_VRING_NUM -> {
         VringState r = ringState(m);
         int num = p.getInt(4);
-        if (num < 1 || num > device.vqNumMax() || Integer.bitCount(num) != 1) {
+        // a packed ring may have any size; the device checks again at start
+        if (num < 1 || num > device.vqNumMax() || (!packed() && Integer.bitCount(num) != 1)) {
           throw new ProtocolException("SET_VRING_NUM " + Integer.toUnsignedString(num) + " for vring " + r.index
-              + " is not a power of two in 1.." + device.vqNumMax());
+              + " is not " + (packed() ? "in" : "a power of two in") + " 1.." + device.vqNumMax());
         }
         stopRing(r);
         r.num = num;
@@ -452,7 +466,8 @@ final class VhostUserSession implements Runnable {
       case Message.SET_VRING_BASE -> {
         VringState r = ringState(m);
         int base = p.getInt(4);
-        if (base < 0 || base > 0xffff) {
+        // a packed ring's base carries the used index and wrap counter in bits 16-31
+        if (!packed() && (base < 0 || base > 0xffff)) {
           throw new ProtocolException("SET_VRING_BASE " + Integer.toUnsignedString(base) + " for vring " + r.index
               + " is not a 16-bit index");
         }
@@ -652,9 +667,12 @@ final class VhostUserSession implements Runnable {
     if (r.num == 0) {
       return;
     }
-    long[] sizes = r.splitAreaSizes();
+    // before SET_FEATURES the layout is not known: check what both layouts need (a packed ring's
+    // areas are the smaller), and the exact layout again when the device starts
+    long[] sizes = r.areaSizes(!featuresSet || packed());
     long[] uvas = {r.descUva, r.availUva, r.usedUva};
-    String[] names = {"descriptor table", "available ring", "used ring"};
+    String[] names = packed() ? new String[] {"descriptor ring", "driver event area", "device event area"}
+        : new String[] {"descriptor table", "available ring", "used ring"};
     for (int i = 0; i < 3; i++) {
       if (mem.uvaToGpa(uvas[i], sizes[i]) < 0) {
         throw new ProtocolException("vring " + r.index + " " + names[i] + " at uva 0x" + Long.toHexString(uvas[i])
@@ -662,7 +680,11 @@ final class VhostUserSession implements Runnable {
       }
     }
     if (!mem.writable(r.usedUva, sizes[2])) {
-      throw new ProtocolException("vring " + r.index + " used ring at uva 0x" + Long.toHexString(r.usedUva)
+      throw new ProtocolException("vring " + r.index + " " + names[2] + " at uva 0x" + Long.toHexString(r.usedUva)
+          + " lies in memory the frontend shared read-only; the device must write it");
+    }
+    if (packed() && !mem.writable(r.descUva, sizes[0])) {
+      throw new ProtocolException("vring " + r.index + " descriptor ring at uva 0x" + Long.toHexString(r.descUva)
           + " lies in memory the frontend shared read-only; the device must write it");
     }
   }
@@ -703,7 +725,7 @@ final class VhostUserSession implements Runnable {
       }
       for (VringState r : rings) {
         if (r.started) {
-          r.base = device.getVqState(r.index).lastAvailIdx();
+          r.save(device.getVqState(r.index), packed());
           counters.add(r.index, device.vendorVqStats(r.index));
         }
       }
@@ -739,7 +761,10 @@ final class VhostUserSession implements Runnable {
   }
 
   private void startDevice(boolean needEnable) throws ProtocolException {
-    long f = (features & ~PROTOCOL_FEATURES) | (device.deviceFeatures() & ACCESS_PLATFORM);
+    boolean mq = (features & MQ) != 0;
+    // with MQ the device also gets the backend's own control queue (see ShadowControl)
+    long f = (features & ~PROTOCOL_FEATURES) | (device.deviceFeatures() & ACCESS_PLATFORM) | (mq ? CTRL_VQ : 0);
+    boolean packed = packed();
     try {
       device.reset();
       device.setConfigCallback(this::configChanged);
@@ -747,32 +772,40 @@ final class VhostUserSession implements Runnable {
       device.setDriverFeatures(f);
       device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK);
       mem.mapInto(device);
+      int enabledPairs = 0;
       for (VringState r : rings) {
         if (!r.ready(needEnable)) {
           continue;
         }
         checkRingAddresses(r);
-        long[] sizes = r.splitAreaSizes();
+        long[] sizes = r.areaSizes(packed);
         device.setVqNum(r.index, r.num);
         device.setVqAddress(r.index, mem.uvaToGpa(r.descUva, sizes[0]), mem.uvaToGpa(r.availUva, sizes[1]),
             mem.uvaToGpa(r.usedUva, sizes[2]));
-        device.setVqState(r.index, VqState.split(r.base));
+        device.setVqState(r.index, r.deviceState(packed));
         device.setVqCallback(r.index, r);
         device.setVqReady(r.index, true);
         r.started = true;
-        r.seenAvail = r.base;
+        r.seenAvail = device.getVqState(r.index).lastAvailIdx();
+        enabledPairs = Math.max(enabledPairs, r.index / 2 + 1);
       }
+      ShadowControl control = mq ? ShadowControl.setUp(device, pairs, mem.gpaEnd(), packed, f) : null;
       device.setStatus(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK
           | VirtioStatus.DRIVER_OK);
+      if (control != null) {
+        control.setPairs(enabledPairs);
+      }
       running = true;
       StringBuilder started = new StringBuilder();
       for (VringState r : rings) {
         if (r.started) {
-          started.append(started.length() == 0 ? "" : ", ").append(r.index).append(" (base ").append(r.base).append(')');
+          started.append(started.length() == 0 ? "" : ", ").append(r.index).append(" (base ")
+              .append(packed ? "0x" + Integer.toHexString(r.base) : Integer.toString(r.base)).append(')');
         }
       }
-      log.info("device " + device.name() + ": " + who + " started, features 0x" + Long.toHexString(f) + ", vrings "
-          + started);
+      log.info("device " + device.name() + ": " + who + " started, features 0x" + Long.toHexString(f) + " ("
+          + VirtioNet.featureNames(f) + "), " + (packed ? "packed" : "split") + " vrings " + started
+          + (control == null ? "" : ", " + enabledPairs + " of " + pairs + " queue pairs"));
     } catch (IllegalArgumentException | IllegalStateException e) {
       for (VringState r : rings) {
         r.started = false;
@@ -780,6 +813,10 @@ final class VhostUserSession implements Runnable {
       device.reset();
       throw new ProtocolException("device " + device.name() + " refused the frontend's set-up: " + e.getMessage());
     }
+  }
+
+  private boolean packed() {
+    return featuresSet && (features & PACKED) != 0;
   }
 
   /** Device thread: the device changed its config or status; a ring error ends the session. */

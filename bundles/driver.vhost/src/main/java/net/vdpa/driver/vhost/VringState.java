@@ -3,6 +3,7 @@ package net.vdpa.driver.vhost;
 import com.sun.jna.Memory;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VqCallback;
+import net.vdpa.api.VqState;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.LibC;
 
@@ -21,6 +22,11 @@ final class VringState implements VqCallback {
   long descUva;
   long availUva;
   long usedUva;
+  /**
+   * The ring's base as vhost-user carries it: for a split ring the next available index; for a
+   * packed ring bits 0-14 the next available index and bit 15 its wrap counter, and bits 16-31 the
+   * same for the used index (QEMU sends both halves; DPDK only the low one, meaning used = avail).
+   */
   int base;
   /** A kick descriptor (or NOFD) arrived since the last GET_VRING_BASE. */
   boolean kickSet;
@@ -142,6 +148,52 @@ final class VringState implements VqCallback {
    */
   long[] splitAreaSizes() {
     return new long[] {16L * num, 6L + 2L * num, 6L + 8L * num};
+  }
+
+  /**
+   * The bytes of the ring's three areas: for a split ring its descriptor table, available and used
+   * rings; for a packed ring its descriptor ring and the driver and device event suppression areas.
+   *
+   * @param packed whether RING_PACKED was negotiated
+   * @return {desc, driver, device} sizes
+   */
+  long[] areaSizes(boolean packed) {
+    return packed ? new long[] {16L * num, 4, 4} : splitAreaSizes();
+  }
+
+  /**
+   * The state the device resumes the ring from.
+   *
+   * @param packed whether RING_PACKED was negotiated
+   * @return the state {@link #base} describes
+   * @throws IllegalArgumentException if a split base is not a 16-bit index
+   */
+  VqState deviceState(boolean packed) {
+    if (!packed) {
+      return VqState.split(base);
+    }
+    int avail = base & 0xffff;
+    int used = base >>> 16;
+    if (used == 0) {
+      used = avail;
+    }
+    return new VqState(avail & 0x7fff, (avail & 0x8000) != 0, used & 0x7fff, (used & 0x8000) != 0);
+  }
+
+  /**
+   * Keeps the state the device stopped the ring at, as {@link #base}.
+   *
+   * @param s the device's state
+   * @param packed whether RING_PACKED was negotiated
+   */
+  void save(VqState s, boolean packed) {
+    if (!packed) {
+      base = s.lastAvailIdx();
+      return;
+    }
+    int avail = s.lastAvailIdx() | (s.lastAvailWrap() ? 0x8000 : 0);
+    int used = s.lastUsedIdx() | (s.lastUsedWrap() ? 0x8000 : 0);
+    base = avail | used << 16;
   }
 
   /**

@@ -11,14 +11,19 @@ import org.osgi.framework.ServiceRegistration;
 final class SimNet {
   private SimNet() {}
 
-  /** Creates a simulated NIC (loopback wire). */
+  /** Creates a simulated NIC (loopback wire) with one queue pair. */
   static VdpaDevice create(String name) {
+    return create(name, 1);
+  }
+
+  /** Creates a simulated NIC (loopback wire) with up to {@code maxVqp} queue pairs (MQ). */
+  static VdpaDevice create(String name, int maxVqp) {
     ServiceRegistration<?> reg = (ServiceRegistration<?>) Proxy.newProxyInstance(SimNet.class.getClassLoader(),
         new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> null);
     BundleContext ctx = (BundleContext) Proxy.newProxyInstance(SimNet.class.getClassLoader(),
         new Class<?>[] {BundleContext.class}, (p, m, a) -> m.getName().equals("registerService") ? reg : null);
     SimNetMgmtDevice mgmt = new SimNetMgmtDevice(ctx);
-    return mgmt.devAdd(new DevConfig(name, null, null, null, null));
+    return mgmt.devAdd(new DevConfig(name, null, null, maxVqp, null));
   }
 
   /** The device's MAC from its config space. */

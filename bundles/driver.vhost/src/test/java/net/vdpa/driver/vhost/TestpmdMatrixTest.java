@@ -1,0 +1,87 @@
+package net.vdpa.driver.vhost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.testpmd.Testpmd;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * dpdk-testpmd's virtio-user against the backend with split and packed rings, one and two queue
+ * pairs: every packet testpmd sends is counted by the device on the queue it was sent on, and in
+ * io mode frames come back on every receive queue the device serves.
+ */
+class TestpmdMatrixTest {
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void needTestpmd() {
+    if (!Testpmd.available()) {
+      System.out.println("dpdk-testpmd is not installed: skipping the DPDK ring/queue matrix");
+    }
+    assumeTrue(Testpmd.available());
+  }
+
+  @ParameterizedTest(name = "packed={0} queue pairs={1}")
+  @CsvSource({"false, 1", "false, 2", "true, 1", "true, 2"})
+  void everyQueueCarriesTraffic(boolean packed, int pairs) throws Exception {
+    String name = "vm" + (packed ? "p" : "s") + pairs;
+    VdpaDevice dev = SimNet.create(name, pairs);
+    TestLog log = new TestLog();
+    VhostDeviceHandle h = TestSettings.handle(dev, dir.resolve(name + ".sock"), TestSettings.defaults(dir), log);
+    h.start();
+    String vdev = "net_virtio_user0,path=" + h.socketPath() + ",queues=" + pairs + (pairs > 1 ? ",cq=1" : "")
+        + ",packed_vq=" + (packed ? 1 : 0);
+    try (Testpmd t = Testpmd.start(List.of("--vdev", vdev), name, "--txq=" + pairs, "--rxq=" + pairs,
+        "--forward-mode=txonly", "--eth-peer=0," + SimNet.mac(dev))) {
+      assertThat(t.await("testpmd>", 20_000)).as(t.output()).isTrue();
+      // testpmd prints its prompt before it enables the second pair
+      assertThat(Await.until(() -> log.lines.stream().anyMatch(l -> l.contains(" started, ")
+          && l.contains(packed ? "packed vrings" : "split vrings")
+          && l.split("\\(base ", -1).length - 1 == 2 * pairs
+          && (pairs == 1 || l.contains(pairs + " of " + pairs + " queue pairs"))), 5_000))
+          .as("the device started as asked: " + log.lines).isTrue();
+
+      t.command("start");
+      Thread.sleep(1000);
+      t.command("stop");
+      assertThat(t.await("Done.", 10_000)).as(t.output()).isTrue();
+      long sent = t.portCounter("TX-packets");
+      long counted = 0;
+      for (int p = 0; p < pairs; p++) {
+        long q = SimNet.stat(dev, 2 * p + 1, "tx_packets");
+        System.out.println(name + ": queue pair " + p + " tx " + q);
+        assertThat(q).as("tx on pair " + p).isPositive();
+        counted += q;
+      }
+      System.out.println(name + ": testpmd sent " + sent + ", device counted " + counted);
+      assertThat(counted).isEqualTo(sent);
+
+      t.command("set fwd io");
+      long[] rx0 = new long[pairs];
+      for (int p = 0; p < pairs; p++) {
+        rx0[p] = SimNet.stat(dev, 2 * p, "rx_packets");
+      }
+      t.command("start tx_first");
+      Thread.sleep(1500);
+      t.command("stop");
+      assertThat(t.await("Done.", 10_000)).as(t.output()).isTrue();
+      for (int p = 0; p < pairs; p++) {
+        long rx = SimNet.stat(dev, 2 * p, "rx_packets") - rx0[p];
+        System.out.println(name + ": io loop, device rx on pair " + p + ": " + rx);
+        assertThat(rx).as("frames back on pair " + p).isGreaterThan(100);
+        assertThat(SimNet.stat(dev, 2 * p, "rx_errors")).isZero();
+        assertThat(SimNet.stat(dev, 2 * p + 1, "tx_errors")).isZero();
+      }
+      assertThat(t.interrupt(10_000)).as("testpmd ends on SIGINT").isTrue();
+    } finally {
+      h.revoke("test over");
+    }
+  }
+}
