@@ -45,13 +45,27 @@ final class QemuGuest implements AutoCloseable {
   }
 
   QemuGuest(Path socket, String mac) throws IOException {
+    this(socket, mac, 1, "");
+  }
+
+  /**
+   * Boots a guest.
+   *
+   * @param socket the backend's socket
+   * @param mac the guest NIC's MAC
+   * @param queues queue pairs of the netdev (more than 1: the device gets {@code mq=on} and the
+   *     guest as many CPUs)
+   * @param deviceOptions more {@code virtio-net-pci} options, such as {@code ,packed=on}, or ""
+   */
+  QemuGuest(Path socket, String mac, int queues, String deviceOptions) throws IOException {
     Path d = dir();
-    List<String> cmd = List.of(QEMU.toString(), "-M", "q35", "-m", "256M", "-display", "none", "-serial", "stdio",
+    List<String> cmd = List.of(QEMU.toString(), "-M", "q35", "-m", "256M", "-smp", Integer.toString(queues),
+        "-display", "none", "-serial", "stdio",
         "-monitor", "none", "-no-reboot", "-kernel", d.resolve("vmlinuz").toString(), "-initrd",
         d.resolve("initramfs.cpio.gz").toString(), "-append", "console=ttyS0 quiet panic=-1",
         "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-machine", "memory-backend=mem",
-        "-chardev", "socket,id=c0,path=" + socket, "-netdev", "vhost-user,id=n0,chardev=c0",
-        "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",vectors=0");
+        "-chardev", "socket,id=c0,path=" + socket, "-netdev", "vhost-user,id=n0,chardev=c0,queues=" + queues,
+        "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",vectors=0" + (queues > 1 ? ",mq=on" : "") + deviceOptions);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     console = process.getOutputStream();
     Thread reader = new Thread(() -> {
