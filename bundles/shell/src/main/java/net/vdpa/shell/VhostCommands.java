@@ -53,7 +53,8 @@ public final class VhostCommands {
         continue;
       }
       try {
-        lines.add(new VhostFormat.Line(v.deviceName(), v.socketPath().toString(), v.owner().orElse(null)));
+        lines.add(new VhostFormat.Line(v.deviceName(), v.socketPath().toString(), v.owner().orElse(null),
+            v.connections()));
       } finally {
         context.ungetService(ref);
       }

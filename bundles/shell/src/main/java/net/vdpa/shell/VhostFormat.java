@@ -1,8 +1,12 @@
 package net.vdpa.shell;
 
 import java.util.List;
+import net.vdpa.api.vhost.ConnectionStats;
 
-/** How {@code vhost:show} prints: one line per device, {@code NAME: socket PATH owner WHO|none}. */
+/**
+ * How {@code vhost:show} prints: one line per device, {@code NAME: socket PATH owner WHO|none}, then,
+ * indented, what the device counted for the frontend connected now and for the last one that left.
+ */
 final class VhostFormat {
   private VhostFormat() {}
 
@@ -12,8 +16,9 @@ final class VhostFormat {
    * @param device its name
    * @param socket its vhost-user socket path
    * @param owner who holds it, or null
+   * @param connections the connected frontend's totals, then the last ended one's
    */
-  record Line(String device, String socket, String owner) {}
+  record Line(String device, String socket, String owner, List<ConnectionStats> connections) {}
 
   static String show(List<Line> lines) {
     if (lines.isEmpty()) {
@@ -23,6 +28,10 @@ final class VhostFormat {
     for (Line l : lines) {
       s.append(s.length() == 0 ? "" : "\n").append(l.device()).append(": socket ").append(l.socket()).append(" owner ")
           .append(l.owner() == null ? "none" : l.owner());
+      for (ConnectionStats c : l.connections()) {
+        s.append("\n  ").append(c.connected() ? "this connection" : "last connection (" + c.frontend() + ", "
+            + c.endReason() + ")").append(": ").append(c.describe());
+      }
     }
     return s.toString();
   }

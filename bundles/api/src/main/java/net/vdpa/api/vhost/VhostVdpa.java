@@ -52,4 +52,16 @@ public interface VhostVdpa {
    *     no longer bound
    */
   VhostHandle open(String owner);
+
+  /**
+   * What the device counted for vhost-user frontends: the connection now open, if any, then the last
+   * one that ended, if any (kept until the next one ends or the device leaves the driver). Operators
+   * read here what a VM did after it left.
+   *
+   * @return zero, one or two entries, the connected one first
+   * @since 1.1
+   */
+  default java.util.List<ConnectionStats> connections() {
+    return java.util.List.of();
+  }
 }

@@ -13,7 +13,7 @@
  * when the driver bundle goes away and simply sees the service unregistered.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.api.vhost;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package net.vdpa.driver.vhost;
 
 import java.util.Map;
 import java.util.TreeMap;
+import net.vdpa.api.vhost.ConnectionStats;
 
 /**
  * What the device counted for one frontend connection, summed over every time the device ran for
@@ -29,20 +30,27 @@ final class ConnectionCounters {
   }
 
   /**
+   * The totals, with a run still going added in.
+   *
+   * @param frontend who the connection is with
+   * @param live the running device's counters by vring (not yet added), or an empty map
+   * @param endReason why the connection ended, or null while it is open
+   * @return the totals
+   */
+  ConnectionStats snapshot(String frontend, Map<Integer, Map<String, Long>> live, String endReason) {
+    ConnectionCounters sum = new ConnectionCounters();
+    totals.forEach(sum::add);
+    live.forEach(sum::add);
+    return new ConnectionStats(frontend, endReason == null, endReason, sum.totals);
+  }
+
+  /**
    * The totals for a log line: {@code vring 0 rx_bytes 12120 rx_packets 202; vring 1 ...}, or
    * {@code nothing moved}.
    *
    * @return the text
    */
   String describe() {
-    StringBuilder s = new StringBuilder();
-    totals.forEach((vq, t) -> {
-      if (t.isEmpty()) {
-        return;
-      }
-      s.append(s.length() == 0 ? "" : "; ").append("vring ").append(vq);
-      t.forEach((k, v) -> s.append(' ').append(k).append(' ').append(v));
-    });
-    return s.length() == 0 ? "nothing moved" : s.toString();
+    return new ConnectionStats("", true, null, totals).describe();
   }
 }

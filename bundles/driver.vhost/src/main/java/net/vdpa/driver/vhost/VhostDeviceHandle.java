@@ -2,8 +2,10 @@ package net.vdpa.driver.vhost;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.api.vhost.VhostHandle;
 import net.vdpa.api.vhost.VhostVdpa;
 
@@ -53,6 +55,11 @@ final class VhostDeviceHandle implements VhostVdpa {
   @Override
   public Path socketPath() {
     return server.path();
+  }
+
+  @Override
+  public List<ConnectionStats> connections() {
+    return server.connections();
   }
 
   @Override

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.unix.PeerCredentials;
 import net.vdpa.unix.UnixChannel;
 import net.vdpa.unix.UnixListener;
@@ -38,6 +41,8 @@ final class VhostUserServer implements Runnable {
   private final Object lock = new Object();
   /** Guarded by {@link #lock}. */
   private VhostUserSession session;
+  /** What the last connection that ended counted; guarded by {@code lock}. */
+  private ConnectionStats lastEnded;
   /** Guarded by {@link #lock}. */
   private boolean closed;
   /** Accept thread only: the owner the last logged refusal named. */
@@ -142,6 +147,7 @@ final class VhostUserServer implements Runnable {
     VhostUserSession s = new VhostUserSession(device, conn, log, who, settings, runtimeUid, ended -> {
       slot.release(who); // before the accept thread can see the session gone
       synchronized (lock) {
+        lastEnded = ended.stats();
         if (session == ended) { // a newcomer may already be the session
           session = null;
         }
@@ -195,6 +201,31 @@ final class VhostUserServer implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * What the device counted for the connection being served, then for the last that ended.
+   *
+   * @return zero to two entries, the connected one first
+   */
+  List<ConnectionStats> connections() {
+    VhostUserSession s;
+    ConnectionStats last;
+    synchronized (lock) {
+      s = session;
+      last = lastEnded;
+    }
+    List<ConnectionStats> l = new ArrayList<>(2);
+    if (s != null) {
+      ConnectionStats now = s.stats();
+      if (now.connected()) {
+        l.add(now);
+      }
+    }
+    if (last != null) {
+      l.add(last);
+    }
+    return l;
   }
 
   /**

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.VqState;
+import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.UnixChannel;
@@ -86,6 +89,8 @@ final class VhostUserSession implements Runnable {
   private boolean running;
   private boolean ended;
   private String endReason;
+  /** The connection's totals once it ended; guarded by {@code this}. */
+  private ConnectionStats finalStats;
 
   /**
    * A session; {@link #run()} serves it.
@@ -306,9 +311,30 @@ final class VhostUserSession implements Runnable {
       }
       releaseMemory();
     } finally {
+      finalStats = counters.snapshot(who, Map.of(), reason);
       log.info("device " + device.name() + ": " + who + " disconnected (" + reason + "); this connection: "
-          + counters.describe());
+          + finalStats.describe());
     }
+  }
+
+  /**
+   * What the device counted for this connection so far, the current run included. Any thread.
+   *
+   * @return the totals; once the session ended, its final totals
+   */
+  synchronized ConnectionStats stats() {
+    if (finalStats != null) {
+      return finalStats;
+    }
+    Map<Integer, Map<String, Long>> live = new TreeMap<>();
+    if (running) {
+      for (VringState r : rings) {
+        if (r.started) {
+          live.put(r.index, device.vendorVqStats(r.index));
+        }
+      }
+    }
+    return counters.snapshot(who, live, null);
   }
 
   /**

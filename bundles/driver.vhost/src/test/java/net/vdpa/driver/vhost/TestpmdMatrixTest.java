@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.testpmd.Testpmd;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,14 @@ class TestpmdMatrixTest {
       System.out.println("dpdk-testpmd is not installed: skipping the DPDK ring/queue matrix");
     }
     assumeTrue(Testpmd.available());
+  }
+
+  private static long txPackets(ConnectionStats c, int pairs) {
+    long n = 0;
+    for (int p = 0; p < pairs; p++) {
+      n += c.vrings().getOrDefault(2 * p + 1, Map.of()).getOrDefault("tx_packets", 0L);
+    }
+    return n;
   }
 
   @ParameterizedTest(name = "packed={0} queue pairs={1}")
@@ -62,6 +72,9 @@ class TestpmdMatrixTest {
       }
       System.out.println(name + ": testpmd sent " + sent + ", device counted " + counted);
       assertThat(counted).isEqualTo(sent);
+      ConnectionStats now = h.connections().get(0);
+      assertThat(now.connected()).isTrue();
+      assertThat(txPackets(now, pairs)).as("the connection's totals while it runs").isEqualTo(sent);
 
       t.command("set fwd io");
       long[] rx0 = new long[pairs];
@@ -80,6 +93,12 @@ class TestpmdMatrixTest {
         assertThat(SimNet.stat(dev, 2 * p + 1, "tx_errors")).isZero();
       }
       assertThat(t.interrupt(10_000)).as("testpmd ends on SIGINT").isTrue();
+      // after testpmd left, the device's counters are reset, but the connection's totals stay readable
+      assertThat(Await.until(() -> !h.connections().isEmpty() && !h.connections().get(0).connected(), 10_000))
+          .isTrue();
+      ConnectionStats last = h.connections().get(0);
+      assertThat(last.endReason()).isEqualTo("frontend closed the connection");
+      assertThat(txPackets(last, pairs)).as("what testpmd sent in both modes").isGreaterThan(sent);
     } finally {
       h.revoke("test over");
     }
