@@ -41,4 +41,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   /** Refuse memory that cannot be sealed against shrinking from every frontend, the runtime's own user too. */
   @AttributeDefinition(name = "Strict memory")
   boolean strict_memory() default false;
+
+  /**
+   * Offer the CONFIG protocol feature (GET_CONFIG and SET_CONFIG: the device's MAC, status and MTU
+   * read through the backend) to frontends that use it. QEMU's network device keeps the config space
+   * itself and warns when a backend offers it; DPDK 22.11's virtio-user does not ask for it.
+   */
+  @AttributeDefinition(name = "Offer config space messages")
+  boolean offer_config() default false;
 }

@@ -16,9 +16,10 @@ import java.util.Map;
  * @param idleMillis how long a frontend may be idle before a newcomer takes the device (0: never)
  * @param messageMillis how long a begun message or an unread reply may take
  * @param strictMemory refuse unsealable memory from every frontend
+ * @param offerConfig offer the CONFIG protocol feature
  */
 record Settings(int score, Path socketDir, boolean privateDir, Map<String, Path> sockets, int handshakeMillis,
-    int idleMillis, int messageMillis, boolean strictMemory) {
+    int idleMillis, int messageMillis, boolean strictMemory, boolean offerConfig) {
 
   /** Checks the values and copies the map. */
   Settings {
@@ -56,7 +57,8 @@ record Settings(int score, Path socketDir, boolean privateDir, Map<String, Path>
       map.put(entry.substring(0, eq).trim(), Path.of(entry.substring(eq + 1).trim()).toAbsolutePath());
     }
     return new Settings(c.score(), dir.isEmpty() ? defaultDir : Path.of(dir).toAbsolutePath(), dir.isEmpty(), map,
-        c.handshake_timeout_ms(), c.idle_timeout_ms(), c.message_timeout_ms(), c.strict_memory());
+        c.handshake_timeout_ms(), c.idle_timeout_ms(), c.message_timeout_ms(), c.strict_memory(),
+        c.offer_config());
   }
 
   /**

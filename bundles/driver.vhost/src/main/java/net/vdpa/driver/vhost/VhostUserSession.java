@@ -47,8 +47,8 @@ final class VhostUserSession implements Runnable {
   private static final long CTRL_VQ = 1L << VirtioNet.F_CTRL_VQ;
   private static final long PACKED = 1L << VirtioNet.F_RING_PACKED;
   private static final long PROTOCOL_FEATURES = 1L << Message.F_PROTOCOL_FEATURES;
-  /** The protocol features implemented. */
-  static final long PROTOCOL_OFFERED =
+  /** The protocol features implemented; CONFIG is offered only when the settings ask for it. */
+  static final long PROTOCOL_IMPLEMENTED =
       bits(Message.PF_MQ, Message.PF_REPLY_ACK, Message.PF_CONFIG, Message.PF_STATUS);
 
   private final VdpaDevice device;
@@ -59,6 +59,8 @@ final class VhostUserSession implements Runnable {
   private final Message msg;
   private final VringState[] rings;
   private final long offered;
+  /** The protocol features offered: those implemented, CONFIG only if configured. */
+  private final long protocolOffered;
   /** The device's queue pairs as the frontend sees them (its config's max_virtqueue_pairs with MQ). */
   private final int pairs;
   private final Settings settings;
@@ -125,6 +127,8 @@ final class VhostUserSession implements Runnable {
       passed &= ~MQ;
     }
     this.offered = (device.deviceFeatures() & passed) | PROTOCOL_FEATURES;
+    this.protocolOffered = settings.offerConfig() ? PROTOCOL_IMPLEMENTED
+        : PROTOCOL_IMPLEMENTED & ~(1L << Message.PF_CONFIG);
   }
 
   private static long bits(int... bits) {
@@ -404,15 +408,15 @@ final class VhostUserSession implements Runnable {
       }
       case Message.GET_PROTOCOL_FEATURES -> {
         expect(m, 0, 0);
-        conn.replyU64(m.request, PROTOCOL_OFFERED);
+        conn.replyU64(m.request, protocolOffered);
         return true;
       }
       case Message.SET_PROTOCOL_FEATURES -> {
         expect(m, 8, 0);
         long f = p.getLong(0);
-        if ((f & ~PROTOCOL_OFFERED) != 0) {
+        if ((f & ~protocolOffered) != 0) {
           throw new ProtocolException("SET_PROTOCOL_FEATURES 0x" + Long.toHexString(f) + " has bits not offered: 0x"
-              + Long.toHexString(f & ~PROTOCOL_OFFERED));
+              + Long.toHexString(f & ~protocolOffered));
         }
         protocol = f;
         protocolSet = true;

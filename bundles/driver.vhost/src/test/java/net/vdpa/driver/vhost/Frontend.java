@@ -45,6 +45,28 @@ final class Frontend implements AutoCloseable {
     return ch.inArea().getLong(12);
   }
 
+  /**
+   * The payload of the next reply (header read first), or null if the backend closed the connection.
+   *
+   * @return a little-endian copy of the payload
+   */
+  ByteBuffer replyPayload() throws IOException {
+    try {
+      if (!ch.readFully(0, Message.HEADER, 5_000, true)) {
+        return null;
+      }
+      int size = ch.inArea().getInt(8);
+      if (size > 0 && !ch.readFully(Message.HEADER, size, 5_000, true)) {
+        return null;
+      }
+      ByteBuffer copy = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+      copy.put(ch.inArea().slice(Message.HEADER, size).order(ByteOrder.LITTLE_ENDIAN));
+      return copy.flip();
+    } catch (java.io.EOFException e) {
+      return null;
+    }
+  }
+
   /** True once the backend has closed the connection (within the timeout), false if it is still open. */
   boolean closedByBackend(int timeoutMillis) throws IOException {
     try {

@@ -13,7 +13,11 @@ final class TestSettings {
   }
 
   static Settings with(Path dir, int handshakeMillis, int idleMillis, int messageMillis, boolean strict) {
-    return new Settings(1, dir, false, Map.of(), handshakeMillis, idleMillis, messageMillis, strict);
+    return new Settings(1, dir, false, Map.of(), handshakeMillis, idleMillis, messageMillis, strict, false);
+  }
+
+  static Settings offeringConfig(Path dir) {
+    return new Settings(1, dir, false, Map.of(), 10_000, 60_000, 5_000, false, true);
   }
 
   static VhostDeviceHandle handle(net.vdpa.api.VdpaDevice dev, Path socket, Settings s, Log log) {
