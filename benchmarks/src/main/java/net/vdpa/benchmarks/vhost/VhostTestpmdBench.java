@@ -26,7 +26,9 @@ import org.osgi.framework.ServiceRegistration;
  * <p>Not JMH: the work happens in other processes; each figure is a counter difference over a
  * fixed window, repeated {@code rounds} times, reported as median and range.
  *
- * <p>Usage: {@code VhostTestpmdBench [seconds=3] [rounds=3]}.
+ * <p>Usage: {@code VhostTestpmdBench [seconds=3] [rounds=3] [pairs=1]}: with 2 pairs, both sides get
+ * {@code queues=2} (virtio-user with its control queue, {@code --txq=2 --rxq=2}) and the figure is
+ * the sum over the pairs.
  */
 public final class VhostTestpmdBench {
 
@@ -45,23 +47,31 @@ public final class VhostTestpmdBench {
     }
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     Path dir = Files.createTempDirectory("vhost-bench");
     long[][] ours = new long[2][rounds];
     long[][] dpdk = new long[2][rounds];
     for (int r = 0; r < rounds; r++) {
-      ours[0][r] = oursRate(dir, "txonly", seconds, r);
-      ours[1][r] = oursRate(dir, "io", seconds, r);
-      dpdk[0][r] = dpdkRate(dir, "txonly", seconds, r);
-      dpdk[1][r] = dpdkRate(dir, "io", seconds, r);
-      System.out.printf("round %d: txonly ours %,d dpdk %,d | io ours %,d dpdk %,d packets/s%n", r, ours[0][r],
-          dpdk[0][r], ours[1][r], dpdk[1][r]);
+      ours[0][r] = oursRate(dir, "txonly", seconds, r, pairs);
+      ours[1][r] = oursRate(dir, "io", seconds, r, pairs);
+      dpdk[0][r] = dpdkRate(dir, "txonly", seconds, r, pairs);
+      dpdk[1][r] = dpdkRate(dir, "io", seconds, r, pairs);
+      System.out.printf("round %d (load %s): txonly ours %,d dpdk %,d ratio %.2f | io ours %,d dpdk %,d ratio %.2f"
+          + " packets/s%n", r, Files.readString(Path.of("/proc/loadavg")).split(" ")[0], ours[0][r], dpdk[0][r],
+          (double) ours[0][r] / dpdk[0][r], ours[1][r], dpdk[1][r], (double) ours[1][r] / dpdk[1][r]);
     }
     String[] names = {"txonly 64 B", "io loop 64 B"};
     for (int k = 0; k < 2; k++) {
       long o = median(ours[k]);
       long d = median(dpdk[k]);
-      System.out.printf("%s: ours %,d pps [%,d..%,d], DPDK vhost PMD %,d pps [%,d..%,d], ratio %.2f%n", names[k], o,
-          min(ours[k]), max(ours[k]), d, min(dpdk[k]), max(dpdk[k]), (double) o / d);
+      double[] ratios = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratios[r] = (double) ours[k][r] / dpdk[k][r];
+      }
+      Arrays.sort(ratios);
+      System.out.printf("%s, %d pair(s): ours %,d pps [%,d..%,d], DPDK vhost PMD %,d pps [%,d..%,d], median of the"
+          + " per-round ratios %.2f%n", names[k], pairs, o, min(ours[k]), max(ours[k]), d, min(dpdk[k]),
+          max(dpdk[k]), ratios[rounds / 2]);
     }
   }
 
@@ -80,24 +90,24 @@ public final class VhostTestpmdBench {
   }
 
   /** Our backend: a simulated NIC bound to the vhost driver, testpmd in front. */
-  private static long oursRate(Path dir, String mode, int seconds, int round) throws Exception {
+  private static long oursRate(Path dir, String mode, int seconds, int round, int pairs) throws Exception {
     BundleContext ctx = stubContext();
     SimNetMgmtDevice mgmt = new SimNetMgmtDevice(ctx);
-    VdpaDevice dev = mgmt.devAdd(new DevConfig("bench" + round, null, null, null, null));
+    VdpaDevice dev = mgmt.devAdd(new DevConfig("bench" + round, null, null, pairs, null));
     VdpaDriver driver = vhostDriver(ctx, dir);
     driver.probe(dev);
     Path sock = dir.resolve("bench" + round + ".sock");
-    try (Testpmd t = testpmd("net_virtio_user0,path=" + sock + ",queues=1", "vbo" + round,
+    try (Testpmd t = testpmd(virtioUser(sock, pairs), "vbo" + round, "--txq=" + pairs, "--rxq=" + pairs,
         "--forward-mode=" + mode, "--eth-peer=0," + mac(dev))) {
       t.awaitPrompt(30_000);
       int q = mode.equals("txonly") ? 1 : 0;
       String counter = mode.equals("txonly") ? "tx_packets" : "rx_packets";
       t.command(mode.equals("txonly") ? "start" : "start tx_first");
       Thread.sleep(500);
-      long a = dev.vendorVqStats(q).get(counter);
+      long a = sum(dev, q, counter, pairs);
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
-      long b = dev.vendorVqStats(q).get(counter);
+      long b = sum(dev, q, counter, pairs);
       long t1 = System.nanoTime();
       t.command("stop");
       return (long) ((b - a) * 1e9 / (t1 - t0));
@@ -108,14 +118,14 @@ public final class VhostTestpmdBench {
   }
 
   /** DPDK's own vhost PMD in a second testpmd as the backend, the same frontend in front. */
-  private static long dpdkRate(Path dir, String mode, int seconds, int round) throws Exception {
+  private static long dpdkRate(Path dir, String mode, int seconds, int round, int pairs) throws Exception {
     Path sock = dir.resolve("dpdk" + round + mode + ".sock");
-    try (Testpmd backend = testpmd("net_vhost0,iface=" + sock + ",queues=1", "vbb" + round,
-        "--forward-mode=" + (mode.equals("txonly") ? "rxonly" : "io"))) {
+    try (Testpmd backend = testpmd("net_vhost0,iface=" + sock + ",queues=" + pairs, "vbb" + round,
+        "--txq=" + pairs, "--rxq=" + pairs, "--forward-mode=" + (mode.equals("txonly") ? "rxonly" : "io"))) {
       backend.awaitPrompt(30_000);
       backend.command("start");
-      try (Testpmd front = testpmd("net_virtio_user0,path=" + sock + ",queues=1",
-          "vbf" + round, "--forward-mode=" + mode)) {
+      try (Testpmd front = testpmd(virtioUser(sock, pairs), "vbf" + round, "--txq=" + pairs, "--rxq=" + pairs,
+          "--forward-mode=" + mode)) {
         front.awaitPrompt(30_000);
         front.command(mode.equals("txonly") ? "start" : "start tx_first");
         Thread.sleep(500);
@@ -128,6 +138,19 @@ public final class VhostTestpmdBench {
         return (long) ((b - a) * 1e9 / (t1 - t0));
       }
     }
+  }
+
+  private static String virtioUser(Path sock, int pairs) {
+    return "net_virtio_user0,path=" + sock + ",queues=" + pairs + (pairs > 1 ? ",cq=1" : "");
+  }
+
+  /** A counter summed over the pairs: queue {@code q} of each pair. */
+  private static long sum(VdpaDevice dev, int q, String counter, int pairs) {
+    long n = 0;
+    for (int p = 0; p < pairs; p++) {
+      n += dev.vendorVqStats(2 * p + q).get(counter);
+    }
+    return n;
   }
 
   private static String mac(VdpaDevice d) {
@@ -159,7 +182,7 @@ public final class VhostTestpmdBench {
           case "handshake_timeout_ms" -> 10_000;
           case "idle_timeout_ms" -> 60_000;
           case "message_timeout_ms" -> 5_000;
-          case "strict_memory" -> false;
+          case "strict_memory", "offer_config" -> false;
           default -> null;
         });
     Constructor<?> c = driverClass.getConstructor(BundleContext.class, configClass);
