@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A QEMU Linux guest with two CPUs on a two-pair device with packed rings ({@code packed=on},
- * {@code queues=2}, {@code mq=on}): the guest's virtio_net negotiates RING_PACKED and MQ, enables
+ * {@code queues=2}, {@code mq=on}): the guest's virtio_net negotiates RING_PACKED, MQ, EVENT_IDX and
+ * MRG_RXBUF, enables
  * both pairs through QEMU's control queue, and every frame it sends and receives is counted by the
  * device on some pair. Skips with one line where QEMU or the guest image is missing.
  */
@@ -59,8 +60,9 @@ class QemuGuestPackedMqTest {
       assertThat(guest[1]).as("the loopback wire brought every frame back").isEqualTo(guest[0]);
       assertThat(tx).as("the device counted what the guest sent\n" + log.lines).isEqualTo(guest[0]);
       assertThat(rx).as("the device counted what the guest received").isEqualTo(guest[1]);
-      assertThat(log.lines).as("packed rings, both pairs enabled").anyMatch(l -> l.contains("packed vrings")
-          && l.contains("RING_PACKED") && l.contains(" MQ ") && l.contains("2 of 2 queue pairs"));
+      assertThat(log.lines).as("packed rings, EVENT_IDX and MRG_RXBUF negotiated, both pairs enabled")
+          .anyMatch(l -> l.contains("packed vrings") && l.contains("RING_PACKED") && l.contains(" MQ ")
+              && l.contains("EVENT_IDX") && l.contains("MRG_RXBUF") && l.contains("2 of 2 queue pairs"));
       g.ack();
       g.ack();
       g.await("GUEST done", 180);
