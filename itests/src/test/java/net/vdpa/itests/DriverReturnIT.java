@@ -53,7 +53,7 @@ public class DriverReturnIT extends BusTestSupport {
   @Override
   protected Option[] extraOptions() {
     return new Option[] {mavenBundle("net.java.dev.jna", "jna").versionAsInProject(), reactorBundle("vdpa.bundle.unix"),
-        reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
+        reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
         reactorBundle("vdpa.bundle.vhost")};
   }
 

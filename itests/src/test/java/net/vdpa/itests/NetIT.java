@@ -48,7 +48,7 @@ public class NetIT extends BusTestSupport {
 
   @Override
   protected Option[] extraOptions() {
-    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"),
+    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"),
         reactorBundle("vdpa.bundle.virtionet")};
   }
 

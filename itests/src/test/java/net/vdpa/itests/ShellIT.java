@@ -57,7 +57,7 @@ public class ShellIT extends BusTestSupport {
   @Override
   protected Option[] extraOptions() {
     return new Option[] {mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
-        reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
+        reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
         reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell")};
   }
 

@@ -47,7 +47,7 @@ public class VhostIT extends BusTestSupport {
   protected Option[] extraOptions() {
     return new Option[] {mavenBundle("net.java.dev.jna", "jna").versionAsInProject(), reactorBundle("vdpa.bundle.unix"),
         reactorBundle("vdpa.bundle.ring"),
-        reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost"),
+        reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.vhost"),
         reactorBundle("vdpa.bundle.testpmd")};
   }
 

@@ -45,7 +45,7 @@ public class WireIT extends BusTestSupport {
 
   @Override
   protected Option[] extraOptions() {
-    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.simnet"),
+    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"),
         reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell"),
         CoreOptions.mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject()};
   }

@@ -94,7 +94,7 @@ final class NetRuntime implements AutoCloseable {
         b.start();
       }
       configureDriver(layout);
-      for (String b : new String[] {"ring", "bus", "device.simnet", "driver.virtionet"}) {
+      for (String b : new String[] {"ring", "bus", "device.core", "device.simnet", "driver.virtionet"}) {
         install(dir, b).start();
       }
       // the device must meet a driver that already has the ring layout asked for

@@ -1,6 +1,7 @@
 package net.vdpa.device.simnet;
 
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.device.core.VqSlot;
 import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.DeviceQueue;
 
@@ -35,7 +36,7 @@ final class ControlQueue {
     boolean setActivePairs(int pairs);
   }
 
-  private final VqSlot slot;
+  private final VqSlot<QueueStats> slot;
   private final DeviceQueue queue;
   private final RxFilter filter;
   private final Target target;
@@ -52,9 +53,9 @@ final class ControlQueue {
    * @param target the device
    * @param features the negotiated features
    */
-  ControlQueue(VqSlot slot, RxFilter filter, Target target, long features) {
+  ControlQueue(VqSlot<QueueStats> slot, RxFilter filter, Target target, long features) {
     this.slot = slot;
-    this.queue = slot.queue;
+    this.queue = slot.queue();
     this.filter = filter;
     this.target = target;
     this.features = features;
@@ -65,7 +66,7 @@ final class ControlQueue {
    *
    * @return the slot
    */
-  VqSlot slot() {
+  VqSlot<QueueStats> slot() {
     return slot;
   }
 
@@ -84,7 +85,7 @@ final class ControlQueue {
    * @return true if any was handled
    */
   boolean process() {
-    final QueueStats stats = slot.stats;
+    final QueueStats stats = slot.counters();
     int n = 0;
     while (queue.pop(chain)) {
       n++;

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import net.vdpa.device.core.QueueCounters;
 
 /**
  * The counters of one virtqueue, named as the kernel's simulator and iproute2 name them.
@@ -11,7 +12,7 @@ import java.util.Map;
  * <p>Single writer: only the worker that owns the queue counts (plain read, opaque write, so that
  * counting costs no fence); any thread may read a snapshot with {@link #snapshot}.
  */
-final class QueueStats {
+final class QueueStats implements QueueCounters {
   /** Chains the device took from the queue. */
   static final int RECEIVED_DESC = 0;
   /** Chains the device returned used. */
@@ -136,7 +137,8 @@ final class QueueStats {
   }
 
   /** Sets every counter to zero (device reset; the owning worker is stopped). */
-  void clear() {
+  @Override
+  public void clear() {
     for (int i = 0; i < counters.length; i++) {
       SLOT.setOpaque(counters, i, 0L);
     }

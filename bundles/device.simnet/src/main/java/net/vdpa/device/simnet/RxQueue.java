@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.device.core.VqSlot;
 import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.RingError;
@@ -19,7 +20,7 @@ import net.vdpa.ring.RingError;
  * counted as an overrun only if there are still none. Worker thread only.
  */
 final class RxQueue {
-  private final VqSlot slot;
+  private final VqSlot<QueueStats> slot;
   private final DeviceQueue queue;
   private final boolean mergeable;
   private final QueueStats stats;
@@ -43,11 +44,11 @@ final class RxQueue {
    * @param slot the queue's slot (its ring must be live)
    * @param mergeable whether MRG_RXBUF was negotiated
    */
-  RxQueue(VqSlot slot, boolean mergeable) {
+  RxQueue(VqSlot<QueueStats> slot, boolean mergeable) {
     this.slot = slot;
-    this.queue = slot.queue;
+    this.queue = slot.queue();
     this.mergeable = mergeable;
-    this.stats = slot.stats;
+    this.stats = slot.counters();
     headerFrame.add(header, 0, VirtioNet.HDR_LEN);
   }
 
@@ -56,7 +57,7 @@ final class RxQueue {
    *
    * @return the slot
    */
-  VqSlot slot() {
+  VqSlot<QueueStats> slot() {
     return slot;
   }
 

@@ -51,7 +51,7 @@ class CableBackPressureTest {
 
   /** A worker of pair 0 that is never started: the wire only asks it for its pair. */
   private static QueuePairWorker worker(Port port) {
-    return new QueuePairWorker(null, "test-qp0", 0, port, null, null, null, null, false, 1514, true);
+    return new QueuePairWorker("test-qp0", 0, port, null, null, null, null, false, 1514, true);
   }
 
   private static Frame frame(int len) {

@@ -1,11 +1,24 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.net.VirtioNet;
+import net.vdpa.testkit.VdpaDeviceContract;
 
-/** The device contract for the simulated NIC. */
-class SimNetDeviceContractTest extends VdpaDeviceContractTest {
+/** The device contract kit run on the simulated NIC. */
+class SimNetDeviceContractTest extends VdpaDeviceContract {
   @Override
-  VdpaDevice newDevice() {
-    return new SimNetManager((d, p) -> () -> { }, SimLog.NONE).devAdd(net.vdpa.api.DevConfig.named("contract0"));
+  protected VdpaDevice newDevice() {
+    return new SimNetManager((d, p) -> () -> { }, SimLog.NONE).devAdd(DevConfig.named("contract0"));
+  }
+
+  @Override
+  protected void changeConfig(VdpaDevice d) {
+    ((SimNetDevice) d).setLink(false);
+  }
+
+  @Override
+  protected int readQueue() {
+    return VirtioNet.txq(0);
   }
 }

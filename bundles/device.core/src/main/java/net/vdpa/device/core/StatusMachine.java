@@ -1,4 +1,4 @@
-package net.vdpa.device.simnet;
+package net.vdpa.device.core;
 
 import static net.vdpa.api.VirtioStatus.ACKNOWLEDGE;
 import static net.vdpa.api.VirtioStatus.DEVICE_NEEDS_RESET;
@@ -9,7 +9,8 @@ import static net.vdpa.api.VirtioStatus.FEATURES_OK;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import net.vdpa.api.VirtioStatus;
-import net.vdpa.api.net.VirtioNet;
+import java.util.function.LongFunction;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The virtio status byte and feature negotiation (virtio 1.2 §2.1, §3.1.1) as a checked state
@@ -17,17 +18,18 @@ import net.vdpa.api.net.VirtioNet;
  * a bit except by writing 0, and accepts only offered features, VERSION_1 among them.
  *
  * <p>Driver writes come from one thread at a time (the device's lock); the device itself may raise
- * DEVICE_NEEDS_RESET from a worker at any time, so the byte is atomic.
+ * DEVICE_NEEDS_RESET from a worker at any time, so the byte is atomic. A device kind adds its own
+ * rules on feature combinations through a {@link FeatureCheck}.
  */
-final class StatusMachine {
+@ProviderType
+public final class StatusMachine {
   private static final int DRIVER_BITS = ACKNOWLEDGE | DRIVER | FEATURES_OK | DRIVER_OK | FAILED;
-  private static final long VERSION_1 = VirtioNet.bit(VirtioNet.F_VERSION_1);
-  private static final long CTRL_VQ = VirtioNet.bit(VirtioNet.F_CTRL_VQ);
-  private static final long NEEDS_CTRL_VQ = VirtioNet.bit(VirtioNet.F_CTRL_RX)
-      | VirtioNet.bit(VirtioNet.F_CTRL_MAC_ADDR) | VirtioNet.bit(VirtioNet.F_MQ);
+  private static final long VERSION_1 = 1L << 32;
 
   private final String device;
   private final long offered;
+  private final FeatureCheck check;
+  private final LongFunction<String> names;
   private final AtomicInteger status = new AtomicInteger();
   /** The driver's features; written by the driver before FEATURES_OK, read after. */
   private volatile long driverFeatures;
@@ -37,10 +39,14 @@ final class StatusMachine {
    *
    * @param device the device name, for messages
    * @param offered the features the device offers
+   * @param check the device kind's rules on combinations
+   * @param names names feature bits for messages (such as {@code MQ CTRL_VQ})
    */
-  StatusMachine(String device, long offered) {
+  public StatusMachine(String device, long offered, FeatureCheck check, LongFunction<String> names) {
     this.device = device;
     this.offered = offered;
+    this.check = check;
+    this.names = names;
   }
 
   /**
@@ -48,7 +54,7 @@ final class StatusMachine {
    *
    * @return the status
    */
-  int status() {
+  public int status() {
     return status.get();
   }
 
@@ -58,7 +64,7 @@ final class StatusMachine {
    * @param bit a status bit
    * @return true if set
    */
-  boolean has(int bit) {
+  public boolean has(int bit) {
     return (status.get() & bit) != 0;
   }
 
@@ -67,7 +73,7 @@ final class StatusMachine {
    *
    * @return the driver's features
    */
-  long driverFeatures() {
+  public long driverFeatures() {
     return driverFeatures;
   }
 
@@ -78,7 +84,7 @@ final class StatusMachine {
    * @throws IllegalStateException if FEATURES_OK is already set
    * @throws IllegalArgumentException naming the bits not offered
    */
-  void setDriverFeatures(long features) {
+  public void setDriverFeatures(long features) {
     if (has(FEATURES_OK)) {
       throw new IllegalStateException("device " + device + ": driver features 0x" + Long.toHexString(features)
           + " written after FEATURES_OK (status " + VirtioStatus.format(status()) + "); features are fixed until reset");
@@ -86,7 +92,7 @@ final class StatusMachine {
     long extra = features & ~offered;
     if (extra != 0) {
       throw new IllegalArgumentException("device " + device + ": driver features 0x" + Long.toHexString(features)
-          + " include bits not offered: " + VirtioNet.featureNames(extra) + " (offered 0x" + Long.toHexString(offered) + ")");
+          + " include bits not offered: " + names.apply(extra) + " (offered 0x" + Long.toHexString(offered) + ")");
     }
     driverFeatures = features;
   }
@@ -101,7 +107,7 @@ final class StatusMachine {
    * @throws IllegalStateException for a cleared bit, a bit out of order, or FEATURES_OK with
    *     features the device cannot accept
    */
-  boolean check(int next) {
+  public boolean check(int next) {
     int cur = status.get();
     if ((next & ~(DRIVER_BITS | DEVICE_NEEDS_RESET)) != 0) {
       throw new IllegalArgumentException("device " + device + ": status 0x" + Integer.toHexString(next)
@@ -139,9 +145,10 @@ final class StatusMachine {
       throw new IllegalStateException("device " + device + ": FEATURES_OK with driver features 0x"
           + Long.toHexString(f) + " without VERSION_1 (bit 32); this device speaks virtio 1.x only");
     }
-    if ((f & NEEDS_CTRL_VQ) != 0 && (f & CTRL_VQ) == 0) {
+    String refused = check.refuse(f);
+    if (refused != null) {
       throw new IllegalStateException("device " + device + ": FEATURES_OK with driver features 0x"
-          + Long.toHexString(f) + ": " + VirtioNet.featureNames(f & NEEDS_CTRL_VQ) + " need CTRL_VQ");
+          + Long.toHexString(f) + ": " + refused);
     }
   }
 
@@ -150,17 +157,17 @@ final class StatusMachine {
    *
    * @param next the byte the driver wrote
    */
-  void apply(int next) {
+  public void apply(int next) {
     status.getAndUpdate(cur -> (cur & DEVICE_NEEDS_RESET) | next);
   }
 
   /** Sets DEVICE_NEEDS_RESET (any thread). */
-  void needsReset() {
+  public void needsReset() {
     status.getAndUpdate(cur -> cur | DEVICE_NEEDS_RESET);
   }
 
   /** Back to status 0 and no features (reset). */
-  void reset() {
+  public void reset() {
     driverFeatures = 0;
     status.set(0);
   }
