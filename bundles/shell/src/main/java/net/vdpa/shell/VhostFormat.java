@@ -1,8 +1,13 @@
 package net.vdpa.shell;
 
 import java.util.List;
+import net.vdpa.api.vhost.SocketMode;
 
-/** How {@code vhost:show} prints: one line per device, {@code NAME: socket PATH owner WHO|none}. */
+/**
+ * How {@code vhost:show} prints: one line per device, {@code NAME: socket PATH owner WHO|none}; a
+ * device whose backend is the socket's client (the frontend listens) says so after the path, with
+ * whether it is connected or waiting for the frontend: {@code socket PATH (client, waiting)}.
+ */
 final class VhostFormat {
   private VhostFormat() {}
 
@@ -11,9 +16,11 @@ final class VhostFormat {
    *
    * @param device its name
    * @param socket its vhost-user socket path
+   * @param mode whether the backend listens on the socket or connects to it
+   * @param connected whether a frontend is connected now
    * @param owner who holds it, or null
    */
-  record Line(String device, String socket, String owner) {}
+  record Line(String device, String socket, SocketMode mode, boolean connected, String owner) {}
 
   static String show(List<Line> lines) {
     if (lines.isEmpty()) {
@@ -21,8 +28,11 @@ final class VhostFormat {
     }
     StringBuilder s = new StringBuilder();
     for (Line l : lines) {
-      s.append(s.length() == 0 ? "" : "\n").append(l.device()).append(": socket ").append(l.socket()).append(" owner ")
-          .append(l.owner() == null ? "none" : l.owner());
+      s.append(s.length() == 0 ? "" : "\n").append(l.device()).append(": socket ").append(l.socket());
+      if (l.mode() == SocketMode.CLIENT) {
+        s.append(" (client, ").append(l.connected() ? "connected" : "waiting").append(')');
+      }
+      s.append(" owner ").append(l.owner() == null ? "none" : l.owner());
     }
     return s.toString();
   }

@@ -124,12 +124,15 @@ class SocketDirTest {
         });
   }
 
-  static DriverConfig config(String socketDir) {
+  static DriverConfig config(String socketDir, String... clients) {
     return (DriverConfig) Proxy.newProxyInstance(SocketDirTest.class.getClassLoader(),
         new Class<?>[] {DriverConfig.class}, (p, m, a) -> switch (m.getName()) {
           case "score" -> 1;
           case "socket_dir" -> socketDir;
           case "sockets" -> new String[0];
+          case "clients" -> clients;
+          case "reconnect_min_ms" -> 100;
+          case "reconnect_max_ms" -> 2_000;
           case "handshake_timeout_ms" -> 10_000;
           case "idle_timeout_ms" -> 60_000;
           case "message_timeout_ms" -> 5_000;
