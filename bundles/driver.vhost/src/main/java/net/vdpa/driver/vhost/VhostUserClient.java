@@ -2,8 +2,12 @@ package net.vdpa.driver.vhost;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import net.vdpa.api.VdpaDevice;
@@ -18,8 +22,11 @@ import net.vdpa.unix.UnixChannel;
  *
  * <p>While the frontend is away the backend retries after {@link Settings.Reconnect#minMillis()},
  * the pause doubling up to {@link Settings.Reconnect#maxMillis()}; the pacing starts over after a
- * session that lasted longer than the longest pause (a frontend that accepts and then fails at once
- * is retried ever more slowly). Before each attempt the socket's directory is checked again
+ * session that lasted longer than the longest pause. A frontend that ends {@link #MAX_QUICK_ENDS}
+ * connections in a row at once (it refuses what the backend offers, or the backend refuses what it
+ * sends) would do it again on every attempt, each time with its own log lines: the backend stops
+ * connecting to that socket file, says so once, and connects again once the socket is created anew
+ * (the frontend restarted). Before each attempt the socket's directory is checked again
  * ({@link SocketDir#checkClient(Path)}), and nothing is attempted while an in-process handle holds
  * the device. A connected frontend is served exactly as a frontend that connected to a listening
  * backend: same peer-credential memory policy, same deadlines ({@link SessionRunner}).
@@ -38,6 +45,8 @@ import net.vdpa.unix.UnixChannel;
 final class VhostUserClient implements Endpoint, Runnable {
   /** The most distinct problems one absence logs; more say nothing until the frontend is back. */
   static final int MAX_PROBLEMS_TOLD = 16;
+  /** Connections in a row that end within the longest pause before the backend stops reconnecting to that socket. */
+  static final int MAX_QUICK_ENDS = 3;
 
   private final VdpaDevice device;
   private final Path path;
@@ -45,6 +54,10 @@ final class VhostUserClient implements Endpoint, Runnable {
   private final Settings.Reconnect reconnect;
   private final Log log;
   private final SessionRunner runner;
+  /** Sessions that ended within the longest pause, in a row; connect thread only. */
+  private int quickEnds;
+  /** The socket file not to connect to again (see {@link #park()}), or null; connect thread only. */
+  private Object parkedOn;
   /** Connection attempts so far (tests and the long-absence warning); written by the connect thread. */
   private volatile long attempts;
   private Thread thread;
@@ -103,8 +116,13 @@ final class VhostUserClient implements Endpoint, Runnable {
         if (s != null) {
           long began = System.nanoTime();
           runner.awaitEnd(s, 0);
-          boolean lasted = (System.nanoTime() - began) / 1_000_000L > reconnect.maxMillis();
-          pause = lasted ? reconnect.minMillis() : reconnect.next(pause);
+          long lasted = (System.nanoTime() - began) / 1_000_000L;
+          boolean quick = lasted <= reconnect.maxMillis();
+          pause = quick ? reconnect.next(pause) : reconnect.minMillis();
+          quickEnds = quick ? quickEnds + 1 : 0;
+          if (quickEnds >= MAX_QUICK_ENDS && !runner.closed()) {
+            park();
+          }
           away = new Absence();
         }
         if (!runner.pause(pause)) {
@@ -119,6 +137,30 @@ final class VhostUserClient implements Endpoint, Runnable {
     }
   }
 
+  /**
+   * Stops connecting to this socket file: the frontend behind it ended {@link #MAX_QUICK_ENDS}
+   * connections in a row at once (each with its own log lines), so another attempt would only do
+   * the same. A new socket file at the path (the frontend restarted) lifts it.
+   */
+  private void park() {
+    parkedOn = socketIdentity();
+    if (parkedOn != null) {
+      log.warn("device " + device.name() + ": the frontend on " + path + " ended " + quickEnds + " connections in a"
+          + " row within " + reconnect.maxMillis() + " ms each; not connecting to it again until its socket is"
+          + " created anew (the frontend restarts)");
+    }
+  }
+
+  /** The socket file's identity (inode and modification time, which a new bind changes), or null if absent. */
+  private Object socketIdentity() {
+    try {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime());
+    } catch (IOException absent) {
+      return null;
+    }
+  }
+
   /** One attempt: the session started, or null with the reason noted in {@code away}. */
   private VhostUserSession attempt(Absence away) {
     attempts++;
@@ -126,6 +168,15 @@ final class VhostUserClient implements Endpoint, Runnable {
     if (owner.isPresent()) {
       away.problem("not connecting to " + path + " while the device is held by " + owner.get());
       return null;
+    }
+    if (parkedOn != null) {
+      if (parkedOn.equals(socketIdentity())) {
+        away.absent("the frontend's socket has not been created anew since it ended " + quickEnds
+            + " connections at once");
+        return null;
+      }
+      parkedOn = null;
+      quickEnds = 0;
     }
     UnixChannel ch;
     try {

@@ -209,6 +209,34 @@ class ClientModeTest {
   }
 
   @Test
+  void aFrontendThatEndsEveryConnectionAtOnceIsLeftAloneUntilItsSocketIsNew() throws Exception {
+    Path sock = dir.resolve("flaky.sock");
+    start("cli7", sock, new Settings.Reconnect(1, 500, 60_000), LibC.getuid());
+    listener = UnixListener.bind(sock, 4);
+    int connections = 0;
+    UnixChannel ch;
+    while ((ch = listener.accept(2_000, AREA, 253)) != null) {
+      ch.close(); // the frontend hangs up at once, every time
+      connections++;
+      assertThat(connections).as("the backend stops reconnecting\n" + log.lines).isLessThan(20);
+    }
+    assertThat(connections).isGreaterThanOrEqualTo(VhostUserClient.MAX_QUICK_ENDS);
+    assertThat(lines("not connecting to it again until its socket is created anew")).as(log.lines.toString())
+        .isEqualTo(1);
+    long linesWhileParked = log.lines.size();
+    long parkedAttempts = client().attempts();
+    assertThat(Await.until(() -> client().attempts() >= parkedAttempts + 3, 10_000)).isTrue();
+    assertThat(log.lines).as("nothing more is said while it waits").hasSize((int) linesWhileParked);
+
+    // the frontend restarts: a new socket at the same path
+    listener.close();
+    Files.delete(sock);
+    try (Frontend f = awaitBackend(sock)) {
+      assertServed(f);
+    }
+  }
+
+  @Test
   void anUnsafeDirectoryFailsTheStartNamingIt() throws IOException {
     Path open = Files.createDirectory(dir.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
