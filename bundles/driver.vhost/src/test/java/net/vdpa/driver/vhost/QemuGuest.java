@@ -45,12 +45,23 @@ final class QemuGuest implements AutoCloseable {
   }
 
   QemuGuest(Path socket, String mac) throws IOException {
+    this(socket, mac, false);
+  }
+
+  /**
+   * Starts QEMU.
+   *
+   * @param socket the vhost-user socket
+   * @param mac the guest's MAC
+   * @param server true if QEMU listens on the socket ({@code server=on}) and the backend connects
+   */
+  QemuGuest(Path socket, String mac, boolean server) throws IOException {
     Path d = dir();
     List<String> cmd = List.of(QEMU.toString(), "-M", "q35", "-m", "256M", "-display", "none", "-serial", "stdio",
         "-monitor", "none", "-no-reboot", "-kernel", d.resolve("vmlinuz").toString(), "-initrd",
         d.resolve("initramfs.cpio.gz").toString(), "-append", "console=ttyS0 quiet panic=-1",
         "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-machine", "memory-backend=mem",
-        "-chardev", "socket,id=c0,path=" + socket, "-netdev", "vhost-user,id=n0,chardev=c0",
+        "-chardev", "socket,id=c0,path=" + socket + (server ? ",server=on,wait=off" : ""), "-netdev", "vhost-user,id=n0,chardev=c0",
         "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",vectors=0");
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     console = process.getOutputStream();
@@ -98,6 +109,11 @@ final class QemuGuest implements AutoCloseable {
   static long[] counters(String line) {
     String[] w = line.trim().split("\\s+");
     return new long[] {Long.parseLong(w[3]), Long.parseLong(w[5])};
+  }
+
+  /** QEMU's process id. */
+  long pid() {
+    return process.pid();
   }
 
   /** SIGKILL, as {@code kill -9}. */
