@@ -124,6 +124,26 @@ class SocketDirTest {
         });
   }
 
+  @Test
+  void aFrontendsSocketMayBeInAStickySharedDirectoryOrOneThatDoesNotExistYet() throws IOException {
+    Path shared = Files.createDirectory(tmp.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setAttribute(shared, "unix:mode", 01777);
+    SocketDir.checkClient(shared.resolve("vm0.sock"));
+    SocketDir.checkClient(tmp.resolve("not-yet").resolve("vm0.sock"));
+  }
+
+  @Test
+  void aFrontendsSocketThatIsALinkOrARegularFileIsRefused() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("run"));
+    Path link = Files.createSymbolicLink(dir.resolve("vm0.sock"), tmp.resolve("elsewhere.sock"));
+    assertThatThrownBy(() -> SocketDir.checkClient(link)).isInstanceOf(IOException.class)
+        .hasMessage("vhost-user frontend socket " + link + " is a symbolic link");
+    Path file = Files.createFile(dir.resolve("vm1.sock"));
+    assertThatThrownBy(() -> SocketDir.checkClient(file)).hasMessage("vhost-user frontend socket " + file
+        + " is not a socket");
+  }
+
   static DriverConfig config(String socketDir, String... clients) {
     return (DriverConfig) Proxy.newProxyInstance(SocketDirTest.class.getClassLoader(),
         new Class<?>[] {DriverConfig.class}, (p, m, a) -> switch (m.getName()) {
