@@ -7,13 +7,18 @@ import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +132,95 @@ public class VhostLifecycleIT extends BusTestSupport {
     assertTrue("descriptors leak: " + figures, end.fds - base.fds <= 3);
     assertTrue("threads leak: " + figures, end.threads - base.threads <= 3);
     assertTrue("heap grows: " + figures, end.heap - base.heap < 2_000_000);
+  }
+
+  @Test
+  public void stoppingAndStartingTheDriverInClientMode50TimesLeavesNothingBehind() throws Exception {
+    Path dir = Files.createTempDirectory("vhost-client"); // mode 0700: a safe place for the frontend's socket
+    Path sock = dir.resolve("fe.sock");
+    Hashtable<String, Object> config = new Hashtable<>();
+    config.put("clients", new String[] {"vdpa0=" + sock});
+    config.put("reconnect_min_ms", 5);
+    config.put("reconnect_max_ms", 20);
+    ServiceTracker<VhostVdpa, VhostVdpa> vhost = new ServiceTracker<>(context, VhostVdpa.class, null);
+    vhost.open();
+    // configured while the driver is stopped, so that it starts with it (DS reads it at activation)
+    Bundle driver = installed("net.vdpa.driver.vhost");
+    driver.stop();
+    configAdmin.getConfiguration("net.vdpa.driver.vhost", "?").update(config);
+    driver.start();
+    try (ServerSocketChannel frontend = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Selector selector = Selector.open()) {
+      frontend.bind(UnixDomainSocketAddress.of(sock));
+      frontend.configureBlocking(false);
+      frontend.register(selector, SelectionKey.OP_ACCEPT);
+      bindToVhost();
+      await("client mode", () -> vhost.getService() != null
+          && vhost.getService().socketMode() == net.vdpa.api.vhost.SocketMode.CLIENT);
+      Bundle b = installed("net.vdpa.driver.vhost");
+      Usage base = null;
+      for (int i = 0; i < WARM_UP + 50; i++) {
+        if (i == WARM_UP) {
+          base = Usage.now();
+        }
+        // the backend connected, the frontend talks and hangs up, the backend retries: stopped in any of these
+        beTheFrontend(frontend, selector, i);
+        b.stop();
+        await("vhost service gone", () -> vhost.getService() == null);
+        b.start();
+        VhostVdpa v = vhost.waitForService(WAIT.toMillis());
+        assertNotNull("cycle " + i + ": no vhost service", v);
+      }
+      beTheFrontend(frontend, selector, -1);
+      Usage end = Usage.now();
+      String figures = end.against(base);
+      System.out.println("VhostLifecycleIT: 50 stop/start cycles of the vhost driver in client mode: " + figures);
+      assertTrue("descriptors leak: " + figures, end.fds - base.fds <= 3);
+      assertTrue("threads leak: " + figures, end.threads - base.threads <= 3);
+      assertTrue("heap grows: " + figures, end.heap - base.heap < 2_000_000);
+    } finally {
+      configAdmin.getConfiguration("net.vdpa.driver.vhost", "?").delete();
+      Files.deleteIfExists(sock);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
+   * Accepts the backend's connections until one answers GET_FEATURES (connections the previous copy
+   * of the driver made and closed when it stopped may wait in the backlog), then hangs up.
+   */
+  private static void beTheFrontend(ServerSocketChannel frontend, Selector selector, int cycle) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      selector.select(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+      selector.selectedKeys().clear();
+      SocketChannel ch = frontend.accept();
+      if (ch == null) {
+        continue;
+      }
+      try (ch) {
+        ch.configureBlocking(true);
+        ByteBuffer out = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+        out.putInt(3).putInt(1).putInt(0); // SET_OWNER
+        out.putInt(1).putInt(1).putInt(0); // GET_FEATURES
+        out.flip();
+        ByteBuffer in = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+          while (out.hasRemaining()) {
+            ch.write(out);
+          }
+          while (in.hasRemaining() && ch.read(in) >= 0) {
+            // reads until the reply is whole or the backend has closed
+          }
+        } catch (java.io.IOException closedByAnEarlierCopy) {
+          continue;
+        }
+        if (!in.hasRemaining() && in.getInt(0) == 1 && in.getLong(12) != 0) {
+          return;
+        }
+      }
+    }
+    throw new AssertionError("cycle " + cycle + ": the backend did not connect and answer GET_FEATURES within " + WAIT);
   }
 
   @Test

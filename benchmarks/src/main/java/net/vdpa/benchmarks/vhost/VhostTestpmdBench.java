@@ -178,7 +178,9 @@ public final class VhostTestpmdBench {
         (p, m, a) -> switch (m.getName()) {
           case "score" -> 1;
           case "socket_dir" -> dir.toString();
-          case "sockets" -> new String[0];
+          case "sockets", "clients" -> new String[0];
+          case "reconnect_min_ms" -> 100;
+          case "reconnect_max_ms" -> 2_000;
           case "handshake_timeout_ms" -> 10_000;
           case "idle_timeout_ms" -> 60_000;
           case "message_timeout_ms" -> 5_000;

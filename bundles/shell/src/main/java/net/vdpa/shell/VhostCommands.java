@@ -13,8 +13,9 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * The {@code vhost} command scope: the devices bound to the vhost driver, where their vhost-user
- * socket is (what to give QEMU's {@code -chardev socket,path=} or DPDK's {@code path=}), and who
- * holds each now.
+ * socket is (what to give QEMU's {@code -chardev socket,path=} or DPDK's {@code path=}; in client
+ * mode, the frontend's own socket and whether the backend is connected to it), and who holds each
+ * now.
  */
 @Component(service = VhostCommands.class, property = {"osgi.command.scope=vhost", "osgi.command.function=show"})
 public final class VhostCommands {
@@ -53,8 +54,8 @@ public final class VhostCommands {
         continue;
       }
       try {
-        lines.add(new VhostFormat.Line(v.deviceName(), v.socketPath().toString(), v.owner().orElse(null),
-            v.connections()));
+        lines.add(new VhostFormat.Line(v.deviceName(), v.socketPath().toString(), v.socketMode(), v.frontendConnected(),
+            v.owner().orElse(null), v.connections()));
       } finally {
         context.ungetService(ref);
       }

@@ -27,6 +27,7 @@ public final class LibC {
   public static final int AF_UNIX = 1;
   public static final int SOCK_STREAM = 1;
   public static final int SOCK_CLOEXEC = 0x80000;
+  public static final int SOCK_NONBLOCK = 0x800;
   public static final int SOL_SOCKET = 1;
   public static final int SO_PEERCRED = 17;
   public static final int SCM_RIGHTS = 1;
@@ -60,11 +61,13 @@ public final class LibC {
   public static final int MAP_SHARED = 0x1;
 
   public static final int EPERM = 1;
+  public static final int ENOENT = 2;
   public static final int EINTR = 4;
   public static final int EBADF = 9;
   public static final int EAGAIN = 11;
   public static final int EACCES = 13;
   public static final int EINVAL = 22;
+  public static final int ECONNREFUSED = 111;
 
   /** Bytes of {@code struct sockaddr_un}; its path holds at most 107 bytes and a NUL. */
   public static final int SOCKADDR_UN_BYTES = 110;

@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +103,42 @@ public final class UnixChannel implements AutoCloseable {
         throw new IOException("cannot connect to " + path + ": " + LibC.describe(e));
       }
     }
+    return new UnixChannel(s, areaBytes, maxFds);
+  }
+
+  /**
+   * Connects to a listening socket without ever blocking: a listener whose backlog is full is
+   * reported like one that is not there, so a caller that retries (the backend as the client of a
+   * frontend that may restart) can always be stopped at once. The channel's waits have deadlines as
+   * usual.
+   *
+   * @param path the socket path
+   * @param areaBytes the largest message either way
+   * @param maxFds the most descriptors one message may carry
+   * @return the channel
+   * @throws ConnectException if nobody listens there now: no socket file, a stale one, or a full
+   *     backlog (the message names the path and the reason); worth retrying
+   * @throws IOException if the connection fails otherwise (permission, path too long, not a socket)
+   */
+  public static UnixChannel connectNow(Path path, int areaBytes, int maxFds) throws IOException {
+    int s = LibC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK, 0);
+    if (s < 0) {
+      throw new IOException("cannot create a Unix socket: " + LibC.describe(LibC.errno()));
+    }
+    try (Memory addr = sockaddr(path)) {
+      if (LibC.connect(s, addr, LibC.SOCKADDR_UN_BYTES) < 0) {
+        int e = LibC.errno();
+        String why = "cannot connect to " + path + ": " + LibC.describe(e);
+        if (e == LibC.ENOENT || e == LibC.ECONNREFUSED || e == LibC.EAGAIN) {
+          throw new ConnectException(why);
+        }
+        throw new IOException(why);
+      }
+    } catch (IOException | RuntimeException e) {
+      LibC.close(s);
+      throw e;
+    }
+    // the socket stays non-blocking: every receive and send of a channel is MSG_DONTWAIT plus poll anyway
     return new UnixChannel(s, areaBytes, maxFds);
   }
 

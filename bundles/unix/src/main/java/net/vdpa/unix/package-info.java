@@ -15,7 +15,7 @@
  * Linux on 64-bit processors only (the structure layouts are LP64).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.unix;
 
 import org.osgi.annotation.bundle.Export;

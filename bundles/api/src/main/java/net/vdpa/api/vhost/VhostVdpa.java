@@ -28,11 +28,30 @@ public interface VhostVdpa {
   String deviceName();
 
   /**
-   * Where the vhost-user backend of this device listens (a Unix domain socket, mode 0600).
+   * The vhost-user socket of this device: where the backend listens (mode 0600) in {@link
+   * SocketMode#SERVER} mode, or where it connects to a listening frontend in {@link
+   * SocketMode#CLIENT} mode.
    *
    * @return the socket path
    */
   Path socketPath();
+
+  /**
+   * Whether the backend listens on {@link #socketPath()} or connects to it.
+   *
+   * @return the mode
+   * @since 1.1
+   */
+  SocketMode socketMode();
+
+  /**
+   * Whether a vhost-user frontend is connected on the socket now. In client mode, false means the
+   * backend is waiting for the frontend's socket and retrying.
+   *
+   * @return true while a frontend is connected
+   * @since 1.1
+   */
+  boolean frontendConnected();
 
   /**
    * Who owns the device now, if anyone: the name given to {@link #open}, or {@code vhost-user}

@@ -8,6 +8,9 @@
  * <p>The same device is also reachable from other processes through a vhost-user socket, whose path
  * is a service property. Both ways share one owner slot: while a vhost-user frontend is connected,
  * {@code open} is refused with the reason, and while a handle is open, frontends are turned away.
+ * The backend either listens on the socket or, in {@link net.vdpa.api.vhost.SocketMode#CLIENT}
+ * mode, connects to a frontend that listens (QEMU's {@code server=on}, virtio-user's
+ * {@code server=1}) and connects again whenever that frontend restarts.
  *
  * <p>This package lives in the API bundle, not in the driver bundle, so that a consumer stays wired
  * when the driver bundle goes away and simply sees the service unregistered.

@@ -23,6 +23,23 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Socket paths", required = false)
   String[] sockets() default {};
 
+  /**
+   * Client mode, {@code DEVICE=PATH}: the frontend listens on PATH (QEMU's {@code server=on},
+   * virtio-user's {@code server=1}) and the backend connects to it, again and again whenever the
+   * frontend goes away, until the device is unbound. A device is in {@code sockets} or here, not
+   * both.
+   */
+  @AttributeDefinition(name = "Client sockets", required = false)
+  String[] clients() default {};
+
+  /** Client mode: the first pause between connection attempts while the frontend is away (milliseconds). */
+  @AttributeDefinition(name = "Reconnect first pause (ms)", min = "1")
+  int reconnect_min_ms() default 100;
+
+  /** Client mode: the pause doubles up to this (milliseconds). */
+  @AttributeDefinition(name = "Reconnect longest pause (ms)", min = "1")
+  int reconnect_max_ms() default 2_000;
+
   /** How long a new frontend has to send SET_OWNER before it is disconnected (milliseconds). */
   @AttributeDefinition(name = "Handshake timeout (ms)", min = "1")
   int handshake_timeout_ms() default 10_000;

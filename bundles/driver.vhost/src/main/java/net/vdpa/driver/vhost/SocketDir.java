@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -147,6 +148,38 @@ final class SocketDir {
       if (owner != uid) {
         throw new IOException("vhost socket path " + socket + " is taken by uid " + owner + "'s file");
       }
+    }
+  }
+
+  /**
+   * Checks a frontend's socket before the backend connects to it (client mode). Whoever can put
+   * another socket at the path can pose as the frontend: be handed the device's traffic and have
+   * the runtime map memory of theirs. So the directory must not be writable by others unless it is
+   * sticky, and the path must not be a symbolic link or anything but a socket. The directory may
+   * belong to another user (the frontend's, such as QEMU's under libvirt); a directory that does not
+   * exist yet is not a problem: nothing can be connected to there, and it is checked again before
+   * each attempt.
+   *
+   * @param socket the frontend's socket path
+   * @throws IOException naming what is wrong
+   */
+  static void checkClient(Path socket) throws IOException {
+    Path dir = socket.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    int mode = (Integer) Files.getAttribute(dir, "unix:mode") & 07777;
+    if ((mode & 022) != 0 && (mode & 01000) == 0) {
+      throw new IOException("the directory of vhost-user frontend socket " + socket + " (" + dir + ") has mode "
+          + Integer.toOctalString(mode & 0777) + ": others could put their own socket there; use a directory only the"
+          + " frontend's user can write, or a sticky one");
+    }
+    if (Files.isSymbolicLink(socket)) {
+      throw new IOException("vhost-user frontend socket " + socket + " is a symbolic link");
+    }
+    if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
+        && !Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+      throw new IOException("vhost-user frontend socket " + socket + " is not a socket");
     }
   }
 }

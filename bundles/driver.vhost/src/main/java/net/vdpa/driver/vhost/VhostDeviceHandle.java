@@ -6,25 +6,27 @@ import java.util.List;
 import java.util.Optional;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.ConnectionStats;
+import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.api.vhost.VhostHandle;
 import net.vdpa.api.vhost.VhostVdpa;
 
 /**
- * A device bound to the vhost driver: its owner slot, its vhost-user server and its in-process
- * handle, published as the {@link VhostVdpa} service. {@link #revoke(String)} takes everything away
+ * A device bound to the vhost driver: its owner slot, its vhost-user endpoint (a socket it listens
+ * on, or a frontend's socket it connects to) and its in-process handle, published as the {@link
+ * VhostVdpa} service. {@link #revoke(String)} takes everything away
  * without waiting for anyone.
  */
 final class VhostDeviceHandle implements VhostVdpa {
   private final VdpaDevice device;
   private final OwnerSlot slot = new OwnerSlot();
-  private final VhostUserServer server;
+  private final Endpoint endpoint;
   /** Guarded by {@code this}. */
   private InProcessHandle handle;
   /** Guarded by {@code this}. */
   private String revoked;
 
   /**
-   * A handle for a device; {@link #start()} opens its socket.
+   * A handle for a device that listens on its socket; {@link #start()} opens it.
    *
    * @param device the device
    * @param socket the vhost-user socket path, in a checked directory
@@ -33,18 +35,35 @@ final class VhostDeviceHandle implements VhostVdpa {
    * @param log where events go
    */
   VhostDeviceHandle(VdpaDevice device, Path socket, Settings settings, int runtimeUid, Log log) {
-    this.device = device;
-    this.server = new VhostUserServer(device, socket, slot, settings, runtimeUid, log);
+    this(device, SocketMode.SERVER, socket, settings, runtimeUid, log);
   }
 
   /**
-   * Resets the device and opens the vhost-user socket.
+   * A handle for a device; {@link #start()} opens its socket or starts connecting.
    *
-   * @throws IOException if the socket cannot be created
+   * @param device the device
+   * @param mode whether the backend listens on {@code socket} or connects to it
+   * @param socket the vhost-user socket path: in a checked directory for a server; the frontend's
+   *     (checked before each connection) for a client
+   * @param settings deadlines, memory policy and reconnect pacing
+   * @param runtimeUid the runtime's user id
+   * @param log where events go
+   */
+  VhostDeviceHandle(VdpaDevice device, SocketMode mode, Path socket, Settings settings, int runtimeUid, Log log) {
+    this.device = device;
+    this.endpoint = mode == SocketMode.CLIENT
+        ? new VhostUserClient(device, socket, slot, settings, runtimeUid, log)
+        : new VhostUserServer(device, socket, slot, settings, runtimeUid, log);
+  }
+
+  /**
+   * Resets the device and opens the vhost-user socket, or starts connecting to the frontend's.
+   *
+   * @throws IOException if the socket cannot be created, or the frontend's directory is unsafe
    */
   void start() throws IOException {
     device.reset();
-    server.start();
+    endpoint.start();
   }
 
   @Override
@@ -54,12 +73,22 @@ final class VhostDeviceHandle implements VhostVdpa {
 
   @Override
   public Path socketPath() {
-    return server.path();
+    return endpoint.path();
+  }
+
+  @Override
+  public SocketMode socketMode() {
+    return endpoint.mode();
+  }
+
+  @Override
+  public boolean frontendConnected() {
+    return endpoint.session() != null;
   }
 
   @Override
   public List<ConnectionStats> connections() {
-    return server.connections();
+    return endpoint.connections();
   }
 
   @Override
@@ -88,12 +117,21 @@ final class VhostDeviceHandle implements VhostVdpa {
   }
 
   /**
-   * The vhost-user server (tests).
+   * The vhost-user endpoint (tests).
    *
-   * @return the server
+   * @return the listening server or the connecting client
    */
-  VhostUserServer server() {
-    return server;
+  Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * The vhost-user endpoint (tests written for the listening server, which need only its session).
+   *
+   * @return the endpoint
+   */
+  Endpoint server() {
+    return endpoint;
   }
 
   /**
@@ -111,7 +149,7 @@ final class VhostDeviceHandle implements VhostVdpa {
       revoked = reason;
       h = handle;
     }
-    server.close(reason);
+    endpoint.close(reason);
     if (h != null) {
       h.revoke(reason);
     }

@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.ConnectionStats;
-import net.vdpa.unix.PeerCredentials;
+import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.unix.UnixChannel;
 import net.vdpa.unix.UnixListener;
 
@@ -24,8 +23,9 @@ import net.vdpa.unix.UnixListener;
  * connections wait in the kernel.
  *
  * <p>Threads: an accept thread and one session thread; {@link #close(String)} from any thread.
+ * Accepted sockets become sessions through the {@link SessionRunner}, as the client mode's do.
  */
-final class VhostUserServer implements Runnable {
+final class VhostUserServer implements Endpoint, Runnable {
   /** Connections the kernel queues before the accept thread takes them. */
   static final int BACKLOG = 4;
   /** How long the accept thread waits for a hung-up or revoked frontend's teardown. */
@@ -34,17 +34,9 @@ final class VhostUserServer implements Runnable {
 
   private final VdpaDevice device;
   private final Path path;
-  private final OwnerSlot slot;
   private final Settings settings;
-  private final int runtimeUid;
   private final Log log;
-  private final Object lock = new Object();
-  /** Guarded by {@link #lock}. */
-  private VhostUserSession session;
-  /** What the last connection that ended counted; guarded by {@code lock}. */
-  private ConnectionStats lastEnded;
-  /** Guarded by {@link #lock}. */
-  private boolean closed;
+  private final SessionRunner runner;
   /** Accept thread only: the owner the last logged refusal named. */
   private String refusedWhileOwnedBy;
   private UnixListener listener;
@@ -63,10 +55,9 @@ final class VhostUserServer implements Runnable {
   VhostUserServer(VdpaDevice device, Path path, OwnerSlot slot, Settings settings, int runtimeUid, Log log) {
     this.device = device;
     this.path = path;
-    this.slot = slot;
     this.settings = settings;
-    this.runtimeUid = runtimeUid;
     this.log = log;
+    this.runner = new SessionRunner(device, slot, settings, runtimeUid, log);
   }
 
   /**
@@ -74,7 +65,8 @@ final class VhostUserServer implements Runnable {
    *
    * @throws IOException if the socket cannot be created (the message names the path)
    */
-  void start() throws IOException {
+  @Override
+  public void start() throws IOException {
     if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
       var attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!attrs.isOther()) {
@@ -94,8 +86,14 @@ final class VhostUserServer implements Runnable {
    *
    * @return the path
    */
-  Path path() {
+  @Override
+  public Path path() {
     return path;
+  }
+
+  @Override
+  public SocketMode mode() {
+    return SocketMode.SERVER;
   }
 
   @Override
@@ -106,10 +104,8 @@ final class VhostUserServer implements Runnable {
         try {
           ch = listener.accept(ACCEPT_POLL_MILLIS, Message.HEADER + Message.MAX_PAYLOAD, Message.MAX_FDS);
         } catch (IOException e) {
-          synchronized (lock) {
-            if (!closed) {
-              log.warn("device " + device.name() + ": accept on " + path + " failed: " + e.getMessage());
-            }
+          if (!runner.closed()) {
+            log.warn("device " + device.name() + ": accept on " + path + " failed: " + e.getMessage());
           }
           return;
         }
@@ -123,57 +119,29 @@ final class VhostUserServer implements Runnable {
   }
 
   private void serve(UnixChannel ch) {
-    PeerCredentials peer;
+    String newcomer;
     try {
-      peer = ch.peerCredentials();
+      newcomer = SessionRunner.who(ch.peerCredentials());
     } catch (IOException e) {
       ch.close();
       return;
     }
-    String who = "vhost-user frontend pid " + peer.pid() + " uid " + Integer.toUnsignedString(peer.uid());
-    makeRoomFor(who);
-    String taken = slot.acquire(who);
-    if (taken != null) {
-      if (!taken.equals(refusedWhileOwnedBy)) {
-        refusedWhileOwnedBy = taken;
-        log.warn("device " + device.name() + ": " + who + " refused: the device is owned by " + taken
+    makeRoomFor(newcomer);
+    SessionRunner.Outcome o = runner.serve(ch, who -> "device " + device.name() + ": " + who + " connected on " + path);
+    if (o instanceof SessionRunner.Outcome.Refused r) {
+      if (!r.owner().equals(refusedWhileOwnedBy)) {
+        refusedWhileOwnedBy = r.owner();
+        log.warn("device " + device.name() + ": " + r.who() + " refused: the device is owned by " + r.owner()
             + " (further refusals while it is are not logged)");
       }
-      ch.close();
-      return;
+    } else if (o instanceof SessionRunner.Outcome.Started) {
+      refusedWhileOwnedBy = null;
     }
-    refusedWhileOwnedBy = null;
-    Connection conn = new Connection(ch, peer, settings.messageMillis());
-    VhostUserSession s = new VhostUserSession(device, conn, log, who, settings, runtimeUid, ended -> {
-      slot.release(who); // before the accept thread can see the session gone
-      synchronized (lock) {
-        lastEnded = ended.stats();
-        if (session == ended) { // a newcomer may already be the session
-          session = null;
-        }
-        lock.notifyAll();
-      }
-    });
-    synchronized (lock) {
-      if (closed) {
-        slot.release(who);
-        conn.close();
-        return;
-      }
-      session = s;
-    }
-    log.info("device " + device.name() + ": " + who + " connected on " + path);
-    Thread t = new Thread(s, "vhost-user-" + device.name() + "-pid" + peer.pid());
-    t.setDaemon(true);
-    t.start();
   }
 
   /** Frees the device for a newcomer when its frontend has hung up or idled past the timeout. */
   private void makeRoomFor(String newcomer) {
-    VhostUserSession s;
-    synchronized (lock) {
-      s = session;
-    }
+    VhostUserSession s = runner.session();
     if (s == null) {
       return;
     }
@@ -186,57 +154,21 @@ final class VhostUserServer implements Runnable {
           + settings.idleMillis() + ") and " + newcomer + " wants the device");
       s.revoke("idle for " + idle + " ms while another frontend waited");
     }
-    long deadline = System.nanoTime() + TEARDOWN_WAIT_MILLIS * 1_000_000L;
-    synchronized (lock) {
-      while (session == s) {
-        long left = (deadline - System.nanoTime()) / 1_000_000L;
-        if (left <= 0) {
-          return;
-        }
-        try {
-          lock.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
+    try {
+      runner.awaitEnd(s, TEARDOWN_WAIT_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  /**
-   * What the device counted for the connection being served, then for the last that ended.
-   *
-   * @return zero to two entries, the connected one first
-   */
-  List<ConnectionStats> connections() {
-    VhostUserSession s;
-    ConnectionStats last;
-    synchronized (lock) {
-      s = session;
-      last = lastEnded;
-    }
-    List<ConnectionStats> l = new ArrayList<>(2);
-    if (s != null) {
-      ConnectionStats now = s.stats();
-      if (now.connected()) {
-        l.add(now);
-      }
-    }
-    if (last != null) {
-      l.add(last);
-    }
-    return l;
+  @Override
+  public List<ConnectionStats> connections() {
+    return runner.connections();
   }
 
-  /**
-   * The session being served (tests).
-   *
-   * @return the session, or null
-   */
-  VhostUserSession session() {
-    synchronized (lock) {
-      return session;
-    }
+  @Override
+  public VhostUserSession session() {
+    return runner.session();
   }
 
   /**
@@ -245,21 +177,13 @@ final class VhostUserServer implements Runnable {
    *
    * @param reason why, for the log
    */
-  void close(String reason) {
-    VhostUserSession s;
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      s = session;
+  @Override
+  public void close(String reason) {
+    if (!runner.close(reason)) {
+      return;
     }
     if (listener != null) {
       listener.shutdown();
-    }
-    if (s != null) {
-      log.warn("device " + device.name() + ": frontend revoked (" + reason + ")");
-      s.revoke("revoked: " + reason);
     }
     try {
       Files.deleteIfExists(path);
@@ -268,12 +192,8 @@ final class VhostUserServer implements Runnable {
     }
   }
 
-  /**
-   * The accept thread (tests: it ends soon after {@link #close(String)}).
-   *
-   * @return the thread, or null before {@link #start()}
-   */
-  Thread thread() {
+  @Override
+  public Thread thread() {
     return thread;
   }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
+import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.api.vhost.VhostVdpa;
 import net.vdpa.unix.LibC;
 import org.osgi.framework.BundleContext;
@@ -29,7 +30,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The {@code vhost_vdpa} driver: takes any device (with a low score, so devices come to it by
- * override or {@code bind}), opens a vhost-user socket for it and publishes it as a {@link
+ * override or {@code bind}), opens a vhost-user socket for it (or, in client mode, connects to the
+ * socket its frontend listens on, again whenever the frontend restarts) and publishes it as a {@link
  * VhostVdpa} service. Remove revokes: unpublish, close the socket and the frontend's connection,
  * reset the device, return.
  */
@@ -147,15 +149,17 @@ public final class VhostVdpaDriver implements VdpaDriver {
   public void probe(VdpaDevice device) throws Exception {
     Settings s = settings;
     Path socket = s.socketFor(device.name());
-    if (s.inSocketDir(device.name())) {
+    SocketMode mode = s.clientFor(device.name()) != null ? SocketMode.CLIENT : SocketMode.SERVER;
+    // a client's frontend socket is checked when its endpoint starts and before each connection
+    if (mode == SocketMode.SERVER && s.inSocketDir(device.name())) {
       String problem = socketDirProblem;
       if (problem != null) {
         throw new IOException(problem);
       }
-    } else {
+    } else if (mode == SocketMode.SERVER) {
       SocketDir.checkExplicit(socket, runtimeUid);
     }
-    VhostDeviceHandle handle = new VhostDeviceHandle(device, socket, s, runtimeUid, log);
+    VhostDeviceHandle handle = new VhostDeviceHandle(device, mode, socket, s, runtimeUid, log);
     handle.start();
     Dictionary<String, Object> props = new Hashtable<>();
     props.put(VhostVdpa.PROP_DEVICE, device.name());
@@ -168,7 +172,8 @@ public final class VhostVdpaDriver implements VdpaDriver {
       throw e;
     }
     bound.put(device, new Bound(handle, reg));
-    log.info("device " + device.name() + " bound to " + NAME + ", vhost-user socket " + handle.socketPath());
+    log.info("device " + device.name() + " bound to " + NAME + ", vhost-user socket " + handle.socketPath()
+        + (mode == SocketMode.CLIENT ? " (client mode)" : ""));
   }
 
   /** Busy while a vhost-user frontend or an in-process handle holds the device: the bus leaves it here. */

@@ -15,7 +15,12 @@ final class Frontend implements AutoCloseable {
   final UnixChannel ch;
 
   Frontend(Path socket) throws IOException {
-    ch = UnixChannel.connect(socket, Message.HEADER + Message.MAX_PAYLOAD, 253);
+    this(UnixChannel.connect(socket, Message.HEADER + Message.MAX_PAYLOAD, 253));
+  }
+
+  /** A frontend on a channel it accepted: the backend connected to it (client mode). */
+  Frontend(UnixChannel ch) {
+    this.ch = ch;
   }
 
   void send(int request, int flags, ByteBuffer payload, int... fds) throws IOException {

@@ -45,26 +45,39 @@ final class QemuGuest implements AutoCloseable {
   }
 
   QemuGuest(Path socket, String mac) throws IOException {
-    this(socket, mac, 1, "");
+    this(socket, mac, false, 1, "");
+  }
+
+  /**
+   * Starts QEMU.
+   *
+   * @param socket the vhost-user socket
+   * @param mac the guest's MAC
+   * @param server true if QEMU listens on the socket ({@code server=on}) and the backend connects
+   */
+  QemuGuest(Path socket, String mac, boolean server) throws IOException {
+    this(socket, mac, server, 1, "");
   }
 
   /**
    * Boots a guest.
    *
-   * @param socket the backend's socket
+   * @param socket the vhost-user socket
    * @param mac the guest NIC's MAC
+   * @param server true if QEMU listens on the socket ({@code server=on}) and the backend connects
    * @param queues queue pairs of the netdev (more than 1: the device gets {@code mq=on} and the
    *     guest as many CPUs)
    * @param deviceOptions more {@code virtio-net-pci} options, such as {@code ,packed=on}, or ""
    */
-  QemuGuest(Path socket, String mac, int queues, String deviceOptions) throws IOException {
+  QemuGuest(Path socket, String mac, boolean server, int queues, String deviceOptions) throws IOException {
     Path d = dir();
     List<String> cmd = List.of(QEMU.toString(), "-M", "q35", "-m", "256M", "-smp", Integer.toString(queues),
         "-display", "none", "-serial", "stdio",
         "-monitor", "none", "-no-reboot", "-kernel", d.resolve("vmlinuz").toString(), "-initrd",
         d.resolve("initramfs.cpio.gz").toString(), "-append", "console=ttyS0 quiet panic=-1",
         "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-machine", "memory-backend=mem",
-        "-chardev", "socket,id=c0,path=" + socket, "-netdev", "vhost-user,id=n0,chardev=c0,queues=" + queues,
+        "-chardev", "socket,id=c0,path=" + socket + (server ? ",server=on,wait=off" : ""),
+        "-netdev", "vhost-user,id=n0,chardev=c0,queues=" + queues,
         "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",vectors=0" + (queues > 1 ? ",mq=on" : "") + deviceOptions);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     console = process.getOutputStream();
@@ -112,6 +125,11 @@ final class QemuGuest implements AutoCloseable {
   static long[] counters(String line) {
     String[] w = line.trim().split("\\s+");
     return new long[] {Long.parseLong(w[3]), Long.parseLong(w[5])};
+  }
+
+  /** QEMU's process id. */
+  long pid() {
+    return process.pid();
   }
 
   /** SIGKILL, as {@code kill -9}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.vhost.SocketMode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
@@ -90,6 +91,37 @@ class QemuGuestInteropTest {
       g.ack(); // skip comparing the second phase this time
       g.await("GUEST done", 120);
     }
+    assertThat(log.contains("protocol error")).as(log.lines.toString()).isFalse();
+  }
+
+  @Test
+  void qemuListeningWithServerOnIsFoundByTheBackendAndAfterKill9TheNextQemuOnThePathIsServed() throws Exception {
+    dev = SimNet.create("guest1");
+    Path sock = dir.resolve("qemu-listens.sock");
+    Settings s = new Settings(1, dir, false, java.util.Map.of(), java.util.Map.of("guest1", sock), 10_000, 60_000, 5_000,
+        false, new Settings.Reconnect(10, 200, 60_000), false);
+    handle = new VhostDeviceHandle(dev, SocketMode.CLIENT, sock, s, net.vdpa.unix.LibC.getuid(), log);
+    handle.start(); // before QEMU: the backend waits for the socket
+    String mac = SimNet.mac(dev);
+
+    // QEMU creates the socket and waits for the backend before it boots the guest; killed right after
+    try (QemuGuest g = new QemuGuest(sock, mac, true)) {
+      assertThat(Await.until(() -> handle.owner().orElse("").startsWith("vhost-user frontend pid " + g.pid() + " "),
+          30_000)).as("the backend connects to QEMU's socket\n" + log.lines).isTrue();
+      g.kill9();
+    }
+    assertThat(Await.until(() -> !handle.frontendConnected(), 10_000)).as("the backend sees QEMU gone").isTrue();
+
+    // the next QEMU replaces the stale socket; the backend finds it and the guest passes traffic
+    try (QemuGuest g = new QemuGuest(sock, mac, true)) {
+      assertThat(g.await("GUEST up", 180)).contains("carrier 1");
+      assertThat(handle.owner()).hasValueSatisfying(o -> assertThat(o).startsWith("vhost-user frontend pid " + g.pid()
+          + " "));
+      phase(g, "sent");
+      g.kill9();
+    }
+    assertThat(log.lines.stream().filter(l -> l.contains("connected (the backend connected to its socket " + sock)))
+        .as(log.lines.toString()).hasSize(2);
     assertThat(log.contains("protocol error")).as(log.lines.toString()).isFalse();
   }
 }

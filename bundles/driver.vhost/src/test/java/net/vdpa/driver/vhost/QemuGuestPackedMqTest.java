@@ -49,7 +49,7 @@ class QemuGuestPackedMqTest {
     dev = SimNet.create("guestmq", 2);
     handle = new VhostDeviceHandle(dev, dir.resolve("guestmq.sock"), TestSettings.defaults(dir), LibC.getuid(), log);
     handle.start();
-    try (QemuGuest g = new QemuGuest(handle.socketPath(), SimNet.mac(dev), 2, ",packed=on")) {
+    try (QemuGuest g = new QemuGuest(handle.socketPath(), SimNet.mac(dev), false, 2, ",packed=on")) {
       assertThat(g.await("GUEST up", 240)).contains("carrier 1");
       long[] guest = QemuGuest.counters(g.await("GUEST sent", 240));
       long tx = sum(1, "tx_packets");

@@ -124,17 +124,27 @@ class SocketDirTest {
         });
   }
 
-  static DriverConfig config(String socketDir) {
-    return (DriverConfig) Proxy.newProxyInstance(SocketDirTest.class.getClassLoader(),
-        new Class<?>[] {DriverConfig.class}, (p, m, a) -> switch (m.getName()) {
-          case "score" -> 1;
-          case "socket_dir" -> socketDir;
-          case "sockets" -> new String[0];
-          case "handshake_timeout_ms" -> 10_000;
-          case "idle_timeout_ms" -> 60_000;
-          case "message_timeout_ms" -> 5_000;
-          case "strict_memory" -> false;
-          default -> null;
-        });
+  @Test
+  void aFrontendsSocketMayBeInAStickySharedDirectoryOrOneThatDoesNotExistYet() throws IOException {
+    Path shared = Files.createDirectory(tmp.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setAttribute(shared, "unix:mode", 01777);
+    SocketDir.checkClient(shared.resolve("vm0.sock"));
+    SocketDir.checkClient(tmp.resolve("not-yet").resolve("vm0.sock"));
+  }
+
+  @Test
+  void aFrontendsSocketThatIsALinkOrARegularFileIsRefused() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("run"));
+    Path link = Files.createSymbolicLink(dir.resolve("vm0.sock"), tmp.resolve("elsewhere.sock"));
+    assertThatThrownBy(() -> SocketDir.checkClient(link)).isInstanceOf(IOException.class)
+        .hasMessage("vhost-user frontend socket " + link + " is a symbolic link");
+    Path file = Files.createFile(dir.resolve("vm1.sock"));
+    assertThatThrownBy(() -> SocketDir.checkClient(file)).hasMessage("vhost-user frontend socket " + file
+        + " is not a socket");
+  }
+
+  static DriverConfig config(String socketDir, String... clients) {
+    return SettingsTest.config(java.util.Map.of("socket_dir", socketDir, "clients", clients));
   }
 }
