@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.ConnectionStats;
+import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.testpmd.Testpmd;
+import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,8 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * dpdk-testpmd's virtio-user against the backend with split and packed rings, one and two queue
- * pairs: every packet testpmd sends is counted by the device on the queue it was sent on, and in
- * io mode frames come back on every receive queue the device serves.
+ * pairs, the backend listening (server) or connecting to testpmd's socket ({@code server=1}, the
+ * backend as client): every packet testpmd sends is counted by the device on the queue it was sent
+ * on, and in io mode frames come back on every receive queue the device serves.
  */
 class TestpmdMatrixTest {
   @TempDir Path dir;
@@ -38,16 +41,25 @@ class TestpmdMatrixTest {
     return n;
   }
 
-  @ParameterizedTest(name = "packed={0} queue pairs={1}")
-  @CsvSource({"false, 1", "false, 2", "true, 1", "true, 2"})
-  void everyQueueCarriesTraffic(boolean packed, int pairs) throws Exception {
-    String name = "vm" + (packed ? "p" : "s") + pairs;
+  @ParameterizedTest(name = "packed={0} queue pairs={1} backend as client={2}")
+  @CsvSource({"false, 1, false", "false, 2, false", "true, 1, false", "true, 2, false",
+      "false, 1, true", "false, 2, true", "true, 1, true", "true, 2, true"})
+  void everyQueueCarriesTraffic(boolean packed, int pairs, boolean client) throws Exception {
+    String name = "vm" + (packed ? "p" : "s") + pairs + (client ? "c" : "");
     VdpaDevice dev = SimNet.create(name, pairs);
     TestLog log = new TestLog();
-    VhostDeviceHandle h = TestSettings.handle(dev, dir.resolve(name + ".sock"), TestSettings.defaults(dir), log);
+    Path sock = dir.resolve(name + ".sock");
+    VhostDeviceHandle h;
+    if (client) {
+      Settings s = new Settings(1, dir, false, Map.of(), Map.of(name, sock), 10_000, 60_000, 5_000, false,
+          new Settings.Reconnect(10, 200, 60_000), false);
+      h = new VhostDeviceHandle(dev, SocketMode.CLIENT, sock, s, LibC.getuid(), log);
+    } else {
+      h = TestSettings.handle(dev, sock, TestSettings.defaults(dir), log);
+    }
     h.start();
     String vdev = "net_virtio_user0,path=" + h.socketPath() + ",queues=" + pairs + (pairs > 1 ? ",cq=1" : "")
-        + ",packed_vq=" + (packed ? 1 : 0);
+        + ",packed_vq=" + (packed ? 1 : 0) + (client ? ",server=1" : "");
     try (Testpmd t = Testpmd.start(List.of("--vdev", vdev), name, "--txq=" + pairs, "--rxq=" + pairs,
         "--forward-mode=txonly", "--eth-peer=0," + SimNet.mac(dev))) {
       assertThat(t.await("testpmd>", 20_000)).as(t.output()).isTrue();
