@@ -8,14 +8,6 @@ import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.VqCallback;
 import net.vdpa.api.VqState;
-import net.vdpa.ring.DeviceQueue;
-import net.vdpa.ring.QueueConfig;
-import net.vdpa.ring.RingIndex;
-import net.vdpa.ring.mem.Iotlb;
-import net.vdpa.ring.packed.PackedDevice;
-import net.vdpa.ring.packed.PackedQueueState;
-import net.vdpa.ring.split.SplitDevice;
-import net.vdpa.ring.split.SplitQueueState;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -35,17 +27,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevice, WorkerHost {
-  private static final long JOIN_MILLIS = 5_000;
   private static final long PACKED = 1L << 34;
-  private static final QueueWorker[] NO_WORKERS = new QueueWorker[0];
-
-  /**
-   * The workers a kind started at DRIVER_OK.
-   *
-   * @param all every worker
-   * @param byQueue the worker that serves each queue index (null where none), for kicks
-   */
-  public record Workers(QueueWorker[] all, QueueWorker[] byQueue) {}
 
   private final String name;
   private final int deviceId;
@@ -56,9 +38,9 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   private final StatusMachine status;
   private final ConfigSpace config;
   private final DmaSpace dma;
-  private final VqSlot<C>[] slots;
+  private final Virtqueues<C> vqs;
   private volatile Runnable configCallback;
-  private volatile Workers workers = new Workers(NO_WORKERS, NO_WORKERS);
+  private final Crew crew;
   /** Guarded by {@link #lock}. */
   private boolean suspended;
 
@@ -76,7 +58,6 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
    * @param counters makes the counters of queue {@code i}
    * @param warn where warnings go (a worker that did not stop, a ring error)
    */
-  @SuppressWarnings("unchecked")
   protected VirtioDevice(String name, int deviceId, long features, int vqCount, int vqNumMax, ConfigSpace config,
       FeatureCheck check, LongFunction<String> featureNames, IntFunction<C> counters, Consumer<String> warn) {
     this.name = name;
@@ -87,10 +68,8 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
     this.config = config;
     this.status = new StatusMachine(name, features, check, featureNames);
     this.dma = new DmaSpace(name);
-    this.slots = new VqSlot[vqCount];
-    for (int i = 0; i < vqCount; i++) {
-      slots[i] = new VqSlot<>(i, counters.apply(i));
-    }
+    this.crew = new Crew(name, warn);
+    this.vqs = new Virtqueues<>(name, vqCount, vqNumMax, counters);
   }
 
   // ---------------------------------------------------------------- what a kind supplies
@@ -134,58 +113,29 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
 
   // ---------------------------------------------------------------- for the kind
 
-  /**
-   * A queue's slot.
-   *
-   * @param idx the queue index
-   * @return its slot
-   * @throws IllegalArgumentException if there is no such queue
-   */
+  /** A queue's slot; IllegalArgumentException if there is no such queue. */
   protected final VqSlot<C> slot(int idx) {
-    if (idx < 0 || idx >= slots.length) {
-      throw new IllegalArgumentException("device " + name + ": vq " + idx + " does not exist (vq count "
-          + slots.length + ")");
-    }
-    return slots[idx];
+    return vqs.slot(idx);
   }
 
-  /**
-   * A queue's slot if it runs now.
-   *
-   * @param idx the queue index
-   * @return the slot, or null if the queue has no live ring
-   */
+  /** A queue's slot if it has a live ring now, else null. */
   protected final VqSlot<C> live(int idx) {
-    return idx >= 0 && idx < slots.length && slots[idx].queue != null ? slots[idx] : null;
+    return vqs.live(idx);
   }
 
-  /**
-   * The config space.
-   *
-   * @return it
-   */
+  /** The config space. */
   protected final ConfigSpace config() {
     return config;
   }
 
-  /**
-   * The workers running now.
-   *
-   * @return every worker (empty when the device is not running)
-   */
+  /** The workers running now (none when the device is not running). */
   protected final QueueWorker[] workers() {
-    return workers.all();
+    return crew.all();
   }
 
-  /**
-   * The worker serving a queue now (no lock, no allocation: for the datapath).
-   *
-   * @param idx the queue index
-   * @return the worker, or null if none serves it
-   */
+  /** The worker serving a queue now, or null (no lock, no allocation: for the datapath). */
   protected final QueueWorker workerOf(int idx) {
-    final QueueWorker[] by = workers.byQueue();
-    return idx >= 0 && idx < by.length ? by[idx] : null;
+    return crew.of(idx);
   }
 
   /** Tells the driver its config or status changed (any thread). */
@@ -215,7 +165,7 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
 
   @Override
   public int vqCount() {
-    return slots.length;
+    return vqs.count();
   }
 
   @Override
@@ -265,23 +215,12 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   public void reset() {
     QueueWorker[] ws;
     synchronized (lock) {
-      ws = workers.all();
-      workers = new Workers(NO_WORKERS, NO_WORKERS);
-      for (QueueWorker w : ws) {
-        w.stop();
-      }
+      ws = crew.stop();
     }
-    for (QueueWorker w : ws) {
-      if (!w.join(JOIN_MILLIS)) {
-        warn.accept("device " + name + ": worker " + w.thread().getName() + " did not stop within " + JOIN_MILLIS
-            + " ms");
-      }
-    }
+    crew.join(ws);
     synchronized (lock) {
       status.reset();
-      for (VqSlot<C> slot : slots) {
-        slot.reset();
-      }
+      vqs.resetAll();
       dma.clear();
       suspended = false;
       onReset();
@@ -291,41 +230,12 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   /** Builds the live rings of the ready queues the kind serves and starts its workers (under the lock). */
   private void startDatapath() {
     final long f = status.driverFeatures();
-    final boolean packed = (f & PACKED) != 0;
     try {
-      for (VqSlot<C> slot : slots) {
-        if (slot.ready && serves(slot.index(), f)) {
-          slot.queue = liveQueue(slot, f, packed);
-        }
-      }
+      vqs.buildLive(f, (f & PACKED) != 0, idx -> serves((int) idx, f), dma.iotlb());
     } catch (IllegalArgumentException e) {
-      for (VqSlot<C> slot : slots) {
-        slot.queue = null;
-      }
       throw new IllegalStateException("device " + name + ": DRIVER_OK refused: " + e.getMessage(), e);
     }
-    Workers w = startWorkers(f, suspended);
-    workers = w;
-    for (QueueWorker worker : w.all()) {
-      worker.start(this);
-    }
-  }
-
-  private DeviceQueue liveQueue(VqSlot<C> slot, long f, boolean packed) {
-    if (slot.num == 0) {
-      throw new IllegalArgumentException("vq " + slot.index() + " is ready but its size was never set");
-    }
-    QueueConfig qc = new QueueConfig(slot.num, slot.descArea, slot.driverArea, slot.deviceArea, f);
-    Iotlb iotlb = dma.iotlb();
-    try {
-      VqState s = slot.state;
-      if (packed) {
-        return s == null ? new PackedDevice(qc, iotlb) : PackedDevice.restore(qc, iotlb, packedState(s));
-      }
-      return s == null ? new SplitDevice(qc, iotlb) : SplitDevice.restore(qc, iotlb, splitState(s));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("vq " + slot.index() + ": " + e.getMessage(), e);
-    }
+    crew.start(startWorkers(f, suspended), this);
   }
 
   // ---------------------------------------------------------------- suspend
@@ -343,17 +253,9 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
         return;
       }
       suspended = true;
-      ws = workers.all();
-      for (QueueWorker w : ws) {
-        w.pause();
-      }
+      ws = crew.pause();
     }
-    for (QueueWorker w : ws) {
-      if (!w.awaitPaused(JOIN_MILLIS)) {
-        throw new IllegalStateException("device " + name + ": worker " + w.thread().getName()
-            + " did not pause within " + JOIN_MILLIS + " ms");
-      }
-    }
+    crew.awaitPaused(ws);
   }
 
   @Override
@@ -363,9 +265,7 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
         return;
       }
       suspended = false;
-      for (QueueWorker w : workers.all()) {
-        w.resume();
-      }
+      crew.resume();
     }
   }
 
@@ -393,109 +293,63 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
 
   // ---------------------------------------------------------------- virtqueues
 
-  private VqSlot<C> setupSlot(int idx, String what) {
-    VqSlot<C> slot = slot(idx);
+  private void checkSetUp(int idx, String what) {
+    vqs.slot(idx);
     if (status.has(VirtioStatus.DRIVER_OK)) {
       throw new IllegalStateException("device " + name + ": " + what + " of vq " + idx + " after DRIVER_OK (status "
           + VirtioStatus.format(status.status()) + "); reset the device first");
     }
-    return slot;
   }
 
   @Override
   public void setVqAddress(int idx, long descArea, long driverArea, long deviceArea) {
     synchronized (lock) {
-      VqSlot<C> slot = setupSlot(idx, "set_vq_address");
-      if (slot.ready) {
-        throw new IllegalStateException("device " + name + ": set_vq_address of vq " + idx
-            + " while it is ready; disable it first");
-      }
-      slot.descArea = descArea;
-      slot.driverArea = driverArea;
-      slot.deviceArea = deviceArea;
+      checkSetUp(idx, "set_vq_address");
+      vqs.setAddress(idx, descArea, driverArea, deviceArea);
     }
   }
 
   @Override
   public void setVqNum(int idx, int num) {
     synchronized (lock) {
-      VqSlot<C> slot = setupSlot(idx, "set_vq_num");
-      boolean split = status.has(VirtioStatus.FEATURES_OK) && (status.driverFeatures() & PACKED) == 0;
-      if (num < 1 || num > vqNumMax || (split && Integer.bitCount(num) != 1)) {
-        throw new IllegalArgumentException("device " + name + ": vq " + idx + " size " + num + " is not "
-            + (split ? "a power of two " : "") + "in 1.." + vqNumMax);
-      }
-      slot.num = num;
+      checkSetUp(idx, "set_vq_num");
+      vqs.setNum(idx, num, status.has(VirtioStatus.FEATURES_OK) && (status.driverFeatures() & PACKED) == 0);
     }
   }
 
   @Override
   public void setVqReady(int idx, boolean ready) {
     synchronized (lock) {
-      setupSlot(idx, "set_vq_ready").ready = ready;
+      checkSetUp(idx, "set_vq_ready");
+      vqs.slot(idx).ready = ready;
     }
   }
 
   @Override
   public boolean isVqReady(int idx) {
     synchronized (lock) {
-      return slot(idx).ready;
+      return vqs.slot(idx).ready;
     }
   }
 
   @Override
   public VqState getVqState(int idx) {
     synchronized (lock) {
-      VqSlot<C> slot = slot(idx);
-      DeviceQueue q = slot.queue;
-      if (q == null) {
-        return slot.state != null ? slot.state : new VqState(0, true, 0, true);
-      }
-      if (q instanceof SplitDevice sd) {
-        SplitQueueState s = sd.state();
-        return new VqState(RingIndex.add(s.lastAvailIdx(), -heldBack(idx, false)), true, s.lastUsedIdx(), true);
-      }
-      PackedQueueState s = ((PackedDevice) q).state();
-      int avail = s.lastAvailIdx() - heldBack(idx, true);
-      boolean wrap = s.availWrap();
-      if (avail < 0) {
-        avail += slot.num;
-        wrap = !wrap;
-      }
-      return new VqState(avail, wrap, s.lastUsedIdx(), s.usedWrap());
+      return vqs.state(idx, this::heldBack);
     }
   }
 
   @Override
   public void setVqState(int idx, VqState state) {
     synchronized (lock) {
-      VqSlot<C> slot = setupSlot(idx, "set_vq_state");
-      int size = slot.num > 0 ? slot.num : QueueConfig.MAX_SIZE;
-      try {
-        if ((status.driverFeatures() & PACKED) != 0) {
-          packedState(state).validate(size);
-        } else {
-          splitState(state).validate(size);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("device " + name + ": vq " + idx + " state " + state + " refused: "
-            + e.getMessage(), e);
-      }
-      slot.state = state;
+      checkSetUp(idx, "set_vq_state");
+      vqs.setState(idx, state, (status.driverFeatures() & PACKED) != 0);
     }
-  }
-
-  private static SplitQueueState splitState(VqState s) {
-    return new SplitQueueState(s.lastAvailIdx(), s.lastUsedIdx());
-  }
-
-  private static PackedQueueState packedState(VqState s) {
-    return new PackedQueueState(s.lastAvailIdx(), s.lastAvailWrap(), s.lastUsedIdx(), s.lastUsedWrap());
   }
 
   @Override
   public void kickVq(int idx) {
-    final QueueWorker w = workerOf(idx);
+    final QueueWorker w = crew.of(idx);
     if (w != null) {
       w.kick();
     }

@@ -1,5 +1,7 @@
 package net.vdpa.device.simnet;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.net.VirtioNet;
@@ -7,6 +9,7 @@ import net.vdpa.device.core.FeatureCheck;
 import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VirtioDevice;
 import net.vdpa.device.core.VqSlot;
+import net.vdpa.device.core.Workers;
 
 /**
  * A simulated virtio-net NIC: what only a NIC adds to the device core — its config layout (MAC,
@@ -93,7 +96,7 @@ final class SimNetDevice extends VirtioDevice<QueueStats> implements Port.Owner,
     ctrlIndex = ctrl;
     activePairs = 1;
     QueueWorker[] byQueue = new QueueWorker[vqCount()];
-    java.util.List<QueueWorker> all = new java.util.ArrayList<>(pairs);
+    List<QueueWorker> all = new ArrayList<>(pairs);
     for (int p = 0; p < pairs; p++) {
       VqSlot<QueueStats> rx = live(VirtioNet.rxq(p));
       VqSlot<QueueStats> tx = live(VirtioNet.txq(p));
