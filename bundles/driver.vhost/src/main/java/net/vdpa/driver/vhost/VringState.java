@@ -4,6 +4,8 @@ import com.sun.jna.Memory;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VqCallback;
 import net.vdpa.api.VqState;
+import net.vdpa.ring.packed.PackedLayout;
+import net.vdpa.ring.split.SplitLayout;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.LibC;
 
@@ -142,15 +144,6 @@ final class VringState implements VqCallback {
   }
 
   /**
-   * The bytes of the descriptor table, available ring and used ring of a split ring of this size.
-   *
-   * @return {desc, avail, used} sizes
-   */
-  long[] splitAreaSizes() {
-    return new long[] {16L * num, 6L + 2L * num, 6L + 8L * num};
-  }
-
-  /**
    * The bytes of the ring's three areas: for a split ring its descriptor table, available and used
    * rings; for a packed ring its descriptor ring and the driver and device event suppression areas.
    *
@@ -158,7 +151,10 @@ final class VringState implements VqCallback {
    * @return {desc, driver, device} sizes
    */
   long[] areaSizes(boolean packed) {
-    return packed ? new long[] {16L * num, 4, 4} : splitAreaSizes();
+    if (packed) {
+      return new long[] {(long) PackedLayout.DESC_SIZE * num, PackedLayout.EVENT_SIZE, PackedLayout.EVENT_SIZE};
+    }
+    return new long[] {SplitLayout.descTableSize(num), SplitLayout.availSize(num), SplitLayout.usedSize(num)};
   }
 
   /**
