@@ -25,7 +25,7 @@ import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetInterface.SendResult;
 import net.vdpa.api.net.NetStats;
-import net.vdpa.api.sim.SimNetPorts;
+import net.vdpa.api.port.PortControl;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -52,11 +52,11 @@ public class NetIT extends BusTestSupport {
         reactorBundle("vdpa.bundle.virtionet")};
   }
 
-  private SimNetPorts ports() throws Exception {
-    ServiceTracker<SimNetPorts, SimNetPorts> t = new ServiceTracker<>(context, SimNetPorts.class, null);
+  private PortControl ports() throws Exception {
+    ServiceTracker<PortControl, PortControl> t = new ServiceTracker<>(context, PortControl.class, null);
     t.open();
-    SimNetPorts p = t.waitForService(WAIT.toMillis());
-    assertNotNull("SimNetPorts did not appear", p);
+    PortControl p = t.waitForService(WAIT.toMillis());
+    assertNotNull("PortControl did not appear", p);
     return p;
   }
 

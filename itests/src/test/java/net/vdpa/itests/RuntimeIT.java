@@ -245,7 +245,7 @@ public class RuntimeIT {
     assertTrue(t.toString(), t.get(10).startsWith("vnet-left: device left "));
     List<String> e = second.err();
     assertEquals(e.toString(), 3, e.size());
-    assertTrue(e.get(0), e.get(0).endsWith(": there is no simulated NIC named 'nope'"));
+    assertTrue(e.get(0), e.get(0).endsWith(": there is no port named 'nope'"));
     assertTrue(e.get(1), e.get(1).endsWith(": link state 'sideways' is not up or down"));
     assertTrue(e.get(2), e.get(2).endsWith(": cannot write capture file /no/such/dir/x.pcap: no such directory"));
   }

@@ -17,9 +17,9 @@ import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetInterface.SendResult;
-import net.vdpa.api.sim.PortState;
-import net.vdpa.api.sim.SimNetPorts;
-import net.vdpa.api.sim.WireKind;
+import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.PortControl;
+import net.vdpa.api.port.WireKind;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.Test;
@@ -114,7 +114,7 @@ public class WireIT extends BusTestSupport {
     store.add("vdpasim_net", DevConfig.named("left"));
     store.add("vdpasim_net", DevConfig.named("right"));
     store.add("vdpasim_net", DevConfig.named("cap"));
-    SimNetPorts ports = service(SimNetPorts.class);
+    PortControl ports = service(PortControl.class);
     Path file = Files.createTempFile("vdpa-wire", ".pcap");
     ports.cable("left", "right");
     ports.capture("cap", file);
@@ -126,7 +126,7 @@ public class WireIT extends BusTestSupport {
     awaitBound("left", "virtio_net");
     awaitBound("right", "virtio_net");
     awaitBound("cap", "virtio_net");
-    ports = service(SimNetPorts.class);
+    ports = service(PortControl.class);
     assertEquals(new PortState("left", WireKind.CABLE, "right", null, true, true, true), ports.port("left"));
     assertEquals(new PortState("right", WireKind.CABLE, "left", null, false, true, true), ports.port("right"));
     assertEquals(new PortState("cap", WireKind.CAPTURE, null, file.toAbsolutePath().normalize(), true, true, true),
@@ -149,7 +149,7 @@ public class WireIT extends BusTestSupport {
     VdpaDeviceStore store = service(VdpaDeviceStore.class);
     store.add("vdpasim_net", DevConfig.named("d0"));
     store.add("vdpasim_net", DevConfig.named("d1"));
-    SimNetPorts ports = service(SimNetPorts.class);
+    PortControl ports = service(PortControl.class);
     ports.cable("d0", "d1");
     assertEquals(2, portConfigurations());
     store.delete("d1");
@@ -167,7 +167,7 @@ public class WireIT extends BusTestSupport {
     VdpaDeviceStore store = service(VdpaDeviceStore.class);
     store.add("vdpasim_net", DevConfig.named("tx0"));
     store.add("vdpasim_net", DevConfig.named("rx0"));
-    SimNetPorts ports = service(SimNetPorts.class);
+    PortControl ports = service(PortControl.class);
     ports.cable("tx0", "rx0");
     NetInterface a = iface("tx0");
     NetInterface b = iface("rx0");
@@ -210,10 +210,10 @@ public class WireIT extends BusTestSupport {
       session.execute("vdpa:port show");
       throw new AssertionError("vdpa:port show answered without the simulated NIC bundle");
     } catch (Exception e) {
-      assertEquals("no simulated NIC ports: the device.simnet bundle is not running", e.getMessage());
+      assertEquals("no ports: no device bundle with ports is running (such as device.simnet)", e.getMessage());
     }
     installed("net.vdpa.device.simnet").start();
-    service(SimNetPorts.class);
+    service(PortControl.class);
     await("w0 back", () -> bus.device("w0").isPresent());
     assertEquals("w0: wire loopback link down", session.execute("vdpa:port show w0"));
     session.close();

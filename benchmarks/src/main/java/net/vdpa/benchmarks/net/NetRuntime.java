@@ -46,7 +46,7 @@ final class NetRuntime implements AutoCloseable {
   private static final String DRIVER_PID = "net.vdpa.driver.virtionet";
   private static final long WAIT_MS = 30_000;
   private static final String EXTRA = "net.vdpa.api;version=1.0.0,net.vdpa.api.dto;version=1.0.0,"
-      + "net.vdpa.api.net;version=1.1.0,net.vdpa.api.sim;version=1.0.0";
+      + "net.vdpa.api.net;version=1.1.0,net.vdpa.api.port;version=1.0.0";
   /** Started in this order: what the vDPA bundles need, then the bundles themselves. */
   private static final String[] BASE = {"org.osgi.util.function", "org.osgi.util.promise",
       "org.osgi.service.component", "org.apache.felix.scr", "org.apache.felix.configadmin",

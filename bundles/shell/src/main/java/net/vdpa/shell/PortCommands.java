@@ -3,9 +3,14 @@ package net.vdpa.shell;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import net.vdpa.api.sim.PortState;
-import net.vdpa.api.sim.SimNetPorts;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.vdpa.api.port.PortControl;
+import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.PortState;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -13,27 +18,35 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * {@code vdpa:port}: where the simulated NICs' ports are plugged (loopback, a cable, a capture
- * file) and their link state, through {@link SimNetPorts}. Every change is kept with the device and
- * comes back after a restart. The command stays registered when the simulated NIC bundle is not
- * running, and says so.
+ * {@code vdpa:port}: where devices' ports are plugged (loopback, a cable, a capture file), their
+ * link state and counters, through every {@link PortControl} service (one per device bundle with
+ * ports: the simulated NIC's, a SmartNIC's). Every change is kept with the device and comes back
+ * after a restart. The command stays registered when no device bundle with ports runs, and says so.
  */
 @Component(service = PortCommands.class, property = {"osgi.command.scope=vdpa", "osgi.command.function=port"})
 public final class PortCommands {
-  @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-  private volatile SimNetPorts ports;
+  private final List<PortControl> controls = new CopyOnWriteArrayList<>();
 
-  /** {@code vdpa:port [-j] [-p] show [DEV] | loopback DEV | cable DEV PEER | capture DEV FILE | link DEV up|down}. */
-  @Descriptor("ports of the simulated NICs, kept across restarts: show [DEV] | loopback DEV | cable DEV PEER | "
-      + "capture DEV FILE | link DEV up|down")
+  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+  void addControl(PortControl c) {
+    controls.add(c);
+  }
+
+  void removeControl(PortControl c) {
+    controls.remove(c);
+  }
+
+  /** {@code vdpa:port [-j] [-p] show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | capture PORT FILE | link PORT up|down}. */
+  @Descriptor("devices' ports, kept across restarts: show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | "
+      + "capture PORT FILE | link PORT up|down")
   public String port(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
     return ShellError.guard(() -> portCommand(argv));
   }
 
   private String portCommand(String... argv) {
-    SimNetPorts p = ports;
-    if (p == null) {
-      throw new IllegalStateException("no simulated NIC ports: the device.simnet bundle is not running");
+    List<PortControl> all = List.copyOf(controls);
+    if (all.isEmpty()) {
+      throw new IllegalStateException("no ports: no device bundle with ports is running (such as device.simnet)");
     }
     VdpaFormat.Style style = VdpaFormat.Style.TEXT;
     List<String> w = new ArrayList<>();
@@ -48,20 +61,49 @@ public final class PortCommands {
     String cmd = w.isEmpty() ? "show" : w.get(0);
     switch (cmd) {
       case "show" -> {
-        return PortFormat.ports(w.size() > 1 ? List.of(p.port(w.get(1))) : p.ports(), style);
+        if (w.size() > 1) {
+          return PortFormat.ports(List.of(owner(all, w.get(1)).port(w.get(1))), style);
+        }
+        List<PortState> ps = new ArrayList<>();
+        for (PortControl c : all) {
+          ps.addAll(c.ports());
+        }
+        ps.sort(Comparator.comparing(PortState::port));
+        return PortFormat.ports(ps, style);
+      }
+      case "stats" -> {
+        Map<String, PortCounters> counters = new TreeMap<>();
+        if (w.size() > 1) {
+          counters.put(w.get(1), owner(all, w.get(1)).counters(w.get(1)));
+        } else {
+          for (PortControl c : all) {
+            for (PortState ps : c.ports()) {
+              counters.put(ps.port(), c.counters(ps.port()));
+            }
+          }
+        }
+        return PortFormat.counters(counters, style);
       }
       case "loopback" -> {
-        args(w, 2, "port loopback DEV");
+        args(w, 2, "port loopback PORT");
+        PortControl p = owner(all, w.get(1));
         p.loopback(w.get(1));
         return PortFormat.ports(List.of(p.port(w.get(1))), style);
       }
       case "cable" -> {
-        args(w, 3, "port cable DEV PEER");
+        args(w, 3, "port cable PORT PEER");
+        PortControl p = owner(all, w.get(1));
+        PortControl q = owner(all, w.get(2));
+        if (p != q) {
+          throw new IllegalArgumentException("port " + w.get(1) + " belongs to " + p.provider() + " and port "
+              + w.get(2) + " to " + q.provider() + ": a cable joins ports of one provider");
+        }
         p.cable(w.get(1), w.get(2));
         return PortFormat.ports(List.of(p.port(w.get(1)), p.port(w.get(2))), style);
       }
       case "capture" -> {
-        args(w, 3, "port capture DEV FILE");
+        args(w, 3, "port capture PORT FILE");
+        PortControl p = owner(all, w.get(1));
         Path f = file(w.get(2));
         try {
           p.capture(w.get(1), f);
@@ -73,7 +115,8 @@ public final class PortCommands {
         return PortFormat.ports(List.of(p.port(w.get(1))), style);
       }
       case "link" -> {
-        args(w, 3, "port link DEV up|down");
+        args(w, 3, "port link PORT up|down");
+        PortControl p = owner(all, w.get(1));
         String state = w.get(2);
         if (!state.equals("up") && !state.equals("down")) {
           throw new IllegalArgumentException("link state '" + state + "' is not up or down");
@@ -82,8 +125,18 @@ public final class PortCommands {
         return PortFormat.ports(List.of(p.port(w.get(1))), style);
       }
       default -> throw new IllegalArgumentException("unknown port command '" + cmd
-          + "': expected show, loopback, cable, capture or link");
+          + "': expected show, stats, loopback, cable, capture or link");
     }
+  }
+
+  /** The service whose port this is. */
+  private static PortControl owner(List<PortControl> all, String port) {
+    for (PortControl c : all) {
+      if (c.owns(port)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("there is no port named '" + port + "'");
   }
 
   private static void args(List<String> w, int n, String usage) {

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
-import net.vdpa.api.sim.PortState;
-import net.vdpa.api.sim.WireKind;
+import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.WireKind;
 import org.junit.jupiter.api.Test;
 
 class PortFormatTest {
@@ -14,6 +15,19 @@ class PortFormatTest {
       new PortState("left", WireKind.CABLE, "right", null, true, true, false),
       new PortState("right", WireKind.CABLE, "left", null, false, false, false),
       new PortState("vdpa0", WireKind.LOOPBACK, null, null, true, true, true));
+
+  @Test
+  void countersAreOneLinePerPortOrOneJsonObject() {
+    java.util.Map<String, PortCounters> c = new java.util.TreeMap<>(java.util.Map.of(
+        "left", new PortCounters(0, 0, 0, 10000, 640000, 100),
+        "right", new PortCounters(10000, 640000, 2, 0, 0, 0)));
+    assertThat(PortFormat.counters(c, VdpaFormat.Style.TEXT)).isEqualTo(String.join("\n",
+        "left: rx_frames 0 rx_bytes 0 rx_drops 0 tx_frames 10000 tx_bytes 640000 tx_drops 100",
+        "right: rx_frames 10000 rx_bytes 640000 rx_drops 2 tx_frames 0 tx_bytes 0 tx_drops 0"));
+    assertThat(PortFormat.counters(java.util.Map.of("left", c.get("left")), new VdpaFormat.Style(true, false)))
+        .isEqualTo("{\"port\":{\"left\":{\"rx_frames\":0,\"rx_bytes\":0,\"rx_drops\":0,\"tx_frames\":10000,"
+            + "\"tx_bytes\":640000,\"tx_drops\":100}}}");
+  }
 
   @Test
   void textIsOneLinePerPortSayingWhatWaits() {

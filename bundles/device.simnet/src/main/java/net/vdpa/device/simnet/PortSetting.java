@@ -6,7 +6,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Locale;
 import java.util.Objects;
-import net.vdpa.api.sim.WireKind;
+import net.vdpa.api.port.WireKind;
 
 /**
  * What a port is set to, as kept: its wire and its link state. Checked in its constructor, so a

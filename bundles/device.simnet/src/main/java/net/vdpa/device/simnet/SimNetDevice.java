@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.api.port.PortCounters;
 import net.vdpa.device.core.FeatureCheck;
 import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VirtioDevice;
@@ -217,6 +218,31 @@ final class SimNetDevice extends VirtioDevice<QueueStats> implements Port.Owner,
     }
     activePairs = pairs;
     return true;
+  }
+
+  /**
+   * What the device's port carried since the last reset, summed over its queue pairs.
+   *
+   * @return the counters
+   */
+  PortCounters portCounters() {
+    long rxFrames = 0;
+    long rxBytes = 0;
+    long rxDrops = 0;
+    long txFrames = 0;
+    long txBytes = 0;
+    long txDrops = 0;
+    for (int p = 0; p < spec.maxVqp(); p++) {
+      QueueStats rx = slot(VirtioNet.rxq(p)).counters();
+      QueueStats tx = slot(VirtioNet.txq(p)).counters();
+      rxFrames += rx.get(QueueStats.RX_PACKETS);
+      rxBytes += rx.get(QueueStats.RX_BYTES);
+      rxDrops += rx.get(QueueStats.RX_DROPS) + rx.get(QueueStats.RX_OVERRUNS);
+      txFrames += tx.get(QueueStats.TX_PACKETS);
+      txBytes += tx.get(QueueStats.TX_BYTES);
+      txDrops += tx.get(QueueStats.TX_DROPS);
+    }
+    return new PortCounters(rxFrames, rxBytes, rxDrops, txFrames, txBytes, txDrops);
   }
 
   /**

@@ -9,8 +9,9 @@ import net.vdpa.api.DevAttr;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
-import net.vdpa.api.sim.PortState;
-import net.vdpa.api.sim.SimNetPorts;
+import net.vdpa.api.port.PortControl;
+import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.PortState;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -25,13 +26,13 @@ import org.osgi.service.log.LoggerFactory;
 
 /**
  * The {@code vdpasim_net} management device as a component: creates simulated NICs on request and
- * registers each as a {@link VdpaDevice} service; also offers {@link SimNetPorts} to plug their
+ * registers each as a {@link VdpaDevice} service; also offers {@link PortControl} to plug their
  * ports, whose settings it keeps in ConfigAdmin ({@link CmPortStore}). Deactivating it (stopping
  * the bundle) deletes every device it created; their port settings stay for next time.
  */
-@Component(service = {VdpaMgmtDevice.class, SimNetPorts.class}, immediate = true,
+@Component(service = {VdpaMgmtDevice.class, PortControl.class}, immediate = true,
     property = VdpaMgmtDevice.PROP_HANDLE + "=" + SimNetManager.HANDLE)
-public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
+public final class SimNetMgmtDevice implements VdpaMgmtDevice, PortControl {
 
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
@@ -139,8 +140,18 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, SimNetPorts {
   }
 
   @Override
-  public String wire(String device) {
-    return manager.ports().wire(device);
+  public String provider() {
+    return manager.ports().provider();
+  }
+
+  @Override
+  public boolean owns(String port) {
+    return manager.ports().owns(port);
+  }
+
+  @Override
+  public PortCounters counters(String port) {
+    return manager.ports().counters(port);
   }
 
   @Override

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import net.vdpa.api.sim.PortState;
-import net.vdpa.api.sim.SimNetPorts;
-import net.vdpa.api.sim.WireKind;
+import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.PortControl;
+import net.vdpa.api.port.WireKind;
 
 /**
  * Plugs the ports of the simulated NICs into wires (loopback, cables, capture files), sets their
@@ -24,7 +25,7 @@ import net.vdpa.api.sim.WireKind;
  * <p>Thread-safe: every change holds this object's lock; workers see the new wire at their next
  * frame.
  */
-final class SimNetPortBoard implements SimNetPorts {
+final class SimNetPortBoard implements PortControl {
   private final Function<String, SimNetDevice> devices;
   private final Supplier<Collection<String>> names;
   private final PortStore store;
@@ -101,8 +102,14 @@ final class SimNetPortBoard implements SimNetPorts {
     }
   }
 
-  @Override
-  public synchronized String wire(String device) {
+  /**
+   * Says what a device's port is plugged into, as its wire describes itself.
+   *
+   * @param device the device name
+   * @return {@code loopback}, {@code cable DEV} or {@code capture FILE}
+   * @throws IllegalArgumentException if there is no simulated NIC of that name
+   */
+  synchronized String wire(String device) {
     Port p = device(device).port();
     return p.wire().describe(p);
   }
@@ -114,6 +121,25 @@ final class SimNetPortBoard implements SimNetPorts {
     store.save(s);
     put(s);
     d.setLink(up);
+  }
+
+  @Override
+  public String provider() {
+    return SimNetManager.HANDLE;
+  }
+
+  @Override
+  public synchronized boolean owns(String port) {
+    return devices.apply(port) != null || settings.containsKey(port);
+  }
+
+  @Override
+  public synchronized PortCounters counters(String port) {
+    SimNetDevice d = devices.apply(port);
+    if (d == null && !settings.containsKey(port)) {
+      throw new IllegalArgumentException("there is no simulated NIC named '" + port + "' and no port kept for it");
+    }
+    return d == null ? new PortCounters(0, 0, 0, 0, 0, 0) : d.portCounters();
   }
 
   @Override

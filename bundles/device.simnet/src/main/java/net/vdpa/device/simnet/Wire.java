@@ -28,7 +28,7 @@ interface Wire {
   default void flush() {}
 
   /**
-   * Describes the wire as seen from one of its ports, for {@code SimNetPorts.wire}.
+   * Describes the wire as seen from one of its ports, for {@code PortControl.wire}.
    *
    * @param self the port asking
    * @return {@code loopback}, {@code cable DEV} (and {@code (waiting for DEV)} while DEV is absent) or

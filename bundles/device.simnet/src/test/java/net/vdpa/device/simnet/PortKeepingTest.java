@@ -11,8 +11,8 @@ import java.util.Hashtable;
 import java.util.List;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.api.sim.PortState;
-import net.vdpa.api.sim.WireKind;
+import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.WireKind;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +126,7 @@ class PortKeepingTest {
     m.ports().cable("r0", "r2");
     assertThat(m.ports().wire("r1")).isEqualTo("loopback");
     assertThat(store.kept.keySet()).containsExactlyInAnyOrder("r0", "r2");
-    assertThat(m.ports().ports()).extracting(PortState::device, PortState::wire, PortState::peer).containsExactly(
+    assertThat(m.ports().ports()).extracting(PortState::port, PortState::wire, PortState::peer).containsExactly(
         org.assertj.core.groups.Tuple.tuple("r0", WireKind.CABLE, "r2"),
         org.assertj.core.groups.Tuple.tuple("r1", WireKind.LOOPBACK, null),
         org.assertj.core.groups.Tuple.tuple("r2", WireKind.CABLE, "r0"));

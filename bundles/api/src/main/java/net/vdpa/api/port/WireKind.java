@@ -1,10 +1,10 @@
-package net.vdpa.api.sim;
+package net.vdpa.api.port;
 
-/** What a simulated NIC's port is plugged into. */
+/** What a port is plugged into. */
 public enum WireKind {
   /** What the port transmits, it receives (the default). */
   LOOPBACK,
-  /** A cable to another simulated NIC's port. */
+  /** A cable to another port. */
   CABLE,
   /** A pcap capture file: what the port transmits is written to it. */
   CAPTURE
