@@ -26,6 +26,9 @@ import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetInterface.SendResult;
 import net.vdpa.api.net.NetStats;
 import net.vdpa.api.port.PortControl;
+import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.WireKind;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -170,7 +173,7 @@ public class NetIT extends BusTestSupport {
     NetInterface a = iface("left");
     NetInterface b = iface("right");
     ports().cable("left", "right");
-    assertEquals("cable right", ports().wire("left"));
+    assertEquals(new PortState("left", WireKind.CABLE, "right", null, true, true, true), ports().port("left"));
     ByteBuffer dst = ByteBuffer.allocate(2048);
     for (int n = 0; n < 100; n++) {
       ByteBuffer f = frame(b.mac(), a.mac(), 60 + n * 10, n);
@@ -184,6 +187,9 @@ public class NetIT extends BusTestSupport {
     }
     assertEquals(100, a.stats().rxPackets());
     assertEquals(100, b.stats().rxPackets());
+    // the port counts whole frames each way: left sent 60..1050 bytes, right 1514..524
+    assertEquals(new PortCounters(100, 101_900, 0, 100, 55_500, 0), ports().counters("left"));
+    assertEquals(new PortCounters(100, 55_500, 0, 100, 101_900, 0), ports().counters("right"));
   }
 
   @Test
