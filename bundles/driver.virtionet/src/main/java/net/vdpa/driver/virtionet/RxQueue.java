@@ -2,6 +2,7 @@ package net.vdpa.driver.virtionet;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.FrameReceiver;
 import net.vdpa.api.net.VirtioNet;
@@ -42,8 +43,15 @@ final class RxQueue {
   long bytes;
   /** Guarded by this. */
   long dropped;
+  /** Frames a receiver threw on (counted as dropped too); guarded by this. */
+  long receiverErrors;
+  private final String iface;
+  private final Consumer<String> warn;
 
-  RxQueue(int pair, DriverRing ring, DmaMemory memory, VdpaDevice device, boolean mergeable, int maxFrame) {
+  RxQueue(String iface, int pair, DriverRing ring, DmaMemory memory, VdpaDevice device, boolean mergeable,
+      int maxFrame, Consumer<String> warn) {
+    this.iface = iface;
+    this.warn = warn;
     this.pair = pair;
     this.ring = ring;
     this.q = ring.queue;
@@ -174,12 +182,18 @@ final class RxQueue {
       return len;
     }
     if (r != null) {
-      packets++;
-      bytes += len;
       try {
         r.receive(pair, frame);
+        packets++;
+        bytes += len;
       } catch (RuntimeException e) {
-        // a receiver's bug must not stop the device thread; the frame counts as received
+        // a receiver's bug must not stop the device thread: the frame counts as dropped, and the
+        // first failure is logged (a broken receiver would otherwise log once per frame)
+        dropped++;
+        if (receiverErrors++ == 0) {
+          warn.accept("interface " + iface + ": the frame receiver failed on queue pair " + pair + ": " + e
+              + "; its frames are counted as rx_dropped, further failures are not logged");
+        }
       }
       return len;
     }

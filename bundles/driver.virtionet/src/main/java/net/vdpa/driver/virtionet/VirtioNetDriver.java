@@ -86,7 +86,7 @@ public final class VirtioNetDriver implements VdpaDriver {
     }
     VirtioNetInterface iface;
     try {
-      iface = VirtioNetInterface.start(name, device, ring, c.queue_size());
+      iface = VirtioNetInterface.start(name, device, ring, c.queue_size(), this::warn);
     } catch (RuntimeException e) {
       release(name);
       throw e;
@@ -130,6 +130,13 @@ public final class VirtioNetDriver implements VdpaDriver {
     Logger l = logger;
     if (l != null) {
       l.info(message);
+    }
+  }
+
+  private void warn(String message) {
+    Logger l = logger;
+    if (l != null) {
+      l.warn(message);
     }
   }
 }

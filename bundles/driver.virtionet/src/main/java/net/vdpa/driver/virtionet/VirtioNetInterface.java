@@ -1,5 +1,6 @@
 package net.vdpa.driver.virtionet;
 
+import java.util.function.Consumer;
 import static net.vdpa.api.VirtioStatus.ACKNOWLEDGE;
 import static net.vdpa.api.VirtioStatus.DRIVER;
 import static net.vdpa.api.VirtioStatus.DRIVER_OK;
@@ -62,9 +63,10 @@ final class VirtioNetInterface implements NetInterface {
    * @throws IllegalStateException naming the reason if the device cannot be driven; the device's
    *     status then carries FAILED
    */
-  static VirtioNetInterface start(String name, VdpaDevice device, Negotiation.RingChoice ring, int queueSize) {
+  static VirtioNetInterface start(String name, VdpaDevice device, Negotiation.RingChoice ring, int queueSize,
+      Consumer<String> warn) {
     try {
-      return init(name, device, ring, queueSize);
+      return init(name, device, ring, queueSize, warn);
     } catch (RuntimeException e) {
       try {
         device.setStatus(device.status() | FAILED);
@@ -75,7 +77,8 @@ final class VirtioNetInterface implements NetInterface {
     }
   }
 
-  private static VirtioNetInterface init(String name, VdpaDevice device, Negotiation.RingChoice ring, int queueSize) {
+  private static VirtioNetInterface init(String name, VdpaDevice device, Negotiation.RingChoice ring, int queueSize,
+      Consumer<String> warn) {
     if (device.deviceId() != VdpaDevice.ID_NET) {
       throw new IllegalStateException("device " + device.name() + " is not a network device (id " + device.deviceId() + ")");
     }
@@ -118,7 +121,7 @@ final class VirtioNetInterface implements NetInterface {
     for (int p = 0; p < pairs; p++) {
       rings[2 * p] = DriverRing.create(memory, VirtioNet.rxq(p), size, n.packed(), ringFeatures);
       rings[2 * p + 1] = DriverRing.create(memory, VirtioNet.txq(p), size, n.packed(), ringFeatures);
-      rx[p] = new RxQueue(p, rings[2 * p], memory, device, n.mergeable(), maxFrame);
+      rx[p] = new RxQueue(name, p, rings[2 * p], memory, device, n.mergeable(), maxFrame, warn);
       tx[p] = new TxQueue(rings[2 * p + 1], memory, device, maxFrame);
     }
     ControlQueue control = null;

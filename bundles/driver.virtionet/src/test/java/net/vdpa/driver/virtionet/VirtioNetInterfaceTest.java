@@ -24,6 +24,29 @@ import org.junit.jupiter.api.Test;
 
 class VirtioNetInterfaceTest {
   private static final long BASIC = bit(F_VERSION_1) | bit(F_MAC) | bit(F_MTU) | bit(F_STATUS);
+  private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Test
+  void aReceiverThatThrowsIsCountedAndLoggedOnceAndFramesKeepFlowing() {
+    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64, warnings::add);
+    List<Integer> got = new ArrayList<>();
+    i.setReceiver((pair, f) -> {
+      if (f.remaining() % 2 == 1) {
+        throw new IllegalStateException("odd frame " + f.remaining());
+      }
+      got.add(f.remaining());
+    });
+    for (int len = 60; len < 160; len++) {
+      assertThat(i.send(frame(len, len))).isEqualTo(SendResult.SENT);
+    }
+    assertThat(got).hasSize(50);
+    assertThat(i.stats().rxPackets()).isEqualTo(50);
+    assertThat(i.stats().rxDropped()).as("frames the receiver threw on").isEqualTo(50);
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains("interface vnet0: the frame receiver failed on queue pair 0")
+        .contains("odd frame 61");
+  }
 
   private static ByteBuffer frame(int len, int seed) {
     ByteBuffer b = ByteBuffer.allocate(len);
@@ -48,7 +71,7 @@ class VirtioNetInterfaceTest {
   @ValueSource(strings = {"SPLIT", "PACKED"})
   void everyFrameSizeComesBackExactly(String ring) {
     LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_RING_PACKED), 1, 1500);
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.valueOf(ring), 256);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.valueOf(ring), 256, warnings::add);
     assertThat(dev.status()).isEqualTo(VirtioStatus.ACKNOWLEDGE | VirtioStatus.DRIVER | VirtioStatus.FEATURES_OK | VirtioStatus.DRIVER_OK);
     assertThat(i.negotiation().packed()).isEqualTo(ring.equals("PACKED"));
     assertThat(i.mac().toString()).isEqualTo("02:00:00:00:00:01");
@@ -72,7 +95,7 @@ class VirtioNetInterfaceTest {
   @Test
   void jumboFramesAcrossMergedBuffersReachAReceiver() {
     LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_MRG_RXBUF), 1, 9000);
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.AUTO, 256);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.AUTO, 256, warnings::add);
     assertThat(i.negotiation().mergeable()).isTrue();
     List<byte[]> got = new ArrayList<>();
     i.setReceiver((pair, f) -> {
@@ -91,7 +114,7 @@ class VirtioNetInterfaceTest {
   @Test
   void multiqueueSetsPairsThroughTheControlQueue() {
     LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_CTRL_VQ) | bit(F_MQ), 4, 1500);
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64, warnings::add);
     assertThat(i.queuePairs()).isEqualTo(4);
     assertThat(dev.controlCommands).isEqualTo(1);
     ByteBuffer dst = ByteBuffer.allocate(2000);
@@ -106,7 +129,7 @@ class VirtioNetInterfaceTest {
   @Test
   void afterStopSendsReportDownAndTheDeviceIsReset() {
     LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500);
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64, warnings::add);
     i.stop();
     assertThat(dev.status()).isZero();
     assertThat(i.send(frame(60, 1))).isEqualTo(SendResult.DOWN);
@@ -117,7 +140,7 @@ class VirtioNetInterfaceTest {
 
   @Test
   void aFullTransmitRingSaysBusy() {
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", stalled(), Negotiation.RingChoice.SPLIT, 16);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", stalled(), Negotiation.RingChoice.SPLIT, 16, warnings::add);
     for (int n = 0; n < 16; n++) {
       assertThat(i.send(frame(60, n))).isEqualTo(SendResult.SENT);
     }
@@ -136,7 +159,7 @@ class VirtioNetInterfaceTest {
         super.kickVq(idx);
       }
     };
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.valueOf(ring), 64);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.valueOf(ring), 64, warnings::add);
     List<byte[]> got = new ArrayList<>();
     i.setReceiver((pair, f) -> {
       byte[] b = new byte[f.remaining()];
@@ -171,7 +194,7 @@ class VirtioNetInterfaceTest {
 
   @Test
   void aBurstTakesWhatFitsAndLeavesTheRest() {
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", stalled(), Negotiation.RingChoice.SPLIT, 16);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", stalled(), Negotiation.RingChoice.SPLIT, 16, warnings::add);
     ByteBuffer[] frames = new ByteBuffer[20];
     for (int n = 0; n < frames.length; n++) {
       frames[n] = frame(60, n);
@@ -190,7 +213,7 @@ class VirtioNetInterfaceTest {
   @Test
   void aDeviceWithoutVersion1EndsFailed() {
     LoopbackDevice dev = new LoopbackDevice(bit(F_MAC), 1, 1500);
-    assertThatThrownBy(() -> VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.AUTO, 64))
+    assertThatThrownBy(() -> VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.AUTO, 64, warnings::add))
         .hasMessageContaining("does not offer VERSION_1");
     assertThat(dev.status() & VirtioStatus.FAILED).isEqualTo(VirtioStatus.FAILED);
   }
