@@ -8,7 +8,6 @@ import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -29,7 +28,6 @@ import org.osgi.annotation.versioning.ProviderType;
 public final class UnixChannel implements AutoCloseable {
   /** Bytes of one receive or send area. */
   private final int areaBytes;
-  private final int maxFds;
   private final Memory mem;
   private final Pointer in;
   private final Pointer out;
@@ -46,16 +44,12 @@ public final class UnixChannel implements AutoCloseable {
   /** Guarded by {@code this}: -1 once closed. */
   private int fd;
   /** Descriptors received for the message being read; owner thread only. */
-  private final int[] fds;
-  private int fdCount;
-  /** More descriptors arrived than one message may carry (they were closed). */
-  private int fdOverflow;
+  private final ReceivedFds received;
 
   private UnixChannel(int fd, int areaBytes, int maxFds) {
     this.fd = fd;
     this.areaBytes = areaBytes;
-    this.maxFds = maxFds;
-    this.fds = new int[maxFds];
+    this.received = new ReceivedFds(maxFds);
     long total = 2L * areaBytes + 56 + 16 + CONTROL_BYTES + 16;
     this.mem = new Memory(total);
     mem.clear();
@@ -96,7 +90,7 @@ public final class UnixChannel implements AutoCloseable {
     if (s < 0) {
       throw new IOException("cannot create a Unix socket: " + LibC.describe(LibC.errno()));
     }
-    try (Memory addr = sockaddr(path)) {
+    try (Memory addr = SockAddr.of(path)) {
       if (LibC.connect(s, addr, LibC.SOCKADDR_UN_BYTES) < 0) {
         int e = LibC.errno();
         LibC.close(s);
@@ -125,7 +119,7 @@ public final class UnixChannel implements AutoCloseable {
     if (s < 0) {
       throw new IOException("cannot create a Unix socket: " + LibC.describe(LibC.errno()));
     }
-    try (Memory addr = sockaddr(path)) {
+    try (Memory addr = SockAddr.of(path)) {
       if (LibC.connect(s, addr, LibC.SOCKADDR_UN_BYTES) < 0) {
         int e = LibC.errno();
         String why = "cannot connect to " + path + ": " + LibC.describe(e);
@@ -140,26 +134,6 @@ public final class UnixChannel implements AutoCloseable {
     }
     // the socket stays non-blocking: every receive and send of a channel is MSG_DONTWAIT plus poll anyway
     return new UnixChannel(s, areaBytes, maxFds);
-  }
-
-  /**
-   * A {@code struct sockaddr_un} for a path.
-   *
-   * @param path the path
-   * @return native memory the caller closes
-   * @throws IOException if the path is too long for a Unix socket
-   */
-  static Memory sockaddr(Path path) throws IOException {
-    byte[] p = path.toString().getBytes(StandardCharsets.UTF_8);
-    if (p.length > LibC.MAX_PATH_BYTES) {
-      throw new IOException("socket path " + path + " is " + p.length + " bytes, longer than the "
-          + LibC.MAX_PATH_BYTES + " a Unix socket allows; choose a shorter socket_dir");
-    }
-    Memory m = new Memory(LibC.SOCKADDR_UN_BYTES);
-    m.clear();
-    m.setShort(0, (short) LibC.AF_UNIX);
-    m.write(2, p, 0, p.length);
-    return m;
   }
 
   /**
@@ -294,37 +268,8 @@ public final class UnixChannel implements AutoCloseable {
       }
       throw new IOException("recvmsg failed: " + LibC.describe(e));
     }
-    collectFds(msghdr.getLong(40), (msghdr.getInt(48) & LibC.MSG_CTRUNC) != 0);
+    received.collect(control, msghdr.getLong(40), (msghdr.getInt(48) & LibC.MSG_CTRUNC) != 0);
     return n;
-  }
-
-  /** Walks the control messages; keeps SCM_RIGHTS descriptors up to the limit, closes the rest. */
-  private void collectFds(long controlLen, boolean truncated) {
-    long at = 0;
-    while (at + 16 <= controlLen) {
-      long len = control.getLong(at);
-      if (len < 16 || at + len > controlLen) {
-        break;
-      }
-      int level = control.getInt(at + 8);
-      int type = control.getInt(at + 12);
-      if (level == LibC.SOL_SOCKET && type == LibC.SCM_RIGHTS) {
-        int count = (int) ((len - 16) / 4);
-        for (int i = 0; i < count; i++) {
-          int received = control.getInt(at + 16 + 4L * i);
-          if (fdCount < maxFds) {
-            fds[fdCount++] = received;
-          } else {
-            Fds.close(received);
-            fdOverflow++;
-          }
-        }
-      }
-      at += (len + 7) & ~7L;
-    }
-    if (truncated) {
-      fdOverflow++; // the kernel dropped some: the message is not whole
-    }
   }
 
   /**
@@ -334,20 +279,7 @@ public final class UnixChannel implements AutoCloseable {
    * @throws FdOverflowException if more came than one message may carry (all were closed)
    */
   public int[] takeFds() throws FdOverflowException {
-    int n = fdCount;
-    int over = fdOverflow;
-    fdCount = 0;
-    fdOverflow = 0;
-    if (over > 0) {
-      Fds.closeAll(fds, 0, n);
-      throw new FdOverflowException(n + over, maxFds);
-    }
-    if (n == 0) {
-      return NO_FDS;
-    }
-    int[] r = new int[n];
-    System.arraycopy(fds, 0, r, 0, n);
-    return r;
+    return received.take();
   }
 
   /** No descriptors. */
@@ -457,8 +389,7 @@ public final class UnixChannel implements AutoCloseable {
       LibC.close(fd);
       fd = -1;
     }
-    Fds.closeAll(fds, 0, fdCount);
-    fdCount = 0;
+    received.closeAll();
     mem.close();
   }
 }

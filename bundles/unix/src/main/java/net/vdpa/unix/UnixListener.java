@@ -39,7 +39,7 @@ public final class UnixListener implements AutoCloseable {
     if (s < 0) {
       throw new IOException("cannot create a Unix socket: " + LibC.describe(LibC.errno()));
     }
-    try (Memory addr = UnixChannel.sockaddr(path)) {
+    try (Memory addr = SockAddr.of(path)) {
       if (LibC.bind(s, addr, LibC.SOCKADDR_UN_BYTES) < 0) {
         throw new IOException("cannot bind " + path + ": " + LibC.describe(LibC.errno()));
       }
