@@ -1,7 +1,6 @@
 package net.vdpa.driver.vhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +24,7 @@ class TestpmdClientModeTest {
 
   @BeforeAll
   static void needTestpmd() {
-    if (!Testpmd.available()) {
-      System.out.println("dpdk-testpmd is not installed: skipping the DPDK client-mode tests");
-    }
-    assumeTrue(Testpmd.available());
+    NeedTestpmd.check("the DPDK client-mode tests");
   }
 
   /** testpmd with one virtio-user port that listens on the socket (DPDK 22.11 accepts server=1 with queues=1). */

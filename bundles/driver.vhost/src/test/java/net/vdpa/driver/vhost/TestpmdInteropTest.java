@@ -1,7 +1,6 @@
 package net.vdpa.driver.vhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
@@ -16,10 +15,7 @@ class TestpmdInteropTest {
 
   @BeforeAll
   static void needTestpmd() {
-    if (!Testpmd.available()) {
-      System.out.println("dpdk-testpmd is not installed: skipping the DPDK interop tests");
-    }
-    assumeTrue(Testpmd.available());
+    NeedTestpmd.check("the DPDK interop tests");
   }
 
   @Test

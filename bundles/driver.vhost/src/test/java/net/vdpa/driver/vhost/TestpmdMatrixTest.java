@@ -1,7 +1,6 @@
 package net.vdpa.driver.vhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -27,10 +26,7 @@ class TestpmdMatrixTest {
 
   @BeforeAll
   static void needTestpmd() {
-    if (!Testpmd.available()) {
-      System.out.println("dpdk-testpmd is not installed: skipping the DPDK ring/queue matrix");
-    }
-    assumeTrue(Testpmd.available());
+    NeedTestpmd.check("the DPDK ring/queue matrix");
   }
 
   private static long txPackets(ConnectionStats c, int pairs) {
