@@ -116,7 +116,8 @@ public class VhostIT extends BusTestSupport {
       assertTrue(t.output(), t.await("testpmd>", 30_000));
       t.command("start tx_first");
       await("frontend owns vdpa0", () -> v.owner().isPresent());
-      await("frames loop through vdpa0", () -> stat(device("vdpa0"), 0, "rx_packets") > 1_000);
+      VdpaDevice looping = device("vdpa0");
+      await("frames loop through vdpa0", () -> stat(looping, 0, "rx_packets") > 1_000);
       Bundle vhost = installed("net.vdpa.driver.vhost");
       long start = System.nanoTime();
       vhost.uninstall();
