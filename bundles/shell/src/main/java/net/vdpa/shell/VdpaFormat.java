@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.blk.VirtioBlk;
 import net.vdpa.api.net.VirtioNet;
 
 /**
@@ -28,7 +29,7 @@ final class VdpaFormat {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("supported_classes", m.classes());
         o.put("max_supported_vqs", m.maxSupportedVqs());
-        o.put("dev_features", featureList(m.features()));
+        o.put("dev_features", featureList(m.features(), block(m)));
         all.put(m.handle(), o);
       }
       return Json.write(Map.of("mgmtdev", all), style.pretty());
@@ -36,7 +37,7 @@ final class VdpaFormat {
     List<String> out = new ArrayList<>();
     for (Views.Mgmtdev m : list) {
       out.add(m.handle() + ":\n  supported_classes " + String.join(" ", m.classes()) + "\n  max_supported_vqs "
-          + m.maxSupportedVqs() + "\n  dev_features " + VirtioNet.featureNames(m.features()));
+          + m.maxSupportedVqs() + "\n  dev_features " + String.join(" ", featureList(m.features(), block(m))));
     }
     return String.join("\n", out);
   }
@@ -74,7 +75,7 @@ final class VdpaFormat {
         o.put("max_vq_pairs", c.maxVqPairs());
         o.put("mtu", c.mtu());
         if (c.negotiated() >= 0) {
-          o.put("negotiated_features", featureList(c.negotiated()));
+          o.put("negotiated_features", featureList(c.negotiated(), false));
         }
         all.put(c.name(), o);
       }
@@ -162,13 +163,18 @@ final class VdpaFormat {
   }
 
   /** The feature names as a list, for JSON. */
-  static List<String> featureList(long features) {
+  /** Feature names, as a block or a network device names its bits. */
+  static List<String> featureList(long features, boolean block) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < 64; i++) {
       if ((features & (1L << i)) != 0) {
-        out.add(VirtioNet.featureName(i));
+        out.add(block ? VirtioBlk.featureName(i) : VirtioNet.featureName(i));
       }
     }
     return out;
+  }
+
+  private static boolean block(Views.Mgmtdev m) {
+    return m.classes().contains("block");
   }
 }

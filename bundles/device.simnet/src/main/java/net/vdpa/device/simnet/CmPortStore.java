@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class CmPortStore implements PortStore {
 
   private final BundleContext context;
   private final ConfigurationAdmin cm;
-  private final SimLog log;
+  private final DeviceLog log;
 
   /**
    * A store over ConfigAdmin.
@@ -37,7 +38,7 @@ final class CmPortStore implements PortStore {
    * @param cm ConfigAdmin
    * @param log where problems are reported
    */
-  CmPortStore(BundleContext context, ConfigurationAdmin cm, SimLog log) {
+  CmPortStore(BundleContext context, ConfigurationAdmin cm, DeviceLog log) {
     this.context = context;
     this.cm = cm;
     this.log = log;

@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +46,11 @@ final class SimNetDevice extends VirtioDevice<QueueStats> implements Port.Owner,
    * @param spec what the device is
    * @param log where its log lines go
    */
-  SimNetDevice(NetSpec spec, SimLog log) {
+  SimNetDevice(NetSpec spec, DeviceLog log) {
     this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu()), log);
   }
 
-  private SimNetDevice(NetSpec spec, NetConfigSpace config, SimLog log) {
+  private SimNetDevice(NetSpec spec, NetConfigSpace config, DeviceLog log) {
     super(spec.name(), ID_NET, spec.features(), spec.vqCount(), VQ_NUM_MAX, config.space(), RULES,
         VirtioNet::featureNames, i -> new QueueStats(), log::warn);
     this.spec = spec;

@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -48,7 +49,7 @@ final class SimNetManager implements VdpaMgmtDevice {
   private record Entry(SimNetDevice device, Runnable withdraw) {}
 
   private final Publisher publisher;
-  private final SimLog log;
+  private final DeviceLog log;
   private final SimNetPortBoard ports;
   /** Devices by name, in creation order; a null entry reserves a name being published. */
   private final Map<String, Entry> devices = new LinkedHashMap<>();
@@ -60,7 +61,7 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @param publisher registers devices as services
    * @param log where log lines go
    */
-  SimNetManager(Publisher publisher, SimLog log) {
+  SimNetManager(Publisher publisher, DeviceLog log) {
     this(publisher, log, PortStores.NONE);
   }
 
@@ -72,7 +73,7 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @param log where log lines go
    * @param store where port settings are kept
    */
-  SimNetManager(Publisher publisher, SimLog log, PortStore store) {
+  SimNetManager(Publisher publisher, DeviceLog log, PortStore store) {
     this.publisher = publisher;
     this.log = log;
     this.ports = new SimNetPortBoard(this::find, this::devices, store, log);

@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Hashtable;
@@ -59,8 +60,8 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, PortControl {
     this.manager = manager(context, log -> PortStores.NONE);
   }
 
-  private SimNetManager manager(BundleContext context, java.util.function.Function<SimLog, PortStore> store) {
-    SimLog log = new ServiceLog();
+  private SimNetManager manager(BundleContext context, java.util.function.Function<DeviceLog, PortStore> store) {
+    DeviceLog log = DeviceLog.of(() -> logger);
     return new SimNetManager((device, props) -> {
       ServiceRegistration<VdpaDevice> r = context.registerService(VdpaDevice.class, device, new Hashtable<>(props));
       return () -> {
@@ -167,24 +168,5 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, PortControl {
   @Override
   public List<PortState> ports() {
     return manager.ports().ports();
-  }
-
-  /** Sends log lines to the Log Service when it is there. */
-  private final class ServiceLog implements SimLog {
-    @Override
-    public void info(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.info(message);
-      }
-    }
-
-    @Override
-    public void warn(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.warn(message);
-      }
-    }
   }
 }

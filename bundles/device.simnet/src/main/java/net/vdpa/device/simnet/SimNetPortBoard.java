@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class SimNetPortBoard implements PortControl {
   private final Function<String, SimNetDevice> devices;
   private final Supplier<Collection<String>> names;
   private final PortStore store;
-  private final SimLog log;
+  private final DeviceLog log;
   /** Kept settings by device; a device with none is in loopback with the link up. Guarded by this. */
   private final Map<String, PortSetting> settings = new HashMap<>();
 
@@ -39,7 +40,7 @@ final class SimNetPortBoard implements PortControl {
    * @param devices finds a device by name, or returns null
    */
   SimNetPortBoard(Function<String, SimNetDevice> devices) {
-    this(devices, List::of, PortStores.NONE, SimLog.NONE);
+    this(devices, List::of, PortStores.NONE, DeviceLog.NONE);
   }
 
   /**
@@ -51,7 +52,7 @@ final class SimNetPortBoard implements PortControl {
    * @param log where restore problems are reported
    */
   SimNetPortBoard(Function<String, SimNetDevice> devices, Supplier<Collection<String>> names, PortStore store,
-      SimLog log) {
+      DeviceLog log) {
     this.devices = devices;
     this.names = names;
     this.store = store;

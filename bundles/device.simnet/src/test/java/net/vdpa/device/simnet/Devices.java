@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.MacAddress;
@@ -14,7 +15,7 @@ final class Devices implements AutoCloseable {
 
   SimNetDevice create(String name, int mtu, int maxVqp, long features) {
     SimNetDevice d = new SimNetDevice(
-        new NetSpec(name, SimNetManager.HANDLE, SimNetManager.defaultMac(name), mtu, maxVqp, features), SimLog.NONE);
+        new NetSpec(name, SimNetManager.HANDLE, SimNetManager.defaultMac(name), mtu, maxVqp, features), DeviceLog.NONE);
     created.add(d);
     return d;
   }

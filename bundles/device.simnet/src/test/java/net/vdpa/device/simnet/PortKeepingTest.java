@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,7 @@ class PortKeepingTest {
 
   /** A management device as the bundle would start it, over the shared store. */
   private SimNetManager start() {
-    SimNetManager m = new SimNetManager((d, p) -> () -> { }, SimLog.NONE, store);
+    SimNetManager m = new SimNetManager((d, p) -> () -> { }, DeviceLog.NONE, store);
     managers.add(m);
     return m;
   }
@@ -141,7 +142,7 @@ class PortKeepingTest {
     Files.writeString(file, "not a capture, not to be overwritten\n");
     store.kept.put("p0", new PortSetting("p0", WireKind.CAPTURE, null, file, true));
     List<String> warnings = new ArrayList<>();
-    SimNetManager m = new SimNetManager((d, p) -> () -> { }, new SimLog() {
+    SimNetManager m = new SimNetManager((d, p) -> () -> { }, new DeviceLog() {
       @Override
       public void info(String message) {}
 

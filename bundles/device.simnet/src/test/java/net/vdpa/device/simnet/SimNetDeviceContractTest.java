@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.VirtioNet;
@@ -9,7 +10,7 @@ import net.vdpa.testkit.VdpaDeviceContract;
 class SimNetDeviceContractTest extends VdpaDeviceContract {
   @Override
   protected VdpaDevice newDevice() {
-    return new SimNetManager((d, p) -> () -> { }, SimLog.NONE).devAdd(DevConfig.named("contract0"));
+    return new SimNetManager((d, p) -> () -> { }, DeviceLog.NONE).devAdd(DevConfig.named("contract0"));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.DeviceLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,7 @@ class SimNetManagerTest {
   private final SimNetManager mgmt = new SimNetManager((device, props) -> {
     published.put(device.name(), props);
     return () -> withdrawn.add(device.name());
-  }, new SimLog() {
+  }, new DeviceLog() {
     @Override
     public void info(String message) {
       log.add(message);

@@ -142,11 +142,16 @@ public final class VhostVdpaDriver implements VdpaDriver {
 
   @Override
   public int match(VdpaDevice device) {
-    return settings.score();
+    // the vhost-user backend speaks virtio-net only (vhost-user-blk is not served yet)
+    return device.deviceId() == VdpaDevice.ID_NET ? settings.score() : 0;
   }
 
   @Override
   public void probe(VdpaDevice device) throws Exception {
+    if (device.deviceId() != VdpaDevice.ID_NET) {
+      throw new IllegalArgumentException("device " + device.name() + " is not a network device: the vhost-user"
+          + " backend serves virtio-net devices only");
+    }
     Settings s = settings;
     Path socket = s.socketFor(device.name());
     SocketMode mode = s.clientFor(device.name()) != null ? SocketMode.CLIENT : SocketMode.SERVER;

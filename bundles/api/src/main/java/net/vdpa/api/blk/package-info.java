@@ -1,0 +1,10 @@
+/**
+ * The block class: virtio-blk's constants ({@link net.vdpa.api.blk.VirtioBlk}: feature bits, config
+ * layout, request types and statuses), shared by block devices and the drivers that bind them.
+ */
+@Export
+@Version("1.0.0")
+package net.vdpa.api.blk;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,175 @@
+package net.vdpa.device.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import net.vdpa.api.VdpaDevice;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The devices one management device created, by name, in creation order: a name is reserved while
+ * its device is published (so two adds of one name cannot both succeed), a device is withdrawn
+ * before it is reset, and closing deletes every device, newest first, and refuses new ones.
+ *
+ * <p>Thread-safe: the table is guarded by this object's lock; publishing and withdrawing happen
+ * outside it, because the service registry calls out to the bus.
+ *
+ * @param <D> the device kind
+ */
+@ProviderType
+public final class DeviceTable<D extends VdpaDevice> {
+  /** Registers a device as a service. */
+  @FunctionalInterface
+  public interface Publisher {
+    /**
+     * Registers a device.
+     *
+     * @param device the device
+     * @param properties its service properties
+     * @return what withdraws it
+     */
+    Runnable publish(VdpaDevice device, Map<String, Object> properties);
+  }
+
+  private record Entry<D>(D device, Runnable withdraw) {}
+
+  private final String handle;
+  private final Publisher publisher;
+  private final DeviceLog log;
+  /** Devices by name, in creation order; a null entry reserves a name being published. */
+  private final Map<String, Entry<D>> devices = new LinkedHashMap<>();
+  private boolean closed;
+
+  /**
+   * An empty table.
+   *
+   * @param handle the management device's handle, for messages and the service property
+   * @param publisher registers devices as services
+   * @param log where log lines go
+   */
+  public DeviceTable(String handle, Publisher publisher, DeviceLog log) {
+    this.handle = handle;
+    this.publisher = publisher;
+    this.log = log;
+  }
+
+  /**
+   * Publishes a new device under its name.
+   *
+   * @param device the device, in the reset state
+   * @param created the log line once it is published
+   * @return the device
+   * @throws IllegalArgumentException if the name is in use
+   * @throws IllegalStateException if the table is closed
+   */
+  public D add(D device, String created) {
+    String name = device.name();
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("management device " + handle + " is closed; cannot add '" + name + "'");
+      }
+      if (devices.containsKey(name)) {
+        throw new IllegalArgumentException("device name '" + name + "' is already in use on management device "
+            + handle);
+      }
+      devices.put(name, null);
+    }
+    Runnable withdraw;
+    try {
+      withdraw = publisher.publish(device, Map.of(VdpaDevice.PROP_NAME, name, VdpaDevice.PROP_MGMTDEV, handle));
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        devices.remove(name);
+      }
+      throw e;
+    }
+    synchronized (this) {
+      devices.put(name, new Entry<>(device, withdraw));
+    }
+    log.info(created);
+    return device;
+  }
+
+  /**
+   * Withdraws and resets a device.
+   *
+   * @param name its name
+   * @param beforeWithdraw what the kind undoes first (unplug a port), may be a no-op
+   * @throws IllegalArgumentException if no device of that name was created here
+   */
+  public void delete(String name, Consumer<D> beforeWithdraw) {
+    Entry<D> e;
+    synchronized (this) {
+      e = devices.get(name);
+      if (e == null) {
+        throw new IllegalArgumentException("device '" + name + "' was not created by management device " + handle
+            + (devices.containsKey(name) ? " (it is still being added)" : ""));
+      }
+      devices.remove(name);
+    }
+    delete(e, beforeWithdraw);
+  }
+
+  private void delete(Entry<D> e, Consumer<D> beforeWithdraw) {
+    try {
+      beforeWithdraw.accept(e.device());
+    } catch (RuntimeException ex) {
+      log.warn("device " + e.device().name() + ": could not be taken apart cleanly: " + ex.getMessage());
+    }
+    try {
+      e.withdraw().run();
+    } finally {
+      e.device().reset();
+      log.info("device " + e.device().name() + " deleted");
+    }
+  }
+
+  /**
+   * The names of the devices published.
+   *
+   * @return names, in creation order
+   */
+  public synchronized List<String> names() {
+    List<String> names = new ArrayList<>();
+    devices.forEach((n, e) -> {
+      if (e != null) {
+        names.add(n);
+      }
+    });
+    return names;
+  }
+
+  /**
+   * A published device.
+   *
+   * @param name its name
+   * @return the device, or null
+   */
+  public synchronized D find(String name) {
+    Entry<D> e = devices.get(name);
+    return e == null ? null : e.device();
+  }
+
+  /**
+   * Deletes every device, newest first, and refuses new ones (the bundle stops).
+   *
+   * @param beforeWithdraw what the kind undoes first for each
+   */
+  public void close(Consumer<D> beforeWithdraw) {
+    List<Entry<D>> all = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      for (Entry<D> e : devices.values()) {
+        if (e != null) {
+          all.add(e);
+        }
+      }
+      devices.clear();
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      delete(all.get(i), beforeWithdraw);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package net.vdpa.device.simblk;
+
+import java.nio.ByteBuffer;
+import net.vdpa.ring.DescriptorChain;
+
+/**
+ * Moves bytes between a request's descriptor chain and the disk: the readable part (header, then
+ * the data of a write or the segments of a discard) and the writable part (the data of a read, then
+ * the status byte). Segment boundaries may fall anywhere, the header's too. Allocates nothing.
+ */
+final class ChainIo {
+  private ChainIo() {}
+
+  /** The byte at {@code pos} of the readable part (the caller checked {@code pos} is inside it). */
+  static int readableByte(DescriptorChain c, long pos) {
+    long at = pos;
+    for (int s = 0; s < c.readableSegments(); s++) {
+      int len = c.length(s);
+      if (at < len) {
+        return c.buffer(s).get(c.offset(s) + (int) at) & 0xff;
+      }
+      at -= len;
+    }
+    throw new IndexOutOfBoundsException("readable byte " + pos + " of " + c.readableBytes());
+  }
+
+  /** A little-endian value of {@code bytes} bytes at {@code pos} of the readable part. */
+  static long readableLe(DescriptorChain c, long pos, int bytes) {
+    long v = 0;
+    for (int i = bytes - 1; i >= 0; i--) {
+      v = (v << 8) | readableByte(c, pos + i);
+    }
+    return v;
+  }
+
+  /** Copies {@code len} readable bytes from {@code from} onto the disk at {@code diskOff}. */
+  static void readableToDisk(DescriptorChain c, long from, long len, Storage disk, long diskOff) {
+    long skip = from;
+    long left = len;
+    long d = diskOff;
+    for (int s = 0; s < c.readableSegments() && left > 0; s++) {
+      int segLen = c.length(s);
+      if (skip >= segLen) {
+        skip -= segLen;
+        continue;
+      }
+      int segAt = c.offset(s) + (int) skip;
+      int segLeft = (int) Math.min(segLen - skip, left);
+      skip = 0;
+      ByteBuffer src = c.buffer(s);
+      while (segLeft > 0) {
+        ByteBuffer chunk = disk.chunk(d);
+        int in = (int) (d % Storage.CHUNK);
+        int n = Math.min(segLeft, Storage.CHUNK - in);
+        chunk.put(in, src, segAt, n);
+        segAt += n;
+        segLeft -= n;
+        left -= n;
+        d += n;
+      }
+    }
+  }
+
+  /** Copies {@code len} disk bytes from {@code diskOff} into the start of the writable part. */
+  static void diskToWritable(DescriptorChain c, Storage disk, long diskOff, long len) {
+    long left = len;
+    long d = diskOff;
+    for (int s = c.readableSegments(); s < c.segments() && left > 0; s++) {
+      int segAt = c.offset(s);
+      int segLeft = (int) Math.min(c.length(s), left);
+      ByteBuffer dst = c.buffer(s);
+      while (segLeft > 0) {
+        ByteBuffer chunk = disk.chunkOrNull(d);
+        int in = (int) (d % Storage.CHUNK);
+        int n = Math.min(segLeft, Storage.CHUNK - in);
+        if (chunk != null) {
+          dst.put(segAt, chunk, in, n);
+        } else {
+          for (int i = 0; i < n; i++) {
+            dst.put(segAt + i, (byte) 0);
+          }
+        }
+        segAt += n;
+        segLeft -= n;
+        left -= n;
+        d += n;
+      }
+    }
+  }
+
+  /** Writes one byte at {@code pos} of the writable part (the caller checked it is inside). */
+  static void writableByte(DescriptorChain c, long pos, int value) {
+    long at = pos;
+    for (int s = c.readableSegments(); s < c.segments(); s++) {
+      int len = c.length(s);
+      if (at < len) {
+        c.buffer(s).put(c.offset(s) + (int) at, (byte) value);
+        return;
+      }
+      at -= len;
+    }
+    throw new IndexOutOfBoundsException("writable byte " + pos + " of " + c.writableBytes());
+  }
+}
