@@ -65,6 +65,23 @@ public final class DeviceTable<D extends VdpaDevice> {
    * @throws IllegalStateException if the table is closed
    */
   public D add(D device, String created) {
+    return add(device, d -> { }, d -> { }, created);
+  }
+
+  /**
+   * Publishes a new device under its name, with the kind's own set-up done once the name is
+   * reserved and before the device is published (plugging its port in), and undone if publishing
+   * fails.
+   *
+   * @param device the device, in the reset state
+   * @param attach the kind's set-up
+   * @param detach undoes it
+   * @param created the log line once it is published
+   * @return the device
+   * @throws IllegalArgumentException if the name is in use
+   * @throws IllegalStateException if the table is closed
+   */
+  public D add(D device, Consumer<D> attach, Consumer<D> detach, String created) {
     String name = device.name();
     synchronized (this) {
       if (closed) {
@@ -78,11 +95,13 @@ public final class DeviceTable<D extends VdpaDevice> {
     }
     Runnable withdraw;
     try {
+      attach.accept(device);
       withdraw = publisher.publish(device, Map.of(VdpaDevice.PROP_NAME, name, VdpaDevice.PROP_MGMTDEV, handle));
     } catch (RuntimeException e) {
       synchronized (this) {
         devices.remove(name);
       }
+      detach.accept(device);
       throw e;
     }
     synchronized (this) {

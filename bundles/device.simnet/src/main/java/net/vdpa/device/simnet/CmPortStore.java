@@ -1,10 +1,10 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import net.vdpa.api.VdpaDeviceStore;
+import net.vdpa.device.core.DeviceLog;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;

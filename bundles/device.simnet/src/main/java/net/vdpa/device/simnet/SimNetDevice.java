@@ -1,12 +1,12 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.api.port.PortCounters;
+import net.vdpa.device.core.DeviceLog;
 import net.vdpa.device.core.FeatureCheck;
 import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VirtioDevice;

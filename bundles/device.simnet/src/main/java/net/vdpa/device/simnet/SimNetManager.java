@@ -1,12 +1,8 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import net.vdpa.api.DevAttr;
 import net.vdpa.api.DevConfig;
@@ -14,6 +10,8 @@ import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.device.core.DeviceLog;
+import net.vdpa.device.core.DeviceTable;
 
 /**
  * The logic of the {@code vdpasim_net} management device, free of OSGi: checks a
@@ -34,26 +32,9 @@ final class SimNetManager implements VdpaMgmtDevice {
       VirtioNet.F_MQ, VirtioNet.F_MRG_RXBUF, VirtioNet.F_EVENT_IDX, VirtioNet.F_INDIRECT_DESC,
       VirtioNet.F_RING_PACKED, VirtioNet.F_IN_ORDER);
 
-  /** Publishes a device as a service. */
-  interface Publisher {
-    /**
-     * Registers a device.
-     *
-     * @param device the device
-     * @param properties its service properties
-     * @return what withdraws it
-     */
-    Runnable publish(VdpaDevice device, Map<String, Object> properties);
-  }
-
-  private record Entry(SimNetDevice device, Runnable withdraw) {}
-
-  private final Publisher publisher;
   private final DeviceLog log;
   private final SimNetPortBoard ports;
-  /** Devices by name, in creation order; a null entry reserves a name being published. */
-  private final Map<String, Entry> devices = new LinkedHashMap<>();
-  private boolean closed;
+  private final DeviceTable<SimNetDevice> table;
 
   /**
    * A management device with no devices, whose ports keep nothing.
@@ -61,7 +42,7 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @param publisher registers devices as services
    * @param log where log lines go
    */
-  SimNetManager(Publisher publisher, DeviceLog log) {
+  SimNetManager(DeviceTable.Publisher publisher, DeviceLog log) {
     this(publisher, log, PortStores.NONE);
   }
 
@@ -73,9 +54,9 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @param log where log lines go
    * @param store where port settings are kept
    */
-  SimNetManager(Publisher publisher, DeviceLog log, PortStore store) {
-    this.publisher = publisher;
+  SimNetManager(DeviceTable.Publisher publisher, DeviceLog log, PortStore store) {
     this.log = log;
+    this.table = new DeviceTable<>(HANDLE, publisher, log);
     this.ports = new SimNetPortBoard(this::find, this::devices, store, log);
   }
 
@@ -170,74 +151,25 @@ final class SimNetManager implements VdpaMgmtDevice {
   @Override
   public VdpaDevice devAdd(DevConfig config) {
     NetSpec spec = resolve(config);
-    SimNetDevice device = new SimNetDevice(spec, log);
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("management device " + HANDLE + " is closed; cannot add '" + spec.name() + "'");
-      }
-      if (devices.containsKey(spec.name())) {
-        throw new IllegalArgumentException("device name '" + spec.name() + "' is already in use on management device "
-            + HANDLE);
-      }
-      devices.put(spec.name(), null);
-    }
-    Runnable withdraw;
-    try {
-      ports.attach(device);
-      withdraw = publisher.publish(device, Map.of(VdpaDevice.PROP_NAME, spec.name(), VdpaDevice.PROP_MGMTDEV, HANDLE));
-    } catch (RuntimeException e) {
-      synchronized (this) {
-        devices.remove(spec.name());
-      }
-      ports.detach(device);
-      throw e;
-    }
-    synchronized (this) {
-      devices.put(spec.name(), new Entry(device, withdraw));
-    }
-    log.info("device " + spec.name() + " created: mac " + spec.mac() + " mtu " + spec.mtu() + " max_vqp "
-        + spec.maxVqp() + " features " + VirtioNet.featureNames(spec.features()));
-    return device;
+    // the port is plugged in before drivers see the device, and unplugged if it cannot be published
+    return table.add(new SimNetDevice(spec, log), ports::attach, ports::detach, "device " + spec.name()
+        + " created: mac " + spec.mac() + " mtu " + spec.mtu() + " max_vqp " + spec.maxVqp() + " features "
+        + VirtioNet.featureNames(spec.features()));
   }
 
   @Override
   public void devDel(String name) {
-    Entry e;
-    synchronized (this) {
-      e = devices.get(name);
-      if (e == null) {
-        throw new IllegalArgumentException("device '" + name + "' was not created by management device " + HANDLE
-            + (devices.containsKey(name) ? " (it is still being added)" : ""));
-      }
-      devices.remove(name);
-    }
-    delete(e);
+    table.delete(name, this::unplug);
   }
 
-  private void delete(Entry e) {
-    try {
-      // the port first: whoever waits for the device to leave the bus then sees its wires settled
-      ports.detach(e.device());
-    } catch (RuntimeException ex) {
-      log.warn("device " + e.device().name() + ": its port could not be unplugged cleanly: " + ex.getMessage());
-    }
-    try {
-      e.withdraw().run();
-    } finally {
-      e.device().reset();
-      log.info("device " + e.device().name() + " deleted");
-    }
+  /** The port first: whoever waits for the device to leave the bus then sees its wires settled. */
+  private void unplug(SimNetDevice d) {
+    ports.detach(d);
   }
 
   @Override
-  public synchronized List<String> devices() {
-    List<String> names = new ArrayList<>();
-    for (Map.Entry<String, Entry> e : devices.entrySet()) {
-      if (e.getValue() != null) {
-        names.add(e.getKey());
-      }
-    }
-    return names;
+  public List<String> devices() {
+    return table.names();
   }
 
   /**
@@ -246,25 +178,12 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @param name the name
    * @return the device, or null
    */
-  synchronized SimNetDevice find(String name) {
-    Entry e = devices.get(name);
-    return e == null ? null : e.device();
+  SimNetDevice find(String name) {
+    return table.find(name);
   }
 
   /** Deletes every device and refuses new ones (the bundle stops). */
   void close() {
-    List<Entry> all = new ArrayList<>();
-    synchronized (this) {
-      closed = true;
-      for (Entry e : devices.values()) {
-        if (e != null) {
-          all.add(e);
-        }
-      }
-      devices.clear();
-    }
-    for (int i = all.size() - 1; i >= 0; i--) {
-      delete(all.get(i));
-    }
+    table.close(this::unplug);
   }
 }

@@ -1,6 +1,5 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Hashtable;
@@ -13,6 +12,7 @@ import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
+import net.vdpa.device.core.DeviceLog;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;

@@ -1,6 +1,5 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,10 +10,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
-import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.WireKind;
+import net.vdpa.device.core.DeviceLog;
 
 /**
  * Plugs the ports of the simulated NICs into wires (loopback, cables, capture files), sets their

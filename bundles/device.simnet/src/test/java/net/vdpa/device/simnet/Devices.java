@@ -1,9 +1,9 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.MacAddress;
+import net.vdpa.device.core.DeviceLog;
 
 /** Creates devices for tests and resets them all afterwards. */
 final class Devices implements AutoCloseable {

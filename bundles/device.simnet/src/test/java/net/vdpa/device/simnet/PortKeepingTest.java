@@ -1,6 +1,5 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +13,7 @@ import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.WireKind;
+import net.vdpa.device.core.DeviceLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

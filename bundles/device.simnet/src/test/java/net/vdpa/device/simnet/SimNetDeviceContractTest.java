@@ -1,9 +1,9 @@
 package net.vdpa.device.simnet;
 
-import net.vdpa.device.core.DeviceLog;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.device.core.DeviceLog;
 import net.vdpa.testkit.VdpaDeviceContract;
 
 /** The device contract kit run on the simulated NIC. */
