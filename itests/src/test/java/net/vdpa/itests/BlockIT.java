@@ -1,14 +1,20 @@
 package net.vdpa.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
-import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.blk.BlockDevice;
+import net.vdpa.api.blk.BlockDevice.BlockStatus;
+import net.vdpa.api.blk.BlockDevice.Submit;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -19,8 +25,9 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A second device class on the bus: the simulated block device bundle creates a virtio-blk device
- * (device id 2) beside the virtio-net driver, which does not take it; deleting it takes it off the
- * bus.
+ * (device id 2), the virtio-net driver leaves it alone and the virtio-blk driver publishes it as a
+ * BlockDevice; data written through it reads back; deleting the device under load ends every
+ * request.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -29,7 +36,8 @@ public class BlockIT extends BusTestSupport {
   @Override
   protected Option[] extraOptions() {
     return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"),
-        reactorBundle("vdpa.bundle.simblk"), reactorBundle("vdpa.bundle.virtionet")};
+        reactorBundle("vdpa.bundle.simblk"), reactorBundle("vdpa.bundle.virtionet"),
+        reactorBundle("vdpa.bundle.virtioblk")};
   }
 
   private VdpaMgmtDevice blkMgmtdev() throws Exception {
@@ -38,25 +46,65 @@ public class BlockIT extends BusTestSupport {
             + "=vdpasim_blk))"), null);
     t.open();
     VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    if (m == null) {
-      throw new AssertionError("vdpasim_blk did not appear");
-    }
+    assertNotNull("vdpasim_blk did not appear", m);
     return m;
   }
 
+  private BlockDevice disk(String device) throws Exception {
+    ServiceTracker<BlockDevice, BlockDevice> t = new ServiceTracker<>(context, context.createFilter("(&(objectClass="
+        + BlockDevice.class.getName() + ")(" + BlockDevice.PROP_DEVICE + "=" + device + "))"), null);
+    t.open();
+    BlockDevice d = t.waitForService(WAIT.toMillis());
+    assertNotNull("no BlockDevice on " + device, d);
+    return d;
+  }
+
+  private static BlockStatus await(java.util.function.Function<BlockDevice.Completion, Submit> submit)
+      throws InterruptedException {
+    CountDownLatch l = new CountDownLatch(1);
+    BlockStatus[] got = new BlockStatus[1];
+    assertEquals(Submit.QUEUED, submit.apply((tag, st) -> {
+      got[0] = st;
+      l.countDown();
+    }));
+    assertTrue("completed", l.await(5, TimeUnit.SECONDS));
+    return got[0];
+  }
+
   @Test
-  public void aBlockDeviceJoinsTheBusAndTheNetworkDriverLeavesItAlone() throws Exception {
+  public void theBlockDriverTakesABlockDeviceAndDataReadsBack() throws Exception {
     VdpaMgmtDevice m = blkMgmtdev();
-    assertEquals("block", String.join(",", m.supportedClasses()));
     VdpaDevice d = m.devAdd(DevConfig.named("blk0"));
     assertEquals(VdpaDevice.ID_BLOCK, d.deviceId());
-    ByteBuffer cfg = ByteBuffer.allocate(d.configSize()).order(ByteOrder.LITTLE_ENDIAN);
-    d.getConfig(0, cfg);
-    assertEquals("capacity in sectors (128 MiB)", 262_144L, cfg.getLong(0));
-    await("blk0 on the bus and matched", () -> bus.device("blk0").map(x -> DeviceDTO.UNBOUND.equals(x.state)
-        && x.reason != null && !x.reason.contains("not matched yet")).orElse(false));
-    assertNull("no driver for a block device yet", dev("blk0").driver);
-    m.devDel("blk0");
-    await("blk0 gone from the bus", () -> bus.device("blk0").isEmpty());
+    awaitBound("blk0", "virtio_blk");
+    BlockDevice disk = disk("blk0");
+    assertEquals("vda", disk.name());
+    assertEquals(128L << 20, disk.capacity());
+    ByteBuffer w = ByteBuffer.allocateDirect(32768);
+    for (int i = 0; i < w.capacity(); i++) {
+      w.put(i, (byte) (i * 13 + 5));
+    }
+    assertEquals(BlockStatus.OK, await(c -> disk.write(0, 4096L * 1000, w.duplicate(), 1, c)));
+    assertEquals(BlockStatus.OK, await(c -> disk.flush(0, 2, c)));
+    ByteBuffer r = ByteBuffer.allocateDirect(32768);
+    assertEquals(BlockStatus.OK, await(c -> disk.read(0, 4096L * 1000, r, 3, c)));
+    assertEquals(w.clear(), r.clear());
+  }
+
+  @Test
+  public void deletingTheDeviceUnderLoadEndsEveryRequest() throws Exception {
+    VdpaMgmtDevice m = blkMgmtdev();
+    m.devAdd(DevConfig.named("blk1"));
+    BlockDevice disk = disk("blk1");
+    List<BlockStatus> seen = new CopyOnWriteArrayList<>();
+    int n = 0;
+    ByteBuffer src = ByteBuffer.allocateDirect(4096);
+    for (; n < 20; n++) {
+      assertEquals(Submit.QUEUED, disk.write(0, 4096L * n, src.duplicate(), n, (t, st) -> seen.add(st)));
+    }
+    m.devDel("blk1");
+    await("every request ended (" + seen.size() + " of 20)", () -> seen.size() == 20);
+    assertEquals(Submit.DOWN, disk.write(0, 0, src.duplicate(), 99, (t, st) -> seen.add(st)));
+    await("blk1 gone from the bus", () -> bus.device("blk1").isEmpty());
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The block class: virtio-blk's constants ({@link net.vdpa.api.blk.VirtioBlk}: feature bits, config
- * layout, request types and statuses), shared by block devices and the drivers that bind them.
+ * The block class: {@link net.vdpa.api.blk.BlockDevice}, the service a block driver publishes once
+ * it holds a device, and virtio-blk's constants ({@link net.vdpa.api.blk.VirtioBlk}: feature bits,
+ * config layout, request types and statuses), shared by block devices and the drivers that bind them.
  */
 @Export
 @Version("1.0.0")

@@ -1,0 +1,186 @@
+package net.vdpa.driver.virtioblk;
+
+import java.nio.ByteBuffer;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VqCallback;
+import net.vdpa.api.blk.BlockDevice.BlockStatus;
+import net.vdpa.api.blk.BlockDevice.Completion;
+import net.vdpa.api.blk.BlockDevice.Submit;
+import net.vdpa.api.blk.VirtioBlk;
+import net.vdpa.ring.DriverQueue;
+import net.vdpa.ring.driver.DriverMemory;
+import net.vdpa.ring.driver.DriverRing;
+
+/**
+ * One request queue: a ring and a fixed set of request slots in the driver's memory (header, data
+ * buffer of {@link #maxTransfer} bytes, status byte), used one per request in flight. Submissions
+ * come from any thread; completions are reaped on the device's thread when it signals used
+ * buffers. The monitor guards the ring and the slots. Allocates nothing per request.
+ */
+final class BlkQueue implements VqCallback {
+  private final int index;
+  private final VdpaDevice device;
+  private final DriverRing ring;
+  private final DriverQueue q;
+  private final DriverMemory mem;
+  private final int maxTransfer;
+  private final long[] hdr;
+  private final long[] data;
+  private final long[] status;
+  private final int[] free;
+  private int freeCount;
+  /** Slot of each ring head in flight, else -1. */
+  private final int[] slotOfHead;
+  private final long[] tag;
+  private final Completion[] done;
+  private final ByteBuffer[] readInto;
+  private final int[] readLen;
+  private final int[] type;
+  private final long[] addrs = new long[3];
+  private final int[] segLens = new int[3];
+  private final long[] addrs2 = new long[2];
+  private final int[] segLens2 = new int[2];
+  private final BlkCounters counters;
+  private boolean down;
+
+  BlkQueue(int index, VdpaDevice device, DriverMemory mem, int size, long features, int maxTransfer,
+      BlkCounters counters) {
+    this.index = index;
+    this.device = device;
+    this.mem = mem;
+    this.maxTransfer = maxTransfer;
+    this.counters = counters;
+    this.ring = DriverRing.create(mem, size, false, features);
+    this.q = ring.queue();
+    int slots = Math.max(1, size / 3);
+    this.hdr = new long[slots];
+    this.data = new long[slots];
+    this.status = new long[slots];
+    this.free = new int[slots];
+    this.tag = new long[slots];
+    this.done = new Completion[slots];
+    this.readInto = new ByteBuffer[slots];
+    this.readLen = new int[slots];
+    this.type = new int[slots];
+    for (int s = 0; s < slots; s++) {
+      hdr[s] = mem.allocate(VirtioBlk.HDR_LEN, 16);
+      data[s] = mem.allocate(maxTransfer, 4096);
+      status[s] = mem.allocate(1, 1);
+      free[freeCount++] = s;
+    }
+    this.slotOfHead = new int[size];
+    java.util.Arrays.fill(slotOfHead, -1);
+  }
+
+  /** Bytes a queue of {@code size} takes in driver memory. */
+  static long footprint(int size, int maxTransfer) {
+    long slots = Math.max(1, size / 3);
+    return DriverRing.footprint(size, false) + slots * (VirtioBlk.HDR_LEN + 16 + maxTransfer + 4096 + 2);
+  }
+
+  /** Tells the device where the ring is and asks for used-buffer notifications (before DRIVER_OK). */
+  void setUp() {
+    device.setVqNum(index, ring.config().size());
+    device.setVqAddress(index, ring.config().descAddr(), ring.config().driverAddr(), ring.config().deviceAddr());
+    device.setVqCallback(index, this);
+    device.setVqReady(index, true);
+    q.enableInterrupts();
+  }
+
+  synchronized Submit submit(int requestType, long sector, ByteBuffer buf, long userTag, Completion c) {
+    if (down) {
+      return Submit.DOWN;
+    }
+    if (freeCount == 0) {
+      return Submit.BUSY;
+    }
+    int len = buf == null ? 0 : buf.remaining();
+    int s = free[--freeCount];
+    ByteBuffer b = mem.buffer();
+    int h = mem.offset(hdr[s]);
+    b.putInt(h, requestType).putInt(h + 4, 0).putLong(h + 8, sector);
+    b.put(mem.offset(status[s]), (byte) 0xff);
+    boolean in = requestType == VirtioBlk.T_IN;
+    if (requestType == VirtioBlk.T_OUT) {
+      b.put(mem.offset(data[s]), buf, buf.position(), len);
+    }
+    int head;
+    if (len > 0) {
+      addrs[0] = hdr[s];
+      segLens[0] = VirtioBlk.HDR_LEN;
+      addrs[1] = data[s];
+      segLens[1] = len;
+      addrs[2] = status[s];
+      segLens[2] = 1;
+      head = in ? q.add(addrs, segLens, 1, 2) : q.add(addrs, segLens, 2, 1);
+    } else {
+      addrs2[0] = hdr[s];
+      segLens2[0] = VirtioBlk.HDR_LEN;
+      addrs2[1] = status[s];
+      segLens2[1] = 1;
+      head = q.add(addrs2, segLens2, 1, 1);
+    }
+    if (head == DriverQueue.FULL) {
+      free[freeCount++] = s;
+      return Submit.BUSY;
+    }
+    slotOfHead[head] = s;
+    tag[s] = userTag;
+    done[s] = c;
+    readInto[s] = in ? buf : null;
+    readLen[s] = len;
+    type[s] = requestType;
+    q.publish();
+    if (q.needsKick()) {
+      device.kickVq(index);
+    }
+    return Submit.QUEUED;
+  }
+
+  @Override
+  public synchronized void used(int vqIndex) {
+    long u;
+    while ((u = q.pollUsed()) != DriverQueue.EMPTY) {
+      int head = DriverQueue.usedId(u);
+      int s = head >= 0 && head < slotOfHead.length ? slotOfHead[head] : -1;
+      if (s < 0) {
+        continue;
+      }
+      slotOfHead[head] = -1;
+      int st = mem.buffer().get(mem.offset(status[s])) & 0xff;
+      BlockStatus result = st == VirtioBlk.S_OK ? BlockStatus.OK : st == VirtioBlk.S_UNSUPP ? BlockStatus.UNSUPP
+          : BlockStatus.IOERR;
+      ByteBuffer dst = readInto[s];
+      if (dst != null && result == BlockStatus.OK) {
+        dst.put(dst.position(), mem.buffer(), mem.offset(data[s]), readLen[s]);
+      }
+      counters.count(type[s], readLen[s], result);
+      finish(s, result);
+    }
+  }
+
+  private void finish(int s, BlockStatus result) {
+    Completion c = done[s];
+    long t = tag[s];
+    done[s] = null;
+    readInto[s] = null;
+    free[freeCount++] = s;
+    c.done(t, result);
+  }
+
+  /** Refuses new requests and ends every one in flight with DOWN (the device was reset). */
+  synchronized void stop() {
+    down = true;
+    for (int head = 0; head < slotOfHead.length; head++) {
+      int s = slotOfHead[head];
+      if (s >= 0) {
+        slotOfHead[head] = -1;
+        finish(s, BlockStatus.DOWN);
+      }
+    }
+  }
+
+  int maxTransfer() {
+    return maxTransfer;
+  }
+}

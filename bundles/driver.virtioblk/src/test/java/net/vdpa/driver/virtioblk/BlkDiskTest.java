@@ -1,0 +1,134 @@
+package net.vdpa.driver.virtioblk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.blk.BlockDevice.BlockStatus;
+import net.vdpa.api.blk.BlockDevice.Submit;
+import net.vdpa.api.blk.BlockStats;
+import net.vdpa.device.simblk.SimBlkMgmtDevice;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+/** The driver against a real simulated block device, outside a framework. */
+class BlkDiskTest {
+  private final VdpaDevice dev = simblk("blkt0");
+  private BlkDisk disk;
+
+  static VdpaDevice simblk(String name) {
+    ServiceRegistration<?> reg = (ServiceRegistration<?>) Proxy.newProxyInstance(BlkDiskTest.class.getClassLoader(),
+        new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> null);
+    BundleContext ctx = (BundleContext) Proxy.newProxyInstance(BlkDiskTest.class.getClassLoader(),
+        new Class<?>[] {BundleContext.class}, (p, m, a) -> m.getName().equals("registerService") ? reg : null);
+    return new SimBlkMgmtDevice(ctx).devAdd(DevConfig.named(name));
+  }
+
+  @AfterEach
+  void stop() {
+    if (disk != null) {
+      disk.stop();
+    }
+  }
+
+  private static ByteBuffer pattern(int len, int seed) {
+    ByteBuffer b = ByteBuffer.allocateDirect(len);
+    for (int i = 0; i < len; i++) {
+      b.put(i, (byte) (seed * 31 + i * 7));
+    }
+    return b;
+  }
+
+  /** Submits and waits for one request; returns its status. */
+  private static BlockStatus await(java.util.function.Function<net.vdpa.api.blk.BlockDevice.Completion, Submit> submit)
+      throws InterruptedException {
+    CountDownLatch l = new CountDownLatch(1);
+    BlockStatus[] got = new BlockStatus[1];
+    assertThat(submit.apply((tag, st) -> {
+      got[0] = st;
+      l.countDown();
+    })).isEqualTo(Submit.QUEUED);
+    assertThat(l.await(5, TimeUnit.SECONDS)).as("completed").isTrue();
+    return got[0];
+  }
+
+  @Test
+  void writesAreReadBackAndCounted() throws Exception {
+    disk = BlkDisk.start("vda", dev);
+    assertThat(disk.capacity()).isEqualTo(128L << 20);
+    assertThat(disk.blockSize()).isEqualTo(512);
+    ByteBuffer w = pattern(65536, 1);
+    assertThat(await(c -> disk.write(0, 1 << 20, w, 7, c))).isEqualTo(BlockStatus.OK);
+    assertThat(await(c -> disk.flush(0, 8, c))).isEqualTo(BlockStatus.OK);
+    ByteBuffer r = ByteBuffer.allocateDirect(65536);
+    assertThat(await(c -> disk.read(0, 1 << 20, r, 9, c))).isEqualTo(BlockStatus.OK);
+    assertThat(r).isEqualTo(pattern(65536, 1));
+    assertThat(disk.stats()).isEqualTo(new BlockStats(1, 65536, 1, 65536, 1, 0));
+  }
+
+  @Test
+  void badRequestsAreRefusedBeforeTheDeviceSeesThem() {
+    disk = BlkDisk.start("vda", dev);
+    BlockStatus[] never = new BlockStatus[1];
+    assertThat(disk.read(0, 100, ByteBuffer.allocate(512), 0, (t, s) -> never[0] = s)).isEqualTo(Submit.INVALID);
+    assertThat(disk.read(0, 0, ByteBuffer.allocate(100), 0, (t, s) -> never[0] = s)).isEqualTo(Submit.INVALID);
+    assertThat(disk.write(0, disk.capacity(), ByteBuffer.allocate(512), 0, (t, s) -> never[0] = s))
+        .isEqualTo(Submit.INVALID);
+    assertThat(disk.read(0, 0, ByteBuffer.allocate(BlkDisk.MAX_TRANSFER + 512), 0, (t, s) -> never[0] = s))
+        .isEqualTo(Submit.INVALID);
+    assertThat(disk.read(3, 0, ByteBuffer.allocate(512), 0, (t, s) -> never[0] = s)).isEqualTo(Submit.INVALID);
+    assertThat(never[0]).isNull();
+  }
+
+  @Test
+  void manyRequestsInFlightAllComplete() throws Exception {
+    disk = BlkDisk.start("vda", dev);
+    int total = 2000;
+    CountDownLatch all = new CountDownLatch(total);
+    List<Long> failed = new CopyOnWriteArrayList<>();
+    ByteBuffer src = pattern(4096, 3);
+    for (int i = 0; i < total; i++) {
+      long off = (long) (i % 1000) * 4096;
+      Submit s;
+      while ((s = disk.write(0, off, src.duplicate(), i, (tag, st) -> {
+        if (st != BlockStatus.OK) {
+          failed.add(tag);
+        }
+        all.countDown();
+      })) == Submit.BUSY) {
+        Thread.onSpinWait();
+      }
+      assertThat(s).isEqualTo(Submit.QUEUED);
+    }
+    assertThat(all.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(failed).isEmpty();
+    assertThat(disk.stats().writes()).isEqualTo(total);
+  }
+
+  @Test
+  void stoppingEndsEveryRequestInFlightWithDown() throws Exception {
+    disk = BlkDisk.start("vda", dev);
+    dev.suspend(); // requests queue up and are not served
+    CountDownLatch ended = new CountDownLatch(5);
+    List<BlockStatus> seen = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      assertThat(disk.read(0, 0, ByteBuffer.allocate(512), i, (t, st) -> {
+        seen.add(st);
+        ended.countDown();
+      })).isEqualTo(Submit.QUEUED);
+    }
+    disk.stop();
+    assertThat(ended.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(seen).containsOnly(BlockStatus.DOWN).hasSize(5);
+    assertThat(disk.read(0, 0, ByteBuffer.allocate(512), 9, (t, st) -> { })).isEqualTo(Submit.DOWN);
+    disk = null;
+  }
+}

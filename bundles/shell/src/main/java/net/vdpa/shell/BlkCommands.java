@@ -1,0 +1,126 @@
+package net.vdpa.shell;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import net.vdpa.api.blk.BlockDevice;
+import net.vdpa.api.blk.BlockStats;
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The {@code blk} command scope: the block devices drivers publish ({@code show}) and an fio-like
+ * load ({@code io}) with progress while it runs and IOPS, MiB/s and latency percentiles at the end.
+ */
+@Component(service = BlkCommands.class, property = {"osgi.command.scope=blk", "osgi.command.function=show",
+    "osgi.command.function=io"})
+public final class BlkCommands {
+  private final BundleContext context;
+
+  /**
+   * The commands.
+   *
+   * @param context where block devices are looked up
+   */
+  @Activate
+  public BlkCommands(BundleContext context) {
+    this.context = context;
+  }
+
+  /** {@code blk:show}. */
+  @Descriptor("list block devices: size, block size, queues, counters")
+  public String show() {
+    return ShellError.guard(() -> {
+      List<String> out = new ArrayList<>();
+      List<ServiceReference<BlockDevice>> refs = new ArrayList<>(refs(null));
+      refs.sort(Comparator.comparing(r -> String.valueOf(r.getProperty(BlockDevice.PROP_NAME))));
+      for (ServiceReference<BlockDevice> r : refs) {
+        BlockDevice d = context.getService(r);
+        if (d == null) {
+          continue;
+        }
+        try {
+          BlockStats s = d.stats();
+          out.add(d.name() + ": device " + d.device() + " size " + d.capacity() + " block_size " + d.blockSize()
+              + " queues " + d.queues() + (d.readOnly() ? " read-only" : "") + "\n  reads " + s.reads() + " read_bytes "
+              + s.readBytes() + " writes " + s.writes() + " write_bytes " + s.writeBytes() + " flushes " + s.flushes()
+              + " errors " + s.errors());
+        } finally {
+          context.ungetService(r);
+        }
+      }
+      return out.isEmpty() ? "no block device (bind a block device to virtio_blk: vdpa:dev add name blk0 mgmtdev"
+          + " vdpasim_blk)" : String.join("\n", out);
+    });
+  }
+
+  /** {@code blk:io [rw MODE] [bs N] [qd N] [runtime S] NAME}. */
+  @Descriptor("an fio-like load: blk:io [rw read|write|randread|randwrite|randrw] [bs BYTES] [qd N] [runtime SECONDS] NAME")
+  public String io(@Descriptor("[rw MODE] [bs N] [qd N] [runtime S] NAME") String... argv) {
+    return ShellError.guard(() -> {
+      BlkLoad.Mode mode = BlkLoad.Mode.RANDREAD;
+      int bs = 4096;
+      int qd = 32;
+      int seconds = 5;
+      String name = null;
+      for (int i = 0; i < argv.length; i++) {
+        String a = argv[i];
+        if (i + 1 < argv.length && (a.equals("rw") || a.equals("bs") || a.equals("qd") || a.equals("runtime"))) {
+          String v = argv[++i];
+          switch (a) {
+            case "rw" -> mode = mode(v);
+            case "bs" -> bs = DevAddArgs.number("bs", v);
+            case "qd" -> qd = DevAddArgs.number("qd", v);
+            default -> seconds = DevAddArgs.number("runtime", v);
+          }
+        } else if (name == null && !a.equals("rw") && !a.equals("bs") && !a.equals("qd") && !a.equals("runtime")) {
+          name = a;
+        } else {
+          throw new IllegalArgumentException("usage: blk:io [rw MODE] [bs BYTES] [qd N] [runtime SECONDS] NAME");
+        }
+      }
+      if (name == null) {
+        throw new IllegalArgumentException("usage: blk:io [rw MODE] [bs BYTES] [qd N] [runtime SECONDS] NAME");
+      }
+      if (seconds < 1 || seconds > 3600) {
+        throw new IllegalArgumentException("runtime " + seconds + " is outside 1..3600 seconds");
+      }
+      List<ServiceReference<BlockDevice>> refs = refs(name);
+      if (refs.isEmpty()) {
+        throw new IllegalArgumentException("there is no block device named '" + name + "'");
+      }
+      BlockDevice d = context.getService(refs.get(0));
+      if (d == null) {
+        throw new IllegalArgumentException("block device " + name + " went away");
+      }
+      try {
+        BlkLoad.Result r = new BlkLoad(d, mode, bs, qd).run(seconds, System.out::println);
+        double s = r.nanos() / 1e9;
+        return String.format(Locale.ROOT, "%s: %s bs %d qd %d in %.2f s: %d IOPS %.1f MiB/s lat p50 %d us p99 %d us"
+            + " max %d us errors %d%s", name, mode.name().toLowerCase(Locale.ROOT), bs, qd, s, (long) (r.ops() / s),
+            r.bytes() / s / (1 << 20), r.p50Micros(), r.p99Micros(), r.maxMicros(), r.errors(),
+            r.stoppedBy() == null ? "" : " (stopped: " + r.stoppedBy() + ")");
+      } finally {
+        context.ungetService(refs.get(0));
+      }
+    });
+  }
+
+  private static BlkLoad.Mode mode(String v) {
+    try {
+      return BlkLoad.Mode.valueOf(v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("rw '" + v + "' is not read, write, randread, randwrite or randrw");
+    }
+  }
+
+  private List<ServiceReference<BlockDevice>> refs(String name) throws InvalidSyntaxException {
+    String filter = name == null ? null : "(" + BlockDevice.PROP_NAME + "=" + name + ")";
+    return new ArrayList<>(context.getServiceReferences(BlockDevice.class, filter));
+  }
+}
