@@ -80,9 +80,12 @@ public class RuntimeIT {
         "vdpa:dev show");
     assertEquals(r.err().toString(), 0, r.status());
     List<String> o = r.out();
-    assertEquals("vdpasim_net:", o.get(0));
-    assertEquals("  supported_classes net", o.get(1));
-    assertTrue(o.get(3), o.get(3).startsWith("  dev_features MTU MAC MRG_RXBUF STATUS CTRL_VQ"));
+    assertEquals("vdpasim_blk:", o.get(0));
+    assertEquals("  supported_classes block", o.get(1));
+    assertTrue(o.get(3), o.get(3).startsWith("  dev_features SIZE_MAX SEG_MAX BLK_SIZE FLUSH"));
+    assertEquals("vdpasim_net:", o.get(4));
+    assertEquals("  supported_classes net", o.get(5));
+    assertTrue(o.get(7), o.get(7).startsWith("  dev_features MTU MAC MRG_RXBUF STATUS CTRL_VQ"));
     assertTrue(o.toString(), o.contains("foo: bound to virtio_net"));
     assertTrue(o.toString(), o.contains("foo: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 5 max_vq_size 1024"));
     assertTrue(o.toString(), o.contains("{\"dev\":{\"foo\":{\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\",\"vendor_id\":0,\"max_vqs\":5,\"max_vq_size\":1024}}}"));
@@ -153,7 +156,7 @@ public class RuntimeIT {
     List<String> e = r.err();
     String[] expected = {
         "device vdpa0 already exists",
-        "unknown management device 'nosuch' (known: vdpasim_net)",
+        "unknown management device 'nosuch' (known: vdpasim_blk, vdpasim_net)",
         "mtu 40 is below 68",
         "max_vqp 0: at least one pair of VQs is required",
         "malformed mac address '00:11:22': expected six hex octets like 00:11:22:33:44:55",
