@@ -10,7 +10,7 @@
  * <p>Every change of the bus is posted on Event Admin under the topics in {@link VdpaEvents}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.FeatureBits;
 import net.vdpa.api.blk.VirtioBlk;
 import net.vdpa.api.net.VirtioNet;
 
@@ -165,13 +166,7 @@ final class VdpaFormat {
   /** The feature names as a list, for JSON. */
   /** Feature names, as a block or a network device names its bits. */
   static List<String> featureList(long features, boolean block) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < 64; i++) {
-      if ((features & (1L << i)) != 0) {
-        out.add(block ? VirtioBlk.featureName(i) : VirtioNet.featureName(i));
-      }
-    }
-    return out;
+    return FeatureBits.list(features, block ? VirtioBlk::featureName : VirtioNet::featureName);
   }
 
   private static boolean block(Views.Mgmtdev m) {

@@ -120,13 +120,7 @@ public final class VirtioBlk {
    * @return for example {@code "SIZE_MAX FLUSH VERSION_1"}
    */
   public static String featureNames(long features) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 64; i++) {
-      if ((features & (1L << i)) != 0) {
-        s.append(s.length() == 0 ? "" : " ").append(featureName(i));
-      }
-    }
-    return s.toString();
+    return net.vdpa.api.FeatureBits.names(features, VirtioBlk::featureName);
   }
 
   /**

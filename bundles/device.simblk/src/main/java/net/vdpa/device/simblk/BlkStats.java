@@ -1,16 +1,11 @@
 package net.vdpa.device.simblk;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import net.vdpa.device.core.QueueCounters;
+import net.vdpa.device.core.Counters;
 
 /**
- * The counters of one request queue. Single writer (the queue's worker: plain read, opaque write);
- * any thread reads a {@link #snapshot()}.
+ * The counters of one request queue; single writer, as the core's {@link Counters}.
  */
-final class BlkStats implements QueueCounters {
+final class BlkStats extends Counters {
   static final int RECEIVED_DESC = 0;
   static final int COMPLETED_DESC = 1;
   static final int READ_OPS = 2;
@@ -30,34 +25,7 @@ final class BlkStats implements QueueCounters {
   private static final String[] NAMES = {"received_desc", "completed_desc", "read_ops", "read_bytes", "write_ops",
       "write_bytes", "flush_ops", "discard_ops", "write_zeroes_ops", "get_id_ops", "io_errors", "unsupported",
       "ring_errors"};
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
-  private final long[] counters = new long[NAMES.length];
-
-  void add(int counter, long delta) {
-    SLOT.setOpaque(counters, counter, counters[counter] + delta);
-  }
-
-  void inc(int counter) {
-    add(counter, 1);
-  }
-
-  long get(int counter) {
-    return (long) SLOT.getOpaque(counters, counter);
-  }
-
-  /** The counters by name, as {@code vdpa dev vstats show} prints them. */
-  Map<String, Long> snapshot() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (int i = 0; i < NAMES.length; i++) {
-      m.put(NAMES[i], get(i));
-    }
-    return m;
-  }
-
-  @Override
-  public void clear() {
-    for (int i = 0; i < counters.length; i++) {
-      SLOT.setOpaque(counters, i, 0L);
-    }
+  BlkStats() {
+    super(NAMES);
   }
 }

@@ -82,7 +82,7 @@ final class SimBlkDevice extends VirtioDevice<BlkStats> {
 
   @Override
   public Map<String, Long> vendorVqStats(int idx) {
-    return slot(idx).counters().snapshot();
+    return slot(idx).counters().snapshotAll();
   }
 
   @Override

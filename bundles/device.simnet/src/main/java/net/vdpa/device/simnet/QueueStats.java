@@ -1,18 +1,13 @@
 package net.vdpa.device.simnet;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import net.vdpa.device.core.QueueCounters;
+import net.vdpa.device.core.Counters;
 
 /**
- * The counters of one virtqueue, named as the kernel's simulator and iproute2 name them.
- *
- * <p>Single writer: only the worker that owns the queue counts (plain read, opaque write, so that
- * counting costs no fence); any thread may read a snapshot with {@link #snapshot}.
+ * The counters of one virtqueue, named as the kernel's simulator and iproute2 name them; single
+ * writer, as the core's {@link Counters}.
  */
-final class QueueStats implements QueueCounters {
+final class QueueStats extends Counters {
   /** Chains the device took from the queue. */
   static final int RECEIVED_DESC = 0;
   /** Chains the device returned used. */
@@ -53,7 +48,6 @@ final class QueueStats implements QueueCounters {
       RING_ERRORS};
   private static final int[] CVQ = {RECEIVED_DESC, COMPLETED_DESC, CVQ_REQUESTS, CVQ_SUCCESSES, CVQ_ERRORS,
       RING_ERRORS};
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
   /**
    * Counts one transmit pass (the worker that owns the queue).
@@ -89,36 +83,8 @@ final class QueueStats implements QueueCounters {
     CVQ
   }
 
-  private final long[] counters = new long[NAMES.length];
-
-  /**
-   * Adds to a counter (owner thread only).
-   *
-   * @param counter a counter constant such as {@link #RX_PACKETS}
-   * @param delta the amount
-   */
-  void add(int counter, long delta) {
-    // opaque: readers on other threads see a recent value, never a torn one; no ordering needed
-    SLOT.setOpaque(counters, counter, counters[counter] + delta);
-  }
-
-  /**
-   * Adds one to a counter (owner thread only).
-   *
-   * @param counter a counter constant
-   */
-  void inc(int counter) {
-    add(counter, 1);
-  }
-
-  /**
-   * Reads a counter from any thread.
-   *
-   * @param counter a counter constant
-   * @return its value
-   */
-  long get(int counter) {
-    return (long) SLOT.getOpaque(counters, counter);
+  QueueStats() {
+    super(NAMES);
   }
 
   /**
@@ -128,19 +94,6 @@ final class QueueStats implements QueueCounters {
    * @return counter name to value
    */
   Map<String, Long> snapshot(Kind kind) {
-    int[] which = kind == Kind.RX ? RX : kind == Kind.TX ? TX : CVQ;
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (int c : which) {
-      m.put(NAMES[c], get(c));
-    }
-    return m;
-  }
-
-  /** Sets every counter to zero (device reset; the owning worker is stopped). */
-  @Override
-  public void clear() {
-    for (int i = 0; i < counters.length; i++) {
-      SLOT.setOpaque(counters, i, 0L);
-    }
+    return snapshot(kind == Kind.RX ? RX : kind == Kind.TX ? TX : CVQ);
   }
 }

@@ -2,19 +2,15 @@ package net.vdpa.device.simnet;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.Set;
-import net.vdpa.api.DevAttr;
-import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
 import net.vdpa.device.core.DeviceLog;
+import net.vdpa.device.core.MgmtDeviceComponent;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,7 +29,7 @@ import org.osgi.service.log.LoggerFactory;
  */
 @Component(service = {VdpaMgmtDevice.class, PortControl.class}, immediate = true,
     property = VdpaMgmtDevice.PROP_HANDLE + "=" + SimNetManager.HANDLE)
-public final class SimNetMgmtDevice implements VdpaMgmtDevice, PortControl {
+public final class SimNetMgmtDevice extends MgmtDeviceComponent implements PortControl {
 
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
@@ -62,16 +58,12 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, PortControl {
 
   private SimNetManager manager(BundleContext context, java.util.function.Function<DeviceLog, PortStore> store) {
     DeviceLog log = DeviceLog.of(() -> logger);
-    return new SimNetManager((device, props) -> {
-      ServiceRegistration<VdpaDevice> r = context.registerService(VdpaDevice.class, device, new Hashtable<>(props));
-      return () -> {
-        try {
-          r.unregister();
-        } catch (IllegalStateException alreadyGone) {
-          // the framework unregistered it while the bundle stopped
-        }
-      };
-    }, log, store.apply(log));
+    return new SimNetManager(registering(context), log, store.apply(log));
+  }
+
+  @Override
+  protected VdpaMgmtDevice manager() {
+    return manager;
   }
 
   /** Deletes every device. */
@@ -80,50 +72,14 @@ public final class SimNetMgmtDevice implements VdpaMgmtDevice, PortControl {
     manager.close();
   }
 
-  @Override
-  public String handle() {
-    return manager.handle();
-  }
 
-  @Override
-  public Set<String> supportedClasses() {
-    return manager.supportedClasses();
-  }
 
-  @Override
-  public long supportedFeatures() {
-    return manager.supportedFeatures();
-  }
 
-  @Override
-  public int maxSupportedVqs() {
-    return manager.maxSupportedVqs();
-  }
 
-  @Override
-  public Set<DevAttr> acceptedAttributes() {
-    return manager.acceptedAttributes();
-  }
 
-  @Override
-  public void validate(DevConfig config) {
-    manager.validate(config);
-  }
 
-  @Override
-  public VdpaDevice devAdd(DevConfig config) {
-    return manager.devAdd(config);
-  }
 
-  @Override
-  public void devDel(String name) {
-    manager.devDel(name);
-  }
 
-  @Override
-  public List<String> devices() {
-    return manager.devices();
-  }
 
   @Override
   public void loopback(String device) {
