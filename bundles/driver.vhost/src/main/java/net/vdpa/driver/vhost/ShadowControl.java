@@ -93,8 +93,10 @@ final class ShadowControl {
     device.dmaMap(base, mem.buffer().duplicate().clear(), VdpaDevice.DMA_READ_WRITE);
     device.setVqNum(index, entries);
     device.setVqAddress(index, ring.config().descAddr(), ring.config().driverAddr(), ring.config().deviceAddr());
+    CommandQueue commands = new CommandQueue(ring, mem, MAX_REQUEST, () -> device.kickVq(index));
+    device.setVqCallback(index, i -> commands.used());
     device.setVqReady(index, true);
-    return new ShadowControl(device, new CommandQueue(ring, mem, MAX_REQUEST, () -> device.kickVq(index)), base, size);
+    return new ShadowControl(device, commands, base, size);
   }
 
   /**

@@ -15,6 +15,7 @@ final class ControlQueue {
   ControlQueue(DriverRing ring, DmaMemory mem, VdpaDevice device) {
     this.commands = new CommandQueue(ring.laidOut, mem.memory,
         CMD_SIZE, () -> device.kickVq(ring.index));
+    device.setVqCallback(ring.index, i -> commands.used());
   }
 
   static long footprint() {

@@ -1,7 +1,6 @@
 package net.vdpa.ring.driver;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import net.vdpa.ring.DriverQueue;
 import net.vdpa.ring.RingError;
 import org.osgi.annotation.versioning.ProviderType;
@@ -11,8 +10,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * status byte the device writes; the caller waits a bounded time for the device to return it. This
  * is how a virtio-net control queue works ({@code class, command, data} then an ack byte).
  *
- * <p>Thread-safe: callers are served one at a time. Interrupts are disabled on the ring; the caller
- * waits by polling with short parks, since commands are rare.
+ * <p>Thread-safe: callers are served one at a time. The caller waits for the device's used-buffer
+ * notification, which the device's callback hands to {@link #used()}; the wait is bounded.
  */
 @ProviderType
 public final class CommandQueue {
@@ -25,6 +24,8 @@ public final class CommandQueue {
   private final long requestIova;
   private final long statusIova;
   private final Runnable kick;
+  /** Notified by {@link #used()}; guards nothing else. */
+  private final Object signal = new Object();
 
   /**
    * Sets the queue up and carves its request and status buffers out of the memory.
@@ -33,6 +34,7 @@ public final class CommandQueue {
    * @param mem the driver's memory
    * @param maxRequest the longest request in bytes
    * @param kick tells the device the ring has a new request
+   *     (the caller routes the device's used-buffer callback of this queue to {@link #used()})
    */
   public CommandQueue(DriverRing ring, DriverMemory mem, int maxRequest, Runnable kick) {
     this.q = ring.queue();
@@ -41,7 +43,14 @@ public final class CommandQueue {
     this.requestIova = mem.allocate(maxRequest, 64);
     this.statusIova = mem.allocate(64, 64);
     this.kick = kick;
-    q.disableInterrupts();
+    q.enableInterrupts();
+  }
+
+  /** The device used a buffer of this queue (its used-buffer callback); wakes a waiting caller. */
+  public void used() {
+    synchronized (signal) {
+      signal.notifyAll();
+    }
   }
 
   /**
@@ -77,14 +86,22 @@ public final class CommandQueue {
     q.publish();
     kick.run();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-    while (q.pollUsed() == DriverQueue.EMPTY) {
-      if (q.error() != RingError.NONE) {
-        throw new IllegalStateException("command queue broke: " + q.error().description());
+    synchronized (signal) {
+      while (q.pollUsed() == DriverQueue.EMPTY) {
+        if (q.error() != RingError.NONE) {
+          throw new IllegalStateException("command queue broke: " + q.error().description());
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalStateException("no answer within " + timeoutMillis + " ms");
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(signal, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted waiting for the device's answer");
+        }
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no answer within " + timeoutMillis + " ms");
-      }
-      LockSupport.parkNanos(50_000);
     }
     return mem.buffer().get(status) & 0xff;
   }
