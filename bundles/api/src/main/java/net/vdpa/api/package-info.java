@@ -8,9 +8,11 @@
  * a device never learns which driver holds it and a driver never looks for devices itself.
  *
  * <p>Every change of the bus is posted on Event Admin under the topics in {@link VdpaEvents}.
+ *
+ * <p>1.2.0 adds {@link VdpaEvents#DEVICE_SETTLED}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;
