@@ -66,6 +66,11 @@ final class Arrivals {
         sink.warn("device service " + serviceId + " refused: the name " + name + " is taken by service " + other.serviceId);
         return null;
       }
+      if (!state.autoprobe) {
+        // said now: a reader right after the registration sees why it waits (its first matching agrees)
+        e.state = State.UNBOUND;
+        e.reason = "autoprobe is off for the bus";
+      }
     }
     e.lane.submit(() -> {
       if (resolve(e)) {

@@ -267,20 +267,16 @@ final class BusCore implements VdpaBus {
   @Override
   public DeviceDTO setAutoprobe(String device, boolean on) {
     DeviceEntry e;
-    boolean fresh;
     synchronized (state.lock) {
       e = state.existing(device);
       e.autoprobe = on;
-      fresh = !on && e.state == State.NEW;
-      if (!on && e.state == State.UNBOUND && !e.held) {
+      if (!on && (e.state == State.NEW || (e.state == State.UNBOUND && !e.held))) {
+        // said now, also for a device not matched yet: its first matching, queued, agrees and says so
+        e.state = State.UNBOUND;
         e.reason = "autoprobe is off for this device";
       }
     }
     sink.post(VdpaEvents.AUTOPROBE_CHANGED, props(VdpaEvents.DEVICE, device, VdpaEvents.AUTOPROBE, on));
-    if (fresh) {
-      // not matched yet, and now it will not be: said now (its first matching, queued, agrees)
-      sequence.settle(e, "autoprobe is off for this device");
-    }
     if (on) {
       runOnLane(e, () -> sequence.reconcile(e, false, null));
     } else {

@@ -102,12 +102,13 @@ final class BusState {
   /**
    * The device's matching ended with no driver holding it: unbound, for {@code why}.
    *
-   * @return true if this changed what the device's DTO says (it was not unbound, or for another
-   *     reason): worth a {@code SETTLED} event
+   * @return true if this is news: its first matching, or the DTO says something else now (it was
+   *     not unbound, or for another reason); worth a {@code SETTLED} event
    */
   boolean settleUnbound(DeviceEntry e, String why) {
     synchronized (lock) {
-      boolean changed = e.state != State.UNBOUND || !Objects.equals(e.reason, why);
+      boolean changed = !e.matched || e.state != State.UNBOUND || !Objects.equals(e.reason, why);
+      e.matched = true;
       e.state = State.UNBOUND;
       e.driver = null;
       e.reason = why;

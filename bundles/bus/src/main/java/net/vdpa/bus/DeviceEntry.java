@@ -46,6 +46,8 @@ final class DeviceEntry {
   Stay stay;
   /** Guarded by the bus lock: {@link #stay} in words. */
   String stayReason;
+  /** Guarded by the bus lock: its first matching has ended, and an event said how. */
+  boolean matched;
   /** Guarded by the bus lock: the device service is going or gone. */
   boolean gone;
 

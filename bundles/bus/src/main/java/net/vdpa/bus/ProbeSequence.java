@@ -192,6 +192,7 @@ final class ProbeSequence {
         return false;
       }
       e.state = State.BOUND;
+      e.matched = true;
       e.reason = null;
       e.placement = how;
       e.stay = null;
