@@ -5,10 +5,12 @@ import org.osgi.dto.DTO;
 /** One device on the bus: who it is, which driver holds it, or why none does. */
 public class DeviceDTO extends DTO {
   /**
-   * Where a device is in the bus's hands. A device arrives {@link #NEW}, is matched, and from then
-   * on is {@link #UNBOUND}, {@link #PROBING}, {@link #BOUND} or {@link #REMOVING}; {@code PROBING}
-   * and {@code REMOVING} (and {@code NEW}) are transitions the bus finishes on its own, each ending
-   * with an event ({@code VdpaEvents}).
+   * Where a device is in the bus's hands. A device arrives {@link #NEW} ({@link #UNBOUND} at once
+   * while autoprobe is off for the bus or for it), is matched, and from then on is {@link
+   * #UNBOUND}, {@link #PROBING}, {@link #BOUND} or {@link #REMOVING}. {@code NEW}, {@code PROBING}
+   * and {@code REMOVING} are transitions the bus finishes on its own, each ending with an event
+   * ({@code VdpaEvents}: {@code BOUND}, {@code UNBOUND}, {@code SETTLED}); a device's first
+   * matching always ends with one.
    */
   public enum State {
     /** On the bus, not matched yet: the bus has not looked at the drivers for it. */
