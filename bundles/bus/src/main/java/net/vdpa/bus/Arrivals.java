@@ -151,9 +151,9 @@ final class Arrivals {
       }
       state.addDriver(d);
       if (state.autoprobe) {
-        // a NEW device is not listed: its first matching is queued on its lane and will see this driver
+        // a NEW device is matched again too: its first matching may have read the drivers before this one
         for (DeviceEntry e : state.devices()) {
-          if (e.state == State.UNBOUND && e.autoprobe && !e.held) {
+          if ((e.state == State.UNBOUND || e.state == State.NEW) && e.autoprobe && !e.held) {
             idle.add(e);
           } else if (e.state == State.BOUND && e.autoprobe && name.equals(e.displacedFrom)) {
             displaced.add(e);

@@ -238,7 +238,9 @@ final class BusCore implements VdpaBus {
       changed = state.autoprobe != on;
       state.autoprobe = on;
       for (DeviceEntry e : state.devices()) {
-        if (e.state == State.UNBOUND) {
+        if (e.state == State.NEW && on && e.autoprobe) {
+          idle.add(e); // its first matching may have read the switch before it was on
+        } else if (e.state == State.UNBOUND) {
           if (on && e.autoprobe) {
             idle.add(e);
           } else if (!e.held) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.DeviceDTO.State;
@@ -110,6 +112,27 @@ class BusEventsTest {
     assertThat(events).containsSubsequence("PROBE_FAILED d IllegalStateException: device lacks VERSION_1",
         "PROBE_FAILED d IllegalStateException: device lacks VERSION_1", "SETTLED d " + why);
     assertThat(bus.device("d").orElseThrow().reason).isEqualTo(why);
+  }
+
+  @Test
+  void aDriverArrivingWhileANewDeviceIsFirstMatchedIsOfferedItToo() throws Exception {
+    CountDownLatch scoring = new CountDownLatch(1);
+    CountDownLatch goOn = new CountDownLatch(1);
+    add(new FakeDriver("slow_to_say_no", dev -> {
+      scoring.countDown();
+      try {
+        goOn.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    }));
+    add(new FakeDevice("d", 1));
+    assertThat(scoring.await(10, TimeUnit.SECONDS)).isTrue();
+    // the first matching has read the drivers; this one arrives before it ends
+    add(new FakeDriver("good", 5));
+    goOn.countDown();
+    BusAwait.awaitBound(bus, "d", "good");
   }
 
   @Test
