@@ -174,7 +174,8 @@ final class BusCore implements VdpaBus {
     synchronized (state.lock) {
       e = state.existing(device);
       if (e.driver == null) {
-        throw new IllegalStateException("device " + device + " is not bound (" + e.reason + ")");
+        throw new IllegalStateException("device " + device + " is not bound ("
+            + (e.state == State.NEW ? "not matched yet" : e.reason) + ")");
       }
     }
     runOnLane(e, () -> {
