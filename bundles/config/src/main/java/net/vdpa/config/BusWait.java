@@ -3,6 +3,7 @@ package net.vdpa.config;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import net.vdpa.api.VdpaEvents;
 import org.osgi.framework.BundleContext;
@@ -28,18 +29,18 @@ final class BusWait implements AutoCloseable {
 
   /** Listens for the device's events on Event Admin until closed. */
   static BusWait open(BundleContext context, String device) {
-    BusWait[] self = new BusWait[1];
-    Dictionary<String, Object> p = new Hashtable<>();
-    p.put(EventConstants.EVENT_TOPIC, "net/vdpa/device/*");
-    ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class, e -> self[0].event(e), p);
-    self[0] = new BusWait(device, () -> {
+    AtomicReference<ServiceRegistration<EventHandler>> reg = new AtomicReference<>();
+    BusWait wait = new BusWait(device, () -> {
       try {
-        reg.unregister();
+        reg.get().unregister();
       } catch (IllegalStateException gone) {
         // the bundle stopped while waiting: the framework took the handler back already
       }
     });
-    return self[0];
+    Dictionary<String, Object> p = new Hashtable<>();
+    p.put(EventConstants.EVENT_TOPIC, "net/vdpa/device/*");
+    reg.set(context.registerService(EventHandler.class, wait::event, p));
+    return wait;
   }
 
   BusWait(String device, Runnable unregister) {
