@@ -35,7 +35,7 @@ public class BusIT extends BusTestSupport {
     Fixtures.devices(context, "early", "early");
     Fixtures.drivers(context, "low", "low;score=5");
     Fixtures.drivers(context, "high", "high;score=10");
-    assertEquals(DeviceDTO.UNBOUND, dev("early").state);
+    assertEquals(DeviceDTO.State.UNBOUND, dev("early").state);
     assertEquals("autoprobe is off for the bus", dev("early").reason);
     bus.setAutoprobe(true);
     awaitBound("early", "high");
@@ -64,7 +64,7 @@ public class BusIT extends BusTestSupport {
     awaitBound("b", "virtio_net");
     assertEquals("low", bus.setDriverOverride("a", "low").driver);
     DeviceDTO waiting = bus.setDriverOverride("b", "vhost_vdpa");
-    assertEquals(DeviceDTO.UNBOUND, waiting.state);
+    assertEquals(DeviceDTO.State.UNBOUND, waiting.state);
     assertEquals("waiting for driver 'vhost_vdpa' (driver override; it is not loaded)", waiting.reason);
     assertEquals(0, waiting.status);
     Fixtures.drivers(context, "vhost", "vhost_vdpa;score=1");
@@ -137,16 +137,16 @@ public class BusIT extends BusTestSupport {
     bus.setAutoprobe(false);
     Fixtures.drivers(context, "drv", "drv;score=1");
     Fixtures.devices(context, "devs", "d");
-    assertEquals(DeviceDTO.UNBOUND, dev("d").state);
+    assertEquals(DeviceDTO.State.UNBOUND, dev("d").state);
     assertTrue(journal.isEmpty());
     DeviceDTO bound = bus.bind("d", "drv");
-    assertEquals(DeviceDTO.BOUND, bound.state);
+    assertEquals(DeviceDTO.State.BOUND, bound.state);
     assertEquals(15, bound.status);
     // per-device autoprobe: a device switched off stays idle when the bus is on
     Fixtures.devices(context, "more", "e");
     bus.setAutoprobe("e", false);
     bus.setAutoprobe(true);
-    assertEquals(DeviceDTO.UNBOUND, dev("e").state);
+    assertEquals(DeviceDTO.State.UNBOUND, dev("e").state);
     assertEquals("autoprobe is off for this device", dev("e").reason);
   }
 
@@ -186,7 +186,7 @@ public class BusIT extends BusTestSupport {
     Fixtures.drivers(context, "b", "b;score=5");
     Fixtures.drivers(context, "c", "c;score=1;match=none");
     Fixtures.devices(context, "many", "dev;count=1000");
-    await("1000 bound", () -> bus.devices().stream().filter(d -> DeviceDTO.BOUND.equals(d.state)).count() == 1000);
+    await("1000 bound", () -> bus.devices().stream().filter(d -> d.state == DeviceDTO.State.BOUND).count() == 1000);
     assertEquals(500, devicesOf("a").size());
     assertEquals(500, devicesOf("b").size());
     assertEquals(0, devicesOf("c").size());

@@ -153,6 +153,6 @@ public abstract class BusTestSupport {
 
   protected void awaitBound(String device, String driver) {
     await(device + " bound to " + driver + " (now " + bus.device(device).map(d -> d.state + " " + d.driver + " " + d.reason).orElse("absent") + ")",
-        () -> bus.device(device).map(d -> DeviceDTO.BOUND.equals(d.state) && driver.equals(d.driver)).orElse(false));
+        () -> bus.device(device).map(d -> d.state == DeviceDTO.State.BOUND && driver.equals(d.driver)).orElse(false));
   }
 }

@@ -75,7 +75,7 @@ public class DriverReturnIT extends BusTestSupport {
     assertTrue("the sender saw the interface go down", before.down.get() > 0);
     for (String d : new String[] {"a0", "a1"}) {
       await(d + " idle", () -> WAITING.equals(dev(d).reason));
-      assertEquals(DeviceDTO.UNBOUND, dev(d).state);
+      assertEquals(DeviceDTO.State.UNBOUND, dev(d).state);
       assertEquals("virtio_net", dev(d).displacedFrom);
     }
     assertNull("vhost_vdpa took a device by autoprobe", context.getServiceReferences(VhostVdpa.class.getName(), null));

@@ -261,7 +261,7 @@ public class NetIT extends BusTestSupport {
     sender.join(10_000);
     assertNull("the sender saw " + sender.failure.get(), sender.failure.get());
     assertTrue("the sender saw the interface go down", sender.down.get() > 0);
-    assertEquals(DeviceDTO.UNBOUND, dev("hot0").state);
+    assertEquals(DeviceDTO.State.UNBOUND, dev("hot0").state);
     assertEquals(0, dev("hot0").status);
     NetStats s = i.stats();
     // every frame the sender got SENT for is accounted for: received, or counted as dropped

@@ -161,7 +161,7 @@ public class ShellIT extends BusTestSupport {
     assertEquals("mac 01:00:5e:00:00:01 is a multicast address (group bit set in 01); a device needs a unicast address", message);
     DeviceDTO after = dev("a");
     assertEquals("the device was not created again", before.serviceId, after.serviceId);
-    assertEquals(DeviceDTO.BOUND, after.state);
+    assertEquals(DeviceDTO.State.BOUND, after.state);
     assertTrue(run("vdpa:dev config show a"), run("vdpa:dev config show a").startsWith("a: mac 02:00:00:00:00:a1 "));
     // a good change still applies
     assertEquals("a: mac 02:00:00:00:00:a2", run("vdpa:dev set name a mac 02:00:00:00:00:a2"));
@@ -196,7 +196,7 @@ public class ShellIT extends BusTestSupport {
         + "refuses the new configuration: mac 01:00:5e:00:00:01 is a multicast address (group bit set in 01); "
         + "a device needs a unicast address"));
     assertEquals(serviceId, dev("h").serviceId);
-    assertEquals(DeviceDTO.BOUND, dev("h").state);
+    assertEquals(DeviceDTO.State.BOUND, dev("h").state);
     assertTrue(run("vdpa:dev config show h").startsWith("h: mac 02:00:00:00:00:c1 "));
     assertTrue(traces.toString(), traces.isEmpty());
   }

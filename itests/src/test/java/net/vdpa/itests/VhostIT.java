@@ -125,7 +125,7 @@ public class VhostIT extends BusTestSupport {
       System.out.println("VhostIT: uninstalling the vhost driver with testpmd connected took " + millis + " ms");
       assertTrue("uninstall took " + millis + " ms", millis < 3000);
       assertFalse("socket " + socket + " removed", Files.exists(socket));
-      await("vdpa0 unbound", () -> !DeviceDTO.BOUND.equals(dev("vdpa0").state));
+      await("vdpa0 unbound", () -> !DeviceDTO.State.BOUND.equals(dev("vdpa0").state));
       assertEquals(0, device("vdpa0").status());
     }
   }

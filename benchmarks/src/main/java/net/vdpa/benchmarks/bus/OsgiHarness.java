@@ -35,7 +35,8 @@ final class OsgiHarness {
   /** Which side of the comparison a harness runs. */
   enum Impl { BUS, DS }
 
-  private static final String EXTRA = "net.vdpa.api;version=1.0.0,net.vdpa.api.dto;version=1.0.0,"
+  // the API packages' versions as bundles/api's package-info.java @Version say: the bundles import them
+  private static final String EXTRA = "net.vdpa.api;version=1.2.0,net.vdpa.api.dto;version=2.0.0,"
       + "net.vdpa.benchmarks.bus.fixture;version=1.0.0";
 
   final Framework framework;

@@ -45,7 +45,8 @@ final class NetRuntime implements AutoCloseable {
 
   private static final String DRIVER_PID = "net.vdpa.driver.virtionet";
   private static final long WAIT_MS = 30_000;
-  private static final String EXTRA = "net.vdpa.api;version=1.0.0,net.vdpa.api.dto;version=1.0.0,"
+  // the API packages' versions as bundles/api's package-info.java @Version say: the bundles import them
+  private static final String EXTRA = "net.vdpa.api;version=1.2.0,net.vdpa.api.dto;version=2.0.0,"
       + "net.vdpa.api.net;version=1.1.0,net.vdpa.api.port;version=1.0.0";
   /** Started in this order: what the vDPA bundles need, then the bundles themselves. */
   private static final String[] BASE = {"org.osgi.util.function", "org.osgi.util.promise",

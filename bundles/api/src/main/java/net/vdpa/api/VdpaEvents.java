@@ -29,6 +29,16 @@ public final class VdpaEvents {
    * {@link #FROM} the driver that came back.
    */
   public static final String DEVICE_STAYS = "net/vdpa/device/STAYS";
+  /**
+   * The bus looked at a device and left it where it is, and no other event says so: a matching
+   * ended with no driver holding it ({@link #REASON} says why; posted after a device's first
+   * matching, then only when the reason changes), or a driver the device had left came back and the
+   * driver holding it fits at least as well ({@link #DRIVER} the holder, {@link #FROM} the driver
+   * that came back). With {@link #DEVICE_BOUND}, {@link #DEVICE_UNBOUND}, {@link #DEVICE_MOVED},
+   * {@link #DEVICE_STAYS} and {@link #DEVICE_REMOVED} it ends every piece of work the bus does on a
+   * device, so a caller can wait for the bus on events alone.
+   */
+  public static final String DEVICE_SETTLED = "net/vdpa/device/SETTLED";
   /** A device's driver override was set or cleared. */
   public static final String OVERRIDE_CHANGED = "net/vdpa/device/OVERRIDE_CHANGED";
   /** Autoprobe was switched, globally (no {@link #DEVICE}) or for one device. */

@@ -8,6 +8,8 @@
  * a device never learns which driver holds it and a driver never looks for devices itself.
  *
  * <p>Every change of the bus is posted on Event Admin under the topics in {@link VdpaEvents}.
+ *
+ * <p>1.2.0 adds {@link VdpaEvents#DEVICE_SETTLED}.
  */
 @Export
 @Version("1.2.0")

@@ -6,6 +6,7 @@ import java.util.Optional;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
+import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.dto.BusDTO;
 import net.vdpa.api.dto.DeviceDTO;
@@ -268,7 +269,12 @@ public final class BusComponent implements VdpaBus {
     public void post(String topic, Map<String, Object> properties) {
       EventAdmin ea = eventAdmin;
       if (ea != null) {
-        ea.postEvent(new Event(topic, properties));
+        try {
+          ea.postEvent(new Event(topic, properties));
+        } catch (RuntimeException e) {
+          // Event Admin going away under us must not cut the bus's work on a device short
+          warn("event " + topic + " for " + properties.get(VdpaEvents.DEVICE) + " not posted: " + DriverCalls.describe(e));
+        }
       }
     }
 

@@ -1,5 +1,6 @@
 package net.vdpa.bus;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /** Where the bus core reports: events for Event Admin and lines for the log. */
@@ -15,6 +16,15 @@ interface BusSink {
 
   /** Something went wrong that a user should know about: a probe failed, a driver call threw. */
   void warn(String message);
+
+  /** Event properties from key, value pairs. */
+  static Map<String, Object> props(Object... kv) {
+    Map<String, Object> m = new HashMap<>(kv.length);
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
 
   /** A sink that drops everything. */
   BusSink NONE = new BusSink() {

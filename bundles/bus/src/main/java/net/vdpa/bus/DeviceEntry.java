@@ -2,13 +2,14 @@ package net.vdpa.bus;
 
 import java.util.function.Supplier;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.dto.DeviceDTO.State;
 import net.vdpa.api.dto.DeviceDTO.Stay;
 
 /**
- * A device service as the bus knows it. The binding fields are guarded by the bus lock and written
- * only from the device's lane (and the tracker thread when the device goes away).
+ * A device service as the bus knows it. The binding fields are guarded by the bus lock ({@link
+ * BusState#lock}) and written only from the device's lane (and the tracker thread when the device
+ * goes away).
  */
 final class DeviceEntry {
   final String name;
@@ -16,7 +17,7 @@ final class DeviceEntry {
   final long bundleId;
   final String mgmtdev;
   final Lane lane;
-  /** Gets the device object; called once, on the lane (see {@link BusCore#deviceAdded}). */
+  /** Gets the device object; called once, on the lane (see {@link Arrivals#deviceAdded}). */
   final Supplier<VdpaDevice> resolver;
   /** Set once on the lane by the first task; null until then, or if the service could not be had. */
   volatile VdpaDevice device;
@@ -25,12 +26,12 @@ final class DeviceEntry {
   /** Read from the device when it is resolved. */
   volatile int vendorId;
 
-  /** Guarded by the bus lock. One of the {@link DeviceDTO} state constants. */
-  String state = DeviceDTO.UNBOUND;
+  /** Guarded by the bus lock. */
+  State state = State.NEW;
   /** Guarded by the bus lock: the driver holding it, or being probed or removed. */
   DriverEntry driver;
-  /** Guarded by the bus lock: why it is unbound. */
-  String reason = "not matched yet";
+  /** Guarded by the bus lock: why it is unbound; null until it is first matched. */
+  String reason;
   /** Guarded by the bus lock. */
   String override;
   /** Guarded by the bus lock. */
@@ -45,6 +46,8 @@ final class DeviceEntry {
   Stay stay;
   /** Guarded by the bus lock: {@link #stay} in words. */
   String stayReason;
+  /** Guarded by the bus lock: its first matching has ended, and an event said how. */
+  boolean matched;
   /** Guarded by the bus lock: the device service is going or gone. */
   boolean gone;
 

@@ -1,7 +1,11 @@
 package net.vdpa.bus;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A serial queue of work for one device, drained on a shared pool: everything the bus does to a
@@ -80,6 +84,25 @@ final class Lane implements Runnable {
         t.getUncaughtExceptionHandler().uncaughtException(t, e);
       }
       Thread.interrupted(); // a timed-out probe may have been interrupted; do not leak that
+    }
+  }
+
+  /**
+   * Waits for lane work to complete, at most {@code millis}.
+   *
+   * @return false if the time ran out or the thread was interrupted (the interrupt is kept)
+   */
+  static boolean await(CompletableFuture<?> f, long millis) {
+    try {
+      f.get(millis, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      return true;
     }
   }
 }

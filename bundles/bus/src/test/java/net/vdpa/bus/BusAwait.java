@@ -22,7 +22,7 @@ final class BusAwait {
   static void awaitBound(BusCore bus, String device, String driver) {
     eventually(device + " bound to " + driver, () -> {
       DeviceDTO d = bus.device(device).orElseThrow();
-      return DeviceDTO.BOUND.equals(d.state) && driver.equals(d.driver);
+      return d.state == DeviceDTO.State.BOUND && driver.equals(d.driver);
     });
   }
 }

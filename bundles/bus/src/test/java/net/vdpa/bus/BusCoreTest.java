@@ -73,7 +73,7 @@ class BusCoreTest {
     add(new FakeDriver("net_only", d -> d.deviceId() == VdpaDevice.ID_NET ? 1 : 0), 0);
     add(new FakeDevice("blk", VdpaDevice.ID_BLOCK));
     eventually("reason", () -> "no driver matches".equals(dev("blk").reason));
-    assertThat(dev("blk").state).isEqualTo(DeviceDTO.UNBOUND);
+    assertThat(dev("blk").state).isEqualTo(DeviceDTO.State.UNBOUND);
   }
 
   @Test
@@ -103,7 +103,7 @@ class BusCoreTest {
     add(new FakeDevice("d", 1));
     awaitBound("d", "virtio_net");
     DeviceDTO after = bus.setDriverOverride("d", "vhost_vdpa");
-    assertThat(after.state).isEqualTo(DeviceDTO.UNBOUND);
+    assertThat(after.state).isEqualTo(DeviceDTO.State.UNBOUND);
     assertThat(after.reason).isEqualTo("waiting for driver 'vhost_vdpa' (driver override; it is not loaded)");
     FakeDriver vhost = new FakeDriver("vhost_vdpa", 1);
     add(vhost, 0);
@@ -162,7 +162,7 @@ class BusCoreTest {
     add(new FakeDriver("drv", 2), 0);
     add(new FakeDevice("d", 1));
     eventually("reason", () -> "autoprobe is off for the bus".equals(dev("d").reason));
-    assertThat(bus.bind("d", "drv").state).isEqualTo(DeviceDTO.BOUND);
+    assertThat(bus.bind("d", "drv").state).isEqualTo(DeviceDTO.State.BOUND);
   }
 
   @Test
@@ -197,10 +197,10 @@ class BusCoreTest {
     add(d);
     awaitBound("d", "drv");
     DeviceDTO after = bus.unbind("d");
-    assertThat(after.state).isEqualTo(DeviceDTO.UNBOUND);
+    assertThat(after.state).isEqualTo(DeviceDTO.State.UNBOUND);
     assertThat(after.status).isZero();
     add(new FakeDriver("other", 9), 0);
-    assertThat(dev("d").state).isEqualTo(DeviceDTO.UNBOUND);
+    assertThat(dev("d").state).isEqualTo(DeviceDTO.State.UNBOUND);
     assertThat(bus.bind("d", "drv").driver).isEqualTo("drv");
   }
 
@@ -315,14 +315,14 @@ class BusCoreTest {
     for (int i = 0; i < 1000; i++) {
       add(new FakeDevice("dev" + i, 1));
     }
-    eventually("all bound", () -> bus.devices().stream().allMatch(d -> DeviceDTO.BOUND.equals(d.state)));
+    eventually("all bound", () -> bus.devices().stream().allMatch(d -> d.state == DeviceDTO.State.BOUND));
     for (DeviceDTO d : bus.devices()) {
       assertThat(d.driver).isEqualTo(d.name.hashCode() % 3 == 0 ? "a" : "b");
     }
     bus.driverRemoved(ae);
     // a device shows its new driver while the probe runs: wait for the probes to end
     eventually("all bound to b", () -> bus.devices().stream()
-        .allMatch(d -> "b".equals(d.driver) && DeviceDTO.BOUND.equals(d.state)));
+        .allMatch(d -> "b".equals(d.driver) && d.state == DeviceDTO.State.BOUND));
     assertThat(a.held).isEmpty();
     assertThat(b.held).hasSize(1000);
   }

@@ -93,10 +93,10 @@ class DriverReturnTest {
     String why = "waiting for driver virtio_net to come back; no driver takes it by autoprobe "
         + "(vhost_vdpa on request only: bind or driver override)";
     eventually("reason", () -> why.equals(dev("d").reason));
-    assertThat(dev("d").state).isEqualTo(DeviceDTO.UNBOUND);
+    assertThat(dev("d").state).isEqualTo(DeviceDTO.State.UNBOUND);
     assertThat(dev("d").displacedFrom).isEqualTo("virtio_net");
     // an explicit probe matches as autoprobe does: vhost_vdpa is still not chosen
-    assertThat(bus.probe("d").state).isEqualTo(DeviceDTO.UNBOUND);
+    assertThat(bus.probe("d").state).isEqualTo(DeviceDTO.State.UNBOUND);
     assertThat(vhost.calls).isEmpty();
 
     add(new FakeDriver("virtio_net", 10));
@@ -111,7 +111,7 @@ class DriverReturnTest {
     add(new FakeDriver("vhost_vdpa", VdpaDriver.MATCH_ON_REQUEST));
     bus.deviceAdded(new FakeDevice("a", 1), nextId++, 7, null);
     bus.deviceAdded(new FakeDevice("b", 1), nextId++, 7, null);
-    eventually("a matched", () -> dev("a").reason.startsWith("no driver takes it by autoprobe"));
+    eventually("a matched", () -> dev("a").state == DeviceDTO.State.UNBOUND && dev("a").reason.startsWith("no driver takes it by autoprobe"));
     assertThat(bus.bind("a", "vhost_vdpa").placement).isEqualTo(Placement.BIND);
     assertThat(bus.setDriverOverride("b", "vhost_vdpa").placement).isEqualTo(Placement.OVERRIDE);
   }
@@ -198,7 +198,7 @@ class DriverReturnTest {
     bus.unbind("d");
     FakeDriver again = new FakeDriver("best", 10);
     add(again);
-    assertThat(bus.device("d").orElseThrow().state).isEqualTo(DeviceDTO.UNBOUND);
+    assertThat(bus.device("d").orElseThrow().state).isEqualTo(DeviceDTO.State.UNBOUND);
     assertThat(dev("d").displacedFrom).isNull();
     assertThat(again.calls).isEmpty();
   }

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
@@ -21,17 +20,20 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.EventAdmin;
 
 /**
  * {@link VdpaDeviceStore} over ConfigurationAdmin: each kept device is one factory configuration;
  * {@link KeptDevice} turns configurations into devices. Calls wait (bounded) until the bus shows
- * the result, so the shell can report it.
+ * the result, so the shell can report it; they wait on the bus's events ({@link BusWait}), so the
+ * store is offered only while Event Admin runs.
  *
  * <p>Nothing is kept that its management device refuses: {@code add} and {@code setMac} ask it to
  * {@link VdpaMgmtDevice#validate validate} first and fail at once with its reason; with the
  * management device absent they refuse (a configuration that cannot be checked is not kept).
  */
-@Component(service = VdpaDeviceStore.class)
+@Component(service = VdpaDeviceStore.class,
+    reference = @Reference(name = "eventAdmin", service = EventAdmin.class)) // BusWait hears the bus through it
 public final class DeviceStoreComponent implements VdpaDeviceStore {
   /** How long a call waits for the bus to show its effect. */
   static final long WAIT_MS = 15_000;
@@ -60,24 +62,33 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
           + "; vdpa:dev del " + name + " forgets it");
     }
     validate(mgmtdev, config);
-    try {
-      Configuration c = cm.createFactoryConfiguration(FACTORY_PID, "?");
-      c.update(new KeptConfig(mgmtdev, config, null).toProperties());
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot keep device " + name + ": " + e.getMessage(), e);
-    }
-    try {
-      await("device " + name + " to appear on the bus (is management device " + mgmtdev + " running?)",
-          () -> bus.device(name).map(d -> !DeviceDTO.PROBING.equals(d.state) && !"not matched yet".equals(d.reason)).orElse(false));
-    } catch (IllegalStateException e) {
-      find(name).ifPresent(DeviceStoreComponent::forget); // not kept: it never came
-      throw e;
+    try (BusWait wait = BusWait.open(context, name)) {
+      try {
+        Configuration c = cm.createFactoryConfiguration(FACTORY_PID, "?");
+        c.update(new KeptConfig(mgmtdev, config, null).toProperties());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot keep device " + name + ": " + e.getMessage(), e);
+      }
+      try {
+        wait.until("device " + name + " to appear on the bus (is management device " + mgmtdev + " running?)",
+            () -> bus.device(name).map(d -> !d.state.inTransition()).orElse(false), WAIT_MS);
+      } catch (IllegalStateException e) {
+        find(name).ifPresent(DeviceStoreComponent::forget); // not kept: it never came
+        throw e;
+      }
     }
     return bus.device(name).orElseThrow();
   }
 
   @Override
   public void delete(String name) {
+    try (BusWait wait = BusWait.open(context, name)) {
+      deleteNow(name);
+      wait.until("device " + name + " to leave the bus", () -> bus.device(name).isEmpty(), WAIT_MS);
+    }
+  }
+
+  private void deleteNow(String name) {
     Optional<Configuration> c = find(name);
     if (c.isPresent()) {
       try {
@@ -92,7 +103,6 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
       }
       m.devDel(name);
     }
-    await("device " + name + " to leave the bus", () -> bus.device(name).isEmpty());
   }
 
   @Override
@@ -104,11 +114,12 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
     KeptConfig next = kept.withMac(mac);
     validate(kept.mgmtdev(), next.config()); // before anything changes: a refusal leaves the device as it is
     long before = bus.device(name).map(d -> d.serviceId).orElse(-1L);
-    update(c, next);
-    // the device is created again: wait for the new one, matched
-    await("device " + name + " to come back with mac " + mac,
-        () -> bus.device(name).map(d -> d.serviceId != before && !DeviceDTO.PROBING.equals(d.state)
-            && !"not matched yet".equals(d.reason)).orElse(false));
+    try (BusWait wait = BusWait.open(context, name)) {
+      update(c, next);
+      // the device is created again: wait for the new one, matched
+      wait.until("device " + name + " to come back with mac " + mac,
+          () -> bus.device(name).map(d -> d.serviceId != before && !d.state.inTransition()).orElse(false), WAIT_MS);
+    }
   }
 
   @Override
@@ -220,20 +231,5 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
       m.put(k, props.get(k));
     }
     return m;
-  }
-
-  private static void await(String what, BooleanSupplier done) {
-    long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + WAIT_MS / 1000 + " s waiting for " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted waiting for " + what);
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import net.vdpa.api.VdpaBus;
@@ -44,8 +45,6 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 final class Readiness implements AutoCloseable {
   private static final String PROJECT = "net.vdpa.";
-  /** The bus's reason for a device it has not matched yet. */
-  private static final String NOT_MATCHED_YET = "not matched yet";
 
   private final BundleContext context;
   private final ServiceTracker<ServiceComponentRuntime, ServiceComponentRuntime> scr;
@@ -95,8 +94,8 @@ final class Readiness implements AutoCloseable {
       return kept;
     }
     for (DeviceDTO d : bus.devices()) {
-      if (DeviceDTO.PROBING.equals(d.state) || DeviceDTO.REMOVING.equals(d.state) || NOT_MATCHED_YET.equals(d.reason)) {
-        return Optional.of("device " + d.name + " is " + (d.state == null ? "settling" : d.state));
+      if (d.state.inTransition()) {
+        return Optional.of("device " + d.name + " is " + d.state.name().toLowerCase(Locale.ROOT));
       }
     }
     return Optional.empty();

@@ -12,8 +12,6 @@ import net.vdpa.api.net.NetStats;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
@@ -42,11 +40,13 @@ public final class NetCommands {
   }
 
   private String showInterfaces() {
-    List<NetFormat.Iface> list = new ArrayList<>();
-    for (NetInterface i : all()) {
-      list.add(new NetFormat.Iface(i.name(), i.device(), i.mac().toString(), i.mtu(), i.linkUp(), i.queuePairs()));
+    try (HeldServices held = new HeldServices(context)) {
+      List<NetFormat.Iface> list = new ArrayList<>();
+      for (NetInterface i : all(held)) {
+        list.add(new NetFormat.Iface(i.name(), i.device(), i.mac().toString(), i.mtu(), i.linkUp(), i.queuePairs()));
+      }
+      return NetFormat.show(list);
     }
-    return NetFormat.show(list);
   }
 
   /** {@code net:stats IF}. */
@@ -56,12 +56,14 @@ public final class NetCommands {
   }
 
   private String statsOf(String name) {
-    NetInterface i = named(name);
-    List<NetStats> pairs = new ArrayList<>();
-    for (int p = 0; p < i.queuePairs(); p++) {
-      pairs.add(i.stats(p));
+    try (HeldServices held = new HeldServices(context)) {
+      NetInterface i = named(held, name);
+      List<NetStats> pairs = new ArrayList<>();
+      for (int p = 0; p < i.queuePairs(); p++) {
+        pairs.add(i.stats(p));
+      }
+      return NetFormat.stats(i.name(), i.stats(), pairs);
     }
-    return NetFormat.stats(i.name(), i.stats(), pairs);
   }
 
   /** {@code net:traffic [count N] [size S] [burst B] FROM [TO]}. */
@@ -108,6 +110,13 @@ public final class NetCommands {
   }
 
   private String sendTraffic(CommandSession session, String... argv) {
+    // the interfaces are used for the whole job: held until it ends
+    try (HeldServices held = new HeldServices(context)) {
+      return sendTraffic(session, held, argv);
+    }
+  }
+
+  private String sendTraffic(CommandSession session, HeldServices held, String... argv) {
     long count = 100_000;
     int size = 64;
     int burst = DEFAULT_BURST;
@@ -123,8 +132,8 @@ public final class NetCommands {
     if (names.isEmpty() || names.size() > 2) {
       throw new IllegalArgumentException("give one interface (loopback) or two (from, to), e.g. net:traffic vnet0");
     }
-    NetInterface from = named(names.get(0));
-    NetInterface to = names.size() == 2 ? named(names.get(1)) : from;
+    NetInterface from = named(held, names.get(0));
+    NetInterface to = names.size() == 2 ? named(held, names.get(1)) : from;
     if (count < 1) {
       throw new IllegalArgumentException("count " + count + " must be at least 1");
     }
@@ -214,30 +223,21 @@ public final class NetCommands {
     return argv[k];
   }
 
-  private List<NetInterface> all() {
-    List<NetInterface> out = new ArrayList<>();
-    try {
-      for (ServiceReference<NetInterface> r : context.getServiceReferences(NetInterface.class, null)) {
-        NetInterface i = context.getService(r);
-        if (i != null) {
-          out.add(i);
-          context.ungetService(r);
-        }
-      }
-    } catch (InvalidSyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  /** Every interface, by name, held until the command ends. */
+  private static List<NetInterface> all(HeldServices held) {
+    List<NetInterface> out = new ArrayList<>(held.all(NetInterface.class, null));
     out.sort((a, b) -> a.name().compareTo(b.name()));
     return out;
   }
 
-  private NetInterface named(String name) {
-    for (NetInterface i : all()) {
+  private static NetInterface named(HeldServices held, String name) {
+    List<NetInterface> all = all(held);
+    for (NetInterface i : all) {
       if (i.name().equals(name)) {
         return i;
       }
     }
-    List<String> names = all().stream().map(NetInterface::name).toList();
+    List<String> names = all.stream().map(NetInterface::name).toList();
     throw new IllegalArgumentException("unknown interface '" + name + "'" + (names.isEmpty() ? " (there is none)" : " (interfaces: " + String.join(", ", names) + ")"));
   }
 }

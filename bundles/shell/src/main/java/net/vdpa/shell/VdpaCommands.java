@@ -1,7 +1,5 @@
 package net.vdpa.shell;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Dictionary;
@@ -9,22 +7,17 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.VdpaMgmtDevice;
-import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
-import net.vdpa.api.net.VirtioNet;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -144,19 +137,24 @@ public final class VdpaCommands {
   }
 
   private String devCommand(String... argv) {
-    Args a = Args.of(argv);
+    try (HeldServices held = new HeldServices(context)) {
+      return devCommand(held, Args.of(argv));
+    }
+  }
+
+  private String devCommand(HeldServices held, Args a) {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     return switch (cmd) {
-      case "show" -> VdpaFormat.devs(devViews(a.word(1)), a.style());
-      case "add" -> add(a.from(1));
+      case "show" -> VdpaFormat.devs(devViews(held, a.word(1)), a.style());
+      case "add" -> add(held, a.from(1));
       case "del" -> del(required(a.word(1), "device name is not set."));
       case "config" -> {
         expect(a.word(1), "show", "dev config");
-        yield VdpaFormat.configs(configViews(a.word(2)), a.style());
+        yield VdpaFormat.configs(configViews(held, a.word(2)), a.style());
       }
       case "vstats" -> {
         expect(a.word(1), "show", "dev vstats");
-        yield VdpaFormat.vstats(vstats(a.from(2)), a.style());
+        yield VdpaFormat.vstats(vstats(held, a.from(2)), a.style());
       }
       case "set" -> set(a.from(1));
       case "bind" -> {
@@ -178,15 +176,15 @@ public final class VdpaCommands {
     };
   }
 
-  private String add(List<String> words) {
+  private String add(HeldServices held, List<String> words) {
     DevAddArgs args = DevAddArgs.parse(words);
-    VdpaMgmtDevice m = mgmtdevNamed(args.mgmtdev());
+    VdpaMgmtDevice m = mgmtdevNamed(held, args.mgmtdev());
     m.validate(args.config()); // at once, before anything is kept
     if (bus().device(args.config().name()).isPresent()) {
       throw new IllegalArgumentException("device " + args.config().name() + " already exists");
     }
     DeviceDTO d = store().add(args.mgmtdev(), args.config());
-    return d.name + ": " + (DeviceDTO.BOUND.equals(d.state) ? "bound to " + d.driver : "unbound (" + d.reason + ")");
+    return d.name + ": " + (d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")");
   }
 
   private String del(String name) {
@@ -219,17 +217,17 @@ public final class VdpaCommands {
   private String override(String device, String driver) {
     String drv = driver.equals("none") ? null : driver;
     DeviceDTO d = store().setDriverOverride(device, drv);
-    String state = DeviceDTO.BOUND.equals(d.state) ? "bound to " + d.driver : "unbound (" + d.reason + ")";
+    String state = d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")";
     return d.name + ": driver_override " + (drv == null ? "none" : drv) + ", " + state;
   }
 
-  private List<Views.Dev> devViews(String only) {
+  private List<Views.Dev> devViews(HeldServices held, String only) {
     List<Views.Dev> out = new ArrayList<>();
     for (DeviceDTO d : bus().devices()) {
       if (only != null && !only.equals(d.name)) {
         continue;
       }
-      VdpaDevice dev = device(d.name);
+      VdpaDevice dev = device(held, d.name);
       out.add(new Views.Dev(d.name, d.deviceId, d.mgmtdev, d.vendorId, dev.vqCount(), dev.vqNumMax()));
     }
     if (only != null && out.isEmpty()) {
@@ -238,13 +236,13 @@ public final class VdpaCommands {
     return out;
   }
 
-  private List<Views.Config> configViews(String only) {
+  private List<Views.Config> configViews(HeldServices held, String only) {
     List<Views.Config> out = new ArrayList<>();
     for (DeviceDTO d : bus().devices()) {
       if ((only != null && !only.equals(d.name)) || d.deviceId != VdpaDevice.ID_NET) {
         continue;
       }
-      out.add(config(d.name, device(d.name)));
+      out.add(DeviceViews.config(d.name, device(held, d.name)));
     }
     if (only != null && out.isEmpty()) {
       throw bus().device(only).isPresent()
@@ -254,43 +252,18 @@ public final class VdpaCommands {
     return out;
   }
 
-  static Views.Config config(String name, VdpaDevice dev) {
-    ByteBuffer cfg = ByteBuffer.allocate(VirtioNet.CFG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    dev.getConfig(0, cfg.duplicate().limit(Math.min(VirtioNet.CFG_SIZE, dev.configSize())));
-    byte[] mac = new byte[6];
-    cfg.get(VirtioNet.CFG_MAC, mac);
-    int status = Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_STATUS));
-    long negotiated = (dev.status() & VirtioStatus.FEATURES_OK) != 0 ? dev.driverFeatures() : -1;
-    long offered = dev.deviceFeatures();
-    boolean hasStatus = (offered & VirtioNet.bit(VirtioNet.F_STATUS)) != 0;
-    return new Views.Config(name, MacAddress.of(mac), !hasStatus || (status & VirtioNet.S_LINK_UP) != 0,
-        (status & VirtioNet.S_ANNOUNCE) != 0, Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MAX_VQ_PAIRS)),
-        Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MTU)), negotiated);
-  }
-
-  private Views.Vstats vstats(List<String> words) {
+  private Views.Vstats vstats(HeldServices held, List<String> words) {
     String name = required(words.isEmpty() ? null : words.get(0), "device name is not set.");
     if (words.size() < 3 || !words.get(1).equals("qidx")) {
       throw new IllegalArgumentException("queue index is not set: vstats show " + name + " qidx N");
     }
     int qidx = DevAddArgs.number("qidx", words.get(2));
-    VdpaDevice dev = device(name);
+    VdpaDevice dev = device(held, name);
     if (qidx < 0 || qidx >= dev.vqCount()) {
       throw new IllegalArgumentException("qidx " + qidx + " is out of range: device " + name + " has queues 0 to "
           + (dev.vqCount() - 1));
     }
-    return new Views.Vstats(name, qidx, queueType(dev, qidx), dev.vendorVqStats(qidx));
-  }
-
-  static String queueType(VdpaDevice dev, int qidx) {
-    if (dev.deviceId() != VdpaDevice.ID_NET) {
-      return "vq";
-    }
-    boolean ctrl = (dev.deviceFeatures() & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) != 0;
-    if (ctrl && qidx == dev.vqCount() - 1) {
-      return "control_vq";
-    }
-    return qidx % 2 == 0 ? "rx" : "tx";
+    return new Views.Vstats(name, qidx, DeviceViews.queueType(dev, qidx), dev.vendorVqStats(qidx));
   }
 
   // ------------------------------------------------------------------ bus
@@ -354,32 +327,26 @@ public final class VdpaCommands {
 
   // ------------------------------------------------------------------ helpers
 
-  private VdpaDevice device(String name) {
+  /** The device service of that name, held until the command ends. */
+  private VdpaDevice device(HeldServices held, String name) {
+    List<VdpaDevice> found;
     try {
-      for (ServiceReference<VdpaDevice> r : context.getServiceReferences(VdpaDevice.class,
-          "(" + VdpaDevice.PROP_NAME + "=" + name + ")")) {
-        VdpaDevice d = context.getService(r);
-        if (d != null) {
-          context.ungetService(r);
-          return d;
-        }
-      }
-    } catch (InvalidSyntaxException e) {
+      found = held.all(VdpaDevice.class, "(" + VdpaDevice.PROP_NAME + "=" + name + ")");
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("device name '" + name + "' is not valid");
     }
-    throw unknownDevice(name);
+    if (found.isEmpty()) {
+      throw unknownDevice(name);
+    }
+    return found.get(0);
   }
 
-  private VdpaMgmtDevice mgmtdevNamed(String handle) {
-    try {
-      for (ServiceReference<VdpaMgmtDevice> r : context.getServiceReferences(VdpaMgmtDevice.class, null)) {
-        VdpaMgmtDevice m = context.getService(r);
-        if (m != null && handle.equals(m.handle())) {
-          return m;
-        }
+  /** The management device with that handle, held until the command ends. */
+  private VdpaMgmtDevice mgmtdevNamed(HeldServices held, String handle) {
+    for (VdpaMgmtDevice m : held.all(VdpaMgmtDevice.class, null)) {
+      if (handle.equals(m.handle())) {
+        return m;
       }
-    } catch (InvalidSyntaxException e) {
-      throw new IllegalStateException(e);
     }
     throw new IllegalArgumentException("unknown management device '" + handle + "'" + knownMgmtdevs());
   }
@@ -414,9 +381,5 @@ public final class VdpaCommands {
       return false;
     }
     throw new IllegalArgumentException("expected on or off, got '" + (word == null ? "" : word) + "'");
-  }
-
-  static long waitMillis() {
-    return TimeUnit.SECONDS.toMillis(15);
   }
 }

@@ -115,15 +115,15 @@ final class VdpaFormat {
       Map<String, Object> devs = new LinkedHashMap<>();
       for (Views.BusLine l : lines) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("state", l.state());
+        o.put("state", word(l.state()));
         o.put("driver", l.driver());
         o.put("driver_override", l.override());
         o.put("autoprobe", l.autoprobe());
         o.put("reason", l.reason());
         // where a device belongs: only when there is something to say, so the common case reads as before
-        putIfSet(o, "placement", l.placement() == null ? null : l.placement().name().toLowerCase(Locale.ROOT));
+        putIfSet(o, "placement", word(l.placement()));
         putIfSet(o, "displaced_from", l.displacedFrom());
-        putIfSet(o, "stay", l.stay() == null ? null : l.stay().name().toLowerCase(Locale.ROOT));
+        putIfSet(o, "stay", word(l.stay()));
         putIfSet(o, "stay_reason", l.stayReason());
         devs.put(l.name(), o);
       }
@@ -134,7 +134,7 @@ final class VdpaFormat {
     }
     StringBuilder s = new StringBuilder("autoprobe ").append(autoprobe ? "on" : "off");
     for (Views.BusLine l : lines) {
-      s.append('\n').append(l.name()).append(": ").append(l.state());
+      s.append('\n').append(l.name()).append(": ").append(word(l.state()));
       if (l.driver() != null) {
         s.append(" driver ").append(l.driver());
       }
@@ -155,6 +155,11 @@ final class VdpaFormat {
       }
     }
     return s.toString();
+  }
+
+  /** An enum constant as the shell and its JSON spell it: lower case ({@code BOUND} is {@code bound}). */
+  static String word(Enum<?> e) {
+    return e == null ? null : e.name().toLowerCase(Locale.ROOT);
   }
 
   private static void putIfSet(Map<String, Object> o, String key, Object value) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.dto.DeviceDTO.State;
 import net.vdpa.api.dto.DeviceDTO.Stay;
 
 /** What the shell shows, gathered from services into plain values that the formatter turns into text or JSON. */
@@ -42,9 +43,9 @@ final class Views {
    * @param stay why it stays although {@code displacedFrom} is back, or null
    * @param stayReason {@code stay} in words, or null
    */
-  record BusLine(String name, String state, String driver, String reason, String override, boolean autoprobe,
+  record BusLine(String name, State state, String driver, String reason, String override, boolean autoprobe,
       Placement placement, String displacedFrom, Stay stay, String stayReason) {
-    BusLine(String name, String state, String driver, String reason, String override, boolean autoprobe) {
+    BusLine(String name, State state, String driver, String reason, String override, boolean autoprobe) {
       this(name, state, driver, reason, override, autoprobe, null, null, null, null);
     }
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.dto.DeviceDTO.Placement;
+import net.vdpa.api.dto.DeviceDTO.State;
 import net.vdpa.api.dto.DeviceDTO.Stay;
 import org.junit.jupiter.api.Test;
 
@@ -80,8 +81,8 @@ class VdpaFormatTest {
 
   @Test
   void busShowNamesWhyADeviceIsUnbound() {
-    List<Views.BusLine> l = List.of(new Views.BusLine("vdpa0", "bound", "virtio_net", null, null, true),
-        new Views.BusLine("vdpa1", "unbound", null, "waiting for driver 'vhost_vdpa' (driver override; it is not loaded)", "vhost_vdpa", true));
+    List<Views.BusLine> l = List.of(new Views.BusLine("vdpa0", State.BOUND, "virtio_net", null, null, true),
+        new Views.BusLine("vdpa1", State.UNBOUND, null, "waiting for driver 'vhost_vdpa' (driver override; it is not loaded)", "vhost_vdpa", true));
     assertThat(VdpaFormat.bus(true, l, TEXT)).isEqualTo("""
         autoprobe on
         vdpa0: bound driver virtio_net autoprobe on
@@ -93,10 +94,10 @@ class VdpaFormatTest {
   @Test
   void busShowSaysWhereADeviceBelongsAndWhyItStays() {
     List<Views.BusLine> l = List.of(
-        new Views.BusLine("a", "bound", "low", null, null, true, Placement.AUTOPROBE, "virtio_net", null, null),
-        new Views.BusLine("b", "bound", "vhost_vdpa", null, null, true, Placement.BIND, "virtio_net",
+        new Views.BusLine("a", State.BOUND, "low", null, null, true, Placement.AUTOPROBE, "virtio_net", null, null),
+        new Views.BusLine("b", State.BOUND, "vhost_vdpa", null, null, true, Placement.BIND, "virtio_net",
             Stay.PLACED_BY_BIND, "placed on vhost_vdpa by bind"),
-        new Views.BusLine("c", "unbound", null, "waiting for driver virtio_net to come back; no driver takes it by "
+        new Views.BusLine("c", State.UNBOUND, null, "waiting for driver virtio_net to come back; no driver takes it by "
             + "autoprobe (vhost_vdpa on request only: bind or driver override)", null, true, null, "virtio_net", null, null));
     assertThat(VdpaFormat.bus(true, l, TEXT)).isEqualTo("""
         autoprobe on

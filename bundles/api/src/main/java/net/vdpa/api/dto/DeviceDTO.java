@@ -4,14 +4,31 @@ import org.osgi.dto.DTO;
 
 /** One device on the bus: who it is, which driver holds it, or why none does. */
 public class DeviceDTO extends DTO {
-  /** Bound to {@link #driver}. */
-  public static final String BOUND = "bound";
-  /** Not bound; {@link #reason} says why. */
-  public static final String UNBOUND = "unbound";
-  /** A driver's probe is running. */
-  public static final String PROBING = "probing";
-  /** A driver's remove is running. */
-  public static final String REMOVING = "removing";
+  /**
+   * Where a device is in the bus's hands. A device arrives {@link #NEW} ({@link #UNBOUND} at once
+   * while autoprobe is off for the bus or for it), is matched, and from then on is {@link
+   * #UNBOUND}, {@link #PROBING}, {@link #BOUND} or {@link #REMOVING}. {@code NEW}, {@code PROBING}
+   * and {@code REMOVING} are transitions the bus finishes on its own, each ending with an event
+   * ({@code VdpaEvents}: {@code BOUND}, {@code UNBOUND}, {@code SETTLED}); a device's first
+   * matching always ends with one.
+   */
+  public enum State {
+    /** On the bus, not matched yet: the bus has not looked at the drivers for it. */
+    NEW,
+    /** Not bound; {@link DeviceDTO#reason} says why. */
+    UNBOUND,
+    /** The bus is probing drivers for it, best candidate first; {@link DeviceDTO#driver} is the one asked now. */
+    PROBING,
+    /** Bound to {@link DeviceDTO#driver}. */
+    BOUND,
+    /** {@link DeviceDTO#driver}'s remove is running. */
+    REMOVING;
+
+    /** Whether the bus is still working on the device: it will end in another state on its own. */
+    public boolean inTransition() {
+      return this == NEW || this == PROBING || this == REMOVING;
+    }
+  }
 
   /** How a bound device came to its driver. */
   public enum Placement {
@@ -44,8 +61,8 @@ public class DeviceDTO extends DTO {
   public int vendorId;
   /** The handle of the management device that created it, or null. */
   public String mgmtdev;
-  /** {@link #BOUND}, {@link #UNBOUND}, {@link #PROBING} or {@link #REMOVING}. */
-  public String state;
+  /** Where the device is in the bus's hands. */
+  public State state;
   /** The driver holding it (or being probed or removed), or null. */
   public String driver;
   /** Why it is unbound (autoprobe off, no matching driver, probe failures, waiting for an override). */

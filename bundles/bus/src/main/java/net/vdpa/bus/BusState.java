@@ -1,0 +1,179 @@
+package net.vdpa.bus;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.dto.DeviceDTO.State;
+
+/**
+ * What the bus knows: the devices and drivers present, the management devices, the overrides set
+ * for devices not on the bus yet, the global autoprobe switch and the timeouts. Every part of the
+ * bus reads and writes it under {@link #lock}; the binding fields of {@link DeviceEntry} are
+ * guarded by the same lock. No driver or device is ever called with the lock held.
+ */
+final class BusState {
+  /** The bus lock. */
+  final Object lock = new Object();
+  /** Guarded by lock: devices by name. */
+  private final Map<String, DeviceEntry> devices = new HashMap<>();
+  /** Copy-on-write, replaced under lock: the drivers present, in arrival order. */
+  private volatile DriverEntry[] drivers = new DriverEntry[0];
+  /** Guarded by lock: management devices by service id. */
+  private final Map<Long, VdpaMgmtDevice> mgmtdevs = new HashMap<>();
+  /** Guarded by lock: overrides for devices not on the bus yet, by device name. */
+  private final Map<String, String> presets = new HashMap<>();
+  /** Guarded by lock. */
+  boolean autoprobe;
+  /** Guarded by lock: the bus has stopped; nothing new is taken on. */
+  boolean closed;
+
+  /** How long a probe may take; settings may change it at any time. */
+  volatile long probeTimeoutMillis;
+  /** How long the bus waits for remove calls when a device or driver leaves. */
+  volatile long removeTimeoutMillis;
+
+  BusState(BusCore.Settings settings) {
+    this.autoprobe = settings.autoprobe();
+    this.probeTimeoutMillis = settings.probeTimeoutMillis();
+    this.removeTimeoutMillis = settings.removeTimeoutMillis();
+  }
+
+  // ------------------------------------------------------------------ devices (caller holds lock)
+
+  /** The device of that name, or null. Caller holds lock. */
+  DeviceEntry device(String name) {
+    return devices.get(name);
+  }
+
+  /**
+   * Puts a device on the bus, with the override preset for its name. Caller holds lock.
+   *
+   * @return the device already using that name, or null if {@code e} was added
+   */
+  DeviceEntry put(DeviceEntry e) {
+    DeviceEntry other = devices.putIfAbsent(e.name, e);
+    if (other == null) {
+      e.override = presets.get(e.name);
+    }
+    return other;
+  }
+
+  /** Takes a device off the bus. Caller holds lock. */
+  void remove(DeviceEntry e) {
+    devices.remove(e.name, e);
+  }
+
+  /** The devices present, in no order. Caller holds lock. */
+  Iterable<DeviceEntry> devices() {
+    return devices.values();
+  }
+
+  /** The devices present, by name. Caller holds lock. */
+  List<DeviceEntry> sortedDevices() {
+    return new ArrayList<>(new TreeMap<>(devices).values());
+  }
+
+  /** The device of that name; caller holds lock. Throws naming the devices present if there is none. */
+  DeviceEntry existing(String name) {
+    DeviceEntry e = devices.get(name);
+    if (e == null) {
+      throw new IllegalArgumentException("no device '" + name + "' on the bus"
+          + (devices.isEmpty() ? "" : " (devices: " + String.join(", ", new TreeMap<>(devices).keySet()) + ")"));
+    }
+    return e;
+  }
+
+  /** Records an override for a device that may not be on the bus yet (null clears it). */
+  void preset(String device, String override) {
+    synchronized (lock) {
+      if (override == null) {
+        presets.remove(device);
+      } else {
+        presets.put(device, override);
+      }
+    }
+  }
+
+  /**
+   * The device's matching ended with no driver holding it: unbound, for {@code why}.
+   *
+   * @return true if this is news: its first matching, or the DTO says something else now (it was
+   *     not unbound, or for another reason); worth a {@code SETTLED} event
+   */
+  boolean settleUnbound(DeviceEntry e, String why) {
+    synchronized (lock) {
+      boolean changed = !e.matched || e.state != State.UNBOUND || !Objects.equals(e.reason, why);
+      e.matched = true;
+      e.state = State.UNBOUND;
+      e.driver = null;
+      e.reason = why;
+      return changed;
+    }
+  }
+
+  // ------------------------------------------------------------------ drivers
+
+  /** The drivers present, in arrival order; a snapshot, safe to read without the lock. */
+  DriverEntry[] drivers() {
+    return drivers;
+  }
+
+  /** Adds a driver. Caller holds lock. */
+  void addDriver(DriverEntry d) {
+    DriverEntry[] now = Arrays.copyOf(drivers, drivers.length + 1);
+    now[now.length - 1] = d;
+    drivers = now;
+  }
+
+  /** Removes a driver. Caller holds lock. */
+  void removeDriver(DriverEntry d) {
+    List<DriverEntry> rest = new ArrayList<>(Arrays.asList(drivers));
+    rest.remove(d);
+    drivers = rest.toArray(new DriverEntry[0]);
+  }
+
+  /** The driver present with that name, or null. */
+  DriverEntry driverNamed(String name) {
+    for (DriverEntry d : drivers) {
+      if (d.name.equals(name) && !d.gone) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  /** The names of the drivers present, for messages. */
+  String driverNames() {
+    StringBuilder s = new StringBuilder();
+    for (DriverEntry d : drivers) {
+      s.append(s.length() == 0 ? "" : ", ").append(d.name);
+    }
+    return s.length() == 0 ? "none" : s.toString();
+  }
+
+  // ------------------------------------------------------------------ management devices
+
+  void mgmtdevAdded(long serviceId, VdpaMgmtDevice m) {
+    synchronized (lock) {
+      mgmtdevs.put(serviceId, m);
+    }
+  }
+
+  void mgmtdevRemoved(long serviceId) {
+    synchronized (lock) {
+      mgmtdevs.remove(serviceId);
+    }
+  }
+
+  /** The management devices present, by service id; a copy. */
+  List<Map.Entry<Long, VdpaMgmtDevice>> mgmtdevs() {
+    synchronized (lock) {
+      return new ArrayList<>(mgmtdevs.entrySet());
+    }
+  }
+}

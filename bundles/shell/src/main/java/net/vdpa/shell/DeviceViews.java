@@ -1,0 +1,40 @@
+package net.vdpa.shell;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.net.VirtioNet;
+
+/** Reads what {@code vdpa:dev config show} and {@code vdpa:dev vstats show} show from a device. */
+final class DeviceViews {
+  private DeviceViews() {}
+
+  /** A network device's config space and negotiated features. */
+  static Views.Config config(String name, VdpaDevice dev) {
+    ByteBuffer cfg = ByteBuffer.allocate(VirtioNet.CFG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    dev.getConfig(0, cfg.duplicate().limit(Math.min(VirtioNet.CFG_SIZE, dev.configSize())));
+    byte[] mac = new byte[6];
+    cfg.get(VirtioNet.CFG_MAC, mac);
+    int status = Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_STATUS));
+    long negotiated = (dev.status() & VirtioStatus.FEATURES_OK) != 0 ? dev.driverFeatures() : -1;
+    long offered = dev.deviceFeatures();
+    boolean hasStatus = (offered & VirtioNet.bit(VirtioNet.F_STATUS)) != 0;
+    return new Views.Config(name, MacAddress.of(mac), !hasStatus || (status & VirtioNet.S_LINK_UP) != 0,
+        (status & VirtioNet.S_ANNOUNCE) != 0, Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MAX_VQ_PAIRS)),
+        Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MTU)), negotiated);
+  }
+
+  /** What queue {@code qidx} of the device carries: rx, tx, control_vq, or vq for other device kinds. */
+  static String queueType(VdpaDevice dev, int qidx) {
+    if (dev.deviceId() != VdpaDevice.ID_NET) {
+      return "vq";
+    }
+    boolean ctrl = (dev.deviceFeatures() & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) != 0;
+    if (ctrl && qidx == dev.vqCount() - 1) {
+      return "control_vq";
+    }
+    return qidx % 2 == 0 ? "rx" : "tx";
+  }
+}
