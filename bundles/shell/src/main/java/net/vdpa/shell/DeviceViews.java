@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.blk.VirtioBlk;
 import net.vdpa.api.net.VirtioNet;
 
 /** Reads what {@code vdpa:dev config show} and {@code vdpa:dev vstats show} show from a device. */
@@ -24,6 +25,18 @@ final class DeviceViews {
     return new Views.Config(name, MacAddress.of(mac), !hasStatus || (status & VirtioNet.S_LINK_UP) != 0,
         (status & VirtioNet.S_ANNOUNCE) != 0, Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MAX_VQ_PAIRS)),
         Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MTU)), negotiated);
+  }
+
+  /** A block device's config space and negotiated features. */
+  static Views.BlkConfig blkConfig(String name, VdpaDevice dev) {
+    ByteBuffer cfg = ByteBuffer.allocate(VirtioBlk.CFG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    dev.getConfig(0, cfg.duplicate().limit(Math.min(VirtioBlk.CFG_SIZE, dev.configSize())));
+    long negotiated = (dev.status() & VirtioStatus.FEATURES_OK) != 0 ? dev.driverFeatures() : -1;
+    return new Views.BlkConfig(name, cfg.getLong(VirtioBlk.CFG_CAPACITY), cfg.getInt(VirtioBlk.CFG_BLK_SIZE),
+        cfg.getInt(VirtioBlk.CFG_SEG_MAX), cfg.getInt(VirtioBlk.CFG_SIZE_MAX),
+        Short.toUnsignedInt(cfg.getShort(VirtioBlk.CFG_NUM_QUEUES)),
+        Integer.toUnsignedLong(cfg.getInt(VirtioBlk.CFG_MAX_DISCARD_SECTORS)),
+        Integer.toUnsignedLong(cfg.getInt(VirtioBlk.CFG_MAX_WRITE_ZEROES_SECTORS)), negotiated);
   }
 
   /** What queue {@code qidx} of the device carries: rx, tx, control_vq, or vq for other device kinds. */

@@ -236,18 +236,23 @@ public final class VdpaCommands {
     return out;
   }
 
-  private List<Views.Config> configViews(HeldServices held, String only) {
-    List<Views.Config> out = new ArrayList<>();
+  private List<Views.ConfigView> configViews(HeldServices held, String only) {
+    List<Views.ConfigView> out = new ArrayList<>();
     for (DeviceDTO d : bus().devices()) {
-      if ((only != null && !only.equals(d.name)) || d.deviceId != VdpaDevice.ID_NET) {
+      if (only != null && !only.equals(d.name)) {
         continue;
       }
-      out.add(DeviceViews.config(d.name, device(held, d.name)));
+      if (d.deviceId == VdpaDevice.ID_NET) {
+        out.add(DeviceViews.config(d.name, device(held, d.name)));
+      } else if (d.deviceId == VdpaDevice.ID_BLOCK) {
+        out.add(DeviceViews.blkConfig(d.name, device(held, d.name)));
+      } else if (only != null) {
+        throw new IllegalArgumentException("device " + only + " is of a class config show does not read (id "
+            + d.deviceId + ")");
+      }
     }
     if (only != null && out.isEmpty()) {
-      throw bus().device(only).isPresent()
-          ? new IllegalArgumentException("device " + only + " is not a network device; config show reads network config")
-          : unknownDevice(only);
+      throw unknownDevice(only);
     }
     return out;
   }

@@ -65,33 +65,57 @@ final class VdpaFormat {
     return String.join("\n", out);
   }
 
-  static String configs(List<Views.Config> list, Style style) {
+  static String configs(List<Views.ConfigView> list, Style style) {
     if (style.json()) {
       Map<String, Object> all = new LinkedHashMap<>();
-      for (Views.Config c : list) {
+      for (Views.ConfigView v : list) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("mac", c.mac().toString());
-        o.put("link", c.linkUp() ? "up" : "down");
-        o.put("link_announce", c.announce());
-        o.put("max_vq_pairs", c.maxVqPairs());
-        o.put("mtu", c.mtu());
-        if (c.negotiated() >= 0) {
-          o.put("negotiated_features", featureList(c.negotiated(), false));
+        if (v instanceof Views.Config c) {
+          o.put("mac", c.mac().toString());
+          o.put("link", c.linkUp() ? "up" : "down");
+          o.put("link_announce", c.announce());
+          o.put("max_vq_pairs", c.maxVqPairs());
+          o.put("mtu", c.mtu());
+        } else if (v instanceof Views.BlkConfig b) {
+          blkFields(b).forEach(o::put);
         }
-        all.put(c.name(), o);
+        if (v.negotiated() >= 0) {
+          o.put("negotiated_features", featureList(v.negotiated(), v instanceof Views.BlkConfig));
+        }
+        all.put(v.name(), o);
       }
       return Json.write(Map.of("config", all), style.pretty());
     }
     List<String> out = new ArrayList<>();
-    for (Views.Config c : list) {
-      String line = c.name() + ": mac " + c.mac() + " link " + (c.linkUp() ? "up" : "down") + " link_announce "
-          + c.announce() + " max_vq_pairs " + c.maxVqPairs() + " mtu " + c.mtu();
-      if (c.negotiated() >= 0) {
-        line += "\n  negotiated_features " + VirtioNet.featureNames(c.negotiated());
+    for (Views.ConfigView v : list) {
+      StringBuilder line = new StringBuilder(v.name()).append(':');
+      if (v instanceof Views.Config c) {
+        line.append(" mac ").append(c.mac()).append(" link ").append(c.linkUp() ? "up" : "down")
+            .append(" link_announce ").append(c.announce()).append(" max_vq_pairs ").append(c.maxVqPairs())
+            .append(" mtu ").append(c.mtu());
+      } else if (v instanceof Views.BlkConfig b) {
+        blkFields(b).forEach((k, x) -> line.append(' ').append(k).append(' ').append(x));
       }
-      out.add(line);
+      if (v.negotiated() >= 0) {
+        line.append("\n  negotiated_features ")
+            .append(String.join(" ", featureList(v.negotiated(), v instanceof Views.BlkConfig)));
+      }
+      out.add(line.toString());
     }
     return String.join("\n", out);
+  }
+
+  /** A block device's config fields, named after {@code struct virtio_blk_config}. */
+  private static Map<String, Object> blkFields(Views.BlkConfig b) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("capacity", b.capacity());
+    o.put("blk_size", b.blkSize());
+    o.put("seg_max", b.segMax());
+    o.put("size_max", b.sizeMax());
+    o.put("num_queues", b.numQueues());
+    o.put("max_discard_sectors", b.maxDiscardSectors());
+    o.put("max_write_zeroes_sectors", b.maxWriteZeroesSectors());
+    return o;
   }
 
   static String vstats(Views.Vstats v, Style style) {

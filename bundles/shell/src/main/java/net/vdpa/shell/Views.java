@@ -25,12 +25,31 @@ final class Views {
     }
   }
 
+  /** One device's part of {@code vdpa dev config show}: what its class's config space says. */
+  sealed interface ConfigView permits Config, BlkConfig {
+    /** The device name. */
+    String name();
+
+    /** The negotiated features, or -1 before FEATURES_OK (then not shown). */
+    long negotiated();
+  }
+
   /**
-   * {@code vdpa dev config show}.
+   * A network device's config.
    *
    * @param negotiated the negotiated features, or -1 before FEATURES_OK (then not shown)
    */
-  record Config(String name, MacAddress mac, boolean linkUp, boolean announce, int maxVqPairs, int mtu, long negotiated) {}
+  record Config(String name, MacAddress mac, boolean linkUp, boolean announce, int maxVqPairs, int mtu, long negotiated)
+      implements ConfigView {}
+
+  /**
+   * A block device's config ({@code struct virtio_blk_config}).
+   *
+   * @param capacity 512-byte sectors
+   * @param negotiated the negotiated features, or -1 before FEATURES_OK (then not shown)
+   */
+  record BlkConfig(String name, long capacity, int blkSize, int segMax, int sizeMax, int numQueues,
+      long maxDiscardSectors, long maxWriteZeroesSectors, long negotiated) implements ConfigView {}
 
   /** {@code vdpa dev vstats show}. */
   record Vstats(String name, int qidx, String queueType, Map<String, Long> stats) {}

@@ -69,6 +69,17 @@ class VdpaFormatTest {
   }
 
   @Test
+  void blockConfigNamesTheVirtioBlkFields() {
+    Views.BlkConfig b = new Views.BlkConfig("blk0", 262144, 512, 128, 1048576, 1, 65536, 65536, 1L << 32 | 1L << 9);
+    assertThat(VdpaFormat.configs(List.of(b), TEXT)).isEqualTo("blk0: capacity 262144 blk_size 512 seg_max 128"
+        + " size_max 1048576 num_queues 1 max_discard_sectors 65536 max_write_zeroes_sectors 65536\n"
+        + "  negotiated_features FLUSH VERSION_1");
+    assertThat(VdpaFormat.configs(List.of(b), JSON)).isEqualTo("{\"config\":{\"blk0\":{\"capacity\":262144,"
+        + "\"blk_size\":512,\"seg_max\":128,\"size_max\":1048576,\"num_queues\":1,\"max_discard_sectors\":65536,"
+        + "\"max_write_zeroes_sectors\":65536,\"negotiated_features\":[\"FLUSH\",\"VERSION_1\"]}}}");
+  }
+
+  @Test
   void vstatsShow() {
     Map<String, Long> s = new LinkedHashMap<>();
     s.put("received_desc", 321812L);
