@@ -15,7 +15,9 @@ import net.vdpa.ring.driver.DriverRing;
  * One request queue: a ring and a fixed set of request slots in the driver's memory (header, data
  * buffer of {@link #maxTransfer} bytes, status byte), used one per request in flight. Submissions
  * come from any thread; completions are reaped on the device's thread when it signals used
- * buffers. The monitor guards the ring and the slots. Allocates nothing per request.
+ * buffers. The monitor guards the ring and the slots; completions are called after it is released,
+ * so a completion may submit again and a caller holding its own lock while submitting cannot
+ * deadlock with the device's thread. Allocates nothing per request.
  */
 final class BlkQueue implements VqCallback {
   private final int index;
@@ -41,6 +43,10 @@ final class BlkQueue implements VqCallback {
   private final long[] addrs2 = new long[2];
   private final int[] segLens2 = new int[2];
   private final BlkCounters counters;
+  /** Completions reaped and not yet called; the device's callback thread only. */
+  private final long[] reapedTag;
+  private final Completion[] reapedDone;
+  private final BlockStatus[] reapedStatus;
   private boolean down;
 
   BlkQueue(int index, VdpaDevice device, DriverMemory mem, int size, long features, int maxTransfer,
@@ -62,6 +68,9 @@ final class BlkQueue implements VqCallback {
     this.readInto = new ByteBuffer[slots];
     this.readLen = new int[slots];
     this.type = new int[slots];
+    this.reapedTag = new long[slots];
+    this.reapedDone = new Completion[slots];
+    this.reapedStatus = new BlockStatus[slots];
     for (int s = 0; s < slots; s++) {
       hdr[s] = mem.allocate(VirtioBlk.HDR_LEN, 16);
       data[s] = mem.allocate(maxTransfer, 4096);
@@ -138,46 +147,63 @@ final class BlkQueue implements VqCallback {
   }
 
   @Override
-  public synchronized void used(int vqIndex) {
-    long u;
-    while ((u = q.pollUsed()) != DriverQueue.EMPTY) {
-      int head = DriverQueue.usedId(u);
-      int s = head >= 0 && head < slotOfHead.length ? slotOfHead[head] : -1;
-      if (s < 0) {
-        continue;
+  public void used(int vqIndex) {
+    int n = 0;
+    synchronized (this) {
+      long u;
+      while (n < reapedTag.length && (u = q.pollUsed()) != DriverQueue.EMPTY) {
+        int head = DriverQueue.usedId(u);
+        int s = head >= 0 && head < slotOfHead.length ? slotOfHead[head] : -1;
+        if (s < 0) {
+          continue;
+        }
+        slotOfHead[head] = -1;
+        int st = mem.buffer().get(mem.offset(status[s])) & 0xff;
+        BlockStatus result = st == VirtioBlk.S_OK ? BlockStatus.OK : st == VirtioBlk.S_UNSUPP ? BlockStatus.UNSUPP
+            : BlockStatus.IOERR;
+        ByteBuffer dst = readInto[s];
+        if (dst != null && result == BlockStatus.OK) {
+          dst.put(dst.position(), mem.buffer(), mem.offset(data[s]), readLen[s]);
+        }
+        counters.count(type[s], readLen[s], result);
+        reapedTag[n] = tag[s];
+        reapedDone[n] = done[s];
+        reapedStatus[n] = result;
+        n++;
+        release(s);
       }
-      slotOfHead[head] = -1;
-      int st = mem.buffer().get(mem.offset(status[s])) & 0xff;
-      BlockStatus result = st == VirtioBlk.S_OK ? BlockStatus.OK : st == VirtioBlk.S_UNSUPP ? BlockStatus.UNSUPP
-          : BlockStatus.IOERR;
-      ByteBuffer dst = readInto[s];
-      if (dst != null && result == BlockStatus.OK) {
-        dst.put(dst.position(), mem.buffer(), mem.offset(data[s]), readLen[s]);
-      }
-      counters.count(type[s], readLen[s], result);
-      finish(s, result);
+    }
+    for (int i = 0; i < n; i++) {
+      Completion c = reapedDone[i];
+      reapedDone[i] = null;
+      c.done(reapedTag[i], reapedStatus[i]);
     }
   }
 
-  private void finish(int s, BlockStatus result) {
-    Completion c = done[s];
-    long t = tag[s];
+  /** Frees a slot (under the monitor). */
+  private void release(int s) {
     done[s] = null;
     readInto[s] = null;
     free[freeCount++] = s;
-    c.done(t, result);
   }
 
-  /** Refuses new requests and ends every one in flight with DOWN (the device was reset). */
-  synchronized void stop() {
-    down = true;
-    for (int head = 0; head < slotOfHead.length; head++) {
-      int s = slotOfHead[head];
-      if (s >= 0) {
-        slotOfHead[head] = -1;
-        finish(s, BlockStatus.DOWN);
+  /** Refuses new requests and ends every one in flight with DOWN (the device is being reset). */
+  void stop() {
+    java.util.List<Runnable> ended = new java.util.ArrayList<>();
+    synchronized (this) {
+      down = true;
+      for (int head = 0; head < slotOfHead.length; head++) {
+        int s = slotOfHead[head];
+        if (s >= 0) {
+          slotOfHead[head] = -1;
+          Completion c = done[s];
+          long t = tag[s];
+          release(s);
+          ended.add(() -> c.done(t, BlockStatus.DOWN));
+        }
       }
     }
+    ended.forEach(Runnable::run);
   }
 
   int maxTransfer() {
