@@ -3,13 +3,15 @@
 
 Each round runs one fork of every configuration back to back, so figures compared with each other
 are measured seconds apart. Before each fork the script waits (up to --max-wait seconds) until the
-rest of the machine is quiet: it samples /proc/stat over one second and starts the fork once the
-CPUs are busy less than --quiet CPUs' worth (sampling every other process too, so that the record
-names whoever was busy). It then runs the cross-core round-trip probe (net.vdpa.benchmarks.CoreProbe)
+rest of the machine is quiet: it samples /proc/stat every second and starts the fork once the CPUs
+have been busy less than --quiet CPUs' worth for --quiet-for samples in a row (sampling every other
+process too, so that the record names whoever was busy). It then runs the cross-core round-trip probe (net.vdpa.benchmarks.CoreProbe)
 and the fork, and stores per fork: how long it waited, the load before, the CPU time other processes
 took while the fork ran (all CPU time in /proc/stat minus the fork's own, from wait4's rusage), the
 probe's round trip, and whether the fork counts as disturbed (others took more than --disturbed
-CPUs on average, or the machine never became quiet). interleaved-summary.py reads the record.
+CPUs on average, or the machine never became quiet). A disturbed fork is run again, after another
+wait, up to --retries times; every attempt is recorded, the last one counts. interleaved-summary.py
+reads the record (forks.jsonl).
 
 usage: benchmarks/interleave.py [options] OUTDIR CONFIG [CONFIG ...]
   CONFIG: "[JAR::]REGEX JMH-OPTIONS", e.g. "ring.RingBenchmark -p ring=split -p batch=32"; a JAR of
@@ -86,13 +88,16 @@ def sample(seconds=1.0):
     return busy, [f"{name} {cpus:.2f}" for cpus, name in top[:3]]
 
 
-def wait_quiet(quiet, max_wait):
-    """Waits until the machine is quiet or max_wait passes; returns (waited s, load, top, quiet?)."""
+def wait_quiet(quiet, seconds, max_wait):
+    """Waits until the machine has been quiet for `seconds` one-second samples in a row, or until
+    max_wait passes; returns (waited s, load of the last sample, its busiest processes, quiet?)."""
     start = time.time()
+    calm = 0
     while True:
         busy, top = sample()
         waited = time.time() - start
-        if busy < quiet:
+        calm = calm + 1 if busy < quiet else 0
+        if calm >= seconds:
             return waited, busy, top, True
         if waited >= max_wait:
             return waited, busy, top, False
@@ -127,42 +132,56 @@ def main():
     ap.add_argument("--warmups", type=int, default=4, help="warm-up iterations of 1 s per fork")
     ap.add_argument("--iterations", type=int, default=5, help="measured iterations of 1 s per fork")
     ap.add_argument("--quiet", type=float, default=0.3, help="start a fork below this many CPUs busy")
+    ap.add_argument("--quiet-for", type=int, default=3, help="seconds of quiet in a row before a fork")
     ap.add_argument("--max-wait", type=float, default=90, help="seconds to wait for quiet, at most")
+    ap.add_argument("--retries", type=int, default=1,
+                    help="run a disturbed fork again (after waiting for quiet) up to this many times")
     ap.add_argument("--disturbed", type=float, default=0.2,
                     help="a fork is disturbed if other processes took more CPUs than this on average")
     ap.add_argument("--jmh", default="", help="more JMH options for every fork")
+    ap.add_argument("--jar", default=OWN_JAR,
+                    help="the project's benchmarks.jar (a copy, if a rebuild may replace target/ meanwhile)")
+    ap.add_argument("--bundles", default=BUNDLES, help="the bundles folder beside that jar")
     ap.add_argument("out")
     ap.add_argument("configs", nargs="+")
     a = ap.parse_args()
-    if not os.path.isfile(OWN_JAR):
-        sys.exit(f"{OWN_JAR} is missing: run 'mvn -B -pl benchmarks -am package -DskipTests' first")
+    own = a.jar
+    if not os.path.isfile(own):
+        sys.exit(f"{own} is missing: run 'mvn -B -pl benchmarks -am package -DskipTests' first")
     os.makedirs(a.out, exist_ok=True)
     record = os.path.join(a.out, "forks.jsonl")
     for r in range(1, a.rounds + 1):
         for i, cfg in enumerate(a.configs, 1):
-            jar, spec = OWN_JAR, cfg
+            jar, spec = own, cfg
             if "::" in cfg:
                 jar, spec = cfg.split("::", 1)
                 jar = base_jar() if jar == "base" else jar
-            tag = "base" if jar == base_jar() else ("" if jar == OWN_JAR else os.path.basename(jar)[:-4])
-            waited, load, top, quiet = wait_quiet(a.quiet, a.max_wait)
-            rtt = probe(OWN_JAR)
-            stem = os.path.join(a.out, f"r{r}-c{i}")
-            cmd = (["java", f"-Dvdpa.bench.bundles={BUNDLES}", "-jar", jar] + shlex.split(spec)
-                   + ["-f", "1", "-wi", str(a.warmups), "-w", "1s", "-i", str(a.iterations), "-r", "1s",
-                      "-rf", "json", "-rff", stem + ".json"] + shlex.split(a.jmh))
-            start = time.strftime("%H:%M:%S")
-            wall, others, status = run_fork(cmd, stem + ".txt")
-            rec = {"round": r, "config": i, "tag": tag, "spec": spec, "start": start,
-                   "waited_s": round(waited, 1), "load_before": round(load, 2), "busy_before": top,
-                   "quiet_reached": quiet, "others_cpus": round(others, 3), "rtt_ns": rtt,
-                   "wall_s": round(wall, 1), "status": status,
-                   "disturbed": (not quiet) or others > a.disturbed or status != 0}
-            with open(record, "a") as f:
-                f.write(json.dumps(rec) + "\n")
-            print(f"{rec['start']} round {r}/{a.rounds} config {i}/{len(a.configs)} [{tag}] {spec}: waited "
-                  f"{waited:.0f} s, load before {load:.2f}, others during {others:.2f} CPUs, rtt {rtt:.0f} ns"
-                  f"{' DISTURBED' if rec['disturbed'] else ''}", flush=True)
+            tag = "base" if jar == base_jar() else ("" if jar == own else os.path.basename(jar)[:-4])
+            for attempt in range(a.retries + 1):
+                waited, load, top, quiet = wait_quiet(a.quiet, a.quiet_for, a.max_wait)
+                rtt = probe(own)
+                stem = os.path.join(a.out, f"r{r}-c{i}")
+                if attempt:  # keep the earlier, disturbed attempt's files beside the new one
+                    for ext in (".json", ".txt"):
+                        if os.path.exists(stem + ext):
+                            os.replace(stem + ext, f"{stem}-try{attempt}{ext}")
+                cmd = (["java", f"-Dvdpa.bench.bundles={a.bundles}", "-jar", jar] + shlex.split(spec)
+                       + ["-f", "1", "-wi", str(a.warmups), "-w", "1s", "-i", str(a.iterations), "-r", "1s",
+                          "-rf", "json", "-rff", stem + ".json"] + shlex.split(a.jmh))
+                start = time.strftime("%H:%M:%S")
+                wall, others, status = run_fork(cmd, stem + ".txt")
+                rec = {"round": r, "config": i, "attempt": attempt + 1, "tag": tag, "spec": spec,
+                       "start": start, "waited_s": round(waited, 1), "load_before": round(load, 2),
+                       "busy_before": top, "quiet_reached": quiet, "others_cpus": round(others, 3),
+                       "rtt_ns": rtt, "wall_s": round(wall, 1), "status": status,
+                       "disturbed": (not quiet) or others > a.disturbed or status != 0}
+                with open(record, "a") as f:
+                    f.write(json.dumps(rec) + "\n")
+                print(f"{start} round {r}/{a.rounds} config {i}/{len(a.configs)} [{tag}] {spec} (try "
+                      f"{attempt + 1}): waited {waited:.0f} s, load before {load:.2f}, others during "
+                      f"{others:.2f} CPUs, rtt {rtt:.0f} ns{' DISTURBED' if rec['disturbed'] else ''}", flush=True)
+                if not rec["disturbed"]:
+                    break
 
 
 if __name__ == "__main__":
