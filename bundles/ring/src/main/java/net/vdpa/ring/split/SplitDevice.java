@@ -13,7 +13,6 @@ import static net.vdpa.ring.split.SplitLayout.F_INDIRECT;
 import static net.vdpa.ring.split.SplitLayout.F_NEXT;
 import static net.vdpa.ring.split.SplitLayout.F_WRITE;
 import static net.vdpa.ring.split.SplitLayout.USED_ELEM_ID;
-import static net.vdpa.ring.split.SplitLayout.USED_ELEM_LEN;
 import static net.vdpa.ring.split.SplitLayout.USED_ELEM_SIZE;
 import static net.vdpa.ring.split.SplitLayout.USED_FLAGS;
 import static net.vdpa.ring.split.SplitLayout.USED_F_NO_NOTIFY;
@@ -263,8 +262,14 @@ public final class SplitDevice extends DeviceQueueBase {
     pushSeq++;
     final int u = usedIdx;
     final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
-    Le.U32.set(used, o + USED_ELEM_ID, id);
-    Le.U32.set(used, o + USED_ELEM_LEN, len);
+    // id and len are adjacent 32-bit fields: one little-endian 64-bit word, id low. An element
+    // that already holds the value (the same id used with the same length a lap ago) is not
+    // written: the driver has read that line since, and storing identical bytes would take it
+    // away from the driver's cache for nothing. The read is only compared, never trusted.
+    final long elem = (id & 0xFFFF_FFFFL) | ((long) len << 32);
+    if ((long) Le.U64.get(used, o + USED_ELEM_ID) != elem) {
+      Le.U64.set(used, o + USED_ELEM_ID, elem);
+    }
     usedIdx = RingIndex.add(u, 1);
     return RingError.NONE;
   }
