@@ -236,13 +236,10 @@ public final class SplitDriver implements DriverQueue {
     if ((long) Le.U64.get(desc, o + DESC_ADDR) != addr) {
       Le.U64.set(desc, o + DESC_ADDR, addr);
     }
-    if ((int) Le.U32.get(desc, o + DESC_LEN) != len) {
-      Le.U32.set(desc, o + DESC_LEN, len);
-    }
-    // flags and next are adjacent 16-bit fields: one little-endian 32-bit word, flags low
-    final int flagsNext = (flags & RingIndex.MASK) | (next << 16);
-    if ((int) Le.U32.get(desc, o + DESC_FLAGS) != flagsNext) {
-      Le.U32.set(desc, o + DESC_FLAGS, flagsNext);
+    // len, flags and next are one little-endian 64-bit word after addr
+    final long lenFlagsNext = (len & 0xFFFF_FFFFL) | (long) (flags & RingIndex.MASK) << 32 | (long) next << 48;
+    if ((long) Le.U64.get(desc, o + DESC_LEN) != lenFlagsNext) {
+      Le.U64.set(desc, o + DESC_LEN, lenFlagsNext);
     }
   }
 
