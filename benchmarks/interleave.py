@@ -4,8 +4,8 @@
 Each round runs one fork of every configuration back to back, so figures compared with each other
 are measured seconds apart. Before each fork the script waits (up to --max-wait seconds) until the
 rest of the machine is quiet: it samples /proc/stat every second and starts the fork once the CPUs
-have been busy less than --quiet CPUs' worth for --quiet-for samples in a row (sampling every other
-process too, so that the record names whoever was busy). It then runs the cross-core round-trip probe (net.vdpa.benchmarks.CoreProbe)
+have been busy less than --quiet CPUs' worth for --quiet-for samples in a row and no other JMH run
+holds /tmp/jmh.lock (sampling every other process too, so that the record names whoever was busy). It then runs the cross-core round-trip probe (net.vdpa.benchmarks.CoreProbe)
 and the fork, and stores per fork: how long it waited, the load before, the CPU time other processes
 took while the fork ran (all CPU time in /proc/stat minus the fork's own, from wait4's rusage), the
 probe's round trip, and whether the fork counts as disturbed (others took more than --disturbed
@@ -19,6 +19,7 @@ usage: benchmarks/interleave.py [options] OUTDIR CONFIG [CONFIG ...]
   is a path (an older build kept for a before/after comparison).
 """
 import argparse
+import fcntl
 import json
 import os
 import shlex
@@ -88,6 +89,17 @@ def sample(seconds=1.0):
     return busy, [f"{name} {cpus:.2f}" for cpus, name in top[:3]]
 
 
+def jmh_lock_free():
+    """Whether no other JMH run holds /tmp/jmh.lock (JMH refuses to start while one does)."""
+    try:
+        with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "jmh.lock"), "a") as f:
+            fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(f, fcntl.LOCK_UN)
+        return True
+    except OSError:
+        return False
+
+
 def wait_quiet(quiet, seconds, max_wait):
     """Waits until the machine has been quiet for `seconds` one-second samples in a row, or until
     max_wait passes; returns (waited s, load of the last sample, its busiest processes, quiet?)."""
@@ -96,7 +108,7 @@ def wait_quiet(quiet, seconds, max_wait):
     while True:
         busy, top = sample()
         waited = time.time() - start
-        calm = calm + 1 if busy < quiet else 0
+        calm = calm + 1 if busy < quiet and jmh_lock_free() else 0
         if calm >= seconds:
             return waited, busy, top, True
         if waited >= max_wait:
