@@ -100,18 +100,20 @@ def jmh_lock_free():
         return False
 
 
-def wait_quiet(quiet, seconds, max_wait):
+def wait_quiet(quiet, seconds, max_wait, max_lock_wait):
     """Waits until the machine has been quiet for `seconds` one-second samples in a row, or until
-    max_wait passes; returns (waited s, load of the last sample, its busiest processes, quiet?)."""
+    max_wait passes (max_lock_wait while another JMH run holds the lock: a fork started then would
+    only fail); returns (waited s, load of the last sample, its busiest processes, quiet?)."""
     start = time.time()
     calm = 0
     while True:
         busy, top = sample()
         waited = time.time() - start
-        calm = calm + 1 if busy < quiet and jmh_lock_free() else 0
+        free = jmh_lock_free()
+        calm = calm + 1 if busy < quiet and free else 0
         if calm >= seconds:
             return waited, busy, top, True
-        if waited >= max_wait:
+        if waited >= (max_wait if free else max_lock_wait):
             return waited, busy, top, False
 
 
@@ -141,11 +143,14 @@ def run_fork(cmd, out_txt):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--first-round", type=int, default=1, help="number of the first round (to add rounds to OUTDIR)")
     ap.add_argument("--warmups", type=int, default=4, help="warm-up iterations of 1 s per fork")
     ap.add_argument("--iterations", type=int, default=5, help="measured iterations of 1 s per fork")
     ap.add_argument("--quiet", type=float, default=0.3, help="start a fork below this many CPUs busy")
     ap.add_argument("--quiet-for", type=int, default=3, help="seconds of quiet in a row before a fork")
     ap.add_argument("--max-wait", type=float, default=90, help="seconds to wait for quiet, at most")
+    ap.add_argument("--max-lock-wait", type=float, default=900,
+                    help="seconds to wait, at most, while another JMH run holds /tmp/jmh.lock")
     ap.add_argument("--retries", type=int, default=1,
                     help="run a disturbed fork again (after waiting for quiet) up to this many times")
     ap.add_argument("--disturbed", type=float, default=0.2,
@@ -162,7 +167,8 @@ def main():
         sys.exit(f"{own} is missing: run 'mvn -B -pl benchmarks -am package -DskipTests' first")
     os.makedirs(a.out, exist_ok=True)
     record = os.path.join(a.out, "forks.jsonl")
-    for r in range(1, a.rounds + 1):
+    last = a.first_round + a.rounds - 1
+    for r in range(a.first_round, last + 1):
         for i, cfg in enumerate(a.configs, 1):
             jar, spec = own, cfg
             if "::" in cfg:
@@ -170,7 +176,7 @@ def main():
                 jar = base_jar() if jar == "base" else jar
             tag = "base" if jar == base_jar() else ("" if jar == own else os.path.basename(jar)[:-4])
             for attempt in range(a.retries + 1):
-                waited, load, top, quiet = wait_quiet(a.quiet, a.quiet_for, a.max_wait)
+                waited, load, top, quiet = wait_quiet(a.quiet, a.quiet_for, a.max_wait, a.max_lock_wait)
                 rtt = probe(own)
                 stem = os.path.join(a.out, f"r{r}-c{i}")
                 if attempt:  # keep the earlier, disturbed attempt's files beside the new one
@@ -189,7 +195,7 @@ def main():
                        "disturbed": (not quiet) or others > a.disturbed or status != 0}
                 with open(record, "a") as f:
                     f.write(json.dumps(rec) + "\n")
-                print(f"{start} round {r}/{a.rounds} config {i}/{len(a.configs)} [{tag}] {spec} (try "
+                print(f"{start} round {r}/{last} config {i}/{len(a.configs)} [{tag}] {spec} (try "
                       f"{attempt + 1}): waited {waited:.0f} s, load before {load:.2f}, others during "
                       f"{others:.2f} CPUs, rtt {rtt:.0f} ns{' DISTURBED' if rec['disturbed'] else ''}", flush=True)
                 if not rec["disturbed"]:
