@@ -1,11 +1,11 @@
 #!/bin/bash
 # Interleaved NetInterface benchmarks: each round runs one JMH fork of every configuration back to
-# back, each bare ring rate right before the NetInterface figures it is the baseline of, so a ratio
-# compares figures measured seconds apart. Each NetInterface fork boots its own OSGi framework with
+# back, each started on a quiet machine (see interleave.py), each bare ring rate right before the
+# NetInterface figures it is the baseline of. Each NetInterface fork boots its own OSGi framework with
 # the project's bundles. Summarise with benchmarks/interleaved-summary.py OUTDIR.
 # usage: benchmarks/net-interleaved.sh [ROUNDS] [OUTDIR]
 #   (after 'mvn -B -pl benchmarks -am package -DskipTests')
-INTERLEAVE_ITERATIONS=4 exec "$(dirname "$0")/interleave.sh" "${1:-3}" "${2:-net-interleaved}" \
+exec "$(dirname "$0")/interleave.py" --rounds "${1:-5}" --iterations 4 "${2:-net-interleaved}" \
   "ring.RingBenchmark -p ring=split -p payload=64 -p batch=32" \
   "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=32" \
   "NetInterfaceBenchmark.pairs2 -p ring=split -p frame=64 -p burst=32" \

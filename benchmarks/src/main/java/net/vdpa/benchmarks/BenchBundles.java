@@ -1,7 +1,9 @@
 package net.vdpa.benchmarks;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.JarFile;
 
 /** Where the build copied the bundles that the OSGi benchmarks install into the framework they boot. */
 public final class BenchBundles {
@@ -26,5 +28,26 @@ public final class BenchBundles {
     }
     throw new IllegalStateException("bundles for the benchmark not found: run from the repository root after "
         + "'mvn -B package -pl benchmarks -am', or pass -Dvdpa.bench.bundles=DIR");
+  }
+
+  /**
+   * The API packages as the api bundle exports them (its {@code Export-Package} header, versions
+   * and all), for a framework that takes them from the class path through the system bundle: the
+   * benchmark and the bundles must see one copy of the API, at the version the bundles import.
+   *
+   * @return the header of {@code api.jar} in {@link #dir()}
+   * @throws IllegalStateException if the jar or its header is missing
+   */
+  public static String apiExports() {
+    Path api = dir().resolve("api.jar");
+    try (JarFile jar = new JarFile(api.toFile())) {
+      String exports = jar.getManifest().getMainAttributes().getValue("Export-Package");
+      if (exports == null) {
+        throw new IllegalStateException(api + " exports nothing");
+      }
+      return exports;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + api + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -35,9 +35,7 @@ final class OsgiHarness {
   /** Which side of the comparison a harness runs. */
   enum Impl { BUS, DS }
 
-  // the API packages' versions as bundles/api's package-info.java @Version say: the bundles import them
-  private static final String EXTRA = "net.vdpa.api;version=1.2.0,net.vdpa.api.dto;version=2.0.0,"
-      + "net.vdpa.benchmarks.bus.fixture;version=1.0.0";
+  private static final String FIXTURE = "net.vdpa.benchmarks.bus.fixture;version=1.0.0";
 
   final Framework framework;
   final BundleContext context;
@@ -50,7 +48,7 @@ final class OsgiHarness {
     Map<String, String> config = new HashMap<>();
     config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
     config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-    config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, EXTRA);
+    config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, BenchBundles.apiExports() + "," + FIXTURE);
     config.put("org.apache.felix.eventadmin.LogLevel", "1");
     config.put("ds.loglevel", "error");
     framework = new FrameworkFactory().newFramework(config);

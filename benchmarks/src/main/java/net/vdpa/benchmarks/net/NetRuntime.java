@@ -45,9 +45,6 @@ final class NetRuntime implements AutoCloseable {
 
   private static final String DRIVER_PID = "net.vdpa.driver.virtionet";
   private static final long WAIT_MS = 30_000;
-  // the API packages' versions as bundles/api's package-info.java @Version say: the bundles import them
-  private static final String EXTRA = "net.vdpa.api;version=1.2.0,net.vdpa.api.dto;version=2.0.0,"
-      + "net.vdpa.api.net;version=1.1.0,net.vdpa.api.port;version=1.0.0";
   /** Started in this order: what the vDPA bundles need, then the bundles themselves. */
   private static final String[] BASE = {"org.osgi.util.function", "org.osgi.util.promise",
       "org.osgi.service.component", "org.apache.felix.scr", "org.apache.felix.configadmin",
@@ -79,7 +76,7 @@ final class NetRuntime implements AutoCloseable {
     Map<String, String> config = new HashMap<>();
     config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
     config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-    config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, EXTRA);
+    config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, BenchBundles.apiExports());
     config.put("org.apache.felix.eventadmin.LogLevel", "1");
     config.put("ds.loglevel", "error");
     framework = new FrameworkFactory().newFramework(config);

@@ -140,8 +140,11 @@ public final class PackedDevice extends DeviceQueueBase {
       count++;
       final int o = descOff + DESC_SIZE * p;
       final long addr = (long) Le.U64.get(d, o + DESC_ADDR);
-      final long len = (int) Le.U32.get(d, o + DESC_LEN) & 0xFFFF_FFFFL;
-      id = (short) Le.U16.get(d, o + DESC_ID) & 0xffff;
+      // len, id and flags are one little-endian 64-bit word after addr: one read instead of two
+      // (its flags are not used: f was read first, with acquire for the head)
+      final long lenIdFlags = (long) Le.U64.get(d, o + DESC_LEN);
+      final long len = lenIdFlags & 0xFFFF_FFFFL;
+      id = (int) (lenIdFlags >>> 32) & 0xffff;
       if ((f & F_INDIRECT) != 0) {
         if ((f & F_NEXT) != 0) {
           return RingError.INDIRECT_WITH_NEXT;
@@ -226,16 +229,16 @@ public final class PackedDevice extends DeviceQueueBase {
     final int pos = nextUsed;
     final boolean w = usedWrap;
     final int o = descOff + DESC_SIZE * pos;
-    Le.U16.set(desc, o + DESC_ID, (short) id);
-    Le.U32.set(desc, o + DESC_LEN, len);
     final int flags = PackedLayout.usedBits(w) | (len != 0 ? F_WRITE : 0);
     if (pendingPos < 0) {
+      Le.U16.set(desc, o + DESC_ID, (short) id);
+      Le.U32.set(desc, o + DESC_LEN, len);
       pendingPos = pos;
       pendingFlags = flags;
     } else {
-      // plain: made visible by publish()'s release store of the batch's first flags, which the
-      // driver must read before it reaches this slot
-      Le.U16.set(desc, o + DESC_FLAGS, (short) flags);
+      // plain, len, id and flags in one 64-bit store: made visible by publish()'s release store of
+      // the batch's first flags, which the driver must read before it reaches this slot
+      Le.U64.set(desc, o + DESC_LEN, (len & 0xFFFF_FFFFL) | (long) id << 32 | (long) flags << 48);
     }
     final int next = pos + idCount[id];
     idCount[id] = 0;

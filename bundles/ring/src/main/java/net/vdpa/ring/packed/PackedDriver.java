@@ -118,9 +118,7 @@ public final class PackedDriver implements DriverQueue {
       return FULL;
     }
     final int id = freeIds[--freeTop];
-    final int pos = nextAvail;
-    writeDesc(pos, addr, len, id);
-    headFlags(pos, (deviceWritable ? F_WRITE : 0) | PackedLayout.availBits(availWrap));
+    writeSingle(nextAvail, addr, len, id, (deviceWritable ? F_WRITE : 0) | PackedLayout.availBits(availWrap));
     advance(1);
     idCount[id] = 1;
     return id;
@@ -177,9 +175,7 @@ public final class PackedDriver implements DriverQueue {
       Le.U16.set(t, o + DESC_FLAGS, (short) (k >= readable ? F_WRITE : 0));
     }
     final int id = freeIds[--freeTop];
-    final int pos = nextAvail;
-    writeDesc(pos, tableAddr, DESC_SIZE * n, id);
-    headFlags(pos, F_INDIRECT | PackedLayout.availBits(availWrap));
+    writeSingle(nextAvail, tableAddr, DESC_SIZE * n, id, F_INDIRECT | PackedLayout.availBits(availWrap));
     advance(1);
     idCount[id] = 1;
     return id;
@@ -197,6 +193,21 @@ public final class PackedDriver implements DriverQueue {
     Le.U64.set(desc, o + DESC_ADDR, addr);
     Le.U32.set(desc, o + DESC_LEN, len);
     Le.U16.set(desc, o + DESC_ID, (short) id);
+  }
+
+  /** A chain of one descriptor: the descriptor and its flags (held back if it heads the batch). */
+  private void writeSingle(final int pos, final long addr, final int len, final int id, final int flags) {
+    if (pendingPos < 0) {
+      writeDesc(pos, addr, len, id);
+      pendingPos = pos;
+      pendingFlags = flags;
+      return;
+    }
+    final int o = descOff + DESC_SIZE * pos;
+    Le.U64.set(desc, o + DESC_ADDR, addr);
+    // plain, len, id and flags in one 64-bit store: made visible by publish()'s release store of the
+    // batch's first head, which the device must read before it reaches this slot
+    Le.U64.set(desc, o + DESC_LEN, (len & 0xFFFF_FFFFL) | (long) id << 32 | (long) flags << 48);
   }
 
   private void headFlags(final int pos, final int flags) {
@@ -262,8 +273,10 @@ public final class PackedDriver implements DriverQueue {
     if (a != ((f & F_USED) != 0) || a != usedWrap) {
       return EMPTY;
     }
-    final int id = (short) Le.U16.get(desc, o + DESC_ID) & 0xffff;
-    final int len = (int) Le.U32.get(desc, o + DESC_LEN);
+    // len and id in one read of the 64-bit word after addr
+    final long lenIdFlags = (long) Le.U64.get(desc, o + DESC_LEN);
+    final int id = (int) (lenIdFlags >>> 32) & 0xffff;
+    final int len = (int) lenIdFlags;
     if (id >= size || idCount[id] == 0) {
       return fail(RingError.USED_ID_INVALID);
     }

@@ -150,6 +150,26 @@ public final class SplitDevice extends DeviceQueueBase {
   }
 
   private RingError walk(final int head, final DescriptorChain chain) {
+    final ByteBuffer d = desc;
+    final int o = descOff + DESC_SIZE * head;
+    // len, flags and next are one little-endian 64-bit word after addr: one read instead of three
+    final long lenFlagsNext = (long) Le.U64.get(d, o + DESC_LEN);
+    final int flags = (int) (lenFlagsNext >>> 32) & RingIndex.MASK;
+    if ((flags & (F_NEXT | F_INDIRECT)) != 0) {
+      return walkChain(head, chain);
+    }
+    // a chain of one descriptor cannot loop, so it needs no visit stamp; it is translated and
+    // checked exactly as in walkChain
+    chain.begin(head);
+    final RingError e = chain.append(
+        iotlb, tr, (long) Le.U64.get(d, o + DESC_ADDR), lenFlagsNext & 0xFFFF_FFFFL, (flags & F_WRITE) != 0);
+    if (e == RingError.NONE) {
+      chain.finish(head, 1);
+    }
+    return e;
+  }
+
+  private RingError walkChain(final int head, final DescriptorChain chain) {
     chain.begin(head);
     final int s = nextStamp();
     final ByteBuffer d = desc;
@@ -263,8 +283,14 @@ public final class SplitDevice extends DeviceQueueBase {
     pushSeq++;
     final int u = usedIdx;
     final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
-    Le.U32.set(used, o + USED_ELEM_ID, id);
-    Le.U32.set(used, o + USED_ELEM_LEN, len);
+    // An element that already holds the value (the same id used with the same length a lap ago) is not
+    // written: the driver has read that line since, and storing identical bytes would take it
+    // away from the driver's cache for nothing. The read is only compared, never trusted.
+    if ((int) Le.U32.get(used, o + USED_ELEM_ID) != id || (int) Le.U32.get(used, o + USED_ELEM_LEN) != len) {
+      // two 32-bit stores, not one 64-bit one: every eighth element straddles two cache lines
+      Le.U32.set(used, o + USED_ELEM_ID, id);
+      Le.U32.set(used, o + USED_ELEM_LEN, len);
+    }
     usedIdx = RingIndex.add(u, 1);
     return RingError.NONE;
   }

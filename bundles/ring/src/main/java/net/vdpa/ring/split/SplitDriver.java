@@ -222,17 +222,34 @@ public final class SplitDriver implements DriverQueue {
     }
   }
 
+  /**
+   * Writes a descriptor, skipping the fields that already hold the value. A descriptor the device
+   * has read sits in the device's cache as well as ours; storing identical bytes would still take
+   * the line away from it and make it fetch the line again, one cross-core transfer per four
+   * descriptors. A driver that adds the same buffer under the same id again (pooled buffers, a
+   * receive ring refilled with its own buffers) then writes nothing. The device never writes a
+   * split descriptor table (virtio 1.2 §2.7.5), and what these reads see is only compared, never
+   * trusted: a differing value is written as before.
+   */
   private void writeDesc(final int i, final long addr, final int len, final int flags, final int next) {
     final int o = descOff + DESC_SIZE * i;
-    Le.U64.set(desc, o + DESC_ADDR, addr);
-    Le.U32.set(desc, o + DESC_LEN, len);
-    Le.U16.set(desc, o + DESC_FLAGS, (short) flags);
-    Le.U16.set(desc, o + DESC_NEXT, (short) next);
+    if ((long) Le.U64.get(desc, o + DESC_ADDR) != addr) {
+      Le.U64.set(desc, o + DESC_ADDR, addr);
+    }
+    // len, flags and next are one little-endian 64-bit word after addr
+    final long lenFlagsNext = (len & 0xFFFF_FFFFL) | (long) (flags & RingIndex.MASK) << 32 | (long) next << 48;
+    if ((long) Le.U64.get(desc, o + DESC_LEN) != lenFlagsNext) {
+      Le.U64.set(desc, o + DESC_LEN, lenFlagsNext);
+    }
   }
 
   private int enqueue(final int head) {
     final int a = availIdx;
-    Le.U16.set(avail, availOff + AVAIL_RING + 2 * (a & mask), (short) head);
+    final int slot = availOff + AVAIL_RING + 2 * (a & mask);
+    if (((short) Le.U16.get(avail, slot) & RingIndex.MASK) != head) {
+      // skipped when equal, for the same reason as in writeDesc
+      Le.U16.set(avail, slot, (short) head);
+    }
     if (inOrder) {
       order[(orderHead + inFlight) & mask] = head;
     }
