@@ -1,9 +1,14 @@
 package net.vdpa.config;
 
+import java.io.IOException;
+import java.util.Dictionary;
 import java.util.Map;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.VdpaMgmtDevice;
+import org.osgi.framework.Constants;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -31,20 +36,47 @@ public final class KeptDevice {
 
   private final VdpaMgmtDevice mgmtdev;
   private final VdpaBus bus;
+  private final ConfigurationAdmin cm;
+  private final Object pid;
   private KeptConfig kept;
 
   /** Creates the device the configuration describes. */
   @Activate
-  public KeptDevice(@Reference(name = "mgmtdev") VdpaMgmtDevice mgmtdev, @Reference VdpaBus bus, Map<String, Object> props) {
+  public KeptDevice(@Reference(name = "mgmtdev") VdpaMgmtDevice mgmtdev, @Reference VdpaBus bus,
+      @Reference ConfigurationAdmin cm, Map<String, Object> props) {
     this.mgmtdev = mgmtdev;
     this.bus = bus;
+    this.cm = cm;
+    this.pid = props.get(Constants.SERVICE_PID);
     this.kept = KeptConfig.from(props);
+    if (!mgmtdev.handle().equals(kept.mgmtdev())) {
+      // a configuration written by hand has no reference target, so any management device satisfied
+      // it: give it the target, and SCR binds the right one (this instance then does nothing)
+      addTarget();
+    }
   }
 
   /** Creates the device once the references (the logger among them) are in place. */
   @Activate
   void activate() {
-    create();
+    if (mgmtdev.handle().equals(kept.mgmtdev())) {
+      create();
+    }
+  }
+
+  /** Writes the management device's reference target into this component's configuration. */
+  private void addTarget() {
+    try {
+      Configuration c = cm.getConfiguration(String.valueOf(pid), "?");
+      Dictionary<String, Object> p = c.getProperties();
+      if (p != null && p.get(KeptConfig.MGMTDEV_TARGET) == null) {
+        p.put(KeptConfig.MGMTDEV_TARGET, "(" + VdpaMgmtDevice.PROP_HANDLE + "=" + kept.mgmtdev() + ")");
+        c.update(p);
+      }
+    } catch (IOException e) {
+      log(true, "kept device " + kept.config().name() + ": its configuration could not be given the management"
+          + " device " + kept.mgmtdev() + " as target: " + e.getMessage());
+    }
   }
 
   /**
@@ -76,6 +108,10 @@ public final class KeptDevice {
   @Modified
   void modified(Map<String, Object> props) {
     KeptConfig next = KeptConfig.from(props);
+    if (!mgmtdev.handle().equals(next.mgmtdev())) {
+      kept = next;
+      return; // bound to another management device: SCR rebinds once the target is in place
+    }
     if (next.withOverride(null).equals(kept.withOverride(null))) {
       kept = next;
       bus.presetDriverOverride(next.config().name(), next.driverOverride());
@@ -108,6 +144,9 @@ public final class KeptDevice {
   /** Deletes the device (configuration deleted, or the management device gone). */
   @Deactivate
   void delete() {
+    if (!mgmtdev.handle().equals(kept.mgmtdev())) {
+      return; // never created anything on this management device
+    }
     String name = kept.config().name();
     bus.presetDriverOverride(name, null);
     try {
