@@ -33,7 +33,9 @@ public final class BenchBundles {
   /**
    * The API packages as the api bundle exports them (its {@code Export-Package} header, versions
    * and all), for a framework that takes them from the class path through the system bundle: the
-   * benchmark and the bundles must see one copy of the API, at the version the bundles import.
+   * benchmark and the bundles must see one copy of the API, at the version the bundles import. The
+   * Log Service API comes the same way (the api's {@code EventLog} takes the Log Service's {@code
+   * Logger}, so both must see one copy of it; Felix Log imports it from the system bundle).
    *
    * @return the header of {@code api.jar} in {@link #dir()}
    * @throws IllegalStateException if the jar or its header is missing
@@ -45,7 +47,7 @@ public final class BenchBundles {
       if (exports == null) {
         throw new IllegalStateException(api + " exports nothing");
       }
-      return exports;
+      return exports + ",org.osgi.service.log;version=\"1.5.0\",org.osgi.service.log.admin;version=\"1.0.0\"";
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + api + ": " + e.getMessage(), e);
     }

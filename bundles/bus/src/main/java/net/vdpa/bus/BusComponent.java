@@ -12,6 +12,7 @@ import net.vdpa.api.dto.BusDTO;
 import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.DriverDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
+import net.vdpa.api.log.EventLog;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
@@ -48,6 +49,7 @@ public final class BusComponent implements VdpaBus {
 
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
+  private final EventLog log = EventLog.of(() -> logger);
 
   private final BusCore core;
   private final ServiceTracker<VdpaDevice, DeviceEntry> deviceTracker;
@@ -280,26 +282,17 @@ public final class BusComponent implements VdpaBus {
 
     @Override
     public void info(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.info(message);
-      }
+      log.info(message);
     }
 
     @Override
     public void debug(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.debug(message);
-      }
+      log.debug(message);
     }
 
     @Override
     public void warn(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.warn(message);
-      }
+      log.warn(message);
     }
   }
 }

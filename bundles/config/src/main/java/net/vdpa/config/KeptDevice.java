@@ -6,6 +6,7 @@ import java.util.Map;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.log.EventLog;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -33,6 +34,7 @@ import org.osgi.service.metatype.annotations.Designate;
 public final class KeptDevice {
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
+  private final EventLog log = EventLog.of(() -> logger);
 
   private final VdpaMgmtDevice mgmtdev;
   private final VdpaBus bus;
@@ -130,14 +132,10 @@ public final class KeptDevice {
   }
 
   private void log(boolean warn, String line) {
-    Logger l = logger;
-    if (l == null) {
-      return;
-    }
     if (warn) {
-      l.warn(line);
+      log.warn(line);
     } else {
-      l.info(line);
+      log.info(line);
     }
   }
 

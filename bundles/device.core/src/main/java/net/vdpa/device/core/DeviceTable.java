@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -37,7 +38,7 @@ public final class DeviceTable<D extends VdpaDevice> {
 
   private final String handle;
   private final Publisher publisher;
-  private final DeviceLog log;
+  private final EventLog log;
   /** Devices by name, in creation order; a null entry reserves a name being published. */
   private final Map<String, Entry<D>> devices = new LinkedHashMap<>();
   private boolean closed;
@@ -49,7 +50,7 @@ public final class DeviceTable<D extends VdpaDevice> {
    * @param publisher registers devices as services
    * @param log where log lines go
    */
-  public DeviceTable(String handle, Publisher publisher, DeviceLog log) {
+  public DeviceTable(String handle, Publisher publisher, EventLog log) {
     this.handle = handle;
     this.publisher = publisher;
     this.log = log;

@@ -11,7 +11,7 @@
  * reset can stop and join them; kicks take no lock and allocate nothing.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package net.vdpa.device.core;
 
 import org.osgi.annotation.bundle.Export;

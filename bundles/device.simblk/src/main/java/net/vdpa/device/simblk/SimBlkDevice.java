@@ -3,7 +3,7 @@ package net.vdpa.device.simblk;
 import java.util.Map;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.blk.VirtioBlk;
-import net.vdpa.device.core.DeviceLog;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.device.core.FeatureCheck;
 import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VirtioDevice;
@@ -25,7 +25,7 @@ final class SimBlkDevice extends VirtioDevice<BlkStats> {
   private final BlkSpec spec;
   private final Storage disk;
 
-  SimBlkDevice(BlkSpec spec, DeviceLog log) {
+  SimBlkDevice(BlkSpec spec, EventLog log) {
     super(spec.name(), ID_BLOCK, spec.features(), spec.numQueues(), VQ_NUM_MAX, BlkConfigSpace.of(spec),
         FeatureCheck.NONE, VirtioBlk::featureNames, i -> new BlkStats(), log::warn);
     this.spec = spec;

@@ -8,7 +8,7 @@ import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.blk.VirtioBlk;
-import net.vdpa.device.core.DeviceLog;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.device.core.DeviceTable;
 
 /**
@@ -25,10 +25,10 @@ final class SimBlkManager implements VdpaMgmtDevice {
       | VirtioBlk.bit(VirtioBlk.F_MQ) | VirtioBlk.bit(VirtioBlk.F_DISCARD) | VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES)
       | 1L << 28 | 1L << 29 | 1L << DevConfig.F_VERSION_1 | 1L << 33 | 1L << 34;
 
-  private final DeviceLog log;
+  private final EventLog log;
   private final DeviceTable<SimBlkDevice> table;
 
-  SimBlkManager(DeviceTable.Publisher publisher, DeviceLog log) {
+  SimBlkManager(DeviceTable.Publisher publisher, EventLog log) {
     this.log = log;
     this.table = new DeviceTable<>(HANDLE, publisher, log);
   }

@@ -1,7 +1,7 @@
 package net.vdpa.device.simblk;
 
 import net.vdpa.api.VdpaMgmtDevice;
-import net.vdpa.device.core.DeviceLog;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.device.core.MgmtDeviceComponent;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -34,7 +34,7 @@ public final class SimBlkMgmtDevice extends MgmtDeviceComponent {
    */
   @Activate
   public SimBlkMgmtDevice(BundleContext context) {
-    this.manager = new SimBlkManager(registering(context), DeviceLog.of(() -> logger));
+    this.manager = new SimBlkManager(registering(context), EventLog.of(() -> logger));
   }
 
   @Override

@@ -9,13 +9,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.blk.VirtioBlk;
-import net.vdpa.device.core.DeviceLog;
+import net.vdpa.api.log.EventLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Every request type and every bad case, through a real ring against the device. */
 class RequestsTest {
-  private final SimBlkManager m = new SimBlkManager((d, p) -> () -> { }, DeviceLog.NONE);
+  private final SimBlkManager m = new SimBlkManager((d, p) -> () -> { }, EventLog.NONE);
   private final SimBlkDevice dev = (SimBlkDevice) m.devAdd(DevConfig.named("blk0"));
   private final long sectors = BlkSpec.DEFAULT_SECTORS;
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import net.vdpa.api.VdpaDeviceStore;
-import net.vdpa.device.core.DeviceLog;
+import net.vdpa.api.log.EventLog;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -29,7 +29,7 @@ final class CmPortStore implements PortStore {
 
   private final BundleContext context;
   private final ConfigurationAdmin cm;
-  private final DeviceLog log;
+  private final EventLog log;
 
   /**
    * A store over ConfigAdmin.
@@ -38,7 +38,7 @@ final class CmPortStore implements PortStore {
    * @param cm ConfigAdmin
    * @param log where problems are reported
    */
-  CmPortStore(BundleContext context, ConfigurationAdmin cm, DeviceLog log) {
+  CmPortStore(BundleContext context, ConfigurationAdmin cm, EventLog log) {
     this.context = context;
     this.cm = cm;
     this.log = log;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.api.port.PortCounters;
-import net.vdpa.device.core.DeviceLog;
 import net.vdpa.device.core.FeatureCheck;
 import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VirtioDevice;
@@ -46,11 +46,11 @@ final class SimNetDevice extends VirtioDevice<QueueStats> implements Port.Owner,
    * @param spec what the device is
    * @param log where its log lines go
    */
-  SimNetDevice(NetSpec spec, DeviceLog log) {
+  SimNetDevice(NetSpec spec, EventLog log) {
     this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu()), log);
   }
 
-  private SimNetDevice(NetSpec spec, NetConfigSpace config, DeviceLog log) {
+  private SimNetDevice(NetSpec spec, NetConfigSpace config, EventLog log) {
     super(spec.name(), ID_NET, spec.features(), spec.vqCount(), VQ_NUM_MAX, config.space(), RULES,
         VirtioNet::featureNames, i -> new QueueStats(), log::warn);
     this.spec = spec;

@@ -9,8 +9,8 @@ import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.net.VirtioNet;
-import net.vdpa.device.core.DeviceLog;
 import net.vdpa.device.core.DeviceTable;
 
 /**
@@ -32,7 +32,7 @@ final class SimNetManager implements VdpaMgmtDevice {
       VirtioNet.F_MQ, VirtioNet.F_MRG_RXBUF, VirtioNet.F_EVENT_IDX, VirtioNet.F_INDIRECT_DESC,
       VirtioNet.F_RING_PACKED, VirtioNet.F_IN_ORDER);
 
-  private final DeviceLog log;
+  private final EventLog log;
   private final SimNetPortBoard ports;
   private final DeviceTable<SimNetDevice> table;
 
@@ -42,7 +42,7 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @param publisher registers devices as services
    * @param log where log lines go
    */
-  SimNetManager(DeviceTable.Publisher publisher, DeviceLog log) {
+  SimNetManager(DeviceTable.Publisher publisher, EventLog log) {
     this(publisher, log, PortStores.NONE);
   }
 
@@ -54,7 +54,7 @@ final class SimNetManager implements VdpaMgmtDevice {
    * @param log where log lines go
    * @param store where port settings are kept
    */
-  SimNetManager(DeviceTable.Publisher publisher, DeviceLog log, PortStore store) {
+  SimNetManager(DeviceTable.Publisher publisher, EventLog log, PortStore store) {
     this.log = log;
     this.table = new DeviceTable<>(HANDLE, publisher, log);
     this.ports = new SimNetPortBoard(this::find, this::devices, store, log);

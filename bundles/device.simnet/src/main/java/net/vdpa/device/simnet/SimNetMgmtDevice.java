@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
-import net.vdpa.device.core.DeviceLog;
 import net.vdpa.device.core.MgmtDeviceComponent;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -56,8 +56,8 @@ public final class SimNetMgmtDevice extends MgmtDeviceComponent implements PortC
     this.manager = manager(context, log -> PortStores.NONE);
   }
 
-  private SimNetManager manager(BundleContext context, java.util.function.Function<DeviceLog, PortStore> store) {
-    DeviceLog log = DeviceLog.of(() -> logger);
+  private SimNetManager manager(BundleContext context, java.util.function.Function<EventLog, PortStore> store) {
+    EventLog log = EventLog.of(() -> logger);
     return new SimNetManager(registering(context), log, store.apply(log));
   }
 

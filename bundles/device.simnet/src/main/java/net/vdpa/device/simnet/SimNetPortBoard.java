@@ -10,11 +10,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.WireKind;
-import net.vdpa.device.core.DeviceLog;
 
 /**
  * Plugs the ports of the simulated NICs into wires (loopback, cables, capture files), sets their
@@ -30,7 +30,7 @@ final class SimNetPortBoard implements PortControl {
   private final Function<String, SimNetDevice> devices;
   private final Supplier<Collection<String>> names;
   private final PortStore store;
-  private final DeviceLog log;
+  private final EventLog log;
   /** Kept settings by device; a device with none is in loopback with the link up. Guarded by this. */
   private final Map<String, PortSetting> settings = new HashMap<>();
 
@@ -40,7 +40,7 @@ final class SimNetPortBoard implements PortControl {
    * @param devices finds a device by name, or returns null
    */
   SimNetPortBoard(Function<String, SimNetDevice> devices) {
-    this(devices, List::of, PortStores.NONE, DeviceLog.NONE);
+    this(devices, List::of, PortStores.NONE, EventLog.NONE);
   }
 
   /**
@@ -52,7 +52,7 @@ final class SimNetPortBoard implements PortControl {
    * @param log where restore problems are reported
    */
   SimNetPortBoard(Function<String, SimNetDevice> devices, Supplier<Collection<String>> names, PortStore store,
-      DeviceLog log) {
+      EventLog log) {
     this.devices = devices;
     this.names = names;
     this.store = store;

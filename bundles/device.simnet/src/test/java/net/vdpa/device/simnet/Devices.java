@@ -3,7 +3,7 @@ package net.vdpa.device.simnet;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.MacAddress;
-import net.vdpa.device.core.DeviceLog;
+import net.vdpa.api.log.EventLog;
 
 /** Creates devices for tests and resets them all afterwards. */
 final class Devices implements AutoCloseable {
@@ -15,7 +15,7 @@ final class Devices implements AutoCloseable {
 
   SimNetDevice create(String name, int mtu, int maxVqp, long features) {
     SimNetDevice d = new SimNetDevice(
-        new NetSpec(name, SimNetManager.HANDLE, SimNetManager.defaultMac(name), mtu, maxVqp, features), DeviceLog.NONE);
+        new NetSpec(name, SimNetManager.HANDLE, SimNetManager.defaultMac(name), mtu, maxVqp, features), EventLog.NONE);
     created.add(d);
     return d;
   }

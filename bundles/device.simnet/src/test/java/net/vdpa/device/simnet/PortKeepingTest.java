@@ -11,9 +11,9 @@ import java.util.Hashtable;
 import java.util.List;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.WireKind;
-import net.vdpa.device.core.DeviceLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +35,7 @@ class PortKeepingTest {
 
   /** A management device as the bundle would start it, over the shared store. */
   private SimNetManager start() {
-    SimNetManager m = new SimNetManager((d, p) -> () -> { }, DeviceLog.NONE, store);
+    SimNetManager m = new SimNetManager((d, p) -> () -> { }, EventLog.NONE, store);
     managers.add(m);
     return m;
   }
@@ -142,7 +142,7 @@ class PortKeepingTest {
     Files.writeString(file, "not a capture, not to be overwritten\n");
     store.kept.put("p0", new PortSetting("p0", WireKind.CAPTURE, null, file, true));
     List<String> warnings = new ArrayList<>();
-    SimNetManager m = new SimNetManager((d, p) -> () -> { }, new DeviceLog() {
+    SimNetManager m = new SimNetManager((d, p) -> () -> { }, new EventLog() {
       @Override
       public void info(String message) {}
 

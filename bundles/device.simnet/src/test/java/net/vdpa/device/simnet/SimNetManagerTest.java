@@ -11,8 +11,8 @@ import net.vdpa.api.DevAttr;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.net.VirtioNet;
-import net.vdpa.device.core.DeviceLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class SimNetManagerTest {
   private final SimNetManager mgmt = new SimNetManager((device, props) -> {
     published.put(device.name(), props);
     return () -> withdrawn.add(device.name());
-  }, new DeviceLog() {
+  }, new EventLog() {
     @Override
     public void info(String message) {
       log.add(message);

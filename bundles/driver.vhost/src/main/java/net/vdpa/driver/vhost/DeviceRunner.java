@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.net.VirtioNet;
 
 /**
@@ -26,7 +27,7 @@ final class DeviceRunner {
   private final VdpaDevice device;
   private final VringState[] rings;
   private final int pairs;
-  private final Log log;
+  private final EventLog log;
   private final String who;
   private final ConnectionCounters counters;
   private final Runnable onBrokenRing;
@@ -43,7 +44,7 @@ final class DeviceRunner {
    * @param counters the connection's totals, added to at each stop
    * @param onBrokenRing called on a device thread when a ring broke (the session shuts down)
    */
-  DeviceRunner(VdpaDevice device, VringState[] rings, int pairs, Log log, String who, ConnectionCounters counters,
+  DeviceRunner(VdpaDevice device, VringState[] rings, int pairs, EventLog log, String who, ConnectionCounters counters,
       Runnable onBrokenRing) {
     this.device = device;
     this.rings = rings;

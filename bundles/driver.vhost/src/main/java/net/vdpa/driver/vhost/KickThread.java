@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.LibC;
 
@@ -26,7 +27,7 @@ final class KickThread implements Runnable {
   private final VdpaDevice device;
   private final int idx;
   private final int fd;
-  private final Log log;
+  private final EventLog log;
   private final Thread thread;
   private volatile boolean running = true;
   /** Written by this thread only. */
@@ -41,7 +42,7 @@ final class KickThread implements Runnable {
    * @param log where a broken descriptor is reported
    * @param name the thread name
    */
-  KickThread(VdpaDevice device, int idx, int fd, Log log, String name) {
+  KickThread(VdpaDevice device, int idx, int fd, EventLog log, String name) {
     this.device = device;
     this.idx = idx;
     this.fd = fd;

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.unix.UnixChannel;
 
 /**
@@ -17,7 +18,7 @@ import net.vdpa.unix.UnixChannel;
 final class RequestHandler {
   private final VdpaDevice device;
   private final Connection conn;
-  private final Log log;
+  private final EventLog log;
   private final String who;
   private final VringState[] rings;
   private final RequestParser parser;
@@ -32,7 +33,7 @@ final class RequestHandler {
   /** A warning about unsealed memory went out on this connection. */
   private boolean warnedUnsealed;
 
-  RequestHandler(VdpaDevice device, Connection conn, Log log, String who, VringState[] rings, DeviceRunner runner,
+  RequestHandler(VdpaDevice device, Connection conn, EventLog log, String who, VringState[] rings, DeviceRunner runner,
       MemoryPolicy memoryPolicy, long offered, long protocolOffered, int pairs, Runnable onResetOwner) {
     this.device = device;
     this.conn = conn;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.unix.PeerCredentials;
 import net.vdpa.unix.UnixChannel;
@@ -39,7 +40,7 @@ final class SessionRunner {
   private final OwnerSlot slot;
   private final Settings settings;
   private final int runtimeUid;
-  private final Log log;
+  private final EventLog log;
   private final Object lock = new Object();
   /** Guarded by {@link #lock}. */
   private VhostUserSession session;
@@ -57,7 +58,7 @@ final class SessionRunner {
    * @param runtimeUid the runtime's user id
    * @param log where events go
    */
-  SessionRunner(VdpaDevice device, OwnerSlot slot, Settings settings, int runtimeUid, Log log) {
+  SessionRunner(VdpaDevice device, OwnerSlot slot, Settings settings, int runtimeUid, EventLog log) {
     this.device = device;
     this.slot = slot;
     this.settings = settings;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.api.vhost.VhostHandle;
@@ -34,7 +35,7 @@ final class VhostDeviceHandle implements VhostVdpa {
    * @param runtimeUid the runtime's user id
    * @param log where events go
    */
-  VhostDeviceHandle(VdpaDevice device, Path socket, Settings settings, int runtimeUid, Log log) {
+  VhostDeviceHandle(VdpaDevice device, Path socket, Settings settings, int runtimeUid, EventLog log) {
     this(device, SocketMode.SERVER, socket, settings, runtimeUid, log);
   }
 
@@ -49,7 +50,7 @@ final class VhostDeviceHandle implements VhostVdpa {
    * @param runtimeUid the runtime's user id
    * @param log where events go
    */
-  VhostDeviceHandle(VdpaDevice device, SocketMode mode, Path socket, Settings settings, int runtimeUid, Log log) {
+  VhostDeviceHandle(VdpaDevice device, SocketMode mode, Path socket, Settings settings, int runtimeUid, EventLog log) {
     this.device = device;
     this.endpoint = mode == SocketMode.CLIENT
         ? new VhostUserClient(device, socket, slot, settings, runtimeUid, log)

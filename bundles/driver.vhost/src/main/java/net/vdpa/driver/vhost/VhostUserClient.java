@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.unix.UnixChannel;
@@ -53,7 +54,7 @@ final class VhostUserClient implements Endpoint, Runnable {
   private final Path path;
   private final OwnerSlot slot;
   private final Settings.Reconnect reconnect;
-  private final Log log;
+  private final EventLog log;
   private final SessionRunner runner;
   /** Sessions that ended within the longest pause, in a row; connect thread only. */
   private int quickEnds;
@@ -73,7 +74,7 @@ final class VhostUserClient implements Endpoint, Runnable {
    * @param runtimeUid the runtime's user id
    * @param log where events go
    */
-  VhostUserClient(VdpaDevice device, Path path, OwnerSlot slot, Settings settings, int runtimeUid, Log log) {
+  VhostUserClient(VdpaDevice device, Path path, OwnerSlot slot, Settings settings, int runtimeUid, EventLog log) {
     this.device = device;
     this.path = path;
     this.slot = slot;

@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.unix.UnixChannel;
@@ -35,7 +36,7 @@ final class VhostUserServer implements Endpoint, Runnable {
   private final VdpaDevice device;
   private final Path path;
   private final Settings settings;
-  private final Log log;
+  private final EventLog log;
   private final SessionRunner runner;
   /** Accept thread only: the owner the last logged refusal named. */
   private String refusedWhileOwnedBy;
@@ -52,7 +53,7 @@ final class VhostUserServer implements Endpoint, Runnable {
    * @param runtimeUid the runtime's user id
    * @param log where events go
    */
-  VhostUserServer(VdpaDevice device, Path path, OwnerSlot slot, Settings settings, int runtimeUid, Log log) {
+  VhostUserServer(VdpaDevice device, Path path, OwnerSlot slot, Settings settings, int runtimeUid, EventLog log) {
     this.device = device;
     this.path = path;
     this.settings = settings;

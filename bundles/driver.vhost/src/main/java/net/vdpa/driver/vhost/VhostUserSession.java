@@ -5,8 +5,9 @@ import java.io.InterruptedIOException;
 import java.util.Map;
 import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.api.vhost.ConnectionStats;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.UnixChannel;
 
@@ -45,7 +46,7 @@ final class VhostUserSession implements Runnable {
 
   private final VdpaDevice device;
   private final Connection conn;
-  private final Log log;
+  private final EventLog log;
   private final String who;
   private final Consumer<VhostUserSession> onEnd;
   private final Message msg;
@@ -84,7 +85,7 @@ final class VhostUserSession implements Runnable {
    * @param onEnd called once by the connection's thread when the session has ended: the device is
    *     reset, the memory unmapped and the socket closed
    */
-  VhostUserSession(VdpaDevice device, Connection conn, Log log, String who, Settings settings, int runtimeUid,
+  VhostUserSession(VdpaDevice device, Connection conn, EventLog log, String who, Settings settings, int runtimeUid,
       Consumer<VhostUserSession> onEnd) {
     this.device = device;
     this.conn = conn;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.vhost.SocketMode;
 import net.vdpa.api.vhost.VhostVdpa;
 import net.vdpa.unix.LibC;
@@ -51,31 +52,7 @@ public final class VhostVdpaDriver implements VdpaDriver {
   /** Why the socket directory cannot be used, or null; probes fail with it. */
   private volatile String socketDirProblem;
   private final Map<VdpaDevice, Bound> bound = new ConcurrentHashMap<>();
-  private final Log log = new Log() {
-    @Override
-    public void info(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.info(message);
-      }
-    }
-
-    @Override
-    public void warn(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.warn(message);
-      }
-    }
-
-    @Override
-    public void error(String message) {
-      Logger l = logger;
-      if (l != null) {
-        l.error(message);
-      }
-    }
-  };
+  private final EventLog log = EventLog.of(() -> logger);
 
   /** A bound device and its service registration. */
   private record Bound(VhostDeviceHandle handle, ServiceRegistration<VhostVdpa> registration) {}

@@ -1,12 +1,5 @@
 package net.vdpa.driver.vhost;
 
-import static net.vdpa.driver.vhost.Frontend.addr;
-import static net.vdpa.driver.vhost.Frontend.state;
-import static net.vdpa.driver.vhost.Frontend.table;
-import static net.vdpa.driver.vhost.Frontend.u64;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,12 +10,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
+import static net.vdpa.driver.vhost.Frontend.addr;
+import static net.vdpa.driver.vhost.Frontend.state;
+import static net.vdpa.driver.vhost.Frontend.table;
+import static net.vdpa.driver.vhost.Frontend.u64;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A hand-written frontend sends each kind of bad input; each one ends the connection with the
@@ -43,7 +42,7 @@ class BadInputTest {
 
   @BeforeEach
   void start() throws IOException {
-    dev = SimNet.create("bad0");
+    dev = SimNetFixture.create("bad0");
     log = new TestLog();
     handle = TestSettings.handle(dev, dir.resolve("bad0.sock"), TestSettings.defaults(dir), log);
     handle.start();

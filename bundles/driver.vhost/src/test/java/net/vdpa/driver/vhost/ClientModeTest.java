@@ -1,8 +1,5 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +7,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.SocketMode;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.unix.LibC;
 import net.vdpa.unix.UnixChannel;
 import net.vdpa.unix.UnixListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The backend as the socket's client: the test is the frontend and listens (as QEMU's
@@ -50,7 +50,7 @@ class ClientModeTest {
   }
 
   VhostDeviceHandle start(String device, Path socket, Settings.Reconnect reconnect, int runtimeUid) throws IOException {
-    VdpaDevice dev = SimNet.create(device);
+    VdpaDevice dev = SimNetFixture.create(device);
     handle = new VhostDeviceHandle(dev, SocketMode.CLIENT, socket, client(dir, device, socket, reconnect), runtimeUid,
         log);
     handle.start();
@@ -240,7 +240,7 @@ class ClientModeTest {
   void anUnsafeDirectoryFailsTheStartNamingIt() throws IOException {
     Path open = Files.createDirectory(dir.resolve("open"));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-    VdpaDevice dev = SimNet.create("cli6");
+    VdpaDevice dev = SimNetFixture.create("cli6");
     Path sock = open.resolve("fe.sock");
     VhostDeviceHandle h = new VhostDeviceHandle(dev, SocketMode.CLIENT, sock,
         client(dir, "cli6", sock, Settings.Reconnect.DEFAULT), LibC.getuid(), log);

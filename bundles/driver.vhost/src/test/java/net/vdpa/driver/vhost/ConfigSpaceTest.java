@@ -1,15 +1,15 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The CONFIG protocol feature: not offered by default (QEMU's network device warns when it is), and
@@ -38,7 +38,7 @@ class ConfigSpaceTest {
 
   @Test
   void notOfferedByDefaultAndRefusedIfAskedFor() throws Exception {
-    try (Frontend f = connect(SimNet.create("cfg0"), TestSettings.defaults(dir))) {
+    try (Frontend f = connect(SimNetFixture.create("cfg0"), TestSettings.defaults(dir))) {
       f.send(Message.GET_PROTOCOL_FEATURES, null);
       long offered = f.replyU64();
       assertThat(offered & CONFIG).isZero();
@@ -52,7 +52,7 @@ class ConfigSpaceTest {
 
   @Test
   void getConfigReadsTheDevicesMacStatusPairsAndMtu() throws Exception {
-    VdpaDevice dev = SimNet.create("cfg1", 2);
+    VdpaDevice dev = SimNetFixture.create("cfg1", 2);
     try (Frontend f = connect(dev, TestSettings.offeringConfig(dir))) {
       f.send(Message.GET_PROTOCOL_FEATURES, null);
       assertThat(f.replyU64() & CONFIG).isEqualTo(CONFIG);

@@ -1,15 +1,15 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Message orders real frontends use, replayed exactly: each must be accepted and end with the
@@ -44,7 +44,7 @@ class FrontendOrderTest {
   }
 
   Frontend start(int pairs) throws IOException {
-    dev = SimNet.create("order0", pairs);
+    dev = SimNetFixture.create("order0", pairs);
     handle = new VhostDeviceHandle(dev, dir.resolve("order0.sock"), TestSettings.defaults(dir), LibC.getuid(), log);
     handle.start();
     memfd = TestLibC.memfd_create("guest", TestLibC.MFD_CLOEXEC | TestLibC.MFD_ALLOW_SEALING);

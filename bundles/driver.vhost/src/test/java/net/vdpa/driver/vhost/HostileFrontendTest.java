@@ -1,7 +1,5 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.sun.jna.Memory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,14 +13,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.unix.LibC;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.testpmd.Testpmd;
+import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Frontends that attack the backend: they shrink the memory they shared, flood it with descriptors,
@@ -43,7 +43,7 @@ class HostileFrontendTest {
   VhostDeviceHandle handle;
 
   void start(Settings s, int runtimeUid) throws IOException {
-    dev = SimNet.create("hostile0");
+    dev = SimNetFixture.create("hostile0");
     handle = new VhostDeviceHandle(dev, dir.resolve("hostile0.sock"), s, runtimeUid, log);
     handle.start();
   }
@@ -150,7 +150,7 @@ class HostileFrontendTest {
       transmit(m, kick);
       assertThat(readable(call, 5_000)).as("the device used the frame and notified").isTrue();
       assertThat(m.getShort(0x2000 + 2)).isEqualTo((short) 1);
-      assertThat(SimNet.stat(dev, 1, "tx_packets")).isEqualTo(1);
+      assertThat(SimNetFixture.stat(dev, 1, "tx_packets")).isEqualTo(1);
     }
   }
 
@@ -161,14 +161,14 @@ class HostileFrontendTest {
     }
     Assumptions.assumeTrue(Testpmd.available());
     start(TestSettings.defaults(dir));
-    VdpaDevice victim = SimNet.create("victim0");
+    VdpaDevice victim = SimNetFixture.create("victim0");
     VhostDeviceHandle victimHandle = TestSettings.handle(victim, dir.resolve("victim0.sock"), TestSettings.defaults(dir), log);
     victimHandle.start();
     try (Testpmd t = Testpmd.virtioUser(victimHandle.socketPath(), "hostile", "--forward-mode=txonly",
-        "--eth-peer=0," + SimNet.mac(victim))) {
+        "--eth-peer=0," + SimNetFixture.mac(victim))) {
       t.awaitPrompt(30_000);
       t.command("start");
-      assertThat(Await.until(() -> SimNet.stat(victim, 1, "tx_packets") > 10_000, 20_000)).as(t.output()).isTrue();
+      assertThat(Await.until(() -> SimNetFixture.stat(victim, 1, "tx_packets") > 10_000, 20_000)).as(t.output()).isTrue();
 
       int mem = memfd(true);
       int kick = own(TestLibC.eventfd(0, 0));
@@ -192,8 +192,8 @@ class HostileFrontendTest {
         }
         assertThat(f.closedByBackend(5_000)).isTrue();
       }
-      long after = SimNet.stat(victim, 1, "tx_packets");
-      assertThat(Await.until(() -> SimNet.stat(victim, 1, "tx_packets") > after + 10_000, 20_000))
+      long after = SimNetFixture.stat(victim, 1, "tx_packets");
+      assertThat(Await.until(() -> SimNetFixture.stat(victim, 1, "tx_packets") > after + 10_000, 20_000))
           .as("the other device still passes traffic").isTrue();
       t.command("stop");
       assertThat(t.interrupt(10_000)).isTrue();
@@ -323,7 +323,7 @@ class HostileFrontendTest {
           .as(log.lines.toString()).isTrue();
       transmit(m, kick);
       assertThat(Await.until(() -> m.getShort(0x2000 + 2) == 1, 5_000)).as("the frame was used").isTrue();
-      assertThat(SimNet.stat(dev, 1, "tx_packets")).isEqualTo(1);
+      assertThat(SimNetFixture.stat(dev, 1, "tx_packets")).isEqualTo(1);
       long t0 = System.nanoTime();
       handle.revoke("test: teardown with a full call counter");
       assertThat((System.nanoTime() - t0) / 1_000_000L).as("revoke took ms").isLessThan(2_000);

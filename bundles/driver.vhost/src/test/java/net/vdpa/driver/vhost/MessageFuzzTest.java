@@ -1,7 +1,5 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * 5,000 mutated vhost-user messages from a seeded generator: half are mutations of a valid ring
@@ -114,7 +114,7 @@ class MessageFuzzTest {
 
   @Test
   void mutatedMessagesNeverBreakTheBackend() throws Exception {
-    dev = SimNet.create("fuzz0");
+    dev = SimNetFixture.create("fuzz0");
     handle = new VhostDeviceHandle(dev, dir.resolve("fuzz0.sock"), TestSettings.with(dir, 2_000, 60_000, 500, false),
         LibC.getuid(), log);
     handle.start();

@@ -1,15 +1,15 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.SocketMode;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A QEMU Linux guest against the backend and a simulated NIC (loopback wire): the guest's
@@ -40,11 +40,11 @@ class QemuGuestInteropTest {
   }
 
   long deviceTx() {
-    return SimNet.stat(dev, 1, "tx_packets");
+    return SimNetFixture.stat(dev, 1, "tx_packets");
   }
 
   long deviceRx() {
-    return SimNet.stat(dev, 0, "rx_packets");
+    return SimNetFixture.stat(dev, 0, "rx_packets");
   }
 
   /** Runs one phase: waits for the guest's counters, compares them with the device's, lets it go on. */
@@ -61,11 +61,11 @@ class QemuGuestInteropTest {
 
   @Test
   void aLinuxGuestPassesTrafficSurvivesItsOwnResetAndAKilledQemuIsReplaced() throws Exception {
-    dev = SimNet.create("guest0");
+    dev = SimNetFixture.create("guest0");
     handle = new VhostDeviceHandle(dev, dir.resolve("guest0.sock"), TestSettings.defaults(dir),
         net.vdpa.unix.LibC.getuid(), log);
     handle.start();
-    String mac = SimNet.mac(dev); // the guest's MAC is the device's, so its receive filter lets frames in
+    String mac = SimNetFixture.mac(dev); // the guest's MAC is the device's, so its receive filter lets frames in
 
     try (QemuGuest g = new QemuGuest(handle.socketPath(), mac)) {
       assertThat(g.await("GUEST up", 180)).contains("carrier 1");
@@ -96,13 +96,13 @@ class QemuGuestInteropTest {
 
   @Test
   void qemuListeningWithServerOnIsFoundByTheBackendAndAfterKill9TheNextQemuOnThePathIsServed() throws Exception {
-    dev = SimNet.create("guest1");
+    dev = SimNetFixture.create("guest1");
     Path sock = dir.resolve("qemu-listens.sock");
     Settings s = new Settings(1, dir, false, java.util.Map.of(), java.util.Map.of("guest1", sock), 10_000, 60_000, 5_000,
         false, new Settings.Reconnect(10, 200, 60_000), false);
     handle = new VhostDeviceHandle(dev, SocketMode.CLIENT, sock, s, net.vdpa.unix.LibC.getuid(), log);
     handle.start(); // before QEMU: the backend waits for the socket
-    String mac = SimNet.mac(dev);
+    String mac = SimNetFixture.mac(dev);
 
     // QEMU creates the socket and waits for the backend before it boots the guest; killed right after
     try (QemuGuest g = new QemuGuest(sock, mac, true)) {
@@ -126,7 +126,7 @@ class QemuGuestInteropTest {
   }
 
   private long sum(int first, String counter) {
-    return SimNet.stat(dev, first, counter) + SimNet.stat(dev, first + 2, counter);
+    return SimNetFixture.stat(dev, first, counter) + SimNetFixture.stat(dev, first + 2, counter);
   }
 
   /**
@@ -137,18 +137,18 @@ class QemuGuestInteropTest {
    */
   @Test
   void aGuestUsesPackedRingsOnTwoQueuePairs() throws Exception {
-    dev = SimNet.create("guestmq", 2);
+    dev = SimNetFixture.create("guestmq", 2);
     handle = new VhostDeviceHandle(dev, dir.resolve("guestmq.sock"), TestSettings.defaults(dir),
         net.vdpa.unix.LibC.getuid(), log);
     handle.start();
-    try (QemuGuest g = new QemuGuest(handle.socketPath(), SimNet.mac(dev), false, 2, ",packed=on")) {
+    try (QemuGuest g = new QemuGuest(handle.socketPath(), SimNetFixture.mac(dev), false, 2, ",packed=on")) {
       assertThat(g.await("GUEST up", 240)).contains("carrier 1");
       long[] guest = QemuGuest.counters(g.await("GUEST sent", 240));
       long tx = sum(1, "tx_packets");
       long rx = sum(0, "rx_packets");
       System.out.println("QEMU packed/MQ guest: guest tx " + guest[0] + " rx " + guest[1] + ", device tx " + tx
-          + " rx " + rx + " (pair 0 tx " + SimNet.stat(dev, 1, "tx_packets") + ", pair 1 tx "
-          + SimNet.stat(dev, 3, "tx_packets") + ")");
+          + " rx " + rx + " (pair 0 tx " + SimNetFixture.stat(dev, 1, "tx_packets") + ", pair 1 tx "
+          + SimNetFixture.stat(dev, 3, "tx_packets") + ")");
       assertThat(guest[1]).as("the loopback wire brought every frame back").isEqualTo(guest[0]);
       assertThat(tx).as("the device counted what the guest sent\n" + log.lines).isEqualTo(guest[0]);
       assertThat(rx).as("the device counted what the guest received").isEqualTo(guest[1]);

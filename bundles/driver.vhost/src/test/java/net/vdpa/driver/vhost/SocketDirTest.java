@@ -1,8 +1,5 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -10,10 +7,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The socket directory: created 0700 by the runtime, and refused when someone else prepared it
@@ -92,7 +92,7 @@ class SocketDirTest {
     Path dir = Files.createDirectory(tmp.resolve("shared"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     VhostVdpaDriver driver = new VhostVdpaDriver(stubContext(tmp.resolve("cache")), config(dir.toString()));
-    VdpaDevice dev = SimNet.create("dir0");
+    VdpaDevice dev = SimNetFixture.create("dir0");
     assertThatThrownBy(() -> driver.probe(dev)).isInstanceOf(IOException.class)
         .hasMessageContaining("vhost socket directory " + dir + " has mode 777: others can write to it");
     assertThat(Files.exists(dir.resolve("dir0.sock"), LinkOption.NOFOLLOW_LINKS)).isFalse();
@@ -101,7 +101,7 @@ class SocketDirTest {
   @Test
   void theDriverCreatesItsDefaultDirectoryBesideTheFrameworkStorage() throws Exception {
     VhostVdpaDriver driver = new VhostVdpaDriver(stubContext(tmp.resolve("cache")), config(""));
-    VdpaDevice dev = SimNet.create("dir1");
+    VdpaDevice dev = SimNetFixture.create("dir1");
     driver.probe(dev);
     try {
       Path sock = tmp.resolve("cache-vhost").resolve("dir1.sock");

@@ -2,9 +2,10 @@ package net.vdpa.driver.vhost;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.vdpa.api.log.EventLog;
 
 /** Keeps log lines for assertions and prints them. */
-final class TestLog implements Log {
+final class TestLog implements EventLog {
   final List<String> lines = new CopyOnWriteArrayList<>();
   private final boolean print;
 

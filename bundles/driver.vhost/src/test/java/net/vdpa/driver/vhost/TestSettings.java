@@ -2,6 +2,7 @@ package net.vdpa.driver.vhost;
 
 import java.nio.file.Path;
 import java.util.Map;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.unix.LibC;
 
 /** Driver settings for tests: the defaults, or with other deadlines. */
@@ -20,7 +21,7 @@ final class TestSettings {
     return new Settings(1, dir, false, Map.of(), 10_000, 60_000, 5_000, false, true);
   }
 
-  static VhostDeviceHandle handle(net.vdpa.api.VdpaDevice dev, Path socket, Settings s, Log log) {
+  static VhostDeviceHandle handle(net.vdpa.api.VdpaDevice dev, Path socket, Settings s, EventLog log) {
     return new VhostDeviceHandle(dev, socket, s, LibC.getuid(), log);
   }
 }

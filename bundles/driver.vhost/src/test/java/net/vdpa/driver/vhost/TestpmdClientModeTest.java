@@ -1,18 +1,18 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.SocketMode;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.testpmd.Testpmd;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * dpdk-testpmd's virtio-user in server mode ({@code server=1}: testpmd creates the socket and waits
@@ -35,7 +35,7 @@ class TestpmdClientModeTest {
   /** Runs txonly until the device has counted some traffic, stops, and returns what testpmd says it sent. */
   static long txonlyRound(Testpmd t, VdpaDevice dev, long deviceTxBefore) throws Exception {
     t.command("start");
-    assertThat(Await.until(() -> SimNet.stat(dev, 1, "tx_packets") - deviceTxBefore > 20_000, 20_000))
+    assertThat(Await.until(() -> SimNetFixture.stat(dev, 1, "tx_packets") - deviceTxBefore > 20_000, 20_000))
         .as("the device receives testpmd's frames\n" + t.output()).isTrue();
     t.command("stop");
     assertThat(t.await("Done.", 10_000)).as(t.output()).isTrue();
@@ -47,7 +47,7 @@ class TestpmdClientModeTest {
   @Test
   void txonlyIsCountedExactlyAndANewTestpmdAfterSigkillIsServedAgain() throws Exception {
     Path sock = dir.resolve("srv.sock");
-    VdpaDevice dev = SimNet.create("vc0");
+    VdpaDevice dev = SimNetFixture.create("vc0");
     TestLog log = new TestLog();
     Settings s = new Settings(1, dir, false, java.util.Map.of(), java.util.Map.of("vc0", sock), 10_000, 60_000, 5_000,
         false, new Settings.Reconnect(10, 200, 60_000), false);
@@ -55,12 +55,12 @@ class TestpmdClientModeTest {
     h.start();
     try {
       long afterFirst;
-      try (Testpmd t = serverMode(sock, "vcs0", "--forward-mode=txonly", "--eth-peer=0," + SimNet.mac(dev))) {
+      try (Testpmd t = serverMode(sock, "vcs0", "--forward-mode=txonly", "--eth-peer=0," + SimNetFixture.mac(dev))) {
         t.awaitPrompt(30_000);
         assertThat(h.frontendConnected()).as("testpmd's prompt comes once the backend has connected").isTrue();
-        long before = SimNet.stat(dev, 1, "tx_packets");
+        long before = SimNetFixture.stat(dev, 1, "tx_packets");
         long sent = txonlyRound(t, dev, before);
-        afterFirst = SimNet.stat(dev, 1, "tx_packets");
+        afterFirst = SimNetFixture.stat(dev, 1, "tx_packets");
         System.out.println("round 0: testpmd sent " + sent + ", device tx " + (afterFirst - before));
         assertThat(sent).isPositive();
         assertThat(afterFirst - before).isEqualTo(sent);
@@ -74,12 +74,12 @@ class TestpmdClientModeTest {
       // DPDK 22.11 refuses to bind over an existing file ("Address already in use; remove it and try again")
       Files.delete(sock);
 
-      try (Testpmd t = serverMode(sock, "vcs1", "--forward-mode=txonly", "--eth-peer=0," + SimNet.mac(dev))) {
+      try (Testpmd t = serverMode(sock, "vcs1", "--forward-mode=txonly", "--eth-peer=0," + SimNetFixture.mac(dev))) {
         t.awaitPrompt(30_000);
         assertThat(h.frontendConnected()).isTrue();
-        long before = SimNet.stat(dev, 1, "tx_packets");
+        long before = SimNetFixture.stat(dev, 1, "tx_packets");
         long sent = txonlyRound(t, dev, before);
-        long delta = SimNet.stat(dev, 1, "tx_packets") - before;
+        long delta = SimNetFixture.stat(dev, 1, "tx_packets") - before;
         System.out.println("round 1: testpmd sent " + sent + ", device tx " + delta);
         assertThat(sent).isPositive();
         assertThat(delta).isEqualTo(sent);

@@ -1,19 +1,19 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.api.vhost.SocketMode;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.testpmd.Testpmd;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * dpdk-testpmd's virtio-user against the backend with split and packed rings, one and two queue
@@ -42,7 +42,7 @@ class TestpmdMatrixTest {
       "false, 1, true", "false, 2, true", "true, 1, true", "true, 2, true"})
   void everyQueueCarriesTraffic(boolean packed, int pairs, boolean client) throws Exception {
     String name = "vm" + (packed ? "p" : "s") + pairs + (client ? "c" : "");
-    VdpaDevice dev = SimNet.create(name, pairs);
+    VdpaDevice dev = SimNetFixture.create(name, pairs);
     TestLog log = new TestLog();
     Path sock = dir.resolve(name + ".sock");
     VhostDeviceHandle h;
@@ -57,7 +57,7 @@ class TestpmdMatrixTest {
     String vdev = "net_virtio_user0,path=" + h.socketPath() + ",queues=" + pairs + (pairs > 1 ? ",cq=1" : "")
         + ",packed_vq=" + (packed ? 1 : 0) + (client ? ",server=1" : "");
     try (Testpmd t = Testpmd.start(List.of("--vdev", vdev), name, "--txq=" + pairs, "--rxq=" + pairs,
-        "--forward-mode=txonly", "--eth-peer=0," + SimNet.mac(dev))) {
+        "--forward-mode=txonly", "--eth-peer=0," + SimNetFixture.mac(dev))) {
       assertThat(t.await("testpmd>", 20_000)).as(t.output()).isTrue();
       // testpmd prints its prompt before it enables the second pair
       assertThat(Await.until(() -> log.lines.stream().anyMatch(l -> l.contains(" started, ")
@@ -73,7 +73,7 @@ class TestpmdMatrixTest {
       long sent = t.portCounter("TX-packets");
       long counted = 0;
       for (int p = 0; p < pairs; p++) {
-        long q = SimNet.stat(dev, 2 * p + 1, "tx_packets");
+        long q = SimNetFixture.stat(dev, 2 * p + 1, "tx_packets");
         System.out.println(name + ": queue pair " + p + " tx " + q);
         assertThat(q).as("tx on pair " + p).isPositive();
         counted += q;
@@ -87,18 +87,18 @@ class TestpmdMatrixTest {
       t.command("set fwd io");
       long[] rx0 = new long[pairs];
       for (int p = 0; p < pairs; p++) {
-        rx0[p] = SimNet.stat(dev, 2 * p, "rx_packets");
+        rx0[p] = SimNetFixture.stat(dev, 2 * p, "rx_packets");
       }
       t.command("start tx_first");
       Thread.sleep(1500);
       t.command("stop");
       assertThat(t.await("Done.", 10_000)).as(t.output()).isTrue();
       for (int p = 0; p < pairs; p++) {
-        long rx = SimNet.stat(dev, 2 * p, "rx_packets") - rx0[p];
+        long rx = SimNetFixture.stat(dev, 2 * p, "rx_packets") - rx0[p];
         System.out.println(name + ": io loop, device rx on pair " + p + ": " + rx);
         assertThat(rx).as("frames back on pair " + p).isGreaterThan(100);
-        assertThat(SimNet.stat(dev, 2 * p, "rx_errors")).isZero();
-        assertThat(SimNet.stat(dev, 2 * p + 1, "tx_errors")).isZero();
+        assertThat(SimNetFixture.stat(dev, 2 * p, "rx_errors")).isZero();
+        assertThat(SimNetFixture.stat(dev, 2 * p + 1, "tx_errors")).isZero();
       }
       assertThat(t.interrupt(10_000)).as("testpmd ends on SIGINT").isTrue();
       // after testpmd left, the device's counters are reset, but the connection's totals stay readable

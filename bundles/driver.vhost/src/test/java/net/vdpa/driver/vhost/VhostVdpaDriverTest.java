@@ -1,14 +1,14 @@
 package net.vdpa.driver.vhost;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.SocketMode;
+import net.vdpa.testkit.simnet.SimNetFixture;
 import net.vdpa.unix.UnixChannel;
 import net.vdpa.unix.UnixListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The driver component as DS builds it: what it tells the bus about a device a user holds. */
 class VhostVdpaDriverTest {
@@ -17,7 +17,7 @@ class VhostVdpaDriverTest {
   @Test
   void aDeviceIsBusyWhileAFrontendHoldsItAndFreeAfter() throws Exception {
     VhostVdpaDriver driver = new VhostVdpaDriver(SocketDirTest.stubContext(tmp.resolve("cache")), SocketDirTest.config(""));
-    VdpaDevice dev = SimNet.create("busy0");
+    VdpaDevice dev = SimNetFixture.create("busy0");
     assertThat(driver.busy(dev)).as("not bound: not busy").isEmpty();
     driver.probe(dev);
     try {
@@ -39,7 +39,7 @@ class VhostVdpaDriverTest {
     Path sock = tmp.resolve("vm0.sock");
     VhostVdpaDriver driver = new VhostVdpaDriver(SocketDirTest.stubContext(tmp.resolve("cache")),
         SocketDirTest.config("", "cli0=" + sock));
-    VdpaDevice dev = SimNet.create("cli0");
+    VdpaDevice dev = SimNetFixture.create("cli0");
     driver.probe(dev);
     VhostDeviceHandle h = driver.handles().get(0);
     Thread retry = h.endpoint().thread();

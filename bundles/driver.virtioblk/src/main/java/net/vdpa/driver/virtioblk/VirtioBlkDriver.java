@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
 import net.vdpa.api.blk.BlockDevice;
+import net.vdpa.api.log.EventLog;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -32,6 +33,7 @@ public final class VirtioBlkDriver implements VdpaDriver {
 
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
+  private final EventLog log = EventLog.of(() -> logger);
 
   private final BundleContext context;
   private final Map<VdpaDevice, Bound> bound = new ConcurrentHashMap<>();
@@ -78,7 +80,7 @@ public final class VirtioBlkDriver implements VdpaDriver {
     props.put(BlockDevice.PROP_NAME, name);
     props.put(BlockDevice.PROP_DEVICE, device.name());
     bound.put(device, new Bound(disk, context.registerService(BlockDevice.class, disk, props)));
-    log("block device " + name + " up on device " + device.name() + " (" + (disk.capacity() >> 20) + " MiB, "
+    log.info("block device " + name + " up on device " + device.name() + " (" + (disk.capacity() >> 20) + " MiB, "
         + disk.queues() + " queue(s), block size " + disk.blockSize() + (disk.readOnly() ? ", read-only" : "") + ")");
   }
 
@@ -116,13 +118,6 @@ public final class VirtioBlkDriver implements VdpaDriver {
     }
     b.disk().stop();
     release(b.disk().name());
-    log("block device " + b.disk().name() + " removed from device " + device.name());
-  }
-
-  private void log(String message) {
-    Logger l = logger;
-    if (l != null) {
-      l.info(message);
-    }
+    log.info("block device " + b.disk().name() + " removed from device " + device.name());
   }
 }

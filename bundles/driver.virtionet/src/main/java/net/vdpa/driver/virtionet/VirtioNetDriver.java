@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.net.NetInterface;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -35,6 +36,7 @@ public final class VirtioNetDriver implements VdpaDriver {
 
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
+  private final EventLog log = EventLog.of(() -> logger);
 
   private final BundleContext context;
   private volatile DriverConfig config;
@@ -86,7 +88,7 @@ public final class VirtioNetDriver implements VdpaDriver {
     }
     VirtioNetInterface iface;
     try {
-      iface = VirtioNetInterface.start(name, device, ring, c.queue_size(), this::warn);
+      iface = VirtioNetInterface.start(name, device, ring, c.queue_size(), log::warn);
     } catch (RuntimeException e) {
       release(name);
       throw e;
@@ -97,7 +99,7 @@ public final class VirtioNetDriver implements VdpaDriver {
     props.put(NetInterface.PROP_DEVICE, device.name());
     ServiceRegistration<NetInterface> reg = context.registerService(NetInterface.class, iface, props);
     bound.put(device, new Bound(iface, reg));
-    log("interface " + name + " up on device " + device.name() + " (" + iface.queuePairs() + " queue pair(s), mtu "
+    log.info("interface " + name + " up on device " + device.name() + " (" + iface.queuePairs() + " queue pair(s), mtu "
         + iface.mtu() + ", " + (iface.negotiation().packed() ? "packed" : "split") + " rings)");
   }
 
@@ -117,26 +119,12 @@ public final class VirtioNetDriver implements VdpaDriver {
     } finally {
       release(b.iface().name());
     }
-    log("interface " + b.iface().name() + " removed from device " + device.name());
+    log.info("interface " + b.iface().name() + " removed from device " + device.name());
   }
 
   private void release(String name) {
     synchronized (names) {
       names.remove(name);
-    }
-  }
-
-  private void log(String message) {
-    Logger l = logger;
-    if (l != null) {
-      l.info(message);
-    }
-  }
-
-  private void warn(String message) {
-    Logger l = logger;
-    if (l != null) {
-      l.warn(message);
     }
   }
 }

@@ -5,9 +5,7 @@ import static net.vdpa.ring.split.SplitLayout.AVAIL_F_NO_INTERRUPT;
 import static net.vdpa.ring.split.SplitLayout.AVAIL_IDX;
 import static net.vdpa.ring.split.SplitLayout.AVAIL_RING;
 import static net.vdpa.ring.split.SplitLayout.DESC_ADDR;
-import static net.vdpa.ring.split.SplitLayout.DESC_FLAGS;
 import static net.vdpa.ring.split.SplitLayout.DESC_LEN;
-import static net.vdpa.ring.split.SplitLayout.DESC_NEXT;
 import static net.vdpa.ring.split.SplitLayout.DESC_SIZE;
 import static net.vdpa.ring.split.SplitLayout.F_INDIRECT;
 import static net.vdpa.ring.split.SplitLayout.F_NEXT;
@@ -50,9 +48,8 @@ public final class SplitDevice extends DeviceQueueBase {
   private final int mask;
   private final int usedEventOffset;
   private final int availEventOffset;
-  /** Visit stamps per descriptor of the table, and per entry of an indirect table. */
-  private final int[] visited;
-  private final int[] visitedIndirect;
+  /** Chains of more than one descriptor and indirect tables, with their loop checks. */
+  private final SplitChains chains;
   private final boolean[] inFlight;
   /** Heads in pop order, for the IN_ORDER check. */
   private final int[] popOrder;
@@ -90,8 +87,7 @@ public final class SplitDevice extends DeviceQueueBase {
     this.mask = size - 1;
     this.usedEventOffset = SplitLayout.usedEventOffset(size);
     this.availEventOffset = SplitLayout.availEventOffset(size);
-    this.visited = new int[size];
-    this.visitedIndirect = new int[size];
+    this.chains = new SplitChains(size, indirect, iotlb, tr, ringTr);
     this.inFlight = new boolean[size];
     this.popOrder = new int[size];
   }
@@ -156,7 +152,7 @@ public final class SplitDevice extends DeviceQueueBase {
     final long lenFlagsNext = (long) Le.U64.get(d, o + DESC_LEN);
     final int flags = (int) (lenFlagsNext >>> 32) & RingIndex.MASK;
     if ((flags & (F_NEXT | F_INDIRECT)) != 0) {
-      return walkChain(head, chain);
+      return chains.walk(d, descOff, head, chain);
     }
     // a chain of one descriptor cannot loop, so it needs no visit stamp; it is translated and
     // checked exactly as in walkChain
@@ -167,102 +163,6 @@ public final class SplitDevice extends DeviceQueueBase {
       chain.finish(head, 1);
     }
     return e;
-  }
-
-  private RingError walkChain(final int head, final DescriptorChain chain) {
-    chain.begin(head);
-    final int s = nextStamp();
-    final ByteBuffer d = desc;
-    final int base = descOff;
-    int i = head;
-    int count = 0;
-    while (true) {
-      if (visited[i] == s) {
-        return RingError.DESCRIPTOR_LOOP;
-      }
-      visited[i] = s;
-      count++;
-      final int o = base + DESC_SIZE * i;
-      final long addr = (long) Le.U64.get(d, o + DESC_ADDR);
-      final long len = (int) Le.U32.get(d, o + DESC_LEN) & 0xFFFF_FFFFL;
-      final int flags = (short) Le.U16.get(d, o + DESC_FLAGS) & RingIndex.MASK;
-      if ((flags & F_INDIRECT) != 0) {
-        chain.finish(head, count);
-        return walkIndirect(addr, len, flags, count, chain);
-      }
-      final RingError e = chain.append(iotlb, tr, addr, len, (flags & F_WRITE) != 0);
-      if (e != RingError.NONE) {
-        return e;
-      }
-      if ((flags & F_NEXT) == 0) {
-        chain.finish(head, count);
-        return RingError.NONE;
-      }
-      i = (short) Le.U16.get(d, o + DESC_NEXT) & RingIndex.MASK;
-      if (i >= size) {
-        return RingError.NEXT_OUT_OF_RANGE;
-      }
-    }
-  }
-
-  private RingError walkIndirect(
-      final long addr, final long len, final int flags, final int direct, final DescriptorChain chain) {
-    if (!indirect) {
-      return RingError.INDIRECT_NOT_NEGOTIATED;
-    }
-    if ((flags & F_NEXT) != 0) {
-      return RingError.INDIRECT_WITH_NEXT;
-    }
-    if (len == 0 || (len & (DESC_SIZE - 1)) != 0) {
-      return RingError.INDIRECT_BAD_LENGTH;
-    }
-    final long entries = len / DESC_SIZE;
-    if (entries + direct - 1 > size) {
-      return RingError.CHAIN_TOO_LONG;
-    }
-    final RingError te = iotlb.translateContiguous(addr, len, false, ringTr);
-    if (te != RingError.NONE) {
-      return te;
-    }
-    final ByteBuffer t = ringTr.buffer();
-    final int base = ringTr.offset();
-    final int s = stamp;
-    int j = 0;
-    while (true) {
-      if (visitedIndirect[j] == s) {
-        return RingError.DESCRIPTOR_LOOP;
-      }
-      visitedIndirect[j] = s;
-      final int o = base + DESC_SIZE * j;
-      final long a = (long) Le.U64.get(t, o + DESC_ADDR);
-      final long l = (int) Le.U32.get(t, o + DESC_LEN) & 0xFFFF_FFFFL;
-      final int f = (short) Le.U16.get(t, o + DESC_FLAGS) & RingIndex.MASK;
-      if ((f & F_INDIRECT) != 0) {
-        return RingError.NESTED_INDIRECT;
-      }
-      final RingError e = chain.append(iotlb, tr, a, l, (f & F_WRITE) != 0);
-      if (e != RingError.NONE) {
-        return e;
-      }
-      if ((f & F_NEXT) == 0) {
-        return RingError.NONE;
-      }
-      j = (short) Le.U16.get(t, o + DESC_NEXT) & RingIndex.MASK;
-      if (j >= entries) {
-        return RingError.NEXT_OUT_OF_RANGE;
-      }
-    }
-  }
-
-  private int nextStamp() {
-    int s = stamp + 1;
-    if (s == 0) {
-      Arrays.fill(visited, 0);
-      Arrays.fill(visitedIndirect, 0);
-      s = 1;
-    }
-    stamp = s;
-    return s;
   }
 
   @Override

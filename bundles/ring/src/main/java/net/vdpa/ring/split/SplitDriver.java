@@ -5,9 +5,7 @@ import static net.vdpa.ring.split.SplitLayout.AVAIL_F_NO_INTERRUPT;
 import static net.vdpa.ring.split.SplitLayout.AVAIL_IDX;
 import static net.vdpa.ring.split.SplitLayout.AVAIL_RING;
 import static net.vdpa.ring.split.SplitLayout.DESC_ADDR;
-import static net.vdpa.ring.split.SplitLayout.DESC_FLAGS;
 import static net.vdpa.ring.split.SplitLayout.DESC_LEN;
-import static net.vdpa.ring.split.SplitLayout.DESC_NEXT;
 import static net.vdpa.ring.split.SplitLayout.DESC_SIZE;
 import static net.vdpa.ring.split.SplitLayout.F_INDIRECT;
 import static net.vdpa.ring.split.SplitLayout.F_NEXT;
@@ -190,17 +188,10 @@ public final class SplitDriver implements DriverQueue {
     }
     final RingError e = iotlb.translateContiguous(tableAddr, (long) DESC_SIZE * n, true, tableTr);
     if (e != RingError.NONE) {
-      return badTable(tableAddr, e);
+      throw new IllegalArgumentException(
+          "indirect table at 0x" + Long.toHexString(tableAddr) + " is unusable: " + e.description());
     }
-    final ByteBuffer t = tableTr.buffer();
-    final int base = tableTr.offset();
-    for (int k = 0; k < n; k++) {
-      final int o = base + DESC_SIZE * k;
-      Le.U64.set(t, o + DESC_ADDR, addrs[k]);
-      Le.U32.set(t, o + DESC_LEN, lens[k]);
-      Le.U16.set(t, o + DESC_FLAGS, (short) ((k >= readable ? F_WRITE : 0) | (k < n - 1 ? F_NEXT : 0)));
-      Le.U16.set(t, o + DESC_NEXT, (short) (k + 1));
-    }
+    IndirectTable.write(tableTr.buffer(), tableTr.offset(), addrs, lens, readable, n);
     final int head = freeHead;
     freeHead = nextFree[head];
     numFree--;
@@ -208,11 +199,6 @@ public final class SplitDriver implements DriverQueue {
     chainLast[head] = head;
     chainCount[head] = 1;
     return enqueue(head);
-  }
-
-  private int badTable(long tableAddr, RingError e) {
-    throw new IllegalArgumentException(
-        "indirect table at 0x" + Long.toHexString(tableAddr) + " is unusable: " + e.description());
   }
 
   private void checkChain(int n, int readable, int writable) {
@@ -395,20 +381,12 @@ public final class SplitDriver implements DriverQueue {
     return error;
   }
 
-  /**
-   * Chains made available and not yet used.
-   *
-   * @return chains in flight
-   */
+  /** Chains made available and not yet used (what a used element may still name). */
   public int inFlight() {
     return inFlight;
   }
 
-  /**
-   * The next available index the driver will write (published or not).
-   *
-   * @return 0 to 65535
-   */
+  /** The next available index (0 to 65535) the driver will write, published or not. */
   public int availIdx() {
     return availIdx;
   }
