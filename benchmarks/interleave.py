@@ -16,7 +16,8 @@ reads the record (forks.jsonl).
 usage: benchmarks/interleave.py [options] OUTDIR CONFIG [CONFIG ...]
   CONFIG: "[JAR::]REGEX JMH-OPTIONS", e.g. "ring.RingBenchmark -p ring=split -p batch=32"; a JAR of
   "base" is ../shared/perf-baseline's benchmarks.jar ($PERF_BASELINE_JAR overrides); any other JAR
-  is a path (an older build kept for a before/after comparison).
+  is a path (an older build kept for a before/after comparison; the OSGi benchmarks of such a jar
+  boot the bundles in the "bundles" folder beside it, when there is one).
 """
 import argparse
 import fcntl
@@ -183,7 +184,10 @@ def main():
                     for ext in (".json", ".txt"):
                         if os.path.exists(stem + ext):
                             os.replace(stem + ext, f"{stem}-try{attempt}{ext}")
-                cmd = (["java", f"-Dvdpa.bench.bundles={a.bundles}", "-jar", jar] + shlex.split(spec)
+                # an older build kept for a before/after comparison boots its own bundles, kept beside it
+                beside = os.path.join(os.path.dirname(os.path.abspath(jar)), "bundles")
+                bundles = beside if jar != own and os.path.isdir(beside) else a.bundles
+                cmd = (["java", f"-Dvdpa.bench.bundles={bundles}", "-jar", jar] + shlex.split(spec)
                        + ["-f", "1", "-wi", str(a.warmups), "-w", "1s", "-i", str(a.iterations), "-r", "1s",
                           "-rf", "json", "-rff", stem + ".json"] + shlex.split(a.jmh))
                 start = time.strftime("%H:%M:%S")

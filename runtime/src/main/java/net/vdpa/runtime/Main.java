@@ -77,7 +77,7 @@ public final class Main {
     FrameworkFactory factory = factories.next();
     try {
       while (true) {
-        Map<String, String> properties = frameworkProperties(config);
+        Map<String, String> properties = frameworkProperties(config, factory);
         Framework fw = factory.newFramework(properties);
         fw.init();
         if (properties.containsKey(CM_DIR) && properties.containsKey(STORAGE)) {
@@ -118,9 +118,24 @@ public final class Main {
    * cache, where deleting the cache would take every kept device with it. Relative to the working
    * directory, as the cache itself is, it sits beside the cache.
    */
-  private static Map<String, String> frameworkProperties(LaunchConfig config) {
+  /**
+   * The framework's properties from launcher.properties and -D. Felix and Equinox keep their storage
+   * in different formats, so the Equinox runtime keeps its own ({@code vdpa-cache-equinox}) unless
+   * {@code -Dorg.osgi.framework.storage} names one; what the user keeps ({@code vdpa-state}) is
+   * shared, so devices created under one framework are there under the other. Bundles see {@code -D}
+   * settings under both.
+   */
+  private static Map<String, String> frameworkProperties(LaunchConfig config, FrameworkFactory factory) {
     Map<String, String> p = new HashMap<>(config.frameworkProperties());
     p.computeIfPresent(CM_DIR, (k, v) -> Path.of(v).toAbsolutePath().toString());
+    if (factory.getClass().getName().startsWith("org.eclipse.osgi.")) {
+      if (System.getProperty(STORAGE) == null) {
+        p.computeIfPresent(STORAGE, (k, v) -> v + "-equinox");
+      }
+      // bundles read -D settings (vdpa.script, vdpa.log.level, ...) through BundleContext.getProperty,
+      // which Felix answers from the system properties after its own; Equinox answers only its own
+      System.getProperties().forEach((k, v) -> p.putIfAbsent(k.toString(), v.toString()));
+    }
     return p;
   }
 

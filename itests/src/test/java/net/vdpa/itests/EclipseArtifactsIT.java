@@ -1,0 +1,107 @@
+package net.vdpa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * What the build gives Eclipse and bnd users beside the runtime jars: the OSGi Repository index
+ * ({@code runtime/target/index.xml}) and the PDE target definition ({@code runtime/target/vdpa.target})
+ * with its bundle folder. Each must hold every bundle the runtime runs, at a place that exists.
+ */
+public class EclipseArtifactsIT {
+  private static final Path RUNTIME = Path.of(System.getProperty("vdpa.runtime.jar", "../runtime/target/vdpa-runtime.jar"))
+      .toAbsolutePath().getParent().getParent();
+
+  @Test
+  public void theRepositoryIndexHasEveryRunBundleAtAnExistingFile() throws Exception {
+    Document index = parse(RUNTIME.resolve("target/index.xml"));
+    Set<String> identities = new TreeSet<>();
+    NodeList caps = index.getElementsByTagName("capability");
+    for (int i = 0; i < caps.getLength(); i++) {
+      Element cap = (Element) caps.item(i);
+      if (cap.getAttribute("namespace").equals("osgi.identity")) {
+        identities.add(attribute(cap, "osgi.identity"));
+      } else if (cap.getAttribute("namespace").equals("osgi.content")) {
+        Path file = Path.of(URI.create(attribute(cap, "url")));
+        assertTrue("index entry " + file + " is missing", Files.isRegularFile(file));
+      }
+    }
+    for (String bsn : runBundles()) {
+      assertTrue("the index lacks " + bsn + " (has " + identities + ")", identities.contains(bsn));
+    }
+  }
+
+  @Test
+  public void theTargetDefinitionNamesAFolderWithEveryRunBundle() throws Exception {
+    Document target = parse(RUNTIME.resolve("target/vdpa.target"));
+    NodeList locations = target.getElementsByTagName("location");
+    assertEquals(1, locations.getLength());
+    Element location = (Element) locations.item(0);
+    assertEquals("Directory", location.getAttribute("type"));
+    Path folder = Path.of(location.getAttribute("path"));
+    Set<String> inFolder = new TreeSet<>();
+    try (Stream<Path> jars = Files.list(folder)) {
+      for (Path jar : jars.toList()) {
+        try (JarFile j = new JarFile(jar.toFile())) {
+          String bsn = j.getManifest().getMainAttributes().getValue("Bundle-SymbolicName");
+          assertTrue(jar + " in the target folder is not a bundle", bsn != null);
+          inFolder.add(bsn.split(";")[0].trim());
+        }
+      }
+    }
+    for (String bsn : runBundles()) {
+      assertTrue(folder + " lacks " + bsn + " (has " + inFolder + ")", inFolder.contains(bsn));
+    }
+  }
+
+  /** The symbolic names in the runtime bndrun's -runbundles. */
+  private static List<String> runBundles() throws IOException {
+    String bndrun = Files.readString(RUNTIME.resolve("vdpa-runtime.bndrun"));
+    Matcher m = Pattern.compile("^\\s+([\\w.]+);version=", Pattern.MULTILINE).matcher(bndrun);
+    List<String> names = new ArrayList<>();
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    assertTrue("no -runbundles read from the bndrun", names.size() > 10);
+    return names;
+  }
+
+  private static String attribute(Element capability, String name) {
+    NodeList attrs = capability.getElementsByTagName("attribute");
+    for (int i = 0; i < attrs.getLength(); i++) {
+      Element a = (Element) attrs.item(i);
+      if (a.getAttribute("name").equals(name)) {
+        return a.getAttribute("value");
+      }
+    }
+    throw new AssertionError("capability " + capability.getAttribute("namespace") + " has no attribute " + name);
+  }
+
+  private static Document parse(Path file) throws Exception {
+    assertTrue(file + " was not built", Files.isRegularFile(file));
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    try (InputStream in = Files.newInputStream(file)) {
+      return f.newDocumentBuilder().parse(in);
+    }
+  }
+}
