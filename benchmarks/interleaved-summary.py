@@ -5,7 +5,11 @@ processes' load of that fork, disturbed forks marked with *; then the ratios the
 PERFORMANCE.md ask for, computed inside each round (a figure and its baseline measured seconds
 apart), with their median over all rounds and over the rounds where neither fork was disturbed.
 
+The ratios are also drawn, one panel each with its must and goal lines where PERFORMANCE.md sets
+them, into OUTDIR/ratios.svg (ratio_chart.py).
+
 usage: benchmarks/interleaved-summary.py OUTDIR [--ratio 'NAME=REGEX_A/REGEX_B' ...]
+                                               [--target 'NAME=MUST[/GOAL]' ...]
   a configuration's label is "[TAG ]Benchmark.group params" (TAG: base for ../shared/perf-baseline,
   a jar's name for an older build, nothing for the current one); ratios match labels in full.
 """
@@ -15,6 +19,20 @@ import json
 import os
 import re
 import statistics
+
+import ratio_chart
+
+# must and goal of the measures PERFORMANCE.md and the issues set, by ratio name
+TARGETS = {
+    "split 64 B batched / shared JCTools pair 64 B": (1.0, 1.5),
+    "split 64 B batched / JCTools pair 64 B": (1.0, 1.5),
+    "split 1500 B batched / Agrona 1500 B": (1.2, 1.5),
+    "split 1500 B batched / shared Agrona 1500 B": (1.2, 1.5),
+    "packed / split, 64 B batched": (0.9, 1.1),
+    "packed / split, 1500 B batched": (0.9, 1.1),
+    "NetInterface split 64 B burst 32, 1 pair / bare ring 64 B": (0.5, None),
+    "NetInterface split 1514 B burst 32, 1 pair / bare ring 1500 B": (0.5, 0.8),
+}
 
 
 def figure(bench):
@@ -101,6 +119,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--ratio", action="append", default=[], help="NAME=REGEX_A/REGEX_B")
+    ap.add_argument("--target", action="append", default=[], help="NAME=MUST[/GOAL] for a ratio's chart panel")
     a = ap.parse_args()
     rows = load(a.out)
     if not rows:
@@ -126,6 +145,13 @@ def main():
         hits = [k for k in rows if re.fullmatch(pattern, k)]
         return rows[hits[0]] if len(hits) == 1 else None
 
+    targets = dict(TARGETS)
+    for spec in a.target:
+        name, values = spec.split("=", 1)
+        must, _, goal = values.partition("/")
+        targets[name] = (float(must), float(goal) if goal else None)
+    panels = []
+
     print()
     print("| ratio (same round) | per round (* = a fork disturbed) | median, all rounds | median, undisturbed rounds |")
     print("|---|---|---|---|")
@@ -141,6 +167,12 @@ def main():
         cells = " / ".join(f"{q[r]:.2f}{'*' if r in bad else ''}" for r in rs)
         print(f"| {name} | {cells} | {med(list(q.values()))}× | "
               f"{med([q[r] for r in rs if r not in bad])}× ({len(rs) - len(bad)} of {len(rs)}) |")
+        must, goal = targets.get(name, (None, None))
+        panels.append((name, [(r, q[r], r in bad) for r in rs], must, goal))
+    if panels:
+        chart = os.path.join(a.out, "ratios.svg")
+        ratio_chart.write(chart, panels, f"per-round ratios: {os.path.basename(os.path.abspath(a.out))}")
+        print(f"\nchart: {chart}")
 
 
 if __name__ == "__main__":

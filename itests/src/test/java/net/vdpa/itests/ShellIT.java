@@ -130,6 +130,24 @@ public class ShellIT extends BusTestSupport {
   }
 
   @Test
+  public void theVdpaToolIsTypedAsInLinux() throws Exception {
+    assertEquals("t1: bound to virtio_net", run("vdpa dev add name t1 mgmtdev vdpasim_net mac 02:00:00:00:00:b1"));
+    assertEquals(run("vdpa:dev -jp show"), run("vdpa -jp dev show"));
+    assertEquals(run("vdpa:dev show t1"), run("vdpa d s t1"));
+    assertEquals(run("vdpa:dev show"), run("vdpa dev list"));
+    assertEquals(run("vdpa:mgmtdev -j show vdpasim_net"), run("vdpa -j mgmtdev show vdpasim_net"));
+    assertEquals(run("vdpa:dev config show t1"), run("vdpa dev config show t1"));
+    assertTrue(run("vdpa help").startsWith("Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }"));
+    assertTrue(run("vdpa").startsWith("Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }"));
+    assertTrue(run("vdpa dev help").startsWith("Usage: vdpa dev show [ DEV ]"));
+    assertTrue(run("vdpa -V").matches("vdpa utility, vDPA-OSGi \\d+\\.\\d+\\.\\d+.*"));
+    assertEquals("Object \"frob\" not found", refused("vdpa frob show", 2000));
+    assertEquals("Command \"frob\" not found", refused("vdpa dev frob", 2000));
+    assertEquals("Option \"-x\" is unknown, try \"vdpa help\".", refused("vdpa -x dev show", 2000));
+    assertEquals("t1: deleted", run("vdpa dev del t1"));
+  }
+
+  @Test
   public void refusedAddsAnswerAtOnceAndKeepNothing() throws Exception {
     String[][] cases = {
         {"vdpa:dev add name bar mgmtdev vdpasim_net mac ff:ff:ff:ff:ff:ff",
