@@ -27,16 +27,18 @@ public final class VdpaTool {
       "Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }",
       "where  OBJECT := { mgmtdev | dev | bus | monitor }",
       "       OPTIONS := { -V[ersion] | -j[son] | -p[retty] }");
+  /** iproute2's own lines first, then this runtime's additions. */
   static final String DEV_USAGE = String.join("\n",
       "Usage: vdpa dev show [ DEV ]",
-      "       vdpa dev add name NAME mgmtdev MGMTDEV [ device_features DEVICE_FEATURES ] [ mac MACADDR ] [ mtu MTU ]",
-      "                    [ max_vqp MAX_VQ_PAIRS ]",
+      "       vdpa dev add name NAME mgmtdev MANAGEMENTDEV [ device_features DEVICE_FEATURES]",
+      "                                                    [ mac MACADDR ] [ mtu MTU ]",
+      "                                                    [ max_vqp MAX_VQ_PAIRS ]",
       "       vdpa dev del DEV",
-      "       vdpa dev config show [ DEV ]",
-      "       vdpa dev vstats show DEV qidx QUEUE_INDEX",
-      "       vdpa dev set name NAME mac MACADDR",
+      "Usage: vdpa dev config COMMAND [ OPTIONS ]",
+      "Usage: vdpa dev vstats COMMAND",
+      "Usage: vdpa dev set name NAME mac MACADDR",
       "       vdpa dev { bind DEV DRIVER | unbind DEV | override DEV { DRIVER | none } | autoprobe DEV { on | off } }");
-  static final String MGMTDEV_USAGE = "Usage: vdpa mgmtdev show [ MGMTDEV ]";
+  static final String MGMTDEV_USAGE = "Usage: vdpa mgmtdev show [ DEV ]";
 
   private final VdpaCommands commands;
   private final String version;
@@ -71,13 +73,15 @@ public final class VdpaTool {
     int i = 0;
     for (; i < argv.length && argv[i].startsWith("-"); i++) {
       String o = argv[i];
-      if (prefixOf(o, "-Version", 2)) {
+      if (prefixOf(o, "-Version", 2) || prefixOf(o, "--Version", 3)) {
         return "vdpa utility, vDPA-OSGi " + version;
       }
       if (prefixOf(o, "-json", 2) || prefixOf(o, "--json", 3)) {
         options.add("-j");
       } else if (prefixOf(o, "-pretty", 2) || prefixOf(o, "--pretty", 3)) {
         options.add("-p");
+      } else if (o.equals("-h") || prefixOf(o, "--help", 3)) {
+        return USAGE;
       } else if (o.equals("-jp") || o.equals("-pj")) {
         options.add("-j");
         options.add("-p");
