@@ -19,9 +19,13 @@ import org.osgi.service.component.annotations.Deactivate;
  * {@code net:echo}: starts and stops {@link EchoResponder}s, one per interface, each answering ARP
  * and ping for an IPv4 address until stopped, until its interface goes away (the driver unbinds, the
  * device is deleted) or until the shell bundle stops. It holds the interface's service while it
- * answers and releases it when it ends.
+ * answers and releases it when it ends (the component is immediate: a delayed one would be
+ * deactivated, and its responders stopped, whenever the shell releases it between commands).
+ * {@code net:ping} is the other end ({@link Ping}): it asks
+ * for an address's MAC with ARP, then sends echo requests and times the replies.
  */
-@Component(service = EchoCommands.class, property = {"osgi.command.scope=net", "osgi.command.function=echo"})
+@Component(service = EchoCommands.class, immediate = true, property = {"osgi.command.scope=net", "osgi.command.function=echo",
+    "osgi.command.function=ping"})
 public final class EchoCommands {
   /** A running responder, the interface service it holds and the address it answers. */
   private record Running(ServiceReference<NetInterface> ref, NetInterface iface, EchoResponder responder, String address) {}
@@ -92,6 +96,31 @@ public final class EchoCommands {
         }
         default -> throw new IllegalArgumentException("unknown echo command '" + cmd + "': expected start, stop or show");
       }
+    }
+  }
+
+  /**
+   * {@code net:ping [count N] [size BYTES] [from ADDRESS] IF ADDRESS}.
+   *
+   * @param argv the words after {@code net:ping}
+   * @return one line per reply and the statistics, as ping prints them
+   */
+  @Descriptor("ping an IPv4 address from an interface (ARP, then ICMP echo): [count N] [size BYTES] [from ADDRESS] IF ADDRESS")
+  public String ping(@Descriptor("[count N] [size BYTES] [from ADDRESS] IF ADDRESS") String... argv) {
+    return ShellError.guard(() -> pingFrom(argv));
+  }
+
+  private String pingFrom(String... argv) throws Exception {
+    Ping.Request req = Ping.Request.parse(argv);
+    synchronized (running) {
+      if (running.containsKey(req.iface())) {
+        throw new IllegalArgumentException("an echo responder answers on " + req.iface() + ": ping from another interface");
+      }
+    }
+    try (HeldServices held = new HeldServices(context)) {
+      NetInterface iface = held.all(NetInterface.class, "(" + NetInterface.PROP_NAME + "=" + req.iface() + ")").stream()
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown interface '" + req.iface() + "'"));
+      return new Ping(iface, req).run();
     }
   }
 

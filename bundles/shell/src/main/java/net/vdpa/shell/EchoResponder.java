@@ -1,5 +1,8 @@
 package net.vdpa.shell;
 
+import static net.vdpa.shell.PingFrames.be16;
+import static net.vdpa.shell.PingFrames.be32;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +55,7 @@ final class EchoResponder implements FrameReceiver {
       ignored.incrementAndGet();
       return;
     }
-    int type = frame.getShort(p + 12) & 0xffff;
+    int type = be16(frame, p + 12);
     boolean answered = type == ETHERTYPE_ARP ? arp(frame, p, len) : type == ETHERTYPE_IPV4 && icmp(frame, p, len);
     if (!answered) {
       ignored.incrementAndGet();
@@ -67,8 +70,8 @@ final class EchoResponder implements FrameReceiver {
   /** An ARP request (Ethernet/IPv4) for our address: the reply in {@link #reply}. */
   private boolean arp(ByteBuffer f, int p, int len) {
     int a = p + ETH_HLEN;
-    if (len < ETH_HLEN + ARP_LEN || f.getShort(a) != 1 || f.getShort(a + 2) != ETHERTYPE_IPV4
-        || f.get(a + 4) != 6 || f.get(a + 5) != 4 || f.getShort(a + 6) != 1 || f.getInt(a + 24) != address) {
+    if (len < ETH_HLEN + ARP_LEN || be16(f, a) != 1 || be16(f, a + 2) != ETHERTYPE_IPV4
+        || f.get(a + 4) != 6 || f.get(a + 5) != 4 || be16(f, a + 6) != 1 || be32(f, a + 24) != address) {
       return false;
     }
     reply.clear();
@@ -77,7 +80,7 @@ final class EchoResponder implements FrameReceiver {
     reply.putShort((short) 1).putShort((short) ETHERTYPE_IPV4).put((byte) 6).put((byte) 4).putShort((short) 2);
     reply.put(mac).putInt(address); // sender: us
     putMac(f, a + 8);
-    reply.putInt(f.getInt(a + 14)); // target: who asked
+    reply.putInt(be32(f, a + 14)); // target: who asked
     arpReplies.incrementAndGet();
     return true;
   }
@@ -89,10 +92,10 @@ final class EchoResponder implements FrameReceiver {
       return false;
     }
     int ihl = (f.get(ip) & 0x0f) * 4;
-    int total = f.getShort(ip + 2) & 0xffff;
+    int total = be16(f, ip + 2);
     if ((f.get(ip) & 0xf0) != 0x40 || ihl < 20 || total < ihl + 8 || ETH_HLEN + total > len
-        || f.get(ip + 9) != 1 || f.getInt(ip + 16) != address || f.get(ip + ihl) != ICMP_ECHO_REQUEST
-        || (f.getShort(ip + 6) & 0x3fff) != 0 || ETH_HLEN + total > reply.capacity()) {
+        || f.get(ip + 9) != 1 || be32(f, ip + 16) != address || f.get(ip + ihl) != ICMP_ECHO_REQUEST
+        || (be16(f, ip + 6) & 0x3fff) != 0 || ETH_HLEN + total > reply.capacity()) {
       return false; // not ours, not an echo request, or a fragment
     }
     reply.clear();
@@ -103,7 +106,7 @@ final class EchoResponder implements FrameReceiver {
     }
     int r = ETH_HLEN;
     reply.putInt(r + 12, address); // source: us
-    reply.putInt(r + 16, f.getInt(ip + 12)); // destination: who asked
+    reply.putInt(r + 16, be32(f, ip + 12)); // destination: who asked
     reply.put(r + 8, (byte) 64); // a fresh TTL
     reply.putShort(r + 10, (short) 0);
     reply.putShort(r + 10, (short) checksum(reply, r, ihl));
@@ -125,7 +128,7 @@ final class EchoResponder implements FrameReceiver {
     long sum = 0;
     int i = 0;
     for (; i + 1 < len; i += 2) {
-      sum += b.getShort(at + i) & 0xffff;
+      sum += be16(b, at + i);
     }
     if (i < len) {
       sum += (b.get(at + i) & 0xff) << 8;

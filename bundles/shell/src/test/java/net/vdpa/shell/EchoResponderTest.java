@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.MacAddress;
@@ -77,7 +78,7 @@ class EchoResponderTest {
     assertThat(EchoResponder.checksum(r, 14, 20)).isZero(); // the IP header sums to all ones
     assertThat(r.get(14 + 20)).isZero(); // echo reply
     assertThat(EchoResponder.checksum(r, 14 + 20, r.remaining() - 14 - 20)).isZero();
-    assertThat(r.getInt(14 + 24)).isEqualTo(request.getInt(14 + 24)); // id and sequence
+    assertThat(PingFrames.be32(r, 14 + 24)).isEqualTo(PingFrames.be32(request, 14 + 24)); // id and sequence
     assertThat(bytes(r, 14 + 28, 56)).isEqualTo(bytes(request, 14 + 28, 56));
     assertThat(responder.echoReplies.get()).isEqualTo(1);
   }
@@ -104,25 +105,14 @@ class EchoResponderTest {
 
   private static ByteBuffer arpRequest(int target) {
     ByteBuffer f = ByteBuffer.allocate(42);
-    f.put(new byte[] {-1, -1, -1, -1, -1, -1}).put(PEER).putShort((short) 0x0806);
-    f.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1);
-    f.put(PEER).putInt(THEM).put(new byte[6]).putInt(target);
-    return f.flip();
+    PingFrames.arpRequest(f, PEER, THEM, target);
+    return f.order(ByteOrder.LITTLE_ENDIAN); // as a ring's buffer is: fields must be read in network order anyway
   }
 
   private static ByteBuffer echoRequest(int to, int fragment, int data) {
-    int total = 20 + 8 + data;
-    ByteBuffer f = ByteBuffer.allocate(14 + total);
-    f.put(OURS.toBytes()).put(PEER).putShort((short) 0x0800);
-    f.put((byte) 0x45).put((byte) 0).putShort((short) total).putShort((short) 7).putShort((short) fragment);
-    f.put((byte) 64).put((byte) 1).putShort((short) 0).putInt(THEM).putInt(to);
-    f.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) 0x1234).putShort((short) 1);
-    for (int i = 0; i < data; i++) {
-      f.put((byte) i);
-    }
-    f.putShort(14 + 10, (short) EchoResponder.checksum(f, 14, 20));
-    f.putShort(14 + 22, (short) EchoResponder.checksum(f, 14 + 20, 8 + data));
-    return f.flip();
+    ByteBuffer f = ByteBuffer.allocate(14 + 28 + data);
+    PingFrames.echoRequest(f, OURS.toBytes(), PEER, THEM, to, 0x1234, 1, data, fragment);
+    return f.order(ByteOrder.LITTLE_ENDIAN);
   }
 
   private static byte[] bytes(ByteBuffer b, int at, int len) {
