@@ -1,5 +1,6 @@
 package net.vdpa.api.log;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.osgi.annotation.versioning.ConsumerType;
 import org.osgi.service.log.Logger;
@@ -62,35 +63,30 @@ public interface EventLog {
     return new EventLog() {
       @Override
       public void info(String message) {
-        Logger l = logger.get();
-        if (l != null) {
-          l.info(message);
-        }
+        emit(logger, l -> l.info(message));
       }
 
       @Override
       public void debug(String message) {
-        Logger l = logger.get();
-        if (l != null) {
-          l.debug(message);
-        }
+        emit(logger, l -> l.debug(message));
       }
 
       @Override
       public void warn(String message) {
-        Logger l = logger.get();
-        if (l != null) {
-          l.warn(message);
-        }
+        emit(logger, l -> l.warn(message));
       }
 
       @Override
       public void error(String message) {
-        Logger l = logger.get();
-        if (l != null) {
-          l.error(message);
-        }
+        emit(logger, l -> l.error(message));
       }
     };
+  }
+
+  private static void emit(Supplier<Logger> logger, Consumer<Logger> line) {
+    Logger l = logger.get();
+    if (l != null) {
+      line.accept(l);
+    }
   }
 }
