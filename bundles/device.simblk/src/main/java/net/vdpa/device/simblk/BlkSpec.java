@@ -8,9 +8,14 @@ import net.vdpa.api.blk.VirtioBlk;
  * @param name the device name
  * @param capacitySectors its size in 512-byte sectors
  * @param numQueues its request queues, 1 to {@link #MAX_QUEUES}
- * @param features the features it offers
+ * @param features the features it offers (with {@code RO} for a read-only device)
+ * @param file its backing file, or null for memory
+ * @param readOnly whether it refuses writes
  */
-record BlkSpec(String name, long capacitySectors, int numQueues, long features) {
+record BlkSpec(String name, long capacitySectors, int numQueues, long features, java.nio.file.Path file,
+    boolean readOnly) {
+  /** The largest capacity: 1 TiB (a RAM disk's chunk table grows with it). */
+  static final long MAX_CAPACITY = 1L << 40;
   /** The most request queues. */
   static final int MAX_QUEUES = 8;
   /** The kernel simulator's size: 128 MiB. */
@@ -28,6 +33,14 @@ record BlkSpec(String name, long capacitySectors, int numQueues, long features) 
   BlkSpec {
     if (capacitySectors < 1) {
       throw new IllegalArgumentException("capacity of " + capacitySectors + " sectors is below 1");
+    }
+    if (capacitySectors > MAX_CAPACITY / VirtioBlk.SECTOR) {
+      throw new IllegalArgumentException("capacity " + capacitySectors * VirtioBlk.SECTOR + " is above "
+          + MAX_CAPACITY + " (1T)");
+    }
+    if (readOnly != ((features & VirtioBlk.bit(VirtioBlk.F_RO)) != 0)) {
+      throw new IllegalArgumentException("feature RO is " + (readOnly ? "missing on" : "offered by")
+          + " a read-" + (readOnly ? "only" : "write") + " device");
     }
     if (numQueues < 1 || numQueues > MAX_QUEUES) {
       throw new IllegalArgumentException("num_queues " + numQueues + " is outside 1.." + MAX_QUEUES);

@@ -1,5 +1,7 @@
 package net.vdpa.device.simblk;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -12,16 +14,17 @@ import net.vdpa.device.core.DeviceLog;
 import net.vdpa.device.core.DeviceTable;
 
 /**
- * The {@code vdpasim_blk} management device: creates simulated block devices (128 MiB RAM disks,
- * one request queue, as Linux's {@code vdpa_sim_blk}) and publishes them; deletes them again.
- * Thread-safe through its {@link DeviceTable}.
+ * The {@code vdpasim_blk} management device: creates simulated block devices and publishes them;
+ * deletes them again. By default a device is a 128 MiB RAM disk with one request queue, as Linux's
+ * {@code vdpa_sim_blk}; {@code capacity}, {@code file} (a backing file, created sparse if absent)
+ * and {@code ro} change that. Thread-safe through its {@link DeviceTable}.
  */
 final class SimBlkManager implements VdpaMgmtDevice {
   /** The management device handle. */
   static final String HANDLE = "vdpasim_blk";
   /** Every feature a simulated block device implements. */
   static final long SUPPORTED_FEATURES = VirtioBlk.bit(VirtioBlk.F_SIZE_MAX) | VirtioBlk.bit(VirtioBlk.F_SEG_MAX)
-      | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_FLUSH) | VirtioBlk.bit(VirtioBlk.F_TOPOLOGY)
+      | VirtioBlk.bit(VirtioBlk.F_RO) | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_FLUSH) | VirtioBlk.bit(VirtioBlk.F_TOPOLOGY)
       | VirtioBlk.bit(VirtioBlk.F_MQ) | VirtioBlk.bit(VirtioBlk.F_DISCARD) | VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES)
       | 1L << 28 | 1L << 29 | 1L << DevConfig.F_VERSION_1 | 1L << 33 | 1L << 34;
 
@@ -55,14 +58,24 @@ final class SimBlkManager implements VdpaMgmtDevice {
 
   @Override
   public Set<DevAttr> acceptedAttributes() {
-    return EnumSet.of(DevAttr.DEVICE_FEATURES);
+    return EnumSet.of(DevAttr.DEVICE_FEATURES, DevAttr.CAPACITY, DevAttr.FILE, DevAttr.READ_ONLY);
   }
 
-  /** Checks a configuration and fills in the defaults. */
+  /**
+   * Checks a configuration and fills in the defaults; looks at a backing file but changes nothing.
+   * Read-only comes from {@code ro} or from {@code RO} in {@code device_features}; either way the
+   * device offers {@code RO}.
+   */
   BlkSpec resolve(DevConfig c) {
     VdpaMgmtDevice.super.validate(c);
-    long features = c.deviceFeatures() != null ? c.deviceFeatures() : SUPPORTED_FEATURES;
-    return new BlkSpec(c.name(), BlkSpec.DEFAULT_SECTORS, 1, features);
+    long ro = VirtioBlk.bit(VirtioBlk.F_RO);
+    boolean readOnly = Boolean.TRUE.equals(c.readOnly())
+        || (c.deviceFeatures() != null && (c.deviceFeatures() & ro) != 0);
+    long features = (c.deviceFeatures() != null ? c.deviceFeatures() : SUPPORTED_FEATURES) & ~ro | (readOnly ? ro : 0);
+    Path file = c.file() == null ? null : Path.of(c.file());
+    long bytes = file == null ? (c.capacity() != null ? c.capacity() : BlkSpec.DEFAULT_SECTORS * VirtioBlk.SECTOR)
+        : FileDisk.inspect(file, c.capacity(), readOnly, BlkSpec.DEFAULT_SECTORS * VirtioBlk.SECTOR);
+    return new BlkSpec(c.name(), bytes / VirtioBlk.SECTOR, 1, features, file, readOnly);
   }
 
   @Override
@@ -73,14 +86,26 @@ final class SimBlkManager implements VdpaMgmtDevice {
   @Override
   public VdpaDevice devAdd(DevConfig config) {
     BlkSpec spec = resolve(config);
-    return table.add(new SimBlkDevice(spec, log), "device " + spec.name() + " created: block, capacity "
-        + spec.capacitySectors() + " sectors (" + (spec.capacitySectors() * VirtioBlk.SECTOR >> 20) + " MiB), "
-        + spec.numQueues() + " request queue(s), features " + VirtioBlk.featureNames(spec.features()));
+    long bytes = spec.capacitySectors() * VirtioBlk.SECTOR;
+    Disk disk = spec.file() == null ? new RamDisk(bytes) : FileDisk.open(spec.file(), bytes, spec.readOnly());
+    try {
+      return table.add(new SimBlkDevice(spec, disk, log), "device " + spec.name() + " created: block, capacity "
+          + spec.capacitySectors() + " sectors (" + (bytes >> 20) + " MiB) on "
+          + (spec.file() == null ? "memory" : "file " + spec.file()) + (spec.readOnly() ? ", read-only" : "") + ", "
+          + spec.numQueues() + " request queue(s), features " + VirtioBlk.featureNames(spec.features()));
+    } catch (RuntimeException e) {
+      disk.discard();
+      throw e;
+    }
   }
 
   @Override
   public void devDel(String name) {
-    table.delete(name, d -> { });
+    SimBlkDevice d = table.find(name);
+    table.delete(name, x -> { });
+    if (d != null) {
+      d.closeDisk(); // after the reset: no worker touches the disk any more
+    }
   }
 
   @Override
@@ -90,6 +115,14 @@ final class SimBlkManager implements VdpaMgmtDevice {
 
   /** Deletes every device (the bundle stops). */
   void close() {
+    List<SimBlkDevice> all = new ArrayList<>();
+    for (String n : table.names()) {
+      SimBlkDevice d = table.find(n);
+      if (d != null) {
+        all.add(d);
+      }
+    }
     table.close(d -> { });
+    all.forEach(SimBlkDevice::closeDisk);
   }
 }
