@@ -22,8 +22,12 @@ record BlkSpec(String name, long capacitySectors, int numQueues, long features, 
   static final long DEFAULT_SECTORS = (128L << 20) / VirtioBlk.SECTOR;
   /** The largest data segment a request may carry. */
   static final int SIZE_MAX = 1 << 20;
-  /** The most data segments in one request. */
-  static final int SEG_MAX = 128;
+  /**
+   * The most data segments in one request. {@code size_max × seg_max} stays below 32 MiB: SeaBIOS
+   * (QEMU's firmware, which probes every virtio-blk disk) counts a request's sectors in 16 bits, and
+   * at 32 MiB or more that count wraps to 0 and its read loop never ends.
+   */
+  static final int SEG_MAX = 31;
   /** The most sectors one DISCARD or WRITE_ZEROES segment may cover. */
   static final int MAX_ZERO_SECTORS = 1 << 16;
   /** The most segments of one DISCARD or WRITE_ZEROES request. */
