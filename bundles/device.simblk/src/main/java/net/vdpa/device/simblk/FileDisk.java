@@ -64,11 +64,18 @@ final class FileDisk implements Disk {
       if (dir == null || !Files.isDirectory(dir)) {
         throw new IllegalArgumentException("file " + path + " cannot be created: directory " + dir + " does not exist");
       }
+      if (!Files.isWritable(dir)) {
+        throw new IllegalArgumentException("file " + path + " cannot be created: directory " + dir + " is not writable");
+      }
       return capacity != null ? capacity : fallback;
     }
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException("file " + path + " is not a regular file");
     }
+    if (!Files.isReadable(path) || (!readOnly && !Files.isWritable(path))) {
+      throw new IllegalArgumentException("file " + path + " is not " + (readOnly ? "readable" : "readable and writable"));
+    }
+    probeLock(path, readOnly);
     long size;
     try {
       size = Files.size(path);
@@ -132,6 +139,16 @@ final class FileDisk implements Disk {
       if (e instanceof IllegalArgumentException iae) {
         throw iae;
       }
+      throw new IllegalArgumentException("file " + path + ": " + reason(e));
+    }
+  }
+
+  /** Whether another process holds the file's lock now: taken and given back at once. */
+  private static void probeLock(Path path, boolean readOnly) {
+    try (FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+        : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      lock(ch, path, readOnly).release();
+    } catch (IOException e) {
       throw new IllegalArgumentException("file " + path + ": " + reason(e));
     }
   }

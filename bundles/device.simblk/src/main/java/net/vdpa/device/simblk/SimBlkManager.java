@@ -3,6 +3,8 @@ package net.vdpa.device.simblk;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Set;
 import net.vdpa.api.DevAttr;
@@ -30,6 +32,11 @@ final class SimBlkManager implements VdpaMgmtDevice {
 
   private final DeviceLog log;
   private final DeviceTable<SimBlkDevice> table;
+  /**
+   * Files of devices being deleted and not closed yet: the device leaves the bus before its disk is
+   * closed, so a new device on the same file waits for the close. Guarded by {@code closing}.
+   */
+  private final Set<Path> closing = new HashSet<>();
 
   SimBlkManager(DeviceTable.Publisher publisher, DeviceLog log) {
     this.log = log;
@@ -73,9 +80,27 @@ final class SimBlkManager implements VdpaMgmtDevice {
         || (c.deviceFeatures() != null && (c.deviceFeatures() & ro) != 0);
     long features = (c.deviceFeatures() != null ? c.deviceFeatures() : SUPPORTED_FEATURES) & ~ro | (readOnly ? ro : 0);
     Path file = c.file() == null ? null : Path.of(c.file());
+    if (file != null) {
+      awaitClosed(file);
+      String user = fileUser(file);
+      if (user != null) {
+        throw new IllegalArgumentException("file " + file + " is in use by device " + user);
+      }
+    }
     long bytes = file == null ? (c.capacity() != null ? c.capacity() : BlkSpec.DEFAULT_SECTORS * VirtioBlk.SECTOR)
         : FileDisk.inspect(file, c.capacity(), readOnly, BlkSpec.DEFAULT_SECTORS * VirtioBlk.SECTOR);
     return new BlkSpec(c.name(), bytes / VirtioBlk.SECTOR, 1, features, file, readOnly);
+  }
+
+  /** The device of this manager that has the file open, or null. */
+  private String fileUser(Path file) {
+    for (String n : table.names()) {
+      SimBlkDevice d = table.find(n);
+      if (d != null && file.equals(d.spec().file())) {
+        return n;
+      }
+    }
+    return null;
   }
 
   @Override
@@ -102,9 +127,43 @@ final class SimBlkManager implements VdpaMgmtDevice {
   @Override
   public void devDel(String name) {
     SimBlkDevice d = table.find(name);
-    table.delete(name, x -> { });
-    if (d != null) {
-      d.closeDisk(); // after the reset: no worker touches the disk any more
+    Path file = d == null ? null : d.spec().file();
+    if (file != null) {
+      synchronized (closing) {
+        closing.add(file);
+      }
+    }
+    try {
+      table.delete(name, x -> { });
+    } finally {
+      if (d != null) {
+        d.closeDisk(); // after the reset: no worker touches the disk any more
+      }
+      if (file != null) {
+        synchronized (closing) {
+          closing.remove(file);
+          closing.notifyAll();
+        }
+      }
+    }
+  }
+
+  /** Waits (a few seconds at most) until a deleted device has closed this file. */
+  private void awaitClosed(Path file) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    synchronized (closing) {
+      while (closing.contains(file)) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          throw new IllegalArgumentException("file " + file + " is still being closed by a deleted device");
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(closing, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalArgumentException("interrupted waiting for file " + file + " to be closed");
+        }
+      }
     }
   }
 

@@ -80,10 +80,11 @@ class FileRequestsTest extends BlkRequestsContract {
   void badFilesAreRefusedInOneLineNamingTheValue() throws IOException {
     String dir = tmp.toString();
     m.devAdd(file("blk1", 1L << 20, "one.img"));
-    assertThatThrownBy(() -> m.devAdd(file("blk2", 2L << 20, "one.img")))
-        .hasMessage("capacity 2097152 differs from the 1048576 bytes of file " + dir + "/one.img");
+    Files.write(tmp.resolve("two.img"), new byte[1 << 20]);
+    assertThatThrownBy(() -> m.devAdd(file("blk2", 2L << 20, "two.img")))
+        .hasMessage("capacity 2097152 differs from the 1048576 bytes of file " + dir + "/two.img");
     assertThatThrownBy(() -> m.devAdd(file("blk2", null, "one.img")))
-        .hasMessage("file " + dir + "/one.img is in use by another device");
+        .hasMessage("file " + dir + "/one.img is in use by device blk1");
     assertThatThrownBy(() -> m.devAdd(new DevConfig("blk2", null, null, null, null, null, dir + "/absent.img", true)))
         .hasMessage("file " + dir + "/absent.img does not exist (a read-only device needs one)");
     assertThatThrownBy(() -> m.devAdd(file("blk2", null, "no/such/dir.img")))
