@@ -3,7 +3,8 @@
 # unpacked with dpkg-deb), its virtio modules and busybox in an initramfs whose init brings eth0 up,
 # sends ARP requests and UDP datagrams through the device (a loopback wire brings them back), prints
 # the interface counters, resets the device from the guest (virtio_net unbind and bind), does it
-# again, and powers off.
+# again, and powers off. With vdpa.test=blk on its command line it drives a vhost-user-blk disk
+# instead: writes a known pattern to /dev/vda, syncs, drops its caches, reads it back and compares.
 # Usage: build-guest.sh [OUT_DIR]   (default ${VDPA_GUEST_DIR:-$HOME/.cache/vdpa-guest})
 # Needs: apt-get (download only), dpkg-deb, busybox-static, cpio, gzip. Reuses OUT_DIR when complete.
 set -euo pipefail
@@ -32,8 +33,8 @@ kver=$(ls "$work/k/lib/modules")
 root="$work/root"
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,lib/modules,tmp}
 cp "$busybox" "$root/bin/busybox"
-for applet in sh mount insmod ip cat sleep echo arping ping arp poweroff ls readlink basename; do ln -s busybox "$root/bin/$applet"; done
-for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
+for applet in sh mount insmod ip cat sleep echo arping ping arp poweroff ls readlink basename grep yes head dd cmp sync; do ln -s busybox "$root/bin/$applet"; done
+for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net virtio_blk; do
   f=$(find "$work/k/lib/modules/$kver" -name "$m.ko*" | head -1)
   [ -n "$f" ] || { echo "build-guest: module $m not in $pkg" >&2; exit 1; }
   case "$f" in
@@ -46,6 +47,23 @@ cat > "$root/init" <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
+if grep -q 'vdpa.test=blk' /proc/cmdline; then
+  for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+    insmod /lib/modules/$m.ko || echo "GUEST insmod $m failed"
+  done
+  n=0
+  while [ ! -e /sys/block/vda ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+  echo "GUEST blk sectors $(cat /sys/block/vda/size) ro $(cat /sys/block/vda/ro)"
+  # 1 MiB of a known pattern at 1 MiB into the disk; the host compares its backing file
+  yes vdpa-blk-pattern-0123456789abcdef | head -c 1048576 > /tmp/pattern
+  dd if=/tmp/pattern of=/dev/vda bs=4096 seek=256 conv=fsync 2>/dev/null
+  sync
+  echo 3 > /proc/sys/vm/drop_caches
+  dd if=/dev/vda of=/tmp/back bs=4096 skip=256 count=256 2>/dev/null
+  if cmp -s /tmp/pattern /tmp/back; then echo "GUEST blk readback ok"; else echo "GUEST blk readback differs"; fi
+  echo "GUEST done"
+  poweroff -f
+fi
 for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net; do
   insmod /lib/modules/$m.ko || echo "GUEST insmod $m failed"
 done

@@ -82,7 +82,7 @@ public class RuntimeIT {
     List<String> o = r.out();
     assertEquals("vdpasim_blk:", o.get(0));
     assertEquals("  supported_classes block", o.get(1));
-    assertTrue(o.get(3), o.get(3).startsWith("  dev_features SIZE_MAX SEG_MAX BLK_SIZE FLUSH"));
+    assertTrue(o.get(3), o.get(3).startsWith("  dev_features SIZE_MAX SEG_MAX RO BLK_SIZE FLUSH"));
     assertEquals("vdpasim_net:", o.get(4));
     assertEquals("  supported_classes net", o.get(5));
     assertTrue(o.get(7), o.get(7).startsWith("  dev_features MTU MAC MRG_RXBUF STATUS CTRL_VQ"));

@@ -68,6 +68,39 @@ final class RuntimeProcess {
     return new Run(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), Files.readAllLines(err, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Starts the commands as a script and leaves the runtime running: its output lines arrive on
+   * the returned queue as they are printed (the end of output as {@link #EOF}); standard error
+   * goes to {@code err.txt}.
+   */
+  Process start(List<String> commands, java.util.concurrent.BlockingQueue<String> lines) throws IOException {
+    Path script = dir.resolve("script.gosh");
+    Files.write(script, commands);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    cmd.add("-Dvdpa.script=" + script);
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(dir.resolve("err.txt").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    Thread reader = new Thread(() -> {
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String l = in.readLine(); l != null; l = in.readLine()) {
+          lines.add(l);
+        }
+      } catch (IOException e) {
+        // the process was killed: its pipe ends here
+      }
+      lines.add(EOF);
+    }, "runtime-out");
+    reader.setDaemon(true);
+    reader.start();
+    return p;
+  }
+
+  /** The line {@link #start} adds when the runtime's output ends. */
+  static final String EOF = "\u0000EOF";
+
   /** The id of the bundle with this symbolic name, from {@code lb -s} in a run of its own. */
   long bundleId(String bsn) throws IOException, InterruptedException {
     Run r = run("lb -s " + bsn);

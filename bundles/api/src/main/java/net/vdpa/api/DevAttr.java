@@ -12,7 +12,13 @@ public enum DevAttr {
   /** {@code max_vqp N}. */
   MAX_VQP("max_vqp"),
   /** {@code device_features HEX}. */
-  DEVICE_FEATURES("device_features");
+  DEVICE_FEATURES("device_features"),
+  /** {@code capacity SIZE}: a block device's size in bytes (suffixes K, M, G, T). Since 1.3. */
+  CAPACITY("capacity"),
+  /** {@code file PATH}: a block device's backing file. Since 1.3. */
+  FILE("file"),
+  /** {@code ro}: a read-only block device. Since 1.3. */
+  READ_ONLY("ro");
 
   private final String keyword;
 

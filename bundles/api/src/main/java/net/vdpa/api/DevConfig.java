@@ -1,5 +1,7 @@
 package net.vdpa.api;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,8 +18,15 @@ import java.util.regex.Pattern;
  * @param maxVqp the number of queue pairs (at least 1), or {@code null} for the default
  * @param deviceFeatures the features the device offers, or {@code null} for all the management
  *     device supports
+ * @param capacity a block device's size in bytes (whole 512-byte sectors), or {@code null} for the
+ *     management device's default (or the backing file's size)
+ * @param file a block device's backing file as an absolute, normalised path (a relative one is
+ *     made absolute against the working directory when the record is built), or {@code null} for
+ *     memory
+ * @param readOnly {@code true} for a read-only block device, or {@code null} for read-write
  */
-public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures) {
+public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures,
+    Long capacity, String file, Boolean readOnly) {
 
   /** The smallest MTU a network device may have (IPv4's minimum datagram). */
   public static final int MIN_MTU = 68;
@@ -25,6 +34,9 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
   public static final int MAX_MTU = 65535;
   /** The feature bit of virtio 1.x ({@code VIRTIO_F_VERSION_1}). */
   public static final int F_VERSION_1 = 32;
+
+  /** A block device's sector: capacities are whole sectors. */
+  public static final int SECTOR = 512;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
 
@@ -43,6 +55,49 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
     if (maxVqp != null && maxVqp > 0x8000) {
       throw new IllegalArgumentException("max_vqp " + maxVqp + " is above 32768");
     }
+    if (capacity != null && (capacity < SECTOR || capacity % SECTOR != 0)) {
+      throw new IllegalArgumentException("capacity " + capacity + " is not a positive number of 512-byte sectors");
+    }
+    if (file != null) {
+      file = absolute(file);
+    }
+    if (Boolean.FALSE.equals(readOnly)) {
+      readOnly = null; // read-write is the default: one spelling for one device
+    }
+  }
+
+  /**
+   * A configuration of the network attributes only (the fields before 1.3.0).
+   *
+   * @param name the device name
+   * @param mac the MAC address or null
+   * @param mtu the MTU or null
+   * @param maxVqp the queue pairs or null
+   * @param deviceFeatures the offered features or null
+   */
+  public DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures) {
+    this(name, mac, mtu, maxVqp, deviceFeatures, null, null, null);
+  }
+
+  private static String absolute(String file) {
+    if (file.isBlank()) {
+      throw new IllegalArgumentException("file '" + file + "' is not a path");
+    }
+    try {
+      return Path.of(file).toAbsolutePath().normalize().toString();
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("file '" + file + "' is not a path: " + e.getReason());
+    }
+  }
+
+  /**
+   * The same configuration with another MAC address.
+   *
+   * @param newMac the MAC address or null
+   * @return a new configuration
+   */
+  public DevConfig withMac(MacAddress newMac) {
+    return new DevConfig(name, newMac, mtu, maxVqp, deviceFeatures, capacity, file, readOnly);
   }
 
   /**
@@ -89,6 +144,15 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
     }
     if (deviceFeatures != null) {
       s.add(DevAttr.DEVICE_FEATURES);
+    }
+    if (capacity != null) {
+      s.add(DevAttr.CAPACITY);
+    }
+    if (file != null) {
+      s.add(DevAttr.FILE);
+    }
+    if (readOnly != null) {
+      s.add(DevAttr.READ_ONLY);
     }
     return s;
   }

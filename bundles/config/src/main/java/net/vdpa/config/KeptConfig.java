@@ -23,6 +23,9 @@ record KeptConfig(String mgmtdev, DevConfig config, String driverOverride) {
   static final String MAX_VQP = "max_vqp";
   static final String DEVICE_FEATURES = "device_features";
   static final String DRIVER_OVERRIDE = "driver_override";
+  static final String CAPACITY = "capacity";
+  static final String FILE = "file";
+  static final String READ_ONLY = "ro";
   /** DS target of the management device reference, derived from {@link #MGMTDEV}. */
   static final String MGMTDEV_TARGET = "mgmtdev.target";
 
@@ -42,7 +45,7 @@ record KeptConfig(String mgmtdev, DevConfig config, String driverOverride) {
       features = Long.parseUnsignedLong(v.startsWith("0x") ? v.substring(2) : v, 16);
     }
     DevConfig c = new DevConfig(string(p, NAME), mac == null ? null : MacAddress.parse(mac), integer(p, MTU),
-        integer(p, MAX_VQP), features);
+        integer(p, MAX_VQP), features, longValue(p, CAPACITY), string(p, FILE), flag(p, READ_ONLY));
     return new KeptConfig(mgmtdev, c, string(p, DRIVER_OVERRIDE));
   }
 
@@ -64,6 +67,15 @@ record KeptConfig(String mgmtdev, DevConfig config, String driverOverride) {
     if (config.deviceFeatures() != null) {
       p.put(DEVICE_FEATURES, "0x" + Long.toHexString(config.deviceFeatures()));
     }
+    if (config.capacity() != null) {
+      p.put(CAPACITY, config.capacity());
+    }
+    if (config.file() != null) {
+      p.put(FILE, config.file());
+    }
+    if (config.readOnly() != null) {
+      p.put(READ_ONLY, config.readOnly());
+    }
     if (driverOverride != null) {
       p.put(DRIVER_OVERRIDE, driverOverride);
     }
@@ -77,13 +89,42 @@ record KeptConfig(String mgmtdev, DevConfig config, String driverOverride) {
 
   /** The same device with another MAC. */
   KeptConfig withMac(MacAddress mac) {
-    DevConfig c = config;
-    return new KeptConfig(mgmtdev, new DevConfig(c.name(), mac, c.mtu(), c.maxVqp(), c.deviceFeatures()), driverOverride);
+    return new KeptConfig(mgmtdev, config.withMac(mac), driverOverride);
   }
 
   private static String string(Map<String, ?> p, String key) {
     Object v = p.get(key);
     return v == null || v.toString().isBlank() ? null : v.toString().trim();
+  }
+
+  private static Long longValue(Map<String, ?> p, String key) {
+    Object v = p.get(key);
+    if (v == null || v.toString().isBlank()) {
+      return null;
+    }
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    try {
+      return Long.parseLong(v.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " '" + v + "' is not a number");
+    }
+  }
+
+  private static Boolean flag(Map<String, ?> p, String key) {
+    Object v = p.get(key);
+    if (v == null || v.toString().isBlank()) {
+      return null;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    return switch (v.toString().trim()) {
+      case "true" -> Boolean.TRUE;
+      case "false" -> Boolean.FALSE;
+      default -> throw new IllegalArgumentException(key + " '" + v + "' is not true or false");
+    };
   }
 
   private static Integer integer(Map<String, ?> p, String key) {

@@ -33,6 +33,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Device features", required = false, description = "Hexadecimal feature bits, a subset of the management device's")
   String device_features();
 
+  /** A block device's size in bytes. */
+  @AttributeDefinition(name = "Capacity", required = false, min = "512", description = "Block devices: bytes, whole 512-byte sectors")
+  long capacity();
+
+  /** A block device's backing file. */
+  @AttributeDefinition(name = "Backing file", required = false, description = "Block devices: a file holding the disk, created sparse if absent")
+  String file();
+
+  /** A read-only block device. */
+  @AttributeDefinition(name = "Read-only", required = false, description = "Block devices: refuse writes")
+  boolean ro();
+
   /** Driver override. */
   @AttributeDefinition(name = "Driver override", required = false, description = "Only this driver may take the device")
   String driver_override();

@@ -42,4 +42,19 @@ class KeptConfigTest {
     p.remove("mgmtdev");
     assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("management device handle not set.");
   }
+
+  @Test
+  void aBlockDeviceKeepsItsCapacityFileAndReadOnly() {
+    KeptConfig k = new KeptConfig("vdpasim_blk",
+        new DevConfig("blk0", null, null, null, null, 1L << 30, "/var/tmp/blk0.img", true), null);
+    Map<String, Object> p = map(k);
+    assertThat(p).containsEntry("capacity", 1L << 30).containsEntry("file", "/var/tmp/blk0.img")
+        .containsEntry("ro", true);
+    assertThat(KeptConfig.from(p)).isEqualTo(k);
+    p.put("ro", "maybe");
+    assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("ro 'maybe' is not true or false");
+    p.put("ro", "false");
+    p.put("capacity", "1000");
+    assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("capacity 1000 is not a positive number of 512-byte sectors");
+  }
 }

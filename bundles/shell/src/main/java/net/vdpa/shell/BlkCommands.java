@@ -15,10 +15,11 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * The {@code blk} command scope: the block devices drivers publish ({@code show}) and an fio-like
- * load ({@code io}) with progress while it runs and IOPS, MiB/s and latency percentiles at the end.
+ * load ({@code io}) with progress while it runs and IOPS, MiB/s and latency percentiles at the end;
+ * {@code flush} makes every completed write durable, as {@code sync} does for a disk.
  */
 @Component(service = BlkCommands.class, property = {"osgi.command.scope=blk", "osgi.command.function=show",
-    "osgi.command.function=io"})
+    "osgi.command.function=io", "osgi.command.function=flush"})
 public final class BlkCommands {
   private final BundleContext context;
 
@@ -105,6 +106,26 @@ public final class BlkCommands {
             + " max %d us errors %d%s", name, mode.name().toLowerCase(Locale.ROOT), bs, qd, s, (long) (r.ops() / s),
             r.bytes() / s / (1 << 20), r.p50Micros(), r.p99Micros(), r.maxMicros(), r.errors(),
             r.stoppedBy() == null ? "" : " (stopped: " + r.stoppedBy() + ")");
+      } finally {
+        context.ungetService(refs.get(0));
+      }
+    });
+  }
+
+  /** {@code blk:flush NAME}. */
+  @Descriptor("make every completed write of a block device durable (a FLUSH on each of its queues)")
+  public String flush(@Descriptor("NAME") String name) {
+    return ShellError.guard(() -> {
+      List<ServiceReference<BlockDevice>> refs = refs(name);
+      if (refs.isEmpty()) {
+        throw new IllegalArgumentException("there is no block device named '" + name + "'");
+      }
+      BlockDevice d = context.getService(refs.get(0));
+      if (d == null) {
+        throw new IllegalArgumentException("block device " + name + " went away");
+      }
+      try {
+        return name + ": " + BlkFlush.all(d, 10);
       } finally {
         context.ungetService(refs.get(0));
       }

@@ -7,7 +7,7 @@ import net.vdpa.api.MacAddress;
 
 /**
  * Parses the attributes of {@code vdpa dev add} ({@code name NAME mgmtdev MGMTDEV [device_features
- * HEX] [mac MAC] [mtu MTU] [max_vqp N]}) into a management device handle and a validated {@link
+ * HEX] [mac MAC] [mtu MTU] [max_vqp N] [capacity SIZE] [file PATH] [ro]}) into a management device handle and a validated {@link
  * DevConfig}. Errors are one line naming the bad word or value, worded as iproute2 words them.
  *
  * @param mgmtdev the management device handle
@@ -22,8 +22,17 @@ record DevAddArgs(String mgmtdev, DevConfig config) {
     Integer mtu = null;
     Integer maxVqp = null;
     Long features = null;
+    Long capacity = null;
+    String file = null;
+    Boolean readOnly = null;
     for (int i = 0; i < words.size(); i += 2) {
       String key = words.get(i);
+      if (key.equals("ro")) {
+        // a flag, as iproute2 writes "up": no value follows
+        readOnly = Boolean.TRUE;
+        i--;
+        continue;
+      }
       if (i + 1 >= words.size()) {
         throw new IllegalArgumentException("attribute " + key + " needs a value");
       }
@@ -35,8 +44,10 @@ record DevAddArgs(String mgmtdev, DevConfig config) {
         case "mtu" -> mtu = number("mtu", value);
         case "max_vqp" -> maxVqp = number("max_vqp", value);
         case "device_features" -> features = hex(value);
+        case "capacity" -> capacity = size("capacity", value);
+        case "file" -> file = value;
         default -> throw new IllegalArgumentException("unknown attribute '" + key
-            + "': expected name, mgmtdev, device_features, mac, mtu or max_vqp");
+            + "': expected name, mgmtdev, device_features, mac, mtu, max_vqp, capacity, file or ro");
       }
     }
     if (name == null) {
@@ -45,7 +56,32 @@ record DevAddArgs(String mgmtdev, DevConfig config) {
     if (mgmtdev == null) {
       throw new IllegalArgumentException("management device handle not set.");
     }
-    return new DevAddArgs(mgmtdev, new DevConfig(name, mac, mtu, maxVqp, features));
+    return new DevAddArgs(mgmtdev, new DevConfig(name, mac, mtu, maxVqp, features, capacity, file, readOnly));
+  }
+
+  /** Bytes, or a number followed by K, M, G or T (powers of 1024). */
+  static long size(String what, String value) {
+    String v = value.toUpperCase(Locale.ROOT);
+    int shift = 0;
+    if (!v.isEmpty()) {
+      switch (v.charAt(v.length() - 1)) {
+        case 'K' -> shift = 10;
+        case 'M' -> shift = 20;
+        case 'G' -> shift = 30;
+        case 'T' -> shift = 40;
+        default -> shift = 0;
+      }
+    }
+    String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
+    try {
+      long n = Long.parseLong(digits);
+      if (n < 0 || n > Long.MAX_VALUE >> shift) {
+        throw new NumberFormatException();
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(what + " '" + value + "' is not a size (bytes, or a number followed by K, M, G or T)");
+    }
   }
 
   static int number(String what, String value) {

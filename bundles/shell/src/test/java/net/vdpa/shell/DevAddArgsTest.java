@@ -31,10 +31,31 @@ class DevAddArgsTest {
     assertThatThrownBy(() -> parse("name foo mgmtdev m mac 00:11:22")).hasMessage(
         "malformed mac address '00:11:22': expected six hex octets like 00:11:22:33:44:55");
     assertThatThrownBy(() -> parse("name foo mgmtdev m colour red")).hasMessage(
-        "unknown attribute 'colour': expected name, mgmtdev, device_features, mac, mtu or max_vqp");
+        "unknown attribute 'colour': expected name, mgmtdev, device_features, mac, mtu, max_vqp, capacity, file or ro");
     assertThatThrownBy(() -> parse("name foo mgmtdev m mtu")).hasMessage("attribute mtu needs a value");
     assertThatThrownBy(() -> parse("name foo mgmtdev m mtu big")).hasMessage("mtu 'big' is not a number");
     assertThatThrownBy(() -> parse("name foo mgmtdev m device_features xyz")).hasMessage("device_features 'xyz' is not a hexadecimal number");
     assertThatThrownBy(() -> parse("name -bad mgmtdev m")).hasMessageStartingWith("device name '-bad' is not valid");
+  }
+
+  @Test
+  void blockAttributes() {
+    DevAddArgs a = parse("name blk0 mgmtdev vdpasim_blk capacity 1G file /var/tmp/blk0.img ro");
+    assertThat(a.config().capacity()).isEqualTo(1L << 30);
+    assertThat(a.config().file()).isEqualTo("/var/tmp/blk0.img");
+    assertThat(a.config().readOnly()).isTrue();
+    DevAddArgs b = parse("name blk0 ro mgmtdev vdpasim_blk capacity 4096");
+    assertThat(b.config().capacity()).isEqualTo(4096);
+    assertThat(b.config().readOnly()).isTrue();
+    assertThat(b.config().file()).isNull();
+    assertThat(parse("name blk0 mgmtdev vdpasim_blk file rel/x.img").config().file())
+        .isEqualTo(java.nio.file.Path.of("rel/x.img").toAbsolutePath().toString());
+    assertThatThrownBy(() -> parse("name blk0 mgmtdev m capacity 12X")).hasMessage(
+        "capacity '12X' is not a size (bytes, or a number followed by K, M, G or T)");
+    assertThatThrownBy(() -> parse("name blk0 mgmtdev m capacity 99999999999T")).hasMessage(
+        "capacity '99999999999T' is not a size (bytes, or a number followed by K, M, G or T)");
+    assertThatThrownBy(() -> parse("name blk0 mgmtdev m capacity 1000")).hasMessage(
+        "capacity 1000 is not a positive number of 512-byte sectors");
+    assertThatThrownBy(() -> parse("name blk0 mgmtdev m file")).hasMessage("attribute file needs a value");
   }
 }

@@ -1,6 +1,6 @@
 package net.vdpa.device.simblk;
 
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import net.vdpa.ring.DescriptorChain;
 
 /**
@@ -34,7 +34,7 @@ final class ChainIo {
   }
 
   /** Copies {@code len} readable bytes from {@code from} onto the disk at {@code diskOff}. */
-  static void readableToDisk(DescriptorChain c, long from, long len, Storage disk, long diskOff) {
+  static void readableToDisk(DescriptorChain c, long from, long len, Disk.Io disk, long diskOff) throws IOException {
     long skip = from;
     long left = len;
     long d = diskOff;
@@ -44,47 +44,23 @@ final class ChainIo {
         skip -= segLen;
         continue;
       }
-      int segAt = c.offset(s) + (int) skip;
-      int segLeft = (int) Math.min(segLen - skip, left);
+      int n = (int) Math.min(segLen - skip, left);
+      disk.write(d, c.buffer(s), c.offset(s) + (int) skip, n);
       skip = 0;
-      ByteBuffer src = c.buffer(s);
-      while (segLeft > 0) {
-        ByteBuffer chunk = disk.chunk(d);
-        int in = (int) (d % Storage.CHUNK);
-        int n = Math.min(segLeft, Storage.CHUNK - in);
-        chunk.put(in, src, segAt, n);
-        segAt += n;
-        segLeft -= n;
-        left -= n;
-        d += n;
-      }
+      left -= n;
+      d += n;
     }
   }
 
   /** Copies {@code len} disk bytes from {@code diskOff} into the start of the writable part. */
-  static void diskToWritable(DescriptorChain c, Storage disk, long diskOff, long len) {
+  static void diskToWritable(DescriptorChain c, Disk.Io disk, long diskOff, long len) throws IOException {
     long left = len;
     long d = diskOff;
     for (int s = c.readableSegments(); s < c.segments() && left > 0; s++) {
-      int segAt = c.offset(s);
-      int segLeft = (int) Math.min(c.length(s), left);
-      ByteBuffer dst = c.buffer(s);
-      while (segLeft > 0) {
-        ByteBuffer chunk = disk.chunkOrNull(d);
-        int in = (int) (d % Storage.CHUNK);
-        int n = Math.min(segLeft, Storage.CHUNK - in);
-        if (chunk != null) {
-          dst.put(segAt, chunk, in, n);
-        } else {
-          for (int i = 0; i < n; i++) {
-            dst.put(segAt + i, (byte) 0);
-          }
-        }
-        segAt += n;
-        segLeft -= n;
-        left -= n;
-        d += n;
-      }
+      int n = (int) Math.min(c.length(s), left);
+      disk.read(d, c.buffer(s), c.offset(s), n);
+      left -= n;
+      d += n;
     }
   }
 

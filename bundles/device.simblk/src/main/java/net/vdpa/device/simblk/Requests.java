@@ -4,6 +4,7 @@ import static net.vdpa.api.blk.VirtioBlk.S_IOERR;
 import static net.vdpa.api.blk.VirtioBlk.S_OK;
 import static net.vdpa.api.blk.VirtioBlk.S_UNSUPP;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import net.vdpa.api.blk.VirtioBlk;
 import net.vdpa.ring.DescriptorChain;
@@ -11,19 +12,24 @@ import net.vdpa.ring.DescriptorChain;
 /**
  * Carries out one virtio-blk request on the disk: reads the header, checks the request against the
  * disk and the negotiated features, moves the data, and writes the status byte last. A request that
- * is out of range, misaligned or too short gets IOERR, an unknown or unnegotiated type UNSUPP; the
- * disk is never touched then. Allocates nothing. One per worker.
+ * is out of range, misaligned or too short, or writes to a read-only device, gets IOERR, an unknown
+ * or unnegotiated type UNSUPP; the disk is never touched then. A disk that fails (a file's I/O
+ * error) fails only that request, with IOERR. Allocates nothing. One per worker.
  */
 final class Requests {
-  private final Storage disk;
+  private final Disk disk;
+  private final Disk.Io io;
+  private final boolean readOnly;
   private final byte[] id;
   private final boolean flush;
   private final boolean discard;
   private final boolean writeZeroes;
   private final BlkStats stats;
 
-  Requests(Storage disk, String deviceName, long features, BlkStats stats) {
+  Requests(Disk disk, boolean readOnly, String deviceName, long features, BlkStats stats) {
     this.disk = disk;
+    this.io = disk.io();
+    this.readOnly = readOnly;
     this.id = ("vdpasim_blk:" + deviceName).getBytes(StandardCharsets.US_ASCII);
     this.flush = (features & VirtioBlk.bit(VirtioBlk.F_FLUSH)) != 0;
     this.discard = (features & VirtioBlk.bit(VirtioBlk.F_DISCARD)) != 0;
@@ -57,8 +63,7 @@ final class Requests {
         if (!flush) {
           yield status(c, statusAt, S_UNSUPP, 0);
         }
-        stats.inc(BlkStats.FLUSH_OPS);
-        yield status(c, statusAt, S_OK, 0); // a RAM disk has no volatile cache
+        yield flush(c, statusAt);
       }
       case VirtioBlk.T_GET_ID -> {
         int n = (int) Math.min(Math.min(statusAt, VirtioBlk.ID_BYTES), Integer.MAX_VALUE);
@@ -68,8 +73,10 @@ final class Requests {
         stats.inc(BlkStats.GET_ID_OPS);
         yield status(c, statusAt, S_OK, n);
       }
-      case VirtioBlk.T_DISCARD -> discard ? zero(c, statusAt, false) : status(c, statusAt, S_UNSUPP, 0);
-      case VirtioBlk.T_WRITE_ZEROES -> writeZeroes ? zero(c, statusAt, true) : status(c, statusAt, S_UNSUPP, 0);
+      case VirtioBlk.T_DISCARD -> !discard ? status(c, statusAt, S_UNSUPP, 0)
+          : readOnly ? status(c, statusAt, S_IOERR, 0) : zero(c, statusAt, false);
+      case VirtioBlk.T_WRITE_ZEROES -> !writeZeroes ? status(c, statusAt, S_UNSUPP, 0)
+          : readOnly ? status(c, statusAt, S_IOERR, 0) : zero(c, statusAt, true);
       default -> status(c, statusAt, S_UNSUPP, 0);
     };
   }
@@ -79,7 +86,11 @@ final class Requests {
     if (!inRange(sector, len)) {
       return status(c, statusAt, S_IOERR, 0);
     }
-    ChainIo.diskToWritable(c, disk, sector * VirtioBlk.SECTOR, len);
+    try {
+      ChainIo.diskToWritable(c, io, sector * VirtioBlk.SECTOR, len);
+    } catch (IOException e) {
+      return status(c, statusAt, S_IOERR, 0);
+    }
     stats.inc(BlkStats.READ_OPS);
     stats.add(BlkStats.READ_BYTES, len);
     return status(c, statusAt, S_OK, (int) len);
@@ -87,10 +98,14 @@ final class Requests {
 
   private int write(DescriptorChain c, long sector, long statusAt) {
     long len = c.readableBytes() - VirtioBlk.HDR_LEN;
-    if (!inRange(sector, len)) {
+    if (readOnly || !inRange(sector, len)) {
       return status(c, statusAt, S_IOERR, 0);
     }
-    ChainIo.readableToDisk(c, VirtioBlk.HDR_LEN, len, disk, sector * VirtioBlk.SECTOR);
+    try {
+      ChainIo.readableToDisk(c, VirtioBlk.HDR_LEN, len, io, sector * VirtioBlk.SECTOR);
+    } catch (IOException e) {
+      return status(c, statusAt, S_IOERR, 0);
+    }
     stats.inc(BlkStats.WRITE_OPS);
     stats.add(BlkStats.WRITE_BYTES, len);
     return status(c, statusAt, S_OK, 0);
@@ -116,11 +131,26 @@ final class Requests {
         return status(c, statusAt, S_IOERR, 0);
       }
     }
-    for (long i = 0; i < segments; i++) {
-      long at = VirtioBlk.HDR_LEN + i * VirtioBlk.SEGMENT_LEN;
-      disk.zero(ChainIo.readableLe(c, at, 8) * VirtioBlk.SECTOR, ChainIo.readableLe(c, at + 8, 4) * VirtioBlk.SECTOR);
+    try {
+      for (long i = 0; i < segments; i++) {
+        long at = VirtioBlk.HDR_LEN + i * VirtioBlk.SEGMENT_LEN;
+        io.zero(ChainIo.readableLe(c, at, 8) * VirtioBlk.SECTOR, ChainIo.readableLe(c, at + 8, 4) * VirtioBlk.SECTOR);
+      }
+    } catch (IOException e) {
+      return status(c, statusAt, S_IOERR, 0);
     }
     stats.inc(writeZeroes ? BlkStats.WRITE_ZEROES_OPS : BlkStats.DISCARD_OPS);
+    return status(c, statusAt, S_OK, 0);
+  }
+
+  /** FLUSH: every write completed before it is durable once it completes (a file is forced). */
+  private int flush(DescriptorChain c, long statusAt) {
+    try {
+      io.flush();
+    } catch (IOException e) {
+      return status(c, statusAt, S_IOERR, 0);
+    }
+    stats.inc(BlkStats.FLUSH_OPS);
     return status(c, statusAt, S_OK, 0);
   }
 

@@ -12,9 +12,9 @@ import net.vdpa.device.core.Workers;
 
 /**
  * A simulated virtio-blk device: what only a block device adds to the device core — its config
- * layout, its RAM disk and one {@link RequestWorker} per request queue. The disk outlives resets
- * (a driver's reset does not erase a disk); it goes when the device is deleted. Its config space
- * changes only on a resize.
+ * layout, its {@link Disk} (memory or a file) and one {@link RequestWorker} per request queue. The
+ * disk outlives resets (a driver's reset does not erase a disk); it is closed when the device is
+ * deleted. Its config space changes only on a resize.
  */
 final class SimBlkDevice extends VirtioDevice<BlkStats> {
   /** The largest queue size offered. */
@@ -23,13 +23,13 @@ final class SimBlkDevice extends VirtioDevice<BlkStats> {
   static final String THREAD_PREFIX = "simblk-";
 
   private final BlkSpec spec;
-  private final Storage disk;
+  private final Disk disk;
 
-  SimBlkDevice(BlkSpec spec, EventLog log) {
+  SimBlkDevice(BlkSpec spec, Disk disk, EventLog log) {
     super(spec.name(), ID_BLOCK, spec.features(), spec.numQueues(), VQ_NUM_MAX, BlkConfigSpace.of(spec),
         FeatureCheck.NONE, VirtioBlk::featureNames, i -> new BlkStats(), log::warn);
     this.spec = spec;
-    this.disk = new Storage(spec.capacitySectors() * VirtioBlk.SECTOR);
+    this.disk = disk;
   }
 
   BlkSpec spec() {
@@ -53,6 +53,11 @@ final class SimBlkDevice extends VirtioDevice<BlkStats> {
     }
   }
 
+  /** Closes the disk (the device is deleted and reset: no worker runs). */
+  void closeDisk() {
+    disk.close();
+  }
+
   /** The disk's bytes in memory so far (tests, diagnostics). */
   long allocatedBytes() {
     return disk.allocatedBytes();
@@ -72,7 +77,7 @@ final class SimBlkDevice extends VirtioDevice<BlkStats> {
       VqSlot<BlkStats> s = live(i);
       if (s != null) {
         RequestWorker w = new RequestWorker(THREAD_PREFIX + name() + "-rq" + i, s,
-            new Requests(disk, name(), features, s.counters()), paused);
+            new Requests(disk, spec.readOnly(), name(), features, s.counters()), paused);
         all.add(w);
         byQueue[i] = w;
       }

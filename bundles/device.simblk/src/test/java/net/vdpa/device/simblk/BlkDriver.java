@@ -41,6 +41,18 @@ final class BlkDriver {
     status = mem.allocate(64, 64);
   }
 
+  /**
+   * Sends a chain whose header lies outside the device's DMA map (a malformed request) without
+   * waiting: the device must stop the queue and ask for a reset.
+   */
+  void sendOutsideTheMap() {
+    DriverQueue q = ring.queue();
+    long outside = IOVA + (8L << 20);
+    assertThat(q.add(new long[] {outside, status}, new int[] {VirtioBlk.HDR_LEN, 1}, 1, 1)).isNotEqualTo(DriverQueue.FULL);
+    q.publish();
+    dev.kickVq(0);
+  }
+
   /** The data area, for filling or checking. */
   ByteBuffer data() {
     return mem.buffer().slice(mem.offset(data), 2 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -99,7 +99,7 @@ final class SimNetManager implements VdpaMgmtDevice {
 
   @Override
   public Set<DevAttr> acceptedAttributes() {
-    return EnumSet.allOf(DevAttr.class);
+    return EnumSet.of(DevAttr.MAC, DevAttr.MTU, DevAttr.MAX_VQP, DevAttr.DEVICE_FEATURES);
   }
 
   /**

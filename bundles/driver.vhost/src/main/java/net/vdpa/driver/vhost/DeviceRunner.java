@@ -10,13 +10,12 @@ import net.vdpa.api.net.VirtioNet;
 /**
  * Programs the device for a frontend, as a virtio driver does: reset, features, the frontend's
  * memory DMA-mapped at its guest-physical addresses, the ready rings at their translated addresses
- * and saved bases, the backend's control queue with MQ, DRIVER_OK; and stops it again, saving each
+ * and saved bases, the backend's control queue for a network device with MQ, DRIVER_OK; and stops it again, saving each
  * ring's base and adding its counters to the connection's. Guarded by the session's monitor.
  */
 final class DeviceRunner {
   private static final long PROTOCOL_FEATURES = 1L << Message.F_PROTOCOL_FEATURES;
   private static final long ACCESS_PLATFORM = 1L << VirtioNet.F_ACCESS_PLATFORM;
-  private static final long MQ = 1L << VirtioNet.F_MQ;
   private static final long CTRL_VQ = 1L << VirtioNet.F_CTRL_VQ;
 
   /** Checks a ring's addresses against the memory table before the device gets them. */
@@ -25,6 +24,7 @@ final class DeviceRunner {
   }
 
   private final VdpaDevice device;
+  private final VhostKind kind;
   private final VringState[] rings;
   private final int pairs;
   private final EventLog log;
@@ -37,16 +37,18 @@ final class DeviceRunner {
    * A runner for one connection.
    *
    * @param device the device
+   * @param kind its class
    * @param rings the frontend's vrings
-   * @param pairs the queue pairs the frontend may use
+   * @param pairs the queue pairs (network) or request queues (block) the frontend may use
    * @param log where events go
    * @param who the frontend's name
    * @param counters the connection's totals, added to at each stop
    * @param onBrokenRing called on a device thread when a ring broke (the session shuts down)
    */
-  DeviceRunner(VdpaDevice device, VringState[] rings, int pairs, EventLog log, String who, ConnectionCounters counters,
+  DeviceRunner(VdpaDevice device, VhostKind kind, VringState[] rings, int pairs, EventLog log, String who, ConnectionCounters counters,
       Runnable onBrokenRing) {
     this.device = device;
+    this.kind = kind;
     this.rings = rings;
     this.pairs = pairs;
     this.log = log;
@@ -133,8 +135,8 @@ final class DeviceRunner {
 
   private void start(Negotiation n, MemoryTable mem, AddressCheck check) throws ProtocolException {
     boolean needEnable = n.needEnable();
-    boolean mq = (n.features & MQ) != 0;
-    // with MQ the device also gets the backend's own control queue (see ShadowControl)
+    boolean mq = kind.shadowControl(n.features);
+    // a network device with MQ also gets the backend's own control queue (see ShadowControl)
     long f = (n.features & ~PROTOCOL_FEATURES) | (device.deviceFeatures() & ACCESS_PLATFORM) | (mq ? CTRL_VQ : 0);
     boolean packed = n.packed();
     try {
@@ -169,7 +171,7 @@ final class DeviceRunner {
       }
       running = true;
       log.info("device " + device.name() + ": " + who + " started, features 0x" + Long.toHexString(f) + " ("
-          + VirtioNet.featureNames(f) + "), " + (packed ? "packed" : "split") + " vrings " + describeStarted(packed)
+          + kind.featureNames(f) + "), " + (packed ? "packed" : "split") + " vrings " + describeStarted(packed)
           + (control == null ? "" : ", " + enabledPairs + " of " + pairs + " queue pairs"));
     } catch (IllegalArgumentException | IllegalStateException e) {
       for (VringState r : rings) {

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.log.EventLog;
-import net.vdpa.api.net.VirtioNet;
 import net.vdpa.api.vhost.ConnectionStats;
 import net.vdpa.unix.Fds;
 import net.vdpa.unix.UnixChannel;
@@ -31,14 +30,6 @@ import net.vdpa.unix.UnixChannel;
  * connection's thread when it leaves.
  */
 final class VhostUserSession implements Runnable {
-  /**
-   * Device features the backend can pass on: net device features (MQ only where the device can take
-   * the backend's control queue) and transport bits, packed rings included.
-   */
-  static final long PASSED_FEATURES = bits(VirtioNet.F_CSUM, VirtioNet.F_GUEST_CSUM, VirtioNet.F_MTU,
-      VirtioNet.F_MAC, VirtioNet.F_MRG_RXBUF, VirtioNet.F_STATUS, VirtioNet.F_MQ, VirtioNet.F_INDIRECT_DESC,
-      VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED);
-  private static final long MQ = 1L << VirtioNet.F_MQ;
   private static final long PROTOCOL_FEATURES = 1L << Message.F_PROTOCOL_FEATURES;
   /** The protocol features implemented; CONFIG is offered only when the settings ask for it. */
   static final long PROTOCOL_IMPLEMENTED =
@@ -94,23 +85,21 @@ final class VhostUserSession implements Runnable {
     this.onEnd = onEnd;
     this.msg = conn.message();
     this.settings = settings;
-    // the device's queue pairs as the frontend sees them (its max_virtqueue_pairs with MQ)
-    int pairs = ShadowControl.queuePairs(device);
-    int n = 2 * pairs;
+    // a network device's queue pairs as the frontend sees them (its max_virtqueue_pairs with MQ),
+    // a block device's request queues
+    VhostKind kind = VhostKind.of(device);
+    int queueNum = kind.queueNum(device);
+    int n = kind.rings(device);
     this.rings = new VringState[n];
     for (int i = 0; i < n; i++) {
       rings[i] = new VringState(i);
     }
-    long passed = PASSED_FEATURES;
-    if (!ShadowControl.usable(device)) {
-      passed &= ~MQ;
-    }
-    this.offered = (device.deviceFeatures() & passed) | PROTOCOL_FEATURES;
-    long protocolOffered = settings.offerConfig() ? PROTOCOL_IMPLEMENTED
+    this.offered = (device.deviceFeatures() & kind.passedFeatures(device)) | PROTOCOL_FEATURES;
+    long protocolOffered = settings.offerConfig() || kind.needsConfig() ? PROTOCOL_IMPLEMENTED
         : PROTOCOL_IMPLEMENTED & ~(1L << Message.PF_CONFIG);
-    this.runner = new DeviceRunner(device, rings, pairs, log, who, counters, conn::shutdown);
+    this.runner = new DeviceRunner(device, kind, rings, queueNum, log, who, counters, conn::shutdown);
     this.handler = new RequestHandler(device, conn, log, who, rings, runner,
-        new MemoryPolicy(runtimeUid, conn.peer().uid(), settings.strictMemory()), offered, protocolOffered, pairs,
+        new MemoryPolicy(runtimeUid, conn.peer().uid(), settings.strictMemory()), offered, protocolOffered, queueNum,
         () -> handshakeStart = System.nanoTime());
   }
 

@@ -30,8 +30,8 @@ import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The {@code vhost_vdpa} driver: takes any device (with a low score, so devices come to it by
- * override or {@code bind}), opens a vhost-user socket for it (or, in client mode, connects to the
+ * The {@code vhost_vdpa} driver: takes network and block devices (with a low score, so devices come
+ * to it by override or {@code bind}), opens a vhost-user socket for it (or, in client mode, connects to the
  * socket its frontend listens on, again whenever the frontend restarts) and publishes it as a {@link
  * VhostVdpa} service. Remove revokes: unpublish, close the socket and the frontend's connection,
  * reset the device, return.
@@ -119,15 +119,15 @@ public final class VhostVdpaDriver implements VdpaDriver {
 
   @Override
   public int match(VdpaDevice device) {
-    // the vhost-user backend speaks virtio-net only (vhost-user-blk is not served yet)
-    return device.deviceId() == VdpaDevice.ID_NET ? settings.score() : 0;
+    // the vhost-user backend serves virtio-net (vhost-user-net) and virtio-blk (vhost-user-blk)
+    return VhostKind.of(device) != null ? settings.score() : 0;
   }
 
   @Override
   public void probe(VdpaDevice device) throws Exception {
-    if (device.deviceId() != VdpaDevice.ID_NET) {
-      throw new IllegalArgumentException("device " + device.name() + " is not a network device: the vhost-user"
-          + " backend serves virtio-net devices only");
+    if (VhostKind.of(device) == null) {
+      throw new IllegalArgumentException("device " + device.name() + " has device id " + device.deviceId()
+          + ": the vhost-user backend serves network (1) and block (2) devices");
     }
     Settings s = settings;
     Path socket = s.socketFor(device.name());

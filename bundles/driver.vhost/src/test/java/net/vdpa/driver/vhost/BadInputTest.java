@@ -10,7 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VirtioStatus;
-import net.vdpa.testkit.simnet.SimNetFixture;
+import net.vdpa.testkit.devices.SimNetFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

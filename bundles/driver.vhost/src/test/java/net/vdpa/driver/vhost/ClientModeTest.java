@@ -7,7 +7,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.SocketMode;
-import net.vdpa.testkit.simnet.SimNetFixture;
+import net.vdpa.testkit.devices.SimNetFixture;
 import net.vdpa.unix.LibC;
 import net.vdpa.unix.UnixChannel;
 import net.vdpa.unix.UnixListener;

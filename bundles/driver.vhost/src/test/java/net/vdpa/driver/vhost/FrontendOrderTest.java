@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.testkit.simnet.SimNetFixture;
+import net.vdpa.testkit.devices.SimNetFixture;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

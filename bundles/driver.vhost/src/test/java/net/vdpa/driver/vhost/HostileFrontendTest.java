@@ -13,7 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.testkit.simnet.SimNetFixture;
+import net.vdpa.testkit.devices.SimNetFixture;
 import net.vdpa.testpmd.Testpmd;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.AfterEach;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.testkit.simnet.SimNetFixture;
+import net.vdpa.testkit.devices.SimNetFixture;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

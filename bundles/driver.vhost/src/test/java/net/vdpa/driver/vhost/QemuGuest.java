@@ -14,8 +14,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A QEMU Linux guest (TCG, shared memfd memory) whose virtio-net-pci device is a vhost-user
- * frontend of a socket. The guest is what {@code itests/guest/build-guest.sh} builds: its init
+ * A QEMU Linux guest (TCG, shared memfd memory) whose virtio-net-pci device (or, from {@link
+ * #block}, vhost-user-blk-pci disk) is a vhost-user frontend of a socket. The guest is what {@code itests/guest/build-guest.sh} builds: its init
  * prints {@code GUEST ...} lines on the serial console and waits for a newline after each counter
  * line. Lines are read on a thread of their own; the test waits for them with deadlines.
  */
@@ -70,15 +70,32 @@ final class QemuGuest implements AutoCloseable {
    * @param deviceOptions more {@code virtio-net-pci} options, such as {@code ,packed=on}, or ""
    */
   QemuGuest(Path socket, String mac, boolean server, int queues, String deviceOptions) throws IOException {
-    Path d = dir();
-    List<String> cmd = List.of(QEMU.toString(), "-M", "q35", "-m", "256M", "-smp", Integer.toString(queues),
-        "-display", "none", "-serial", "stdio",
-        "-monitor", "none", "-no-reboot", "-kernel", d.resolve("vmlinuz").toString(), "-initrd",
-        d.resolve("initramfs.cpio.gz").toString(), "-append", "console=ttyS0 quiet panic=-1",
-        "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-machine", "memory-backend=mem",
-        "-chardev", "socket,id=c0,path=" + socket + (server ? ",server=on,wait=off" : ""),
+    this(queues, "", "socket,id=c0,path=" + socket + (server ? ",server=on,wait=off" : ""),
         "-netdev", "vhost-user,id=n0,chardev=c0,queues=" + queues,
         "-device", "virtio-net-pci,netdev=n0,mac=" + mac + ",vectors=0" + (queues > 1 ? ",mq=on" : "") + deviceOptions);
+  }
+
+  /**
+   * Boots a guest whose disk {@code /dev/vda} is {@code -device vhost-user-blk-pci} on the socket:
+   * its init runs the block test ({@code vdpa.test=blk}).
+   *
+   * @param socket the vhost-user socket the backend listens on
+   * @return the guest
+   */
+  static QemuGuest block(Path socket) throws IOException {
+    return new QemuGuest(1, " vdpa.test=blk", "socket,id=c0,path=" + socket,
+        "-device", "vhost-user-blk-pci,chardev=c0,num-queues=1");
+  }
+
+  private QemuGuest(int cpus, String append, String chardev, String... device) throws IOException {
+    Path d = dir();
+    List<String> cmd = new ArrayList<>(List.of(QEMU.toString(), "-M", "q35", "-m", "256M", "-smp", Integer.toString(cpus),
+        "-display", "none", "-serial", "stdio",
+        "-monitor", "none", "-no-reboot", "-kernel", d.resolve("vmlinuz").toString(), "-initrd",
+        d.resolve("initramfs.cpio.gz").toString(), "-append", "console=ttyS0 panic=-1" + (Boolean.getBoolean("vdpa.guest.verbose") ? "" : " quiet") + append,
+        "-object", "memory-backend-memfd,id=mem,size=256M,share=on", "-machine", "memory-backend=mem",
+        "-chardev", chardev));
+    cmd.addAll(List.of(device));
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     console = process.getOutputStream();
     Thread reader = new Thread(() -> {

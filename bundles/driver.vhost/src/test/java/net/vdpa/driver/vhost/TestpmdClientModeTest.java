@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.vhost.SocketMode;
-import net.vdpa.testkit.simnet.SimNetFixture;
+import net.vdpa.testkit.devices.SimNetFixture;
 import net.vdpa.testpmd.Testpmd;
 import net.vdpa.unix.LibC;
 import org.junit.jupiter.api.BeforeAll;

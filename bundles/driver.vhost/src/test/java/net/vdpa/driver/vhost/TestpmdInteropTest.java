@@ -2,7 +2,7 @@ package net.vdpa.driver.vhost;
 
 import java.nio.file.Path;
 import net.vdpa.api.VdpaDevice;
-import net.vdpa.testkit.simnet.SimNetFixture;
+import net.vdpa.testkit.devices.SimNetFixture;
 import net.vdpa.testpmd.Testpmd;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -2,35 +2,23 @@ package net.vdpa.driver.virtioblk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
+import net.vdpa.testkit.devices.SimBlkFixture;
 import net.vdpa.api.blk.BlockDevice.BlockStatus;
 import net.vdpa.api.blk.BlockDevice.Submit;
 import net.vdpa.api.blk.BlockStats;
-import net.vdpa.device.simblk.SimBlkMgmtDevice;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /** The driver against a real simulated block device, outside a framework. */
 class BlkDiskTest {
-  private final VdpaDevice dev = simblk("blkt0");
+  private final VdpaDevice dev = SimBlkFixture.create("blkt0");
   private BlkDisk disk;
-
-  static VdpaDevice simblk(String name) {
-    ServiceRegistration<?> reg = (ServiceRegistration<?>) Proxy.newProxyInstance(BlkDiskTest.class.getClassLoader(),
-        new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> null);
-    BundleContext ctx = (BundleContext) Proxy.newProxyInstance(BlkDiskTest.class.getClassLoader(),
-        new Class<?>[] {BundleContext.class}, (p, m, a) -> m.getName().equals("registerService") ? reg : null);
-    return new SimBlkMgmtDevice(ctx).devAdd(DevConfig.named(name));
-  }
 
   @AfterEach
   void stop() {

@@ -1,14 +1,11 @@
-package net.vdpa.testkit.simnet;
+package net.vdpa.testkit.devices;
 
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.device.simnet.SimNetMgmtDevice;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * Real simulated NICs (the {@code vdpasim_net} management device, loopback wire) for tests and
@@ -22,11 +19,7 @@ public final class SimNetFixture {
 
   /** A fresh management device with no devices. */
   public SimNetFixture() {
-    ServiceRegistration<?> reg = (ServiceRegistration<?>) Proxy.newProxyInstance(
-        SimNetFixture.class.getClassLoader(), new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> null);
-    BundleContext ctx = (BundleContext) Proxy.newProxyInstance(SimNetFixture.class.getClassLoader(),
-        new Class<?>[] {BundleContext.class}, (p, m, a) -> m.getName().equals("registerService") ? reg : null);
-    mgmt = new SimNetMgmtDevice(ctx);
+    mgmt = new SimNetMgmtDevice(StubContext.create());
   }
 
   /**

@@ -1,0 +1,225 @@
+package net.vdpa.benchmarks.blk;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import net.vdpa.api.blk.BlockDevice;
+import net.vdpa.api.blk.BlockDevice.BlockStatus;
+import net.vdpa.api.blk.BlockDevice.Submit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * 4 KiB random reads or writes on a file-backed block device: through {@link BlockDevice} (the
+ * virtio_blk driver, the ring, the simulated device and its {@code FileChannel}) at queue depth 1
+ * and 32 from one submitting thread, beside the baseline of {@link FileChannel} positional reads or
+ * writes of the same file by 1 and 32 threads, in the same trial. One operation is one 4 KiB
+ * request; the device methods keep {@code depth} requests in flight and count one each time a slot
+ * is reused, so their rate is the completion rate. The request path reuses its buffers and slots:
+ * {@code -prof gc} shows what it allocates per request.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BlockDeviceBenchmark -prof gc}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class BlockDeviceBenchmark {
+  /** 4 KiB requests. */
+  static final int BS = 4096;
+  /** A 256 MiB file, shared by both sides; filled first, so both measure the page-cache path, not the disk. */
+  static final long CAPACITY = 256L << 20;
+  static final long BLOCKS = CAPACITY / BS;
+
+  /** {@code randread} or {@code randwrite}. */
+  @Param({"randread", "randwrite"})
+  public String rw;
+
+  private Path dir;
+  private Path file;
+  private BlkRuntime runtime;
+  private FileChannel channel;
+  private boolean write;
+  private Slots qd1;
+  private Slots qd32;
+
+  /** Boots the runtime on a new file, fills the file, and opens the baseline's channel on it. */
+  @Setup(Level.Trial)
+  public void boot() throws Exception {
+    write = switch (rw) {
+      case "randread" -> false;
+      case "randwrite" -> true;
+      default -> throw new IllegalArgumentException("rw '" + rw + "' is neither randread nor randwrite");
+    };
+    dir = Files.createTempDirectory("vdpa-bench-blkfile");
+    file = dir.resolve("disk.img");
+    runtime = new BlkRuntime(file, CAPACITY);
+    // the device locks the file against other devices; a second channel of this process reads and
+    // writes it all the same (the lock is advisory), as the baseline must use the very same file
+    channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    ByteBuffer fill = ByteBuffer.allocateDirect(1 << 20);
+    for (long at = 0; at < CAPACITY; at += fill.capacity()) {
+      fill.clear();
+      while (fill.hasRemaining()) {
+        channel.write(fill, at + fill.position());
+      }
+    }
+    channel.force(false);
+    qd1 = new Slots(runtime.disk(), 1, write);
+    qd32 = new Slots(runtime.disk(), 32, write);
+  }
+
+  /** Waits for what is in flight, then stops the runtime and removes the file. */
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    try {
+      if (qd1 != null) {
+        qd1.drain();
+        qd32.drain();
+        if (qd1.failures.get() + qd32.failures.get() > 0) {
+          throw new IllegalStateException("requests failed: qd1 " + qd1.failures + ", qd32 " + qd32.failures);
+        }
+      }
+    } finally {
+      if (channel != null) {
+        channel.close();
+      }
+      if (runtime != null) {
+        runtime.close();
+      }
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** One baseline thread's buffer and random offsets. */
+  @State(Scope.Thread)
+  public static class Baseline {
+    final ByteBuffer buf = ByteBuffer.allocateDirect(BS);
+    long seed = System.nanoTime() | 1;
+
+    long nextOffset() {
+      seed = xorshift(seed);
+      return Long.remainderUnsigned(seed, BLOCKS) * BS;
+    }
+  }
+
+  static long xorshift(long x) {
+    x ^= x << 13;
+    x ^= x >>> 7;
+    x ^= x << 17;
+    return x;
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int blockDeviceQd1() {
+    return qd1.next();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int blockDeviceQd32() {
+    return qd32.next();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public int fileChannelThreads1(Baseline b) throws IOException {
+    return positional(b);
+  }
+
+  @Benchmark
+  @Threads(32)
+  public int fileChannelThreads32(Baseline b) throws IOException {
+    return positional(b);
+  }
+
+  private int positional(Baseline b) throws IOException {
+    long at = b.nextOffset();
+    ByteBuffer buf = b.buf.clear();
+    int n = 0;
+    while (buf.hasRemaining()) {
+      n += write ? channel.write(buf, at + buf.position()) : channel.read(buf, at + buf.position());
+    }
+    return n;
+  }
+
+  /**
+   * {@code depth} request slots on queue 0, used round robin by the one benchmark thread: a slot is
+   * taken again once its request completed (the device thread frees it). Allocates nothing.
+   */
+  static final class Slots implements BlockDevice.Completion {
+    private final BlockDevice disk;
+    private final ByteBuffer[] buffers;
+    private final AtomicIntegerArray busy;
+    private final boolean write;
+    final AtomicLong failures = new AtomicLong();
+    private int cursor;
+    private long seed = System.nanoTime() | 1;
+
+    Slots(BlockDevice disk, int depth, boolean write) {
+      this.disk = disk;
+      this.write = write;
+      this.buffers = new ByteBuffer[depth];
+      for (int i = 0; i < depth; i++) {
+        buffers[i] = ByteBuffer.allocateDirect(BS);
+      }
+      this.busy = new AtomicIntegerArray(depth);
+    }
+
+    /** Waits for the next slot's previous request, then submits a new one in it. */
+    int next() {
+      final int s = cursor;
+      while (busy.get(s) != 0) {
+        Thread.onSpinWait(); // the device completes within microseconds; parking would cost more
+      }
+      busy.set(s, 1);
+      seed = xorshift(seed);
+      long at = Long.remainderUnsigned(seed, BLOCKS) * BS;
+      ByteBuffer b = buffers[s].clear();
+      Submit r = write ? disk.write(0, at, b, s, this) : disk.read(0, at, b, s, this);
+      if (r != Submit.QUEUED) {
+        busy.set(s, 0);
+        throw new IllegalStateException("submission " + r + " at depth " + buffers.length);
+      }
+      cursor = s + 1 == buffers.length ? 0 : s + 1;
+      return s;
+    }
+
+    @Override
+    public void done(long tag, BlockStatus status) {
+      if (status != BlockStatus.OK) {
+        failures.incrementAndGet();
+      }
+      busy.lazySet((int) tag, 0); // release: the buffer's bytes are there before the slot is seen free
+    }
+
+    /** Waits until no request is in flight. */
+    void drain() {
+      for (int i = 0; i < buffers.length; i++) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (busy.get(i) != 0) {
+          if (System.nanoTime() > end) {
+            throw new IllegalStateException("request in slot " + i + " did not complete within 10 s");
+          }
+          Thread.onSpinWait();
+        }
+      }
+    }
+  }
+}
