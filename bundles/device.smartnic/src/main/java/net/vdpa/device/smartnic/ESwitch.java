@@ -1,0 +1,127 @@
+package net.vdpa.device.smartnic;
+
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * The embedded switch of an adapter in legacy mode: a learning bridge between its ports (uplinks
+ * and functions). A frame's source address is learnt on the port it came in on; a frame to a
+ * learnt unicast address goes out of that port only, any other (unknown, broadcast, multicast) out
+ * of every other port whose link is up (flooding), as Linux's bridge does.
+ *
+ * <p>Threads: {@link #forward} runs on the workers of the functions, several at once, and neither
+ * allocates nor locks (the FDB locks only to learn something new); ports are added and removed by
+ * the control plane, which replaces the port array (copy on write).
+ */
+final class ESwitch {
+  /** The most ports one switch has (uplinks, PF, VFs, SFs). */
+  static final int MAX_PORTS = 1024;
+  private static final long GROUP_BIT = 0x0100_0000_0000L;
+
+  private final Fdb fdb;
+  private final LongSupplier clock;
+  /** Ports by index; null where none is. Replaced whole under {@code this}, read by workers. */
+  private volatile SwitchPort[] ports = new SwitchPort[0];
+
+  /**
+   * An empty switch.
+   *
+   * @param ageingMillis how long learnt addresses are kept
+   * @param clock the time in milliseconds (tests move it)
+   */
+  ESwitch(long ageingMillis, LongSupplier clock) {
+    this.fdb = new Fdb(4096, ageingMillis);
+    this.clock = clock;
+  }
+
+  /**
+   * Adds a port at the lowest free index.
+   *
+   * @param name its name
+   * @param linkUp its link state
+   * @return the port
+   */
+  synchronized SwitchPort add(String name, boolean linkUp) {
+    SwitchPort[] now = ports;
+    int i = 0;
+    while (i < now.length && now[i] != null) {
+      i++;
+    }
+    if (i == MAX_PORTS) {
+      throw new IllegalStateException("the switch has " + MAX_PORTS + " ports already; " + name + " cannot be added");
+    }
+    SwitchPort p = new SwitchPort(i, name, linkUp);
+    SwitchPort[] next = Arrays.copyOf(now, Math.max(now.length, i + 1));
+    next[i] = p;
+    ports = next;
+    return p;
+  }
+
+  /**
+   * Removes a port and forgets the addresses learnt on it.
+   *
+   * @param p the port
+   */
+  synchronized void remove(SwitchPort p) {
+    SwitchPort[] next = ports.clone();
+    if (p.index() < next.length && next[p.index()] == p) {
+      next[p.index()] = null;
+      ports = next;
+    }
+    fdb.flush(p.index());
+  }
+
+  /**
+   * Carries one frame that came in on a port (the sending function's worker; no allocation).
+   *
+   * @param in the port it came in on
+   * @param senderPair the sending queue pair
+   * @param frame the frame, at least an Ethernet header long
+   * @return how many ports it went out of (0: dropped)
+   */
+  int forward(SwitchPort in, int senderPair, Frame frame) {
+    final long now = clock.getAsLong();
+    final long dst = frame.mac(0);
+    final long src = frame.mac(6);
+    final SwitchPort[] all = ports;
+    if ((src & GROUP_BIT) == 0) {
+      fdb.learn(src, 0, in.index(), now);
+    }
+    if ((dst & GROUP_BIT) == 0) {
+      final int out = fdb.lookup(dst, 0, now);
+      if (out >= 0 && out < all.length) {
+        final SwitchPort p = all[out];
+        if (p == null || p == in) {
+          return 0;
+        }
+        return p.send(senderPair, frame) ? 1 : 0;
+      }
+    }
+    int sent = 0;
+    for (int i = 0; i < all.length; i++) {
+      final SwitchPort p = all[i];
+      if (p != null && p != in && p.linkUp() && p.receiver() != null && p.send(senderPair, frame)) {
+        sent++;
+      }
+    }
+    return sent;
+  }
+
+  /**
+   * The forwarding database (tests and views).
+   *
+   * @return the FDB
+   */
+  Fdb fdb() {
+    return fdb;
+  }
+
+  /**
+   * The time the switch goes by.
+   *
+   * @return milliseconds
+   */
+  long now() {
+    return clock.getAsLong();
+  }
+}
