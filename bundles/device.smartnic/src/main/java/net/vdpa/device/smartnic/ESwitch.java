@@ -77,7 +77,8 @@ final class ESwitch {
    * @param in the port it came in on
    * @param senderPair the sending queue pair
    * @param frame the frame, at least an Ethernet header long
-   * @return how many ports it went out of (0: dropped)
+   * @return how many ports it went out of (0: dropped), or {@link SwitchPort#FULL} if the one port
+   *     a unicast frame goes to is full: the sender holds it and offers it again once woken
    */
   int forward(SwitchPort in, int senderPair, Frame frame) {
     final long now = clock.getAsLong();
@@ -94,17 +95,51 @@ final class ESwitch {
         if (p == null || p == in) {
           return 0;
         }
-        return p.send(senderPair, frame) ? 1 : 0;
+        return p.send(senderPair, frame, true);
       }
     }
     int sent = 0;
     for (int i = 0; i < all.length; i++) {
       final SwitchPort p = all[i];
-      if (p != null && p != in && p.linkUp() && p.receiver() != null && p.send(senderPair, frame)) {
+      if (p != null && p != in && p.linkUp() && p.receiver() != null
+          && p.send(senderPair, frame, false) == SwitchPort.TAKEN) {
         sent++;
       }
     }
     return sent;
+  }
+
+  /**
+   * Moves a function's own address (a device appeared on it, its driver set another address, it
+   * went away): a static FDB entry, so frames to it are never flooded.
+   *
+   * @param p the function's port
+   * @param oldMac the address to remove, or 0
+   * @param newMac the address to install, or 0
+   */
+  void station(SwitchPort p, long oldMac, long newMac) {
+    if (oldMac != 0) {
+      fdb.removeStatic(oldMac, 0, p.index());
+    }
+    if (newMac != 0) {
+      fdb.addStatic(newMac, 0, p.index());
+    }
+  }
+
+  /**
+   * Wakes the senders of every port: a receiver has made room after refusing a frame (rare: a
+   * sender that is not waiting finds nothing to do).
+   */
+  void wakeSenders() {
+    final SwitchPort[] all = ports;
+    for (SwitchPort p : all) {
+      if (p != null) {
+        final SwitchPort.Receiver r = p.receiver();
+        if (r != null) {
+          r.wakeSenders();
+        }
+      }
+    }
   }
 
   /**

@@ -9,8 +9,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>An open-addressed table with linear probing over two {@link AtomicLongArray}s, so that the
  * switching path neither allocates nor locks on a lookup or a refresh: a key word ({@code 1 << 63 |
  * vlan << 48 | mac}, 0 for a never-used slot) and a value word ({@code port << 48 | last seen in
- * milliseconds}). Slots are never emptied: an aged entry is reused by the next address that probes
+ * milliseconds}, the top bit set for a static entry). Slots are never emptied: an aged entry is reused by the next address that probes
  * past it, and a lookup stops at the first never-used slot, so no address is hidden by a reuse.
+ *
+ * <p>Static entries are the functions' own addresses, installed when a device appears on a function
+ * and moved when its driver changes the address, as mlx5's legacy eswitch programs each vport's MAC:
+ * they never age, and a frame from another port with that source address does not move them.
  *
  * <p>Thread-safe: many workers learn and look up at once. Lookups and the common learning case (an
  * address seen again on its port within a second) only read; every write holds the table's lock,
@@ -28,6 +32,8 @@ final class Fdb {
   static final long REFRESH_MILLIS = 1_000;
   /** A value that has aged whatever the time (the top bit of the time field set). */
   private static final long STALE = 1L << 47;
+  private static final long STATIC = 1L << 63;
+  private static final int PORT_MASK = 0x7fff;
 
   private final int mask;
   private final AtomicLongArray keys;
@@ -75,7 +81,8 @@ final class Fdb {
       final long cur = keys.get(i);
       if (cur == k) {
         final long v = values.get(i);
-        if ((int) (v >>> 48) == port && ((nowMillis - v) & TIME_MASK) < REFRESH_MILLIS) {
+        if (v < 0 || ((int) (v >>> 48) == port && ((nowMillis - v) & TIME_MASK) < REFRESH_MILLIS)) {
+          // static entries are not moved by what a port sends
           return true;
         }
         break;
@@ -93,7 +100,9 @@ final class Fdb {
     for (int n = 0, i = home(k); n <= mask; n++, i = (i + 1) & mask) {
       final long cur = keys.get(i);
       if (cur == k) {
-        values.set(i, v);
+        if (values.get(i) >= 0 || v < 0) {
+          values.set(i, v);
+        }
         return true;
       }
       if (cur == 0) {
@@ -117,7 +126,46 @@ final class Fdb {
     return true;
   }
 
+  /**
+   * Installs a function's own address on its port; it stays until {@link #removeStatic}.
+   *
+   * @param mac the address
+   * @param vlan the VLAN
+   * @param port the port
+   * @return false if the table is full of live entries
+   */
+  boolean addStatic(long mac, int vlan, int port) {
+    return learnLocked(key(mac, vlan), STATIC | ((long) port << 48), 0);
+  }
+
+  /**
+   * Removes a static address if it is on that port (it then ages at once).
+   *
+   * @param mac the address
+   * @param vlan the VLAN
+   * @param port the port
+   */
+  synchronized void removeStatic(long mac, int vlan, int port) {
+    final long k = key(mac, vlan);
+    for (int n = 0, i = home(k); n <= mask; n++, i = (i + 1) & mask) {
+      final long cur = keys.get(i);
+      if (cur == 0) {
+        return;
+      }
+      if (cur == k) {
+        final long v = values.get(i);
+        if (v < 0 && ((int) (v >>> 48) & PORT_MASK) == port) {
+          values.set(i, STALE | ((long) port << 48));
+        }
+        return;
+      }
+    }
+  }
+
   private boolean expired(long value, long nowMillis) {
+    if (value < 0) {
+      return false;
+    }
     return ((nowMillis - value) & TIME_MASK) > ageingMillis;
   }
 
@@ -142,7 +190,7 @@ final class Fdb {
           // the slot was given to another address meanwhile, or the entry aged
           return -1;
         }
-        return (int) (v >>> 48);
+        return (int) (v >>> 48) & PORT_MASK;
       }
     }
     return -1;
@@ -156,7 +204,7 @@ final class Fdb {
   synchronized void flush(int port) {
     for (int i = 0; i <= mask; i++) {
       final long v = values.get(i);
-      if (keys.get(i) != 0 && (int) (v >>> 48) == port) {
+      if (keys.get(i) != 0 && ((int) (v >>> 48) & PORT_MASK) == port) {
         // aged at once: the slot is reused as any aged one
         values.set(i, STALE | ((long) port << 48));
       }
@@ -167,7 +215,7 @@ final class Fdb {
    * The live entries, for {@code bridge fdb show}-like views (control plane; allocates).
    *
    * @param nowMillis the time
-   * @return entries as {mac, vlan, port, age in ms}
+   * @return entries as {mac, vlan, port, age in ms or -1 if static}
    */
   java.util.List<long[]> entries(long nowMillis) {
     java.util.List<long[]> out = new java.util.ArrayList<>();
@@ -175,7 +223,7 @@ final class Fdb {
       final long k = keys.get(i);
       final long v = values.get(i);
       if (k != 0 && !expired(v, nowMillis)) {
-        out.add(new long[] {k & MAC_MASK, (k >>> 48) & 0xfff, v >>> 48, (nowMillis - v) & TIME_MASK});
+        out.add(new long[] {k & MAC_MASK, (k >>> 48) & 0xfff, (v >>> 48) & PORT_MASK, v < 0 ? -1 : (nowMillis - v) & TIME_MASK});
       }
     }
     return out;

@@ -120,9 +120,25 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     return new Workers(all.toArray(new QueueWorker[0]), byQueue);
   }
 
+  /** Plugs the device into its function's port: frames for its address come to it. */
+  void plug() {
+    port.attach(this);
+    eswitch.station(port, 0, filter.mac());
+  }
+
+  /** Unplugs it: its address is forgotten, frames for it are flooded. */
+  void unplug() {
+    port.attach(null);
+    eswitch.station(port, filter.mac(), 0);
+  }
+
   @Override
   protected void onReset() {
+    long before = filter.mac();
     filter.reset();
+    if (before != filter.mac() && port.receiver() == this) {
+      eswitch.station(port, before, filter.mac());
+    }
     if (config.mac().value() != spec.mac().value()) {
       config.setMac(spec.mac().value());
     }
@@ -170,23 +186,46 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     }
   }
 
-  /** A frame the device transmits goes into the switch (worker thread; no allocation). */
-  boolean transmit(int pair, Frame frame) {
-    return port.linkUp() && eswitch.forward(port, pair, frame) > 0;
+  /**
+   * A frame the device transmits goes into the switch (worker thread; no allocation).
+   *
+   * @return ports it went out of, 0 if dropped, {@link SwitchPort#FULL} to hold it and try again
+   */
+  int transmit(int pair, Frame frame) {
+    return port.linkUp() ? eswitch.forward(port, pair, frame) : 0;
+  }
+
+  /** A receiving worker made room in a full inbox: the switch's senders may go on. */
+  void drained() {
+    eswitch.wakeSenders();
   }
 
   @Override
-  public boolean accept(int senderPair, Frame frame) {
+  public int accept(int senderPair, Frame frame) {
     final int p = senderPair % activePairs;
     final FunctionWorker w = worker(p);
-    if (w == null || w.rxQueue() == null || frame.length() > inboxes[p].slotSize()) {
-      return false;
+    final FrameQueue in = inboxes[p];
+    if (w == null || w.rxQueue() == null || frame.length() > in.slotSize()) {
+      return SwitchPort.DROPPED;
     }
-    if (!inboxes[p].offer(frame)) {
-      return false;
+    if (!in.offer(frame)) {
+      // tell the consumer a sender waits, then look again: a slot freed between the failed offer
+      // and the mark would otherwise wake nobody (the consumer reads the mark after freeing)
+      in.markBlocked();
+      if (!in.offer(frame)) {
+        w.kick();
+        return SwitchPort.FULL;
+      }
     }
     w.kick();
-    return true;
+    return SwitchPort.TAKEN;
+  }
+
+  @Override
+  public void wakeSenders() {
+    for (QueueWorker w : workers()) {
+      w.kick();
+    }
   }
 
   @Override
@@ -194,8 +233,12 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     if ((mac & 0x0100_0000_0000L) != 0 || mac == 0) {
       return false;
     }
+    long before = filter.mac();
     filter.setMac(mac);
     config.setMac(mac);
+    if (port.receiver() == this) {
+      eswitch.station(port, before, mac);
+    }
     return true;
   }
 

@@ -11,7 +11,8 @@ import net.vdpa.ring.DeviceQueue;
  * and hands their frames to the embedded switch, writes the frames the switch sent to this pair
  * (its inbox) into the receive queue, and on pair 0 handles the control queue. Alone owns its
  * rings, so it needs no lock; the loop is the device core's {@link QueueWorker}, this class is one
- * pass. A switch drops what a full receiver cannot take, as hardware does, so a sender never waits.
+ * pass. A unicast frame whose receiver is full is held in the transmit ring until the receiver has
+ * made room (back-pressure, as simnet's cable has it); a flooded frame is dropped where it does not fit.
  */
 final class FunctionWorker extends QueueWorker {
   /** Transmit chains handled per pass before the receive side gets a turn. */
@@ -29,6 +30,8 @@ final class FunctionWorker extends QueueWorker {
   private final DescriptorChain txChain = new DescriptorChain(16);
   private final Frame txFrame = new Frame();
   private final Frame inFrame = new Frame();
+  /** A transmit chain popped but not yet carried: its receiver was full. Worker only. */
+  private boolean holding;
 
   FunctionWorker(String name, int pair, FunctionDevice device, RxFilter filter, VqSlot<QueueStats> rx,
       VqSlot<QueueStats> tx, ControlQueue ctrl, boolean mergeable, int maxFrame, boolean paused) {
@@ -54,6 +57,26 @@ final class FunctionWorker extends QueueWorker {
       // receive buffers are taken when frames arrive, never waited for: no kicks needed
       rx.queue().disableNotifications();
     }
+  }
+
+  @Override
+  protected boolean mayArm() {
+    // a worker holding a frame for a full receiver waits to be woken by it, not by kicks
+    return !holding;
+  }
+
+  @Override
+  protected void beforePause() {
+    // a held chain is dropped and used, so that a saved queue state accounts for every chain taken
+    if (holding && tx != null && !txSlot.broken()) {
+      tx.push(txChain.id(), 0);
+      txSlot.counters().countTransmit(1, 0, 0, 1, 0);
+      tx.publish();
+      if (tx.needsNotify()) {
+        txSlot.notifyUsed();
+      }
+    }
+    holding = false;
   }
 
   @Override
@@ -91,19 +114,26 @@ final class FunctionWorker extends QueueWorker {
     long bytes = 0;
     int dropped = 0;
     int errors = 0;
-    while (n < BATCH && q.pop(c)) {
+    while (n < BATCH && (holding || q.pop(c))) {
       final long frameLen = c.readableBytes() - VirtioNet.HDR_LEN;
       if (frameLen < VirtioNet.ETH_HLEN || frameLen > maxFrame) {
         errors++;
       } else {
         txFrame.ofChain(c, VirtioNet.HDR_LEN);
-        if (d.transmit(pair, txFrame)) {
+        final int out = d.transmit(pair, txFrame);
+        if (out == SwitchPort.FULL) {
+          // keep the chain: it goes first when the receiver has made room
+          holding = true;
+          break;
+        }
+        if (out > 0) {
           sent++;
           bytes += frameLen;
         } else {
           dropped++;
         }
       }
+      holding = false;
       n++;
       q.push(c.id(), 0);
     }
@@ -125,6 +155,9 @@ final class FunctionWorker extends QueueWorker {
       receive(inFrame);
       inbox.remove();
       n++;
+    }
+    if (n > 0 && inbox.takeBlocked()) {
+      device.drained();
     }
     return n > 0;
   }

@@ -222,14 +222,14 @@ final class NicFunction implements VdpaMgmtDevice {
   @Override
   public synchronized VdpaDevice devAdd(DevConfig config) {
     FunctionSpec spec = resolve(config);
-    return table.add(new FunctionDevice(spec, eswitch, port, log), d -> port.attach(d), d -> port.attach(null),
+    return table.add(new FunctionDevice(spec, eswitch, port, log), FunctionDevice::plug, FunctionDevice::unplug,
         "device " + spec.name() + " created on " + handle + ": mac " + spec.mac() + " mtu " + spec.mtu()
             + " max_vqp " + spec.maxVqp());
   }
 
   @Override
   public void devDel(String name) {
-    table.delete(name, d -> port.attach(null));
+    table.delete(name, FunctionDevice::unplug);
   }
 
   @Override
@@ -249,7 +249,7 @@ final class NicFunction implements VdpaMgmtDevice {
 
   /** Deletes the device and refuses new ones; the port leaves the switch (the function goes away). */
   void close() {
-    table.close(d -> port.attach(null));
+    table.close(FunctionDevice::unplug);
     eswitch.remove(port);
   }
 }

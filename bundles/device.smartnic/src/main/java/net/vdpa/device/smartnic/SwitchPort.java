@@ -18,10 +18,21 @@ final class SwitchPort {
      *
      * @param senderPair the sending queue pair, which picks the receiving one
      * @param frame the frame
-     * @return false if it was not taken (the device does not receive now, or its inbox is full)
+     * @return {@link #TAKEN}, {@link #DROPPED} (the device does not receive now) or {@link #FULL}
+     *     (its inbox is full; the receiver wakes the switch's senders once it has made room)
      */
-    boolean accept(int senderPair, Frame frame);
+    int accept(int senderPair, Frame frame);
+
+    /** Wakes the device's workers: a receiver they were waiting for has made room. */
+    default void wakeSenders() {}
   }
+
+  /** The frame was taken. */
+  static final int TAKEN = 1;
+  /** The frame was dropped. */
+  static final int DROPPED = 0;
+  /** Not now: the receiver's inbox is full. */
+  static final int FULL = -1;
 
   private final int index;
   private final String name;
@@ -77,15 +88,18 @@ final class SwitchPort {
    *
    * @param senderPair the sending queue pair
    * @param frame the frame
-   * @return true if the receiver took it; a frame not taken is counted as dropped
+   * @param mayWait whether the sender can hold the frame and try again ({@link #FULL}); a flooded
+   *     frame cannot, and a full receiver drops it
+   * @return {@link #TAKEN}, {@link #DROPPED} (counted) or, if it may wait, {@link #FULL}
    */
-  boolean send(int senderPair, Frame frame) {
+  int send(int senderPair, Frame frame, boolean mayWait) {
     final Receiver r = receiver;
-    if (r != null && linkUp && r.accept(senderPair, frame)) {
-      return true;
+    final int c = r != null && linkUp ? r.accept(senderPair, frame) : DROPPED;
+    if (c == TAKEN || (c == FULL && mayWait)) {
+      return c;
     }
     txDropped.incrementAndGet();
-    return false;
+    return DROPPED;
   }
 
   /**

@@ -21,12 +21,12 @@ class ESwitchTest {
     boolean full;
 
     @Override
-    public boolean accept(int senderPair, Frame frame) {
+    public int accept(int senderPair, Frame frame) {
       if (full) {
-        return false;
+        return SwitchPort.FULL;
       }
       got.add(frame.mac(0));
-      return true;
+      return SwitchPort.TAKEN;
     }
   }
 
@@ -103,7 +103,7 @@ class ESwitchTest {
   }
 
   @Test
-  void portsWithoutADeviceOrLinkAreLeftOutAndAFullReceiverCountsADrop() {
+  void portsWithoutADeviceOrLinkAreLeftOutAndAFullReceiverHoldsUnicastButDropsFloods() {
     Sink a = new Sink();
     Sink b = new Sink();
     SwitchPort pa = port("pf0vf0", a);
@@ -114,7 +114,10 @@ class ESwitchTest {
     assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(1);
     sw.forward(pb, 0, frame(A, B));
     b.full = true;
-    assertThat(sw.forward(pa, 0, frame(B, A))).isZero();
+    // a unicast frame waits for a full receiver; a flooded one is dropped there
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(SwitchPort.FULL);
+    assertThat(pb.txDropped()).isZero();
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A))).isZero();
     assertThat(pb.txDropped()).isEqualTo(1);
   }
 
@@ -138,7 +141,7 @@ class ESwitchTest {
   @Test
   void switchingAFrameAllocatesNothing() {
     Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
-    SwitchPort.Receiver count = (pair, f) -> true;
+    SwitchPort.Receiver count = (pair, f) -> SwitchPort.TAKEN;
     SwitchPort pa = sw.add("pf0vf0", true);
     SwitchPort pb = sw.add("pf0vf1", true);
     sw.add("pf0vf2", true).attach(count);

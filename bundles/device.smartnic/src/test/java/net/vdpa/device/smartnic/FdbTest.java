@@ -64,6 +64,20 @@ class FdbTest {
   }
 
   @Test
+  void aStaticAddressNeitherAgesNorMoves() {
+    Fdb fdb = new Fdb(64, 1_000);
+    fdb.addStatic(A, 0, 2);
+    assertThat(fdb.learn(A, 0, 5, NOW)).isTrue();
+    assertThat(fdb.lookup(A, 0, NOW + 10_000_000)).isEqualTo(2);
+    fdb.removeStatic(A, 0, 3);
+    assertThat(fdb.lookup(A, 0, NOW)).as("removed only from its own port").isEqualTo(2);
+    fdb.removeStatic(A, 0, 2);
+    assertThat(fdb.lookup(A, 0, NOW)).isEqualTo(-1);
+    fdb.learn(A, 0, 5, NOW);
+    assertThat(fdb.lookup(A, 0, NOW)).isEqualTo(5);
+  }
+
+  @Test
   void theCapacityIsAPowerOfTwo() {
     assertThatThrownBy(() -> new Fdb(100, 1)).hasMessage("fdb capacity 100 is not a power of two");
   }

@@ -1,0 +1,57 @@
+package net.vdpa.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.devlink.DevlinkDev;
+import net.vdpa.api.devlink.DevlinkPort;
+import net.vdpa.api.devlink.EswitchMode;
+import net.vdpa.api.devlink.FunctionState;
+import net.vdpa.api.devlink.PortFlavour;
+import org.junit.jupiter.api.Test;
+
+/** devlink's layouts, text and JSON, as iproute2 prints them. */
+class DevlinkFormatTest {
+  private static final String DEV = "pci/0000:03:00.0";
+  private static final DevlinkDev ADAPTER = new DevlinkDev(DEV, EswitchMode.LEGACY, 2, 8, 16, 4, 1, 100_000);
+  private static final DevlinkPort UPLINK = new DevlinkPort(DEV, 65535, PortFlavour.PHYSICAL, "p0", 0, 0, null, null,
+      true, null);
+  private static final DevlinkPort VF = new DevlinkPort(DEV, 1, PortFlavour.PCIVF, null, 0, 0, new MacAddress(0), null,
+      true, "pci/0000:03:00.2");
+  private static final DevlinkPort SF = new DevlinkPort(DEV, 32768, PortFlavour.PCISF, null, 88, 0,
+      MacAddress.parse("00:00:00:00:88:88"), FunctionState.INACTIVE, false, null);
+  private static final VdpaFormat.Style JSON = new VdpaFormat.Style(true, false);
+
+  @Test
+  void devicesAndTheirEswitch() {
+    assertThat(DevlinkFormat.devs(List.of(ADAPTER), VdpaFormat.Style.TEXT)).isEqualTo(DEV);
+    assertThat(DevlinkFormat.devs(List.of(ADAPTER), JSON)).isEqualTo("{\"dev\":{\"pci/0000:03:00.0\":{}}}");
+    assertThat(DevlinkFormat.eswitch(ADAPTER, VdpaFormat.Style.TEXT))
+        .isEqualTo("pci/0000:03:00.0: mode legacy inline-mode none encap-mode basic");
+    assertThat(DevlinkFormat.eswitch(ADAPTER, JSON)).isEqualTo(
+        "{\"dev\":{\"pci/0000:03:00.0\":{\"mode\":\"legacy\",\"inline-mode\":\"none\",\"encap-mode\":\"basic\"}}}");
+    assertThat(DevlinkFormat.numVfs(ADAPTER, VdpaFormat.Style.TEXT)).isEqualTo(
+        "pci/0000:03:00.0:\n  name sriov_numvfs type driver-specific\n    values:\n      cmode runtime value 2");
+  }
+
+  @Test
+  void portsInText() {
+    assertThat(DevlinkFormat.ports(List.of(VF, SF, UPLINK), VdpaFormat.Style.TEXT)).isEqualTo("""
+        pci/0000:03:00.0/1: type eth flavour pcivf controller 0 pfnum 0 vfnum 0 external false splittable false
+          function:
+            hw_addr 00:00:00:00:00:00
+        pci/0000:03:00.0/32768: type eth flavour pcisf controller 0 pfnum 0 sfnum 88 splittable false
+          function:
+            hw_addr 00:00:00:00:88:88 state inactive opstate detached
+        pci/0000:03:00.0/65535: type eth netdev p0 flavour physical port 0 splittable false""");
+  }
+
+  @Test
+  void portsInJson() {
+    assertThat(DevlinkFormat.ports(List.of(SF, UPLINK), JSON)).isEqualTo("{\"port\":{"
+        + "\"pci/0000:03:00.0/32768\":{\"type\":\"eth\",\"flavour\":\"pcisf\",\"controller\":0,\"pfnum\":0,\"sfnum\":88,"
+        + "\"splittable\":false,\"function\":{\"hw_addr\":\"00:00:00:00:88:88\",\"state\":\"inactive\",\"opstate\":\"detached\"}},"
+        + "\"pci/0000:03:00.0/65535\":{\"type\":\"eth\",\"netdev\":\"p0\",\"flavour\":\"physical\",\"port\":0,\"splittable\":false}}}");
+  }
+}
