@@ -197,7 +197,8 @@ final class Adapter {
       return;
     }
     if (n != 0 && !vfs.isEmpty()) {
-      throw new IllegalStateException(name + " has " + vfs.size() + " VFs; set sriov_numvfs to 0 before setting it to "
+      throw new IllegalStateException(name + " has " + vfs.size() + (vfs.size() == 1 ? " VF" : " VFs")
+          + "; set sriov_numvfs to 0 before setting it to "
           + n + " (as Linux asks)");
     }
     if (n == 0) {
