@@ -71,6 +71,27 @@ public interface Devlink {
   void delPort(String port);
 
   /**
+   * The VFs' settings ({@code ip link show PF}).
+   *
+   * @param dev the devlink device
+   * @return one per enabled VF, by number
+   */
+  List<VfConfig> vfs(String dev);
+
+  /**
+   * Sets what a PF sets on a VF ({@code ip link set PF vf N [mac MAC] [vlan V] [spoofchk on|off]
+   * [trust on|off]}); null leaves a setting.
+   *
+   * @param dev the devlink device
+   * @param vf the VF number
+   * @param mac the VF's MAC address, or null
+   * @param vlan the port VLAN, 0 (none) to 4094, or null
+   * @param spoofCheck the spoof check, or null
+   * @param trust the trust, or null
+   */
+  void setVf(String dev, int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust);
+
+  /**
    * Sets a function's MAC address and state ({@code devlink port function set}); either may be
    * null to leave it.
    *

@@ -61,6 +61,9 @@ final class Adapter {
   private final Map<Integer, Integer> sfAux = new TreeMap<>();
   /** VF MACs as kept (also for VFs not enabled now). Guarded by this. */
   private final Map<Integer, MacAddress> vfMacs = new TreeMap<>();
+  /** VF VLAN, spoof check and trust as kept (also for VFs not enabled now). Guarded by this. */
+  private final Map<Integer, AdapterState.Vf> vfConf = new TreeMap<>();
+  private final String netdev;
   private EswitchMode mode = EswitchMode.LEGACY;
   private boolean closed;
 
@@ -85,17 +88,32 @@ final class Adapter {
     this.store = store;
     this.aux = aux;
     this.log = log;
+    this.netdev = netdev(config.pci(), 0);
     this.uplinks = new SwitchPort[config.uplinks()];
     for (int i = 0; i < uplinks.length; i++) {
       // no cable yet: no carrier, so floods leave them out
-      uplinks[i] = eswitch.add("p" + i, false);
+      uplinks[i] = eswitch.add(netdev(config.pci(), i), false);
     }
     restore(store.load(config.pci().toString()));
+  }
+
+  /**
+   * The name udev gives the PF's port {@code i} ({@code enp3s0f0np0}): slot-based, so two adapters
+   * never share one.
+   */
+  static String netdev(PciAddress pci, int port) {
+    return "en" + (pci.domain() != 0 ? "P" + pci.domain() : "") + "p" + pci.bus() + "s" + pci.device() + "f"
+        + pci.function() + "np" + port;
+  }
+
+  String netdev() {
+    return netdev;
   }
 
   private synchronized void restore(AdapterState s) {
     mode = s.mode();
     vfMacs.putAll(s.vfMacs());
+    vfConf.putAll(s.vfs());
     try {
       enableVfs(Math.min(s.numVfs(), config.maxVfs()));
       for (AdapterState.Sf sf : s.sfs()) {
@@ -128,14 +146,15 @@ final class Adapter {
   // ---------------------------------------------------------------- views
 
   synchronized DevlinkDev dev() {
-    return new DevlinkDev(name, mode, vfs.size(), config.maxVfs(), config.maxSfs(), config.queuePairs(),
+    return new DevlinkDev(name, netdev, mode, vfs.size(), config.maxVfs(), config.maxSfs(), config.queuePairs(),
         config.uplinks(), config.speed());
   }
 
   synchronized List<DevlinkPort> ports() {
     List<DevlinkPort> out = new ArrayList<>();
     for (int i = 0; i < uplinks.length; i++) {
-      out.add(new DevlinkPort(name, UPLINK_PORT_INDEX - i, PortFlavour.PHYSICAL, "p" + i, i, 0, null, null, true, null));
+      out.add(new DevlinkPort(name, UPLINK_PORT_INDEX - i, PortFlavour.PHYSICAL, uplinks[i].name(), i, 0, null, null,
+          true, null));
     }
     for (NicFunction f : vfs) {
       out.add(view(f));
@@ -228,9 +247,55 @@ final class Adapter {
       if (mac != null) {
         f.setHwAddr(mac);
       }
+      apply(f, vfConf.getOrDefault(i, AdapterState.Vf.DEFAULT));
       vfs.add(f);
       f.registered(registrar.register(f));
     }
+  }
+
+  private void apply(NicFunction f, AdapterState.Vf v) {
+    eswitch.vlan(f.port(), v.vlan());
+    f.port().spoofCheck(v.spoofCheck());
+    f.port().trusted(v.trust());
+  }
+
+  synchronized List<net.vdpa.api.devlink.VfConfig> vfs() {
+    List<net.vdpa.api.devlink.VfConfig> out = new ArrayList<>();
+    for (NicFunction f : vfs) {
+      AdapterState.Vf v = vfConf.getOrDefault(f.number(), AdapterState.Vf.DEFAULT);
+      out.add(new net.vdpa.api.devlink.VfConfig(f.number(), f.hwAddr(), v.vlan(), v.spoofCheck(), v.trust()));
+    }
+    return out;
+  }
+
+  /**
+   * Sets what {@code ip link set PF vf N} sets; null leaves a setting. Checked whole first.
+   */
+  synchronized void setVf(int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust) {
+    check();
+    if (vfs.isEmpty()) {
+      throw new IllegalArgumentException("vf " + vf + ": " + netdev + " has no VFs (sriov_numvfs is 0)");
+    }
+    AdapterConfig.range("vf", vf, 0, vfs.size() - 1);
+    if (vlan != null) {
+      AdapterConfig.range("vlan", vlan, 0, 4094);
+    }
+    NicFunction f = vfs.get(vf);
+    if (mac != null) {
+      setFunction(f.portIndex(), mac, null);
+    }
+    AdapterState.Vf old = vfConf.getOrDefault(vf, AdapterState.Vf.DEFAULT);
+    AdapterState.Vf v = new AdapterState.Vf(vlan != null ? vlan : old.vlan(),
+        spoofCheck != null ? spoofCheck : old.spoofCheck(), trust != null ? trust : old.trust());
+    if (v.equals(AdapterState.Vf.DEFAULT)) {
+      vfConf.remove(vf);
+    } else {
+      vfConf.put(vf, v);
+    }
+    apply(f, v);
+    save();
+    log.info("adapter " + name + ": vf " + vf + " vlan " + v.vlan() + " spoofchk " + (v.spoofCheck() ? "on" : "off")
+        + " trust " + (v.trust() ? "on" : "off"));
   }
 
   synchronized DevlinkPort addSf(int pfnum, int sfnum) {
@@ -368,7 +433,7 @@ final class Adapter {
     for (NicFunction f : sfs.values()) {
       kept.add(new AdapterState.Sf(f.number(), f.portIndex(), sfAux.get(f.number()), f.hwAddr(), f.state()));
     }
-    store.save(new AdapterState(config.pci().toString(), mode, vfs.size(), macs, kept));
+    store.save(new AdapterState(config.pci().toString(), mode, vfs.size(), macs, vfConf, kept));
   }
 
   /**

@@ -19,9 +19,23 @@ import net.vdpa.api.devlink.FunctionState;
  * @param mode the eswitch mode
  * @param numVfs the VF count
  * @param vfMacs MAC addresses set on VFs, by VF number
+ * @param vfs VLAN, spoof check and trust set on VFs, by VF number (VFs with the defaults left out)
  * @param sfs the SFs, in creation order
  */
-record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, MacAddress> vfMacs, List<Sf> sfs) {
+record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, MacAddress> vfMacs,
+    Map<Integer, Vf> vfs, List<Sf> sfs) {
+  /**
+   * What {@code ip link set PF vf N} set on a VF.
+   *
+   * @param vlan the port VLAN, 0 for none
+   * @param spoofCheck the spoof check
+   * @param trust the trust
+   */
+  record Vf(int vlan, boolean spoofCheck, boolean trust) {
+    /** Linux's defaults: no VLAN, no spoof check, not trusted. */
+    static final Vf DEFAULT = new Vf(0, false, false);
+  }
+
   /**
    * One SF as kept.
    *
@@ -49,6 +63,7 @@ record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, M
   /** Copies the collections. */
   AdapterState {
     vfMacs = Map.copyOf(vfMacs);
+    vfs = Map.copyOf(vfs);
     sfs = List.copyOf(sfs);
   }
 
@@ -59,7 +74,7 @@ record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, M
    * @return legacy mode, no VFs, no SFs
    */
   static AdapterState fresh(String adapter) {
-    return new AdapterState(adapter, EswitchMode.LEGACY, 0, Map.of(), List.of());
+    return new AdapterState(adapter, EswitchMode.LEGACY, 0, Map.of(), Map.of(), List.of());
   }
 
   /**
@@ -75,6 +90,9 @@ record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, M
     List<String> macs = new ArrayList<>();
     new TreeMap<>(vfMacs).forEach((vf, mac) -> macs.add(vf + " " + mac));
     p.put("vf_macs", macs.toArray(new String[0]));
+    List<String> vfLines = new ArrayList<>();
+    new TreeMap<>(vfs).forEach((vf, v) -> vfLines.add(vf + " " + v.vlan() + " " + v.spoofCheck() + " " + v.trust()));
+    p.put("vfs", vfLines.toArray(new String[0]));
     p.put("sfs", sfs.stream().map(Sf::text).toArray(String[]::new));
     return p;
   }
@@ -99,11 +117,16 @@ record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, M
         String[] w = s.trim().split(" ");
         macs.put(Integer.parseInt(w[0]), MacAddress.parse(w[1]));
       }
+      Map<Integer, Vf> vfs = new TreeMap<>();
+      for (String s : strings(p.get("vfs"))) {
+        String[] w = s.trim().split(" ");
+        vfs.put(Integer.parseInt(w[0]), new Vf(Integer.parseInt(w[1]), Boolean.parseBoolean(w[2]), Boolean.parseBoolean(w[3])));
+      }
       List<Sf> sfs = new ArrayList<>();
       for (String s : strings(p.get("sfs"))) {
         sfs.add(Sf.parse(s));
       }
-      return new AdapterState(a.toString(), mode, numVfs, macs, sfs);
+      return new AdapterState(a.toString(), mode, numVfs, macs, vfs, sfs);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("state of adapter " + a + " cannot be read: " + e.getMessage());
     }

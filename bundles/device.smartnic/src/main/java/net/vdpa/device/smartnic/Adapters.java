@@ -25,6 +25,8 @@ final class Adapters {
   private final StateStore store;
   private final DeviceLog log;
   private final AuxIndexes aux = new AuxIndexes();
+  /** Serialises creating and taking apart adapters (ConfigAdmin's thread and activation may race). */
+  private final Object changes = new Object();
   /** Adapters by configuration PID. Guarded by this. */
   private final Map<String, Adapter> byPid = new TreeMap<>();
 
@@ -43,6 +45,12 @@ final class Adapters {
    * @throws IllegalArgumentException if another configuration has the same PCI address
    */
   void update(String pid, AdapterConfig config) {
+    synchronized (changes) {
+      replace(pid, config);
+    }
+  }
+
+  private void replace(String pid, AdapterConfig config) {
     Adapter old;
     synchronized (this) {
       for (Map.Entry<String, Adapter> e : byPid.entrySet()) {
@@ -76,24 +84,28 @@ final class Adapters {
    */
   void delete(String pid) {
     Adapter a;
-    synchronized (this) {
-      a = byPid.remove(pid);
-    }
-    if (a != null) {
-      a.close();
-      log.info("adapter " + a.name() + " removed");
+    synchronized (changes) {
+      synchronized (this) {
+        a = byPid.remove(pid);
+      }
+      if (a != null) {
+        a.close();
+        log.info("adapter " + a.name() + " removed");
+      }
     }
   }
 
   /** Takes every adapter apart (the bundle stops). */
   void close() {
-    List<Adapter> all;
-    synchronized (this) {
-      all = new ArrayList<>(byPid.values());
-      byPid.clear();
-    }
-    for (Adapter a : all) {
-      a.close();
+    synchronized (changes) {
+      List<Adapter> all;
+      synchronized (this) {
+        all = new ArrayList<>(byPid.values());
+        byPid.clear();
+      }
+      for (Adapter a : all) {
+        a.close();
+      }
     }
   }
 
@@ -172,6 +184,14 @@ final class Adapters {
   void delPort(String port) {
     PortRef r = port(port);
     r.adapter().delPort(r.index());
+  }
+
+  List<net.vdpa.api.devlink.VfConfig> vfs(String dev) {
+    return adapter(dev).vfs();
+  }
+
+  void setVf(String dev, int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust) {
+    adapter(dev).setVf(vf, mac, vlan, spoofCheck, trust);
   }
 
   DevlinkPort setFunction(String port, MacAddress hwAddr, FunctionState state) {

@@ -74,6 +74,11 @@ final class ESwitch {
   /**
    * Carries one frame that came in on a port (the sending function's worker; no allocation).
    *
+   * <p>A port with a VLAN (access) sends and receives untagged frames of that VLAN; a port without
+   * one (trunk) sends untagged frames (VLAN 0) or tagged ones (the tag's VLAN) and receives every
+   * VLAN's frames, tagged. A tagged frame from an access port, or a frame from a spoof-checked port
+   * whose source is not the port's own address, is dropped.
+   *
    * @param in the port it came in on
    * @param senderPair the sending queue pair
    * @param frame the frame, at least an Ethernet header long
@@ -85,28 +90,74 @@ final class ESwitch {
     final long dst = frame.mac(0);
     final long src = frame.mac(6);
     final SwitchPort[] all = ports;
+    if (in.spoofCheck() && src != in.station()) {
+      in.spoofed();
+      return 0;
+    }
+    final int tagged = frame.vid();
+    final int access = in.vlan();
+    if (access != 0 && tagged >= 0) {
+      return 0;
+    }
+    final int vlan = access != 0 ? access : Math.max(tagged, 0);
     if ((src & GROUP_BIT) == 0) {
-      fdb.learn(src, 0, in.index(), now);
+      fdb.learn(src, vlan, in.index(), now);
     }
     if ((dst & GROUP_BIT) == 0) {
-      final int out = fdb.lookup(dst, 0, now);
+      final int out = fdb.lookup(dst, vlan, now);
       if (out >= 0 && out < all.length) {
         final SwitchPort p = all[out];
         if (p == null || p == in) {
           return 0;
         }
-        return p.send(senderPair, frame, true);
+        final int tag = tag(access, tagged, vlan, p.vlan());
+        return tag == NO_WAY ? 0 : p.send(senderPair, frame, tag, true);
       }
     }
     int sent = 0;
     for (int i = 0; i < all.length; i++) {
       final SwitchPort p = all[i];
-      if (p != null && p != in && p.linkUp() && p.receiver() != null
-          && p.send(senderPair, frame, false) == SwitchPort.TAKEN) {
-        sent++;
+      if (p != null && p != in && p.linkUp() && p.receiver() != null) {
+        final int tag = tag(access, tagged, vlan, p.vlan());
+        if (tag != NO_WAY && p.send(senderPair, frame, tag, false) == SwitchPort.TAKEN) {
+          sent++;
+        }
       }
     }
     return sent;
+  }
+
+  private static final int NO_WAY = Integer.MIN_VALUE;
+
+  /**
+   * What to do with a frame's tag on its way out of a port, or {@link #NO_WAY} if the frame's VLAN
+   * does not go there.
+   */
+  private static int tag(int inAccess, int tagged, int vlan, int outAccess) {
+    if (outAccess != 0) {
+      // an access port takes its own VLAN, untagged
+      return outAccess != vlan ? NO_WAY : tagged >= 0 ? FrameQueue.POP_TAG : FrameQueue.KEEP_TAG;
+    }
+    // a trunk port takes every VLAN, tagged (VLAN 0 untagged)
+    return inAccess != 0 ? 0x10000 | inAccess : FrameQueue.KEEP_TAG;
+  }
+
+  /**
+   * Sets a port's VLAN: the addresses learnt on it are forgotten and its own moves to the new VLAN.
+   *
+   * @param p the port
+   * @param vlan 0 (none) to 4094
+   */
+  synchronized void vlan(SwitchPort p, int vlan) {
+    long mac = p.station();
+    if (mac != 0) {
+      fdb.removeStatic(mac, p.vlan(), p.index());
+    }
+    fdb.flush(p.index());
+    p.vlan(vlan);
+    if (mac != 0) {
+      fdb.addStatic(mac, vlan, p.index());
+    }
   }
 
   /**
@@ -117,12 +168,13 @@ final class ESwitch {
    * @param oldMac the address to remove, or 0
    * @param newMac the address to install, or 0
    */
-  void station(SwitchPort p, long oldMac, long newMac) {
+  synchronized void station(SwitchPort p, long oldMac, long newMac) {
     if (oldMac != 0) {
-      fdb.removeStatic(oldMac, 0, p.index());
+      fdb.removeStatic(oldMac, p.vlan(), p.index());
     }
+    p.station(newMac);
     if (newMac != 0) {
-      fdb.addStatic(newMac, 0, p.index());
+      fdb.addStatic(newMac, p.vlan(), p.index());
     }
   }
 

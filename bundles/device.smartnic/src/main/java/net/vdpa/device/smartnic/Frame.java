@@ -97,6 +97,18 @@ final class Frame {
     return v;
   }
 
+  /**
+   * The VLAN of an 802.1Q-tagged frame.
+   *
+   * @return the VID (0..4095), or -1 if the frame has no tag
+   */
+  int vid() {
+    if (length < 18 || (byteAt(12) & 0xff) != 0x81 || byteAt(13) != 0) {
+      return -1;
+    }
+    return ((byteAt(14) & 0x0f) << 8) | (byteAt(15) & 0xff);
+  }
+
   private int byteAt(int at) {
     int pos = at;
     for (int s = 0; s < count; s++) {

@@ -66,7 +66,23 @@ final class FrameQueue {
    * @return true if queued; false if every slot was full or the frame is too long
    */
   boolean offer(final Frame frame) {
-    final int len = frame.length();
+    return offer(frame, KEEP_TAG);
+  }
+
+  /** {@link #offer(Frame, int)}: the frame as it is. */
+  static final int KEEP_TAG = 0;
+  /** {@link #offer(Frame, int)}: the frame's 802.1Q tag removed. */
+  static final int POP_TAG = -1;
+
+  /**
+   * Copies a frame into a free slot, pushing or popping an 802.1Q tag on the way (any thread).
+   *
+   * @param frame the frame, read from its start
+   * @param tag {@link #KEEP_TAG}, {@link #POP_TAG}, or {@code 0x10000 | vid} to push a tag
+   * @return true if queued; false if every slot was full or the frame is too long
+   */
+  boolean offer(final Frame frame, final int tag) {
+    final int len = frame.length() + (tag > 0 ? 4 : tag < 0 ? -4 : 0);
     if (len > slotSize) {
       return false;
     }
@@ -84,8 +100,20 @@ final class FrameQueue {
       }
     }
     final int i = (int) t & mask;
+    final ByteBuffer slot = slots[i];
     frame.rewind();
-    frame.read(slots[i], 0, len);
+    if (tag == KEEP_TAG) {
+      frame.read(slot, 0, len);
+    } else if (tag > 0) {
+      frame.read(slot, 0, 12);
+      slot.put(12, (byte) 0x81).put(13, (byte) 0).put(14, (byte) ((tag >>> 8) & 0x0f)).put(15, (byte) tag);
+      frame.read(slot, 16, len - 16);
+    } else {
+      frame.read(slot, 0, 12);
+      // the tag is read over by the rest of the frame
+      frame.read(slot, 12, 4);
+      frame.read(slot, 12, len - 12);
+    }
     lengths[i] = len;
     // release: publishes the copied bytes and the length; pairs with the acquire in peek()
     sequence.setRelease(i, t + 1);

@@ -38,6 +38,8 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
   private final FrameQueue[] inboxes;
   private volatile int activePairs = 1;
   private volatile int ctrlIndex = -1;
+  /** The function's hw_addr when the device was created, 0 if none was set. */
+  private final long adminMac;
 
   /**
    * A device in the reset state on a function's switch port (not yet attached to it).
@@ -45,13 +47,15 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
    * @param spec what the device is
    * @param eswitch the adapter's switch
    * @param port the function's port
+   * @param adminMac the function's hw_addr, 0 if none was set (an untrusted function keeps it)
    * @param log where its log lines go
    */
-  FunctionDevice(FunctionSpec spec, ESwitch eswitch, SwitchPort port, DeviceLog log) {
-    this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu()), eswitch, port, log);
+  FunctionDevice(FunctionSpec spec, ESwitch eswitch, SwitchPort port, long adminMac, DeviceLog log) {
+    this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu()), eswitch, port, adminMac, log);
   }
 
-  private FunctionDevice(FunctionSpec spec, NetConfigSpace config, ESwitch eswitch, SwitchPort port, DeviceLog log) {
+  private FunctionDevice(FunctionSpec spec, NetConfigSpace config, ESwitch eswitch, SwitchPort port, long adminMac,
+      DeviceLog log) {
     super(spec.name(), ID_NET, spec.features(), spec.vqCount(), VQ_NUM_MAX, config.space(), RULES,
         VirtioNet::featureNames, i -> new QueueStats(), log::warn);
     this.spec = spec;
@@ -59,6 +63,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     this.filter = new RxFilter(spec.mac().value());
     this.eswitch = eswitch;
     this.port = port;
+    this.adminMac = adminMac;
     int slot = spec.maxFrame();
     int capacity = Math.max(16, Math.min(256, Integer.highestOneBit((1 << 20) / slot)));
     this.inboxes = new FrameQueue[spec.maxVqp()];
@@ -201,18 +206,18 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
   }
 
   @Override
-  public int accept(int senderPair, Frame frame) {
+  public int accept(int senderPair, Frame frame, int tag) {
     final int p = senderPair % activePairs;
     final FunctionWorker w = worker(p);
     final FrameQueue in = inboxes[p];
     if (w == null || w.rxQueue() == null || frame.length() > in.slotSize()) {
       return SwitchPort.DROPPED;
     }
-    if (!in.offer(frame)) {
+    if (!in.offer(frame, tag)) {
       // tell the consumer a sender waits, then look again: a slot freed between the failed offer
       // and the mark would otherwise wake nobody (the consumer reads the mark after freeing)
       in.markBlocked();
-      if (!in.offer(frame)) {
+      if (!in.offer(frame, tag)) {
         w.kick();
         return SwitchPort.FULL;
       }
@@ -231,6 +236,10 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
   @Override
   public boolean setMac(long mac) {
     if ((mac & 0x0100_0000_0000L) != 0 || mac == 0) {
+      return false;
+    }
+    if (!port.trusted() && adminMac != 0 && mac != adminMac) {
+      // an untrusted function keeps the address its administrator set (ip link ... vf N trust off)
       return false;
     }
     long before = filter.mac();

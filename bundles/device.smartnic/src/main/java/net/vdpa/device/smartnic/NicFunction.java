@@ -222,7 +222,7 @@ final class NicFunction implements VdpaMgmtDevice {
   @Override
   public synchronized VdpaDevice devAdd(DevConfig config) {
     FunctionSpec spec = resolve(config);
-    return table.add(new FunctionDevice(spec, eswitch, port, log), FunctionDevice::plug, FunctionDevice::unplug,
+    return table.add(new FunctionDevice(spec, eswitch, port, hwAddr.value(), log), FunctionDevice::plug, FunctionDevice::unplug,
         "device " + spec.name() + " created on " + handle + ": mac " + spec.mac() + " mtu " + spec.mtu()
             + " max_vqp " + spec.maxVqp());
   }

@@ -66,6 +66,22 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
     this.adapters = new Adapters(m -> register(context, m), MgmtDeviceComponent.registering(context),
         new CmStateStore(cm, log), log);
     seed(context, cm);
+    // the adapters configured now exist before the component is active (ConfigAdmin hands them
+    // over later, on its own thread; the same configuration again changes nothing): a script or
+    // a kept device waiting for the runtime to be ready then finds their management devices
+    Configuration[] now;
+    try {
+      now = cm.listConfigurations("(service.factoryPid=" + AdapterConfig.FACTORY_PID + ")");
+    } catch (org.osgi.framework.InvalidSyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    for (Configuration c : now == null ? new Configuration[0] : now) {
+      try {
+        adapters.update(c.getPid(), AdapterConfig.from(c.getProperties()));
+      } catch (IllegalArgumentException e) {
+        log.warn("adapter configuration " + c.getPid() + " ignored: " + e.getMessage());
+      }
+    }
   }
 
   private static Runnable register(BundleContext context, VdpaMgmtDevice m) {
@@ -161,6 +177,16 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
   @Override
   public void delPort(String port) {
     adapters.delPort(port);
+  }
+
+  @Override
+  public List<net.vdpa.api.devlink.VfConfig> vfs(String dev) {
+    return adapters.vfs(dev);
+  }
+
+  @Override
+  public void setVf(String dev, int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust) {
+    adapters.setVf(dev, vf, mac, vlan, spoofCheck, trust);
   }
 
   @Override

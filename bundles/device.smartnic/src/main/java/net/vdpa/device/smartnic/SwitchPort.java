@@ -18,10 +18,11 @@ final class SwitchPort {
      *
      * @param senderPair the sending queue pair, which picks the receiving one
      * @param frame the frame
+     * @param tag what to do with its 802.1Q tag on the way ({@link FrameQueue#offer(Frame, int)})
      * @return {@link #TAKEN}, {@link #DROPPED} (the device does not receive now) or {@link #FULL}
      *     (its inbox is full; the receiver wakes the switch's senders once it has made room)
      */
-    int accept(int senderPair, Frame frame);
+    int accept(int senderPair, Frame frame, int tag);
 
     /** Wakes the device's workers: a receiver they were waiting for has made room. */
     default void wakeSenders() {}
@@ -39,6 +40,15 @@ final class SwitchPort {
   private volatile Receiver receiver;
   private volatile boolean linkUp;
   private final AtomicLong txDropped = new AtomicLong();
+  private final AtomicLong spoofDropped = new AtomicLong();
+  /** The port VLAN (Linux's {@code ip link set PF vf N vlan V}): 0 for none. */
+  private volatile int vlan;
+  /** Whether frames whose source is not the port's own address are dropped ({@code spoofchk}). */
+  private volatile boolean spoofCheck;
+  /** Whether the function may change its address although one was set for it ({@code trust}). */
+  private volatile boolean trusted;
+  /** The address of the device on the port, installed in the FDB; 0 without a device. */
+  private volatile long station;
 
   /**
    * A port with nothing behind it.
@@ -88,13 +98,14 @@ final class SwitchPort {
    *
    * @param senderPair the sending queue pair
    * @param frame the frame
+   * @param tag what to do with its 802.1Q tag
    * @param mayWait whether the sender can hold the frame and try again ({@link #FULL}); a flooded
    *     frame cannot, and a full receiver drops it
    * @return {@link #TAKEN}, {@link #DROPPED} (counted) or, if it may wait, {@link #FULL}
    */
-  int send(int senderPair, Frame frame, boolean mayWait) {
+  int send(int senderPair, Frame frame, int tag, boolean mayWait) {
     final Receiver r = receiver;
-    final int c = r != null && linkUp ? r.accept(senderPair, frame) : DROPPED;
+    final int c = r != null && linkUp ? r.accept(senderPair, frame, tag) : DROPPED;
     if (c == TAKEN || (c == FULL && mayWait)) {
       return c;
     }
@@ -109,5 +120,53 @@ final class SwitchPort {
    */
   long txDropped() {
     return txDropped.get();
+  }
+
+  /** Counts a frame dropped by the spoof check (the sender's worker). */
+  void spoofed() {
+    spoofDropped.incrementAndGet();
+  }
+
+  /**
+   * Frames dropped because their source was not the port's address.
+   *
+   * @return the count
+   */
+  long spoofDropped() {
+    return spoofDropped.get();
+  }
+
+  int vlan() {
+    return vlan;
+  }
+
+  /** Set by the switch only, which moves the FDB entries with it. */
+  void vlan(int v) {
+    vlan = v;
+  }
+
+  boolean spoofCheck() {
+    return spoofCheck;
+  }
+
+  void spoofCheck(boolean on) {
+    spoofCheck = on;
+  }
+
+  boolean trusted() {
+    return trusted;
+  }
+
+  void trusted(boolean on) {
+    trusted = on;
+  }
+
+  long station() {
+    return station;
+  }
+
+  /** Set by the switch only, with the FDB entry. */
+  void station(long mac) {
+    station = mac;
   }
 }

@@ -161,6 +161,29 @@ class AdapterTest {
   }
 
   @Test
+  void vfSettingsAreCheckedAppliedAndKept() {
+    Adapter a = t.standard();
+    assertThat(a.netdev()).isEqualTo("enp3s0f0np0");
+    assertThatThrownBy(() -> a.setVf(0, null, 10, null, null)).hasMessage("vf 0: enp3s0f0np0 has no VFs (sriov_numvfs is 0)");
+    a.setNumVfs(2);
+    assertThatThrownBy(() -> a.setVf(2, null, 10, null, null)).hasMessage("vf 2 is outside 0..1");
+    assertThatThrownBy(() -> a.setVf(0, null, 4095, null, null)).hasMessage("vlan 4095 is outside 0..4094");
+    assertThat(a.vfs().get(0).vlan()).isZero();
+    a.setVf(1, MacAddress.parse("02:00:00:00:00:21"), 10, true, false);
+    assertThat(a.vfs()).containsExactly(new net.vdpa.api.devlink.VfConfig(0, new MacAddress(0), 0, false, false),
+        new net.vdpa.api.devlink.VfConfig(1, MacAddress.parse("02:00:00:00:00:21"), 10, true, false));
+    t.close();
+    TestAdapters again = new TestAdapters(t.store);
+    try {
+      Adapter b = again.standard();
+      assertThat(b.vfs()).containsExactly(new net.vdpa.api.devlink.VfConfig(0, new MacAddress(0), 0, false, false),
+          new net.vdpa.api.devlink.VfConfig(1, MacAddress.parse("02:00:00:00:00:21"), 10, true, false));
+    } finally {
+      again.close();
+    }
+  }
+
+  @Test
   void aClosedAdapterDeletesItsFunctionsDevices() {
     Adapter a = t.standard();
     a.setNumVfs(2);

@@ -18,14 +18,16 @@ class ESwitchTest {
   /** Remembers the destination of every frame it takes. */
   private static final class Sink implements SwitchPort.Receiver {
     final List<Long> got = new ArrayList<>();
+    final List<Integer> tags = new ArrayList<>();
     boolean full;
 
     @Override
-    public int accept(int senderPair, Frame frame) {
+    public int accept(int senderPair, Frame frame, int tag) {
       if (full) {
         return SwitchPort.FULL;
       }
       got.add(frame.mac(0));
+      tags.add(tag);
       return SwitchPort.TAKEN;
     }
   }
@@ -37,10 +39,17 @@ class ESwitchTest {
   }
 
   private static Frame frame(long dst, long src) {
+    return frame(dst, src, -1);
+  }
+
+  private static Frame frame(long dst, long src, int vid) {
     ByteBuffer b = ByteBuffer.allocate(64);
     for (int i = 0; i < 6; i++) {
       b.put(i, (byte) (dst >>> (40 - 8 * i)));
       b.put(6 + i, (byte) (src >>> (40 - 8 * i)));
+    }
+    if (vid >= 0) {
+      b.put(12, (byte) 0x81).put(13, (byte) 0).putShort(14, (short) vid);
     }
     Frame f = new Frame();
     f.add(b, 0, 64);
@@ -139,9 +148,71 @@ class ESwitchTest {
   }
 
   @Test
+  void portVlansIsolateAndTrunksCarryTags() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    Sink c = new Sink();
+    Sink t = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    SwitchPort pb = port("pf0vf1", b);
+    SwitchPort pc = port("pf0vf2", c);
+    SwitchPort trunk = port("pf0vf3", t);
+    sw.vlan(pa, 10);
+    sw.vlan(pb, 10);
+    sw.vlan(pc, 20);
+    // a broadcast in VLAN 10 reaches B untagged and the trunk tagged, not C (VLAN 20)
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A))).isEqualTo(2);
+    assertThat(b.tags).containsExactly(FrameQueue.KEEP_TAG);
+    assertThat(t.tags).containsExactly(0x10000 | 10);
+    assertThat(c.got).isEmpty();
+    // a tagged frame from the trunk in VLAN 20 reaches C with its tag popped
+    assertThat(sw.forward(trunk, 0, frame(BROADCAST, 0x02_00_00_00_00_99L, 20))).isEqualTo(1);
+    assertThat(c.tags).containsExactly(FrameQueue.POP_TAG);
+    // A learnt in VLAN 10 only: a unicast to A in VLAN 20 is flooded in VLAN 20 (to C), never to A
+    assertThat(sw.forward(pc, 0, frame(A, C))).isEqualTo(1);
+    assertThat(a.got).isEmpty();
+    // an access port may not send tagged frames
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A, 20))).isZero();
+  }
+
+  @Test
+  void aSpoofCheckedPortSendsOnlyFromItsOwnAddress() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    port("pf0vf1", b);
+    sw.station(pa, 0, A);
+    pa.spoofCheck(true);
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, C))).isZero();
+    assertThat(pa.spoofDropped()).isEqualTo(1);
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A))).isEqualTo(1);
+    pa.spoofCheck(false);
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, C))).isEqualTo(1);
+  }
+
+  @Test
+  void aFrameQueuePushesAndPopsTags() {
+    FrameQueue q = new FrameQueue(4, 128);
+    Frame plain = frame(B, A);
+    Frame tagged = frame(B, A, 10);
+    Frame out = new Frame();
+    assertThat(q.offer(plain, 0x10000 | 10)).isTrue();
+    assertThat(q.peek(out)).isTrue();
+    assertThat(out.length()).isEqualTo(68);
+    assertThat(out.vid()).isEqualTo(10);
+    assertThat(out.mac(6)).isEqualTo(A);
+    q.remove();
+    assertThat(q.offer(tagged, FrameQueue.POP_TAG)).isTrue();
+    assertThat(q.peek(out)).isTrue();
+    assertThat(out.length()).isEqualTo(60);
+    assertThat(out.vid()).isEqualTo(-1);
+    assertThat(out.mac(0)).isEqualTo(B);
+  }
+
+  @Test
   void switchingAFrameAllocatesNothing() {
     Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
-    SwitchPort.Receiver count = (pair, f) -> SwitchPort.TAKEN;
+    SwitchPort.Receiver count = (pair, f, tag) -> SwitchPort.TAKEN;
     SwitchPort pa = sw.add("pf0vf0", true);
     SwitchPort pb = sw.add("pf0vf1", true);
     sw.add("pf0vf2", true).attach(count);

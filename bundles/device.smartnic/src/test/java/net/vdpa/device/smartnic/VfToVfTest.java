@@ -111,6 +111,52 @@ class VfToVfTest {
   }
 
   @Test
+  void vfsInDifferentVlansDoNotSeeEachOther() {
+    start();
+    Adapter ad = t.adapters.adapter("pci/0000:03:00.0");
+    ad.setVf(0, null, 10, null, null);
+    ad.setVf(1, null, 10, null, null);
+    ad.setVf(2, null, 20, null, null);
+    byte[] bc = NetTestDriver.frame(0xffff_ffff_ffffL, A, 100, 1);
+    da.send(0, bc);
+    assertThat(db.receive(0, NetTestDriver.TIMEOUT_MS)).as("same VLAN, untagged").isEqualTo(bc);
+    assertThat(dc.receive(0, 50)).as("another VLAN").isNull();
+    byte[] toA = NetTestDriver.frame(A, C, 60, 2);
+    dc.send(0, toA);
+    assertThat(da.receive(0, 50)).as("A is not in C's VLAN").isNull();
+    // C joins VLAN 10: now it reaches A
+    ad.setVf(2, null, 10, null, null);
+    dc.send(0, toA);
+    assertThat(da.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(toA);
+  }
+
+  @Test
+  void aSpoofCheckedVfCannotSendFromAnotherAddress() {
+    start();
+    t.adapters.adapter("pci/0000:03:00.0").setVf(0, null, null, true, null);
+    byte[] spoofed = NetTestDriver.frame(B, C, 60, 1);
+    da.send(0, spoofed);
+    assertThat(db.receive(0, 200)).isNull();
+    assertThat(a.port().spoofDropped()).isEqualTo(1);
+    byte[] own = NetTestDriver.frame(B, A, 60, 2);
+    da.send(0, own);
+    assertThat(db.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(own);
+  }
+
+  @Test
+  void anUntrustedVfKeepsTheAddressItsAdministratorSet() {
+    Adapter ad = t.standard();
+    ad.setNumVfs(1);
+    ad.setVf(0, MacAddress.parse("02:00:00:00:00:aa"), null, null, null);
+    FunctionDevice d = (FunctionDevice) t.mgmtdevs.get("pci/0000:03:00.2").devAdd(DevConfig.named("adm"));
+    NetTestDriver dd = new NetTestDriver(d, NetTestDriver.baseFeatures(), 64, 2048, 4).start(1);
+    byte[] other = {2, 0, 0, 0, 0, (byte) 0xbb};
+    assertThat(dd.control(VirtioNet.CTRL_MAC, VirtioNet.CTRL_MAC_ADDR_SET, other)).isEqualTo(VirtioNet.CTRL_ERR);
+    ad.setVf(0, null, null, null, true);
+    assertThat(dd.control(VirtioNet.CTRL_MAC, VirtioNet.CTRL_MAC_ADDR_SET, other)).isEqualTo(VirtioNet.CTRL_OK);
+  }
+
+  @Test
   void aDeletedDeviceGetsNothingAndItsThreadsEnd() {
     start();
     da.send(0, NetTestDriver.frame(0xffff_ffff_ffffL, A, 60, 1));
