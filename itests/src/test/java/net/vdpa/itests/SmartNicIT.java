@@ -137,6 +137,28 @@ public class SmartNicIT extends BusTestSupport {
   }
 
   @Test
+  public void vfsInDifferentVlansAreIsolatedAndJoiningTheVlanConnectsThem() throws Exception {
+    Devlink d = adapter();
+    NetInterface[] i = threeVfs(d);
+    d.setVf(DEV, 0, null, 10, null, null);
+    d.setVf(DEV, 1, null, 20, null, null);
+    d.setVf(DEV, 2, null, 10, null, null);
+    AtomicLong atB = new AtomicLong();
+    i[1].setReceiver((pair, f) -> atB.incrementAndGet());
+    i[2].setReceiver((pair, f) -> { });
+    // a broadcast and unicasts from vfa (VLAN 10) reach vfc (VLAN 10), never vfb (VLAN 20)
+    i[0].send(0, frame(new MacAddress(0xffff_ffff_ffffL), i[0].mac(), 64));
+    send(i[0], i[2], 500);
+    send(i[0], i[1], 500);
+    await("501 frames at vfc (now " + i[2].stats().rxPackets() + ")", () -> i[2].stats().rxPackets() == 501);
+    assertEquals(0, atB.get());
+    d.setVf(DEV, 1, null, 10, null, null);
+    send(i[0], i[1], 500);
+    await("500 frames at vfb once in VLAN 10 (now " + atB.get() + ")", () -> atB.get() == 500);
+    assertEquals(10, d.vfs(DEV).get(1).vlan());
+  }
+
+  @Test
   public void anActiveSfIsAManagementDeviceAndAnSfCarryingADeviceCannotBeDeleted() throws Exception {
     Devlink d = adapter();
     d.addSf(DEV, 0, 88);
