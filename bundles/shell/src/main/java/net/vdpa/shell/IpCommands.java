@@ -34,20 +34,22 @@ public final class IpCommands {
   /** A PF: its service and devlink device. */
   private record Pf(Devlink service, DevlinkDev dev) {}
 
-  /** {@code ip:link [-j] [-p] show [PF] | set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]}. */
-  @Descriptor("SmartNIC PFs and their VFs: show [PF] | set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]")
-  public String link(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
+  /** {@code ip:link [-j] [-p] [-s] show [PF] | set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]}. */
+  @Descriptor("SmartNIC PFs and their VFs: [-s] show [PF] (-s: the VFs' counters) | set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]")
+  public String link(@Descriptor("[-j] [-p] [-s] COMMAND ...") String... argv) {
     return ShellError.guard(() -> linkCommand(argv));
   }
 
   private String linkCommand(String... argv) {
     boolean json = false;
     boolean pretty = false;
+    boolean stats = false;
     List<String> w = new ArrayList<>();
     for (String a : argv) {
       switch (a) {
         case "-j", "--json" -> json = true;
         case "-p", "--pretty" -> pretty = true;
+        case "-s", "--stats" -> stats = true;
         default -> w.add(a);
       }
     }
@@ -57,7 +59,15 @@ public final class IpCommands {
       List<IpFormat.Pf> out = new ArrayList<>();
       for (Pf pf : pfs()) {
         if (w.size() < 2 || pf.dev().netdev().equals(w.get(1))) {
-          out.add(new IpFormat.Pf(pf.dev().netdev(), pf.service().vfs(pf.dev().name())));
+          List<net.vdpa.api.devlink.VfConfig> vfs = pf.service().vfs(pf.dev().name());
+          List<net.vdpa.api.port.PortCounters> counters = null;
+          if (stats) {
+            counters = new ArrayList<>();
+            for (net.vdpa.api.devlink.VfConfig v : vfs) {
+              counters.add(pf.service().vfCounters(pf.dev().name(), v.vf()));
+            }
+          }
+          out.add(new IpFormat.Pf(pf.dev().netdev(), vfs, counters));
         }
       }
       if (w.size() >= 2 && out.isEmpty()) {

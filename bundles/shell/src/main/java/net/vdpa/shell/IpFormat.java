@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.vdpa.api.devlink.VfConfig;
+import net.vdpa.api.port.PortCounters;
 
 /**
  * {@code ip link show PF}'s lines for a SmartNIC PF and its VFs, as iproute2 prints them (the VF
@@ -13,8 +14,8 @@ import net.vdpa.api.devlink.VfConfig;
 final class IpFormat {
   private IpFormat() {}
 
-  /** One PF and its VFs. */
-  record Pf(String netdev, List<VfConfig> vfs) {}
+  /** One PF and its VFs, with each VF's counters for {@code -s} (else null). */
+  record Pf(String netdev, List<VfConfig> vfs, List<PortCounters> stats) {}
 
   static String links(List<Pf> pfs, VdpaFormat.Style style) {
     if (style.json()) {
@@ -36,6 +37,21 @@ final class IpFormat {
           m.put("spoofchk", v.spoofCheck());
           m.put("link_state", "auto");
           m.put("trust", v.trust());
+          if (pf.stats() != null) {
+            PortCounters c = pf.stats().get(vfs.size());
+            Map<String, Object> rx = new LinkedHashMap<>();
+            rx.put("bytes", c.rxBytes());
+            rx.put("packets", c.rxFrames());
+            rx.put("dropped", c.rxDrops());
+            Map<String, Object> tx = new LinkedHashMap<>();
+            tx.put("bytes", c.txBytes());
+            tx.put("packets", c.txFrames());
+            tx.put("dropped", c.txDrops());
+            Map<String, Object> st = new LinkedHashMap<>();
+            st.put("rx", rx);
+            st.put("tx", tx);
+            m.put("stats", st);
+          }
           vfs.add(m);
         }
         o.put("vfinfo_list", vfs);
@@ -56,6 +72,11 @@ final class IpFormat {
         }
         s.append(", spoof checking ").append(v.spoofCheck() ? "on" : "off").append(", link-state auto, trust ")
             .append(v.trust() ? "on" : "off");
+        if (pf.stats() != null) {
+          PortCounters c = pf.stats().get(v.vf());
+          s.append(String.format("%n    RX: bytes  packets  dropped%n    %-10d %-8d %-8d", c.rxBytes(), c.rxFrames(), c.rxDrops()).stripTrailing());
+          s.append(String.format("%n    TX: bytes  packets  dropped%n    %-10d %-8d %-8d", c.txBytes(), c.txFrames(), c.txDrops()).stripTrailing());
+        }
       }
     }
     return s.toString();

@@ -79,6 +79,17 @@ public interface Devlink {
   List<VfConfig> vfs(String dev);
 
   /**
+   * What a VF carried ({@code ip -s link show PF}), from the VF's side: received is what the switch
+   * delivered to it (dropped: what it could not, the VF having no device or no room), transmitted
+   * what it sent into the switch (dropped: refused by the spoof check or delivered nowhere).
+   *
+   * @param dev the devlink device
+   * @param vf the VF number
+   * @return its counters since its device was created (drops since the VF was enabled)
+   */
+  net.vdpa.api.port.PortCounters vfCounters(String dev, int vf);
+
+  /**
    * Sets what a PF sets on a VF ({@code ip link set PF vf N [mac MAC] [vlan V] [spoofchk on|off]
    * [trust on|off]}); null leaves a setting.
    *

@@ -268,6 +268,15 @@ final class Adapter {
     return out;
   }
 
+  synchronized net.vdpa.api.port.PortCounters vfCounters(int vf) {
+    check();
+    if (vfs.isEmpty()) {
+      throw new IllegalArgumentException("vf " + vf + ": " + netdev + " has no VFs (sriov_numvfs is 0)");
+    }
+    AdapterConfig.range("vf", vf, 0, vfs.size() - 1);
+    return vfs.get(vf).counters();
+  }
+
   /**
    * Sets what {@code ip link set PF vf N} sets; null leaves a setting. Checked whole first.
    */

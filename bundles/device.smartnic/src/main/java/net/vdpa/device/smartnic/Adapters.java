@@ -190,6 +190,10 @@ final class Adapters {
     return adapter(dev).vfs();
   }
 
+  net.vdpa.api.port.PortCounters vfCounters(String dev, int vf) {
+    return adapter(dev).vfCounters(vf);
+  }
+
   void setVf(String dev, int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust) {
     adapter(dev).setVf(vf, mac, vlan, spoofCheck, trust);
   }

@@ -261,6 +261,31 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     return true;
   }
 
+  /**
+   * What the device's queues carried since its last reset, summed over its queue pairs.
+   *
+   * @return rx and tx frames, bytes and drops (rx drops: filter, overruns; tx drops: not carried)
+   */
+  net.vdpa.api.port.PortCounters counters() {
+    long rxFrames = 0;
+    long rxBytes = 0;
+    long rxDrops = 0;
+    long txFrames = 0;
+    long txBytes = 0;
+    long txDrops = 0;
+    for (int p = 0; p < spec.maxVqp(); p++) {
+      QueueStats rx = slot(VirtioNet.rxq(p)).counters();
+      QueueStats tx = slot(VirtioNet.txq(p)).counters();
+      rxFrames += rx.get(QueueStats.RX_PACKETS);
+      rxBytes += rx.get(QueueStats.RX_BYTES);
+      rxDrops += rx.get(QueueStats.RX_DROPS) + rx.get(QueueStats.RX_OVERRUNS);
+      txFrames += tx.get(QueueStats.TX_PACKETS);
+      txBytes += tx.get(QueueStats.TX_BYTES);
+      txDrops += tx.get(QueueStats.TX_DROPS);
+    }
+    return new net.vdpa.api.port.PortCounters(rxFrames, rxBytes, rxDrops, txFrames, txBytes, txDrops);
+  }
+
   @Override
   public String toString() {
     return "FunctionDevice[" + name() + " on " + spec.mgmtdev() + ", status " + VirtioStatus.format(status()) + "]";

@@ -247,6 +247,21 @@ final class NicFunction implements VdpaMgmtDevice {
     return table.find(name);
   }
 
+  /**
+   * What the function carried: its device's queues (none without a device) and the switch's drops
+   * at its port (frames the switch could not deliver to it; frames the spoof check refused, which
+   * the device also counts as transmit drops).
+   *
+   * @return the counters
+   */
+  net.vdpa.api.port.PortCounters counters() {
+    List<String> names = table.names();
+    FunctionDevice d = names.isEmpty() ? null : table.find(names.get(0));
+    net.vdpa.api.port.PortCounters c = d != null ? d.counters() : new net.vdpa.api.port.PortCounters(0, 0, 0, 0, 0, 0);
+    return new net.vdpa.api.port.PortCounters(c.rxFrames(), c.rxBytes(), c.rxDrops() + port.txDropped(), c.txFrames(),
+        c.txBytes(), c.txDrops());
+  }
+
   /** Deletes the device and refuses new ones; the port leaves the switch (the function goes away). */
   void close() {
     table.close(FunctionDevice::unplug);

@@ -185,6 +185,11 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
   }
 
   @Override
+  public net.vdpa.api.port.PortCounters vfCounters(String dev, int vf) {
+    return adapters.vfCounters(dev, vf);
+  }
+
+  @Override
   public void setVf(String dev, int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust) {
     adapters.setVf(dev, vf, mac, vlan, spoofCheck, trust);
   }

@@ -63,6 +63,10 @@ class VfToVfTest {
     assertThat(dc.receive(0, 50)).isNull();
     assertThat(c.vendorVqStats(VirtioNet.rxq(0))).containsEntry("rx_drops", 0L).containsEntry("rx_packets", 0L);
     assertThat(a.vendorVqStats(VirtioNet.txq(0))).containsEntry("tx_packets", 51L);
+    Adapter ad = t.adapters.adapter("pci/0000:03:00.0");
+    assertThat(ad.vfCounters(0).txFrames()).isEqualTo(51);
+    assertThat(ad.vfCounters(1).rxFrames()).isEqualTo(51);
+    assertThat(ad.vfCounters(1).rxBytes()).isEqualTo(ad.vfCounters(0).txBytes());
     assertThat(b.vendorVqStats(VirtioNet.rxq(0))).containsEntry("rx_packets", 51L);
     // a broadcast reaches both others
     byte[] bc = NetTestDriver.frame(0xffff_ffff_ffffL, C, 100, 3);
@@ -138,6 +142,7 @@ class VfToVfTest {
     da.send(0, spoofed);
     assertThat(db.receive(0, 200)).isNull();
     assertThat(a.port().spoofDropped()).isEqualTo(1);
+    assertThat(t.adapters.adapter("pci/0000:03:00.0").vfCounters(0).txDrops()).isEqualTo(1);
     byte[] own = NetTestDriver.frame(B, A, 60, 2);
     da.send(0, own);
     assertThat(db.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(own);
