@@ -154,7 +154,9 @@ public class SmartNicIT extends BusTestSupport {
     assertEquals(0, atB.get());
     d.setVf(DEV, 1, null, 10, null, null);
     send(i[0], i[1], 500);
-    await("500 frames at vfb once in VLAN 10 (now " + atB.get() + ")", () -> atB.get() == 500);
+    await("500 frames at vfb once in VLAN 10 (now " + atB.get() + "; vfa " + i[0].stats() + ", vfb " + i[1].stats()
+        + ", vfc " + i[2].stats() + ", VF counters " + d.vfCounters(DEV, 0) + " " + d.vfCounters(DEV, 1) + ")",
+        () -> atB.get() == 500);
     assertEquals(10, d.vfs(DEV).get(1).vlan());
   }
 

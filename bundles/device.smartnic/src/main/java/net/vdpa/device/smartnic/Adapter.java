@@ -1,7 +1,6 @@
 package net.vdpa.device.smartnic;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,16 +52,12 @@ final class Adapter {
   private final StateStore store;
   private final AuxIndexes aux;
   private final DeviceLog log;
-  /** VFs by number, 0..numVfs-1. Guarded by this. */
-  private final List<NicFunction> vfs = new ArrayList<>();
+  /** The VFs and their settings. Guarded by this. */
+  private final VfSet vfs;
   /** SFs by SF number. Guarded by this. */
   private final Map<Integer, NicFunction> sfs = new TreeMap<>();
   /** The auxiliary index of each SF, by SF number. Guarded by this. */
   private final Map<Integer, Integer> sfAux = new TreeMap<>();
-  /** VF MACs as kept (also for VFs not enabled now). Guarded by this. */
-  private final Map<Integer, MacAddress> vfMacs = new TreeMap<>();
-  /** VF VLAN, spoof check and trust as kept (also for VFs not enabled now). Guarded by this. */
-  private final Map<Integer, AdapterState.Vf> vfConf = new TreeMap<>();
   private final String netdev;
   private EswitchMode mode = EswitchMode.LEGACY;
   private boolean closed;
@@ -88,22 +83,14 @@ final class Adapter {
     this.store = store;
     this.aux = aux;
     this.log = log;
-    this.netdev = netdev(config.pci(), 0);
+    this.netdev = config.pci().netdev(0);
+    this.vfs = new VfSet(config, eswitch, registrar, publisher, log);
     this.uplinks = new SwitchPort[config.uplinks()];
     for (int i = 0; i < uplinks.length; i++) {
       // no cable yet: no carrier, so floods leave them out
-      uplinks[i] = eswitch.add(netdev(config.pci(), i), false);
+      uplinks[i] = eswitch.add(config.pci().netdev(i), false);
     }
     restore(store.load(config.pci().toString()));
-  }
-
-  /**
-   * The name udev gives the PF's port {@code i} ({@code enp3s0f0np0}): slot-based, so two adapters
-   * never share one.
-   */
-  static String netdev(PciAddress pci, int port) {
-    return "en" + (pci.domain() != 0 ? "P" + pci.domain() : "") + "p" + pci.bus() + "s" + pci.device() + "f"
-        + pci.function() + "np" + port;
   }
 
   String netdev() {
@@ -112,10 +99,9 @@ final class Adapter {
 
   private synchronized void restore(AdapterState s) {
     mode = s.mode();
-    vfMacs.putAll(s.vfMacs());
-    vfConf.putAll(s.vfs());
+    vfs.restore(s.vfMacs(), s.vfs());
     try {
-      enableVfs(Math.min(s.numVfs(), config.maxVfs()));
+      vfs.enable(Math.min(s.numVfs(), config.maxVfs()));
       for (AdapterState.Sf sf : s.sfs()) {
         if (sfs.size() < config.maxSfs() && !sfs.containsKey(sf.sfnum())) {
           NicFunction f = newSf(sf.sfnum(), sf.portIndex(), aux.claim(sf.aux()));
@@ -156,7 +142,7 @@ final class Adapter {
       out.add(new DevlinkPort(name, UPLINK_PORT_INDEX - i, PortFlavour.PHYSICAL, uplinks[i].name(), i, 0, null, null,
           true, null));
     }
-    for (NicFunction f : vfs) {
+    for (NicFunction f : vfs.list()) {
       out.add(view(f));
     }
     for (NicFunction f : sfs.values()) {
@@ -173,23 +159,8 @@ final class Adapter {
         attached, attached ? f.handle() : null);
   }
 
-  /**
-   * The function whose management device has a handle.
-   *
-   * @param handle the handle
-   * @return the function, or null
-   */
-  synchronized NicFunction function(String handle) {
-    for (NicFunction f : functions()) {
-      if (f.handle().equals(handle)) {
-        return f;
-      }
-    }
-    return null;
-  }
-
   private List<NicFunction> functions() {
-    List<NicFunction> all = new ArrayList<>(vfs);
+    List<NicFunction> all = new ArrayList<>(vfs.list());
     all.addAll(sfs.values());
     return all;
   }
@@ -200,7 +171,7 @@ final class Adapter {
     if (m == mode) {
       return;
     }
-    List<String> carrying = carrying(functions());
+    List<String> carrying = NicFunction.carrying(functions());
     if (!carrying.isEmpty()) {
       throw new IllegalStateException(name + ": eswitch mode stays " + mode.word() + ": functions carry vDPA devices "
           + String.join(", ", carrying) + "; delete them first");
@@ -215,93 +186,55 @@ final class Adapter {
     if (n == vfs.size()) {
       return;
     }
-    if (n != 0 && !vfs.isEmpty()) {
+    if (n != 0 && vfs.size() != 0) {
       throw new IllegalStateException(name + " has " + vfs.size() + (vfs.size() == 1 ? " VF" : " VFs")
           + "; set sriov_numvfs to 0 before setting it to "
           + n + " (as Linux asks)");
     }
     if (n == 0) {
-      List<String> carrying = carrying(vfs);
+      List<String> carrying = NicFunction.carrying(vfs.list());
       if (!carrying.isEmpty()) {
         throw new IllegalStateException(name + ": VFs carry vDPA devices " + String.join(", ", carrying)
             + "; delete them before disabling the VFs");
       }
-      for (int i = vfs.size() - 1; i >= 0; i--) {
-        NicFunction f = vfs.remove(i);
-        f.unregister();
-        f.close();
-      }
+      vfs.disable();
       log.info("adapter " + name + ": VFs disabled");
     } else {
-      enableVfs(n);
+      vfs.enable(n);
       log.info("adapter " + name + ": " + n + " VFs enabled");
     }
     save();
   }
 
-  private void enableVfs(int n) {
-    for (int i = 0; i < n; i++) {
-      NicFunction f = new NicFunction(PortFlavour.PCIVF, i, 1 + i, "pci/" + config.pci().vf(i), config.queuePairs(),
-          eswitch, publisher, log);
-      MacAddress mac = vfMacs.get(i);
-      if (mac != null) {
-        f.setHwAddr(mac);
-      }
-      apply(f, vfConf.getOrDefault(i, AdapterState.Vf.DEFAULT));
-      vfs.add(f);
-      f.registered(registrar.register(f));
-    }
-  }
-
-  private void apply(NicFunction f, AdapterState.Vf v) {
-    eswitch.vlan(f.port(), v.vlan());
-    f.port().spoofCheck(v.spoofCheck());
-    f.port().trusted(v.trust());
-  }
-
   synchronized List<net.vdpa.api.devlink.VfConfig> vfs() {
-    List<net.vdpa.api.devlink.VfConfig> out = new ArrayList<>();
-    for (NicFunction f : vfs) {
-      AdapterState.Vf v = vfConf.getOrDefault(f.number(), AdapterState.Vf.DEFAULT);
-      out.add(new net.vdpa.api.devlink.VfConfig(f.number(), f.hwAddr(), v.vlan(), v.spoofCheck(), v.trust()));
-    }
-    return out;
+    return vfs.configs();
   }
 
-  synchronized net.vdpa.api.port.PortCounters vfCounters(int vf) {
+  private void checkVf(int vf) {
     check();
-    if (vfs.isEmpty()) {
+    if (vfs.size() == 0) {
       throw new IllegalArgumentException("vf " + vf + ": " + netdev + " has no VFs (sriov_numvfs is 0)");
     }
     AdapterConfig.range("vf", vf, 0, vfs.size() - 1);
-    return vfs.get(vf).counters();
+  }
+
+  synchronized net.vdpa.api.port.PortCounters vfCounters(int vf) {
+    checkVf(vf);
+    return vfs.counters(vf);
   }
 
   /**
    * Sets what {@code ip link set PF vf N} sets; null leaves a setting. Checked whole first.
    */
   synchronized void setVf(int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust) {
-    check();
-    if (vfs.isEmpty()) {
-      throw new IllegalArgumentException("vf " + vf + ": " + netdev + " has no VFs (sriov_numvfs is 0)");
-    }
-    AdapterConfig.range("vf", vf, 0, vfs.size() - 1);
+    checkVf(vf);
     if (vlan != null) {
       AdapterConfig.range("vlan", vlan, 0, 4094);
     }
-    NicFunction f = vfs.get(vf);
     if (mac != null) {
-      setFunction(f.portIndex(), mac, null);
+      setFunction(vfs.get(vf).portIndex(), mac, null);
     }
-    AdapterState.Vf old = vfConf.getOrDefault(vf, AdapterState.Vf.DEFAULT);
-    AdapterState.Vf v = new AdapterState.Vf(vlan != null ? vlan : old.vlan(),
-        spoofCheck != null ? spoofCheck : old.spoofCheck(), trust != null ? trust : old.trust());
-    if (v.equals(AdapterState.Vf.DEFAULT)) {
-      vfConf.remove(vf);
-    } else {
-      vfConf.put(vf, v);
-    }
-    apply(f, v);
+    AdapterState.Vf v = vfs.set(vf, vlan, spoofCheck, trust);
     save();
     log.info("adapter " + name + ": vf " + vf + " vlan " + v.vlan() + " spoofchk " + (v.spoofCheck() ? "on" : "off")
         + " trust " + (v.trust() ? "on" : "off"));
@@ -352,7 +285,7 @@ final class Adapter {
       throw new IllegalArgumentException("port " + name + "/" + index + " is a " + f.flavour().word()
           + " port; only pcisf ports can be deleted");
     }
-    List<String> carrying = carrying(List.of(f));
+    List<String> carrying = NicFunction.carrying(List.of(f));
     if (!carrying.isEmpty()) {
       throw new IllegalStateException("port " + name + "/" + index + " (sfnum " + f.number() + ") carries vDPA device "
           + carrying.get(0) + "; delete it first");
@@ -378,7 +311,7 @@ final class Adapter {
     boolean macChanges = hwAddr != null && !hwAddr.equals(f.hwAddr());
     boolean deactivates = state == FunctionState.INACTIVE && f.state() == FunctionState.ACTIVE;
     if (macChanges || deactivates) {
-      List<String> carrying = carrying(List.of(f));
+      List<String> carrying = NicFunction.carrying(List.of(f));
       if (!carrying.isEmpty()) {
         throw new IllegalStateException("port " + name + "/" + index + " carries vDPA device " + carrying.get(0)
             + "; delete it before changing its function's " + (macChanges ? "hw_addr" : "state"));
@@ -387,11 +320,7 @@ final class Adapter {
     if (hwAddr != null) {
       f.setHwAddr(hwAddr);
       if (f.flavour() == PortFlavour.PCIVF) {
-        if (hwAddr.value() == 0) {
-          vfMacs.remove(f.number());
-        } else {
-          vfMacs.put(f.number(), hwAddr);
-        }
+        vfs.keepMac(f.number(), hwAddr);
       }
     }
     if (state != null && state != f.state()) {
@@ -420,16 +349,6 @@ final class Adapter {
     throw new IllegalArgumentException("there is no port " + name + "/" + index);
   }
 
-  private static List<String> carrying(List<NicFunction> fs) {
-    List<String> out = new ArrayList<>();
-    for (NicFunction f : fs) {
-      for (String d : f.devices()) {
-        out.add(d + " (" + f.handle() + ")");
-      }
-    }
-    return out;
-  }
-
   private void check() {
     if (closed) {
       throw new IllegalStateException("adapter " + name + " is gone");
@@ -437,12 +356,11 @@ final class Adapter {
   }
 
   private void save() {
-    Map<Integer, MacAddress> macs = new LinkedHashMap<>(vfMacs);
     List<AdapterState.Sf> kept = new ArrayList<>();
     for (NicFunction f : sfs.values()) {
       kept.add(new AdapterState.Sf(f.number(), f.portIndex(), sfAux.get(f.number()), f.hwAddr(), f.state()));
     }
-    store.save(new AdapterState(config.pci().toString(), mode, vfs.size(), macs, vfConf, kept));
+    store.save(new AdapterState(config.pci().toString(), mode, vfs.size(), vfs.keptMacs(), vfs.keptSettings(), kept));
   }
 
   /**

@@ -156,7 +156,7 @@ final class ESwitch {
     fdb.flush(p.index());
     p.vlan(vlan);
     if (mac != 0) {
-      fdb.addStatic(mac, vlan, p.index());
+      fdb.addStatic(mac, vlan, p.index(), clock.getAsLong());
     }
   }
 
@@ -174,7 +174,7 @@ final class ESwitch {
     }
     p.station(newMac);
     if (newMac != 0) {
-      fdb.addStatic(newMac, p.vlan(), p.index());
+      fdb.addStatic(newMac, p.vlan(), p.index(), clock.getAsLong());
     }
   }
 

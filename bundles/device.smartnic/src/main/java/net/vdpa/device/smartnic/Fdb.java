@@ -132,10 +132,11 @@ final class Fdb {
    * @param mac the address
    * @param vlan the VLAN
    * @param port the port
+   * @param nowMillis the time (which learnt entries have aged, so that their slots may be reused)
    * @return false if the table is full of live entries
    */
-  boolean addStatic(long mac, int vlan, int port) {
-    return learnLocked(key(mac, vlan), STATIC | ((long) port << 48), 0);
+  boolean addStatic(long mac, int vlan, int port, long nowMillis) {
+    return learnLocked(key(mac, vlan), STATIC | ((long) port << 48), nowMillis);
   }
 
   /**

@@ -262,6 +262,22 @@ final class NicFunction implements VdpaMgmtDevice {
         c.txBytes(), c.txDrops());
   }
 
+  /**
+   * The devices on some functions, for a refusal that names them.
+   *
+   * @param fs the functions
+   * @return {@code DEVICE (HANDLE)} for each
+   */
+  static List<String> carrying(List<NicFunction> fs) {
+    List<String> out = new java.util.ArrayList<>();
+    for (NicFunction f : fs) {
+      for (String d : f.devices()) {
+        out.add(d + " (" + f.handle() + ")");
+      }
+    }
+    return out;
+  }
+
   /** Deletes the device and refuses new ones; the port leaves the switch (the function goes away). */
   void close() {
     table.close(FunctionDevice::unplug);

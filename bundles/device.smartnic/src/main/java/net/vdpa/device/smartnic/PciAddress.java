@@ -67,6 +67,17 @@ record PciAddress(int domain, int bus, int device, int function) {
     return 0x100 - (device * 8 + function + FIRST_VF_OFFSET);
   }
 
+  /**
+   * The name udev gives port {@code port} of this PF ({@code enp3s0f0np0}): slot-based, so two
+   * adapters never share one.
+   *
+   * @param port the uplink
+   * @return the interface name
+   */
+  String netdev(int port) {
+    return "en" + (domain != 0 ? "P" + domain : "") + "p" + bus + "s" + device + "f" + function + "np" + port;
+  }
+
   @Override
   public String toString() {
     return String.format("%04x:%02x:%02x.%x", domain, bus, device, function);

@@ -10,6 +10,7 @@ class FdbTest {
   private static final long NOW = 1_800_000_000_000L;
   private static final long A = 0x02_00_00_00_00_0aL;
   private static final long B = 0x02_00_00_00_00_0bL;
+  private static final long C = 0x02_00_00_00_00_0cL;
 
   @Test
   void anAddressIsFoundOnThePortItWasLastSeenOn() {
@@ -66,7 +67,7 @@ class FdbTest {
   @Test
   void aStaticAddressNeitherAgesNorMoves() {
     Fdb fdb = new Fdb(64, 1_000);
-    fdb.addStatic(A, 0, 2);
+    fdb.addStatic(A, 0, 2, NOW);
     assertThat(fdb.learn(A, 0, 5, NOW)).isTrue();
     assertThat(fdb.lookup(A, 0, NOW + 10_000_000)).isEqualTo(2);
     fdb.removeStatic(A, 0, 3);
@@ -75,6 +76,16 @@ class FdbTest {
     assertThat(fdb.lookup(A, 0, NOW)).isEqualTo(-1);
     fdb.learn(A, 0, 5, NOW);
     assertThat(fdb.lookup(A, 0, NOW)).isEqualTo(5);
+  }
+
+  @Test
+  void aStaticAddressDoesNotTakeTheSlotOfALiveOne() {
+    Fdb fdb = new Fdb(2, 1_000);
+    fdb.learn(A, 0, 1, NOW);
+    fdb.learn(B, 0, 2, NOW);
+    assertThat(fdb.addStatic(C, 0, 3, NOW + 10)).as("full of live entries").isFalse();
+    assertThat(fdb.lookup(A, 0, NOW + 10)).isEqualTo(1);
+    assertThat(fdb.lookup(B, 0, NOW + 10)).isEqualTo(2);
   }
 
   @Test
