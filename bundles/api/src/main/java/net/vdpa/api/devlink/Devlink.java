@@ -1,0 +1,115 @@
+package net.vdpa.api.devlink;
+
+import java.util.List;
+import net.vdpa.api.MacAddress;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The devlink face of the adapters one device bundle runs. Every change is checked first and made
+ * whole or not at all: a refused change throws {@link IllegalArgumentException} (a bad value: the
+ * message names it and the allowed range) or {@link IllegalStateException} (not now: the message
+ * names what stands in the way, such as a vDPA device on the function), and changes nothing. Every
+ * change is kept and comes back after a restart.
+ */
+@ProviderType
+public interface Devlink {
+  /**
+   * The adapters.
+   *
+   * @return devlink devices, by name
+   */
+  List<DevlinkDev> devices();
+
+  /**
+   * Whether an adapter of this name is here.
+   *
+   * @param dev the devlink name
+   * @return true if this service has it
+   */
+  boolean owns(String dev);
+
+  /**
+   * The ports of the adapters.
+   *
+   * @return ports, by device and index
+   */
+  List<DevlinkPort> ports();
+
+  /**
+   * Sets the eswitch mode.
+   *
+   * @param dev the devlink device
+   * @param mode the new mode
+   */
+  void setEswitchMode(String dev, EswitchMode mode);
+
+  /**
+   * Sets the number of VFs ({@code sriov_numvfs}); lowering it deletes the VFs above it, which
+   * must carry no vDPA device.
+   *
+   * @param dev the devlink device
+   * @param numVfs 0 to the adapter's total
+   */
+  void setNumVfs(String dev, int numVfs);
+
+  /**
+   * Adds an SF port ({@code devlink port add DEV flavour pcisf pfnum 0 sfnum N}); the SF is
+   * inactive until its function is set active.
+   *
+   * @param dev the devlink device
+   * @param pfnum the PF number (0)
+   * @param sfnum the SF number, unique on the adapter
+   * @return the new port
+   */
+  DevlinkPort addSf(String dev, int pfnum, int sfnum);
+
+  /**
+   * Deletes an SF port; its function must carry no vDPA device.
+   *
+   * @param port the port's name ({@code DEV/INDEX})
+   */
+  void delPort(String port);
+
+  /**
+   * The VFs' settings ({@code ip link show PF}).
+   *
+   * @param dev the devlink device
+   * @return one per enabled VF, by number
+   */
+  List<VfConfig> vfs(String dev);
+
+  /**
+   * What a VF carried ({@code ip -s link show PF}), from the VF's side: received is what the switch
+   * delivered to it (dropped: what it could not, the VF having no device or no room), transmitted
+   * what it sent into the switch (dropped: refused by the spoof check or delivered nowhere).
+   *
+   * @param dev the devlink device
+   * @param vf the VF number
+   * @return its counters since its device was created (drops since the VF was enabled)
+   */
+  net.vdpa.api.port.PortCounters vfCounters(String dev, int vf);
+
+  /**
+   * Sets what a PF sets on a VF ({@code ip link set PF vf N [mac MAC] [vlan V] [spoofchk on|off]
+   * [trust on|off]}); null leaves a setting.
+   *
+   * @param dev the devlink device
+   * @param vf the VF number
+   * @param mac the VF's MAC address, or null
+   * @param vlan the port VLAN, 0 (none) to 4094, or null
+   * @param spoofCheck the spoof check, or null
+   * @param trust the trust, or null
+   */
+  void setVf(String dev, int vf, MacAddress mac, Integer vlan, Boolean spoofCheck, Boolean trust);
+
+  /**
+   * Sets a function's MAC address and state ({@code devlink port function set}); either may be
+   * null to leave it.
+   *
+   * @param port the port's name
+   * @param hwAddr the new MAC address, or null
+   * @param state the new state, or null
+   * @return the port after the change
+   */
+  DevlinkPort setFunction(String port, MacAddress hwAddr, FunctionState state);
+}

@@ -1,0 +1,188 @@
+package net.vdpa.device.smartnic;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import net.vdpa.ring.DescriptorChain;
+
+/**
+ * One Ethernet frame in flight, as a list of memory segments that are not copied: the readable
+ * segments of a transmit chain past its virtio-net header, or one slot of a {@link FrameQueue}.
+ * A read cursor lets the frame be poured into several receive chains in turn.
+ *
+ * <p>Reused for every frame (no allocation once the segment arrays are large enough). Owned by
+ * one worker thread.
+ */
+final class Frame {
+  private ByteBuffer[] buffers = new ByteBuffer[8];
+  private int[] offsets = new int[8];
+  private int[] lengths = new int[8];
+  private int count;
+  private int length;
+  private int curSegment;
+  private int curOffset;
+
+  /** Empties the frame. */
+  void clear() {
+    count = 0;
+    length = 0;
+    rewind();
+  }
+
+  /**
+   * Appends a segment.
+   *
+   * @param buffer the memory, used with absolute indices
+   * @param offset where the segment starts
+   * @param len its length, at least 1
+   */
+  void add(ByteBuffer buffer, int offset, int len) {
+    if (count == buffers.length) {
+      grow();
+    }
+    buffers[count] = buffer;
+    offsets[count] = offset;
+    lengths[count] = len;
+    count++;
+    length += len;
+  }
+
+  /**
+   * Makes the frame the readable bytes of a chain after {@code skip} header bytes.
+   *
+   * @param chain a popped transmit chain
+   * @param skip bytes to skip (the virtio-net header)
+   */
+  void ofChain(DescriptorChain chain, int skip) {
+    clear();
+    int toSkip = skip;
+    final int n = chain.readableSegments();
+    for (int s = 0; s < n; s++) {
+      int len = chain.length(s);
+      if (toSkip >= len) {
+        toSkip -= len;
+        continue;
+      }
+      add(chain.buffer(s), chain.offset(s) + toSkip, len - toSkip);
+      toSkip = 0;
+    }
+  }
+
+  /**
+   * The frame's length.
+   *
+   * @return bytes
+   */
+  int length() {
+    return length;
+  }
+
+  /**
+   * The 48-bit big-endian value at a frame offset: the destination MAC at 0, the source at 6.
+   *
+   * @param at the frame offset; {@code at + 6 <= length()}
+   * @return the address
+   */
+  long mac(int at) {
+    if (count > 0 && lengths[0] >= at + 6) {
+      final ByteBuffer b = buffers[0];
+      final int o = offsets[0] + at;
+      // big-endian by hand: segment buffers are little-endian views
+      return ((b.get(o) & 0xffL) << 40) | ((b.get(o + 1) & 0xffL) << 32) | ((b.get(o + 2) & 0xffL) << 24)
+          | ((b.get(o + 3) & 0xffL) << 16) | ((b.get(o + 4) & 0xffL) << 8) | (b.get(o + 5) & 0xffL);
+    }
+    long v = 0;
+    for (int i = 0; i < 6; i++) {
+      v = (v << 8) | (byteAt(at + i) & 0xffL);
+    }
+    return v;
+  }
+
+  /**
+   * The VLAN of an 802.1Q-tagged frame.
+   *
+   * @return the VID (0..4095), or -1 if the frame has no tag
+   */
+  int vid() {
+    if (length < 18 || (byteAt(12) & 0xff) != 0x81 || byteAt(13) != 0) {
+      return -1;
+    }
+    return ((byteAt(14) & 0x0f) << 8) | (byteAt(15) & 0xff);
+  }
+
+  private int byteAt(int at) {
+    int pos = at;
+    for (int s = 0; s < count; s++) {
+      if (pos < lengths[s]) {
+        return buffers[s].get(offsets[s] + pos);
+      }
+      pos -= lengths[s];
+    }
+    return 0;
+  }
+
+  /** Moves the read cursor back to the first byte. */
+  void rewind() {
+    curSegment = 0;
+    curOffset = 0;
+  }
+
+  /**
+   * Copies the next bytes at the cursor into {@code dst} and advances the cursor.
+   *
+   * @param dst the destination, absolute indices
+   * @param dstIndex where to write
+   * @param max at most this many bytes
+   * @return bytes copied (less than {@code max} only at the end of the frame)
+   */
+  int read(final ByteBuffer dst, final int dstIndex, final int max) {
+    int done = 0;
+    while (done < max && curSegment < count) {
+      final int s = curSegment;
+      final int c = Math.min(lengths[s] - curOffset, max - done);
+      dst.put(dstIndex + done, buffers[s], offsets[s] + curOffset, c);
+      done += c;
+      curOffset += c;
+      if (curOffset == lengths[s]) {
+        curSegment = s + 1;
+        curOffset = 0;
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Copies the next bytes at the cursor into the writable segments of a chain, starting
+   * {@code chainOffset} bytes into them.
+   *
+   * @param chain a popped receive chain
+   * @param chainOffset where to start in the chain's writable bytes
+   * @param max at most this many bytes
+   * @return bytes written into the chain
+   */
+  int readInto(final DescriptorChain chain, final int chainOffset, final int max) {
+    int done = 0;
+    int skip = chainOffset;
+    final int n = chain.segments();
+    for (int s = chain.readableSegments(); s < n && done < max; s++) {
+      final int len = chain.length(s);
+      if (skip >= len) {
+        skip -= len;
+        continue;
+      }
+      final int c = read(chain.buffer(s), chain.offset(s) + skip, Math.min(len - skip, max - done));
+      if (c == 0) {
+        break;
+      }
+      done += c;
+      skip = 0;
+    }
+    return done;
+  }
+
+  private void grow() {
+    int c = buffers.length * 2;
+    buffers = Arrays.copyOf(buffers, c);
+    offsets = Arrays.copyOf(offsets, c);
+    lengths = Arrays.copyOf(lengths, c);
+  }
+}

@@ -1,0 +1,215 @@
+package net.vdpa.device.smartnic;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import net.vdpa.api.net.VirtioNet;
+import net.vdpa.device.core.VqSlot;
+import net.vdpa.ring.DescriptorChain;
+import net.vdpa.ring.DeviceQueue;
+import net.vdpa.ring.RingError;
+
+/**
+ * Writes received frames into a receive queue: a 12-byte {@code virtio_net_hdr} then the frame,
+ * in one chain, or with MRG_RXBUF across as many chains as the frame needs ({@code num_buffers}
+ * says how many). Chains are taken before any byte is written, so a frame that does not fit is
+ * dropped whole; the chains it took are kept for the next frame, never returned half-written.
+ *
+ * <p>Used elements are published once per batch by {@link #finish()}, or earlier when the ring runs
+ * out of buffers in the middle of a batch (the driver may refill on that interrupt); a frame is
+ * counted as an overrun only if there are still none. Worker thread only.
+ */
+final class RxQueue {
+  private final VqSlot<QueueStats> slot;
+  private final DeviceQueue queue;
+  private final boolean mergeable;
+  private final QueueStats stats;
+  /** The header written before every frame; num_buffers is patched per frame. */
+  private final ByteBuffer header = ByteBuffer.allocateDirect(VirtioNet.HDR_LEN).order(ByteOrder.LITTLE_ENDIAN);
+  private final Frame headerFrame = new Frame();
+  /** Chains taken from the ring and not yet used; the first {@link #held} are valid. */
+  private DescriptorChain[] chains = {new DescriptorChain(16)};
+  private int held;
+  private long heldBytes;
+  private boolean pending;
+  /** Counted during a pass, added to {@link #stats} once by {@link #finish()}. */
+  private long receivedDesc;
+  private long completedDesc;
+  private long packets;
+  private long bytes;
+
+  /**
+   * Wraps a live receive ring.
+   *
+   * @param slot the queue's slot (its ring must be live)
+   * @param mergeable whether MRG_RXBUF was negotiated
+   */
+  RxQueue(VqSlot<QueueStats> slot, boolean mergeable) {
+    this.slot = slot;
+    this.queue = slot.queue();
+    this.mergeable = mergeable;
+    this.stats = slot.counters();
+    headerFrame.add(header, 0, VirtioNet.HDR_LEN);
+  }
+
+  /**
+   * The queue's slot.
+   *
+   * @return the slot
+   */
+  VqSlot<QueueStats> slot() {
+    return slot;
+  }
+
+  /**
+   * The live ring.
+   *
+   * @return the device side of the receive queue
+   */
+  DeviceQueue queue() {
+    return queue;
+  }
+
+  /**
+   * Writes one frame that passed the receive filter.
+   *
+   * @param frame the frame
+   * @return false if the ring broke (the worker reports it)
+   */
+  boolean deliver(final Frame frame) {
+    final int need = VirtioNet.HDR_LEN + frame.length();
+    boolean flushed = false;
+    while (heldBytes < need && (mergeable || held == 0)) {
+      if (take()) {
+        continue;
+      }
+      if (!flushed && pending && !queue.needsReset()) {
+        // out of buffers mid-batch: hand the driver what is used so far; one that refills on the
+        // interrupt posts buffers again before this returns (a loopback with a receiver)
+        flushed = true;
+        finish();
+        continue;
+      }
+      stats.inc(QueueStats.RX_OVERRUNS);
+      return !queue.needsReset();
+    }
+    if (heldBytes < need) {
+      // one chain without MRG_RXBUF, too short for this frame: refuse rather than truncate
+      stats.inc(QueueStats.RX_ERRORS);
+      return releaseHeld();
+    }
+    header.putShort(VirtioNet.HDR_NUM_BUFFERS, (short) held);
+    headerFrame.rewind();
+    frame.rewind();
+    final int n = held;
+    for (int i = 0; i < n; i++) {
+      final DescriptorChain c = chains[i];
+      final int room = (int) Math.min(c.writableBytes(), Integer.MAX_VALUE);
+      // header and frame are one stream: a first chain shorter than the header is legal
+      final int h = headerFrame.readInto(c, 0, room);
+      final int w = h + frame.readInto(c, h, room - h);
+      if (queue.push(c.id(), w) != RingError.NONE && queue.needsReset()) {
+        return false;
+      }
+    }
+    completedDesc += n;
+    packets++;
+    bytes += frame.length();
+    held = 0;
+    heldBytes = 0;
+    pending = true;
+    return true;
+  }
+
+  /** Takes one more chain; false if the ring is empty or broken. */
+  private boolean take() {
+    if (held == chains.length) {
+      growChains();
+    }
+    DescriptorChain c = chains[held];
+    if (!queue.pop(c)) {
+      return false;
+    }
+    receivedDesc++;
+    held++;
+    heldBytes += c.writableBytes();
+    return true;
+  }
+
+  /** Returns every held chain with length 0 (a buffer too short for the frame). */
+  private boolean releaseHeld() {
+    for (int i = 0; i < held; i++) {
+      if (queue.push(chains[i].id(), 0) != RingError.NONE && queue.needsReset()) {
+        return false;
+      }
+      completedDesc++;
+    }
+    held = 0;
+    heldBytes = 0;
+    pending = true;
+    return true;
+  }
+
+  private void growChains() {
+    int old = chains.length;
+    chains = Arrays.copyOf(chains, old * 2);
+    for (int i = old; i < chains.length; i++) {
+      chains[i] = new DescriptorChain(16);
+    }
+  }
+
+  /**
+   * Publishes what this batch used and interrupts the driver if it asked for it; the batch's
+   * counters are added first, so a driver that sees the buffers used finds them counted.
+   */
+  void finish() {
+    flushStats();
+    if (!pending) {
+      return;
+    }
+    pending = false;
+    queue.publish();
+    if (queue.needsNotify()) {
+      slot.notifyUsed();
+    }
+  }
+
+  private void flushStats() {
+    if (receivedDesc != 0) {
+      stats.add(QueueStats.RECEIVED_DESC, receivedDesc);
+      receivedDesc = 0;
+    }
+    if (completedDesc != 0) {
+      stats.add(QueueStats.COMPLETED_DESC, completedDesc);
+      completedDesc = 0;
+    }
+    if (packets != 0) {
+      stats.add(QueueStats.RX_PACKETS, packets);
+      stats.add(QueueStats.RX_BYTES, bytes);
+      packets = 0;
+      bytes = 0;
+    }
+  }
+
+  /**
+   * Chains taken but not used, for a saved state that lets them be taken again.
+   *
+   * @return the held chain count
+   */
+  int heldChains() {
+    return held;
+  }
+
+  /**
+   * Ring descriptors the held chains occupy.
+   *
+   * @return the descriptor count
+   */
+  int heldDescriptors() {
+    int d = 0;
+    for (int i = 0; i < held; i++) {
+      d += chains[i].descriptorCount();
+    }
+    return d;
+  }
+}

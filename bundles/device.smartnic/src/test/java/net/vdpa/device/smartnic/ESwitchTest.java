@@ -1,0 +1,241 @@
+package net.vdpa.device.smartnic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The legacy switch as a learning bridge: flooding, learning, no hairpin, ageing, ports leaving. */
+class ESwitchTest {
+  private final AtomicLong clock = new AtomicLong(1_800_000_000_000L);
+  private final ESwitch sw = new ESwitch(300_000, clock::get);
+
+  /** Remembers the destination of every frame it takes. */
+  private static final class Sink implements SwitchPort.Receiver {
+    final List<Long> got = new ArrayList<>();
+    final List<Integer> tags = new ArrayList<>();
+    boolean full;
+
+    @Override
+    public int accept(int senderPair, Frame frame, int tag) {
+      if (full) {
+        return SwitchPort.FULL;
+      }
+      got.add(frame.mac(0));
+      tags.add(tag);
+      return SwitchPort.TAKEN;
+    }
+  }
+
+  private SwitchPort port(String name, Sink sink) {
+    SwitchPort p = sw.add(name, true);
+    p.attach(sink);
+    return p;
+  }
+
+  private static Frame frame(long dst, long src) {
+    return frame(dst, src, -1);
+  }
+
+  private static Frame frame(long dst, long src, int vid) {
+    ByteBuffer b = ByteBuffer.allocate(64);
+    for (int i = 0; i < 6; i++) {
+      b.put(i, (byte) (dst >>> (40 - 8 * i)));
+      b.put(6 + i, (byte) (src >>> (40 - 8 * i)));
+    }
+    if (vid >= 0) {
+      b.put(12, (byte) 0x81).put(13, (byte) 0).putShort(14, (short) vid);
+    }
+    Frame f = new Frame();
+    f.add(b, 0, 64);
+    return f;
+  }
+
+  private static final long A = 0x02_00_00_00_00_0aL;
+  private static final long B = 0x02_00_00_00_00_0bL;
+  private static final long C = 0x02_00_00_00_00_0cL;
+  private static final long BROADCAST = 0xffff_ffff_ffffL;
+
+  @Test
+  void anUnknownDestinationIsFloodedAndALearntOneIsNot() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    Sink c = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    SwitchPort pb = port("pf0vf1", b);
+    port("pf0vf2", c);
+    // B is not known yet: every other port gets it, not the sender
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(2);
+    assertThat(a.got).isEmpty();
+    assertThat(b.got).containsExactly(B);
+    assertThat(c.got).containsExactly(B);
+    // B answers: A was learnt, so only A's port gets it
+    assertThat(sw.forward(pb, 0, frame(A, B))).isEqualTo(1);
+    assertThat(a.got).containsExactly(A);
+    assertThat(c.got).containsExactly(B);
+    // and now B is known too
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(1);
+    assertThat(c.got).containsExactly(B);
+    assertThat(b.got).containsExactly(B, B);
+  }
+
+  @Test
+  void broadcastGoesEverywhereButBackAndAHairpinIsDropped() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    port("pf0vf1", b);
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A))).isEqualTo(1);
+    assertThat(b.got).containsExactly(BROADCAST);
+    // a frame to an address learnt on its own port goes nowhere
+    assertThat(sw.forward(pa, 0, frame(A, C))).isZero();
+    assertThat(a.got).isEmpty();
+  }
+
+  @Test
+  void anAgedAddressIsFloodedAgain() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    Sink c = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    SwitchPort pb = port("pf0vf1", b);
+    port("pf0vf2", c);
+    sw.forward(pb, 0, frame(BROADCAST, B));
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(1);
+    clock.addAndGet(300_001);
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(2);
+  }
+
+  @Test
+  void portsWithoutADeviceOrLinkAreLeftOutAndAFullReceiverHoldsUnicastButDropsFloods() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    SwitchPort pb = port("pf0vf1", b);
+    sw.add("pf0vf2", true);
+    SwitchPort uplink = sw.add("p0", false);
+    uplink.attach(new Sink());
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(1);
+    sw.forward(pb, 0, frame(A, B));
+    b.full = true;
+    // a unicast frame waits for a full receiver; a flooded one is dropped there
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(SwitchPort.FULL);
+    assertThat(pb.txDropped()).isZero();
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A))).isZero();
+    assertThat(pb.txDropped()).isEqualTo(1);
+  }
+
+  @Test
+  void aRemovedPortsAddressesAreForgottenAndItsIndexReused() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    Sink c = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    SwitchPort pb = port("pf0vf1", b);
+    sw.forward(pb, 0, frame(BROADCAST, B));
+    sw.remove(pb);
+    SwitchPort pc = port("pf0vf9", c);
+    assertThat(pc.index()).isEqualTo(pb.index());
+    // B's entry pointed at the old port's index: it must not lead to the new port
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(1);
+    assertThat(c.got).containsExactly(B);
+    assertThat(sw.fdb().lookup(B, 0, clock.get())).isEqualTo(-1);
+  }
+
+  @Test
+  void portVlansIsolateAndTrunksCarryTags() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    Sink c = new Sink();
+    Sink t = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    SwitchPort pb = port("pf0vf1", b);
+    SwitchPort pc = port("pf0vf2", c);
+    SwitchPort trunk = port("pf0vf3", t);
+    sw.vlan(pa, 10);
+    sw.vlan(pb, 10);
+    sw.vlan(pc, 20);
+    // a broadcast in VLAN 10 reaches B untagged and the trunk tagged, not C (VLAN 20)
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A))).isEqualTo(2);
+    assertThat(b.tags).containsExactly(FrameQueue.KEEP_TAG);
+    assertThat(t.tags).containsExactly(0x10000 | 10);
+    assertThat(c.got).isEmpty();
+    // a tagged frame from the trunk in VLAN 20 reaches C with its tag popped
+    assertThat(sw.forward(trunk, 0, frame(BROADCAST, 0x02_00_00_00_00_99L, 20))).isEqualTo(1);
+    assertThat(c.tags).containsExactly(FrameQueue.POP_TAG);
+    // A learnt in VLAN 10 only: a unicast to A in VLAN 20 is flooded in VLAN 20 (to C), never to A
+    assertThat(sw.forward(pc, 0, frame(A, C))).isEqualTo(1);
+    assertThat(a.got).isEmpty();
+    // an access port may not send tagged frames
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A, 20))).isZero();
+  }
+
+  @Test
+  void aSpoofCheckedPortSendsOnlyFromItsOwnAddress() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    SwitchPort pa = port("pf0vf0", a);
+    port("pf0vf1", b);
+    sw.station(pa, 0, A);
+    pa.spoofCheck(true);
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, C))).isZero();
+    assertThat(pa.spoofDropped()).isEqualTo(1);
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, A))).isEqualTo(1);
+    pa.spoofCheck(false);
+    assertThat(sw.forward(pa, 0, frame(BROADCAST, C))).isEqualTo(1);
+  }
+
+  @Test
+  void aFrameQueuePushesAndPopsTags() {
+    FrameQueue q = new FrameQueue(4, 128);
+    Frame plain = frame(B, A);
+    Frame tagged = frame(B, A, 10);
+    Frame out = new Frame();
+    assertThat(q.offer(plain, 0x10000 | 10)).isTrue();
+    assertThat(q.peek(out)).isTrue();
+    assertThat(out.length()).isEqualTo(68);
+    assertThat(out.vid()).isEqualTo(10);
+    assertThat(out.mac(6)).isEqualTo(A);
+    q.remove();
+    assertThat(q.offer(tagged, FrameQueue.POP_TAG)).isTrue();
+    assertThat(q.peek(out)).isTrue();
+    assertThat(out.length()).isEqualTo(60);
+    assertThat(out.vid()).isEqualTo(-1);
+    assertThat(out.mac(0)).isEqualTo(B);
+  }
+
+  @Test
+  void switchingAFrameAllocatesNothing() {
+    Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+    SwitchPort.Receiver count = (pair, f, tag) -> SwitchPort.TAKEN;
+    SwitchPort pa = sw.add("pf0vf0", true);
+    SwitchPort pb = sw.add("pf0vf1", true);
+    sw.add("pf0vf2", true).attach(count);
+    pa.attach(count);
+    pb.attach(count);
+    Frame ab = frame(B, A);
+    Frame ba = frame(A, B);
+    Frame flood = frame(BROADCAST, A);
+    for (int i = 0; i < 20_000; i++) {
+      sw.forward(pa, 0, ab);
+      sw.forward(pb, 0, ba);
+      sw.forward(pa, 0, flood);
+    }
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long before = mx.getThreadAllocatedBytes(id);
+    for (int i = 0; i < 100_000; i++) {
+      sw.forward(pa, 0, ab);
+      sw.forward(pb, 0, ba);
+      sw.forward(pa, 0, flood);
+    }
+    long after = mx.getThreadAllocatedBytes(id);
+    // the measuring call itself may allocate a little; per frame it is zero
+    assertThat((after - before) / 300_000).as("bytes per switched frame").isZero();
+  }
+}

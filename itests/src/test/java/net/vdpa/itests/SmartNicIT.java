@@ -1,0 +1,246 @@
+package net.vdpa.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.nio.ByteBuffer;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import net.vdpa.api.DevConfig;
+import net.vdpa.api.MacAddress;
+import net.vdpa.api.VdpaDeviceStore;
+import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.devlink.Devlink;
+import net.vdpa.api.devlink.FunctionState;
+import net.vdpa.api.net.NetInterface;
+import net.vdpa.api.net.NetInterface.SendResult;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.service.cm.Configuration;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * The SmartNIC adapter in a real framework: an adapter from a factory configuration, VFs and an SF
+ * as management devices, virtio_net interfaces on two VFs exchanging frames through the legacy
+ * switch, and the bundle stopped and uninstalled under traffic (every device leaves through the bus,
+ * no worker thread survives) and brought back with its VFs, SFs and devices.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class SmartNicIT extends BusTestSupport {
+  private static final String DEV = "pci/0000:05:00.0";
+
+  @Override
+  protected Option[] extraOptions() {
+    return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"),
+        reactorBundle("vdpa.bundle.smartnic"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.config")};
+  }
+
+  private Devlink adapter() throws Exception {
+    Configuration c = configAdmin.getFactoryConfiguration("net.vdpa.smartnic.adapter", "it", "?");
+    Dictionary<String, Object> p = new Hashtable<>();
+    p.put("pci", "0000:05:00.0");
+    p.put("max_vfs", 4);
+    p.put("queue_pairs", 2);
+    c.update(p);
+    Devlink d = service(Devlink.class);
+    await("adapter " + DEV, () -> d.owns(DEV));
+    return d;
+  }
+
+  private VdpaMgmtDevice mgmtdev(String handle) throws Exception {
+    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, context.createFilter(
+        "(&(objectClass=" + VdpaMgmtDevice.class.getName() + ")(" + VdpaMgmtDevice.PROP_HANDLE + "=" + handle + "))"), null);
+    t.open();
+    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
+    assertNotNull("management device " + handle + " did not appear", m);
+    return m;
+  }
+
+  private NetInterface iface(String device) throws Exception {
+    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context,
+        context.createFilter("(&(objectClass=" + NetInterface.class.getName() + ")(" + NetInterface.PROP_DEVICE + "=" + device + "))"), null);
+    t.open();
+    NetInterface i = t.waitForService(WAIT.toMillis());
+    assertNotNull("no NetInterface appeared on " + device, i);
+    return i;
+  }
+
+  private static ByteBuffer frame(MacAddress dst, MacAddress src, int len) {
+    ByteBuffer b = ByteBuffer.allocate(len);
+    b.put(dst.toBytes()).put(src.toBytes()).putShort((short) 0x88b5);
+    while (b.hasRemaining()) {
+      b.put((byte) b.position());
+    }
+    return b.flip();
+  }
+
+  private static void send(NetInterface from, NetInterface to, int n) {
+    ByteBuffer f = frame(to.mac(), from.mac(), 64);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (int i = 0; i < n; i++) {
+      SendResult r;
+      while ((r = from.send(0, f.duplicate())) == SendResult.BUSY) {
+        assertTrue("the transmit ring of " + from.name() + " stayed full", System.nanoTime() < deadline);
+        Thread.onSpinWait();
+      }
+      assertEquals(SendResult.SENT, r);
+    }
+  }
+
+  private static List<String> workerThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("smartnic-")).toList();
+  }
+
+  /** Two VFs with devices bound to virtio_net, and a third that must not see their unicast frames. */
+  private NetInterface[] threeVfs(Devlink d) throws Exception {
+    d.setNumVfs(DEV, 3);
+    VdpaDeviceStore store = service(VdpaDeviceStore.class);
+    mgmtdev("pci/0000:05:00.4");
+    store.add("pci/0000:05:00.2", new DevConfig("vfa", MacAddress.parse("02:00:00:00:05:0a"), null, 2, null));
+    store.add("pci/0000:05:00.3", new DevConfig("vfb", MacAddress.parse("02:00:00:00:05:0b"), null, null, null));
+    store.add("pci/0000:05:00.4", new DevConfig("vfc", MacAddress.parse("02:00:00:00:05:0c"), null, null, null));
+    awaitBound("vfa", "virtio_net");
+    awaitBound("vfb", "virtio_net");
+    awaitBound("vfc", "virtio_net");
+    return new NetInterface[] {iface("vfa"), iface("vfb"), iface("vfc")};
+  }
+
+  @Test
+  public void twoVfsExchangeFramesThroughTheLegacySwitchAndAThirdSeesNone() throws Exception {
+    NetInterface[] i = threeVfs(adapter());
+    AtomicLong atC = new AtomicLong();
+    i[1].setReceiver((pair, f) -> { });
+    i[0].setReceiver((pair, f) -> { });
+    i[2].setReceiver((pair, f) -> atC.incrementAndGet());
+    send(i[0], i[1], 2000);
+    send(i[1], i[0], 500);
+    await("2000 frames at vfb (now " + i[1].stats().rxPackets() + ")", () -> i[1].stats().rxPackets() == 2000);
+    await("500 frames at vfa (now " + i[0].stats().rxPackets() + ")", () -> i[0].stats().rxPackets() == 500);
+    assertEquals(0, atC.get());
+    assertEquals(0, i[2].stats().rxPackets());
+    // a broadcast reaches both others
+    i[2].send(0, frame(new MacAddress(0xffff_ffff_ffffL), i[2].mac(), 64));
+    await("the broadcast at vfa and vfb", () -> i[0].stats().rxPackets() == 501 && i[1].stats().rxPackets() == 2001);
+  }
+
+  @Test
+  public void vfsInDifferentVlansAreIsolatedAndJoiningTheVlanConnectsThem() throws Exception {
+    Devlink d = adapter();
+    NetInterface[] i = threeVfs(d);
+    d.setVf(DEV, 0, null, 10, null, null);
+    d.setVf(DEV, 1, null, 20, null, null);
+    d.setVf(DEV, 2, null, 10, null, null);
+    AtomicLong atB = new AtomicLong();
+    i[1].setReceiver((pair, f) -> atB.incrementAndGet());
+    i[2].setReceiver((pair, f) -> { });
+    // a broadcast and unicasts from vfa (VLAN 10) reach vfc (VLAN 10), never vfb (VLAN 20)
+    i[0].send(0, frame(new MacAddress(0xffff_ffff_ffffL), i[0].mac(), 64));
+    send(i[0], i[2], 500);
+    send(i[0], i[1], 500);
+    await("501 frames at vfc (now " + i[2].stats().rxPackets() + ")", () -> i[2].stats().rxPackets() == 501);
+    assertEquals(0, atB.get());
+    d.setVf(DEV, 1, null, 10, null, null);
+    send(i[0], i[1], 500);
+    await("500 frames at vfb once in VLAN 10 (now " + atB.get() + "; vfa " + i[0].stats() + ", vfb " + i[1].stats()
+        + ", vfc " + i[2].stats() + ", VF counters " + d.vfCounters(DEV, 0) + " " + d.vfCounters(DEV, 1) + ")",
+        () -> atB.get() == 500);
+    assertEquals(10, d.vfs(DEV).get(1).vlan());
+  }
+
+  @Test
+  public void anActiveSfIsAManagementDeviceAndAnSfCarryingADeviceCannotBeDeleted() throws Exception {
+    Devlink d = adapter();
+    d.addSf(DEV, 0, 88);
+    d.setFunction(DEV + "/32768", MacAddress.parse("02:00:00:00:88:88"), FunctionState.ACTIVE);
+    VdpaMgmtDevice sf = mgmtdev("auxiliary/smartnic.sf.1");
+    assertEquals(5, sf.maxSupportedVqs());
+    service(VdpaDeviceStore.class).add("auxiliary/smartnic.sf.1", DevConfig.named("sfdev"));
+    awaitBound("sfdev", "virtio_net");
+    assertEquals(MacAddress.parse("02:00:00:00:88:88"), iface("sfdev").mac());
+    try {
+      d.delPort(DEV + "/32768");
+      throw new AssertionError("an SF carrying a device was deleted");
+    } catch (IllegalStateException e) {
+      assertEquals("port pci/0000:05:00.0/32768 (sfnum 88) carries vDPA device sfdev (auxiliary/smartnic.sf.1); "
+          + "delete it first", e.getMessage());
+    }
+    service(VdpaDeviceStore.class).delete("sfdev");
+    d.delPort(DEV + "/32768");
+    assertTrue(d.ports().stream().noneMatch(p -> p.index() == 32768));
+  }
+
+  @Test
+  public void stoppingAndUninstallingUnderTrafficRemovesEveryDeviceAndReinstallingRestoresThem() throws Exception {
+    Devlink d = adapter();
+    NetInterface[] i = threeVfs(d);
+    d.addSf(DEV, 0, 7);
+    d.setFunction(DEV + "/32768", null, FunctionState.ACTIVE);
+    i[1].setReceiver((pair, f) -> { });
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong sent = new AtomicLong();
+    ByteBuffer f = frame(i[1].mac(), i[0].mac(), 64);
+    Thread sender = new Thread(() -> {
+      while (!stop.get()) {
+        SendResult r = i[0].send(0, f.duplicate());
+        if (r == SendResult.SENT) {
+          sent.incrementAndGet();
+        } else if (r == SendResult.DOWN) {
+          return;
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+    }, "smartnic-it-sender");
+    sender.start();
+    await("traffic flowing", () -> i[1].stats().rxPackets() > 1000);
+
+    Bundle nic = installed("net.vdpa.device.smartnic");
+    nic.stop();
+    // stop() returned: the devices left the bus and their interfaces went away
+    assertFalse(bus.device("vfa").isPresent());
+    assertFalse(bus.device("vfb").isPresent());
+    assertEquals(0, context.getServiceReferences(NetInterface.class, null).size());
+    sender.join(WAIT.toMillis());
+    assertFalse("the sender stopped when its interface went down", sender.isAlive());
+    assertEquals(List.of(), workerThreads());
+
+    nic.start();
+    awaitBound("vfa", "virtio_net");
+    awaitBound("vfb", "virtio_net");
+    awaitBound("vfc", "virtio_net");
+    mgmtdev("auxiliary/smartnic.sf.1");
+    Devlink again = service(Devlink.class);
+    assertEquals(3, again.devices().get(0).numVfs());
+
+    String location = nic.getLocation();
+    NetInterface a = iface("vfa");
+    NetInterface b = iface("vfb");
+    b.setReceiver((pair, x) -> { });
+    send(a, b, 100);
+    nic.uninstall();
+    assertFalse(bus.device("vfa").isPresent());
+    assertEquals(List.of(), workerThreads());
+    Bundle back = context.installBundle(location, new java.io.FileInputStream(new File(new java.net.URI(location))));
+    back.start();
+    awaitBound("vfa", "virtio_net");
+    awaitBound("vfb", "virtio_net");
+    NetInterface a2 = iface("vfa");
+    NetInterface b2 = iface("vfb");
+    b2.setReceiver((pair, x) -> { });
+    send(a2, b2, 100);
+    await("frames through the reinstalled adapter", () -> b2.stats().rxPackets() == 100);
+  }
+}
