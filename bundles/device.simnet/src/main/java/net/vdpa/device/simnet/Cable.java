@@ -1,5 +1,8 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
+
 /**
  * A cable between two ports: what one transmits, the other receives. The frame is copied into a
  * slot of the receiving queue pair's {@link FrameQueue} and that pair's worker is woken. A full

@@ -1,5 +1,7 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.net.Frame;
+
 /**
  * The default wire: what a queue pair transmits, the same queue pair receives, copied straight
  * from the transmit chain's memory into the receive chain's on the worker's own thread.

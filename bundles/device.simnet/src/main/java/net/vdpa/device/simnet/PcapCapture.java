@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import net.vdpa.device.core.net.Frame;
 
 /**
  * A wire that writes every transmitted frame to a classic pcap file (magic {@code 0xa1b2c3d4},

@@ -1,5 +1,7 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.net.Frame;
+
 /**
  * A cable whose other end is absent (its device not created yet, or gone for a while): frames sent
  * into it are dropped and counted, like a cable with nothing plugged in at the far end. The port

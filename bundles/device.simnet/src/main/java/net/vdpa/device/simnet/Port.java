@@ -1,5 +1,8 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
+
 /**
  * The one Ethernet port of a simulated NIC: the wire it is plugged into, its link state, and, once
  * a cable has been plugged, one {@link FrameQueue} per queue pair for frames arriving from the

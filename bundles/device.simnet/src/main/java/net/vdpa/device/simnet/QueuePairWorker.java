@@ -1,9 +1,15 @@
 package net.vdpa.device.simnet;
 
 import net.vdpa.api.net.VirtioNet;
-import net.vdpa.ring.DescriptorChain;
 import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VqSlot;
+import net.vdpa.device.core.net.ControlQueue;
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
+import net.vdpa.device.core.net.QueueStats;
+import net.vdpa.device.core.net.RxFilter;
+import net.vdpa.device.core.net.RxQueue;
+import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.DeviceQueue;
 
 /**

@@ -12,6 +12,12 @@ import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VirtioDevice;
 import net.vdpa.device.core.VqSlot;
 import net.vdpa.device.core.Workers;
+import net.vdpa.device.core.net.ControlQueue;
+import net.vdpa.device.core.net.FrameQueue;
+import net.vdpa.device.core.net.NetConfigSpace;
+import net.vdpa.device.core.net.QueueStats;
+import net.vdpa.device.core.net.RxFilter;
+import net.vdpa.device.core.net.RxQueue;
 
 /**
  * A simulated virtio-net NIC: what only a NIC adds to the device core — its config layout (MAC,

@@ -1,5 +1,7 @@
 package net.vdpa.device.simnet;
 
+import net.vdpa.device.core.net.Frame;
+
 /**
  * What a port is plugged into: it carries the frames a queue pair transmits. Implementations are
  * called from worker threads, several at once (one per queue pair), and must not allocate.

@@ -10,7 +10,7 @@
  * single-threaded), so the datapath needs no lock. Workers sleep when idle and are woken by kicks
  * or by frames arriving from a cable. Frames move without allocation: loopback copies straight from
  * the transmit chain's translated segments into the receive chain's, a cable copies through
- * preallocated slots of the receiving pair's {@link net.vdpa.device.simnet.FrameQueue}. A full
+ * preallocated slots of the receiving pair's {@link net.vdpa.device.core.net.FrameQueue}. A full
  * slot queue is back-pressure, not loss: the sending worker keeps the transmit chain and is woken
  * when the receiver has drained (what a wire really cannot carry is dropped and counted as the
  * sender's {@code tx_drops}).

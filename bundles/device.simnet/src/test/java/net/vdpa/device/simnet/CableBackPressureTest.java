@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
 import org.junit.jupiter.api.Test;
 
 /**

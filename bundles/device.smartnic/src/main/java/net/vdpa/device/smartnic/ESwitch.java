@@ -2,6 +2,8 @@ package net.vdpa.device.smartnic;
 
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
 
 /**
  * The embedded switch of an adapter in legacy mode: a learning bridge between its ports (uplinks

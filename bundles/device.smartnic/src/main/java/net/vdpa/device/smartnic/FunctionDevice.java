@@ -11,6 +11,13 @@ import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VirtioDevice;
 import net.vdpa.device.core.VqSlot;
 import net.vdpa.device.core.Workers;
+import net.vdpa.device.core.net.ControlQueue;
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
+import net.vdpa.device.core.net.NetConfigSpace;
+import net.vdpa.device.core.net.QueueStats;
+import net.vdpa.device.core.net.RxFilter;
+import net.vdpa.device.core.net.RxQueue;
 
 /**
  * The virtio-net device a vDPA user creates on a VF or an SF: what a function adds to the device

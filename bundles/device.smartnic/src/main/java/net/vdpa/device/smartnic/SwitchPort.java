@@ -1,6 +1,8 @@
 package net.vdpa.device.smartnic;
 
 import java.util.concurrent.atomic.AtomicLong;
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
 
 /**
  * One port of the embedded switch: an uplink or a function (PF, VF, SF). A function's port hands

@@ -6,9 +6,8 @@
  * one virtio-net device runs on the device core and sends through the switch. In legacy mode the
  * switch is a learning bridge with an ageing FDB.
  *
- * <p>The virtio-net queue handling ({@code Frame}, {@code FrameQueue}, {@code RxQueue},
- * {@code ControlQueue}, {@code RxFilter}, {@code QueueStats}, {@code NetConfigSpace}) is the same as
- * device.simnet's: devices import only api, ring and device.core, so the two bundles each have a
- * copy until the device core grows a virtio-net part both can use.
+ * <p>The virtio-net queue handling (frames, inboxes, receive and control queues, the receive
+ * filter, counters, config space) is the device core's {@code net.vdpa.device.core.net}, shared with
+ * device.simnet; this bundle adds the adapter, its functions and the switch.
  */
 package net.vdpa.device.smartnic;

@@ -7,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import net.vdpa.device.core.net.Frame;
+import net.vdpa.device.core.net.FrameQueue;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

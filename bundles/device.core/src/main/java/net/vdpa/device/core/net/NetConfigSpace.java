@@ -1,4 +1,4 @@
-package net.vdpa.device.smartnic;
+package net.vdpa.device.core.net;
 
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.net.VirtioNet;
@@ -9,7 +9,7 @@ import net.vdpa.device.core.ConfigSpace;
  * status}, {@code le16 max_virtqueue_pairs}, {@code le16 mtu}: its layout over the device core's
  * {@link ConfigSpace}, which keeps the generation and makes every access atomic.
  */
-final class NetConfigSpace {
+public final class NetConfigSpace {
   private final ConfigSpace space = new ConfigSpace(VirtioNet.CFG_SIZE, "virtio-net");
 
   /**
@@ -19,7 +19,7 @@ final class NetConfigSpace {
    * @param maxVqp the number of queue pairs
    * @param mtu the MTU
    */
-  NetConfigSpace(MacAddress mac, int maxVqp, int mtu) {
+  public NetConfigSpace(MacAddress mac, int maxVqp, int mtu) {
     space.init(b -> {
       b.put(VirtioNet.CFG_MAC, mac.toBytes());
       b.putShort(VirtioNet.CFG_STATUS, (short) VirtioNet.S_LINK_UP);
@@ -33,7 +33,7 @@ final class NetConfigSpace {
    *
    * @return the config space
    */
-  ConfigSpace space() {
+  public ConfigSpace space() {
     return space;
   }
 
@@ -42,7 +42,7 @@ final class NetConfigSpace {
    *
    * @return the address
    */
-  MacAddress mac() {
+  public MacAddress mac() {
     return space.get(b -> {
       byte[] m = new byte[6];
       b.get(VirtioNet.CFG_MAC, m);
@@ -55,7 +55,7 @@ final class NetConfigSpace {
    *
    * @param mac the address in the low 48 bits
    */
-  void setMac(long mac) {
+  public void setMac(long mac) {
     space.update(b -> {
       for (int i = 0; i < 6; i++) {
         b.put(VirtioNet.CFG_MAC + i, (byte) (mac >>> (40 - 8 * i)));
@@ -70,7 +70,7 @@ final class NetConfigSpace {
    * @param up the link state
    * @return true if it changed
    */
-  boolean setLink(boolean up) {
+  public boolean setLink(boolean up) {
     return space.update(b -> {
       int s = b.getShort(VirtioNet.CFG_STATUS) & 0xffff;
       int n = up ? s | VirtioNet.S_LINK_UP : s & ~VirtioNet.S_LINK_UP;

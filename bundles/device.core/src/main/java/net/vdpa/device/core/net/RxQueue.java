@@ -1,4 +1,4 @@
-package net.vdpa.device.smartnic;
+package net.vdpa.device.core.net;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,7 +19,7 @@ import net.vdpa.ring.RingError;
  * out of buffers in the middle of a batch (the driver may refill on that interrupt); a frame is
  * counted as an overrun only if there are still none. Worker thread only.
  */
-final class RxQueue {
+public final class RxQueue {
   private final VqSlot<QueueStats> slot;
   private final DeviceQueue queue;
   private final boolean mergeable;
@@ -44,7 +44,7 @@ final class RxQueue {
    * @param slot the queue's slot (its ring must be live)
    * @param mergeable whether MRG_RXBUF was negotiated
    */
-  RxQueue(VqSlot<QueueStats> slot, boolean mergeable) {
+  public RxQueue(VqSlot<QueueStats> slot, boolean mergeable) {
     this.slot = slot;
     this.queue = slot.queue();
     this.mergeable = mergeable;
@@ -57,7 +57,7 @@ final class RxQueue {
    *
    * @return the slot
    */
-  VqSlot<QueueStats> slot() {
+  public VqSlot<QueueStats> slot() {
     return slot;
   }
 
@@ -66,7 +66,7 @@ final class RxQueue {
    *
    * @return the device side of the receive queue
    */
-  DeviceQueue queue() {
+  public DeviceQueue queue() {
     return queue;
   }
 
@@ -76,7 +76,7 @@ final class RxQueue {
    * @param frame the frame
    * @return false if the ring broke (the worker reports it)
    */
-  boolean deliver(final Frame frame) {
+  public boolean deliver(final Frame frame) {
     final int need = VirtioNet.HDR_LEN + frame.length();
     boolean flushed = false;
     while (heldBytes < need && (mergeable || held == 0)) {
@@ -162,7 +162,7 @@ final class RxQueue {
    * Publishes what this batch used and interrupts the driver if it asked for it; the batch's
    * counters are added first, so a driver that sees the buffers used finds them counted.
    */
-  void finish() {
+  public void finish() {
     flushStats();
     if (!pending) {
       return;
@@ -196,7 +196,7 @@ final class RxQueue {
    *
    * @return the held chain count
    */
-  int heldChains() {
+  public int heldChains() {
     return held;
   }
 
@@ -205,7 +205,7 @@ final class RxQueue {
    *
    * @return the descriptor count
    */
-  int heldDescriptors() {
+  public int heldDescriptors() {
     int d = 0;
     for (int i = 0; i < held; i++) {
       d += chains[i].descriptorCount();

@@ -1,4 +1,4 @@
-package net.vdpa.device.smartnic;
+package net.vdpa.device.core.net;
 
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.device.core.VqSlot;
@@ -13,12 +13,12 @@ import net.vdpa.ring.DeviceQueue;
  *
  * <p>Runs on the worker of queue pair 0. Allocation-free.
  */
-final class ControlQueue {
+public final class ControlQueue {
   /** The longest command read; longer ones (MAC tables) are refused. */
   private static final int MAX_COMMAND = 64;
 
   /** What the control queue changes on its device. */
-  interface Target {
+  public interface Target {
     /**
      * Sets the device's MAC address (filter and config space).
      *
@@ -53,7 +53,7 @@ final class ControlQueue {
    * @param target the device
    * @param features the negotiated features
    */
-  ControlQueue(VqSlot<QueueStats> slot, RxFilter filter, Target target, long features) {
+  public ControlQueue(VqSlot<QueueStats> slot, RxFilter filter, Target target, long features) {
     this.slot = slot;
     this.queue = slot.queue();
     this.filter = filter;
@@ -66,7 +66,7 @@ final class ControlQueue {
    *
    * @return the slot
    */
-  VqSlot<QueueStats> slot() {
+  public VqSlot<QueueStats> slot() {
     return slot;
   }
 
@@ -75,7 +75,7 @@ final class ControlQueue {
    *
    * @return the device side of the control queue
    */
-  DeviceQueue queue() {
+  public DeviceQueue queue() {
     return queue;
   }
 
@@ -84,7 +84,7 @@ final class ControlQueue {
    *
    * @return true if any was handled
    */
-  boolean process() {
+  public boolean process() {
     final QueueStats stats = slot.counters();
     int n = 0;
     while (queue.pop(chain)) {

@@ -1,4 +1,4 @@
-package net.vdpa.device.simnet;
+package net.vdpa.device.core.net;
 
 import java.util.Map;
 import net.vdpa.device.core.Counters;
@@ -7,37 +7,37 @@ import net.vdpa.device.core.Counters;
  * The counters of one virtqueue, named as the kernel's simulator and iproute2 name them; single
  * writer, as the core's {@link Counters}.
  */
-final class QueueStats extends Counters {
+public final class QueueStats extends Counters {
   /** Chains the device took from the queue. */
-  static final int RECEIVED_DESC = 0;
+  public static final int RECEIVED_DESC = 0;
   /** Chains the device returned used. */
-  static final int COMPLETED_DESC = 1;
+  public static final int COMPLETED_DESC = 1;
   /** Frames written into the receive queue. */
-  static final int RX_PACKETS = 2;
+  public static final int RX_PACKETS = 2;
   /** Frame bytes written into the receive queue (without the virtio-net header). */
-  static final int RX_BYTES = 3;
+  public static final int RX_BYTES = 3;
   /** Frames refused because the receive buffers were malformed or too short. */
-  static final int RX_ERRORS = 4;
+  public static final int RX_ERRORS = 4;
   /** Frames lost because the receive queue had no buffer. */
-  static final int RX_OVERRUNS = 5;
+  public static final int RX_OVERRUNS = 5;
   /** Frames the receive filter refused. */
-  static final int RX_DROPS = 6;
+  public static final int RX_DROPS = 6;
   /** Frames taken from the transmit queue and put on the wire. */
-  static final int TX_PACKETS = 7;
+  public static final int TX_PACKETS = 7;
   /** Frame bytes transmitted. */
-  static final int TX_BYTES = 8;
+  public static final int TX_BYTES = 8;
   /** Transmit chains refused as malformed (too short, too long, no readable bytes). */
-  static final int TX_ERRORS = 9;
+  public static final int TX_ERRORS = 9;
   /** Frames the wire could not carry (link down, cable peer not listening or full). */
-  static final int TX_DROPS = 10;
+  public static final int TX_DROPS = 10;
   /** Control commands received. */
-  static final int CVQ_REQUESTS = 11;
+  public static final int CVQ_REQUESTS = 11;
   /** Control commands acknowledged with CTRL_OK. */
-  static final int CVQ_SUCCESSES = 12;
+  public static final int CVQ_SUCCESSES = 12;
   /** Control commands answered with CTRL_ERR. */
-  static final int CVQ_ERRORS = 13;
+  public static final int CVQ_ERRORS = 13;
   /** Ring errors that stopped the queue. */
-  static final int RING_ERRORS = 14;
+  public static final int RING_ERRORS = 14;
 
   private static final String[] NAMES = {"received_desc", "completed_desc", "rx_packets", "rx_bytes",
       "rx_errors", "rx_overruns", "rx_drops", "tx_packets", "tx_bytes", "tx_errors", "tx_drops",
@@ -58,7 +58,7 @@ final class QueueStats extends Counters {
    * @param dropped frames the wire could not carry
    * @param errors malformed chains
    */
-  void countTransmit(int chains, int sent, long bytes, int dropped, int errors) {
+  public void countTransmit(int chains, int sent, long bytes, int dropped, int errors) {
     add(RECEIVED_DESC, chains);
     add(COMPLETED_DESC, chains);
     if (sent > 0) {
@@ -74,7 +74,7 @@ final class QueueStats extends Counters {
   }
 
   /** The kind of queue, which decides the counters shown. */
-  enum Kind {
+  public enum Kind {
     /** A receive queue. */
     RX,
     /** A transmit queue. */
@@ -83,7 +83,7 @@ final class QueueStats extends Counters {
     CVQ
   }
 
-  QueueStats() {
+  public QueueStats() {
     super(NAMES);
   }
 
@@ -93,7 +93,7 @@ final class QueueStats extends Counters {
    * @param kind the queue kind
    * @return counter name to value
    */
-  Map<String, Long> snapshot(Kind kind) {
+  public Map<String, Long> snapshot(Kind kind) {
     return snapshot(kind == Kind.RX ? RX : kind == Kind.TX ? TX : CVQ);
   }
 }

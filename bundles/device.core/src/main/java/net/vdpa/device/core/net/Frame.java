@@ -1,4 +1,4 @@
-package net.vdpa.device.simnet;
+package net.vdpa.device.core.net;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import net.vdpa.ring.DescriptorChain;
  * <p>Reused for every frame (no allocation once the segment arrays are large enough). Owned by
  * one worker thread.
  */
-final class Frame {
+public final class Frame {
   private ByteBuffer[] buffers = new ByteBuffer[8];
   private int[] offsets = new int[8];
   private int[] lengths = new int[8];
@@ -22,7 +22,7 @@ final class Frame {
   private int curOffset;
 
   /** Empties the frame. */
-  void clear() {
+  public void clear() {
     count = 0;
     length = 0;
     rewind();
@@ -35,7 +35,7 @@ final class Frame {
    * @param offset where the segment starts
    * @param len its length, at least 1
    */
-  void add(ByteBuffer buffer, int offset, int len) {
+  public void add(ByteBuffer buffer, int offset, int len) {
     if (count == buffers.length) {
       grow();
     }
@@ -52,7 +52,7 @@ final class Frame {
    * @param chain a popped transmit chain
    * @param skip bytes to skip (the virtio-net header)
    */
-  void ofChain(DescriptorChain chain, int skip) {
+  public void ofChain(DescriptorChain chain, int skip) {
     clear();
     int toSkip = skip;
     final int n = chain.readableSegments();
@@ -72,7 +72,7 @@ final class Frame {
    *
    * @return bytes
    */
-  int length() {
+  public int length() {
     return length;
   }
 
@@ -82,7 +82,7 @@ final class Frame {
    * @param at the frame offset; {@code at + 6 <= length()}
    * @return the address
    */
-  long mac(int at) {
+  public long mac(int at) {
     if (count > 0 && lengths[0] >= at + 6) {
       final ByteBuffer b = buffers[0];
       final int o = offsets[0] + at;
@@ -97,6 +97,18 @@ final class Frame {
     return v;
   }
 
+  /**
+   * The VLAN of an 802.1Q-tagged frame.
+   *
+   * @return the VID (0..4095), or -1 if the frame has no tag
+   */
+  public int vid() {
+    if (length < 18 || (byteAt(12) & 0xff) != 0x81 || byteAt(13) != 0) {
+      return -1;
+    }
+    return ((byteAt(14) & 0x0f) << 8) | (byteAt(15) & 0xff);
+  }
+
   private int byteAt(int at) {
     int pos = at;
     for (int s = 0; s < count; s++) {
@@ -109,7 +121,7 @@ final class Frame {
   }
 
   /** Moves the read cursor back to the first byte. */
-  void rewind() {
+  public void rewind() {
     curSegment = 0;
     curOffset = 0;
   }
@@ -122,7 +134,7 @@ final class Frame {
    * @param max at most this many bytes
    * @return bytes copied (less than {@code max} only at the end of the frame)
    */
-  int read(final ByteBuffer dst, final int dstIndex, final int max) {
+  public int read(final ByteBuffer dst, final int dstIndex, final int max) {
     int done = 0;
     while (done < max && curSegment < count) {
       final int s = curSegment;
@@ -147,7 +159,7 @@ final class Frame {
    * @param max at most this many bytes
    * @return bytes written into the chain
    */
-  int readInto(final DescriptorChain chain, final int chainOffset, final int max) {
+  public int readInto(final DescriptorChain chain, final int chainOffset, final int max) {
     int done = 0;
     int skip = chainOffset;
     final int n = chain.segments();

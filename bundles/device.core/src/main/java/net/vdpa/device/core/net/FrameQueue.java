@@ -1,4 +1,4 @@
-package net.vdpa.device.simnet;
+package net.vdpa.device.core.net;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Each slot has a sequence number: {@code i} when free for the producer of ticket {@code i},
  * {@code i + 1} when filled for the consumer at head {@code i}.
  */
-final class FrameQueue {
+public final class FrameQueue {
   private final int mask;
   private final int slotSize;
   private final ByteBuffer[] slots;
@@ -34,7 +34,7 @@ final class FrameQueue {
    * @param capacity slots, a power of two
    * @param slotSize the largest frame a slot holds
    */
-  FrameQueue(int capacity, int slotSize) {
+  public FrameQueue(int capacity, int slotSize) {
     if (Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("frame queue capacity " + capacity + " is not a power of two");
     }
@@ -55,7 +55,7 @@ final class FrameQueue {
    *
    * @return bytes
    */
-  int slotSize() {
+  public int slotSize() {
     return slotSize;
   }
 
@@ -65,8 +65,24 @@ final class FrameQueue {
    * @param frame the frame, read from its start; at most {@link #slotSize()} bytes
    * @return true if queued; false if every slot was full or the frame is too long
    */
-  boolean offer(final Frame frame) {
-    final int len = frame.length();
+  public boolean offer(final Frame frame) {
+    return offer(frame, KEEP_TAG);
+  }
+
+  /** {@link #offer(Frame, int)}: the frame as it is. */
+  public static final int KEEP_TAG = 0;
+  /** {@link #offer(Frame, int)}: the frame's 802.1Q tag removed. */
+  public static final int POP_TAG = -1;
+
+  /**
+   * Copies a frame into a free slot, pushing or popping an 802.1Q tag on the way (any thread).
+   *
+   * @param frame the frame, read from its start
+   * @param tag {@link #KEEP_TAG}, {@link #POP_TAG}, or {@code 0x10000 | vid} to push a tag
+   * @return true if queued; false if every slot was full or the frame is too long
+   */
+  public boolean offer(final Frame frame, final int tag) {
+    final int len = frame.length() + (tag > 0 ? 4 : tag < 0 ? -4 : 0);
     if (len > slotSize) {
       return false;
     }
@@ -84,8 +100,20 @@ final class FrameQueue {
       }
     }
     final int i = (int) t & mask;
+    final ByteBuffer slot = slots[i];
     frame.rewind();
-    frame.read(slots[i], 0, len);
+    if (tag == KEEP_TAG) {
+      frame.read(slot, 0, len);
+    } else if (tag > 0) {
+      frame.read(slot, 0, 12);
+      slot.put(12, (byte) 0x81).put(13, (byte) 0).put(14, (byte) ((tag >>> 8) & 0x0f)).put(15, (byte) tag);
+      frame.read(slot, 16, len - 16);
+    } else {
+      frame.read(slot, 0, 12);
+      // the tag is read over by the rest of the frame
+      frame.read(slot, 12, 4);
+      frame.read(slot, 12, len - 12);
+    }
     lengths[i] = len;
     // release: publishes the copied bytes and the length; pairs with the acquire in peek()
     sequence.setRelease(i, t + 1);
@@ -98,7 +126,7 @@ final class FrameQueue {
    * @param into cleared and given the slot's bytes
    * @return true if there was a frame
    */
-  boolean peek(final Frame into) {
+  public boolean peek(final Frame into) {
     final long h = head;
     final int i = (int) h & mask;
     // acquire: pairs with the producer's release in offer(); the slot's bytes are visible after it
@@ -111,7 +139,7 @@ final class FrameQueue {
   }
 
   /** Frees the frame {@link #peek} exposed (consumer only). */
-  void remove() {
+  public void remove() {
     final long h = head;
     // release: the consumer is done reading the slot; pairs with the producers' read in offer()
     sequence.setRelease((int) h & mask, h + mask + 1);
@@ -123,13 +151,13 @@ final class FrameQueue {
    *
    * @return true if {@link #peek} would succeed
    */
-  boolean nonEmpty() {
+  public boolean nonEmpty() {
     final long h = head;
     return sequence.getAcquire((int) h & mask) == h + 1;
   }
 
   /** A producer was refused and waits: the consumer wakes it after its next removal. */
-  void markBlocked() {
+  public void markBlocked() {
     blocked = true;
   }
 
@@ -138,7 +166,7 @@ final class FrameQueue {
    *
    * @return true if the consumer should wake the producers
    */
-  boolean takeBlocked() {
+  public boolean takeBlocked() {
     // full fence: the slots freed by remove() (release stores) must be visible before the mark is
     // read, or a producer that marks after its failed offer and looks again could miss both
     java.lang.invoke.VarHandle.fullFence();
@@ -150,7 +178,7 @@ final class FrameQueue {
   }
 
   /** Drops every queued frame (consumer only, or with the consumer stopped). */
-  void drain() {
+  public void drain() {
     while (nonEmpty()) {
       remove();
     }
@@ -161,7 +189,7 @@ final class FrameQueue {
    *
    * @return the count
    */
-  long overflows() {
+  public long overflows() {
     return overflows.get();
   }
 }

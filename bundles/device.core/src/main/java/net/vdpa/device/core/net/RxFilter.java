@@ -1,4 +1,4 @@
-package net.vdpa.device.simnet;
+package net.vdpa.device.core.net;
 
 /**
  * The receive filter: which destination MAC addresses a device accepts. Its own unicast address,
@@ -7,7 +7,7 @@ package net.vdpa.device.simnet;
  *
  * <p>Thread-safe: fields are volatile, written by the control queue's worker or on reset.
  */
-final class RxFilter {
+public final class RxFilter {
   private static final long GROUP_BIT = 0x0100_0000_0000L;
 
   private final long defaultMac;
@@ -20,7 +20,7 @@ final class RxFilter {
    *
    * @param mac the device's address, 48 bits
    */
-  RxFilter(long mac) {
+  public RxFilter(long mac) {
     this.defaultMac = mac;
     this.mac = mac;
   }
@@ -31,7 +31,7 @@ final class RxFilter {
    * @param dst the destination address, 48 bits
    * @return true if the device should receive it
    */
-  boolean accepts(long dst) {
+  public boolean accepts(long dst) {
     return dst == mac || (dst & GROUP_BIT) != 0 || promisc;
   }
 
@@ -40,7 +40,7 @@ final class RxFilter {
    *
    * @return 48 bits
    */
-  long mac() {
+  public long mac() {
     return mac;
   }
 
@@ -49,7 +49,7 @@ final class RxFilter {
    *
    * @param mac 48 bits
    */
-  void setMac(long mac) {
+  public void setMac(long mac) {
     this.mac = mac;
   }
 
@@ -58,7 +58,7 @@ final class RxFilter {
    *
    * @param on the mode
    */
-  void setPromisc(boolean on) {
+  public void setPromisc(boolean on) {
     promisc = on;
   }
 
@@ -67,7 +67,7 @@ final class RxFilter {
    *
    * @return true if every frame passes
    */
-  boolean promisc() {
+  public boolean promisc() {
     return promisc;
   }
 
@@ -76,7 +76,7 @@ final class RxFilter {
    *
    * @param on the mode
    */
-  void setAllmulti(boolean on) {
+  public void setAllmulti(boolean on) {
     allmulti = on;
   }
 
@@ -85,12 +85,12 @@ final class RxFilter {
    *
    * @return the mode
    */
-  boolean allmulti() {
+  public boolean allmulti() {
     return allmulti;
   }
 
   /** Back to the device's own address, not promiscuous (device reset). */
-  void reset() {
+  public void reset() {
     mac = defaultMac;
     promisc = false;
     allmulti = false;

@@ -1,0 +1,17 @@
+/**
+ * What every virtio-net device kind shares, on top of the device core: frames as they leave a
+ * transmit chain ({@link net.vdpa.device.core.net.Frame}), the bounded inbox a wire or a switch
+ * copies them into ({@link net.vdpa.device.core.net.FrameQueue}, with 802.1Q tag push and pop), the
+ * receive queue with mergeable buffers ({@link net.vdpa.device.core.net.RxQueue}), the control
+ * queue and the receive filter it sets ({@link net.vdpa.device.core.net.ControlQueue}, {@link
+ * net.vdpa.device.core.net.RxFilter}), per-queue counters in the kernel's names ({@link
+ * net.vdpa.device.core.net.QueueStats}) and {@code virtio_net_config} ({@link
+ * net.vdpa.device.core.net.NetConfigSpace}). The simulated NIC and the SmartNIC functions are
+ * built from these; a new network device kind adds only its wire.
+ */
+@Export
+@Version("1.0.0")
+package net.vdpa.device.core.net;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
