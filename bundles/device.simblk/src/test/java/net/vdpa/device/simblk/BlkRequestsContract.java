@@ -102,20 +102,18 @@ abstract class BlkRequestsContract {
 
   @Test
   void aReadOnlyDeviceRefusesWritesAndServesReads() {
-    {
-      SimBlkDevice ro = (SimBlkDevice) m.devAdd(config("blkro", true));
-      assertThat(VirtioBlk.featureNames(ro.deviceFeatures())).contains("RO");
-      BlkDriver d = driver(ro);
-      fill(d.data(), 4096, 5);
-      assertThat(d.request(VirtioBlk.T_OUT, 0, 4096, false)[0]).isEqualTo(S_IOERR);
-      d.data().putLong(0, 0).putInt(8, 8).putInt(12, 0);
-      assertThat(d.request(VirtioBlk.T_WRITE_ZEROES, 0, 16, false)[0]).isEqualTo(S_IOERR);
-      assertThat(d.request(VirtioBlk.T_DISCARD, 0, 16, false)[0]).isEqualTo(S_IOERR);
-      assertThat(d.request(VirtioBlk.T_IN, 0, 4096, true)).containsExactly(S_OK, 4097);
-      assertThat(d.request(VirtioBlk.T_FLUSH, 0, 0, false)).containsExactly(S_OK, 1);
-      assertThat(ro.vendorVqStats(0)).containsEntry("io_errors", 3L).containsEntry("write_ops", 0L);
-      assertThat(d.data().slice(0, 4096)).as("what the disk held before").isEqualTo(roContents(4096));
-    }
+    SimBlkDevice ro = (SimBlkDevice) m.devAdd(config("blkro", true));
+    assertThat(VirtioBlk.featureNames(ro.deviceFeatures())).contains("RO");
+    BlkDriver d = driver(ro);
+    fill(d.data(), 4096, 5);
+    assertThat(d.request(VirtioBlk.T_OUT, 0, 4096, false)[0]).isEqualTo(S_IOERR);
+    d.data().putLong(0, 0).putInt(8, 8).putInt(12, 0);
+    assertThat(d.request(VirtioBlk.T_WRITE_ZEROES, 0, 16, false)[0]).isEqualTo(S_IOERR);
+    assertThat(d.request(VirtioBlk.T_DISCARD, 0, 16, false)[0]).isEqualTo(S_IOERR);
+    assertThat(d.request(VirtioBlk.T_IN, 0, 4096, true)).containsExactly(S_OK, 4097);
+    assertThat(d.request(VirtioBlk.T_FLUSH, 0, 0, false)).containsExactly(S_OK, 1);
+    assertThat(ro.vendorVqStats(0)).containsEntry("io_errors", 3L).containsEntry("write_ops", 0L);
+    assertThat(d.data().slice(0, 4096)).as("what the disk held before").isEqualTo(roContents(4096));
   }
 
   @Test

@@ -87,19 +87,19 @@ enum VhostKind {
     }
   };
 
-  private static final int F_INDIRECT_DESC = 28;
-  private static final int F_EVENT_IDX = 29;
-  private static final int F_RING_PACKED = 34;
-
   /** Net device features the backend can pass on, and transport bits, packed rings included. */
   static final long NET_FEATURES = bits(VirtioNet.F_CSUM, VirtioNet.F_GUEST_CSUM, VirtioNet.F_MTU,
       VirtioNet.F_MAC, VirtioNet.F_MRG_RXBUF, VirtioNet.F_STATUS, VirtioNet.F_MQ, VirtioNet.F_INDIRECT_DESC,
       VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED);
 
-  /** Block device features the backend passes on: all it has, no control queue to shadow. */
+  /**
+   * Block device features the backend passes on: all it has (no control queue to shadow), and the
+   * same transport bits as for a network device (their numbers are named in {@link VirtioNet}).
+   */
   static final long BLK_FEATURES = bits(VirtioBlk.F_SIZE_MAX, VirtioBlk.F_SEG_MAX, VirtioBlk.F_RO,
       VirtioBlk.F_BLK_SIZE, VirtioBlk.F_FLUSH, VirtioBlk.F_TOPOLOGY, VirtioBlk.F_MQ, VirtioBlk.F_DISCARD,
-      VirtioBlk.F_WRITE_ZEROES, F_INDIRECT_DESC, F_EVENT_IDX, 32, F_RING_PACKED);
+      VirtioBlk.F_WRITE_ZEROES, VirtioNet.F_INDIRECT_DESC, VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1,
+      VirtioNet.F_RING_PACKED);
 
   /**
    * The kind of a device, or null if the backend does not serve it.
