@@ -94,11 +94,31 @@ public final class BenchFramework implements AutoCloseable {
    * @throws Exception if ConfigAdmin does not appear or refuses
    */
   public void configure(String pid, Dictionary<String, Object> props) throws Exception {
+    update(configurationAdmin("getConfiguration", new Class<?>[] {String.class, String.class}, pid, "?"), props);
+  }
+
+  /**
+   * Creates or updates a factory configuration ({@code getFactoryConfiguration(factoryPid, name)}).
+   *
+   * @param factoryPid the factory PID
+   * @param name the configuration's name within the factory
+   * @param props its properties
+   * @throws Exception if ConfigAdmin does not appear or refuses
+   */
+  public void configureFactory(String factoryPid, String name, Dictionary<String, Object> props) throws Exception {
+    update(configurationAdmin("getFactoryConfiguration", new Class<?>[] {String.class, String.class, String.class},
+        factoryPid, name, "?"), props);
+  }
+
+  private Object configurationAdmin(String method, Class<?>[] types, Object... args) throws Exception {
     Object cm = awaitService(Object.class, "(" + Constants.OBJECTCLASS + "=org.osgi.service.cm.ConfigurationAdmin)",
         "ConfigurationAdmin");
-    Method get = cm.getClass().getMethod("getConfiguration", String.class, String.class);
+    Method get = cm.getClass().getMethod(method, types);
     get.setAccessible(true);
-    Object configuration = get.invoke(cm, pid, "?");
+    return get.invoke(cm, args);
+  }
+
+  private static void update(Object configuration, Dictionary<String, Object> props) throws Exception {
     Method update = configuration.getClass().getMethod("update", Dictionary.class);
     update.setAccessible(true);
     update.invoke(configuration, props);
