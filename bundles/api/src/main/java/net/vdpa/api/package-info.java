@@ -9,10 +9,11 @@
  *
  * <p>Every change of the bus is posted on Event Admin under the topics in {@link VdpaEvents}.
  *
- * <p>1.2.0 adds {@link VdpaEvents#DEVICE_SETTLED}.
+ * <p>1.2.0 adds {@link VdpaEvents#DEVICE_SETTLED}. 1.3.0 adds optional DMA fault reports ({@link
+ * DmaFaultCallback}, {@link VdpaDevice#setDmaFaultCallback}).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,9 +9,11 @@
  *
  * <p>Threads: control-plane calls are serialised by the device's lock; workers never take it, so a
  * reset can stop and join them; kicks take no lock and allocate nothing.
+ *
+ * <p>1.1.0: a device reports refused DMA translations ({@code setDmaFaultCallback}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.device.core;
 
 import org.osgi.annotation.bundle.Export;
