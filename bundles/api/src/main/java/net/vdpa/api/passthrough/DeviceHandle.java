@@ -39,6 +39,13 @@ public interface DeviceHandle extends AutoCloseable {
   String owner();
 
   /**
+   * The virtio device id, as the PCI device id of a modern function tells it ({@code 0x1040 + id}).
+   *
+   * @return 1 for net, 2 for block, ...
+   */
+  int virtioDeviceId();
+
+  /**
    * The group the device belongs to.
    *
    * @return the group id

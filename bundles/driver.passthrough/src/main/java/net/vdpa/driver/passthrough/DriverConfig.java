@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the {@code vfio_vdpa} driver (PID {@code net.vdpa.driver.passthrough}). */
 @ObjectClassDefinition(name = "vDPA passthrough driver (vfio_vdpa)")
-@interface DriverConfig {
+public @interface DriverConfig {
   /** How long the owner of an open handle has to close it once asked, before it is revoked. */
   @AttributeDefinition(name = "Grace period (ms)", min = "0")
   long grace_ms() default 2000;

@@ -175,6 +175,19 @@ final class Group implements IommuGroup {
     }
   }
 
+  /**
+   * A device was reset through its handle: the reset dropped its IOTLB, but the container's
+   * mappings outlive a device reset (VFIO_DEVICE_RESET leaves the IOMMU alone), so they go back in.
+   */
+  void remap(VdpaDevice d) {
+    synchronized (lock) {
+      if (container != null && bound.get(d.name()) == d) {
+        container.unmapAll(d);
+        container.mapAll(d);
+      }
+    }
+  }
+
   /** The open handle of a device, or null (core lock held). */
   Handle handle(String device) {
     return open.get(device);

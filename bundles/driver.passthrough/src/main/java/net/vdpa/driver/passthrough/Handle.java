@@ -64,6 +64,12 @@ final class Handle implements DeviceHandle, CommonRegs.Wiring {
   }
 
   @Override
+  public int virtioDeviceId() {
+    live();
+    return device.deviceId();
+  }
+
+  @Override
   public int group() {
     return group.id();
   }
@@ -243,6 +249,7 @@ final class Handle implements DeviceHandle, CommonRegs.Wiring {
 
   @Override
   public void resetDone() {
+    group.remap(device);
     configVector = CommonCfg.NO_VECTOR;
     for (int q = 0; q < vqCount; q++) {
       device.setVqCallback(q, null);
