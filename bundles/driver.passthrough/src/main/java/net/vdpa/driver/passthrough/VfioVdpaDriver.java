@@ -39,7 +39,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * handle to release it, revokes after the grace period and returns: the bus then resets the device
  * and matches it again.
  */
-@Component(service = {VdpaDriver.class, Vfio.class}, configurationPid = "net.vdpa.driver.passthrough")
+@Component(service = {VdpaDriver.class, Vfio.class}, configurationPid = "net.vdpa.driver.passthrough", immediate = true)
 @Designate(ocd = DriverConfig.class)
 public final class VfioVdpaDriver implements VdpaDriver, Vfio {
   /** The driver's name on the bus. */

@@ -22,7 +22,7 @@ import org.osgi.service.log.LoggerFactory;
  * vfio_vdpa}. It holds the {@link Vfio} service dynamically, so ports live through the driver's
  * departure long enough to see their device asked back and let go.
  */
-@Component(service = PollModeDriver.class)
+@Component(service = PollModeDriver.class, immediate = true)
 public final class VirtioPmd implements PollModeDriver {
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Vfio vfio;
