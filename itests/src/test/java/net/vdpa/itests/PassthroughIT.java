@@ -166,13 +166,16 @@ public class PassthroughIT extends BusTestSupport {
     nicOnVfio("pt0");
     PmdPort port = service(PollModeDriver.class).start("pt0", "it");
     AtomicLong moved = new AtomicLong();
+    java.util.concurrent.CountDownLatch flowing = new java.util.concurrent.CountDownLatch(1);
     CompletableFuture<Long> poller = CompletableFuture.supplyAsync(() -> {
       while (port.state() == PmdPort.State.RUNNING) {
-        moved.addAndGet(traffic(port, 1_000, 64));
+        if (moved.addAndGet(traffic(port, 1_000, 64)) >= 5_000) {
+          flowing.countDown();
+        }
       }
       return System.nanoTime();
     });
-    await("traffic flows", () -> moved.get() >= 5_000);
+    assertTrue("traffic flows", flowing.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     Bundle driver = installed("net.vdpa.driver.passthrough");
     long t0 = System.nanoTime();
     driver.uninstall();
