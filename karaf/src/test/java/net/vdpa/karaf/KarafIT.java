@@ -23,7 +23,7 @@ import org.junit.Test;
  * through {@code bin/client}, then uninstalled with nothing of the project left behind.
  */
 public class KarafIT {
-  private static final String[] ARTIFACTS = {"api", "ring", "unix", "bus", "config", "shell", "device.core", "device.simnet", "device.simblk", "driver.virtionet", "driver.virtioblk", "driver.vhost", "device.smartnic"};
+  private static final String[] ARTIFACTS = {"api", "ring", "unix", "bus", "config", "shell", "device.core", "device.simnet", "device.simblk", "driver.virtionet", "driver.virtioblk", "driver.vhost", "device.smartnic", "driver.passthrough", "pmd.virtio"};
   private static Path home;
   private static Process karaf;
   private static int sshPort;

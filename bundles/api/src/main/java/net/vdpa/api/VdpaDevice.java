@@ -316,6 +316,26 @@ public interface VdpaDevice {
   }
 
   /**
+   * Whether {@link #setDmaFaultCallback} is implemented.
+   *
+   * @return true if the device reports refused DMA accesses
+   */
+  default boolean supportsDmaFaults() {
+    return false;
+  }
+
+  /**
+   * Optional: sets what the device calls when it refuses one of its own DMA accesses (an IOMMU
+   * fault); the passthrough driver records these.
+   *
+   * @param callback the callback, or {@code null} for none
+   * @throws UnsupportedOperationException if not supported
+   */
+  default void setDmaFaultCallback(DmaFaultCallback callback) {
+    throw new UnsupportedOperationException("device " + name() + " does not report DMA faults");
+  }
+
+  /**
    * Maps memory into the device's IOTLB ({@code dma_map}): from now on the device reaches
    * {@code [iova, iova + memory.remaining())} through it, with the given permission.
    *

@@ -10,7 +10,8 @@
  * <p>Every change of the bus is posted on Event Admin under the topics in {@link VdpaEvents}.
  *
  * <p>1.2.0 adds {@link VdpaEvents#DEVICE_SETTLED}. 1.3.0 adds the block attributes of {@link
- * DevConfig} (capacity, backing file, read-only) and their {@link DevAttr} keywords.
+ * DevConfig} (capacity, backing file, read-only) and their {@link DevAttr} keywords, and
+ * optional DMA fault reports ({@link DmaFaultCallback}, {@link VdpaDevice#setDmaFaultCallback}).
  */
 @Export
 @Version("1.3.0")

@@ -370,6 +370,18 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   }
 
   @Override
+  public boolean supportsDmaFaults() {
+    return true;
+  }
+
+  /** Reports refused translations of the device's IOTLB; the workers' fast path does not see it. */
+  @Override
+  public void setDmaFaultCallback(net.vdpa.api.DmaFaultCallback callback) {
+    dma.iotlb().setFaultListener(callback == null ? null
+        : (iova, length, write, error) -> callback.fault(iova, write, error.description()));
+  }
+
+  @Override
   public void dmaUnmap(long iova, long size) {
     synchronized (lock) {
       dma.unmap(iova, size);

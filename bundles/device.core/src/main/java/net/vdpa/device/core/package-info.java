@@ -9,6 +9,9 @@
  *
  * <p>Threads: control-plane calls are serialised by the device's lock; workers never take it, so a
  * reset can stop and join them; kicks take no lock and allocate nothing.
+ *
+ * <p>2.0.0: {@code DeviceLog} is gone (the api's {@code EventLog} serves every bundle), and a device
+ * reports refused DMA translations ({@code setDmaFaultCallback}).
  */
 @Export
 @Version("2.0.0")

@@ -59,8 +59,29 @@ public final class Iotlb {
   /** The current table; written under {@code this}, read without a lock. */
   private volatile Table table = Table.EMPTY;
 
+  /** Told of refused translations, or null; read on the refusal path only. */
+  private volatile DmaFaultListener faultListener;
+
   /** Creates an empty IOTLB: nothing is mapped. */
   public Iotlb() {}
+
+  /**
+   * Sets who is told when a translation is refused (an IOMMU's fault reporting). The fast path
+   * does not read it.
+   *
+   * @param listener the listener, or null for none
+   */
+  public void setFaultListener(DmaFaultListener listener) {
+    this.faultListener = listener;
+  }
+
+  private RingError fault(long iova, long length, boolean write, RingError error) {
+    DmaFaultListener l = faultListener;
+    if (l != null) {
+      l.fault(iova, length, write, error);
+    }
+    return error;
+  }
 
   /**
    * Maps {@code size} bytes of {@code region}, starting at {@code regionOffset}, at IOVA {@code iova}.
@@ -193,7 +214,7 @@ public final class Iotlb {
    */
   public RingError translate(final long iova, final long length, final boolean write, final Translation out) {
     if (length < 1 || Long.compareUnsigned(length - 1, -1L - iova) > 0) {
-      return RingError.ADDRESS_WRAP;
+      return fault(iova, length, write, RingError.ADDRESS_WRAP);
     }
     final Table t = table;
     // fast path: the same mapping, chunk and access mode as the last translation
@@ -217,7 +238,7 @@ public final class Iotlb {
         || Long.compareUnsigned(iova - t.first[i], t.last[i] - t.first[i]) > 0) {
       i = search(t, iova);
       if (i < 0) {
-        return RingError.ADDRESS_UNMAPPED;
+        return fault(iova, length, write, RingError.ADDRESS_UNMAPPED);
       }
       out.cachedTable = t;
       out.cachedIndex = i;
@@ -225,7 +246,7 @@ public final class Iotlb {
     final Entry e = t.entries[i];
     final Permission p = e.permission;
     if (write ? !p.allowsWrite() : !p.allowsRead()) {
-      return write ? RingError.WRITE_TO_READ_ONLY : RingError.READ_FROM_WRITE_ONLY;
+      return fault(iova, length, write, write ? RingError.WRITE_TO_READ_ONLY : RingError.READ_FROM_WRITE_ONLY);
     }
     final long regionOffset = e.offset + (iova - e.first);
     final int chunk = (int) (regionOffset >>> MemoryRegion.CHUNK_SHIFT);

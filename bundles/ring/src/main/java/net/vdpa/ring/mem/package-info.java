@@ -11,9 +11,11 @@
  * Translation allocates nothing and keeps a last-hit cache in the caller's
  * {@link net.vdpa.ring.mem.Translation}; the map itself is an immutable sorted table replaced on
  * every change, so translations need no lock.
+ *
+ * <p>0.2.0 adds {@link net.vdpa.ring.mem.DmaFaultListener}: an IOTLB tells of refused translations.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package net.vdpa.ring.mem;
 
 import org.osgi.annotation.bundle.Export;

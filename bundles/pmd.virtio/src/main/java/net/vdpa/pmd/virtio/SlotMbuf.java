@@ -1,0 +1,50 @@
+package net.vdpa.pmd.virtio;
+
+import java.nio.ByteBuffer;
+import net.vdpa.api.pmd.Mbuf;
+
+/**
+ * One slot of the port's packet memory: the virtio-net header, then the frame. Made once; the
+ * port's polling thread hands it around.
+ */
+final class SlotMbuf implements Mbuf {
+  final int index;
+  /** IOVA of the slot (the header comes first). */
+  final long iova;
+  /** Offset of the slot in the packet memory buffer. */
+  final int offset;
+  private final ByteBuffer data;
+  int length;
+  /** True while the mbuf sits in the pool. */
+  boolean pooled;
+
+  SlotMbuf(int index, long iova, int offset, ByteBuffer data) {
+    this.index = index;
+    this.iova = iova;
+    this.offset = offset;
+    this.data = data;
+  }
+
+  @Override
+  public ByteBuffer data() {
+    return data;
+  }
+
+  @Override
+  public int length() {
+    return length;
+  }
+
+  @Override
+  public void length(int length) {
+    if (length < 1 || length > data.capacity()) {
+      throw new IllegalArgumentException("mbuf length " + length + " is outside 1.." + data.capacity());
+    }
+    this.length = length;
+  }
+
+  @Override
+  public int capacity() {
+    return data.capacity();
+  }
+}

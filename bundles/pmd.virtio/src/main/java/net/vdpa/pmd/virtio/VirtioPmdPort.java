@@ -1,0 +1,290 @@
+package net.vdpa.pmd.virtio;
+
+import net.vdpa.api.VdpaDevice;
+import net.vdpa.api.net.VirtioNet;
+import net.vdpa.api.passthrough.CommonCfg;
+import net.vdpa.api.passthrough.DeviceHandle;
+import net.vdpa.api.passthrough.DmaPerm;
+import net.vdpa.api.passthrough.IommuContainer;
+import net.vdpa.api.passthrough.IommuGroup;
+import net.vdpa.api.passthrough.Region;
+import net.vdpa.api.passthrough.VfioException;
+import net.vdpa.api.pmd.Mbuf;
+import net.vdpa.api.pmd.PmdPort;
+import net.vdpa.api.pmd.PmdStats;
+import net.vdpa.ring.DriverQueue;
+
+/**
+ * A poll-mode port over one passthrough handle: queue 0 receives, queue 1 transmits, both in the
+ * port's own {@link PacketMemory}. The burst methods run on one polling thread, allocate nothing
+ * and take no lock; the release request only sets a flag the next burst acts on.
+ */
+final class VirtioPmdPort implements PmdPort {
+  /** Queue size asked for (or the device's maximum if smaller). */
+  static final int QUEUE_SIZE = 256;
+  private static final int RX = 0;
+  private static final int TX = 1;
+
+  private final String device;
+  private final String owner;
+  private final IommuContainer container;
+  private final boolean ownContainer;
+  private final Runnable onClose;
+  private final PacketMemory mem;
+  private final DriverQueue rx;
+  private final DriverQueue tx;
+  private final SlotMbuf[] rxById;
+  private final SlotMbuf[] txById;
+  private DeviceHandle handle;
+  private volatile State state = State.RUNNING;
+  private volatile boolean releaseRequested;
+  /** Set once the handle and memory are let go. */
+  private boolean released;
+  // counters: written by the polling thread only
+  private long rxPackets;
+  private long rxBytes;
+  private long txPackets;
+  private long txBytes;
+  private long txFull;
+  private long rxNoMbuf;
+
+  /** Opens the device, maps the memory and brings the device up; undoes everything on failure. */
+  VirtioPmdPort(IommuGroup group, IommuContainer container, boolean ownContainer, String device, String owner,
+      Runnable onClose) {
+    this.device = device;
+    this.owner = owner;
+    this.container = container;
+    this.ownContainer = ownContainer;
+    this.onClose = onClose;
+    long features = 1L << VirtioNet.F_VERSION_1;
+    this.mem = new PacketMemory(QUEUE_SIZE, 3 * QUEUE_SIZE, features);
+    this.rx = mem.rx.queue();
+    this.tx = mem.tx.queue();
+    this.rxById = new SlotMbuf[QUEUE_SIZE];
+    this.txById = new SlotMbuf[QUEUE_SIZE];
+    boolean mapped = false;
+    try {
+      handle = group.openDevice(device, owner, (d, why, grace) -> releaseRequested = true);
+      if (handle.virtioDeviceId() != VdpaDevice.ID_NET) {
+        throw new IllegalArgumentException("device " + device + " is not a network device (virtio id "
+            + handle.virtioDeviceId() + ")");
+      }
+      container.dmaMap(PacketMemory.BASE, mem.forMapping(), DmaPerm.READ_WRITE);
+      mapped = true;
+      long offered = PciBringUp.start(handle);
+      if ((offered & features) != features) {
+        throw new IllegalStateException("device " + device + " does not offer VIRTIO_F_VERSION_1");
+      }
+      PciBringUp.negotiate(handle, features);
+      for (int q : new int[] {RX, TX}) {
+        int max = PciBringUp.maxSize(handle, q);
+        if (max < QUEUE_SIZE) {
+          throw new IllegalStateException("device " + device + " queue " + q + " takes at most " + max
+              + " entries, the port needs " + QUEUE_SIZE);
+        }
+      }
+      PciBringUp.queue(handle, RX, mem.rx.config());
+      PciBringUp.queue(handle, TX, mem.tx.config());
+      rx.disableInterrupts();
+      tx.disableInterrupts();
+      PciBringUp.driverOk(handle);
+      refill();
+    } catch (RuntimeException e) {
+      if (handle != null) {
+        handle.close();
+      }
+      if (mapped && !container.revoked()) {
+        container.dmaUnmap(PacketMemory.BASE, mem.memory.size());
+      }
+      if (ownContainer) {
+        container.close();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String device() {
+    return device;
+  }
+
+  @Override
+  public String owner() {
+    return owner;
+  }
+
+  @Override
+  public State state() {
+    if (state == State.RUNNING && handle.revoked()) {
+      return State.REVOKED;
+    }
+    return state;
+  }
+
+  @Override
+  public int rxBurst(Mbuf[] pkts, int max) {
+    if (!running()) {
+      return 0;
+    }
+    final DriverQueue q = rx;
+    int n = 0;
+    while (n < max) {
+      long used = q.pollUsed();
+      if (used == DriverQueue.EMPTY) {
+        break;
+      }
+      int id = DriverQueue.usedId(used);
+      SlotMbuf m = rxById[id];
+      rxById[id] = null;
+      int len = DriverQueue.usedLength(used) - PacketMemory.HDR;
+      m.length = len;
+      rxBytes += len;
+      pkts[n++] = m;
+    }
+    if (n > 0) {
+      rxPackets += n;
+      refill();
+    }
+    return n;
+  }
+
+  @Override
+  public int txBurst(Mbuf[] pkts, int count) {
+    if (!running()) {
+      return 0;
+    }
+    final DriverQueue q = tx;
+    reclaim(q);
+    int i = 0;
+    for (; i < count; i++) {
+      SlotMbuf m = (SlotMbuf) pkts[i];
+      mem.clearHeader(m);
+      int id = q.add(m.iova, PacketMemory.HDR + m.length, false);
+      if (id == DriverQueue.FULL) {
+        txFull++;
+        break;
+      }
+      txById[id] = m;
+      txBytes += m.length;
+    }
+    if (i > 0) {
+      txPackets += i;
+      q.publish();
+      if (q.needsKick()) {
+        doorbell(TX);
+      }
+    }
+    return i;
+  }
+
+  private void reclaim(DriverQueue q) {
+    long used;
+    while ((used = q.pollUsed()) != DriverQueue.EMPTY) {
+      int id = DriverQueue.usedId(used);
+      SlotMbuf m = txById[id];
+      txById[id] = null;
+      mem.put(m);
+    }
+  }
+
+  /** Posts a free mbuf in every free receive slot. */
+  private void refill() {
+    final DriverQueue q = rx;
+    int added = 0;
+    while (q.freeDescriptors() > 0) {
+      SlotMbuf m = mem.take();
+      if (m == null) {
+        rxNoMbuf++;
+        break;
+      }
+      int id = q.add(m.iova, PacketMemory.SLOT, true);
+      rxById[id] = m;
+      added++;
+    }
+    if (added > 0) {
+      q.publish();
+      if (q.needsKick()) {
+        doorbell(RX);
+      }
+    }
+  }
+
+  private void doorbell(int queue) {
+    try {
+      handle.write(Region.NOTIFY, queue * CommonCfg.NOTIFY_OFF_MULTIPLIER, 2, queue);
+    } catch (VfioException e) {
+      // revoked or closed under us: the next burst lets go
+      releaseRequested = true;
+    }
+  }
+
+  /** Whether bursts may run; acts on a release request (closes the port) on the polling thread. */
+  private boolean running() {
+    if (state != State.RUNNING) {
+      return false;
+    }
+    if (releaseRequested || handle.revoked()) {
+      if (handle.revoked()) {
+        state = State.REVOKED;
+        release();
+      } else {
+        close();
+      }
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public Mbuf alloc() {
+    return mem.take();
+  }
+
+  @Override
+  public void free(Mbuf m) {
+    if (!mem.owns(m)) {
+      throw new IllegalArgumentException("mbuf " + m + " is not one of port " + device + "'s");
+    }
+    mem.put((SlotMbuf) m);
+  }
+
+  @Override
+  public PmdStats stats() {
+    return new PmdStats(rxPackets, rxBytes, txPackets, txBytes, txFull, rxNoMbuf);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (state == State.RUNNING) {
+        state = State.CLOSED;
+      }
+    }
+    release();
+  }
+
+  /** Lets go of the handle and the memory; the device is reset by the handle. */
+  private void release() {
+    synchronized (this) {
+      if (released) {
+        return;
+      }
+      released = true;
+    }
+    handle.close();
+    if (!container.revoked()) {
+      try {
+        container.dmaUnmap(PacketMemory.BASE, mem.memory.size());
+      } catch (VfioException revokedMeanwhile) {
+        // the driver dropped the mappings itself
+      }
+    }
+    if (ownContainer) {
+      container.close(); // also when revoked: the driver forgets it
+    }
+    onClose.run();
+  }
+}
