@@ -12,6 +12,7 @@ import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDriver;
 import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.passthrough.HandleInfo;
 import net.vdpa.api.passthrough.IommuContainer;
 import net.vdpa.api.passthrough.IommuFault;
@@ -47,6 +48,7 @@ public final class VfioVdpaDriver implements VdpaDriver, Vfio {
 
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
+  private final EventLog log = EventLog.of(() -> logger);
 
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile EventAdmin events;
@@ -183,10 +185,7 @@ public final class VfioVdpaDriver implements VdpaDriver, Vfio {
   }
 
   private void info(String line) {
-    Logger l = logger;
-    if (l != null) {
-      l.info(line);
-    }
+    log.info(line);
   }
 
   /** Posts events and log lines for the core. */
@@ -199,11 +198,8 @@ public final class VfioVdpaDriver implements VdpaDriver, Vfio {
 
     @Override
     public void fault(IommuFault f) {
-      Logger l = logger;
-      if (l != null) {
-        l.warn("iommu fault: device " + f.device() + " " + f.access().name().toLowerCase() + " at 0x"
-            + Long.toHexString(f.iova()) + ": " + f.reason());
-      }
+      log.warn("iommu fault: device " + f.device() + " " + f.access().name().toLowerCase() + " at 0x"
+          + Long.toHexString(f.iova()) + ": " + f.reason());
       post(Vfio.TOPIC_FAULT, Map.of(Vfio.DEVICE, f.device(), Vfio.IOVA, f.iova(), Vfio.ACCESS, f.access().name(),
           Vfio.REASON, f.reason()));
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import net.vdpa.api.log.EventLog;
 import net.vdpa.api.passthrough.IommuContainer;
 import net.vdpa.api.passthrough.IommuGroup;
 import net.vdpa.api.passthrough.Vfio;
@@ -29,6 +30,7 @@ public final class VirtioPmd implements PollModeDriver {
 
   @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
   private volatile Logger logger;
+  private final EventLog log = EventLog.of(() -> logger);
 
   private final List<VirtioPmdPort> ports = new CopyOnWriteArrayList<>();
 
@@ -89,9 +91,6 @@ public final class VirtioPmd implements PollModeDriver {
   }
 
   private void info(String line) {
-    Logger l = logger;
-    if (l != null) {
-      l.info(line);
-    }
+    log.info(line);
   }
 }
