@@ -7,7 +7,8 @@
 (function () {
   'use strict';
   var root = document.getElementById('vdpa');
-  var base = root.getAttribute('data-base');
+  // absolute, and without the user:password@ a login URL may carry: fetch refuses URLs with credentials
+  var base = location.protocol + '//' + location.host + root.getAttribute('data-base');
   var csrf = root.getAttribute('data-csrf');
   var errorLine = document.getElementById('vdpa-error');
   var current = null;       // the last picture
