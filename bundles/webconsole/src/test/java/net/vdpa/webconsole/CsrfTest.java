@@ -19,6 +19,6 @@ class CsrfTest {
 
   @Test
   void attributeValuesAreEscaped() {
-    assertThat(VdpaPlugin.attr("a\"<b>&'")).isEqualTo("\"a&quot;&lt;b&gt;&amp;&#39;\"");
+    assertThat(PluginCore.attr("a\"<b>&'")).isEqualTo("\"a&quot;&lt;b&gt;&amp;&#39;\"");
   }
 }
