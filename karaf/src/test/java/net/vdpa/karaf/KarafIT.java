@@ -24,6 +24,8 @@ import org.junit.Test;
  */
 public class KarafIT {
   private static final String[] ARTIFACTS = {"api", "ring", "unix", "bus", "config", "shell", "device.core", "device.simnet", "device.simblk", "driver.virtionet", "driver.virtioblk", "driver.vhost"};
+  /** Staged too (Karaf downloads a feature's conditional bundles), installed only with Karaf's webconsole feature. */
+  private static final String[] CONDITIONAL = {"webconsole"};
   private static Path home;
   private static Process karaf;
   private static int sshPort;
@@ -68,7 +70,7 @@ public class KarafIT {
   private static Path stage() throws IOException {
     Path stage = Path.of(System.getProperty("vdpa.stage"));
     Path bundles = Path.of(System.getProperty("vdpa.bundles"));
-    for (String a : ARTIFACTS) {
+    for (String a : java.util.stream.Stream.concat(java.util.Arrays.stream(ARTIFACTS), java.util.Arrays.stream(CONDITIONAL)).toList()) {
       Path jar = bundles.resolve(a).resolve("target").resolve(a + "-" + version + ".jar");
       assertTrue("bundle not built: " + jar, Files.isRegularFile(jar));
       Path to = stage.resolve("net/vdpa/" + a + "/" + version + "/" + a + "-" + version + ".jar");
@@ -169,6 +171,7 @@ public class KarafIT {
       assertTrue("net.vdpa." + a + " active in\n" + bundles,
           bundles.lines().anyMatch(l -> l.contains("net.vdpa." + a) && l.contains("Active")));
     }
+    assertFalse("the Web Console tab without Karaf's webconsole feature:\n" + bundles, bundles.contains("net.vdpa.webconsole"));
     String add = client("vdpa:dev add name kd0 mgmtdev vdpasim_net");
     assertTrue(add, add.contains("kd0: bound to virtio_net"));
     // the project's events reach Karaf's log at INFO, where log:display shows them
