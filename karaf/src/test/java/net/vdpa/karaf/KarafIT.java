@@ -15,18 +15,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
+import org.junit.runners.MethodSorters;
 
 /**
  * The features repository in a real Apache Karaf 4.4 from Maven Central: configured for loopback
  * only, the project's artifacts staged in a local file repository, the feature installed and used
  * through {@code bin/client}, then uninstalled with nothing of the project left behind.
  */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class KarafIT {
   private static final String[] ARTIFACTS = {"api", "ring", "unix", "bus", "config", "shell", "device.core", "device.simnet", "device.simblk", "driver.virtionet", "driver.virtioblk", "driver.vhost", "device.smartnic", "driver.passthrough", "pmd.virtio"};
+  /** Staged too (Karaf downloads a feature's conditional bundles), installed only with Karaf's webconsole feature. */
+  private static final String[] CONDITIONAL = {"webconsole"};
   private static Path home;
   private static Process karaf;
   private static int sshPort;
+  private static int httpPort;
   private static String version;
 
   @BeforeClass
@@ -36,6 +42,7 @@ public class KarafIT {
     assertTrue("Karaf not unpacked at " + home, Files.isDirectory(home.resolve("bin")));
     Path stage = stage();
     sshPort = freePort();
+    httpPort = freePort();
     configure(stage);
     ProcessBuilder kb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile());
     kb.environment().put("JAVA_HOME", System.getProperty("java.home"));
@@ -68,7 +75,7 @@ public class KarafIT {
   private static Path stage() throws IOException {
     Path stage = Path.of(System.getProperty("vdpa.stage"));
     Path bundles = Path.of(System.getProperty("vdpa.bundles"));
-    for (String a : ARTIFACTS) {
+    for (String a : java.util.stream.Stream.concat(java.util.Arrays.stream(ARTIFACTS), java.util.Arrays.stream(CONDITIONAL)).toList()) {
       Path jar = bundles.resolve(a).resolve("target").resolve(a + "-" + version + ".jar");
       assertTrue("bundle not built: " + jar, Files.isRegularFile(jar));
       Path to = stage.resolve("net/vdpa/" + a + "/" + version + "/" + a + "-" + version + ".jar");
@@ -93,6 +100,9 @@ public class KarafIT {
         .replaceAll("(?m)^rmiRegistryHost\\s*=.*$", "rmiRegistryHost = 127.0.0.1")
         .replaceAll("(?m)^rmiServerPort\\s*=.*$", "rmiServerPort = " + freePortQuietly())
         .replaceAll("(?m)^rmiServerHost\\s*=.*$", "rmiServerHost = 127.0.0.1"));
+    // Pax Web, where the webconsole feature is installed: loopback only, a free port
+    Files.writeString(etc.resolve("org.ops4j.pax.web.cfg"),
+        "org.osgi.service.http.port = " + httpPort + "\norg.ops4j.pax.web.listening.addresses = 127.0.0.1\n");
     String m2 = Path.of(System.getProperty("vdpa.m2")).toUri().toString();
     Path mvn = etc.resolve("org.ops4j.pax.url.mvn.cfg");
     List<String> kept = new ArrayList<>();
@@ -169,6 +179,7 @@ public class KarafIT {
       assertTrue("net.vdpa." + a + " active in\n" + bundles,
           bundles.lines().anyMatch(l -> l.contains("net.vdpa." + a) && l.contains("Active")));
     }
+    assertFalse("the Web Console tab without Karaf's webconsole feature:\n" + bundles, bundles.contains("net.vdpa.webconsole"));
     String add = client("vdpa:dev add name kd0 mgmtdev vdpasim_net");
     assertTrue(add, add.contains("kd0: bound to virtio_net"));
     // the project's events reach Karaf's log at INFO, where log:display shows them
@@ -196,5 +207,58 @@ public class KarafIT {
     String services = client("service:list net.vdpa.api.VdpaBus");
     assertFalse("VdpaBus still registered:\n" + services, services.contains("net.vdpa.api.VdpaBus"));
     assertEquals("", client("service:list net.vdpa.api.VdpaDevice").trim());
+  }
+
+  /**
+   * Runs after {@link #theFeatureInstallsWorksAndUninstallsCleanly} (name order): with Karaf's own
+   * Web Console, the feature brings the vDPA tab, served through javax.servlet (Pax Web), behind
+   * Karaf's login, refusing a POST without the page's CSRF token and acting with it.
+   */
+  @Test
+  public void theWebConsoleFeatureBringsTheVdpaTab() throws Exception {
+    client("feature:repo-add mvn:net.vdpa/karaf/" + version + "/xml/features");
+    String install = client("feature:install vdpa");
+    assertFalse(install, install.toLowerCase().contains("error"));
+    // installed after the vdpa feature: the conditional bundle follows
+    String web = client("feature:install http webconsole");
+    assertFalse(web, web.toLowerCase().contains("error"));
+    String bundles = client("bundle:list -s -t 0");
+    assertTrue(bundles, bundles.lines().anyMatch(l -> l.contains("net.vdpa.webconsole") && l.contains("Active")));
+    String tab = "http://127.0.0.1:" + httpPort + "/system/console/vdpa";
+    java.net.CookieManager cookies = new java.net.CookieManager();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(cookies).build();
+    String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("karaf:karaf".getBytes(StandardCharsets.UTF_8));
+    assertEquals(401, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(tab)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+    String page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(tab)).header("Authorization", auth).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    java.util.regex.Matcher token = java.util.regex.Pattern.compile("data-csrf=\"([^\"]+)\"").matcher(page);
+    assertTrue(page, page.contains("<a href=\"/system/console/vdpa\">vDPA</a>") && token.find());
+    java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> post = (csrf, form) -> {
+      java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(tab + "/action.json"))
+          .header("Authorization", auth).header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form));
+      if (csrf != null) {
+        b.header("X-Vdpa-Csrf", csrf);
+      }
+      try {
+        return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      } catch (IOException | InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    };
+    java.net.http.HttpResponse<String> refused = post.apply(null, "action=add&device=kw0&mgmtdev=vdpasim_net");
+    assertEquals(refused.body(), 403, refused.statusCode());
+    java.net.http.HttpResponse<String> added = post.apply(token.group(1), "action=add&device=kw0&mgmtdev=vdpasim_net");
+    assertEquals(added.body(), "{\"ok\":\"added kw0 on vdpasim_net\"}", added.body());
+    String state = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(tab + "/state.json")).header("Authorization", auth).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(state, state.contains("\"name\":\"kw0\",\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\",\"state\":\"BOUND\",\"driver\":\"virtio_net\""));
+    assertTrue(client("vdpa:bus show"), client("vdpa:bus show").contains("kw0: bound driver virtio_net"));
+    java.net.http.HttpResponse<String> deleted = post.apply(token.group(1), "action=del&device=kw0");
+    assertEquals(deleted.body(), 200, deleted.statusCode());
+    String uninstall = client("feature:uninstall vdpa");
+    assertFalse(uninstall, uninstall.toLowerCase().contains("error"));
+    assertFalse(client("bundle:list -s -t 0"), client("bundle:list -s -t 0").contains("net.vdpa."));
   }
 }

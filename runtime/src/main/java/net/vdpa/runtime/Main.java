@@ -48,6 +48,14 @@ public final class Main {
   private static final String STORAGE = "org.osgi.framework.storage";
   /** Felix ConfigAdmin's file store. */
   private static final String CM_DIR = "felix.cm.dir";
+  /**
+   * The web server (the Web Console's). A script run ends when its commands do: a web server would
+   * only hold a port, and collide with the runtime a user has open, so a script run leaves it
+   * installed but not started unless {@code -Dorg.apache.felix.http.enable=true} asks for it.
+   */
+  static final String HTTP = "org.apache.felix.http.jetty";
+  /** Felix HTTP's switch for its plain HTTP connector; set to true, a script run starts the web server. */
+  private static final String HTTP_ENABLE = "org.apache.felix.http.enable";
 
   private final PrintStream err;
 
@@ -84,7 +92,7 @@ public final class Main {
           OldConfigStore.migrate(fw.getBundleContext(), Path.of(properties.get(STORAGE)), Path.of(properties.get(CM_DIR)), err);
         }
         fw.adapt(FrameworkStartLevel.class).setInitialBundleStartLevel(config.defaultStartLevel());
-        new EmbeddedBundles(fw.getBundleContext(), loader, err).sync(config.bundles(), scriptMode(config) ? CONSOLES : Set.of());
+        new EmbeddedBundles(fw.getBundleContext(), loader, err).sync(config.bundles(), idle(config));
         Thread hook = new Thread(() -> stopQuietly(fw), "vdpa-runtime-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         fw.start();
@@ -137,6 +145,19 @@ public final class Main {
       System.getProperties().forEach((k, v) -> p.putIfAbsent(k.toString(), v.toString()));
     }
     return p;
+  }
+
+  /** The bundles this run installs but does not start: in a script run, the consoles and the web server. */
+  private static Set<String> idle(LaunchConfig config) {
+    if (!scriptMode(config)) {
+      return Set.of();
+    }
+    if (Boolean.parseBoolean(System.getProperty(HTTP_ENABLE, config.frameworkProperties().get(HTTP_ENABLE)))) {
+      return CONSOLES;
+    }
+    Set<String> idle = new java.util.HashSet<>(CONSOLES);
+    idle.add(HTTP);
+    return Set.copyOf(idle);
   }
 
   private static boolean scriptMode(LaunchConfig config) {
