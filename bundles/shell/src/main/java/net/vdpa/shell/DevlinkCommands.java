@@ -36,31 +36,6 @@ public final class DevlinkCommands {
     services.remove(d);
   }
 
-  /** The options and words of a command line. */
-  private record Args(VdpaFormat.Style style, List<String> words) {
-    static Args of(String... argv) {
-      boolean json = false;
-      boolean pretty = false;
-      List<String> w = new ArrayList<>();
-      for (String a : argv) {
-        switch (a) {
-          case "-j", "--json" -> json = true;
-          case "-p", "--pretty" -> pretty = true;
-          case "-jp", "-pj" -> {
-            json = true;
-            pretty = true;
-          }
-          default -> w.add(a);
-        }
-      }
-      return new Args(new VdpaFormat.Style(json, pretty), w);
-    }
-
-    String word(int i) {
-      return i < words.size() ? words.get(i) : null;
-    }
-  }
-
   /** {@code devlink:dev [-j] [-p] show [DEV] | eswitch show|set DEV mode MODE | param show|set DEV name sriov_numvfs [value N cmode runtime]}. */
   @Descriptor("devlink devices: show [DEV] | eswitch show DEV | eswitch set DEV mode legacy|switchdev | "
       + "param show DEV name sriov_numvfs | param set DEV name sriov_numvfs value N cmode runtime")

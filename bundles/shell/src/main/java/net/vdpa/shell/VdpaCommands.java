@@ -70,35 +70,6 @@ public final class VdpaCommands {
     return s;
   }
 
-  /** Arguments after the output flags. */
-  private record Args(VdpaFormat.Style style, List<String> words) {
-    static Args of(String... args) {
-      boolean json = false;
-      boolean pretty = false;
-      List<String> words = new ArrayList<>();
-      for (String a : args) {
-        switch (a) {
-          case "-j", "--json" -> json = true;
-          case "-p", "--pretty" -> pretty = true;
-          case "-jp", "-pj" -> {
-            json = true;
-            pretty = true;
-          }
-          default -> words.add(a);
-        }
-      }
-      return new Args(new VdpaFormat.Style(json, pretty), words);
-    }
-
-    String word(int i) {
-      return i < words.size() ? words.get(i) : null;
-    }
-
-    List<String> from(int i) {
-      return i < words.size() ? words.subList(i, words.size()) : List.of();
-    }
-  }
-
   // ------------------------------------------------------------------ mgmtdev
 
   /** {@code vdpa:mgmtdev [-j] [-p] show [MGMTDEV]}. */
