@@ -8,6 +8,7 @@ import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.VqState;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.ring.DriverQueue;
+import net.vdpa.testkit.NetTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.ring.DriverQueue;
+import net.vdpa.testkit.NetTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -14,6 +14,7 @@ import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.WireKind;
+import net.vdpa.testkit.NetTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

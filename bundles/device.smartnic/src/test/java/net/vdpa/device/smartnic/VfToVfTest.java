@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.net.VirtioNet;
+import net.vdpa.testkit.NetTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -13,6 +13,7 @@ import net.vdpa.api.passthrough.CommonCfg;
 import net.vdpa.api.passthrough.DeviceHandle;
 import net.vdpa.api.passthrough.IommuFault;
 import net.vdpa.api.passthrough.Region;
+import net.vdpa.testkit.devices.SimNetFixture;
 
 /** A core over real simulated NICs, a recording sink, and the register moves a driver makes. */
 final class Fixture {
@@ -74,6 +75,6 @@ final class Fixture {
   }
 
   static VdpaDevice nic(String name) {
-    return SimNet.create(name);
+    return SimNetFixture.create(name);
   }
 }

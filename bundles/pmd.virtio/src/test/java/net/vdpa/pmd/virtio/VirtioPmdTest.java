@@ -12,6 +12,7 @@ import net.vdpa.api.passthrough.VfioException;
 import net.vdpa.api.pmd.Mbuf;
 import net.vdpa.api.pmd.PmdPort;
 import net.vdpa.driver.passthrough.VfioVdpaDriver;
+import net.vdpa.testkit.devices.SimNetFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class VirtioPmdTest {
   static final int BURST = 32;
   static final int WINDOW = VirtioPmdPort.QUEUE_SIZE / 2;
-  final VdpaDevice nic = SimNet.create("pmd0");
+  final VdpaDevice nic = SimNetFixture.create("pmd0");
   VfioVdpaDriver driver = Passthrough.driver(500);
   VirtioPmd pmd = new VirtioPmd(driver);
 

@@ -1,4 +1,4 @@
-package net.vdpa.device.smartnic;
+package net.vdpa.testkit;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,25 +23,25 @@ import net.vdpa.ring.split.SplitLayout;
  * initialisation sequence, keeps receive buffers posted, sends and receives frames and control
  * commands. Test thread only (the callbacks just count).
  */
-final class NetTestDriver {
-  static final long BASE = 0x4000_0000L;
-  static final long TIMEOUT_MS = 5_000;
+public final class NetTestDriver {
+  public static final long BASE = 0x4000_0000L;
+  public static final long TIMEOUT_MS = 5_000;
 
-  final VdpaDevice dev;
-  final long features;
-  final int qsize;
-  final int rxBufLen;
-  final ByteBuffer mem;
-  final MemoryRegion region;
-  final Iotlb iotlb = new Iotlb();
-  final DmaAllocator dma;
-  final DriverQueue[] queues;
-  final long[][] rxIova;
-  final AtomicInteger[] interrupts;
-  final AtomicInteger configChanges = new AtomicInteger();
-  int ctrlIndex = -1;
+  public final VdpaDevice dev;
+  public final long features;
+  public final int qsize;
+  public final int rxBufLen;
+  public final ByteBuffer mem;
+  public final MemoryRegion region;
+  public final Iotlb iotlb = new Iotlb();
+  public final DmaAllocator dma;
+  public final DriverQueue[] queues;
+  public final long[][] rxIova;
+  public final AtomicInteger[] interrupts;
+  public final AtomicInteger configChanges = new AtomicInteger();
+  public int ctrlIndex = -1;
 
-  NetTestDriver(VdpaDevice dev, long features, int qsize, int rxBufLen, int memMiB) {
+  public NetTestDriver(VdpaDevice dev, long features, int qsize, int rxBufLen, int memMiB) {
     this.dev = dev;
     this.features = features;
     this.qsize = qsize;
@@ -58,7 +58,7 @@ final class NetTestDriver {
     }
   }
 
-  static long f(int... bits) {
+  public static long f(int... bits) {
     long m = 0;
     for (int b : bits) {
       m |= VirtioNet.bit(b);
@@ -67,17 +67,17 @@ final class NetTestDriver {
   }
 
   /** VERSION_1, ACCESS_PLATFORM, MAC, MTU, STATUS, CTRL_VQ, CTRL_RX, CTRL_MAC_ADDR. */
-  static long baseFeatures() {
+  public static long baseFeatures() {
     return f(VirtioNet.F_VERSION_1, VirtioNet.F_ACCESS_PLATFORM, VirtioNet.F_MAC, VirtioNet.F_MTU, VirtioNet.F_STATUS,
         VirtioNet.F_CTRL_VQ, VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR);
   }
 
-  boolean has(int bit) {
+  public boolean has(int bit) {
     return (features & VirtioNet.bit(bit)) != 0;
   }
 
   /** Up to FEATURES_OK: reset, map memory, negotiate. */
-  void negotiate() {
+  public void negotiate() {
     dev.reset();
     dev.setConfigCallback(configChanges::incrementAndGet);
     dev.dmaMap(BASE, mem.duplicate(), VdpaDevice.DMA_READ_WRITE);
@@ -88,7 +88,7 @@ final class NetTestDriver {
   }
 
   /** The whole sequence with {@code pairs} queue pairs set up and receive buffers posted. */
-  NetTestDriver start(int pairs) {
+  public NetTestDriver start(int pairs) {
     negotiate();
     int maxPairs = has(VirtioNet.F_MQ) ? (dev.vqCount() - 1) / 2 : 1;
     for (int p = 0; p < pairs; p++) {
@@ -106,7 +106,7 @@ final class NetTestDriver {
     return this;
   }
 
-  void setupQueue(int idx) {
+  public void setupQueue(int idx) {
     boolean packed = has(VirtioNet.F_RING_PACKED);
     long desc = alloc(16L * qsize, 4096);
     long drv = alloc(packed ? 4 : SplitLayout.availSize(qsize), 4096);
@@ -119,7 +119,7 @@ final class NetTestDriver {
     dev.setVqReady(idx, true);
   }
 
-  long alloc(long size, long align) {
+  public long alloc(long size, long align) {
     long iova = dma.allocate(size, align);
     if (iova == DmaAllocator.NO_SPACE) {
       throw new IllegalStateException("test driver memory full");
@@ -128,7 +128,7 @@ final class NetTestDriver {
   }
 
   /** Fills the receive queue of a pair with buffers. */
-  void post(int pair) {
+  public void post(int pair) {
     int idx = VirtioNet.rxq(pair);
     DriverQueue q = queues[idx];
     while (q.freeDescriptors() > 0) {
@@ -139,7 +139,7 @@ final class NetTestDriver {
     publish(idx);
   }
 
-  void publish(int idx) {
+  public void publish(int idx) {
     DriverQueue q = queues[idx];
     q.publish();
     if (q.needsKick()) {
@@ -148,7 +148,7 @@ final class NetTestDriver {
   }
 
   /** Sends a frame (header + frame in one buffer) and reclaims finished transmit buffers. */
-  void send(int pair, byte[] frame) {
+  public void send(int pair, byte[] frame) {
     int idx = VirtioNet.txq(pair);
     DriverQueue q = queues[idx];
     reclaim(q);
@@ -163,7 +163,7 @@ final class NetTestDriver {
   }
 
   /** Sends a frame as an indirect chain of two buffers: the header, then the frame. */
-  void sendIndirect(int pair, byte[] frame) {
+  public void sendIndirect(int pair, byte[] frame) {
     int idx = VirtioNet.txq(pair);
     DriverQueue q = queues[idx];
     reclaim(q);
@@ -179,7 +179,7 @@ final class NetTestDriver {
   }
 
   /** Takes back finished transmit buffers; returns how many. */
-  int reclaim(DriverQueue q) {
+  public int reclaim(DriverQueue q) {
     int n = 0;
     while (q.pollUsed() != DriverQueue.EMPTY) {
       n++;
@@ -188,7 +188,7 @@ final class NetTestDriver {
   }
 
   /** Waits until the transmit queue of a pair has handed back every buffer sent on it. */
-  void awaitTxDone(int pair) {
+  public void awaitTxDone(int pair) {
     DriverQueue q = queues[VirtioNet.txq(pair)];
     long deadline = deadline();
     reclaim(q);
@@ -203,7 +203,7 @@ final class NetTestDriver {
    *
    * @return the frame, or null if none came within {@code timeoutMs}
    */
-  byte[] receive(int pair, long timeoutMs) {
+  public byte[] receive(int pair, long timeoutMs) {
     int idx = VirtioNet.rxq(pair);
     DriverQueue q = queues[idx];
     long first = pollWait(q, timeoutMs);
@@ -240,14 +240,14 @@ final class NetTestDriver {
     return out.toByteArray();
   }
 
-  int lastNumBuffers;
+  public int lastNumBuffers;
 
   private void repost(DriverQueue q, int idx, long iova) {
     int id = q.add(iova, rxBufLen, true);
     rxIova[idx][id] = iova;
   }
 
-  byte[] read(long iova, int len) {
+  public byte[] read(long iova, int len) {
     byte[] b = new byte[len];
     region.get(iova - BASE, b, 0, len);
     return b;
@@ -265,7 +265,7 @@ final class NetTestDriver {
   }
 
   /** Sends a control command and returns the ack byte. */
-  int control(int cls, int cmd, byte... data) {
+  public int control(int cls, int cmd, byte... data) {
     DriverQueue q = queues[ctrlIndex];
     long cmdIova = alloc(2 + data.length, 16);
     long ackIova = alloc(1, 16);
@@ -284,11 +284,11 @@ final class NetTestDriver {
     return read(ackIova, 1)[0] & 0xff;
   }
 
-  static long deadline() {
+  public static long deadline() {
     return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
   }
 
-  static void waitABit(long deadline, String what) {
+  public static void waitABit(long deadline, String what) {
     if (System.nanoTime() > deadline) {
       throw new AssertionError("timed out: " + what);
     }
@@ -296,12 +296,12 @@ final class NetTestDriver {
   }
 
   /** A frame to {@code dst} from a fixed source, of {@code len} bytes, content from a seed. */
-  static byte[] frame(long dst, int len, int seed) {
+  public static byte[] frame(long dst, int len, int seed) {
     return frame(dst, 0x02_00_00_00_00_42L, len, seed);
   }
 
   /** A frame to {@code dst} from {@code src}, of {@code len} bytes, content from a seed. */
-  static byte[] frame(long dst, long src, int len, int seed) {
+  public static byte[] frame(long dst, long src, int len, int seed) {
     byte[] b = new byte[len];
     for (int i = 0; i < 6; i++) {
       b[i] = (byte) (dst >>> (40 - 8 * i));
