@@ -1,5 +1,8 @@
 package net.vdpa.itests;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
@@ -7,6 +10,7 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.File;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -15,9 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.inject.Inject;
+import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.net.NetInterface;
 import org.junit.After;
 import org.junit.Before;
 import org.ops4j.pax.exam.Configuration;
@@ -154,5 +160,40 @@ public abstract class BusTestSupport {
   protected void awaitBound(String device, String driver) {
     await(device + " bound to " + driver + " (now " + bus.device(device).map(d -> d.state + " " + d.driver + " " + d.reason).orElse("absent") + ")",
         () -> bus.device(device).map(d -> d.state == DeviceDTO.State.BOUND && driver.equals(d.driver)).orElse(false));
+  }
+
+  /** Waits for the interface a network driver publishes on a device. */
+  protected NetInterface iface(String device) throws Exception {
+    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context,
+        context.createFilter("(&(objectClass=" + NetInterface.class.getName() + ")(" + NetInterface.PROP_DEVICE + "=" + device + "))"), null);
+    t.open();
+    NetInterface i = t.waitForService(WAIT.toMillis());
+    assertNotNull("no NetInterface appeared on " + device + " (" + bus.device(device).map(d -> d.state + ": " + d.reason)
+        .orElse("no device") + ")", i);
+    return i;
+  }
+
+  /** An Ethernet frame of {@code len} bytes (ethertype 0x88b5, local experimental), content by position. */
+  protected static ByteBuffer frame(MacAddress dst, MacAddress src, int len) {
+    ByteBuffer b = ByteBuffer.allocate(len);
+    b.put(dst.toBytes()).put(src.toBytes()).putShort((short) 0x88b5);
+    while (b.hasRemaining()) {
+      b.put((byte) b.position());
+    }
+    return b.flip();
+  }
+
+  /** Sends n 64-byte frames on queue pair 0, retrying while the ring is full; returns when all were taken. */
+  protected static void send(NetInterface from, NetInterface to, int n) {
+    ByteBuffer f = frame(to.mac(), from.mac(), 64);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    for (int i = 0; i < n; i++) {
+      NetInterface.SendResult r;
+      while ((r = from.send(0, f.duplicate())) == NetInterface.SendResult.BUSY) {
+        assertTrue("the transmit ring of " + from.name() + " stayed full", System.nanoTime() < deadline);
+        Thread.onSpinWait();
+      }
+      assertEquals(NetInterface.SendResult.SENT, r);
+    }
   }
 }

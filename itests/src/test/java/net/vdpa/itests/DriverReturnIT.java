@@ -33,7 +33,6 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A device goes back where it belongs: with the real simulated NIC, virtio_net and vhost_vdpa,
@@ -152,15 +151,6 @@ public class DriverReturnIT extends BusTestSupport {
     assertEquals("placed on vhost_vdpa by driver override", c0.stayReason);
     assertEquals(2, context.getServiceReferences(VhostVdpa.class.getName(), null).length);
     await("stays events", () -> events.contains("STAYS b0 vhost_vdpa") && events.contains("STAYS c0 vhost_vdpa"));
-  }
-
-  private NetInterface iface(String device) throws Exception {
-    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context, context.createFilter("(&(objectClass="
-        + NetInterface.class.getName() + ")(" + NetInterface.PROP_DEVICE + "=" + device + "))"), null);
-    t.open();
-    NetInterface i = t.waitForService(WAIT.toMillis());
-    assertNotNull("no NetInterface on " + device + " (" + bus.device(device).map(d -> d.state + ": " + d.reason).orElse("no device") + ")", i);
-    return i;
   }
 
   /** Sends frames to the interface's own MAC (the loopback wire brings them back) until it goes down. */

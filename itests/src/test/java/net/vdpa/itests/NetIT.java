@@ -64,15 +64,6 @@ public class NetIT extends BusTestSupport {
   }
 
   /** Waits for the NetInterface on a device. */
-  private NetInterface iface(String device) throws Exception {
-    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context,
-        context.createFilter("(&(objectClass=" + NetInterface.class.getName() + ")(" + NetInterface.PROP_DEVICE + "=" + device + "))"), null);
-    t.open();
-    NetInterface i = t.waitForService(WAIT.toMillis());
-    assertNotNull("no NetInterface appeared on " + device + " (" + bus.device(device).map(d -> d.state + ": " + d.reason).orElse("no device") + ")", i);
-    return i;
-  }
-
   private static ByteBuffer frame(MacAddress dst, MacAddress src, int len, int seed) {
     ByteBuffer b = ByteBuffer.allocate(len);
     b.put(dst.toBytes()).put(src.toBytes()).putShort((short) 0x88b5);

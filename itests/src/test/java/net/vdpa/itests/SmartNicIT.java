@@ -68,37 +68,6 @@ public class SmartNicIT extends BusTestSupport {
     return m;
   }
 
-  private NetInterface iface(String device) throws Exception {
-    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context,
-        context.createFilter("(&(objectClass=" + NetInterface.class.getName() + ")(" + NetInterface.PROP_DEVICE + "=" + device + "))"), null);
-    t.open();
-    NetInterface i = t.waitForService(WAIT.toMillis());
-    assertNotNull("no NetInterface appeared on " + device, i);
-    return i;
-  }
-
-  private static ByteBuffer frame(MacAddress dst, MacAddress src, int len) {
-    ByteBuffer b = ByteBuffer.allocate(len);
-    b.put(dst.toBytes()).put(src.toBytes()).putShort((short) 0x88b5);
-    while (b.hasRemaining()) {
-      b.put((byte) b.position());
-    }
-    return b.flip();
-  }
-
-  private static void send(NetInterface from, NetInterface to, int n) {
-    ByteBuffer f = frame(to.mac(), from.mac(), 64);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    for (int i = 0; i < n; i++) {
-      SendResult r;
-      while ((r = from.send(0, f.duplicate())) == SendResult.BUSY) {
-        assertTrue("the transmit ring of " + from.name() + " stayed full", System.nanoTime() < deadline);
-        Thread.onSpinWait();
-      }
-      assertEquals(SendResult.SENT, r);
-    }
-  }
-
   private static List<String> workerThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
         .filter(n -> n.startsWith("smartnic-")).toList();

@@ -7,16 +7,13 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.vdpa.api.DevConfig;
-import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.net.NetInterface;
-import net.vdpa.api.net.NetInterface.SendResult;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.WireKind;
@@ -31,7 +28,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.service.cm.Configuration;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * Names and wires that last: interface names that follow the device through rebinds and driver
@@ -52,38 +48,7 @@ public class WireIT extends BusTestSupport {
 
 
   /** Waits for the interface of a device, and returns it once its name is the expected one. */
-  private NetInterface iface(String device) throws Exception {
-    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context,
-        context.createFilter("(&(objectClass=" + NetInterface.class.getName() + ")(" + NetInterface.PROP_DEVICE + "=" + device + "))"), null);
-    t.open();
-    NetInterface i = t.waitForService(WAIT.toMillis());
-    assertNotNull("no NetInterface appeared on " + device, i);
-    return i;
-  }
-
-  private static ByteBuffer frame(MacAddress dst, MacAddress src, int len) {
-    ByteBuffer b = ByteBuffer.allocate(len);
-    b.put(dst.toBytes()).put(src.toBytes()).putShort((short) 0x88b5);
-    while (b.hasRemaining()) {
-      b.put((byte) b.position());
-    }
-    return b.flip();
-  }
-
   /** Sends n frames, retrying while the ring is full; returns when all were taken. */
-  private static void send(NetInterface from, NetInterface to, int n) {
-    ByteBuffer f = frame(to.mac(), from.mac(), 64);
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    for (int i = 0; i < n; i++) {
-      SendResult r;
-      while ((r = from.send(0, f.duplicate())) == SendResult.BUSY) {
-        assertTrue("the transmit ring of " + from.name() + " stayed full", System.nanoTime() < deadline);
-        Thread.onSpinWait();
-      }
-      assertEquals(SendResult.SENT, r);
-    }
-  }
-
   @Test
   public void interfaceNamesFollowTheDeviceThroughRebindsAndDriverRestarts() throws Exception {
     VdpaDeviceStore store = service(VdpaDeviceStore.class);
