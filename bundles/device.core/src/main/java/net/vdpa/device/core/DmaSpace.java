@@ -24,6 +24,17 @@ final class DmaSpace {
     this.device = device;
   }
 
+  /**
+   * Reports refused translations of this space's IOTLB (off the workers' fast path: only a refusal
+   * calls it), or stops reporting them.
+   *
+   * @param callback the device's callback, or null
+   */
+  void faultCallback(net.vdpa.api.DmaFaultCallback callback) {
+    iotlb.setFaultListener(callback == null ? null
+        : (iova, length, write, error) -> callback.fault(iova, write, error.description()));
+  }
+
   Iotlb iotlb() {
     return iotlb;
   }

@@ -374,11 +374,9 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
     return true;
   }
 
-  /** Reports refused translations of the device's IOTLB; the workers' fast path does not see it. */
   @Override
   public void setDmaFaultCallback(net.vdpa.api.DmaFaultCallback callback) {
-    dma.iotlb().setFaultListener(callback == null ? null
-        : (iova, length, write, error) -> callback.fault(iova, write, error.description()));
+    dma.faultCallback(callback);
   }
 
   @Override
@@ -392,17 +390,19 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
 
   @Override
   public void ringError(VqSlot<?> slot) {
-    status.needsReset();
-    warn.accept("device " + name + ": vq " + slot.index() + " stopped on a ring error: "
-        + (slot.queue() == null ? "?" : slot.queue().error().description()) + "; DEVICE_NEEDS_RESET set");
-    configChanged();
+    needsReset("vq " + slot.index() + " stopped on a ring error: "
+        + (slot.queue() == null ? "?" : slot.queue().error().description()));
   }
 
   @Override
   public void workerFailed(QueueWorker worker, Throwable error) {
+    needsReset("worker " + worker.thread().getName() + " failed: " + error);
+  }
+
+  /** DEVICE_NEEDS_RESET, one log line saying why, and a config change so the driver looks. */
+  private void needsReset(String why) {
     status.needsReset();
-    warn.accept("device " + name + ": worker " + worker.thread().getName() + " failed: " + error
-        + "; DEVICE_NEEDS_RESET set");
+    warn.accept("device " + name + ": " + why + "; DEVICE_NEEDS_RESET set");
     configChanged();
   }
 }
