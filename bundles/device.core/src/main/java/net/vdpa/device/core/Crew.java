@@ -4,7 +4,8 @@ import java.util.function.Consumer;
 
 /**
  * The workers a device runs now, and their lifecycle: started at DRIVER_OK, paused and resumed
- * together, stopped and joined at reset. The set is replaced whole (a volatile read gives a kick its
+ * together (the device's suspension, which workers started meanwhile inherit), stopped and joined at
+ * reset (which ends a suspension). The set is replaced whole (a volatile read gives a kick its
  * worker without a lock); changes happen under the device's lock, joins outside it.
  */
 final class Crew {
@@ -14,6 +15,8 @@ final class Crew {
   private final String device;
   private final Consumer<String> warn;
   private volatile Workers workers = new Workers(NONE, NONE);
+  /** Whether the device is suspended; guarded by the device's lock. */
+  private boolean suspended;
 
   Crew(String device, Consumer<String> warn) {
     this.device = device;
@@ -43,6 +46,7 @@ final class Crew {
    * @return the workers to {@link #join} outside the lock
    */
   QueueWorker[] stop() {
+    suspended = false;
     QueueWorker[] ws = workers.all();
     workers = new Workers(NONE, NONE);
     for (QueueWorker w : ws) {
@@ -61,12 +65,22 @@ final class Crew {
     }
   }
 
+  /** Whether the device is suspended (under the device's lock): workers start paused. */
+  boolean suspended() {
+    return suspended;
+  }
+
   /**
-   * Asks every worker to pause between passes (under the device's lock).
+   * Suspends the device: asks every worker to pause between passes (under the device's lock);
+   * nothing to do if it is suspended already.
    *
    * @return the workers to {@link #awaitPaused} outside the lock
    */
   QueueWorker[] pause() {
+    if (suspended) {
+      return NONE;
+    }
+    suspended = true;
     QueueWorker[] ws = workers.all();
     for (QueueWorker w : ws) {
       w.pause();
@@ -88,7 +102,12 @@ final class Crew {
     }
   }
 
+  /** Ends a suspension (under the device's lock); nothing to do if the device is not suspended. */
   void resume() {
+    if (!suspended) {
+      return;
+    }
+    suspended = false;
     for (QueueWorker w : workers.all()) {
       w.resume();
     }

@@ -41,8 +41,6 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   private final Virtqueues<C> vqs;
   private volatile Runnable configCallback;
   private final Crew crew;
-  /** Guarded by {@link #lock}. */
-  private boolean suspended;
 
   /**
    * A device in the reset state.
@@ -222,7 +220,6 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
       status.reset();
       vqs.resetAll();
       dma.clear();
-      suspended = false;
       onReset();
     }
   }
@@ -235,7 +232,7 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("device " + name + ": DRIVER_OK refused: " + e.getMessage(), e);
     }
-    crew.start(startWorkers(f, suspended), this);
+    crew.start(startWorkers(f, crew.suspended()), this);
   }
 
   // ---------------------------------------------------------------- suspend
@@ -249,10 +246,6 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   public void suspend() {
     QueueWorker[] ws;
     synchronized (lock) {
-      if (suspended) {
-        return;
-      }
-      suspended = true;
       ws = crew.pause();
     }
     crew.awaitPaused(ws);
@@ -261,10 +254,6 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   @Override
   public void resume() {
     synchronized (lock) {
-      if (!suspended) {
-        return;
-      }
-      suspended = false;
       crew.resume();
     }
   }
