@@ -3,11 +3,11 @@ package net.vdpa.device.simblk;
 import static net.vdpa.api.blk.VirtioBlk.S_OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.blk.VirtioBlk;
 import net.vdpa.api.log.EventLog;
+import net.vdpa.testkit.ThreadAllocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,23 +25,10 @@ class RequestPathAllocationTest {
     m.close();
   }
 
-  private static long allocated(Thread t) {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes(t.getId());
-  }
-
-  private static Thread thread(String name) {
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().equals(name)) {
-        return t;
-      }
-    }
-    throw new AssertionError("no thread " + name);
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"memory", "file"})
   void theWorkerAllocatesNothingPerRequest(String backing) {
-    Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+    Assumptions.assumeTrue(ThreadAllocation.available(), "no per-thread allocation counter in this JVM");
     String file = backing.equals("file") ? tmp.resolve("alloc.img").toString() : null;
     SimBlkDevice dev = (SimBlkDevice) m.devAdd(new DevConfig("alloc" + backing, null, null, null, null, 16L << 20,
         file, null));
@@ -49,13 +36,13 @@ class RequestPathAllocationTest {
     for (int i = 0; i < 3000; i++) {
       request(d, i);
     }
-    Thread worker = thread(SimBlkDevice.THREAD_PREFIX + dev.name() + "-rq0");
-    long before = allocated(worker);
+    Thread worker = ThreadAllocation.named(SimBlkDevice.THREAD_PREFIX + dev.name() + "-rq0");
+    long before = ThreadAllocation.allocated(worker);
     int requests = 5000;
     for (int i = 0; i < requests; i++) {
       request(d, i);
     }
-    assertThat((allocated(worker) - before) / requests).as("bytes the worker allocated per request").isZero();
+    assertThat((ThreadAllocation.allocated(worker) - before) / requests).as("bytes the worker allocated per request").isZero();
   }
 
   /** A 4 KiB write, read or flush, by turns. */

@@ -2,9 +2,9 @@ package net.vdpa.device.simnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.testkit.NetTestDriver;
+import net.vdpa.testkit.ThreadAllocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,23 +19,10 @@ class HotPathAllocationTest {
     devices.close();
   }
 
-  private static long allocated(Thread t) {
-    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getThreadAllocatedBytes(t.getId());
-  }
-
-  private static Thread thread(String name) {
-    for (Thread t : Thread.getAllStackTraces().keySet()) {
-      if (t.getName().equals(name)) {
-        return t;
-      }
-    }
-    throw new AssertionError("no thread " + name);
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"loopback", "cable"})
   void workersDoNotAllocatePerFrame(String wire) {
-    Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+    Assumptions.assumeTrue(ThreadAllocation.available(), "no per-thread allocation counter in this JVM");
     SimNetDevice a = devices.create("al" + wire, 1500, 1);
     SimNetDevice b = devices.create("bl" + wire, 1500, 1);
     long features = NetTestDriver.baseFeatures() | NetTestDriver.f(VirtioNet.F_MRG_RXBUF, VirtioNet.F_EVENT_IDX);
@@ -52,16 +39,16 @@ class HotPathAllocationTest {
       da.send(0, f);
       rx.receive(0, NetTestDriver.TIMEOUT_MS);
     }
-    Thread ta = thread(SimNetDevice.THREAD_PREFIX + a.name() + "-qp0");
-    Thread tb = thread(SimNetDevice.THREAD_PREFIX + b.name() + "-qp0");
-    long beforeA = allocated(ta);
-    long beforeB = allocated(tb);
+    Thread ta = ThreadAllocation.named(SimNetDevice.THREAD_PREFIX + a.name() + "-qp0");
+    Thread tb = ThreadAllocation.named(SimNetDevice.THREAD_PREFIX + b.name() + "-qp0");
+    long beforeA = ThreadAllocation.allocated(ta);
+    long beforeB = ThreadAllocation.allocated(tb);
     int frames = 5000;
     for (int i = 0; i < frames; i++) {
       da.send(0, f);
       assertThat(rx.receive(0, NetTestDriver.TIMEOUT_MS)).hasSize(1514);
     }
-    long perFrame = (allocated(ta) - beforeA + allocated(tb) - beforeB) / frames;
+    long perFrame = (ThreadAllocation.allocated(ta) - beforeA + ThreadAllocation.allocated(tb) - beforeB) / frames;
     assertThat(perFrame).as("bytes allocated per frame by the workers").isZero();
   }
 }

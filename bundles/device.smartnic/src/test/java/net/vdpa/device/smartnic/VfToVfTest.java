@@ -2,11 +2,11 @@ package net.vdpa.device.smartnic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.testkit.NetTestDriver;
+import net.vdpa.testkit.ThreadAllocation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -175,7 +175,7 @@ class VfToVfTest {
 
   @Test
   void workersAllocateNothingPerSwitchedFrame() {
-    Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+    Assumptions.assumeTrue(ThreadAllocation.available(), "no per-thread allocation counter in this JVM");
     start();
     byte[] f = NetTestDriver.frame(B, A, 1514, 1);
     db.send(0, NetTestDriver.frame(A, B, 60, 0));
@@ -184,26 +184,16 @@ class VfToVfTest {
       da.send(0, f);
       db.receive(0, NetTestDriver.TIMEOUT_MS);
     }
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    Thread ta = thread("va");
-    Thread tb = thread("vb");
-    long before = mx.getThreadAllocatedBytes(ta.getId()) + mx.getThreadAllocatedBytes(tb.getId());
+    Thread ta = ThreadAllocation.named(FunctionDevice.THREAD_PREFIX + "va-qp0");
+    Thread tb = ThreadAllocation.named(FunctionDevice.THREAD_PREFIX + "vb-qp0");
+    long before = ThreadAllocation.allocated(ta) + ThreadAllocation.allocated(tb);
     int frames = 5000;
     for (int i = 0; i < frames; i++) {
       da.send(0, f);
       assertThat(db.receive(0, NetTestDriver.TIMEOUT_MS)).hasSize(1514);
     }
-    long after = mx.getThreadAllocatedBytes(ta.getId()) + mx.getThreadAllocatedBytes(tb.getId());
+    long after = ThreadAllocation.allocated(ta) + ThreadAllocation.allocated(tb);
     assertThat((after - before) / frames).as("bytes allocated per frame by the workers").isZero();
-  }
-
-  private static Thread thread(String device) {
-    for (Thread th : Thread.getAllStackTraces().keySet()) {
-      if (th.getName().equals(FunctionDevice.THREAD_PREFIX + device + "-qp0")) {
-        return th;
-      }
-    }
-    throw new AssertionError("no worker of " + device);
   }
 
   private static java.util.List<String> threads(String device) {
