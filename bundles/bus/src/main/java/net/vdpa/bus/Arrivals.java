@@ -143,8 +143,8 @@ final class Arrivals {
       return null;
     }
     DriverEntry d = new DriverEntry(driver, name, ranking, serviceId, bundleId);
-    List<DeviceEntry> idle = new ArrayList<>();
     List<DeviceEntry> displaced = new ArrayList<>();
+    List<Runnable> matchings = new ArrayList<>();
     synchronized (state.lock) {
       if (state.closed) {
         return null;
@@ -154,7 +154,7 @@ final class Arrivals {
         // a NEW device is matched again too: its first matching may have read the drivers before this one
         for (DeviceEntry e : state.devices()) {
           if ((e.state == State.UNBOUND || e.state == State.NEW) && e.autoprobe && !e.held) {
-            idle.add(e);
+            matchings.add(state.queueMatch(e, () -> sequence.reconcile(e, false, null)));
           } else if (e.state == State.BOUND && e.autoprobe && name.equals(e.displacedFrom)) {
             displaced.add(e);
           }
@@ -163,9 +163,7 @@ final class Arrivals {
     }
     sink.post(VdpaEvents.DRIVER_ADDED, props(VdpaEvents.DRIVER, name));
     sink.info("driver " + name + " added (service " + serviceId + ", ranking " + ranking + ")");
-    for (DeviceEntry e : idle) {
-      e.lane.submit(() -> sequence.reconcile(e, false, null));
-    }
+    matchings.forEach(Runnable::run);
     for (DeviceEntry e : displaced) {
       e.lane.submit(() -> handover.homecoming(e, d));
     }
@@ -177,40 +175,41 @@ final class Arrivals {
    * waits for those, at most the remove timeout), then is matched again in the background.
    */
   void driverRemoved(DriverEntry d) {
-    List<DeviceEntry> held;
+    List<CompletableFuture<Void>> released = new ArrayList<>();
+    List<Runnable> handovers = new ArrayList<>();
+    String why = "driver " + d.name + " left";
     synchronized (state.lock) {
       d.gone = true;
       if (state.closed) {
         return; // close() has released every device already
       }
       state.removeDriver(d);
-      held = new ArrayList<>(d.devices);
-    }
-    List<CompletableFuture<Void>> released = new ArrayList<>(held.size());
-    String why = "driver " + d.name + " left";
-    for (DeviceEntry e : held) {
-      CompletableFuture<Void> f = new CompletableFuture<>();
-      released.add(f);
-      e.lane.submit(() -> {
-        try {
-          synchronized (state.lock) {
-            if (e.displacedFrom == null && e.driver == d) {
-              e.displacedFrom = d.name; // where it belongs, should that driver come back
+      for (DeviceEntry e : d.devices) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        released.add(f);
+        // counted as a queued matching from now: a reader never sees it idle between release and match
+        handovers.add(state.queueMatch(e, () -> {
+          try {
+            synchronized (state.lock) {
+              if (e.displacedFrom == null && e.driver == d) {
+                e.displacedFrom = d.name; // where it belongs, should that driver come back
+              }
             }
+            handover.release(e, why, true);
+          } finally {
+            f.complete(null);
           }
-          handover.release(e, why, true);
-        } finally {
-          f.complete(null);
-        }
-        sequence.reconcile(e, false, new ProbeSequence.Move(d.name, why));
-      });
+          sequence.reconcile(e, false, new ProbeSequence.Move(d.name, why));
+        }));
+      }
     }
+    handovers.forEach(Runnable::run);
     long bound = state.removeTimeoutMillis;
     if (!Lane.await(CompletableFuture.allOf(released.toArray(new CompletableFuture<?>[0])), bound)) {
       sink.warn("driver " + d.name + " left before all its devices were removed (waited " + bound + " ms)");
     }
     sink.post(VdpaEvents.DRIVER_REMOVED, props(VdpaEvents.DRIVER, d.name));
-    sink.info("driver " + d.name + " removed; " + held.size() + " device(s) released");
+    sink.info("driver " + d.name + " removed; " + released.size() + " device(s) released");
   }
 
   /**

@@ -233,17 +233,18 @@ final class BusCore implements VdpaBus {
 
   @Override
   public void setAutoprobe(boolean on) {
-    List<DeviceEntry> idle = new ArrayList<>();
+    List<Runnable> matchings = new ArrayList<>();
     boolean changed;
     synchronized (state.lock) {
       changed = state.autoprobe != on;
       state.autoprobe = on;
       for (DeviceEntry e : state.devices()) {
         if (e.state == State.NEW && on && e.autoprobe) {
-          idle.add(e); // its first matching may have read the switch before it was on
+          // its first matching may have read the switch before it was on
+          matchings.add(state.queueMatch(e, () -> sequence.reconcile(e, false, null)));
         } else if (e.state == State.UNBOUND) {
           if (on && e.autoprobe) {
-            idle.add(e);
+            matchings.add(state.queueMatch(e, () -> sequence.reconcile(e, false, null)));
           } else if (!e.held) {
             // said now, not when a lane gets to it: a reader right after this call sees why it waits
             e.reason = on ? "autoprobe is off for this device" : "autoprobe is off for the bus";
@@ -255,9 +256,7 @@ final class BusCore implements VdpaBus {
       sink.post(VdpaEvents.AUTOPROBE_CHANGED, props(VdpaEvents.AUTOPROBE, on));
       sink.info("bus autoprobe " + (on ? "on" : "off"));
     }
-    for (DeviceEntry e : idle) {
-      e.lane.submit(() -> sequence.reconcile(e, false, null));
-    }
+    matchings.forEach(Runnable::run);
   }
 
   @Override

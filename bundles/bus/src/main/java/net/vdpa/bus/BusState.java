@@ -105,6 +105,24 @@ final class BusState {
    * @return true if this is news: its first matching, or the DTO says something else now (it was
    *     not unbound, or for another reason); worth a {@code SETTLED} event
    */
+  /**
+   * Counts a matching of {@code e} as queued ({@link DeviceEntry#queuedMatches}) from now until it
+   * has ended. Caller holds lock; it runs the returned submission once it has let go of the lock.
+   */
+  Runnable queueMatch(DeviceEntry e, Runnable matching) {
+    e.queuedMatches++;
+    Runnable counted = () -> {
+      try {
+        matching.run();
+      } finally {
+        synchronized (lock) {
+          e.queuedMatches = Math.max(0, e.queuedMatches - 1); // a timed-out probe may have cleared it
+        }
+      }
+    };
+    return () -> e.lane.submit(counted);
+  }
+
   boolean settleUnbound(DeviceEntry e, String why) {
     synchronized (lock) {
       boolean changed = !e.matched || e.state != State.UNBOUND || !Objects.equals(e.reason, why);

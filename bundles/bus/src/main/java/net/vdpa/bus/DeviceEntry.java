@@ -48,6 +48,13 @@ final class DeviceEntry {
   String stayReason;
   /** Guarded by the bus lock: its first matching has ended, and an event said how. */
   boolean matched;
+  /**
+   * Guarded by the bus lock: matchings queued on its lane by something other than a caller who
+   * waits for them (a driver arrived, bus autoprobe turned on, its driver left) and not ended yet.
+   * While there are any, an unbound device is shown {@link State#NEW}: the drivers present have
+   * not all been asked about it yet.
+   */
+  int queuedMatches;
   /** Guarded by the bus lock: the device service is going or gone. */
   boolean gone;
 

@@ -225,6 +225,9 @@ final class ProbeSequence {
   private void probeTimedOut(DeviceEntry e, DriverEntry d, long timeout, List<Candidates.Scored> order, int next,
       StringBuilder failures, Placement how, Move move) {
     pool.lostThread();
+    synchronized (state.lock) {
+      e.queuedMatches = 0; // the stuck thread holds the queued matching and may never return to end it
+    }
     String why = "probe timed out after " + timeout + " ms";
     failures.append("; ").append(d.name).append(": ").append(why);
     failed(e, "probe failed: " + failures.substring(2));

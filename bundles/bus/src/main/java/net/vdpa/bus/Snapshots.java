@@ -108,9 +108,10 @@ final class Snapshots {
       dto.deviceId = e.deviceId;
       dto.vendorId = e.vendorId;
       dto.mgmtdev = e.mgmtdev;
-      dto.state = e.state;
+      // unbound with a matching queued: not all drivers present have been asked yet
+      dto.state = e.state == State.UNBOUND && e.queuedMatches > 0 ? State.NEW : e.state;
       dto.driver = e.driver == null ? null : e.driver.name;
-      dto.reason = e.state == State.UNBOUND ? e.reason : null; // a device in transition has no reason yet
+      dto.reason = dto.state == State.UNBOUND ? e.reason : null; // a device in transition has no reason yet
       dto.driverOverride = e.override;
       dto.placement = e.state == State.BOUND ? e.placement : null;
       dto.displacedFrom = e.displacedFrom;

@@ -77,6 +77,44 @@ class BusCoreTest {
   }
 
   @Test
+  void anIdleDeviceIsNewFromTheMomentADriverArrivesUntilItIsMatched() throws Exception {
+    add(new FakeDevice("d", 1));
+    eventually("settled", () -> "no driver on the bus".equals(dev("d").reason));
+    java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    add(new FakeDriver("slow", x -> {
+      asked.countDown();
+      try {
+        answer.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 5;
+    }), 0);
+    // read right after the driver arrived, and while the bus is asking it: never idle with a stale reason
+    DeviceDTO right = dev("d");
+    assertThat(right.state).isEqualTo(DeviceDTO.State.NEW);
+    assertThat(right.reason).isNull();
+    assertThat(asked.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(dev("d").state).isEqualTo(DeviceDTO.State.NEW);
+    answer.countDown();
+    awaitBound("d", "slow");
+  }
+
+  @Test
+  void aDeviceWhoseDriverLeftIsNotIdleBeforeItIsMatchedAgain() {
+    DriverEntry first = add(new FakeDriver("first", 10), 0);
+    add(new FakeDriver("second", 5), 0);
+    add(new FakeDevice("d", 1));
+    awaitBound("d", "first");
+    bus.driverRemoved(first);
+    // driverRemoved returns once the device is released; its matching again may still be queued
+    DeviceDTO after = dev("d");
+    assertThat(after.state).isNotEqualTo(DeviceDTO.State.UNBOUND);
+    awaitBound("d", "second");
+  }
+
+  @Test
   void rankingThenServiceIdBreakTies() {
     add(new FakeDriver("first", 5), 0);
     add(new FakeDriver("second", 5), 0);

@@ -13,7 +13,11 @@ public class DeviceDTO extends DTO {
    * matching always ends with one.
    */
   public enum State {
-    /** On the bus, not matched yet: the bus has not looked at the drivers for it. */
+    /**
+     * On the bus, not matched yet against the drivers present: it just arrived, or it was idle and
+     * a driver arrived, bus autoprobe was turned on, or its driver left, and the bus has not asked
+     * every driver about it yet.
+     */
     NEW,
     /** Not bound; {@link DeviceDTO#reason} says why. */
     UNBOUND,
