@@ -39,6 +39,10 @@ public final class VirtioNet {
   public static final int F_RING_PACKED = 34;
   /** Ring: buffers used in the order made available. */
   public static final int F_IN_ORDER = 35;
+  /** The device can report each received packet's hash in an extended header (not offered here). */
+  public static final int F_HASH_REPORT = 57;
+  /** Receive-side scaling: the driver configures the Toeplitz key and indirection table (needs CTRL_VQ). */
+  public static final int F_RSS = 60;
 
   // ---- config space (little-endian) ----
   /** Offset of {@code mac[6]}. */
@@ -49,8 +53,16 @@ public final class VirtioNet {
   public static final int CFG_MAX_VQ_PAIRS = 8;
   /** Offset of {@code le16 mtu}. */
   public static final int CFG_MTU = 10;
-  /** Size of the config space this project uses. */
+  /** Size of the config space this project uses without RSS. */
   public static final int CFG_SIZE = 12;
+  /** Offset of {@code u8 rss_max_key_size} (with RSS). */
+  public static final int CFG_RSS_MAX_KEY_SIZE = 17;
+  /** Offset of {@code le16 rss_max_indirection_table_length} (with RSS). */
+  public static final int CFG_RSS_MAX_INDIRECTION_TABLE_LENGTH = 18;
+  /** Offset of {@code le32 supported_hash_types} (with RSS). */
+  public static final int CFG_SUPPORTED_HASH_TYPES = 20;
+  /** Size of the config space of a device that offers RSS (through {@code supported_hash_types}). */
+  public static final int CFG_SIZE_RSS = 24;
   /** Config status bit: link up. */
   public static final int S_LINK_UP = 1;
   /** Config status bit: the driver should announce itself (gratuitous ARP). */
@@ -81,6 +93,28 @@ public final class VirtioNet {
   public static final int CTRL_MQ = 4;
   /** MQ command: number of queue pairs to use (le16). */
   public static final int CTRL_MQ_VQ_PAIRS_SET = 0;
+  /**
+   * MQ command: {@code struct virtio_net_rss_config} — {@code le32 hash_types, le16
+   * indirection_table_mask, le16 unclassified_queue, le16 indirection_table[mask + 1], le16
+   * max_tx_vq, u8 hash_key_length, u8 hash_key_data[]} (with RSS).
+   */
+  public static final int CTRL_MQ_RSS_CONFIG = 1;
+
+  // ---- RSS hash types (supported_hash_types, hash_types) ----
+  /** Hash over the IPv4 source and destination addresses. */
+  public static final int RSS_HASH_IPV4 = 1;
+  /** Hash over the IPv4 addresses and the TCP ports. */
+  public static final int RSS_HASH_TCPV4 = 1 << 1;
+  /** Hash over the IPv4 addresses and the UDP ports. */
+  public static final int RSS_HASH_UDPV4 = 1 << 2;
+  /** Hash over the IPv6 source and destination addresses. */
+  public static final int RSS_HASH_IPV6 = 1 << 3;
+  /** Hash over the IPv6 addresses and the TCP ports. */
+  public static final int RSS_HASH_TCPV6 = 1 << 4;
+  /** Hash over the IPv6 addresses and the UDP ports. */
+  public static final int RSS_HASH_UDPV6 = 1 << 5;
+  /** The Toeplitz key length every RSS implementation takes: 40 bytes. */
+  public static final int RSS_KEY_SIZE = 40;
 
   /** Ethernet header length. */
   public static final int ETH_HLEN = 14;
@@ -93,7 +127,8 @@ public final class VirtioNet {
       "MRG_RXBUF", "STATUS", "CTRL_VQ", "CTRL_RX", "CTRL_VLAN", "CTRL_RX_EXTRA", "GUEST_ANNOUNCE", "MQ",
       "CTRL_MAC_ADDR", "NOTIFY_ON_EMPTY", null, null, "ANY_LAYOUT", "INDIRECT_DESC", "EVENT_IDX", null, null,
       "VERSION_1", "ACCESS_PLATFORM", "RING_PACKED", "IN_ORDER", "ORDER_PLATFORM", "SR_IOV", "NOTIFICATION_DATA",
-      null, null, "RING_RESET"};
+      null, "RING_RESET", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+      null, "HASH_REPORT", null, null, "RSS", "RSC_EXT", "STANDBY", "SPEED_DUPLEX"};
 
   private VirtioNet() {}
 

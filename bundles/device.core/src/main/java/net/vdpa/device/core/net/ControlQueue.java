@@ -8,14 +8,14 @@ import net.vdpa.ring.DeviceQueue;
 /**
  * The virtio-net control queue (virtio 1.2 §5.1.6.5): each chain carries {@code u8 class, u8
  * command, data} device-readable and one device-writable ack byte. Handled: RX PROMISC and
- * ALLMULTI (with CTRL_RX), MAC ADDR_SET (with CTRL_MAC_ADDR), MQ VQ_PAIRS_SET (with MQ); anything
- * else is answered CTRL_ERR.
+ * ALLMULTI (with CTRL_RX), MAC ADDR_SET (with CTRL_MAC_ADDR), MQ VQ_PAIRS_SET (with MQ), MQ
+ * RSS_CONFIG (with RSS: {@link RssConfig}); anything else is answered CTRL_ERR.
  *
  * <p>Runs on the worker of queue pair 0. Allocation-free.
  */
 public final class ControlQueue {
-  /** The longest command read; longer ones (MAC tables) are refused. */
-  private static final int MAX_COMMAND = 64;
+  /** The longest command read (an RSS configuration with the longest table); longer ones are refused. */
+  private static final int MAX_COMMAND = 2 + 4 + 2 + 2 + 2 * RssConfig.MAX_TABLE + 2 + 1 + VirtioNet.RSS_KEY_SIZE;
 
   /** What the control queue changes on its device. */
   public interface Target {
@@ -34,6 +34,26 @@ public final class ControlQueue {
      * @return false if out of range
      */
     boolean setActivePairs(int pairs);
+
+    /**
+     * The device's queue pairs: an RSS configuration names receive queues below.
+     *
+     * @return max_virtqueue_pairs
+     */
+    default int maxPairs() {
+      return 1;
+    }
+
+    /**
+     * Steers received frames by an RSS configuration from now on, and transmits on its
+     * {@link RssConfig#txPairs()} pairs (RSS_CONFIG has VQ_PAIRS_SET's effect too).
+     *
+     * @param config the checked configuration
+     * @return false if the device does not take it
+     */
+    default boolean setRss(RssConfig config) {
+      return false;
+    }
   }
 
   private final VqSlot<QueueStats> slot;
@@ -136,6 +156,14 @@ public final class ControlQueue {
         && data == 2) {
       final int pairs = (command[2] & 0xff) | (command[3] & 0xff) << 8;
       return target.setActivePairs(pairs) ? VirtioNet.CTRL_OK : VirtioNet.CTRL_ERR;
+    } else if (cls == VirtioNet.CTRL_MQ && cmd == VirtioNet.CTRL_MQ_RSS_CONFIG && has(VirtioNet.F_RSS)) {
+      final RssConfig config;
+      try {
+        config = RssConfig.parse(command, 2, data, target.maxPairs());
+      } catch (IllegalArgumentException malformed) {
+        return VirtioNet.CTRL_ERR; // counted as a cvq error; the configuration in force stays
+      }
+      return target.setRss(config) ? VirtioNet.CTRL_OK : VirtioNet.CTRL_ERR;
     }
     return VirtioNet.CTRL_ERR;
   }

@@ -109,6 +109,16 @@ public final class Frame {
     return ((byteAt(14) & 0x0f) << 8) | (byteAt(15) & 0xff);
   }
 
+  /**
+   * One byte of the frame, unsigned; 0 past its end (the caller checks {@link #length()} when that matters).
+   *
+   * @param at the byte's offset from the frame's start
+   * @return the byte, 0 to 255
+   */
+  public int u8(int at) {
+    return byteAt(at) & 0xff;
+  }
+
   private int byteAt(int at) {
     int pos = at;
     for (int s = 0; s < count; s++) {

@@ -6,11 +6,23 @@ import net.vdpa.device.core.ConfigSpace;
 
 /**
  * The virtio-net config space (virtio 1.2 §5.1.4), little-endian: {@code mac[6]}, {@code le16
- * status}, {@code le16 max_virtqueue_pairs}, {@code le16 mtu}: its layout over the device core's
+ * status}, {@code le16 max_virtqueue_pairs}, {@code le16 mtu}, and with RSS the {@code speed} and
+ * {@code duplex} fields (zero: not offered) and the three RSS limits: its layout over the device core's
  * {@link ConfigSpace}, which keeps the generation and makes every access atomic.
  */
 public final class NetConfigSpace {
-  private final ConfigSpace space = new ConfigSpace(VirtioNet.CFG_SIZE, "virtio-net");
+  private final ConfigSpace space;
+
+  /**
+   * The initial layout, without RSS.
+   *
+   * @param mac the MAC address
+   * @param maxVqp the number of queue pairs
+   * @param mtu the MTU
+   */
+  public NetConfigSpace(MacAddress mac, int maxVqp, int mtu) {
+    this(mac, maxVqp, mtu, false);
+  }
 
   /**
    * The initial layout.
@@ -18,13 +30,21 @@ public final class NetConfigSpace {
    * @param mac the MAC address
    * @param maxVqp the number of queue pairs
    * @param mtu the MTU
+   * @param rss whether the device offers RSS: the space then reaches {@code supported_hash_types}
+   *     (a 40-byte key, {@link RssConfig#MAX_TABLE} table entries, {@link RssConfig#SUPPORTED_HASH_TYPES})
    */
-  public NetConfigSpace(MacAddress mac, int maxVqp, int mtu) {
+  public NetConfigSpace(MacAddress mac, int maxVqp, int mtu, boolean rss) {
+    space = new ConfigSpace(rss ? VirtioNet.CFG_SIZE_RSS : VirtioNet.CFG_SIZE, "virtio-net");
     space.init(b -> {
       b.put(VirtioNet.CFG_MAC, mac.toBytes());
       b.putShort(VirtioNet.CFG_STATUS, (short) VirtioNet.S_LINK_UP);
       b.putShort(VirtioNet.CFG_MAX_VQ_PAIRS, (short) maxVqp);
       b.putShort(VirtioNet.CFG_MTU, (short) mtu);
+      if (rss) {
+        b.put(VirtioNet.CFG_RSS_MAX_KEY_SIZE, (byte) VirtioNet.RSS_KEY_SIZE);
+        b.putShort(VirtioNet.CFG_RSS_MAX_INDIRECTION_TABLE_LENGTH, (short) RssConfig.MAX_TABLE);
+        b.putInt(VirtioNet.CFG_SUPPORTED_HASH_TYPES, RssConfig.SUPPORTED_HASH_TYPES);
+      }
     });
   }
 

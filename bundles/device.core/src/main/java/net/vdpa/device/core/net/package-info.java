@@ -5,12 +5,14 @@
  * receive queue with mergeable buffers ({@link net.vdpa.device.core.net.RxQueue}), the control
  * queue and the receive filter it sets ({@link net.vdpa.device.core.net.ControlQueue}, {@link
  * net.vdpa.device.core.net.RxFilter}), per-queue counters in the kernel's names ({@link
- * net.vdpa.device.core.net.QueueStats}) and {@code virtio_net_config} ({@link
- * net.vdpa.device.core.net.NetConfigSpace}). The simulated NIC and the SmartNIC functions are
+ * net.vdpa.device.core.net.QueueStats}), {@code virtio_net_config} ({@link
+ * net.vdpa.device.core.net.NetConfigSpace}) and receive-side scaling (the Toeplitz hash, the
+ * driver's RSS configuration and the steering of received frames: {@link
+ * net.vdpa.device.core.net.RssConfig}, {@link net.vdpa.device.core.net.RxSteering}). The simulated NIC and the SmartNIC functions are
  * built from these; a new network device kind adds only its wire.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.device.core.net;
 
 import org.osgi.annotation.bundle.Export;
