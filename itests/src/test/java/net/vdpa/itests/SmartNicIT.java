@@ -48,11 +48,15 @@ public class SmartNicIT extends BusTestSupport {
   }
 
   private Devlink adapter() throws Exception {
+    return adapter(2);
+  }
+
+  private Devlink adapter(int queuePairs) throws Exception {
     Configuration c = configAdmin.getFactoryConfiguration("net.vdpa.smartnic.adapter", "it", "?");
     Dictionary<String, Object> p = new Hashtable<>();
     p.put("pci", "0000:05:00.0");
     p.put("max_vfs", 4);
-    p.put("queue_pairs", 2);
+    p.put("queue_pairs", queuePairs);
     c.update(p);
     Devlink d = service(Devlink.class);
     await("adapter " + DEV, () -> d.owns(DEV));
@@ -103,6 +107,74 @@ public class SmartNicIT extends BusTestSupport {
     // a broadcast reaches both others
     i[2].send(0, frame(new MacAddress(0xffff_ffff_ffffL), i[2].mac(), 64));
     await("the broadcast at vfa and vfb", () -> i[0].stats().rxPackets() == 501 && i[1].stats().rxPackets() == 2001);
+  }
+
+  /** An IPv4 UDP frame of one flow (its source port), 64 bytes. */
+  private static ByteBuffer udp(MacAddress dst, MacAddress src, int srcPort) {
+    ByteBuffer b = ByteBuffer.allocate(64);
+    b.put(dst.toBytes()).put(src.toBytes()).putShort((short) 0x0800);
+    b.put((byte) 0x45).put((byte) 0).putShort((short) 50).putInt(0).put((byte) 64).put((byte) 17).putShort((short) 0);
+    b.put(new byte[] {10, 0, 0, 1}).put(new byte[] {10, 0, 0, 2});
+    b.putShort((short) srcPort).putShort((short) 4789).putShort((short) 30).putShort((short) 0);
+    while (b.hasRemaining()) {
+      b.put((byte) 0);
+    }
+    return b.flip();
+  }
+
+  private static long[] rxPerPair(NetInterface i) {
+    long[] n = new long[i.queuePairs()];
+    for (int p = 0; p < n.length; p++) {
+      n[p] = i.stats(p).rxPackets();
+    }
+    return n;
+  }
+
+  @Test
+  public void rssSpreadsFlowsOverFourPairsAndKeepsEachFlowOnOnePair() throws Exception {
+    Devlink d = adapter(4);
+    d.setNumVfs(DEV, 2);
+    VdpaDeviceStore store = service(VdpaDeviceStore.class);
+    mgmtdev("pci/0000:05:00.3");
+    store.add("pci/0000:05:00.2", new DevConfig("rss4", MacAddress.parse("02:00:00:00:05:0a"), null, 4, null));
+    store.add("pci/0000:05:00.3", new DevConfig("src1", MacAddress.parse("02:00:00:00:05:0b"), null, null, null));
+    awaitBound("rss4", "virtio_net");
+    awaitBound("src1", "virtio_net");
+    NetInterface rss = iface("rss4");
+    NetInterface src = iface("src1");
+    assertEquals(4, rss.queuePairs());
+    rss.setReceiver((pair, f) -> { });
+    // 256 flows from one sender on one pair: the receiver's RSS spreads them over its four pairs
+    for (int flow = 0; flow < 256; flow++) {
+      assertEquals(SendResult.SENT, sendRetrying(src, udp(rss.mac(), src.mac(), 10_000 + flow)));
+    }
+    await("256 frames at rss4 (now " + rss.stats().rxPackets() + ")", () -> rss.stats().rxPackets() == 256);
+    long[] spread = rxPerPair(rss);
+    for (int p = 0; p < 4; p++) {
+      assertTrue("pair " + p + " received none of 256 flows: " + java.util.Arrays.toString(spread), spread[p] > 0);
+    }
+    // one flow, sent again and again, stays on one pair
+    for (int k = 0; k < 50; k++) {
+      assertEquals(SendResult.SENT, sendRetrying(src, udp(rss.mac(), src.mac(), 10_007)));
+    }
+    await("306 frames at rss4", () -> rss.stats().rxPackets() == 306);
+    long[] after = rxPerPair(rss);
+    int grew = 0;
+    for (int p = 0; p < 4; p++) {
+      long more = after[p] - spread[p];
+      assertTrue("pair " + p + " got " + more + " of the one flow's 50 frames", more == 0 || more == 50);
+      grew += more == 50 ? 1 : 0;
+    }
+    assertEquals(1, grew);
+  }
+
+  private static SendResult sendRetrying(NetInterface from, ByteBuffer frame) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    SendResult r;
+    while ((r = from.send(0, frame.duplicate())) == SendResult.BUSY && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    return r;
   }
 
   @Test

@@ -16,8 +16,10 @@ import net.vdpa.device.core.net.Frame;
 import net.vdpa.device.core.net.FrameQueue;
 import net.vdpa.device.core.net.NetConfigSpace;
 import net.vdpa.device.core.net.QueueStats;
+import net.vdpa.device.core.net.RssConfig;
 import net.vdpa.device.core.net.RxFilter;
 import net.vdpa.device.core.net.RxQueue;
+import net.vdpa.device.core.net.RxSteering;
 
 /**
  * The virtio-net device a vDPA user creates on a VF or an SF: what a function adds to the device
@@ -33,7 +35,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
   /** Prefix of every worker thread name, followed by the device name and {@code -qp<N>}. */
   static final String THREAD_PREFIX = "smartnic-";
   private static final long NEEDS_CTRL_VQ = VirtioNet.bit(VirtioNet.F_CTRL_RX)
-      | VirtioNet.bit(VirtioNet.F_CTRL_MAC_ADDR) | VirtioNet.bit(VirtioNet.F_MQ);
+      | VirtioNet.bit(VirtioNet.F_CTRL_MAC_ADDR) | VirtioNet.bit(VirtioNet.F_MQ) | VirtioNet.bit(VirtioNet.F_RSS);
   private static final FeatureCheck RULES = f -> (f & NEEDS_CTRL_VQ) != 0 && (f & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) == 0
       ? VirtioNet.featureNames(f & NEEDS_CTRL_VQ) + " need CTRL_VQ" : null;
 
@@ -43,7 +45,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
   private final ESwitch eswitch;
   private final SwitchPort port;
   private final FrameQueue[] inboxes;
-  private volatile int activePairs = 1;
+  private final RxSteering steering = new RxSteering();
   private volatile int ctrlIndex = -1;
   /** The function's hw_addr when the device was created, 0 if none was set. */
   private final long adminMac;
@@ -58,7 +60,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
    * @param log where its log lines go
    */
   FunctionDevice(FunctionSpec spec, ESwitch eswitch, SwitchPort port, long adminMac, EventLog log) {
-    this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu()), eswitch, port, adminMac, log);
+    this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu(), has(spec.features(), VirtioNet.F_RSS)), eswitch, port, adminMac, log);
   }
 
   private FunctionDevice(FunctionSpec spec, NetConfigSpace config, ESwitch eswitch, SwitchPort port, long adminMac,
@@ -110,7 +112,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     final int pairs = pairs(f);
     final int ctrl = has(f, VirtioNet.F_CTRL_VQ) ? 2 * pairs : -1;
     ctrlIndex = ctrl;
-    activePairs = 1;
+    steering.reset();
     QueueWorker[] byQueue = new QueueWorker[vqCount()];
     List<QueueWorker> all = new ArrayList<>(pairs);
     for (int p = 0; p < pairs; p++) {
@@ -154,7 +156,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     if (config.mac().value() != spec.mac().value()) {
       config.setMac(spec.mac().value());
     }
-    activePairs = 1;
+    steering.reset();
     ctrlIndex = -1;
     for (FrameQueue in : inboxes) {
       in.drain();
@@ -214,7 +216,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
 
   @Override
   public int accept(int senderPair, Frame frame, int tag) {
-    final int p = senderPair % activePairs;
+    final int p = steering.pairFor(senderPair, frame);
     final FunctionWorker w = worker(p);
     final FrameQueue in = inboxes[p];
     if (w == null || w.rxQueue() == null || frame.length() > in.slotSize()) {
@@ -260,11 +262,20 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
 
   @Override
   public boolean setActivePairs(int pairs) {
-    final int max = has(driverFeatures(), VirtioNet.F_MQ) ? spec.maxVqp() : 1;
-    if (pairs < 1 || pairs > max) {
+    return steering.setActivePairs(pairs, has(driverFeatures(), VirtioNet.F_MQ) ? spec.maxVqp() : 1);
+  }
+
+  @Override
+  public int maxPairs() {
+    return spec.maxVqp();
+  }
+
+  @Override
+  public boolean setRss(RssConfig rss) {
+    if (!has(driverFeatures(), VirtioNet.F_RSS)) {
       return false;
     }
-    activePairs = pairs;
+    steering.setRss(rss);
     return true;
   }
 

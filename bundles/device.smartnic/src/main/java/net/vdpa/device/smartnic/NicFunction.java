@@ -29,7 +29,7 @@ final class NicFunction implements VdpaMgmtDevice {
   static final long SUPPORTED_FEATURES = bits(VirtioNet.F_VERSION_1, VirtioNet.F_ACCESS_PLATFORM, VirtioNet.F_MAC,
       VirtioNet.F_MTU, VirtioNet.F_STATUS, VirtioNet.F_CTRL_VQ, VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR,
       VirtioNet.F_MQ, VirtioNet.F_MRG_RXBUF, VirtioNet.F_EVENT_IDX, VirtioNet.F_INDIRECT_DESC,
-      VirtioNet.F_RING_PACKED);
+      VirtioNet.F_RING_PACKED, VirtioNet.F_RSS);
   /** A function's MTU unless the device is given one. */
   static final int DEFAULT_MTU = 1500;
 
@@ -174,13 +174,15 @@ final class NicFunction implements VdpaMgmtDevice {
    */
   FunctionSpec resolve(DevConfig c) {
     VdpaMgmtDevice.super.validate(c);
-    long features = c.deviceFeatures() != null ? c.deviceFeatures() : SUPPORTED_FEATURES;
-    long needCvq = features & bits(VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR, VirtioNet.F_MQ);
+    int maxVqp = c.maxVqp() != null ? c.maxVqp() : 1;
+    // RSS spreads over several pairs: offered by default only where there are several
+    long features = c.deviceFeatures() != null ? c.deviceFeatures()
+        : maxVqp > 1 ? SUPPORTED_FEATURES : SUPPORTED_FEATURES & ~VirtioNet.bit(VirtioNet.F_RSS);
+    long needCvq = features & bits(VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR, VirtioNet.F_MQ, VirtioNet.F_RSS);
     if (needCvq != 0 && (features & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) == 0) {
       throw new IllegalArgumentException("device_features 0x" + Long.toHexString(features) + ": "
           + VirtioNet.featureNames(needCvq) + " need CTRL_VQ");
     }
-    int maxVqp = c.maxVqp() != null ? c.maxVqp() : 1;
     if (maxVqp < 1 || maxVqp > queuePairs) {
       throw new IllegalArgumentException("max_vqp " + maxVqp + " is outside 1.." + queuePairs + " (the queue pairs of "
           + handle + ")");

@@ -9,7 +9,8 @@ import net.vdpa.ring.driver.CommandQueue;
  * byte writable), waiting a bounded time for the device's answer.
  */
 final class ControlQueue {
-  private static final int CMD_SIZE = 64;
+  /** The longest command: an RSS configuration with a 128-entry table and a 40-byte key. */
+  private static final int CMD_SIZE = 320;
   private final CommandQueue commands;
 
   ControlQueue(DriverRing ring, DmaMemory mem, VdpaDevice device) {

@@ -11,6 +11,7 @@ import static net.vdpa.api.net.VirtioNet.F_MQ;
 import static net.vdpa.api.net.VirtioNet.F_MRG_RXBUF;
 import static net.vdpa.api.net.VirtioNet.F_MTU;
 import static net.vdpa.api.net.VirtioNet.F_RING_PACKED;
+import static net.vdpa.api.net.VirtioNet.F_RSS;
 import static net.vdpa.api.net.VirtioNet.F_STATUS;
 import static net.vdpa.api.net.VirtioNet.F_VERSION_1;
 import static net.vdpa.api.net.VirtioNet.bit;
@@ -26,8 +27,10 @@ import net.vdpa.api.net.VirtioNet;
  * @param mergeable whether receive buffers may be merged (MRG_RXBUF)
  * @param controlQueue whether there is a control queue
  * @param multiqueue whether the number of queue pairs is set through the control queue (MQ)
+ * @param rss whether received frames are spread by RSS, configured through the control queue
  */
-record Negotiation(long features, boolean packed, boolean mergeable, boolean controlQueue, boolean multiqueue) {
+record Negotiation(long features, boolean packed, boolean mergeable, boolean controlQueue, boolean multiqueue,
+    boolean rss) {
 
   /** How the driver picks the ring layout. */
   enum RingChoice {
@@ -42,7 +45,7 @@ record Negotiation(long features, boolean packed, boolean mergeable, boolean con
   /** Everything this driver knows how to use. */
   static final long WANTED = bit(F_VERSION_1) | bit(F_ACCESS_PLATFORM) | bit(F_MAC) | bit(F_MTU) | bit(F_STATUS)
       | bit(F_CTRL_VQ) | bit(F_CTRL_RX) | bit(F_CTRL_MAC_ADDR) | bit(F_MQ) | bit(F_MRG_RXBUF) | bit(F_EVENT_IDX)
-      | bit(F_INDIRECT_DESC);
+      | bit(F_INDIRECT_DESC) | bit(F_RSS);
 
   /**
    * Chooses the features for a device.
@@ -69,9 +72,9 @@ record Negotiation(long features, boolean packed, boolean mergeable, boolean con
     boolean ctrl = has(f, F_CTRL_VQ);
     if (!ctrl) {
       // these only make sense with a control queue (virtio 1.x 5.1.3.1)
-      f &= ~(bit(F_CTRL_RX) | bit(F_CTRL_MAC_ADDR) | bit(F_MQ));
+      f &= ~(bit(F_CTRL_RX) | bit(F_CTRL_MAC_ADDR) | bit(F_MQ) | bit(F_RSS));
     }
-    return new Negotiation(f, has(f, F_RING_PACKED), has(f, F_MRG_RXBUF), ctrl, has(f, F_MQ));
+    return new Negotiation(f, has(f, F_RING_PACKED), has(f, F_MRG_RXBUF), ctrl, has(f, F_MQ), has(f, F_RSS));
   }
 
   static boolean has(long features, int bit) {

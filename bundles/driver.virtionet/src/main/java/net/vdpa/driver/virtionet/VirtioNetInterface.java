@@ -91,8 +91,13 @@ final class VirtioNetInterface implements NetInterface {
     if ((device.status() & FEATURES_OK) == 0) {
       throw new IllegalStateException("device " + device.name() + " did not accept features 0x" + Long.toHexString(n.features()));
     }
-    ByteBuffer cfg = ByteBuffer.allocate(VirtioNet.CFG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    device.getConfig(0, cfg.duplicate().limit(Math.min(VirtioNet.CFG_SIZE, device.configSize())));
+    if (n.rss() && device.configSize() < VirtioNet.CFG_SIZE_RSS) {
+      throw new IllegalStateException("device " + device.name() + " offers RSS with a config space of "
+          + device.configSize() + " bytes, short of supported_hash_types (" + VirtioNet.CFG_SIZE_RSS + ")");
+    }
+    int cfgSize = n.rss() ? VirtioNet.CFG_SIZE_RSS : VirtioNet.CFG_SIZE;
+    ByteBuffer cfg = ByteBuffer.allocate(cfgSize).order(ByteOrder.LITTLE_ENDIAN);
+    device.getConfig(0, cfg.duplicate().limit(Math.min(cfgSize, device.configSize())));
     MacAddress mac = n.has(VirtioNet.F_MAC) ? MacAddress.of(bytes(cfg, VirtioNet.CFG_MAC, 6)) : localMac(device.name());
     int mtu = n.has(VirtioNet.F_MTU) ? Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MTU)) : 1500;
     int maxPairs = n.multiqueue() ? Math.max(1, Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MAX_VQ_PAIRS))) : 1;
@@ -152,6 +157,11 @@ final class VirtioNetInterface implements NetInterface {
     if (n.multiqueue() && control != null) {
       byte[] p = {(byte) pairs, (byte) (pairs >> 8)};
       control.command(VirtioNet.CTRL_MQ, VirtioNet.CTRL_MQ_VQ_PAIRS_SET, p, CONTROL_TIMEOUT_MS);
+    }
+    if (n.rss() && control != null && pairs > 1) {
+      // received frames spread over the pairs by flow, not by the sender's pair
+      control.command(VirtioNet.CTRL_MQ, VirtioNet.CTRL_MQ_RSS_CONFIG, RssSetup.of(cfg, pairs).command(),
+          CONTROL_TIMEOUT_MS);
     }
     iface.configChanged();
     return iface;

@@ -5,6 +5,7 @@ import static net.vdpa.api.net.VirtioNet.F_MAC;
 import static net.vdpa.api.net.VirtioNet.F_MQ;
 import static net.vdpa.api.net.VirtioNet.F_MRG_RXBUF;
 import static net.vdpa.api.net.VirtioNet.F_RING_PACKED;
+import static net.vdpa.api.net.VirtioNet.F_RSS;
 import static net.vdpa.api.net.VirtioNet.F_VERSION_1;
 import static net.vdpa.api.net.VirtioNet.bit;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,6 +36,14 @@ class NegotiationTest {
     Negotiation n = Negotiation.of(offered | bit(F_CTRL_VQ), Negotiation.RingChoice.AUTO);
     assertThat(n.multiqueue()).isTrue();
     assertThat(n.controlQueue()).isTrue();
+  }
+
+  @Test
+  void rssNeedsTheControlQueue() {
+    long offered = bit(F_VERSION_1) | bit(F_MQ) | bit(F_RSS);
+    assertThat(Negotiation.of(offered, Negotiation.RingChoice.AUTO).rss()).isFalse();
+    assertThat(Negotiation.of(offered, Negotiation.RingChoice.AUTO).features() & bit(F_RSS)).isZero();
+    assertThat(Negotiation.of(offered | bit(F_CTRL_VQ), Negotiation.RingChoice.AUTO).rss()).isTrue();
   }
 
   @Test
