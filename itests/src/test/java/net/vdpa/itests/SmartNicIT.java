@@ -168,6 +168,53 @@ public class SmartNicIT extends BusTestSupport {
     assertEquals(1, grew);
   }
 
+  @Test
+  public void inSwitchdevModeAFunctionTalksToItsRepresentor() throws Exception {
+    Devlink d = adapter();
+    d.setNumVfs(DEV, 2);
+    d.setEswitchMode(DEV, net.vdpa.api.devlink.EswitchMode.SWITCHDEV);
+    NetInterface rep0 = representor("pf0vf0");
+    NetInterface rep1 = representor("pf0vf1");
+    assertEquals("pci/0000:05:00.2", rep0.device());
+    VdpaDeviceStore store = service(VdpaDeviceStore.class);
+    store.add("pci/0000:05:00.2", new DevConfig("swa", MacAddress.parse("02:00:00:00:05:1a"), null, null, null));
+    store.add("pci/0000:05:00.3", new DevConfig("swb", MacAddress.parse("02:00:00:00:05:1b"), null, null, null));
+    awaitBound("swa", "virtio_net");
+    awaitBound("swb", "virtio_net");
+    NetInterface a = iface("swa");
+    NetInterface b = iface("swb");
+    AtomicLong atB = new AtomicLong();
+    b.setReceiver((pair, f) -> atB.incrementAndGet());
+    a.setReceiver((pair, f) -> { });
+    // a's frames to b go to a's representor (the slow path), never to b
+    send(a, b, 100);
+    await("100 frames at pf0vf0 (now " + rep0.stats() + ")", () -> rep0.stats().rxPackets() == 100);
+    assertEquals(0, atB.get());
+    assertEquals(0, rep1.stats().rxPackets());
+    // what the representor of b sends, b receives
+    for (int k = 0; k < 20; k++) {
+      assertEquals(SendResult.SENT, sendRetrying(rep1, frame(b.mac(), rep1.mac(), 64)));
+    }
+    await("20 frames at swb (now " + atB.get() + ")", () -> atB.get() == 20);
+    // the mode cannot change under the devices, and the representors stay
+    try {
+      d.setEswitchMode(DEV, net.vdpa.api.devlink.EswitchMode.LEGACY);
+      throw new AssertionError("the mode changed under devices swa and swb");
+    } catch (IllegalStateException expected) {
+      assertTrue(expected.getMessage(), expected.getMessage().contains("carry vDPA devices swa"));
+    }
+    assertEquals("pf0vf0", representor("pf0vf0").name());
+  }
+
+  private NetInterface representor(String name) throws Exception {
+    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context, context.createFilter(
+        "(&(objectClass=" + NetInterface.class.getName() + ")(" + NetInterface.PROP_NAME + "=" + name + "))"), null);
+    t.open();
+    NetInterface i = t.waitForService(WAIT.toMillis());
+    assertNotNull("no representor " + name + " appeared", i);
+    return i;
+  }
+
   private static SendResult sendRetrying(NetInterface from, ByteBuffer frame) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     SendResult r;

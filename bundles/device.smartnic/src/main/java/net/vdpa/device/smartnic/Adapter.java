@@ -1,6 +1,7 @@
 package net.vdpa.device.smartnic;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +13,7 @@ import net.vdpa.api.devlink.EswitchMode;
 import net.vdpa.api.devlink.FunctionState;
 import net.vdpa.api.devlink.PortFlavour;
 import net.vdpa.api.log.EventLog;
+import net.vdpa.api.net.NetInterface;
 import net.vdpa.device.core.DeviceTable;
 
 /**
@@ -24,7 +26,7 @@ import net.vdpa.device.core.DeviceTable;
  * the functions' devices) never takes it.
  */
 final class Adapter {
-  /** Registers a function's management device as a service. */
+  /** Registers a function's management device, and in switchdev mode its representor, as services. */
   @FunctionalInterface
   interface Registrar {
     /**
@@ -34,6 +36,16 @@ final class Adapter {
      * @return what withdraws it
      */
     Runnable register(VdpaMgmtDevice m);
+
+    /**
+     * Registers a representor as a network interface.
+     *
+     * @param rep the representor
+     * @return what withdraws it
+     */
+    default Runnable registerInterface(NetInterface rep) {
+      return () -> { };
+    }
   }
 
   /** The devlink port index of uplink 0 (uplink 1 has the one below), as mlx5 numbers its uplink. */
@@ -60,6 +72,8 @@ final class Adapter {
   private final Map<Integer, Integer> sfAux = new TreeMap<>();
   private final String netdev;
   private EswitchMode mode = EswitchMode.LEGACY;
+  /** In switchdev mode, each function's representor and what withdraws its service; this object's lock. */
+  private final Map<NicFunction, Runnable> representors = new LinkedHashMap<>();
   private boolean closed;
 
   /**
@@ -115,6 +129,7 @@ final class Adapter {
     } catch (RuntimeException e) {
       log.warn("adapter " + name + ": kept state only partly restored: " + e.getMessage());
     }
+    syncRepresentors();
   }
 
   String name() {
@@ -155,7 +170,9 @@ final class Adapter {
   private DevlinkPort view(NicFunction f) {
     boolean sf = f.flavour() == PortFlavour.PCISF;
     boolean attached = f.state() == FunctionState.ACTIVE;
-    return new DevlinkPort(name, f.portIndex(), f.flavour(), null, f.number(), 0, f.hwAddr(), sf ? f.state() : null,
+    // a function's port has a netdev only in switchdev mode: its representor
+    String netdev = representors.containsKey(f) ? f.representor() : null;
+    return new DevlinkPort(name, f.portIndex(), f.flavour(), netdev, f.number(), 0, f.hwAddr(), sf ? f.state() : null,
         attached, attached ? f.handle() : null);
   }
 
@@ -176,8 +193,53 @@ final class Adapter {
       throw new IllegalStateException(name + ": eswitch mode stays " + mode.word() + ": functions carry vDPA devices "
           + String.join(", ", carrying) + "; delete them first");
     }
-    throw new IllegalStateException(name + ": eswitch mode " + m.word() + " is not available on this adapter yet "
-        + "(representors and rules are to come); the mode stays " + mode.word());
+    mode = m;
+    syncRepresentors();
+    save();
+    log.info("adapter " + name + ": eswitch mode " + m.word() + (m == EswitchMode.SWITCHDEV
+        ? ", " + representors.size() + " representor(s)" : ""));
+  }
+
+  /**
+   * Makes the representors match the mode and the functions: one per function in switchdev mode,
+   * none in legacy mode. The switch changes mode after the ports have their representors (to
+   * switchdev) or before they lose them (to legacy), so a frame never finds a port without one.
+   */
+  private void syncRepresentors() {
+    boolean on = mode == EswitchMode.SWITCHDEV && !closed;
+    if (!on) {
+      eswitch.switchdev(false);
+    }
+    List<NicFunction> now = on ? functions() : List.of();
+    for (var it = representors.entrySet().iterator(); it.hasNext();) {
+      var e = it.next();
+      if (!now.contains(e.getKey())) {
+        Representor rep = e.getKey().port().representor();
+        e.getKey().port().representor(null);
+        e.getValue().run();
+        if (rep != null) {
+          rep.close();
+        }
+        it.remove();
+      }
+    }
+    for (NicFunction f : now) {
+      if (!representors.containsKey(f)) {
+        Representor rep = new Representor(f.representor(), f.handle(), f.port(), representorMac(f),
+            NicFunction.DEFAULT_MTU);
+        f.port().representor(rep);
+        representors.put(f, registrar.registerInterface(rep));
+      }
+    }
+    if (on) {
+      eswitch.switchdev(true);
+    }
+  }
+
+  /** A representor's own address: locally administered, from the adapter's PCI address and the port index. */
+  private MacAddress representorMac(NicFunction f) {
+    long h = name.hashCode() & 0xffffL;
+    return new MacAddress(0x02_fe_00_00_00_00L | h << 16 | (f.portIndex() & 0xffff));
   }
 
   synchronized void setNumVfs(int n) {
@@ -203,6 +265,7 @@ final class Adapter {
       vfs.enable(n);
       log.info("adapter " + name + ": " + n + " VFs enabled");
     }
+    syncRepresentors();
     save();
   }
 
@@ -256,6 +319,7 @@ final class Adapter {
       index++;
     }
     NicFunction f = newSf(sfnum, index, aux.next());
+    syncRepresentors();
     save();
     log.info("adapter " + name + ": SF " + sfnum + " added as port " + name + "/" + index);
     return view(f);
@@ -294,6 +358,7 @@ final class Adapter {
     aux.release(sfAux.remove(f.number()));
     f.unregister();
     f.close();
+    syncRepresentors();
     save();
     log.info("adapter " + name + ": SF " + f.number() + " (port " + name + "/" + index + ") deleted");
   }
@@ -375,6 +440,7 @@ final class Adapter {
       f.close();
       f.unregister();
     }
+    syncRepresentors();
     for (int sfnum : sfAux.keySet()) {
       aux.release(sfAux.get(sfnum));
     }

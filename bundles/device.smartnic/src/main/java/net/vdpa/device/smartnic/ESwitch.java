@@ -6,8 +6,9 @@ import net.vdpa.device.core.net.Frame;
 import net.vdpa.device.core.net.FrameQueue;
 
 /**
- * The embedded switch of an adapter in legacy mode: a learning bridge between its ports (uplinks
- * and functions). A frame's source address is learnt on the port it came in on; a frame to a
+ * The embedded switch of an adapter. In legacy mode: a learning bridge between its ports (uplinks
+ * and functions). In switchdev mode each function's frames go to its {@link Representor}, and
+ * what a representor sends goes to its function. A frame's source address is learnt on the port it came in on; a frame to a
  * learnt unicast address goes out of that port only, any other (unknown, broadcast, multicast) out
  * of every other port whose link is up (flooding), as Linux's bridge does.
  *
@@ -24,6 +25,8 @@ final class ESwitch {
   private final LongSupplier clock;
   /** Ports by index; null where none is. Replaced whole under {@code this}, read by workers. */
   private volatile SwitchPort[] ports = new SwitchPort[0];
+  /** Switchdev mode: a function's frames go to its representor instead of through the bridge. */
+  private volatile boolean switchdev;
 
   /**
    * An empty switch.
@@ -88,6 +91,11 @@ final class ESwitch {
    *     a unicast frame goes to is full: the sender holds it and offers it again once woken
    */
   int forward(SwitchPort in, int senderPair, Frame frame) {
+    if (switchdev) {
+      // the slow path: the function's representor gets what the function sends
+      final Representor rep = in.representor();
+      return rep == null ? 0 : rep.deliver(frame) == SwitchPort.TAKEN ? 1 : 0;
+    }
     final long now = clock.getAsLong();
     final long dst = frame.mac(0);
     final long src = frame.mac(6);
@@ -194,6 +202,16 @@ final class ESwitch {
         }
       }
     }
+  }
+
+  /**
+   * Switches between legacy mode (the learning bridge) and switchdev mode (representors); the
+   * adapter sets every function port's representor first.
+   *
+   * @param on true for switchdev
+   */
+  void switchdev(boolean on) {
+    switchdev = on;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import java.util.List;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.devlink.Devlink;
 import net.vdpa.api.devlink.DevlinkDev;
 import net.vdpa.api.devlink.DevlinkPort;
@@ -63,7 +64,17 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
   @Activate
   public SmartNicComponent(BundleContext context, @Reference ConfigurationAdmin cm) throws IOException {
     this.log = EventLog.of(() -> logger);
-    this.adapters = new Adapters(m -> register(context, m), MgmtDeviceComponent.registering(context),
+    this.adapters = new Adapters(new Adapter.Registrar() {
+      @Override
+      public Runnable register(VdpaMgmtDevice m) {
+        return SmartNicComponent.register(context, m);
+      }
+
+      @Override
+      public Runnable registerInterface(NetInterface rep) {
+        return SmartNicComponent.register(context, rep);
+      }
+    }, MgmtDeviceComponent.registering(context),
         new CmStateStore(cm, log), log);
     seed(context, cm);
     // the adapters configured now exist before the component is active (ConfigAdmin hands them
@@ -88,6 +99,22 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
     Hashtable<String, Object> p = new Hashtable<>();
     p.put(VdpaMgmtDevice.PROP_HANDLE, m.handle());
     ServiceRegistration<VdpaMgmtDevice> r = context.registerService(VdpaMgmtDevice.class, m, p);
+    return () -> {
+      try {
+        r.unregister();
+      } catch (IllegalStateException alreadyGone) {
+        // the framework unregistered it while the bundle stopped
+      }
+    };
+  }
+
+  /** Registers a representor as a network interface, with the properties every interface has. */
+  private static Runnable register(BundleContext context, NetInterface rep) {
+    Hashtable<String, Object> p = new Hashtable<>();
+    p.put(NetInterface.PROP_NAME, rep.name());
+    p.put(NetInterface.PROP_MAC, rep.mac().toString());
+    p.put(NetInterface.PROP_DEVICE, rep.device());
+    ServiceRegistration<NetInterface> r = context.registerService(NetInterface.class, rep, p);
     return () -> {
       try {
         r.unregister();

@@ -51,6 +51,8 @@ final class SwitchPort {
   private volatile boolean trusted;
   /** The address of the device on the port, installed in the FDB; 0 without a device. */
   private volatile long station;
+  /** In switchdev mode, the function's representor; null in legacy mode and for uplinks. */
+  private volatile Representor representor;
 
   /**
    * A port with nothing behind it.
@@ -165,6 +167,15 @@ final class SwitchPort {
 
   long station() {
     return station;
+  }
+
+  Representor representor() {
+    return representor;
+  }
+
+  /** Set by the adapter when the switch changes mode. */
+  void representor(Representor r) {
+    representor = r;
   }
 
   /** Set by the switch only, with the FDB entry. */

@@ -125,16 +125,38 @@ class AdapterTest {
   }
 
   @Test
-  void theModeCannotChangeUnderDevicesAndSwitchdevIsNotOfferedYet() {
+  void theModeCannotChangeUnderDevicesAndSwitchdevGivesEveryFunctionARepresentor() {
     Adapter a = t.standard();
     a.setMode(EswitchMode.LEGACY);
     a.setNumVfs(1);
     t.mgmtdevs.get("pci/0000:03:00.2").devAdd(dev("vdpa1", null));
     assertThatThrownBy(() -> a.setMode(EswitchMode.SWITCHDEV)).hasMessage("pci/0000:03:00.0: eswitch mode stays legacy: "
         + "functions carry vDPA devices vdpa1 (pci/0000:03:00.2); delete them first");
+    assertThat(t.interfaces).isEmpty();
     t.mgmtdevs.get("pci/0000:03:00.2").devDel("vdpa1");
-    assertThatThrownBy(() -> a.setMode(EswitchMode.SWITCHDEV)).hasMessageContaining("is not available on this adapter yet");
-    assertThat(a.dev().mode()).isEqualTo(EswitchMode.LEGACY);
+    a.setMode(EswitchMode.SWITCHDEV);
+    assertThat(a.dev().mode()).isEqualTo(EswitchMode.SWITCHDEV);
+    assertThat(t.interfaces).containsOnlyKeys("pf0vf0");
+    assertThat(t.interfaces.get("pf0vf0").device()).isEqualTo("pci/0000:03:00.2");
+    assertThat(a.ports()).filteredOn(p -> p.flavour() == PortFlavour.PCIVF).extracting(DevlinkPort::netdev)
+        .containsExactly("pf0vf0");
+    // functions added or removed later get or lose theirs
+    a.addSf(0, 88);
+    assertThat(t.interfaces).containsOnlyKeys("pf0vf0", "pf0sf88");
+    a.setNumVfs(0);
+    a.setNumVfs(2);
+    assertThat(t.interfaces).containsOnlyKeys("pf0sf88", "pf0vf0", "pf0vf1");
+    a.setMode(EswitchMode.LEGACY);
+    assertThat(t.interfaces).isEmpty();
+    a.setMode(EswitchMode.SWITCHDEV);
+    // the mode is kept: a restart comes back in switchdev mode with the representors
+    t.close();
+    assertThat(t.interfaces).isEmpty();
+    TestAdapters again = new TestAdapters(t.store);
+    Adapter b = again.standard();
+    assertThat(b.dev().mode()).isEqualTo(EswitchMode.SWITCHDEV);
+    assertThat(again.interfaces).containsOnlyKeys("pf0vf0", "pf0vf1", "pf0sf88");
+    again.close();
   }
 
   @Test

@@ -64,6 +64,37 @@ class ESwitchTest {
   private static final long BROADCAST = 0xffff_ffff_ffffL;
 
   @Test
+  void inSwitchdevModeAFunctionsFramesGoToItsRepresentorAndTheRepresentorsToTheFunction() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    SwitchPort pa = port("vf0", a);
+    SwitchPort pb = port("vf1", b);
+    Representor ra = new Representor("pf0vf0", "pci/0000:03:00.2", pa, new net.vdpa.api.MacAddress(0x02_fe_00_00_00_01L), 1500);
+    pa.representor(ra);
+    sw.switchdev(true);
+    sw.forward(pb, 0, frame(BROADCAST, B));
+    // the learning bridge is off: nothing goes port to port, and a port without a representor drops
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(1);
+    assertThat(sw.forward(pb, 0, frame(A, B))).isZero();
+    assertThat(a.got).isEmpty();
+    assertThat(b.got).isEmpty();
+    ByteBuffer got = ByteBuffer.allocate(2048);
+    assertThat(ra.receive(0, got)).isEqualTo(64);
+    assertThat(got.flip().getShort(4) & 0xffff).as("the frame to B, as A sent it").isEqualTo(0x000b);
+    assertThat(ra.receive(0, got.clear())).isEqualTo(-1);
+    // what the representor sends, its function receives, whatever the address
+    ByteBuffer out = ByteBuffer.allocate(60);
+    out.put(0, (byte) 0xff);
+    assertThat(ra.send(out)).isEqualTo(net.vdpa.api.net.NetInterface.SendResult.SENT);
+    assertThat(a.got).hasSize(1);
+    assertThat(ra.stats()).isEqualTo(new net.vdpa.api.net.NetStats(1, 64, 0, 1, 60, 0, 0));
+    assertThat(ra.send(ByteBuffer.allocate(10))).isEqualTo(net.vdpa.api.net.NetInterface.SendResult.INVALID);
+    ra.close();
+    assertThat(ra.send(out)).isEqualTo(net.vdpa.api.net.NetInterface.SendResult.DOWN);
+    assertThat(sw.forward(pa, 0, frame(B, A))).isZero();
+  }
+
+  @Test
   void anUnknownDestinationIsFloodedAndALearntOneIsNot() {
     Sink a = new Sink();
     Sink b = new Sink();

@@ -17,6 +17,8 @@ import net.vdpa.device.core.DeviceTable;
 final class TestAdapters implements AutoCloseable {
   /** Management devices registered now, by handle, in registration order. */
   final Map<String, VdpaMgmtDevice> mgmtdevs = new LinkedHashMap<>();
+  /** Representors registered now, by interface name. */
+  final Map<String, net.vdpa.api.net.NetInterface> interfaces = new LinkedHashMap<>();
   /** Devices published now, by name. */
   final Map<String, VdpaDevice> devices = new LinkedHashMap<>();
   final MemoryStore store;
@@ -49,11 +51,22 @@ final class TestAdapters implements AutoCloseable {
       devices.put(d.name(), d);
       return () -> devices.remove(d.name());
     };
-    Adapter.Registrar registrar = m -> {
-      if (mgmtdevs.putIfAbsent(m.handle(), m) != null) {
-        throw new AssertionError("management device " + m.handle() + " registered twice");
+    Adapter.Registrar registrar = new Adapter.Registrar() {
+      @Override
+      public Runnable register(VdpaMgmtDevice m) {
+        if (mgmtdevs.putIfAbsent(m.handle(), m) != null) {
+          throw new AssertionError("management device " + m.handle() + " registered twice");
+        }
+        return () -> mgmtdevs.remove(m.handle());
       }
-      return () -> mgmtdevs.remove(m.handle());
+
+      @Override
+      public Runnable registerInterface(net.vdpa.api.net.NetInterface rep) {
+        if (interfaces.putIfAbsent(rep.name(), rep) != null) {
+          throw new AssertionError("interface " + rep.name() + " registered twice");
+        }
+        return () -> interfaces.remove(rep.name());
+      }
     };
     this.adapters = new Adapters(registrar, publisher, store, EventLog.NONE);
   }
