@@ -173,8 +173,8 @@ public class SmartNicIT extends BusTestSupport {
     Devlink d = adapter();
     d.setNumVfs(DEV, 2);
     d.setEswitchMode(DEV, net.vdpa.api.devlink.EswitchMode.SWITCHDEV);
-    NetInterface rep0 = representor("pf0vf0");
-    NetInterface rep1 = representor("pf0vf1");
+    NetInterface rep0 = representor("enp5s0f0npf0vf0");
+    NetInterface rep1 = representor("enp5s0f0npf0vf1");
     assertEquals("pci/0000:05:00.2", rep0.device());
     VdpaDeviceStore store = service(VdpaDeviceStore.class);
     store.add("pci/0000:05:00.2", new DevConfig("swa", MacAddress.parse("02:00:00:00:05:1a"), null, null, null));
@@ -188,7 +188,7 @@ public class SmartNicIT extends BusTestSupport {
     a.setReceiver((pair, f) -> { });
     // a's frames to b go to a's representor (the slow path), never to b
     send(a, b, 100);
-    await("100 frames at pf0vf0 (now " + rep0.stats() + ")", () -> rep0.stats().rxPackets() == 100);
+    await("100 frames at the representor of swa (now " + rep0.stats() + ")", () -> rep0.stats().rxPackets() == 100);
     assertEquals(0, atB.get());
     assertEquals(0, rep1.stats().rxPackets());
     // what the representor of b sends, b receives
@@ -196,6 +196,22 @@ public class SmartNicIT extends BusTestSupport {
       assertEquals(SendResult.SENT, sendRetrying(rep1, frame(b.mac(), rep1.mac(), 64)));
     }
     await("20 frames at swb (now " + atB.get() + ")", () -> atB.get() == 20);
+    // a rule on a's representor moves the flow to the fast path: a to b directly, counted by the rule
+    String repA = "enp5s0f0npf0vf0";
+    d.addRule(repA, new net.vdpa.api.devlink.FlowRule(10, new net.vdpa.api.devlink.FlowMatch(b.mac(), null, null, null),
+        List.of(new net.vdpa.api.devlink.FlowAction.Redirect("enp5s0f0npf0vf1"))));
+    send(a, b, 300);
+    await("300 more frames at swb (now " + atB.get() + ")", () -> atB.get() == 320);
+    assertEquals(100, rep0.stats().rxPackets());
+    List<net.vdpa.api.devlink.FlowRuleStats> rules = d.rules(repA);
+    assertEquals(1, rules.size());
+    assertEquals(300, rules.get(0).packets());
+    assertEquals(300 * 64, rules.get(0).bytes());
+    // a frame the rule does not match still takes the slow path
+    assertEquals(SendResult.SENT, sendRetrying(a, frame(new MacAddress(0xffff_ffff_ffffL), a.mac(), 64)));
+    await("the broadcast at the representor", () -> rep0.stats().rxPackets() == 101);
+    d.deleteRule(repA, 10);
+    assertTrue(d.rules(repA).isEmpty());
     // the mode cannot change under the devices, and the representors stay
     try {
       d.setEswitchMode(DEV, net.vdpa.api.devlink.EswitchMode.LEGACY);
@@ -203,7 +219,7 @@ public class SmartNicIT extends BusTestSupport {
     } catch (IllegalStateException expected) {
       assertTrue(expected.getMessage(), expected.getMessage().contains("carry vDPA devices swa"));
     }
-    assertEquals("pf0vf0", representor("pf0vf0").name());
+    assertEquals("enp5s0f0npf0vf0", representor("enp5s0f0npf0vf0").name());
   }
 
   private NetInterface representor(String name) throws Exception {

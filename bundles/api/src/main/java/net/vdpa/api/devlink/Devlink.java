@@ -112,4 +112,41 @@ public interface Devlink {
    * @return the port after the change
    */
   DevlinkPort setFunction(String port, MacAddress hwAddr, FunctionState state);
+
+  /**
+   * Adds a rule on a representor's ingress ({@code tc filter add dev REP ingress ...}), in switchdev
+   * mode.
+   *
+   * @param representor the representor, such as {@code pf0vf0}
+   * @param rule the rule; the representors its actions name must exist
+   * @throws IllegalArgumentException if the representor or one its actions name is not one of this
+   *     provider's, or the priority is taken
+   */
+  void addRule(String representor, FlowRule rule);
+
+  /**
+   * Deletes a rule ({@code tc filter del dev REP ingress prio N}).
+   *
+   * @param representor the representor
+   * @param prio the rule's priority
+   * @throws IllegalArgumentException if there is no such representor or rule
+   */
+  void deleteRule(String representor, int prio);
+
+  /**
+   * A representor's rules with their counters, by priority ({@code tc -s filter show dev REP ingress}).
+   *
+   * @param representor the representor
+   * @return the rules
+   * @throws IllegalArgumentException if there is no such representor
+   */
+  List<FlowRuleStats> rules(String representor);
+
+  /**
+   * Whether this provider has the representor (a caller with several providers picks by it).
+   *
+   * @param representor a representor's name
+   * @return true if it is one of this provider's
+   */
+  boolean hasRepresentor(String representor);
 }

@@ -4,10 +4,12 @@
  * its adapters; each adapter is a devlink device named by its bus and address
  * ({@code pci/0000:03:00.0}), with ports (uplinks, VFs, SFs) numbered as the kernel numbers them. The
  * shell's {@code devlink:} commands work on every such service alike. Changes are kept by the
- * provider and come back after a restart.
+ * provider and come back after a restart. In switchdev mode, rules on the representors
+ * ({@link net.vdpa.api.devlink.FlowRule}, tc flower's words) carry frames function to function;
+ * rules are not kept, as tc's are not.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.api.devlink;
 
 import org.osgi.annotation.bundle.Export;

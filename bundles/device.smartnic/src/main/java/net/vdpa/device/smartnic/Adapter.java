@@ -10,6 +10,8 @@ import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.devlink.DevlinkDev;
 import net.vdpa.api.devlink.DevlinkPort;
 import net.vdpa.api.devlink.EswitchMode;
+import net.vdpa.api.devlink.FlowRule;
+import net.vdpa.api.devlink.FlowRuleStats;
 import net.vdpa.api.devlink.FunctionState;
 import net.vdpa.api.devlink.PortFlavour;
 import net.vdpa.api.log.EventLog;
@@ -171,7 +173,7 @@ final class Adapter {
     boolean sf = f.flavour() == PortFlavour.PCISF;
     boolean attached = f.state() == FunctionState.ACTIVE;
     // a function's port has a netdev only in switchdev mode: its representor
-    String netdev = representors.containsKey(f) ? f.representor() : null;
+    String netdev = representors.containsKey(f) ? config.pci().representor(f.representor()) : null;
     return new DevlinkPort(name, f.portIndex(), f.flavour(), netdev, f.number(), 0, f.hwAddr(), sf ? f.state() : null,
         attached, attached ? f.handle() : null);
   }
@@ -214,6 +216,7 @@ final class Adapter {
     for (var it = representors.entrySet().iterator(); it.hasNext();) {
       var e = it.next();
       if (!now.contains(e.getKey())) {
+        dropRules(e.getKey().port());
         Representor rep = e.getKey().port().representor();
         e.getKey().port().representor(null);
         e.getValue().run();
@@ -225,7 +228,7 @@ final class Adapter {
     }
     for (NicFunction f : now) {
       if (!representors.containsKey(f)) {
-        Representor rep = new Representor(f.representor(), f.handle(), f.port(), representorMac(f),
+        Representor rep = new Representor(config.pci().representor(f.representor()), f.handle(), f.port(), representorMac(f),
             NicFunction.DEFAULT_MTU);
         f.port().representor(rep);
         representors.put(f, registrar.registerInterface(rep));
@@ -233,6 +236,78 @@ final class Adapter {
     }
     if (on) {
       eswitch.switchdev(true);
+    }
+  }
+
+  /** The function whose representor has the name, or null. Caller holds this object's lock. */
+  private NicFunction byRepresentor(String rep) {
+    for (NicFunction f : representors.keySet()) {
+      if (config.pci().representor(f.representor()).equals(rep)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  synchronized boolean hasRepresentor(String rep) {
+    return byRepresentor(rep) != null;
+  }
+
+  private NicFunction representorOf(String rep) {
+    NicFunction f = byRepresentor(rep);
+    if (f == null) {
+      throw new IllegalArgumentException("there is no representor '" + rep + "' on " + name
+          + (mode == EswitchMode.SWITCHDEV ? "" : " (its eswitch is in legacy mode)"));
+    }
+    return f;
+  }
+
+  synchronized void addRule(String rep, FlowRule rule) {
+    SwitchPort port = representorOf(rep).port();
+    for (SwitchRule r : port.rules()) {
+      if (r.rule().prio() == rule.prio()) {
+        throw new IllegalArgumentException("prio " + rule.prio() + " is in use on " + rep + "; delete that rule first");
+      }
+    }
+    SwitchRule compiled = new SwitchRule(rule, to -> representorOf(to).port());
+    SwitchRule[] now = java.util.Arrays.copyOf(port.rules(), port.rules().length + 1);
+    now[now.length - 1] = compiled;
+    java.util.Arrays.sort(now, java.util.Comparator.comparingInt(r -> r.rule().prio()));
+    port.rules(now);
+    log.info("adapter " + name + ": rule prio " + rule.prio() + " added on " + rep);
+  }
+
+  synchronized void deleteRule(String rep, int prio) {
+    SwitchPort port = representorOf(rep).port();
+    SwitchRule[] now = java.util.Arrays.stream(port.rules()).filter(r -> r.rule().prio() != prio)
+        .toArray(SwitchRule[]::new);
+    if (now.length == port.rules().length) {
+      throw new IllegalArgumentException("there is no rule with prio " + prio + " on " + rep);
+    }
+    port.rules(now);
+    log.info("adapter " + name + ": rule prio " + prio + " deleted from " + rep);
+  }
+
+  synchronized List<FlowRuleStats> rules(String rep) {
+    List<FlowRuleStats> out = new ArrayList<>();
+    for (SwitchRule r : representorOf(rep).port().rules()) {
+      out.add(r.stats(rep));
+    }
+    return out;
+  }
+
+  /** A port is losing its representor: its rules go, and so do other ports' rules that send to it. */
+  private void dropRules(SwitchPort gone) {
+    gone.rules(new SwitchRule[0]);
+    for (NicFunction f : representors.keySet()) {
+      SwitchPort p = f.port();
+      SwitchRule[] before = p.rules();
+      SwitchRule[] kept = java.util.Arrays.stream(before).filter(r -> !r.targets(gone)).toArray(SwitchRule[]::new);
+      if (kept.length != before.length) {
+        p.rules(kept);
+        log.info("adapter " + name + ": " + (before.length - kept.length) + " rule(s) of "
+            + config.pci().representor(f.representor()) + " deleted with the port they sent to");
+      }
     }
   }
 

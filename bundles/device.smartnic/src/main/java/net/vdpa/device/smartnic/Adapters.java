@@ -169,6 +169,32 @@ final class Adapters {
     return new PortRef(adapter(port.substring(0, slash)), index);
   }
 
+  /** The adapter with the representor. */
+  private Adapter withRepresentor(String rep) {
+    for (Adapter a : all()) {
+      if (a.hasRepresentor(rep)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException("there is no representor '" + rep + "' (representors exist in switchdev mode)");
+  }
+
+  boolean hasRepresentor(String rep) {
+    return all().stream().anyMatch(a -> a.hasRepresentor(rep));
+  }
+
+  void addRule(String rep, net.vdpa.api.devlink.FlowRule rule) {
+    withRepresentor(rep).addRule(rep, rule);
+  }
+
+  void deleteRule(String rep, int prio) {
+    withRepresentor(rep).deleteRule(rep, prio);
+  }
+
+  List<net.vdpa.api.devlink.FlowRuleStats> rules(String rep) {
+    return withRepresentor(rep).rules(rep);
+  }
+
   void setEswitchMode(String dev, EswitchMode mode) {
     adapter(dev).setMode(mode);
   }

@@ -75,7 +75,22 @@ record PciAddress(int domain, int bus, int device, int function) {
    * @return the interface name
    */
   String netdev(int port) {
-    return "en" + (domain != 0 ? "P" + domain : "") + "p" + bus + "s" + device + "f" + function + "np" + port;
+    return slot() + "np" + port;
+  }
+
+  /**
+   * A representor's interface name as systemd names it: the slot, {@code n}, and the port's
+   * physical name ({@code enp3s0f0npf0vf1} for {@code pf0vf1}), unique across adapters.
+   *
+   * @param physPortName the port's name as the driver gives it, such as {@code pf0vf1}
+   * @return the interface name
+   */
+  String representor(String physPortName) {
+    return slot() + "n" + physPortName;
+  }
+
+  private String slot() {
+    return "en" + (domain != 0 ? "P" + domain : "") + "p" + bus + "s" + device + "f" + function;
   }
 
   @Override

@@ -187,6 +187,26 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
   }
 
   @Override
+  public void addRule(String representor, net.vdpa.api.devlink.FlowRule rule) {
+    adapters.addRule(representor, rule);
+  }
+
+  @Override
+  public void deleteRule(String representor, int prio) {
+    adapters.deleteRule(representor, prio);
+  }
+
+  @Override
+  public List<net.vdpa.api.devlink.FlowRuleStats> rules(String representor) {
+    return adapters.rules(representor);
+  }
+
+  @Override
+  public boolean hasRepresentor(String representor) {
+    return adapters.hasRepresentor(representor);
+  }
+
+  @Override
   public void setEswitchMode(String dev, EswitchMode mode) {
     adapters.setEswitchMode(dev, mode);
   }

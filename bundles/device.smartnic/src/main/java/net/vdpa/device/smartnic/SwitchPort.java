@@ -53,6 +53,8 @@ final class SwitchPort {
   private volatile long station;
   /** In switchdev mode, the function's representor; null in legacy mode and for uplinks. */
   private volatile Representor representor;
+  /** In switchdev mode, the rules on the representor's ingress, by priority; replaced whole. */
+  private volatile SwitchRule[] rules = new SwitchRule[0];
 
   /**
    * A port with nothing behind it.
@@ -176,6 +178,15 @@ final class SwitchPort {
   /** Set by the adapter when the switch changes mode. */
   void representor(Representor r) {
     representor = r;
+  }
+
+  SwitchRule[] rules() {
+    return rules;
+  }
+
+  /** Set by the adapter (its lock), ordered by priority. */
+  void rules(SwitchRule[] r) {
+    rules = r;
   }
 
   /** Set by the switch only, with the FDB entry. */

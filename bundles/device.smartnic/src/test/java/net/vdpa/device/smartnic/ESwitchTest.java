@@ -95,6 +95,54 @@ class ESwitchTest {
   }
 
   @Test
+  void switchdevRulesCarryMatchingFramesFunctionToFunctionAndCountThem() {
+    Sink a = new Sink();
+    Sink b = new Sink();
+    Sink c = new Sink();
+    SwitchPort pa = port("vf0", a);
+    SwitchPort pb = port("vf1", b);
+    SwitchPort pc = port("vf2", c);
+    Representor ra = new Representor("rep0", "pci/0000:03:00.2", pa, new net.vdpa.api.MacAddress(0x02_fe_00_00_00_01L), 1500);
+    pa.representor(ra);
+    java.util.Map<String, SwitchPort> byRep = java.util.Map.of("rep1", pb, "rep2", pc);
+    java.util.function.Function<String, SwitchPort> portOf = byRep::get;
+    net.vdpa.api.devlink.FlowMatch toB = new net.vdpa.api.devlink.FlowMatch(new net.vdpa.api.MacAddress(B), null, null, null);
+    SwitchRule redirect = new SwitchRule(new net.vdpa.api.devlink.FlowRule(10, toB, List.of(
+        new net.vdpa.api.devlink.FlowAction.Mirror("rep2"), new net.vdpa.api.devlink.FlowAction.VlanPush(7),
+        new net.vdpa.api.devlink.FlowAction.Redirect("rep1"))), portOf);
+    SwitchRule drop = new SwitchRule(new net.vdpa.api.devlink.FlowRule(20,
+        new net.vdpa.api.devlink.FlowMatch(null, null, 5, 0x0800), List.of(new net.vdpa.api.devlink.FlowAction.Drop())), portOf);
+    pa.rules(new SwitchRule[] {redirect, drop});
+    sw.switchdev(true);
+    // matched by prio 10: to B with a tag pushed, a copy to C untouched; the representor sees nothing
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(2);
+    assertThat(b.got).containsExactly(B);
+    assertThat(b.tags).containsExactly(0x10000 | 7);
+    assertThat(c.tags).containsExactly(FrameQueue.KEEP_TAG);
+    assertThat(ra.stats().rxPackets()).isZero();
+    // prio 20 drops VLAN 5 IPv4 only: the same VLAN with another EtherType takes the slow path
+    Frame v5 = frame(C, A, 5);
+    assertThat(sw.forward(pa, 0, v5)).as("to the representor").isEqualTo(1);
+    assertThat(drop.stats("rep0").packets()).isZero();
+    assertThat(ra.stats().rxPackets()).isEqualTo(1);
+    ByteBuffer ip = ByteBuffer.allocate(64);
+    ip.put(0, (byte) 2).put(5, (byte) 0x0c).put(6, (byte) 2).put(11, (byte) 0x0a);
+    ip.put(12, (byte) 0x81).putShort(14, (short) 5).putShort(16, (short) 0x0800);
+    Frame ipv4 = new Frame();
+    ipv4.add(ip, 0, 64);
+    assertThat(sw.forward(pa, 0, ipv4)).isZero();
+    assertThat(drop.stats("rep0").packets()).isEqualTo(1);
+    assertThat(ra.stats().rxPackets()).isEqualTo(1);
+    // a full redirect target holds the frame: nothing is mirrored or counted until it goes
+    b.full = true;
+    assertThat(sw.forward(pa, 0, frame(B, A))).isEqualTo(SwitchPort.FULL);
+    assertThat(c.got).hasSize(1);
+    assertThat(redirect.stats("rep0")).isEqualTo(new net.vdpa.api.devlink.FlowRuleStats("rep0", redirect.rule(), 1, 64));
+    assertThat(redirect.targets(pc)).isTrue();
+    assertThat(drop.targets(pc)).isFalse();
+  }
+
+  @Test
   void anUnknownDestinationIsFloodedAndALearntOneIsNot() {
     Sink a = new Sink();
     Sink b = new Sink();
