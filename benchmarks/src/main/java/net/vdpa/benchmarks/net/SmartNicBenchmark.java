@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * framework and one run: {@code path=vf-to-vf} sends from the interface of a device on VF 0 to the
  * interface of a device on VF 1 (virtio-net driver → VF 0's worker → switch: FDB lookup, copy into
  * VF 1's inbox → VF 1's worker → receive ring → driver → receiver); {@code path=simnet-loopback}
- * sends from {@code bench0} to itself (one worker, no switch, no inbox). One sender thread, bursts
+ * sends from {@code bench0} to itself (one worker, no switch, no inbox); {@code path=vf-to-vf-rule}
+ * is VF to VF in switchdev mode, carried by a tc flower rule on VF 0's representor (the fast path:
+ * the rule's match and redirect instead of the FDB). One sender thread, bursts
  * of 32, one queue pair. The figure is {@code received} per second; the ratio of the two paths in
  * the same run is what the issue's goal (≥ 0.7×) is about. {@code -prof gc} shows the bytes per
  * burst the benchmark thread allocates (the workers' own allocation is checked by
@@ -35,7 +37,7 @@ public class SmartNicBenchmark {
   private static final int BURST = 32;
 
   /** Which path the frames take. */
-  @Param({"simnet-loopback", "vf-to-vf"})
+  @Param({"simnet-loopback", "vf-to-vf", "vf-to-vf-rule"})
   public String path;
 
   /** Frame length in bytes, Ethernet header included. */
@@ -55,17 +57,17 @@ public class SmartNicBenchmark {
    */
   @Setup(Level.Trial)
   public void boot() throws Exception {
-    runtime = new SwitchRuntime();
+    runtime = new SwitchRuntime(path.equals("vf-to-vf-rule"));
     switch (path) {
       case "simnet-loopback" -> {
         tx = runtime.iface("bench0");
         rx = tx;
       }
-      case "vf-to-vf" -> {
+      case "vf-to-vf", "vf-to-vf-rule" -> {
         tx = runtime.iface("vf0");
         rx = runtime.iface("vf1");
       }
-      default -> throw new IllegalArgumentException("path '" + path + "' is not simnet-loopback or vf-to-vf");
+      default -> throw new IllegalArgumentException("path '" + path + "' is not simnet-loopback, vf-to-vf or vf-to-vf-rule");
     }
     counters = new RxCounters(1, frame);
     rx.setReceiver(counters);

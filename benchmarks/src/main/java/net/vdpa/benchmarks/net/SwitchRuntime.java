@@ -3,12 +3,17 @@ package net.vdpa.benchmarks.net;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDriver;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.devlink.Devlink;
+import net.vdpa.api.devlink.EswitchMode;
+import net.vdpa.api.devlink.FlowAction;
+import net.vdpa.api.devlink.FlowMatch;
+import net.vdpa.api.devlink.FlowRule;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.benchmarks.BenchFramework;
 import org.osgi.framework.Constants;
@@ -26,7 +31,15 @@ final class SwitchRuntime implements AutoCloseable {
   private final BenchFramework framework;
   private final Map<String, NetInterface> interfaces = new HashMap<>();
 
-  SwitchRuntime() throws Exception {
+  /**
+   * Boots the framework and creates the devices.
+   *
+   * @param switchdev false: the VFs talk through the legacy learning bridge; true: the switch is in
+   *     switchdev mode and a tc flower rule on VF 0's representor redirects frames for vf1 to VF 1
+   *     (the fast path)
+   * @throws Exception if the runtime does not come up
+   */
+  SwitchRuntime(boolean switchdev) throws Exception {
     framework = new BenchFramework("smartnic");
     try {
       // one adapter, written before the SmartNIC bundle starts: it exists once its component is active
@@ -40,9 +53,16 @@ final class SwitchRuntime implements AutoCloseable {
         throw new IllegalStateException("adapter " + DEV + " did not come up with the SmartNIC bundle");
       }
       devlink.setNumVfs(DEV, 2);
+      if (switchdev) {
+        devlink.setEswitchMode(DEV, EswitchMode.SWITCHDEV);
+      }
       add("vdpasim_net", new DevConfig("bench0", MacAddress.parse("02:00:00:be:0c:00"), 1500, 1, null));
       add("pci/0000:03:00.2", new DevConfig("vf0", MacAddress.parse("02:00:00:be:0c:10"), 1500, 1, null));
       add("pci/0000:03:00.3", new DevConfig("vf1", MacAddress.parse("02:00:00:be:0c:11"), 1500, 1, null));
+      if (switchdev) {
+        devlink.addRule("enp3s0f0npf0vf0", new FlowRule(1, new FlowMatch(MacAddress.parse("02:00:00:be:0c:11"), null,
+            null, null), List.of(new FlowAction.Redirect("enp3s0f0npf0vf1"))));
+      }
     } catch (Exception | Error e) {
       framework.closeQuietly();
       throw e;
