@@ -44,7 +44,9 @@ public class SmartNicIT extends BusTestSupport {
   @Override
   protected Option[] extraOptions() {
     return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"),
-        reactorBundle("vdpa.bundle.smartnic"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.config")};
+        reactorBundle("vdpa.bundle.smartnic"), reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.config"),
+        org.ops4j.pax.exam.CoreOptions.mavenBundle("net.java.dev.jna", "jna").versionAsInProject(),
+        reactorBundle("vdpa.bundle.unix"), reactorBundle("vdpa.bundle.vhost"), reactorBundle("vdpa.bundle.testpmd")};
   }
 
   private Devlink adapter() throws Exception {
@@ -220,6 +222,52 @@ public class SmartNicIT extends BusTestSupport {
       assertTrue(expected.getMessage(), expected.getMessage().contains("carry vDPA devices swa"));
     }
     assertEquals("enp5s0f0npf0vf0", representor("enp5s0f0npf0vf0").name());
+  }
+
+  @Test
+  public void anSfDeviceOnVhostIsDrivenByTestpmdAndItsFramesCrossTheSwitchToAVf() throws Exception {
+    if (!net.vdpa.testpmd.Testpmd.available()) {
+      System.out.println("dpdk-testpmd is not installed: skipping the SmartNIC SF vhost-user test");
+    }
+    org.junit.Assume.assumeTrue(net.vdpa.testpmd.Testpmd.available());
+    Devlink d = adapter();
+    d.setNumVfs(DEV, 1);
+    VdpaDeviceStore store = service(VdpaDeviceStore.class);
+    store.add("pci/0000:05:00.2", new DevConfig("vfa", MacAddress.parse("02:00:00:00:05:0a"), null, null, null));
+    awaitBound("vfa", "virtio_net");
+    NetInterface vf = iface("vfa");
+    vf.setReceiver((pair, f) -> { });
+    net.vdpa.api.devlink.DevlinkPort sf = d.addSf(DEV, 0, 88);
+    String sfMgmtdev = d.setFunction(DEV + "/" + sf.index(), MacAddress.parse("02:00:00:00:88:01"),
+        FunctionState.ACTIVE).mgmtdev();
+    mgmtdev(sfMgmtdev);
+    store.add(sfMgmtdev, new DevConfig("sf88", null, null, null, null));
+    awaitBound("sf88", "virtio_net");
+    bus.setDriverOverride("sf88", "vhost_vdpa");
+    awaitBound("sf88", "vhost_vdpa");
+    ServiceTracker<net.vdpa.api.vhost.VhostVdpa, net.vdpa.api.vhost.VhostVdpa> vt = new ServiceTracker<>(context,
+        context.createFilter("(objectClass=" + net.vdpa.api.vhost.VhostVdpa.class.getName() + ")"), null);
+    vt.open();
+    net.vdpa.api.vhost.VhostVdpa v = vt.waitForService(WAIT.toMillis());
+    assertNotNull("no vhost-user socket for sf88", v);
+    assertEquals("sf88", v.deviceName());
+    try (net.vdpa.testpmd.Testpmd t = net.vdpa.testpmd.Testpmd.virtioUser(v.socketPath(), "snit-sf", "--forward-mode=txonly",
+        "--eth-peer=0," + vf.mac())) {
+      assertTrue(t.output(), t.await("testpmd>", 30_000));
+      await("testpmd owns sf88", () -> v.owner().isPresent());
+      t.command("start");
+      await("testpmd's frames reach vfa through the switch (now " + vf.stats().rxPackets() + ")",
+          () -> vf.stats().rxPackets() > 5_000);
+      t.command("stop");
+      assertTrue(t.output(), t.await("Done.", 10_000));
+      long sent = t.lastCounter("TX-packets");
+      assertTrue("testpmd sent nothing: " + t.output(), sent > 0);
+      // every frame testpmd sent crossed the switch: at vfa, or counted as dropped at VF 0's port
+      await("vfa received or dropped all " + sent + " (now " + vf.stats().rxPackets() + ", VF counters "
+          + d.vfCounters(DEV, 0) + ")", () -> vf.stats().rxPackets() + d.vfCounters(DEV, 0).rxDrops() == sent);
+      assertTrue("testpmd ends on SIGINT", t.interrupt(10_000));
+    }
+    await("sf88 free again after testpmd left", () -> v.owner().isEmpty());
   }
 
   private NetInterface representor(String name) throws Exception {
