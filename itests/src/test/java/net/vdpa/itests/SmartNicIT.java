@@ -66,12 +66,17 @@ public class SmartNicIT extends BusTestSupport {
   }
 
   private VdpaMgmtDevice mgmtdev(String handle) throws Exception {
-    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context, context.createFilter(
-        "(&(objectClass=" + VdpaMgmtDevice.class.getName() + ")(" + VdpaMgmtDevice.PROP_HANDLE + "=" + handle + "))"), null);
+    return tracked(VdpaMgmtDevice.class, VdpaMgmtDevice.PROP_HANDLE + "=" + handle, "management device " + handle);
+  }
+
+  /** Waits for a service of a type whose properties match {@code property} ({@code key=value}). */
+  private <T> T tracked(Class<T> type, String property, String what) throws Exception {
+    ServiceTracker<T, T> t = new ServiceTracker<>(context, context.createFilter(
+        "(&(objectClass=" + type.getName() + ")(" + property + "))"), null);
     t.open();
-    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    assertNotNull("management device " + handle + " did not appear", m);
-    return m;
+    T s = t.waitForService(WAIT.toMillis());
+    assertNotNull(what + " did not appear", s);
+    return s;
   }
 
   private static List<String> workerThreads() {
@@ -245,11 +250,8 @@ public class SmartNicIT extends BusTestSupport {
     awaitBound("sf88", "virtio_net");
     bus.setDriverOverride("sf88", "vhost_vdpa");
     awaitBound("sf88", "vhost_vdpa");
-    ServiceTracker<net.vdpa.api.vhost.VhostVdpa, net.vdpa.api.vhost.VhostVdpa> vt = new ServiceTracker<>(context,
-        context.createFilter("(objectClass=" + net.vdpa.api.vhost.VhostVdpa.class.getName() + ")"), null);
-    vt.open();
-    net.vdpa.api.vhost.VhostVdpa v = vt.waitForService(WAIT.toMillis());
-    assertNotNull("no vhost-user socket for sf88", v);
+    net.vdpa.api.vhost.VhostVdpa v = tracked(net.vdpa.api.vhost.VhostVdpa.class, "objectClass=*",
+        "the vhost-user socket of sf88");
     assertEquals("sf88", v.deviceName());
     try (net.vdpa.testpmd.Testpmd t = net.vdpa.testpmd.Testpmd.virtioUser(v.socketPath(), "snit-sf", "--forward-mode=txonly",
         "--eth-peer=0," + vf.mac())) {
@@ -271,12 +273,7 @@ public class SmartNicIT extends BusTestSupport {
   }
 
   private NetInterface representor(String name) throws Exception {
-    ServiceTracker<NetInterface, NetInterface> t = new ServiceTracker<>(context, context.createFilter(
-        "(&(objectClass=" + NetInterface.class.getName() + ")(" + NetInterface.PROP_NAME + "=" + name + "))"), null);
-    t.open();
-    NetInterface i = t.waitForService(WAIT.toMillis());
-    assertNotNull("no representor " + name + " appeared", i);
-    return i;
+    return tracked(NetInterface.class, NetInterface.PROP_NAME + "=" + name, "representor " + name);
   }
 
   private static SendResult sendRetrying(NetInterface from, ByteBuffer frame) {
