@@ -88,7 +88,8 @@ public abstract class QueueWorker implements Runnable {
   protected void beforePause() {}
 
   /**
-   * Checks a queue after a pass: a ring that needs a reset is marked broken and reported once.
+   * Checks a queue after a pass: a ring that needs a reset is marked broken, counted
+   * ({@link QueueCounters#ringError()}) and reported, once.
    *
    * @param slot the queue
    * @return true if it broke just now
@@ -96,6 +97,7 @@ public abstract class QueueWorker implements Runnable {
   protected final boolean check(VqSlot<?> slot) {
     if (slot.queue() != null && slot.queue().needsReset() && !slot.broken() && running) {
       slot.markBroken();
+      slot.counters().ringError();
       host.ringError(slot);
       return true;
     }

@@ -14,7 +14,7 @@
  * reports refused DMA translations ({@code setDmaFaultCallback}).
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package net.vdpa.device.core;
 
 import org.osgi.annotation.bundle.Export;

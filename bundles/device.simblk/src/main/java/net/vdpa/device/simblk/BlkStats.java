@@ -28,4 +28,9 @@ final class BlkStats extends Counters {
   BlkStats() {
     super(NAMES);
   }
+
+  @Override
+  public void ringError() {
+    inc(RING_ERRORS);
+  }
 }

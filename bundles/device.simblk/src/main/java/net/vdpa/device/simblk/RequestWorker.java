@@ -42,9 +42,7 @@ final class RequestWorker extends QueueWorker {
         slot.notifyUsed();
       }
     }
-    if (check(slot)) {
-      slot.counters().inc(BlkStats.RING_ERRORS);
-    }
+    check(slot);
     return n > 0;
   }
 

@@ -114,11 +114,11 @@ final class QueuePairWorker extends QueueWorker {
     boolean did = false;
     if (ctrl != null && !ctrl.slot().broken()) {
       did = ctrl.process();
-      checkRing(ctrl.slot());
+      check(ctrl.slot());
     }
     if (tx != null && !txSlot.broken()) {
       did |= transmit();
-      checkRing(txSlot);
+      check(txSlot);
     }
     final FrameQueue in = port.inbox(pair);
     if (in != null && in.nonEmpty()) {
@@ -126,7 +126,7 @@ final class QueuePairWorker extends QueueWorker {
     }
     if (rx != null) {
       rx.finish();
-      checkRing(rx.slot());
+      check(rx.slot());
     }
     return did;
   }
@@ -224,12 +224,6 @@ final class QueuePairWorker extends QueueWorker {
     r.deliver(frame);
   }
 
-  /** Checks a queue after a pass; a ring that broke just now is counted. */
-  private void checkRing(VqSlot<QueueStats> slot) {
-    if (check(slot)) {
-      slot.counters().inc(QueueStats.RING_ERRORS);
-    }
-  }
 
   /** Asks for kicks on the queues the worker waits on; true if work arrived meanwhile. */
   @Override

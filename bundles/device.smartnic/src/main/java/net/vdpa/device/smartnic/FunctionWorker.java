@@ -95,18 +95,18 @@ final class FunctionWorker extends QueueWorker {
     boolean did = false;
     if (ctrl != null && !ctrl.slot().broken()) {
       did = ctrl.process();
-      checkRing(ctrl.slot());
+      check(ctrl.slot());
     }
     if (tx != null && !txSlot.broken()) {
       did |= transmit();
-      checkRing(txSlot);
+      check(txSlot);
     }
     if (inbox.nonEmpty()) {
       did |= drain();
     }
     if (rx != null) {
       rx.finish();
-      checkRing(rx.slot());
+      check(rx.slot());
     }
     return did;
   }
@@ -180,11 +180,6 @@ final class FunctionWorker extends QueueWorker {
     r.deliver(frame);
   }
 
-  private void checkRing(VqSlot<QueueStats> slot) {
-    if (check(slot)) {
-      slot.counters().inc(QueueStats.RING_ERRORS);
-    }
-  }
 
   @Override
   protected boolean armNotifications() {

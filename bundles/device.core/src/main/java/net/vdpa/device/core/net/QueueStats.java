@@ -96,4 +96,9 @@ public final class QueueStats extends Counters {
   public Map<String, Long> snapshot(Kind kind) {
     return snapshot(kind == Kind.RX ? RX : kind == Kind.TX ? TX : CVQ);
   }
+
+  @Override
+  public void ringError() {
+    inc(RING_ERRORS);
+  }
 }

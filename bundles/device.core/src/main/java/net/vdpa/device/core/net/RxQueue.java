@@ -98,10 +98,40 @@ public final class RxQueue {
       stats.inc(QueueStats.RX_ERRORS);
       return releaseHeld();
     }
-    header.putShort(VirtioNet.HDR_NUM_BUFFERS, (short) held);
-    headerFrame.rewind();
     frame.rewind();
     final int n = held;
+    final DescriptorChain one = chains[0];
+    final int seg = one.readableSegments();
+    if (n == 1 && one.segments() == seg + 1 && one.length(seg) >= need) {
+      // the common case, one buffer with room for all: the header's 12 bytes are written in place
+      // (zero but num_buffers = 1), not copied from a template; byte by byte where order matters
+      final ByteBuffer b = one.buffer(seg);
+      final int o = one.offset(seg);
+      b.putLong(o, 0L);
+      b.put(o + 8, (byte) 0).put(o + 9, (byte) 0).put(o + VirtioNet.HDR_NUM_BUFFERS, (byte) 1)
+          .put(o + VirtioNet.HDR_NUM_BUFFERS + 1, (byte) 0);
+      frame.read(b, o + VirtioNet.HDR_LEN, frame.length());
+      if (queue.push(one.id(), need) != RingError.NONE && queue.needsReset()) {
+        return false;
+      }
+    } else {
+      header.putShort(VirtioNet.HDR_NUM_BUFFERS, (short) n);
+      headerFrame.rewind();
+      if (!writeChains(frame, n)) {
+        return false;
+      }
+    }
+    completedDesc += n;
+    packets++;
+    bytes += frame.length();
+    held = 0;
+    heldBytes = 0;
+    pending = true;
+    return true;
+  }
+
+  /** Writes the header and the frame across the held chains as one stream; false if the ring broke. */
+  private boolean writeChains(final Frame frame, final int n) {
     for (int i = 0; i < n; i++) {
       final DescriptorChain c = chains[i];
       final int room = (int) Math.min(c.writableBytes(), Integer.MAX_VALUE);
@@ -112,12 +142,6 @@ public final class RxQueue {
         return false;
       }
     }
-    completedDesc += n;
-    packets++;
-    bytes += frame.length();
-    held = 0;
-    heldBytes = 0;
-    pending = true;
     return true;
   }
 
