@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.passthrough.CommonCfg;
 import net.vdpa.api.passthrough.DeviceHandle;
 import net.vdpa.api.passthrough.DmaPerm;
@@ -47,7 +48,8 @@ import org.osgi.util.tracker.ServiceTracker;
  * {@code vfio_vdpa} moves frames through a poll-mode port with every frame checked; the driver
  * bundle uninstalled mid-traffic takes the device back within the grace period and the device
  * returns to virtio_net; a device access outside the container is a recorded fault and an event; a
- * group whose other member is bound elsewhere is refused.
+ * group whose other member is bound elsewhere is refused, and while a group is in use its other
+ * members are refused to other drivers.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerMethod.class)
@@ -275,5 +277,32 @@ public class PassthroughIT extends BusTestSupport {
     PmdPort port = service(PollModeDriver.class).start("pa", "it");
     assertEquals(1_000, traffic(port, 1_000, 64));
     port.close();
+  }
+
+  @Test
+  public void aMemberOfAGroupInUseIsRefusedToOtherDriversUntilTheGroupIsReleased() throws Exception {
+    Vfio vfio = configure("7=pa,pb");
+    mgmtdev().devAdd(new DevConfig("pb", null, null, null, null));
+    awaitBound("pb", "virtio_net");
+    bus.unbind("pb");
+    nicOnVfio("pa");
+    PmdPort port = service(PollModeDriver.class).start("pa", "it");
+    String refusal = "refused by vfio_vdpa: iommu group 7 is in use by it through vfio_vdpa: its members may bind"
+        + " only to vfio_vdpa until it is released";
+    try {
+      bus.bind("pb", "virtio_net");
+      fail("pb bound to virtio_net while its group is in use");
+    } catch (IllegalStateException e) {
+      assertEquals("binding device pb to driver virtio_net failed: probe failed: virtio_net: " + refusal, e.getMessage());
+    }
+    // an override is kept, but the device waits: the bus listing says why
+    DeviceDTO pb = bus.setDriverOverride("pb", "virtio_net");
+    assertEquals(DeviceDTO.State.UNBOUND, pb.state);
+    assertEquals("probe failed: virtio_net: " + refusal, pb.reason);
+    assertEquals(new Viability.Viable(), vfio.groupOf("pa").orElseThrow().viability());
+    assertEquals(1_000, traffic(port, 1_000, 1514));
+    port.close(); // the port's own container closes: the group is free
+    awaitBound("pb", "virtio_net");
+    assertEquals(DeviceDTO.Placement.OVERRIDE, dev("pb").placement);
   }
 }

@@ -49,6 +49,8 @@ public class PmdBenchmark {
   private Mbuf[] tx;
   private Mbuf[] rx;
   private long inFlight;
+  /** Frames that came back with another length than sent (printed at the end: a check, as NetInterfaceBenchmark's). */
+  private long wrongLength;
 
   /** What JMH reports per second. Confined to the polling thread. */
   @State(Scope.Thread)
@@ -94,7 +96,8 @@ public class PmdBenchmark {
     try {
       PmdStats s = port.stats();
       System.out.println("\n" + PtRuntime.DEVICE + " pmd " + frame + " B: tx " + s.txPackets() + " rx " + s.rxPackets()
-          + " tx_full " + s.txFull() + " rx_no_mbuf " + s.rxNoMbuf() + " state " + port.state());
+          + " tx_full " + s.txFull() + " rx_no_mbuf " + s.rxNoMbuf() + " wrong length " + wrongLength
+          + " state " + port.state());
     } finally {
       runtime.close();
     }
@@ -126,8 +129,13 @@ public class PmdBenchmark {
       p.free(t[k]);
     }
     final Mbuf[] r = rx;
+    final int len = frame;
     int n = p.rxBurst(r, r.length);
     for (int k = 0; k < n; k++) {
+      // the same check NetInterfaceBenchmark's receiver makes on every frame
+      if (r[k].length() != len) {
+        wrongLength++;
+      }
       p.free(r[k]);
     }
     inFlight += took - n;

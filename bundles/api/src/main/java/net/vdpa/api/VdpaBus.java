@@ -104,6 +104,18 @@ public interface VdpaBus {
   DeviceDTO probe(String device);
 
   /**
+   * Matches an idle device again as autoprobe would, if autoprobe is on for the bus and for it and
+   * no user is holding it idle (after {@link #unbind}); otherwise does nothing. Returns at once: the
+   * matching is queued on the device's thread, and may be called from a driver's own calls. A driver
+   * that {@link VdpaDriver#refuses refused} a device calls it when the refusal ends.
+   *
+   * @param device device name
+   * @throws IllegalArgumentException if the device does not exist
+   * @since 1.4
+   */
+  void rematch(String device);
+
+  /**
    * Sets or clears a device's driver override. With an override, only the named driver may take
    * the device. If the device is bound to another driver it is unbound and matched again; if the
    * named driver is not loaded the override is kept and the device waits for it (its DTO says so).

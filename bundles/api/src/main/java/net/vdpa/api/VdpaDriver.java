@@ -79,4 +79,27 @@ public interface VdpaDriver {
   default Optional<String> busy(VdpaDevice device) {
     return Optional.empty();
   }
+
+  /**
+   * Whether this driver forbids another driver to take a device it does not hold, now: the form of
+   * Linux's DMA ownership of an IOMMU group. While user space uses a group through VFIO, the kernel
+   * refuses to probe any member of it with another driver ({@code iommu_device_use_default_domain}
+   * answers {@code -EBUSY}), because that driver's DMA would share the user's address space.
+   *
+   * <p>The bus asks every driver present except the candidate before each probe, with the device
+   * already {@code PROBING} by the candidate in its state; a refusal fails that candidate with the
+   * driver's words as the reason, without calling its {@code probe}. A driver that answers empty
+   * and then starts a use that would have refused therefore sees the candidate in the bus state,
+   * and must check it. When the use that refused ends, the driver calls {@link VdpaBus#rematch}
+   * for the devices it kept away.
+   *
+   * @param device a device this driver does not hold
+   * @param driver the name of the driver about to probe it
+   * @return why not, in words for the bus listing ({@code "iommu group 7 is in use by testpmd"}),
+   *     or empty; the default never refuses
+   * @since 1.4
+   */
+  default Optional<String> refuses(VdpaDevice device, String driver) {
+    return Optional.empty();
+  }
 }

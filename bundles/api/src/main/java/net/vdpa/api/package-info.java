@@ -12,9 +12,11 @@
  * <p>1.2.0 adds {@link VdpaEvents#DEVICE_SETTLED}. 1.3.0 adds the block attributes of {@link
  * DevConfig} (capacity, backing file, read-only) and their {@link DevAttr} keywords, and
  * optional DMA fault reports ({@link DmaFaultCallback}, {@link VdpaDevice#setDmaFaultCallback}).
+ * 1.4.0 adds {@link VdpaDriver#refuses} (a driver keeping other drivers from a device, as VFIO's
+ * DMA ownership of an IOMMU group does) and {@link VdpaBus#rematch}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -144,6 +144,11 @@ public final class BusComponent implements VdpaBus {
   }
 
   @Override
+  public void rematch(String device) {
+    core.rematch(device);
+  }
+
+  @Override
   public DeviceDTO setDriverOverride(String device, String driver) {
     return core.setDriverOverride(device, driver);
   }

@@ -199,6 +199,20 @@ final class BusCore implements VdpaBus {
   }
 
   @Override
+  public void rematch(String device) {
+    Runnable matching = null;
+    synchronized (state.lock) {
+      DeviceEntry e = state.existing(device);
+      if (e.state == State.UNBOUND && !e.held && state.autoprobe && e.autoprobe) {
+        matching = state.queueMatch(e, () -> sequence.reconcile(e, false, null));
+      }
+    }
+    if (matching != null) {
+      matching.run(); // only queues it: a driver may call this from its own probe or remove
+    }
+  }
+
+  @Override
   public DeviceDTO setDriverOverride(String device, String driver) {
     String override = overrideOf(driver);
     DeviceEntry e;

@@ -35,6 +35,30 @@ final class DriverCalls {
     }
   }
 
+  /**
+   * Asks every driver present but the candidate whether it refuses the device to it; a driver
+   * that throws is taken as not refusing (it is reported), so a broken driver cannot lock devices
+   * away.
+   *
+   * @return the first refusal as {@code "refused by DRIVER: WHY"}, or null
+   */
+  String refusal(DriverEntry[] drivers, DriverEntry candidate, DeviceEntry e) {
+    for (DriverEntry d : drivers) {
+      if (d == candidate || d.gone) {
+        continue;
+      }
+      try {
+        Optional<String> why = d.driver.refuses(e.device, candidate.name);
+        if (why != null && why.isPresent()) {
+          return "refused by " + d.name + ": " + why.get();
+        }
+      } catch (RuntimeException | LinkageError ex) {
+        sink.warn("driver " + d.name + " threw from refuses(" + e.name + ", " + candidate.name + "): " + describe(ex));
+      }
+    }
+    return null;
+  }
+
   /** Tells a driver to let go of a device. */
   void remove(DriverEntry d, DeviceEntry e) {
     try {

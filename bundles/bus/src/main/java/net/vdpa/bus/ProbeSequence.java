@@ -138,6 +138,15 @@ final class ProbeSequence {
         e.state = State.PROBING;
         e.driver = d;
       }
+      // asked with the device PROBING by d, so a driver that starts a refusing use after answering sees d
+      String refused = calls.refusal(state.drivers(), d, e);
+      if (refused != null) {
+        failures.append("; ").append(d.name).append(": ").append(refused);
+        failed(e, "probe failed: " + failures.substring(2));
+        sink.post(VdpaEvents.PROBE_FAILED, props(VdpaEvents.DEVICE, e.name, VdpaEvents.DRIVER, d.name, VdpaEvents.REASON, refused));
+        sink.info("probe of device " + e.name + " by driver " + d.name + " " + refused);
+        continue;
+      }
       int next = i + 1;
       long timeout = state.probeTimeoutMillis;
       ProbeWatchdog.Attempt attempt = watchdog.start(timeout, e.lane::detach,

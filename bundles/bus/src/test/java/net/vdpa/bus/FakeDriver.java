@@ -1,6 +1,7 @@
 package net.vdpa.bus;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,12 @@ final class FakeDriver implements VdpaDriver {
   final List<String> calls = new CopyOnWriteArrayList<>();
   /** What {@link #busy} answers: null for not busy. */
   volatile String busy;
+  /** What {@link #refuses} answers per device name (absent: no refusal). */
+  final Map<String, String> refusing = new ConcurrentHashMap<>();
+  /** The {@link #refuses} questions asked, as {@code "DEVICE to DRIVER"} (apart from {@link #calls}). */
+  final List<String> refusalsAsked = new CopyOnWriteArrayList<>();
+  /** Called on each {@link #refuses} question, before it is answered (null: nothing). */
+  volatile Runnable onRefusesAsked;
 
   FakeDriver(String name, int score) {
     this(name, d -> score);
@@ -66,6 +73,16 @@ final class FakeDriver implements VdpaDriver {
   public Optional<String> busy(VdpaDevice device) {
     calls.add("busy " + device.name());
     return Optional.ofNullable(busy);
+  }
+
+  @Override
+  public Optional<String> refuses(VdpaDevice device, String driver) {
+    refusalsAsked.add(device.name() + " to " + driver);
+    Runnable hook = onRefusesAsked;
+    if (hook != null) {
+      hook.run();
+    }
+    return Optional.ofNullable(refusing.get(device.name()));
   }
 
   @Override

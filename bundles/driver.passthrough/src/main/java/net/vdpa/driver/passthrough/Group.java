@@ -21,10 +21,18 @@ import net.vdpa.api.passthrough.Viability;
  * was revoked. All state is guarded by the core's lock.
  */
 final class Group implements IommuGroup {
-  /** Tells which driver holds a device that is not ours (the bus knows). */
+  /** Tells which driver holds a device that is not ours (the bus knows), and hears when a group is free again. */
   interface Topology {
     /** The driver holding the device, or empty if none holds it or it does not exist. */
     Optional<String> driverOf(String device);
+
+    /**
+     * A group left its container, so other drivers may take its idle members again. Called with
+     * the core's lock held: only queue work.
+     *
+     * @param members the members not bound to the driver
+     */
+    default void released(List<String> members) {}
   }
 
   private final Object lock;
@@ -107,6 +115,7 @@ final class Group implements IommuGroup {
       if (container != null) {
         container.detach(this, false);
         container = null;
+        released();
       }
     }
   }
@@ -209,6 +218,7 @@ final class Group implements IommuGroup {
       if (container != null) {
         container.detach(this, true);
         container = null;
+        released();
       }
       return true;
     }
@@ -220,6 +230,29 @@ final class Group implements IommuGroup {
     if (container != null) {
       container.detach(this, false);
       container = null;
+      released();
+    }
+  }
+
+  /**
+   * Who uses the group now, so that no member may go to another driver (core lock held): VFIO
+   * claims the group's DMA ownership when it joins a container, not only when a device is opened.
+   *
+   * @return the owner of the container it is attached to, or null if it is free
+   */
+  String user() {
+    return container == null ? null : container.owner();
+  }
+
+  private void released() {
+    List<String> idle = new ArrayList<>();
+    for (String m : members) {
+      if (!bound.containsKey(m)) {
+        idle.add(m);
+      }
+    }
+    if (!idle.isEmpty()) {
+      topology.released(idle);
     }
   }
 

@@ -72,6 +72,11 @@ final class GroupTable {
     });
   }
 
+  /** The configured multi-device group of a device, or null if it has none (it is a group of its own). */
+  Integer configuredGroupOf(String device) {
+    return configured.get(device);
+  }
+
   /** The members of a group. */
   List<String> members(int id) {
     List<String> m = configuredMembers.get(id);

@@ -121,6 +121,32 @@ final class VfioCore implements Vfio {
     }
   }
 
+  /**
+   * Whether a device that is not bound here may go to another driver: not while its IOMMU group is
+   * in use (attached to a container), as Linux refuses a kernel driver for a member of a group whose
+   * DMA user space owns. Only configured multi-device groups can refuse: a device alone in its
+   * group has no group once it left the driver.
+   *
+   * @param device the device the bus is about to probe
+   * @param driver the driver it would probe it with
+   * @return why not, or empty
+   */
+  Optional<String> refuses(String device, String driver) {
+    if (VfioVdpaDriver.NAME.equals(driver)) {
+      return Optional.empty(); // the driver's own members keep the group viable
+    }
+    synchronized (lock) {
+      Integer id = table.configuredGroupOf(device);
+      Group g = id == null ? null : groups.get(id);
+      String user = g == null ? null : g.user();
+      if (user == null) {
+        return Optional.empty();
+      }
+      return Optional.of("iommu group " + id + " is in use by " + user + " through " + VfioVdpaDriver.NAME
+          + ": its members may bind only to " + VfioVdpaDriver.NAME + " until it is released");
+    }
+  }
+
   /** The owner holding a device open, if any. */
   Optional<String> owner(String device) {
     synchronized (lock) {

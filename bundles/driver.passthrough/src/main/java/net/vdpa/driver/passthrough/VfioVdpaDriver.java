@@ -38,7 +38,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * autoprobe), puts it in its IOMMU group and publishes it as a {@link PassthroughDevice}; the
  * {@link Vfio} service opens containers and devices. Remove unpublishes, asks the owner of an open
  * handle to release it, revokes after the grace period and returns: the bus then resets the device
- * and matches it again.
+ * and matches it again. While a group is attached to a container, the driver {@link #refuses} its
+ * other members to every other driver (VFIO's DMA ownership), and asks the bus to match them again
+ * once the group leaves the container.
  */
 @Component(service = {VdpaDriver.class, Vfio.class}, configurationPid = "net.vdpa.driver.passthrough", immediate = true)
 @Designate(ocd = DriverConfig.class)
@@ -70,15 +72,7 @@ public final class VfioVdpaDriver implements VdpaDriver, Vfio {
   public VfioVdpaDriver(BundleContext context, DriverConfig config) {
     this.context = context;
     this.core = new VfioCore(new VfioCore.Settings(config.grace_ms(), config.dma_entry_limit(), config.iommu_groups()),
-        this::driverOf, new CoreSink(), Clock.systemUTC());
-  }
-
-  private Optional<String> driverOf(String device) {
-    VdpaBus b = bus;
-    if (b == null) {
-      return Optional.empty();
-    }
-    return b.device(device).map((DeviceDTO d) -> d.driver);
+        new BusTopology(), new CoreSink(), Clock.systemUTC());
   }
 
   /** Takes back every device the bus has not removed yet and revokes the containers. */
@@ -130,6 +124,11 @@ public final class VfioVdpaDriver implements VdpaDriver, Vfio {
   @Override
   public Optional<String> busy(VdpaDevice device) {
     return core.owner(device.name()).map(o -> "held by " + o);
+  }
+
+  @Override
+  public Optional<String> refuses(VdpaDevice device, String driver) {
+    return core.refuses(device.name(), driver);
   }
 
   @Override
@@ -186,6 +185,33 @@ public final class VfioVdpaDriver implements VdpaDriver, Vfio {
 
   private void info(String line) {
     log.info(line);
+  }
+
+  /** The bus as the groups see it: who holds the other members, and matching them again once a group is free. */
+  private final class BusTopology implements Group.Topology {
+    @Override
+    public Optional<String> driverOf(String device) {
+      VdpaBus b = bus;
+      if (b == null) {
+        return Optional.empty();
+      }
+      return b.device(device).map((DeviceDTO d) -> d.driver);
+    }
+
+    @Override
+    public void released(List<String> members) {
+      VdpaBus b = bus;
+      if (b == null) {
+        return;
+      }
+      for (String m : members) {
+        try {
+          b.rematch(m); // only queues the matching: safe under the core's lock and on a bus thread
+        } catch (IllegalArgumentException notOnTheBus) {
+          // a configured member that does not exist (yet)
+        }
+      }
+    }
   }
 
   /** Posts events and log lines for the core. */

@@ -21,11 +21,22 @@ final class Fixture {
   final List<String> revoked = new CopyOnWriteArrayList<>();
   /** Devices bound to other drivers, as the bus would tell. */
   final Map<String, String> elsewhere = new ConcurrentHashMap<>();
+  /** The idle members of each group that left its container, as the bus would be asked to match them again. */
+  final List<List<String>> released = new CopyOnWriteArrayList<>();
   final VfioCore core;
 
   Fixture(long graceMillis, String... groups) {
-    core = new VfioCore(new VfioCore.Settings(graceMillis, 16, groups),
-        d -> Optional.ofNullable(elsewhere.get(d)), new VfioCore.Sink() {
+    core = new VfioCore(new VfioCore.Settings(graceMillis, 16, groups), new Group.Topology() {
+          @Override
+          public Optional<String> driverOf(String device) {
+            return Optional.ofNullable(elsewhere.get(device));
+          }
+
+          @Override
+          public void released(List<String> members) {
+            released.add(members);
+          }
+        }, new VfioCore.Sink() {
           @Override
           public void revoked(String device, String owner, String why) {
             revoked.add(device + " " + owner);

@@ -8,15 +8,29 @@ import net.vdpa.ring.driver.DriverRing;
 
 /**
  * The port's own DMA memory, mapped into its container at {@link #BASE}: the two rings, then the
- * mbuf slots, each {@link #SLOT} bytes (a virtio-net header and a frame). Its size is a whole
- * number of 4 KiB pages, as the container demands. Also the pool of free mbufs (a stack), used by
- * the polling thread only.
+ * mbuf slots, each {@link #SLOT} bytes (a virtio-net header and a frame of up to 1524 bytes). Its
+ * size is a whole number of 4 KiB pages, as the container demands. Also the pool of free mbufs,
+ * used by the polling thread only.
+ *
+ * <p><b>Two stacks, by who wrote the mbuf last.</b> An mbuf the device filled (received, then
+ * freed) has its lines in the device thread's cache, modified; one the application filled
+ * (transmitted, then reclaimed) has them in the polling thread's cache. The pool keeps them apart:
+ * receive refills take device-written mbufs first, {@link #takeForApp} hands out
+ * application-written ones first, each stack last in, first out. With one stack a freed receive
+ * mbuf came straight back as the next transmit buffer: copying a 1514-byte frame into it pulled
+ * its 24 lines out of the device thread's cache, and the device's next receive went into lines the
+ * polling thread held. virtio_net's transmit area is written only by the sender and its receive
+ * buffers only by the device thread; with two stacks the port's buffers behave the same way.
  */
 final class PacketMemory {
   /** Where the memory sits in IOVA space. */
   static final long BASE = 0x1_0000_0000L;
-  /** Bytes per mbuf slot. */
-  static final int SLOT = 2048;
+  /**
+   * Bytes per mbuf slot: the header and a 1514-byte frame (1526 bytes) in 24 whole cache lines.
+   * Slots 2048 bytes apart left the last 8 lines of every 2 KiB unused, so a quarter of the sets
+   * of each cache never held packet data; 1536 apart, the slots cover every set.
+   */
+  static final int SLOT = 1536;
   /** The virtio-net header in front of every frame (VERSION_1: with num_buffers). */
   static final int HDR = VirtioNet.HDR_LEN;
   private static final int PAGE = 4096;
@@ -26,8 +40,12 @@ final class PacketMemory {
   final DriverRing rx;
   final DriverRing tx;
   private final SlotMbuf[] mbufs;
-  private final int[] free;
-  private int freeCount;
+  /** Free mbufs the device wrote last (received and freed), a stack. */
+  private final int[] deviceWritten;
+  private int deviceWrittenCount;
+  /** Free mbufs the application wrote last, or never used, a stack. */
+  private final int[] appWritten;
+  private int appWrittenCount;
 
   PacketMemory(int queueSize, int mbufCount, long features) {
     long rings = 2 * DriverRing.footprint(queueSize, false);
@@ -41,14 +59,15 @@ final class PacketMemory {
     rx = DriverRing.create(memory, queueSize, false, features);
     tx = DriverRing.create(memory, queueSize, false, features);
     mbufs = new SlotMbuf[mbufCount];
-    free = new int[mbufCount];
+    deviceWritten = new int[mbufCount];
+    appWritten = new int[mbufCount];
     for (int i = 0; i < mbufCount; i++) {
       long iova = memory.allocate(SLOT, 64);
       int off = memory.offset(iova);
       SlotMbuf m = new SlotMbuf(i, iova, off, buffer.slice(off + HDR, SLOT - HDR));
       m.pooled = true;
       mbufs[i] = m;
-      free[freeCount++] = mbufCount - 1 - i;
+      appWritten[appWrittenCount++] = mbufCount - 1 - i;
     }
   }
 
@@ -57,21 +76,41 @@ final class PacketMemory {
     return memory.buffer().duplicate().clear();
   }
 
-  SlotMbuf take() {
-    if (freeCount == 0) {
-      return null;
+  /** An mbuf for the application to fill: one it wrote last if there is one. */
+  SlotMbuf takeForApp() {
+    if (appWrittenCount > 0) {
+      return taken(appWritten[--appWrittenCount], false);
     }
-    SlotMbuf m = mbufs[free[--freeCount]];
+    return deviceWrittenCount > 0 ? taken(deviceWritten[--deviceWrittenCount], false) : null;
+  }
+
+  /** An mbuf for the device to fill: one it wrote last if there is one. */
+  SlotMbuf takeForDevice() {
+    if (deviceWrittenCount > 0) {
+      return taken(deviceWritten[--deviceWrittenCount], true);
+    }
+    return appWrittenCount > 0 ? taken(appWritten[--appWrittenCount], true) : null;
+  }
+
+  /** Takes an mbuf off a stack for whoever writes it next. */
+  private SlotMbuf taken(int index, boolean forDevice) {
+    SlotMbuf m = mbufs[index];
     m.pooled = false;
+    m.deviceWrote = forDevice;
     return m;
   }
 
+  /** Back to the pool, on the stack of whoever wrote it last ({@link SlotMbuf#deviceWrote}). */
   void put(SlotMbuf m) {
     if (m.pooled) {
       throw new IllegalArgumentException("mbuf " + m.index + " is already free");
     }
     m.pooled = true;
-    free[freeCount++] = m.index;
+    if (m.deviceWrote) {
+      deviceWritten[deviceWrittenCount++] = m.index;
+    } else {
+      appWritten[appWrittenCount++] = m.index;
+    }
   }
 
   boolean owns(Object o) {
@@ -79,7 +118,7 @@ final class PacketMemory {
   }
 
   int freeCount() {
-    return freeCount;
+    return deviceWrittenCount + appWrittenCount;
   }
 
   /** Zeroes the header of a slot before transmit (no offloads). */

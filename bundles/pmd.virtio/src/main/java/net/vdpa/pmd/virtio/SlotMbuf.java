@@ -17,6 +17,8 @@ final class SlotMbuf implements Mbuf {
   int length;
   /** True while the mbuf sits in the pool. */
   boolean pooled;
+  /** True if the device wrote it last (it came back through rxBurst), false if the application did. */
+  boolean deviceWrote;
 
   SlotMbuf(int index, long iova, int offset, ByteBuffer data) {
     this.index = index;

@@ -183,6 +183,7 @@ final class VirtioPmdPort implements PmdPort {
       int id = DriverQueue.usedId(used);
       SlotMbuf m = txById[id];
       txById[id] = null;
+      m.deviceWrote = false; // the device only read it; the application wrote it last
       mem.put(m);
     }
   }
@@ -192,7 +193,7 @@ final class VirtioPmdPort implements PmdPort {
     final DriverQueue q = rx;
     int added = 0;
     while (q.freeDescriptors() > 0) {
-      SlotMbuf m = mem.take();
+      SlotMbuf m = mem.takeForDevice();
       if (m == null) {
         rxNoMbuf++;
         break;
@@ -237,7 +238,7 @@ final class VirtioPmdPort implements PmdPort {
 
   @Override
   public Mbuf alloc() {
-    return mem.take();
+    return mem.takeForApp();
   }
 
   @Override

@@ -11,8 +11,8 @@ import net.vdpa.api.passthrough.VfioError;
 import net.vdpa.api.passthrough.VfioException;
 import net.vdpa.api.pmd.Mbuf;
 import net.vdpa.api.pmd.PmdPort;
-import net.vdpa.driver.passthrough.VfioVdpaDriver;
 import net.vdpa.testkit.devices.SimNetFixture;
+import net.vdpa.testkit.passthrough.PassthroughFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +21,8 @@ class VirtioPmdTest {
   static final int BURST = 32;
   static final int WINDOW = VirtioPmdPort.QUEUE_SIZE / 2;
   final VdpaDevice nic = SimNetFixture.create("pmd0");
-  VfioVdpaDriver driver = Passthrough.driver(500);
-  VirtioPmd pmd = new VirtioPmd(driver);
+  PassthroughFixture driver = new PassthroughFixture(500, 64);
+  VirtioPmd pmd = new VirtioPmd(driver.vfio());
 
   @AfterEach
   void tearDown() {
@@ -106,9 +106,9 @@ class VirtioPmdTest {
     assertThat(roundTrip(port, 2_000, 1514, tx, rx)).isEqualTo(2_000);
     assertThat(port.stats().rxPackets()).isEqualTo(4_000);
     assertThat(port.stats().txPackets()).isEqualTo(4_000);
-    assertThat(driver.containers()).hasSize(1);
-    assertThat(driver.containers().get(0).mappings()).hasSize(1);
-    assertThat(driver.faults()).isEmpty();
+    assertThat(driver.vfio().containers()).hasSize(1);
+    assertThat(driver.vfio().containers().get(0).mappings()).hasSize(1);
+    assertThat(driver.vfio().faults()).isEmpty();
   }
 
   @Test
@@ -140,8 +140,8 @@ class VirtioPmdTest {
 
   @Test
   void aPollingPortLetsGoWhenAskedWellWithinTheGracePeriod() throws Exception {
-    driver = Passthrough.driver(10_000);
-    pmd = new VirtioPmd(driver);
+    driver = new PassthroughFixture(10_000, 64);
+    pmd = new VirtioPmd(driver.vfio());
     driver.probe(nic);
     PmdPort port = pmd.start("pmd0", "poller");
     Mbuf[] rx = new Mbuf[BURST];
@@ -170,7 +170,7 @@ class VirtioPmdTest {
     driver.remove(nic);
     assertThat(port.state()).isEqualTo(PmdPort.State.REVOKED);
     assertThat(port.rxBurst(new Mbuf[1], 1)).isZero();
-    assertThat(driver.containers()).isEmpty();
+    assertThat(driver.vfio().containers()).isEmpty();
     assertThat(pmd.ports()).isEmpty();
   }
 

@@ -1,0 +1,55 @@
+package net.vdpa.pmd.virtio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.vdpa.api.net.VirtioNet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mbuf pool keeps device-written and application-written mbufs apart, so that a received
+ * mbuf's lines (in the device thread's cache) are never the next frame the application copies into.
+ */
+class PacketMemoryTest {
+  private final PacketMemory mem = new PacketMemory(8, 6, 1L << VirtioNet.F_VERSION_1);
+
+  @Test
+  void aFreedReceiveMbufGoesBackToTheReceiveRingNotToTheApplication() {
+    SlotMbuf received = mem.takeForDevice();
+    mem.put(received);
+    SlotMbuf forApp = mem.takeForApp();
+    assertThat(forApp).isNotSameAs(received);
+    assertThat(mem.takeForDevice()).isSameAs(received);
+  }
+
+  @Test
+  void aReclaimedTransmitMbufGoesBackToTheApplicationFirst() {
+    SlotMbuf received = mem.takeForDevice();
+    mem.put(received);
+    SlotMbuf sent = mem.takeForApp();
+    mem.put(sent);
+    assertThat(mem.takeForApp()).isSameAs(sent);
+    assertThat(mem.takeForDevice()).isSameAs(received);
+  }
+
+  @Test
+  void eachSideFallsBackToTheOtherStackWhenItsOwnIsEmpty() {
+    SlotMbuf[] all = new SlotMbuf[6];
+    for (int i = 0; i < 6; i++) {
+      all[i] = mem.takeForDevice(); // every mbuf starts on the application's stack
+    }
+    assertThat(all).doesNotContainNull().doesNotHaveDuplicates();
+    assertThat(mem.takeForDevice()).isNull();
+    assertThat(mem.takeForApp()).isNull();
+    mem.put(all[0]);
+    assertThat(mem.freeCount()).isEqualTo(1);
+    assertThat(mem.takeForApp()).isSameAs(all[0]);
+  }
+
+  @Test
+  void anMbufFreedTwiceIsRefused() {
+    SlotMbuf m = mem.takeForApp();
+    mem.put(m);
+    assertThatThrownBy(() -> mem.put(m)).hasMessage("mbuf " + m.index + " is already free");
+  }
+}
