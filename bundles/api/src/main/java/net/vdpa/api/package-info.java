@@ -12,9 +12,11 @@
  * <p>1.2.0 adds {@link VdpaEvents#DEVICE_SETTLED}. 1.3.0 adds the block attributes of {@link
  * DevConfig} (capacity, backing file, read-only) and their {@link DevAttr} keywords, and
  * optional DMA fault reports ({@link DmaFaultCallback}, {@link VdpaDevice#setDmaFaultCallback}).
+ * 1.4.0 adds a block device's request queues ({@link DevConfig#numQueues()}, {@link
+ * DevAttr#NUM_QUEUES}); the constructor of the 1.3.0 fields stays.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;

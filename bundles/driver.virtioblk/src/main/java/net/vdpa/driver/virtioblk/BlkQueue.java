@@ -42,20 +42,19 @@ final class BlkQueue implements VqCallback {
   private final int[] segLens = new int[3];
   private final long[] addrs2 = new long[2];
   private final int[] segLens2 = new int[2];
-  private final BlkCounters counters;
+  /** Guarded by this queue's monitor. */
+  private final BlkCounters counters = new BlkCounters();
   /** Completions reaped and not yet called; the device's callback thread only. */
   private final long[] reapedTag;
   private final Completion[] reapedDone;
   private final BlockStatus[] reapedStatus;
   private boolean down;
 
-  BlkQueue(int index, VdpaDevice device, DriverMemory mem, int size, long features, int maxTransfer,
-      BlkCounters counters) {
+  BlkQueue(int index, VdpaDevice device, DriverMemory mem, int size, long features, int maxTransfer) {
     this.index = index;
     this.device = device;
     this.mem = mem;
     this.maxTransfer = maxTransfer;
-    this.counters = counters;
     this.ring = DriverRing.create(mem, size, false, features);
     this.q = ring.queue();
     int slots = Math.max(1, size / 3);
@@ -204,6 +203,11 @@ final class BlkQueue implements VqCallback {
       }
     }
     ended.forEach(Runnable::run);
+  }
+
+  /** What this queue carried so far. */
+  synchronized net.vdpa.api.blk.BlockStats stats() {
+    return counters.snapshot();
   }
 
   int maxTransfer() {
