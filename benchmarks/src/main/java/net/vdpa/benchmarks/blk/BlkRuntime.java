@@ -26,9 +26,10 @@ final class BlkRuntime implements AutoCloseable {
    *
    * @param file the backing file (created sparse if absent)
    * @param capacity its size in bytes
+   * @param queues its request queues ({@code num_queues})
    * @throws Exception naming the step that failed
    */
-  BlkRuntime(Path file, long capacity) throws Exception {
+  BlkRuntime(Path file, long capacity, int queues) throws Exception {
     framework = new BenchFramework("blk");
     try {
       framework.start("ring", "bus", "device.core", "device.simblk", "driver.virtioblk");
@@ -37,7 +38,7 @@ final class BlkRuntime implements AutoCloseable {
           "the vdpasim_blk management device");
       ServiceTracker<Object, Object> disks = framework.track("(&(" + Constants.OBJECTCLASS + "="
           + BlockDevice.class.getName() + ")(" + BlockDevice.PROP_DEVICE + "=" + DEVICE + "))");
-      mgmt.devAdd(new DevConfig(DEVICE, null, null, null, null, capacity, file.toString(), null));
+      mgmt.devAdd(new DevConfig(DEVICE, null, null, null, null, capacity, file.toString(), null, queues));
       Object d = disks.waitForService(BenchFramework.WAIT_MS);
       if (d == null) {
         throw new IllegalStateException("no BlockDevice appeared for " + DEVICE + " within "

@@ -30,7 +30,10 @@ import org.openjdk.jmh.annotations.Threads;
  * and 32 from one submitting thread, beside the baseline of {@link FileChannel} positional reads or
  * writes of the same file by 1 and 32 threads, in the same trial. One operation is one 4 KiB
  * request; the device methods keep {@code depth} requests in flight and count one each time a slot
- * is reused, so their rate is the completion rate. The request path reuses its buffers and slots:
+ * is reused, so their rate is the completion rate. The device has {@link #QUEUES} request queues,
+ * each served by a worker thread of its own: queue depth 1 uses queue 0; queue depth 32 spreads its
+ * slots over every queue (slot {@code i} on queue {@code i % QUEUES}), as a guest spreads its I/O
+ * over a multi-queue disk, so the device may use as many CPUs as the 32 baseline threads do. The request path reuses its buffers and slots:
  * {@code -prof gc} shows what it allocates per request.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BlockDeviceBenchmark -prof gc}.
@@ -44,6 +47,8 @@ public class BlockDeviceBenchmark {
   /** A 256 MiB file, shared by both sides; filled first, so both measure the page-cache path, not the disk. */
   static final long CAPACITY = 256L << 20;
   static final long BLOCKS = CAPACITY / BS;
+  /** The device's request queues: one per CPU of the 2-vCPU machine the figures come from. */
+  static final int QUEUES = 2;
 
   /** {@code randread} or {@code randwrite}. */
   @Param({"randread", "randwrite"})
@@ -67,7 +72,7 @@ public class BlockDeviceBenchmark {
     };
     dir = Files.createTempDirectory("vdpa-bench-blkfile");
     file = dir.resolve("disk.img");
-    runtime = new BlkRuntime(file, CAPACITY);
+    runtime = new BlkRuntime(file, CAPACITY, QUEUES);
     // the device locks the file against other devices; a second channel of this process reads and
     // writes it all the same (the lock is advisory), as the baseline must use the very same file
     channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -79,8 +84,8 @@ public class BlockDeviceBenchmark {
       }
     }
     channel.force(false);
-    qd1 = new Slots(runtime.disk(), 1, write);
-    qd32 = new Slots(runtime.disk(), 32, write);
+    qd1 = new Slots(runtime.disk(), 1, 1, write);
+    qd32 = new Slots(runtime.disk(), 32, QUEUES, write);
   }
 
   /** Waits for what is in flight, then stops the runtime and removes the file. */
@@ -160,20 +165,28 @@ public class BlockDeviceBenchmark {
   }
 
   /**
-   * {@code depth} request slots on queue 0, used round robin by the one benchmark thread: a slot is
-   * taken again once its request completed (the device thread frees it). Allocates nothing.
+   * {@code depth} request slots, slot {@code i} on queue {@code i % queues}, used round robin by the
+   * one benchmark thread: a slot is taken again once its request completed (the device thread frees
+   * it). Allocates nothing.
    */
   static final class Slots implements BlockDevice.Completion {
+    /** Busy-wait rounds before the waiting thread yields its CPU (a few microseconds). */
+    static final int SPINS = 100;
     private final BlockDevice disk;
     private final ByteBuffer[] buffers;
     private final AtomicIntegerArray busy;
     private final boolean write;
+    private final int queues;
     final AtomicLong failures = new AtomicLong();
     private int cursor;
     private long seed = System.nanoTime() | 1;
 
-    Slots(BlockDevice disk, int depth, boolean write) {
+    Slots(BlockDevice disk, int depth, int queues, boolean write) {
+      if (disk.queues() < queues) {
+        throw new IllegalStateException("the device has " + disk.queues() + " request queues, not " + queues);
+      }
       this.disk = disk;
+      this.queues = queues;
       this.write = write;
       this.buffers = new ByteBuffer[depth];
       for (int i = 0; i < depth; i++) {
@@ -185,14 +198,21 @@ public class BlockDeviceBenchmark {
     /** Waits for the next slot's previous request, then submits a new one in it. */
     int next() {
       final int s = cursor;
-      while (busy.get(s) != 0) {
-        Thread.onSpinWait(); // the device completes within microseconds; parking would cost more
+      for (int spins = 0; busy.get(s) != 0; spins++) {
+        // the device completes within microseconds, parking would cost more; but past a few
+        // microseconds the device's worker may be waiting for this CPU, so give it up
+        if (spins < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield();
+        }
       }
       busy.set(s, 1);
       seed = xorshift(seed);
       long at = Long.remainderUnsigned(seed, BLOCKS) * BS;
       ByteBuffer b = buffers[s].clear();
-      Submit r = write ? disk.write(0, at, b, s, this) : disk.read(0, at, b, s, this);
+      int q = s % queues;
+      Submit r = write ? disk.write(q, at, b, s, this) : disk.read(q, at, b, s, this);
       if (r != Submit.QUEUED) {
         busy.set(s, 0);
         throw new IllegalStateException("submission " + r + " at depth " + buffers.length);

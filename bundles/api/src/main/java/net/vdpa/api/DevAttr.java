@@ -18,7 +18,9 @@ public enum DevAttr {
   /** {@code file PATH}: a block device's backing file. Since 1.3. */
   FILE("file"),
   /** {@code ro}: a read-only block device. Since 1.3. */
-  READ_ONLY("ro");
+  READ_ONLY("ro"),
+  /** {@code num_queues N}: a block device's request queues ({@code virtio_blk_config.num_queues}). Since 1.4. */
+  NUM_QUEUES("num_queues");
 
   private final String keyword;
 

@@ -24,9 +24,11 @@ import java.util.regex.Pattern;
  *     made absolute against the working directory when the record is built), or {@code null} for
  *     memory
  * @param readOnly {@code true} for a read-only block device, or {@code null} for read-write
+ * @param numQueues a block device's request queues (at least 1; {@code virtio_blk_config.num_queues}),
+ *     or {@code null} for the management device's default (since 1.4)
  */
 public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures,
-    Long capacity, String file, Boolean readOnly) {
+    Long capacity, String file, Boolean readOnly, Integer numQueues) {
 
   /** The smallest MTU a network device may have (IPv4's minimum datagram). */
   public static final int MIN_MTU = 68;
@@ -55,6 +57,12 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
     if (maxVqp != null && maxVqp > 0x8000) {
       throw new IllegalArgumentException("max_vqp " + maxVqp + " is above 32768");
     }
+    if (numQueues != null && numQueues < 1) {
+      throw new IllegalArgumentException("num_queues " + numQueues + ": at least one request queue is required");
+    }
+    if (numQueues != null && numQueues > 0xffff) {
+      throw new IllegalArgumentException("num_queues " + numQueues + " is above 65535");
+    }
     if (capacity != null && (capacity < SECTOR || capacity % SECTOR != 0)) {
       throw new IllegalArgumentException("capacity " + capacity + " is not a positive number of 512-byte sectors");
     }
@@ -67,6 +75,23 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
   }
 
   /**
+   * A configuration without {@code num_queues} (the fields before 1.4.0).
+   *
+   * @param name the device name
+   * @param mac the MAC address or null
+   * @param mtu the MTU or null
+   * @param maxVqp the queue pairs or null
+   * @param deviceFeatures the offered features or null
+   * @param capacity a block device's size in bytes or null
+   * @param file a block device's backing file or null
+   * @param readOnly {@code true} for a read-only block device or null
+   */
+  public DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures, Long capacity,
+      String file, Boolean readOnly) {
+    this(name, mac, mtu, maxVqp, deviceFeatures, capacity, file, readOnly, null);
+  }
+
+  /**
    * A configuration of the network attributes only (the fields before 1.3.0).
    *
    * @param name the device name
@@ -76,7 +101,7 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
    * @param deviceFeatures the offered features or null
    */
   public DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures) {
-    this(name, mac, mtu, maxVqp, deviceFeatures, null, null, null);
+    this(name, mac, mtu, maxVqp, deviceFeatures, null, null, null, null);
   }
 
   private static String absolute(String file) {
@@ -97,7 +122,7 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
    * @return a new configuration
    */
   public DevConfig withMac(MacAddress newMac) {
-    return new DevConfig(name, newMac, mtu, maxVqp, deviceFeatures, capacity, file, readOnly);
+    return new DevConfig(name, newMac, mtu, maxVqp, deviceFeatures, capacity, file, readOnly, numQueues);
   }
 
   /**
@@ -154,6 +179,9 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
     if (readOnly != null) {
       s.add(DevAttr.READ_ONLY);
     }
+    if (numQueues != null) {
+      s.add(DevAttr.NUM_QUEUES);
+    }
     return s;
   }
 
@@ -181,6 +209,10 @@ public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp
             + " has bits 0x" + Long.toHexString(extra) + " that management device " + mgmtdev.handle()
             + " does not support (supported: 0x" + Long.toHexString(mgmtdev.supportedFeatures()) + ")");
       }
+    }
+    if (numQueues != null && numQueues > mgmtdev.maxSupportedVqs()) {
+      throw new IllegalArgumentException("num_queues " + numQueues + " is above " + mgmtdev.maxSupportedVqs()
+          + ", the most management device " + mgmtdev.handle() + " supports");
     }
     if (maxVqp != null && 2L * maxVqp > mgmtdev.maxSupportedVqs()) {
       throw new IllegalArgumentException("max_vqp " + maxVqp + " needs " + (2L * maxVqp)

@@ -14,6 +14,8 @@
  * optional DMA fault reports ({@link DmaFaultCallback}, {@link VdpaDevice#setDmaFaultCallback}).
  * 1.4.0 adds {@link VdpaDriver#refuses} (a driver keeping other drivers from a device, as VFIO's
  * DMA ownership of an IOMMU group does) and {@link VdpaBus#rematch}.
+ * It also adds a block device's request queues ({@link DevConfig#numQueues()}, {@link
+ * DevAttr#NUM_QUEUES}); the constructor of the 1.3.0 fields stays.
  */
 @Export
 @Version("1.4.0")

@@ -26,6 +26,7 @@ record KeptConfig(String mgmtdev, DevConfig config, String driverOverride) {
   static final String CAPACITY = "capacity";
   static final String FILE = "file";
   static final String READ_ONLY = "ro";
+  static final String NUM_QUEUES = "num_queues";
   /** DS target of the management device reference, derived from {@link #MGMTDEV}. */
   static final String MGMTDEV_TARGET = "mgmtdev.target";
 
@@ -45,7 +46,8 @@ record KeptConfig(String mgmtdev, DevConfig config, String driverOverride) {
       features = Long.parseUnsignedLong(v.startsWith("0x") ? v.substring(2) : v, 16);
     }
     DevConfig c = new DevConfig(string(p, NAME), mac == null ? null : MacAddress.parse(mac), integer(p, MTU),
-        integer(p, MAX_VQP), features, longValue(p, CAPACITY), string(p, FILE), flag(p, READ_ONLY));
+        integer(p, MAX_VQP), features, longValue(p, CAPACITY), string(p, FILE), flag(p, READ_ONLY),
+        integer(p, NUM_QUEUES));
     return new KeptConfig(mgmtdev, c, string(p, DRIVER_OVERRIDE));
   }
 
@@ -75,6 +77,9 @@ record KeptConfig(String mgmtdev, DevConfig config, String driverOverride) {
     }
     if (config.readOnly() != null) {
       p.put(READ_ONLY, config.readOnly());
+    }
+    if (config.numQueues() != null) {
+      p.put(NUM_QUEUES, config.numQueues());
     }
     if (driverOverride != null) {
       p.put(DRIVER_OVERRIDE, driverOverride);

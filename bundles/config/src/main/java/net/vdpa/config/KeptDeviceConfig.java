@@ -45,6 +45,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
   @AttributeDefinition(name = "Read-only", required = false, description = "Block devices: refuse writes")
   boolean ro();
 
+  /** A block device's request queues. */
+  @AttributeDefinition(name = "Request queues", required = false, min = "1", description = "Block devices: virtio_blk_config.num_queues")
+  int num_queues();
+
   /** Driver override. */
   @AttributeDefinition(name = "Driver override", required = false, description = "Only this driver may take the device")
   String driver_override();

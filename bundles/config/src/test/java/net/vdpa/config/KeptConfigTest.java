@@ -57,4 +57,17 @@ class KeptConfigTest {
     p.put("capacity", "1000");
     assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("capacity 1000 is not a positive number of 512-byte sectors");
   }
+
+  @Test
+  void aBlockDeviceKeepsItsRequestQueues() {
+    KeptConfig k = new KeptConfig("vdpasim_blk",
+        new DevConfig("blk0", null, null, null, null, null, null, null, 4), null);
+    Map<String, Object> p = map(k);
+    assertThat(p).containsEntry("num_queues", 4);
+    assertThat(KeptConfig.from(p)).isEqualTo(k);
+    p.put("num_queues", "0");
+    assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("num_queues 0: at least one request queue is required");
+    p.put("num_queues", "four");
+    assertThatThrownBy(() -> KeptConfig.from(p)).hasMessage("num_queues 'four' is not a number");
+  }
 }

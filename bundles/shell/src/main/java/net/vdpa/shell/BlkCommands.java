@@ -46,11 +46,15 @@ public final class BlkCommands {
           continue;
         }
         try {
-          BlockStats s = d.stats();
-          out.add(d.name() + ": device " + d.device() + " size " + d.capacity() + " block_size " + d.blockSize()
-              + " queues " + d.queues() + (d.readOnly() ? " read-only" : "") + "\n  reads " + s.reads() + " read_bytes "
-              + s.readBytes() + " writes " + s.writes() + " write_bytes " + s.writeBytes() + " flushes " + s.flushes()
-              + " errors " + s.errors());
+          StringBuilder b = new StringBuilder(d.name() + ": device " + d.device() + " size " + d.capacity()
+              + " block_size " + d.blockSize() + " queues " + d.queues() + (d.readOnly() ? " read-only" : "")
+              + "\n  " + counters(d.stats()));
+          if (d.queues() > 1) {
+            for (int q = 0; q < d.queues(); q++) {
+              b.append("\n  queue ").append(q).append(": ").append(counters(d.stats(q)));
+            }
+          }
+          out.add(b.toString());
         } finally {
           context.ungetService(r);
         }
@@ -60,33 +64,44 @@ public final class BlkCommands {
     });
   }
 
-  /** {@code blk:io [rw MODE] [bs N] [qd N] [runtime S] NAME}. */
-  @Descriptor("an fio-like load: blk:io [rw read|write|randread|randwrite|randrw] [bs BYTES] [qd N] [runtime SECONDS] NAME")
-  public String io(@Descriptor("[rw MODE] [bs N] [qd N] [runtime S] NAME") String... argv) {
+  private static String counters(BlockStats s) {
+    return "reads " + s.reads() + " read_bytes " + s.readBytes() + " writes " + s.writes() + " write_bytes "
+        + s.writeBytes() + " flushes " + s.flushes() + " errors " + s.errors();
+  }
+
+  private static final String IO_USAGE = "usage: blk:io [rw MODE] [bs BYTES] [qd N] [queues N] [runtime SECONDS] NAME";
+  private static final List<String> IO_KEYS = List.of("rw", "bs", "qd", "queues", "runtime");
+
+  /** {@code blk:io [rw MODE] [bs N] [qd N] [queues N] [runtime S] NAME}. */
+  @Descriptor("an fio-like load: blk:io [rw read|write|randread|randwrite|randrw] [bs BYTES] [qd N] [queues N]"
+      + " [runtime SECONDS] NAME (qd requests in flight, spread over the first N request queues)")
+  public String io(@Descriptor("[rw MODE] [bs N] [qd N] [queues N] [runtime S] NAME") String... argv) {
     return ShellError.guard(() -> {
       BlkLoad.Mode mode = BlkLoad.Mode.RANDREAD;
       int bs = 4096;
       int qd = 32;
+      int queues = 1;
       int seconds = 5;
       String name = null;
       for (int i = 0; i < argv.length; i++) {
         String a = argv[i];
-        if (i + 1 < argv.length && (a.equals("rw") || a.equals("bs") || a.equals("qd") || a.equals("runtime"))) {
+        if (i + 1 < argv.length && IO_KEYS.contains(a)) {
           String v = argv[++i];
           switch (a) {
             case "rw" -> mode = mode(v);
             case "bs" -> bs = DevAddArgs.number("bs", v);
             case "qd" -> qd = DevAddArgs.number("qd", v);
+            case "queues" -> queues = DevAddArgs.number("queues", v);
             default -> seconds = DevAddArgs.number("runtime", v);
           }
-        } else if (name == null && !a.equals("rw") && !a.equals("bs") && !a.equals("qd") && !a.equals("runtime")) {
+        } else if (name == null && !IO_KEYS.contains(a)) {
           name = a;
         } else {
-          throw new IllegalArgumentException("usage: blk:io [rw MODE] [bs BYTES] [qd N] [runtime SECONDS] NAME");
+          throw new IllegalArgumentException(IO_USAGE);
         }
       }
       if (name == null) {
-        throw new IllegalArgumentException("usage: blk:io [rw MODE] [bs BYTES] [qd N] [runtime SECONDS] NAME");
+        throw new IllegalArgumentException(IO_USAGE);
       }
       if (seconds < 1 || seconds > 3600) {
         throw new IllegalArgumentException("runtime " + seconds + " is outside 1..3600 seconds");
@@ -100,10 +115,11 @@ public final class BlkCommands {
         throw new IllegalArgumentException("block device " + name + " went away");
       }
       try {
-        BlkLoad.Result r = new BlkLoad(d, mode, bs, qd).run(seconds, System.out::println);
+        BlkLoad.Result r = new BlkLoad(d, mode, bs, qd, queues).run(seconds, System.out::println);
         double s = r.nanos() / 1e9;
-        return String.format(Locale.ROOT, "%s: %s bs %d qd %d in %.2f s: %d IOPS %.1f MiB/s lat p50 %d us p99 %d us"
-            + " max %d us errors %d%s", name, mode.name().toLowerCase(Locale.ROOT), bs, qd, s, (long) (r.ops() / s),
+        return String.format(Locale.ROOT, "%s: %s bs %d qd %d%s in %.2f s: %d IOPS %.1f MiB/s lat p50 %d us p99 %d us"
+            + " max %d us errors %d%s", name, mode.name().toLowerCase(Locale.ROOT), bs, qd,
+            queues > 1 ? " queues " + queues : "", s, (long) (r.ops() / s),
             r.bytes() / s / (1 << 20), r.p50Micros(), r.p99Micros(), r.maxMicros(), r.errors(),
             r.stoppedBy() == null ? "" : " (stopped: " + r.stoppedBy() + ")");
       } finally {

@@ -9,8 +9,9 @@ import net.vdpa.api.blk.BlockDevice.BlockStatus;
 import net.vdpa.api.blk.BlockDevice.Submit;
 
 /**
- * An fio-like closed-loop load on a block device: {@code depth} requests kept in flight on queue 0,
- * each completion submitting the next one, for a duration; latencies kept in a log2 histogram of
+ * An fio-like closed-loop load on a block device: {@code depth} requests kept in flight, request
+ * slot {@code i} on queue {@code i % queues} (fio's {@code numjobs} spread over the request queues),
+ * each completion submitting the next one in its slot, for a duration; latencies kept in a log2 histogram of
  * microseconds. Requests and their buffers are made once, before the run.
  */
 final class BlkLoad implements BlockDevice.Completion {
@@ -42,6 +43,7 @@ final class BlkLoad implements BlockDevice.Completion {
   private final Mode mode;
   private final int bs;
   private final int depth;
+  private final int queues;
   private final long blocks;
   private final ByteBuffer[] buffers;
   private final long[] started;
@@ -55,7 +57,7 @@ final class BlkLoad implements BlockDevice.Completion {
   private boolean stopping;
   private String stoppedBy;
 
-  BlkLoad(BlockDevice disk, Mode mode, int bs, int depth) {
+  BlkLoad(BlockDevice disk, Mode mode, int bs, int depth, int queues) {
     if (bs < disk.blockSize() || bs % disk.blockSize() != 0 || bs > disk.maxTransfer()) {
       throw new IllegalArgumentException("bs " + bs + " is not a multiple of the block size " + disk.blockSize()
           + " up to " + disk.maxTransfer());
@@ -63,6 +65,14 @@ final class BlkLoad implements BlockDevice.Completion {
     if (depth < 1 || depth > 1024) {
       throw new IllegalArgumentException("qd " + depth + " is outside 1..1024");
     }
+    if (queues < 1 || queues > disk.queues()) {
+      throw new IllegalArgumentException("queues " + queues + " is outside 1.." + disk.queues() + " (the request queues of "
+          + disk.name() + ")");
+    }
+    if (queues > depth) {
+      throw new IllegalArgumentException("queues " + queues + " is above qd " + depth + ": every queue needs a request");
+    }
+    this.queues = queues;
     this.disk = disk;
     this.mode = mode;
     this.bs = bs;
@@ -141,7 +151,8 @@ final class BlkLoad implements BlockDevice.Completion {
         || (mode == Mode.RANDRW && ThreadLocalRandom.current().nextBoolean());
     ByteBuffer b = buffers[i].clear();
     started[i] = System.nanoTime();
-    Submit s = write ? disk.write(0, block * bs, b, i, this) : disk.read(0, block * bs, b, i, this);
+    int q = i % queues;
+    Submit s = write ? disk.write(q, block * bs, b, i, this) : disk.read(q, block * bs, b, i, this);
     if (s == Submit.QUEUED) {
       inFlight++;
     } else {

@@ -7,7 +7,7 @@ import net.vdpa.api.MacAddress;
 
 /**
  * Parses the attributes of {@code vdpa dev add} ({@code name NAME mgmtdev MGMTDEV [device_features
- * HEX] [mac MAC] [mtu MTU] [max_vqp N] [capacity SIZE] [file PATH] [ro]}) into a management device handle and a validated {@link
+ * HEX] [mac MAC] [mtu MTU] [max_vqp N] [capacity SIZE] [file PATH] [ro] [num_queues N]}) into a management device handle and a validated {@link
  * DevConfig}. Errors are one line naming the bad word or value, worded as iproute2 words them.
  *
  * @param mgmtdev the management device handle
@@ -25,6 +25,7 @@ record DevAddArgs(String mgmtdev, DevConfig config) {
     Long capacity = null;
     String file = null;
     Boolean readOnly = null;
+    Integer numQueues = null;
     for (int i = 0; i < words.size(); i += 2) {
       String key = words.get(i);
       if (key.equals("ro")) {
@@ -46,8 +47,9 @@ record DevAddArgs(String mgmtdev, DevConfig config) {
         case "device_features" -> features = hex(value);
         case "capacity" -> capacity = size("capacity", value);
         case "file" -> file = value;
+        case "num_queues" -> numQueues = number("num_queues", value);
         default -> throw new IllegalArgumentException("unknown attribute '" + key
-            + "': expected name, mgmtdev, device_features, mac, mtu, max_vqp, capacity, file or ro");
+            + "': expected name, mgmtdev, device_features, mac, mtu, max_vqp, capacity, file, ro or num_queues");
       }
     }
     if (name == null) {
@@ -56,7 +58,8 @@ record DevAddArgs(String mgmtdev, DevConfig config) {
     if (mgmtdev == null) {
       throw new IllegalArgumentException("management device handle not set.");
     }
-    return new DevAddArgs(mgmtdev, new DevConfig(name, mac, mtu, maxVqp, features, capacity, file, readOnly));
+    return new DevAddArgs(mgmtdev, new DevConfig(name, mac, mtu, maxVqp, features, capacity, file, readOnly,
+        numQueues));
   }
 
   /** Bytes, or a number followed by K, M, G or T (powers of 1024). */

@@ -32,6 +32,7 @@ public final class LinuxTools {
       "       vdpa dev add name NAME mgmtdev MANAGEMENTDEV [ device_features DEVICE_FEATURES]",
       "                                                    [ mac MACADDR ] [ mtu MTU ]",
       "                                                    [ max_vqp MAX_VQ_PAIRS ]",
+      "                                                    [ capacity SIZE ] [ file PATH ] [ ro ] [ num_queues N ]",
       "       vdpa dev del DEV",
       "Usage: vdpa dev config COMMAND [ OPTIONS ]",
       "Usage: vdpa dev vstats COMMAND",

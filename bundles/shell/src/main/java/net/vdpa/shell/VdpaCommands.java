@@ -101,7 +101,7 @@ public final class VdpaCommands {
 
   /** {@code vdpa:dev [-j] [-p] show|add|del|config|vstats|set|bind|unbind|override|autoprobe ...}. */
   @Descriptor("vDPA devices: show [DEV] | add name NAME mgmtdev MGMTDEV [device_features HEX] [mac MAC] [mtu MTU] "
-      + "[max_vqp N] [capacity SIZE] [file PATH] [ro] | del DEV | config show [DEV] | vstats show DEV qidx N | set name NAME mac MAC | bind DEV DRIVER "
+      + "[max_vqp N] [capacity SIZE] [file PATH] [ro] [num_queues N] | del DEV | config show [DEV] | vstats show DEV qidx N | set name NAME mac MAC | bind DEV DRIVER "
       + "| unbind DEV | override DEV DRIVER|none | autoprobe DEV on|off")
   public String dev(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
     return ShellError.guard(() -> devCommand(argv));

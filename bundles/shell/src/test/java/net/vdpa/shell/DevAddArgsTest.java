@@ -31,7 +31,7 @@ class DevAddArgsTest {
     assertThatThrownBy(() -> parse("name foo mgmtdev m mac 00:11:22")).hasMessage(
         "malformed mac address '00:11:22': expected six hex octets like 00:11:22:33:44:55");
     assertThatThrownBy(() -> parse("name foo mgmtdev m colour red")).hasMessage(
-        "unknown attribute 'colour': expected name, mgmtdev, device_features, mac, mtu, max_vqp, capacity, file or ro");
+        "unknown attribute 'colour': expected name, mgmtdev, device_features, mac, mtu, max_vqp, capacity, file, ro or num_queues");
     assertThatThrownBy(() -> parse("name foo mgmtdev m mtu")).hasMessage("attribute mtu needs a value");
     assertThatThrownBy(() -> parse("name foo mgmtdev m mtu big")).hasMessage("mtu 'big' is not a number");
     assertThatThrownBy(() -> parse("name foo mgmtdev m device_features xyz")).hasMessage("device_features 'xyz' is not a hexadecimal number");
@@ -57,5 +57,15 @@ class DevAddArgsTest {
     assertThatThrownBy(() -> parse("name blk0 mgmtdev m capacity 1000")).hasMessage(
         "capacity 1000 is not a positive number of 512-byte sectors");
     assertThatThrownBy(() -> parse("name blk0 mgmtdev m file")).hasMessage("attribute file needs a value");
+  }
+
+  @Test
+  void numQueuesIsANumberOfOneOrMore() {
+    assertThat(parse("name blk0 mgmtdev vdpasim_blk num_queues 4").config().numQueues()).isEqualTo(4);
+    assertThat(parse("name blk0 mgmtdev vdpasim_blk").config().numQueues()).isNull();
+    assertThatThrownBy(() -> parse("name blk0 mgmtdev m num_queues 0"))
+        .hasMessage("num_queues 0: at least one request queue is required");
+    assertThatThrownBy(() -> parse("name blk0 mgmtdev m num_queues many")).hasMessage("num_queues 'many' is not a number");
+    assertThatThrownBy(() -> parse("name blk0 mgmtdev m num_queues 70000")).hasMessage("num_queues 70000 is above 65535");
   }
 }

@@ -147,4 +147,13 @@ public interface BlockDevice {
    * @return read and write requests and bytes, flushes, errors
    */
   BlockStats stats();
+
+  /**
+   * Counters of one request queue since the device was bound; {@link #stats()} is their sum.
+   *
+   * @param queue the queue, 0 to {@link #queues()} - 1
+   * @return what that queue carried
+   * @throws IllegalArgumentException if there is no such queue
+   */
+  BlockStats stats(int queue);
 }

@@ -8,7 +8,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * The thread that serves some of a device's queues, started at DRIVER_OK and joined at reset. A
  * device kind says what one pass over its queues does ({@link #pass()}) and how to ask the driver
  * for kicks; this class runs the loop: passes while there is work, polls a short while
- * ({@link #POLL_NANOS}) when there is none, then asks for kicks and sleeps.
+ * ({@link #POLL_NANOS}: spinning for the first few microseconds, then yielding the CPU) when there
+ * is none, then asks for kicks and sleeps.
  *
  * <p>Kicks never get lost: {@link #kick()} sets a flag and unparks only if the worker sleeps; the flag
  * and the sleeping mark are volatile and each side writes its own before reading the other's.
@@ -21,6 +22,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 public abstract class QueueWorker implements Runnable {
   /** How long an idle worker keeps polling its queues before it asks for kicks and sleeps. */
   public static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+  /**
+   * How long of {@link #POLL_NANOS} an idle worker spins on the CPU before it starts yielding it:
+   * a driver that waits for each completion (queue depth 1) submits again within a microsecond or
+   * two, and a worker inside {@code sched_yield} notices that later than one that spins.
+   */
+  private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   private final Thread thread;
@@ -239,15 +246,21 @@ public abstract class QueueWorker implements Runnable {
    * idle worker sleeps within {@link #POLL_NANOS}.
    */
   private boolean poll() {
-    final long deadline = System.nanoTime() + POLL_NANOS;
+    final long start = System.nanoTime();
+    long now = start;
     do {
-      // yield, not spin: where busy threads outnumber cores the sender this worker waits for may
-      // need this core; with a core to spare it returns at once
-      Thread.yield();
+      if (now - start < SPIN_NANOS) {
+        Thread.onSpinWait();
+      } else {
+        // then yield, not spin: where busy threads outnumber cores the sender this worker waits
+        // for may need this core; with a core to spare it returns at once
+        Thread.yield();
+      }
       if (pass()) {
         return true;
       }
-    } while (System.nanoTime() < deadline && running && !pauseRequested);
+      now = System.nanoTime();
+    } while (now - start < POLL_NANOS && running && !pauseRequested);
     return false;
   }
 }

@@ -26,6 +26,12 @@ final class ChainIo {
 
   /** A little-endian value of {@code bytes} bytes at {@code pos} of the readable part. */
   static long readableLe(DescriptorChain c, long pos, int bytes) {
+    if (c.readableSegments() > 0 && pos + bytes <= c.length(0) && (bytes == 4 || bytes == 8)) {
+      // the usual case, the header in the first segment: one read from the little-endian view
+      java.nio.ByteBuffer b = c.buffer(0);
+      int at = c.offset(0) + (int) pos;
+      return bytes == 8 ? b.getLong(at) : b.getInt(at) & 0xffff_ffffL;
+    }
     long v = 0;
     for (int i = bytes - 1; i >= 0; i--) {
       v = (v << 8) | readableByte(c, pos + i);

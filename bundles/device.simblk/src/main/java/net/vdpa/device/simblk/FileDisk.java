@@ -17,13 +17,14 @@ import net.vdpa.api.blk.VirtioBlk;
 /**
  * A disk kept in a file: created sparse (only its last byte written) when it does not exist yet,
  * opened again as it is when it does, so the device's data outlives the runtime. Positional
- * {@link FileChannel} reads and writes through a per-worker direct bounce buffer (the driver's
- * memory views are shared by every queue, so their positions are not ours to move); FLUSH is
+ * {@link FileChannel} reads and writes go straight into and out of the driver's memory, each worker
+ * through views of its own (the chain's buffers are shared by every queue, so their positions are
+ * not ours to move); FLUSH is
  * {@link FileChannel#force}. The file is locked while the device exists: one device per file,
  * across processes too. Deleting the device leaves the file.
  */
 final class FileDisk implements Disk {
-  /** The bounce buffer of one worker: a piece of a larger segment moves per call. */
+  /** The zero buffer of one worker: a piece of a larger range is zeroed per call. */
   static final int BOUNCE = 128 << 10;
 
   private final Path path;
@@ -254,10 +255,13 @@ final class FileDisk implements Disk {
     closeQuietly(ch);
   }
 
-  /** One worker's mover: positional I/O through its own bounce buffer. Allocates nothing per call. */
+  /**
+   * One worker's mover: positional I/O straight between the file and the driver's memory, through
+   * this worker's own {@link Views} of it (no bounce copy). Allocates nothing per call.
+   */
   private static final class FileIo implements Disk.Io {
     private final FileChannel ch;
-    private final ByteBuffer bounce = ByteBuffer.allocateDirect(BOUNCE);
+    private final Views views = new Views();
     /** Zeros for WRITE_ZEROES and DISCARD, made on first use (the rare path). */
     private ByteBuffer zeros;
 
@@ -267,30 +271,19 @@ final class FileDisk implements Disk {
 
     @Override
     public void read(long off, ByteBuffer dst, int at, int n) throws IOException {
-      int done = 0;
-      while (done < n) {
-        int k = Math.min(BOUNCE, n - done);
-        bounce.clear().limit(k);
-        while (bounce.hasRemaining()) {
-          if (ch.read(bounce, off + done + bounce.position()) < 0) {
-            throw new EOFException("end of file at " + (off + done + bounce.position()));
-          }
+      ByteBuffer v = views.of(dst, at, n);
+      while (v.hasRemaining()) {
+        if (ch.read(v, off + v.position() - at) < 0) {
+          throw new EOFException("end of file at " + (off + v.position() - at));
         }
-        dst.put(at + done, bounce, 0, k);
-        done += k;
       }
     }
 
     @Override
     public void write(long off, ByteBuffer src, int at, int n) throws IOException {
-      int done = 0;
-      while (done < n) {
-        int k = Math.min(BOUNCE, n - done);
-        bounce.clear().put(0, src, at + done, k).limit(k);
-        while (bounce.hasRemaining()) {
-          ch.write(bounce, off + done + bounce.position());
-        }
-        done += k;
+      ByteBuffer v = views.of(src, at, n);
+      while (v.hasRemaining()) {
+        ch.write(v, off + v.position() - at);
       }
     }
 

@@ -18,8 +18,8 @@ import net.vdpa.device.core.DeviceTable;
 /**
  * The {@code vdpasim_blk} management device: creates simulated block devices and publishes them;
  * deletes them again. By default a device is a 128 MiB RAM disk with one request queue, as Linux's
- * {@code vdpa_sim_blk}; {@code capacity}, {@code file} (a backing file, created sparse if absent)
- * and {@code ro} change that. Thread-safe through its {@link DeviceTable}.
+ * {@code vdpa_sim_blk}; {@code capacity}, {@code file} (a backing file, created sparse if absent),
+ * {@code ro} and {@code num_queues} change that. Thread-safe through its {@link DeviceTable}.
  */
 final class SimBlkManager implements VdpaMgmtDevice {
   /** The management device handle. */
@@ -65,7 +65,7 @@ final class SimBlkManager implements VdpaMgmtDevice {
 
   @Override
   public Set<DevAttr> acceptedAttributes() {
-    return EnumSet.of(DevAttr.DEVICE_FEATURES, DevAttr.CAPACITY, DevAttr.FILE, DevAttr.READ_ONLY);
+    return EnumSet.of(DevAttr.DEVICE_FEATURES, DevAttr.CAPACITY, DevAttr.FILE, DevAttr.READ_ONLY, DevAttr.NUM_QUEUES);
   }
 
   /**
@@ -79,6 +79,11 @@ final class SimBlkManager implements VdpaMgmtDevice {
     boolean readOnly = Boolean.TRUE.equals(c.readOnly())
         || (c.deviceFeatures() != null && (c.deviceFeatures() & ro) != 0);
     long features = (c.deviceFeatures() != null ? c.deviceFeatures() : SUPPORTED_FEATURES) & ~ro | (readOnly ? ro : 0);
+    int numQueues = c.numQueues() != null ? c.numQueues() : 1;
+    if (numQueues > 1 && (features & VirtioBlk.bit(VirtioBlk.F_MQ)) == 0) {
+      throw new IllegalArgumentException("num_queues " + numQueues + " needs feature MQ, which device_features 0x"
+          + Long.toHexString(features) + " lack");
+    }
     Path file = c.file() == null ? null : Path.of(c.file());
     if (file != null) {
       awaitClosed(file);
@@ -89,7 +94,7 @@ final class SimBlkManager implements VdpaMgmtDevice {
     }
     long bytes = file == null ? (c.capacity() != null ? c.capacity() : BlkSpec.DEFAULT_SECTORS * VirtioBlk.SECTOR)
         : FileDisk.inspect(file, c.capacity(), readOnly, BlkSpec.DEFAULT_SECTORS * VirtioBlk.SECTOR);
-    return new BlkSpec(c.name(), bytes / VirtioBlk.SECTOR, 1, features, file, readOnly);
+    return new BlkSpec(c.name(), bytes / VirtioBlk.SECTOR, numQueues, features, file, readOnly);
   }
 
   /** The device of this manager that has the file open, or null. */

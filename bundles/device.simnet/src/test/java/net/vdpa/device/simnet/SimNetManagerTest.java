@@ -169,4 +169,12 @@ class SimNetManagerTest {
     assertThatThrownBy(() -> mgmt.ports().wire("e0")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'e0'");
   }
+
+  @Test
+  void numQueuesIsABlockAttribute() {
+    assertThatThrownBy(() -> mgmt.validate(new DevConfig("n", null, null, null, null, null, null, null, 2)))
+        .hasMessage("management device vdpasim_net does not support attribute(s) num_queues: all provided attributes"
+            + " are not supported");
+    assertThat(mgmt.devices()).isEmpty();
+  }
 }

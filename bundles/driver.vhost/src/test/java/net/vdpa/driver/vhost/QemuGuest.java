@@ -80,11 +80,13 @@ final class QemuGuest implements AutoCloseable {
    * its init runs the block test ({@code vdpa.test=blk}).
    *
    * @param socket the vhost-user socket the backend listens on
+   * @param queues the disk's request queues ({@code num-queues}); the guest gets as many CPUs, as
+   *     Linux's virtio_blk uses at most one queue per CPU
    * @return the guest
    */
-  static QemuGuest block(Path socket) throws IOException {
-    return new QemuGuest(1, " vdpa.test=blk", "socket,id=c0,path=" + socket,
-        "-device", "vhost-user-blk-pci,chardev=c0,num-queues=1");
+  static QemuGuest block(Path socket, int queues) throws IOException {
+    return new QemuGuest(queues, " vdpa.test=blk", "socket,id=c0,path=" + socket,
+        "-device", "vhost-user-blk-pci,chardev=c0,num-queues=" + queues);
   }
 
   private QemuGuest(int cpus, String append, String chardev, String... device) throws IOException {

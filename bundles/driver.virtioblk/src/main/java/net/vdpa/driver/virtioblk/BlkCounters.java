@@ -4,7 +4,10 @@ import net.vdpa.api.blk.BlockDevice.BlockStatus;
 import net.vdpa.api.blk.BlockStats;
 import net.vdpa.api.blk.VirtioBlk;
 
-/** What a block device carried, counted as requests complete (any queue's thread). */
+/**
+ * What one request queue carried, counted as its requests complete; guarded by the queue's monitor
+ * (one counter set per queue, so queues never contend for it).
+ */
 final class BlkCounters {
   private long reads;
   private long readBytes;
@@ -13,7 +16,7 @@ final class BlkCounters {
   private long flushes;
   private long errors;
 
-  synchronized void count(int type, int bytes, BlockStatus status) {
+  void count(int type, int bytes, BlockStatus status) {
     if (status == BlockStatus.IOERR || status == BlockStatus.UNSUPP) {
       errors++;
     } else if (status == BlockStatus.OK) {
@@ -32,7 +35,13 @@ final class BlkCounters {
     }
   }
 
-  synchronized BlockStats snapshot() {
+  BlockStats snapshot() {
     return new BlockStats(reads, readBytes, writes, writeBytes, flushes, errors);
+  }
+
+  /** The sum of two snapshots. */
+  static BlockStats sum(BlockStats a, BlockStats b) {
+    return new BlockStats(a.reads() + b.reads(), a.readBytes() + b.readBytes(), a.writes() + b.writes(),
+        a.writeBytes() + b.writeBytes(), a.flushes() + b.flushes(), a.errors() + b.errors());
   }
 }

@@ -27,7 +27,6 @@ final class BlkDisk implements BlockDevice {
   private final VdpaDevice device;
   private final DriverMemory mem;
   private final BlkQueue[] queues;
-  private final BlkCounters counters = new BlkCounters();
   private final long capacity;
   private final int blockSize;
   private final boolean readOnly;
@@ -53,7 +52,7 @@ final class BlkDisk implements BlockDevice {
     this.mem = new DriverMemory(BASE, (int) bytes);
     this.queues = new BlkQueue[n];
     for (int i = 0; i < n; i++) {
-      queues[i] = new BlkQueue(i, device, mem, size, features, MAX_TRANSFER, counters);
+      queues[i] = new BlkQueue(i, device, mem, size, features, MAX_TRANSFER);
     }
   }
 
@@ -171,6 +170,18 @@ final class BlkDisk implements BlockDevice {
 
   @Override
   public BlockStats stats() {
-    return counters.snapshot();
+    BlockStats s = queues[0].stats();
+    for (int i = 1; i < queues.length; i++) {
+      s = BlkCounters.sum(s, queues[i].stats());
+    }
+    return s;
+  }
+
+  @Override
+  public BlockStats stats(int queue) {
+    if (queue < 0 || queue >= queues.length) {
+      throw new IllegalArgumentException("queue " + queue + " is outside 0.." + (queues.length - 1));
+    }
+    return queues[queue].stats();
   }
 }

@@ -20,6 +20,8 @@ import net.vdpa.ring.driver.DriverRing;
  * deadlock with the device's thread. Allocates nothing per request.
  */
 final class BlkQueue implements VqCallback {
+  /** A request's header and status byte: one cache line. */
+  private static final int META = 64;
   private final int index;
   private final VdpaDevice device;
   private final DriverRing ring;
@@ -42,20 +44,19 @@ final class BlkQueue implements VqCallback {
   private final int[] segLens = new int[3];
   private final long[] addrs2 = new long[2];
   private final int[] segLens2 = new int[2];
-  private final BlkCounters counters;
+  /** Guarded by this queue's monitor. */
+  private final BlkCounters counters = new BlkCounters();
   /** Completions reaped and not yet called; the device's callback thread only. */
   private final long[] reapedTag;
   private final Completion[] reapedDone;
   private final BlockStatus[] reapedStatus;
   private boolean down;
 
-  BlkQueue(int index, VdpaDevice device, DriverMemory mem, int size, long features, int maxTransfer,
-      BlkCounters counters) {
+  BlkQueue(int index, VdpaDevice device, DriverMemory mem, int size, long features, int maxTransfer) {
     this.index = index;
     this.device = device;
     this.mem = mem;
     this.maxTransfer = maxTransfer;
-    this.counters = counters;
     this.ring = DriverRing.create(mem, size, false, features);
     this.q = ring.queue();
     int slots = Math.max(1, size / 3);
@@ -72,9 +73,12 @@ final class BlkQueue implements VqCallback {
     this.reapedDone = new Completion[slots];
     this.reapedStatus = new BlockStatus[slots];
     for (int s = 0; s < slots; s++) {
-      hdr[s] = mem.allocate(VirtioBlk.HDR_LEN, 16);
+      // header and status byte share one cache line: the device reads the one and writes the
+      // other, and the driver writes and reads them, so each request moves one line between the
+      // two threads instead of two
+      hdr[s] = mem.allocate(META, META);
+      status[s] = hdr[s] + VirtioBlk.HDR_LEN;
       data[s] = mem.allocate(maxTransfer, 4096);
-      status[s] = mem.allocate(1, 1);
       free[freeCount++] = s;
     }
     this.slotOfHead = new int[size];
@@ -84,7 +88,7 @@ final class BlkQueue implements VqCallback {
   /** Bytes a queue of {@code size} takes in driver memory. */
   static long footprint(int size, int maxTransfer) {
     long slots = Math.max(1, size / 3);
-    return DriverRing.footprint(size, false) + slots * (VirtioBlk.HDR_LEN + 16 + maxTransfer + 4096 + 2);
+    return DriverRing.footprint(size, false) + slots * (2L * META + maxTransfer + 4096);
   }
 
   /** Tells the device where the ring is and asks for used-buffer notifications (before DRIVER_OK). */
@@ -204,6 +208,11 @@ final class BlkQueue implements VqCallback {
       }
     }
     ended.forEach(Runnable::run);
+  }
+
+  /** What this queue carried so far. */
+  synchronized net.vdpa.api.blk.BlockStats stats() {
+    return counters.snapshot();
   }
 
   int maxTransfer() {

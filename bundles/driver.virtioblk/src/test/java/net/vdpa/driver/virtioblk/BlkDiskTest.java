@@ -147,4 +147,75 @@ class BlkDiskTest {
     assertThat(disk.read(0, 0, ByteBuffer.allocate(512), 9, (t, st) -> { })).isEqualTo(Submit.DOWN);
     disk = null;
   }
+
+  @Test
+  void everyQueueTheDeviceOffersCarriesRequestsAndCountsItsOwn() throws Exception {
+    VdpaDevice four = SimBlkFixture.create("blkq4", 16L << 20, null, 4);
+    BlkDisk d = BlkDisk.start("vdb", four);
+    try {
+      assertThat(d.queues()).isEqualTo(4);
+      for (int q = 0; q < 4; q++) {
+        final int queue = q;
+        ByteBuffer w = pattern(8192, q + 10);
+        assertThat(await(c -> d.write(queue, queue * 65536L, w, queue, c))).isEqualTo(BlockStatus.OK);
+      }
+      for (int q = 0; q < 4; q++) {
+        // read on another queue than the one that wrote: one disk behind every queue
+        final int queue = (q + 1) % 4;
+        final long at = q * 65536L;
+        ByteBuffer r = ByteBuffer.allocateDirect(8192);
+        assertThat(await(c -> d.read(queue, at, r, 0, c))).isEqualTo(BlockStatus.OK);
+        assertThat(r).as("what queue " + q + " wrote").isEqualTo(pattern(8192, q + 10));
+      }
+      for (int q = 0; q < 4; q++) {
+        assertThat(d.stats(q)).as("queue " + q).isEqualTo(new BlockStats(1, 8192, 1, 8192, 0, 0));
+        assertThat(four.vendorVqStats(q)).as("the device's queue " + q).containsEntry("read_ops", 1L)
+            .containsEntry("write_ops", 1L);
+      }
+      assertThat(d.stats()).isEqualTo(new BlockStats(4, 4 * 8192, 4, 4 * 8192, 0, 0));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.stats(4)).hasMessage("queue 4 is outside 0..3");
+      assertThat(d.read(4, 0, ByteBuffer.allocate(512), 0, (t, st) -> { })).isEqualTo(Submit.INVALID);
+    } finally {
+      d.stop();
+    }
+  }
+
+  /** One thread per queue, each with 16 requests in flight: every queue's requests complete, none lost. */
+  @Test
+  void fourQueuesUnderLoadFromFourThreadsAllComplete() throws Exception {
+    VdpaDevice four = SimBlkFixture.create("blkq4l", 16L << 20, null, 4);
+    BlkDisk d = BlkDisk.start("vdc", four);
+    try {
+      int perQueue = 3000;
+      CountDownLatch all = new CountDownLatch(4 * perQueue);
+      List<Long> failed = new CopyOnWriteArrayList<>();
+      Thread[] threads = new Thread[4];
+      for (int q = 0; q < 4; q++) {
+        final int queue = q;
+        threads[q] = new Thread(() -> {
+          ByteBuffer src = pattern(4096, queue);
+          for (int i = 0; i < perQueue; i++) {
+            long off = (long) (i % 1000) * 4096;
+            while (d.write(queue, off, src.duplicate(), i, (tag, st) -> {
+              if (st != BlockStatus.OK) {
+                failed.add(tag);
+              }
+              all.countDown();
+            }) == Submit.BUSY) {
+              Thread.onSpinWait();
+            }
+          }
+        }, "submitter-" + q);
+        threads[q].start();
+      }
+      assertThat(all.await(30, TimeUnit.SECONDS)).as("every request completed").isTrue();
+      assertThat(failed).isEmpty();
+      for (int q = 0; q < 4; q++) {
+        assertThat(d.stats(q).writes()).as("queue " + q).isEqualTo(perQueue);
+        assertThat(four.vendorVqStats(q)).as("the device's queue " + q).containsEntry("write_ops", (long) perQueue);
+      }
+    } finally {
+      d.stop();
+    }
+  }
 }

@@ -31,7 +31,20 @@ public final class SimBlkFixture {
    * @return the device, not yet driven
    */
   public static VdpaDevice create(String name, long capacity, Path file) {
-    return new SimBlkMgmtDevice(StubContext.create())
-        .devAdd(new DevConfig(name, null, null, null, null, capacity, file.toString(), null));
+    return create(name, capacity, file, 1);
+  }
+
+  /**
+   * A block device of {@code capacity} bytes kept in {@code file}, with {@code numQueues} request queues.
+   *
+   * @param name the device name
+   * @param capacity its size in bytes
+   * @param file its backing file (created sparse if absent), or null for memory
+   * @param numQueues its request queues
+   * @return the device, not yet driven
+   */
+  public static VdpaDevice create(String name, long capacity, Path file, int numQueues) {
+    return new SimBlkMgmtDevice(StubContext.create()).devAdd(new DevConfig(name, null, null, null, null, capacity,
+        file == null ? null : file.toString(), null, numQueues));
   }
 }
