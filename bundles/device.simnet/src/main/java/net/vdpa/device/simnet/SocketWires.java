@@ -1,6 +1,8 @@
 package net.vdpa.device.simnet;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.SocketAddresses;
 import net.vdpa.api.port.WireKind;
@@ -35,5 +37,18 @@ final class SocketWires {
       }
       default -> throw new IllegalArgumentException("wire " + kind + " is not udp or stream");
     };
+  }
+
+  /**
+   * A bind failure as one line naming the address.
+   *
+   * @param local the address
+   * @param e what the socket said
+   * @return {@code local address 127.0.0.1:5555 is in use}, or {@code ... cannot be bound: WHY}
+   */
+  static BindException bindFailed(InetSocketAddress local, BindException e) {
+    String why = e.getMessage() == null ? "" : e.getMessage();
+    return new BindException("local address " + SocketAddresses.text(local)
+        + (why.contains("in use") ? " is in use" : " cannot be bound: " + why));
   }
 }

@@ -62,8 +62,7 @@ final class StreamWire extends SocketWire implements StreamFrames.Sink {
         s.bind(addresses.local(), 1);
       } catch (BindException e) {
         s.close();
-        throw new BindException("local address " + SocketAddresses.text(addresses.local()) + " cannot be bound: "
-            + e.getMessage());
+        throw SocketWires.bindFailed(addresses.local(), e);
       } catch (IOException | RuntimeException e) {
         s.close();
         throw e;

@@ -52,8 +52,7 @@ final class UdpWire extends SocketWire {
       ch.connect(addresses.remote());
     } catch (BindException e) {
       ch.close();
-      throw new BindException("local address " + SocketAddresses.text(addresses.local()) + " cannot be bound: "
-          + e.getMessage());
+      throw SocketWires.bindFailed(addresses.local(), e);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;

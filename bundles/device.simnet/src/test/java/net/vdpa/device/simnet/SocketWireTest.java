@@ -143,14 +143,14 @@ class SocketWireTest {
       assertThatThrownBy(() -> board.socket("u2", WireKind.UDP,
           SocketAddresses.udp((InetSocketAddress) taken.getLocalSocketAddress(), at(freePort()))))
           .isInstanceOf(java.net.BindException.class)
-          .hasMessageStartingWith("local address 127.0.0.1:" + taken.getLocalPort() + " cannot be bound");
+          .hasMessageStartingWith("local address 127.0.0.1:" + taken.getLocalPort() + " is in use");
       assertThat(board.wire("u2")).isEqualTo("loopback");
       assertThat(board.port("u2").wire()).isEqualTo(WireKind.LOOPBACK);
     }
     try (ServerSocket taken = new ServerSocket(0, 1, LO)) {
       assertThatThrownBy(() -> board.socket("u2", WireKind.STREAM,
           SocketAddresses.listen((InetSocketAddress) taken.getLocalSocketAddress())))
-          .hasMessageStartingWith("local address 127.0.0.1:" + taken.getLocalPort() + " cannot be bound");
+          .hasMessageStartingWith("local address 127.0.0.1:" + taken.getLocalPort() + " is in use");
       assertThat(board.wire("u2")).isEqualTo("loopback");
     }
   }
