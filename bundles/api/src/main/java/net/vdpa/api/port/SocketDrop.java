@@ -10,7 +10,10 @@ public enum SocketDrop {
   TRUNCATED,
   /** A stream length prefix of 0 or above 65535: the stream cannot be trusted and is closed. */
   BAD_LENGTH,
-  /** Received while the port's device does not receive (not running, link down, no queue). */
+  /**
+   * Received whole while the port's device does not receive (not running, link down, no queue);
+   * such frames are counted in {@code rxFrames} too.
+   */
   NOT_RECEIVING,
   /** Transmitted while a stream wire has no peer connected. */
   NO_PEER,

@@ -10,7 +10,8 @@ import java.util.Map;
  *     a stream has none
  * @param txFrames frames sent on the socket
  * @param txBytes their bytes (Ethernet frames, without the stream's length prefixes)
- * @param rxFrames frames received and handed to the port's device
+ * @param rxFrames whole frames received from the socket (of the right size; those the port's device
+ *     did not take are also counted as {@link SocketDrop#NOT_RECEIVING})
  * @param rxBytes their bytes
  * @param connects connections made or accepted (stream), 0 for UDP
  * @param disconnects connections lost or closed because of a bad length (stream)

@@ -125,15 +125,16 @@ abstract class SocketWire implements Wire {
     final Frame f = rxFrame;
     f.clear();
     f.add(buf, off, len);
+    // counted before the offer: once the frame is in the inbox the worker may hand it to the
+    // driver at once, and whoever sees it there must see it counted
+    counters.received(len);
     Carry c = port.acceptFromWire(0, f);
     while (c == Carry.FULL && !closed()) {
       // drained() unparks; a wake that came before this park leaves its permit, so none is lost
       LockSupport.park(this);
       c = port.acceptFromWire(0, f);
     }
-    if (c == Carry.TAKEN) {
-      counters.received(len);
-    } else {
+    if (c != Carry.TAKEN) {
       counters.drop(SocketDrop.NOT_RECEIVING);
     }
   }
