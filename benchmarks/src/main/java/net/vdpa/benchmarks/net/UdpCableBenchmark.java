@@ -131,7 +131,7 @@ public class UdpCableBenchmark {
       SocketStats ls = ports(left).socketStats(NetRuntime.DEVICE).orElseThrow();
       SocketStats rs = ports(right).socketStats(NetRuntime.DEVICE).orElseThrow();
       System.out.println("\nudp-cable " + frame + " B: tx " + t.txPackets() + " tx dropped " + t.txDropped()
-          + " socket sent " + ls.txFrames() + " send failed " + ls.drops() + "; socket received " + rs.rxFrames()
+          + " socket sent " + ls.txFrames() + " drops " + ls.drops() + "; socket received " + rs.rxFrames()
           + " drops " + rs.drops() + "; rx " + r.rxPackets() + " rx dropped " + r.rxDropped() + " wrong length "
           + counters.wrongLength(0));
       rx.setReceiver(null);
