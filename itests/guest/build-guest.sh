@@ -5,6 +5,8 @@
 # the interface counters, resets the device from the guest (virtio_net unbind and bind), does it
 # again, and powers off. With vdpa.test=blk on its command line it drives a vhost-user-blk disk
 # instead: writes a known pattern to /dev/vda, syncs, drops its caches, reads it back and compares.
+# With vdpa.test=ping it takes 10.0.2.15/24 and pings 10.0.2.2 (an echo responder behind a port,
+# reached through -netdev dgram or stream), prints how many answers came back, and powers off.
 # Usage: build-guest.sh [OUT_DIR]   (default ${VDPA_GUEST_DIR:-$HOME/.cache/vdpa-guest})
 # Needs: apt-get (download only), dpkg-deb, busybox-static, cpio, gzip. Reuses OUT_DIR when complete.
 set -euo pipefail
@@ -20,7 +22,7 @@ for tool in dpkg-deb cpio gzip; do
   command -v "$tool" >/dev/null || { echo "build-guest: $tool is missing" >&2; exit 1; }
 done
 busybox=/bin/busybox
-[ -x "$busybox" ] && "$busybox" --list | grep -qx arping || { echo "build-guest: busybox-static (with arping) is missing" >&2; exit 1; }
+[ -x "$busybox" ] && "$busybox" --list | grep -x arping >/dev/null || { echo "build-guest: busybox-static (with arping) is missing" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -80,6 +82,13 @@ echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 echo "GUEST up mac $(cat /sys/class/net/eth0/address) carrier $(cat /sys/class/net/eth0/carrier)"
+if grep -q 'vdpa.test=ping' /proc/cmdline; then
+  # ARP and echo through the real network stack: busybox ping prints "N packets received"
+  got=$(ping -c 5 -W 2 10.0.2.2 2>&1 | grep -o '[0-9]* packets received' | grep -o '^[0-9]*')
+  echo "GUEST ping received ${got:-0} of 5"
+  echo "GUEST done"
+  poweroff -f
+fi
 traffic() {
   # ARP requests (broadcast), then 200 pings to a neighbour that has our own MAC: a loopback wire
   # behind the device brings every frame back (the guest drops the echo requests, but counts them)

@@ -82,6 +82,11 @@ final class NetRuntime implements AutoCloseable {
     return iface;
   }
 
+  /** The framework the bundles run in, to find their other services (the ports). */
+  BenchFramework framework() {
+    return framework;
+  }
+
   /** The device under the interface. */
   VdpaDevice device() {
     return device;

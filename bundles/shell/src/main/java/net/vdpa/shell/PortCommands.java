@@ -11,6 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.SocketAddresses;
+import net.vdpa.api.port.SocketStats;
+import net.vdpa.api.port.WireKind;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -18,7 +21,8 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * {@code vdpa:port}: where devices' ports are plugged (loopback, a cable, a capture file), their
+ * {@code vdpa:port}: where devices' ports are plugged (loopback, a cable, a capture file, a UDP or
+ * TCP stream socket that QEMU's {@code -netdev dgram} and {@code -netdev stream} speak), their
  * link state and counters, through every {@link PortControl} service (one per device bundle with
  * ports: the simulated NIC's, a SmartNIC's). Every change is kept with the device and comes back
  * after a restart. The command stays registered when no device bundle with ports runs, and says so.
@@ -36,9 +40,13 @@ public final class PortCommands {
     controls.remove(c);
   }
 
-  /** {@code vdpa:port [-j] [-p] show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | capture PORT FILE | link PORT up|down}. */
+  /**
+   * {@code vdpa:port [-j] [-p] show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | capture PORT FILE |
+   * udp PORT local ADDR remote ADDR | stream PORT listen|connect ADDR | link PORT up|down}.
+   */
   @Descriptor("devices' ports, kept across restarts: show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | "
-      + "capture PORT FILE | link PORT up|down")
+      + "capture PORT FILE | udp PORT local ADDR remote ADDR | stream PORT listen|connect ADDR | link PORT up|down "
+      + "(ADDR is HOST:PORT, or PORT on 127.0.0.1)")
   public String port(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
     return ShellError.guard(() -> portCommand(argv));
   }
@@ -62,14 +70,19 @@ public final class PortCommands {
     switch (cmd) {
       case "show" -> {
         if (w.size() > 1) {
-          return PortFormat.ports(List.of(owner(all, w.get(1)).port(w.get(1))), style);
+          PortControl p = owner(all, w.get(1));
+          return shown(p, List.of(p.port(w.get(1))), style);
         }
         List<PortState> ps = new ArrayList<>();
+        Map<String, SocketStats> sockets = new TreeMap<>();
         for (PortControl c : all) {
-          ps.addAll(c.ports());
+          for (PortState s : c.ports()) {
+            ps.add(s);
+            c.socketStats(s.port()).ifPresent(st -> sockets.put(s.port(), st));
+          }
         }
         ps.sort(Comparator.comparing(PortState::port));
-        return PortFormat.ports(ps, style);
+        return PortFormat.ports(ps, sockets, style);
       }
       case "stats" -> {
         Map<String, PortCounters> counters = new TreeMap<>();
@@ -88,7 +101,7 @@ public final class PortCommands {
         args(w, 2, "port loopback PORT");
         PortControl p = owner(all, w.get(1));
         p.loopback(w.get(1));
-        return PortFormat.ports(List.of(p.port(w.get(1))), style);
+        return shown(p, List.of(p.port(w.get(1))), style);
       }
       case "cable" -> {
         args(w, 3, "port cable PORT PEER");
@@ -112,7 +125,26 @@ public final class PortCommands {
               : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
           throw new IllegalArgumentException("cannot write capture file " + f + ": " + why);
         }
-        return PortFormat.ports(List.of(p.port(w.get(1))), style);
+        return shown(p, List.of(p.port(w.get(1))), style);
+      }
+      case "udp" -> {
+        if (w.size() != 6 || !w.get(2).equals("local") || !w.get(4).equals("remote")) {
+          throw new IllegalArgumentException("usage: vdpa:port udp PORT local ADDR remote ADDR");
+        }
+        PortControl p = owner(all, w.get(1));
+        SocketAddresses a = SocketAddresses.udp(SocketAddresses.address(w.get(3)), SocketAddresses.address(w.get(5)));
+        plugSocket(p, w.get(1), WireKind.UDP, a);
+        return shown(p, List.of(p.port(w.get(1))), style);
+      }
+      case "stream" -> {
+        if (w.size() != 4 || !(w.get(2).equals("listen") || w.get(2).equals("connect"))) {
+          throw new IllegalArgumentException("usage: vdpa:port stream PORT listen|connect ADDR");
+        }
+        PortControl p = owner(all, w.get(1));
+        java.net.InetSocketAddress at = SocketAddresses.address(w.get(3));
+        plugSocket(p, w.get(1), WireKind.STREAM, w.get(2).equals("listen") ? SocketAddresses.listen(at)
+            : SocketAddresses.connect(at));
+        return shown(p, List.of(p.port(w.get(1))), style);
       }
       case "link" -> {
         args(w, 3, "port link PORT up|down");
@@ -122,11 +154,29 @@ public final class PortCommands {
           throw new IllegalArgumentException("link state '" + state + "' is not up or down");
         }
         p.setLink(w.get(1), state.equals("up"));
-        return PortFormat.ports(List.of(p.port(w.get(1))), style);
+        return shown(p, List.of(p.port(w.get(1))), style);
       }
       default -> throw new IllegalArgumentException("unknown port command '" + cmd
-          + "': expected show, stats, loopback, cable, capture or link");
+          + "': expected show, stats, loopback, cable, capture, udp, stream or link");
     }
+  }
+
+  /** Plugs a port into a socket; a bind failure is the user's error (the address is in use). */
+  private static void plugSocket(PortControl p, String port, WireKind kind, SocketAddresses a) {
+    try {
+      p.socket(port, kind, a);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
+
+  /** Ports with their sockets' counters. */
+  private static String shown(PortControl p, List<PortState> ports, VdpaFormat.Style style) {
+    Map<String, SocketStats> sockets = new TreeMap<>();
+    for (PortState s : ports) {
+      p.socketStats(s.port()).ifPresent(st -> sockets.put(s.port(), st));
+    }
+    return PortFormat.ports(ports, sockets, style);
   }
 
   /** The service whose port this is. */

@@ -7,6 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.SocketAddresses;
+import net.vdpa.api.port.SocketDrop;
+import net.vdpa.api.port.SocketStats;
+import net.vdpa.api.port.WireKind;
 
 /** The output of {@code vdpa:port}. Pure functions. */
 final class PortFormat {
@@ -21,6 +25,20 @@ final class PortFormat {
    * @return the output
    */
   static String ports(List<PortState> ports, VdpaFormat.Style style) {
+    return ports(ports, Map.of(), style);
+  }
+
+  /**
+   * Ports as {@link #ports(List, VdpaFormat.Style)} does, each socket wire followed by its peer and
+   * counters: in text on an indented second line ({@code   socket peer 127.0.0.1:5556 tx_frames 2
+   * ... drops runt 0 ...}), in JSON as the port's {@code socket} object.
+   *
+   * @param ports the ports
+   * @param sockets the counters of the ports plugged into sockets, by port name
+   * @param style text or JSON
+   * @return the output
+   */
+  static String ports(List<PortState> ports, Map<String, SocketStats> sockets, VdpaFormat.Style style) {
     if (style.json()) {
       Map<String, Object> all = new LinkedHashMap<>();
       for (PortState p : ports) {
@@ -32,9 +50,19 @@ final class PortFormat {
         if (p.file() != null) {
           o.put("file", p.file().toString());
         }
+        if (p.socket() != null && p.socket().local() != null) {
+          o.put("local", SocketAddresses.text(p.socket().local()));
+        }
+        if (p.socket() != null && p.socket().remote() != null) {
+          o.put("remote", SocketAddresses.text(p.socket().remote()));
+        }
         o.put("link", p.linkUp() ? "up" : "down");
         o.put("present", p.present());
         o.put("connected", p.connected());
+        SocketStats st = sockets.get(p.port());
+        if (st != null) {
+          o.put("socket", socket(st));
+        }
         all.put(p.port(), o);
       }
       return Json.write(Map.of("port", all), style.pretty());
@@ -48,11 +76,26 @@ final class PortFormat {
       if (p.file() != null) {
         s.append(" file ").append(p.file());
       }
+      if (p.socket() != null) {
+        addresses(s, p);
+      }
       s.append(" link ").append(p.linkUp() ? "up" : "down");
       if (!p.present()) {
         s.append(" (device absent; kept for when it appears)");
       } else if (!p.connected()) {
-        s.append(" (waiting for ").append(p.peer()).append(')');
+        s.append(p.socket() != null ? " (no peer connected)" : " (waiting for " + p.peer() + ")");
+      }
+      SocketStats st = sockets.get(p.port());
+      if (st != null) {
+        s.append("\n  socket");
+        socket(st).forEach((k, v) -> {
+          if (v instanceof Map<?, ?> drops) {
+            s.append(' ').append(k);
+            drops.forEach((dk, dv) -> s.append(' ').append(dk).append(' ').append(dv));
+          } else {
+            s.append(' ').append(k).append(' ').append(v == null ? "none" : v);
+          }
+        });
       }
       out.add(s.toString());
     }
@@ -84,6 +127,36 @@ final class PortFormat {
       out.add(s.toString());
     });
     return style.json() ? Json.write(Map.of("port", all), style.pretty()) : String.join("\n", out);
+  }
+
+  /** A socket wire's addresses as the command takes them: {@code local A remote B}, {@code listen A}, {@code connect B}. */
+  private static void addresses(StringBuilder s, PortState p) {
+    SocketAddresses a = p.socket();
+    if (p.wire() == WireKind.UDP) {
+      s.append(" local ").append(SocketAddresses.text(a.local())).append(" remote ").append(SocketAddresses.text(a.remote()));
+    } else if (a.listens()) {
+      s.append(" listen ").append(SocketAddresses.text(a.local()));
+    } else {
+      s.append(" connect ").append(SocketAddresses.text(a.remote()));
+    }
+  }
+
+  /** A socket's peer and counters, in output order; drops by reason, every reason present. */
+  private static Map<String, Object> socket(SocketStats st) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("peer", st.peer());
+    o.put("tx_frames", st.txFrames());
+    o.put("tx_bytes", st.txBytes());
+    o.put("rx_frames", st.rxFrames());
+    o.put("rx_bytes", st.rxBytes());
+    o.put("connects", st.connects());
+    o.put("disconnects", st.disconnects());
+    Map<String, Object> drops = new LinkedHashMap<>();
+    for (SocketDrop d : SocketDrop.values()) {
+      drops.put(d.name().toLowerCase(Locale.ROOT), st.drops(d));
+    }
+    o.put("drops", drops);
+    return o;
   }
 
   private static String wire(PortState p) {

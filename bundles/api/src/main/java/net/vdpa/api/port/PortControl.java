@@ -3,13 +3,19 @@ package net.vdpa.api.port;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The ports of one device kind, registered by its bundle (the simulated NIC's, a SmartNIC's): each
  * port is plugged into one wire at a time — loopback (the default: what it transmits it receives),
- * a cable to another port of the same provider, or a capture file (what it transmits is written to
- * a classic pcap file, Ethernet link type, that Wireshark and tshark open).
+ * a cable to another port of the same provider, a capture file (what it transmits is written to
+ * a classic pcap file, Ethernet link type, that Wireshark and tshark open), or a socket that QEMU's
+ * network backends speak: UDP, one frame per datagram, or TCP, each frame after its 4-byte
+ * big-endian length, listening or connecting (and connecting again when the peer goes away).
+ *
+ * <p>Sockets carry frames as they are: no authentication, no encryption. They bind to loopback
+ * unless an address is named; use other addresses on a private network only.
  *
  * <p>Replugging a port unplugs it first: a cable's other end goes back to loopback.
  *
@@ -63,6 +69,37 @@ public interface PortControl {
    * @throws IllegalArgumentException if there is no such port
    */
   void capture(String port, Path file) throws IOException;
+
+  /**
+   * Plugs a port into a socket: {@link WireKind#UDP} (both addresses) or {@link WireKind#STREAM}
+   * (a local address to listen on, or a remote one to connect to). The socket is bound before
+   * anything changes, so a port in use leaves the port as it was.
+   *
+   * <p>A provider whose ports cannot be plugged into sockets refuses (the default).
+   *
+   * @param port the port name
+   * @param kind {@link WireKind#UDP} or {@link WireKind#STREAM}
+   * @param addresses the socket's addresses, as {@link SocketAddresses} documents per kind
+   * @throws IOException if the local address cannot be bound (in use, not an address of this host)
+   * @throws IllegalArgumentException if there is no such port, or the kind and addresses do not go
+   *     together
+   * @since 1.1
+   */
+  default void socket(String port, WireKind kind, SocketAddresses addresses) throws IOException {
+    throw new IllegalArgumentException(provider() + " ports cannot be plugged into sockets");
+  }
+
+  /**
+   * What a port's UDP or stream wire carried since it was plugged in, and its peer now.
+   *
+   * @param port the port name
+   * @return the socket's counters, or empty if the port is not plugged into a socket now
+   * @throws IllegalArgumentException if there is no such port and nothing kept for it
+   * @since 1.1
+   */
+  default Optional<SocketStats> socketStats(String port) {
+    return Optional.empty();
+  }
 
   /**
    * Sets the link state a port's device reports in its config space; a change bumps the config

@@ -45,6 +45,11 @@ final class Cable implements Wire {
   }
 
   @Override
+  public boolean delivers() {
+    return true;
+  }
+
+  @Override
   public String describe(Port self) {
     return "cable " + peer(self).name();
   }

@@ -76,6 +76,15 @@ final class Port {
   }
 
   /**
+   * The largest frame the device carries.
+   *
+   * @return bytes
+   */
+  int maxFrame() {
+    return owner.maxFrame();
+  }
+
+  /**
    * The wire now plugged in.
    *
    * @return the wire
@@ -92,14 +101,15 @@ final class Port {
    */
   Wire plug(Wire w) {
     Wire old = wire;
-    if (w instanceof Cable) {
+    if (w.delivers()) {
       ensureInboxes();
     }
     wire = w;
     return old;
   }
 
-  private synchronized void ensureInboxes() {
+  /** Makes the inboxes a delivering wire needs (before its first frame can arrive). */
+  synchronized void ensureInboxes() {
     if (inboxes != null) {
       return;
     }

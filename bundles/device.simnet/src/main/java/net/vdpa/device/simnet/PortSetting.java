@@ -6,6 +6,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Locale;
 import java.util.Objects;
+import net.vdpa.api.port.SocketAddresses;
 import net.vdpa.api.port.WireKind;
 
 /**
@@ -17,8 +18,9 @@ import net.vdpa.api.port.WireKind;
  * @param peer the device at the other end of a cable, else null
  * @param file the capture file (absolute), else null
  * @param linkUp the link state
+ * @param socket the addresses of a udp or stream wire, else null
  */
-record PortSetting(String device, WireKind wire, String peer, Path file, boolean linkUp) {
+record PortSetting(String device, WireKind wire, String peer, Path file, boolean linkUp, SocketAddresses socket) {
   /** Property: the device name. */
   static final String DEVICE = "device";
   /** Property: {@code loopback}, {@code cable} or {@code capture}. */
@@ -29,6 +31,10 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
   static final String FILE = "file";
   /** Property: {@code up} or {@code down}. */
   static final String LINK = "link";
+  /** Property: a udp wire's or stream listener's address, {@code HOST:PORT}. */
+  static final String LOCAL = "local";
+  /** Property: a udp wire's or stream connector's peer, {@code HOST:PORT}. */
+  static final String REMOTE = "remote";
 
   /** Checks the fields against each other. */
   PortSetting {
@@ -44,6 +50,19 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
     }
     if (wire == WireKind.CAPTURE && file == null) {
       throw new IllegalArgumentException("port " + device + ": a capture needs a file");
+    }
+    boolean sock = wire == WireKind.UDP || wire == WireKind.STREAM;
+    if (sock && socket == null) {
+      throw new IllegalArgumentException("port " + device + ": a " + name(wire) + " wire needs an address");
+    }
+    if (wire == WireKind.UDP && (socket.local() == null || socket.remote() == null)) {
+      throw new IllegalArgumentException("port " + device + ": a udp wire needs a local and a remote address");
+    }
+    if (wire == WireKind.STREAM && socket.local() != null && socket.remote() != null) {
+      throw new IllegalArgumentException("port " + device + ": a stream wire listens or connects, not both");
+    }
+    if (!sock) {
+      socket = null;
     }
     if (wire != WireKind.CABLE) {
       peer = null;
@@ -62,7 +81,7 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
    * @return the default
    */
   static PortSetting defaults(String device) {
-    return new PortSetting(device, WireKind.LOOPBACK, null, null, true);
+    return new PortSetting(device, WireKind.LOOPBACK, null, null, true, null);
   }
 
   /**
@@ -83,7 +102,22 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
    * @return the new setting
    */
   PortSetting withWire(WireKind kind, String peerName, Path path) {
-    return new PortSetting(device, kind, peerName, path, linkUp);
+    return new PortSetting(device, kind, peerName, path, linkUp, null);
+  }
+
+  /**
+   * The same link state on a socket wire.
+   *
+   * @param kind udp or stream
+   * @param addresses its addresses
+   * @return the new setting
+   * @throws IllegalArgumentException if the kind and addresses do not go together
+   */
+  PortSetting withSocket(WireKind kind, SocketAddresses addresses) {
+    if (kind != WireKind.UDP && kind != WireKind.STREAM) {
+      throw new IllegalArgumentException("wire " + name(kind) + " is not udp or stream");
+    }
+    return new PortSetting(device, kind, null, null, linkUp, addresses);
   }
 
   /**
@@ -93,7 +127,7 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
    * @return the new setting
    */
   PortSetting withLink(boolean up) {
-    return new PortSetting(device, wire, peer, file, up);
+    return new PortSetting(device, wire, peer, file, up, socket);
   }
 
   /**
@@ -104,7 +138,13 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
   Dictionary<String, Object> toProperties() {
     Dictionary<String, Object> p = new Hashtable<>();
     p.put(DEVICE, device);
-    p.put(WIRE, wire.name().toLowerCase(Locale.ROOT));
+    p.put(WIRE, name(wire));
+    if (socket != null && socket.local() != null) {
+      p.put(LOCAL, SocketAddresses.text(socket.local()));
+    }
+    if (socket != null && socket.remote() != null) {
+      p.put(REMOTE, SocketAddresses.text(socket.remote()));
+    }
     if (peer != null) {
       p.put(PEER, peer);
     }
@@ -129,7 +169,7 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
     try {
       kind = WireKind.valueOf(wire == null ? "" : wire.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("wire '" + wire + "' is not loopback, cable or capture");
+      throw new IllegalArgumentException("wire '" + wire + "' is not loopback, cable, capture, udp or stream");
     }
     String link = text(p, LINK);
     boolean up;
@@ -147,7 +187,21 @@ record PortSetting(String device, WireKind wire, String peer, Path file, boolean
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException("file '" + file + "' is not a path: " + e.getReason());
     }
-    return new PortSetting(device, kind, text(p, PEER), path, up);
+    String local = text(p, LOCAL);
+    String remote = text(p, REMOTE);
+    SocketAddresses socket = null;
+    if (kind == WireKind.UDP || kind == WireKind.STREAM) {
+      if (local == null && remote == null) {
+        throw new IllegalArgumentException("port " + device + ": a " + name(kind) + " wire needs local or remote");
+      }
+      socket = new SocketAddresses(local == null ? null : SocketAddresses.address(local),
+          remote == null ? null : SocketAddresses.address(remote));
+    }
+    return new PortSetting(device, kind, text(p, PEER), path, up, socket);
+  }
+
+  private static String name(WireKind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   private static String text(Dictionary<String, ?> p, String key) {

@@ -3,12 +3,16 @@ package net.vdpa.device.simnet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.SocketAddresses;
+import net.vdpa.api.port.SocketStats;
+import net.vdpa.api.port.WireKind;
 import net.vdpa.device.core.MgmtDeviceComponent;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
@@ -94,6 +98,16 @@ public final class SimNetMgmtDevice extends MgmtDeviceComponent implements PortC
   @Override
   public void capture(String device, Path file) throws IOException {
     manager.ports().capture(device, file);
+  }
+
+  @Override
+  public void socket(String device, WireKind kind, SocketAddresses addresses) throws IOException {
+    manager.ports().socket(device, kind, addresses);
+  }
+
+  @Override
+  public Optional<SocketStats> socketStats(String port) {
+    return manager.ports().socketStats(port);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -14,10 +15,13 @@ import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.SocketAddresses;
+import net.vdpa.api.port.SocketStats;
 import net.vdpa.api.port.WireKind;
 
 /**
- * Plugs the ports of the simulated NICs into wires (loopback, cables, capture files), sets their
+ * Plugs the ports of the simulated NICs into wires (loopback, cables, capture files, UDP and TCP
+ * stream sockets), sets their
  * link state, and keeps every setting in a {@link PortStore} by device name, so that it comes back
  * whenever the device does ({@link #attach}). Settings are the truth; a port's wire is made from
  * its setting and from which devices are present: a cable whose peer is absent is a
@@ -103,6 +107,48 @@ final class SimNetPortBoard implements PortControl {
     }
   }
 
+  @Override
+  public void socket(String device, WireKind kind, SocketAddresses addresses) throws IOException {
+    SimNetDevice d = device(device);
+    synchronized (this) {
+      PortSetting next = setting(device).withSocket(kind, addresses);
+      Port port = d.port();
+      if (next.equals(setting(device)) && port.wire() instanceof SocketWire sw && sw.addresses().equals(addresses)) {
+        return;
+      }
+      // the port's own socket on the same local address is closed first, so it can be bound again
+      Wire old = port.wire();
+      boolean freed = addresses.local() != null && old instanceof SocketWire sw && addresses.local().equals(sw.addresses().local());
+      if (freed) {
+        plug(port, new Loopback());
+      }
+      SocketWire w;
+      try {
+        w = SocketWires.open(kind, port, addresses, log);
+      } catch (IOException | RuntimeException e) {
+        if (freed) {
+          realize(setting(device), null, d);
+        }
+        throw e;
+      }
+      try {
+        change(List.of(next), w);
+      } catch (RuntimeException e) {
+        w.close();
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public synchronized Optional<SocketStats> socketStats(String port) {
+    SimNetDevice d = devices.apply(port);
+    if (d == null && !settings.containsKey(port)) {
+      throw new IllegalArgumentException("there is no simulated NIC named '" + port + "' and no port kept for it");
+    }
+    return d != null && d.port().wire() instanceof SocketWire sw ? Optional.of(sw.stats()) : Optional.empty();
+  }
+
   /**
    * Says what a device's port is plugged into, as its wire describes itself.
    *
@@ -150,8 +196,13 @@ final class SimNetPortBoard implements PortControl {
       throw new IllegalArgumentException("there is no simulated NIC named '" + device + "' and no port kept for it");
     }
     PortSetting s = setting(device);
-    boolean connected = d != null && (s.wire() != WireKind.CABLE || d.port().wire() instanceof Cable);
-    return new PortState(device, s.wire(), s.peer(), s.file(), s.linkUp(), d != null, connected);
+    Wire w = d == null ? null : d.port().wire();
+    boolean connected = switch (s.wire()) {
+      case CABLE -> w instanceof Cable;
+      case UDP, STREAM -> w instanceof SocketWire sw && sw.connected();
+      default -> d != null;
+    };
+    return new PortState(device, s.wire(), s.peer(), s.file(), s.linkUp(), d != null, connected, s.socket());
   }
 
   @Override
@@ -222,7 +273,7 @@ final class SimNetPortBoard implements PortControl {
   }
 
   /** Keeps the new settings, then plugs the ports they name (and the old peers of their cables). */
-  private void change(List<PortSetting> next, PcapCapture capture) {
+  private void change(List<PortSetting> next, Wire prepared) {
     for (PortSetting s : next) {
       store.save(s);
     }
@@ -234,7 +285,7 @@ final class SimNetPortBoard implements PortControl {
       }
     }
     for (PortSetting s : next) {
-      realize(s, capture, device(s.device()));
+      realize(s, prepared, device(s.device()));
     }
   }
 
@@ -261,8 +312,11 @@ final class SimNetPortBoard implements PortControl {
     }
   }
 
-  /** Plugs a present device's port into the wire its setting names. */
-  private void realize(PortSetting s, PcapCapture capture, SimNetDevice self) {
+  /**
+   * Plugs a present device's port into the wire its setting names: {@code prepared} if given (a
+   * capture or socket opened by the command), else one opened now (a socket restored).
+   */
+  private void realize(PortSetting s, Wire prepared, SimNetDevice self) {
     Port port = self.port();
     switch (s.wire()) {
       case LOOPBACK -> {
@@ -271,8 +325,20 @@ final class SimNetPortBoard implements PortControl {
         }
       }
       case CAPTURE -> {
-        if (capture != null) {
-          plug(port, capture);
+        if (prepared != null) {
+          plug(port, prepared);
+        }
+      }
+      case UDP, STREAM -> {
+        if (prepared != null) {
+          plug(port, prepared);
+        } else if (!(port.wire() instanceof SocketWire sw && sw.addresses().equals(s.socket()))) {
+          try {
+            plug(port, SocketWires.open(s.wire(), port, s.socket(), log));
+          } catch (IOException | RuntimeException e) {
+            log.warn("device " + self.name() + ": " + s.wire().name().toLowerCase(java.util.Locale.ROOT)
+                + " wire cannot be opened (" + e.getMessage() + "); its port stays in " + port.wire().describe(port));
+          }
         }
       }
       case CABLE -> {

@@ -26,6 +26,16 @@ interface Wire {
    */
   default void drained(Port receiver) {}
 
+  /**
+   * Whether frames arrive from this wire into the port's inboxes (a cable, a socket), so that the
+   * port must have them.
+   *
+   * @return true if the wire delivers into inboxes
+   */
+  default boolean delivers() {
+    return false;
+  }
+
   /** Called after each transmit batch: make what was carried visible (a capture file flushes). */
   default void flush() {}
 
@@ -33,8 +43,9 @@ interface Wire {
    * Describes the wire as seen from one of its ports, for {@code PortControl.wire}.
    *
    * @param self the port asking
-   * @return {@code loopback}, {@code cable DEV} (and {@code (waiting for DEV)} while DEV is absent) or
-   *     {@code capture FILE}
+   * @return {@code loopback}, {@code cable DEV} (and {@code (waiting for DEV)} while DEV is absent),
+   *     {@code capture FILE}, {@code udp local A remote B}, {@code stream listen A} or
+   *     {@code stream connect B}
    */
   String describe(Port self);
 

@@ -1,7 +1,8 @@
 /**
  * The simulated NIC: the {@code vdpasim_net} management device and the virtio-net devices it
- * creates, each with one port plugged into a wire (loopback, a cable to another simulated NIC, or a
- * pcap capture file).
+ * creates, each with one port plugged into a wire (loopback, a cable to another simulated NIC, a
+ * pcap capture file, or a UDP or TCP stream socket speaking QEMU's {@code dgram} and {@code stream}
+ * framing).
  *
  * <p>Design. The control plane ({@link net.vdpa.device.simnet.SimNetDevice}) is serialised by one
  * lock per device and never runs the datapath. The datapath runs on one
@@ -14,6 +15,14 @@
  * slot queue is back-pressure, not loss: the sending worker keeps the transmit chain and is woken
  * when the receiver has drained (what a wire really cannot carry is dropped and counted as the
  * sender's {@code tx_drops}).
+ *
+ * <p>Sockets. A {@link net.vdpa.device.simnet.SocketWire} is a cable whose far end is outside the
+ * JVM: the transmitting worker writes (a datagram per frame, or length-prefixed frames batched per
+ * transmit pass), and one receive thread per wire reads into a direct buffer and offers each frame
+ * to the port's inbox exactly as a cable's far end would, so the worker delivers it. A full inbox
+ * parks the receive thread until the worker drains ({@code Wire.drained}); what a peer sends wrong
+ * is counted by reason, never thrown. The framing lives in its own pure class
+ * ({@link net.vdpa.device.simnet.StreamFrames}) so that every bad input is tested without sockets.
  *
  * <p>Ports. What a port is plugged into is a setting kept by device name
  * ({@link net.vdpa.device.simnet.PortSetting}, in ConfigAdmin through

@@ -13,6 +13,7 @@ import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortState;
+import net.vdpa.api.port.SocketAddresses;
 import net.vdpa.api.port.WireKind;
 import net.vdpa.testkit.NetTestDriver;
 import org.junit.jupiter.api.AfterEach;
@@ -141,7 +142,7 @@ class PortKeepingTest {
   void aCaptureRestoredOntoSomeoneElsesFileLeavesThePortInLoopback() throws IOException {
     Path file = dir.resolve("notpcap.txt");
     Files.writeString(file, "not a capture, not to be overwritten\n");
-    store.kept.put("p0", new PortSetting("p0", WireKind.CAPTURE, null, file, true));
+    store.kept.put("p0", new PortSetting("p0", WireKind.CAPTURE, null, file, true, null));
     List<String> warnings = new ArrayList<>();
     SimNetManager m = new SimNetManager((d, p) -> () -> { }, new EventLog() {
       @Override
@@ -162,16 +163,63 @@ class PortKeepingTest {
 
   @Test
   void keptSettingsReadBackWholeOrAreRefusedByName() {
-    PortSetting s = new PortSetting("a", WireKind.CABLE, "b", null, false);
+    PortSetting s = new PortSetting("a", WireKind.CABLE, "b", null, false, null);
     assertThat(PortSetting.from(s.toProperties())).isEqualTo(s);
     Hashtable<String, Object> bad = new Hashtable<>();
     bad.put("device", "a");
     bad.put("wire", "coax");
-    assertThatThrownBy(() -> PortSetting.from(bad)).hasMessage("wire 'coax' is not loopback, cable or capture");
+    assertThatThrownBy(() -> PortSetting.from(bad)).hasMessage("wire 'coax' is not loopback, cable, capture, udp or stream");
     bad.put("wire", "cable");
     assertThatThrownBy(() -> PortSetting.from(bad)).hasMessage("port a: a cable needs a peer");
     bad.put("peer", "b");
     bad.put("link", "sideways");
     assertThatThrownBy(() -> PortSetting.from(bad)).hasMessage("link 'sideways' is not up or down");
+  }
+
+  @Test
+  void socketWiresAreKeptAsAddressesAndBoundAgainAfterARestart() throws IOException {
+    store.keptDevices.add("net0");
+    SimNetManager first = start();
+    first.devAdd(DevConfig.named("net0"));
+    int local = SocketWireTest.freePort();
+    int remote = SocketWireTest.freePort();
+    first.ports().socket("net0", WireKind.UDP, SocketAddresses.udp(SocketWireTest.at(local), SocketWireTest.at(remote)));
+    PortSetting kept = store.kept.get("net0");
+    assertThat(kept.toProperties().get("local")).isEqualTo("127.0.0.1:" + local);
+    assertThat(kept.toProperties().get("remote")).isEqualTo("127.0.0.1:" + remote);
+    assertThat(PortSetting.from(kept.toProperties())).isEqualTo(kept);
+    first.close();
+
+    SimNetManager second = start();
+    second.devAdd(DevConfig.named("net0"));
+    assertThat(second.ports().wire("net0")).isEqualTo("udp local 127.0.0.1:" + local + " remote 127.0.0.1:" + remote);
+    // bound again: nobody else can take the address now
+    assertThatThrownBy(() -> new java.net.DatagramSocket(SocketWireTest.at(local)).close())
+        .isInstanceOf(java.net.BindException.class);
+    second.ports().socket("net0", WireKind.STREAM, SocketAddresses.listen(SocketWireTest.at(local)));
+    assertThat(second.ports().wire("net0")).isEqualTo("stream listen 127.0.0.1:" + local);
+    assertThat(PortSetting.from(store.kept.get("net0").toProperties())).isEqualTo(store.kept.get("net0"));
+    second.ports().loopback("net0");
+    // the udp socket and the listener are closed: the address is free
+    new java.net.DatagramSocket(SocketWireTest.at(local)).close();
+    new java.net.ServerSocket(local, 1, java.net.InetAddress.getLoopbackAddress()).close();
+  }
+
+  @Test
+  void keptSocketAddressesReadBackOrAreRefusedByName() {
+    Hashtable<String, Object> p = new Hashtable<>();
+    p.put("device", "a");
+    p.put("wire", "udp");
+    p.put("local", "127.0.0.1:5555");
+    assertThatThrownBy(() -> PortSetting.from(p)).hasMessage("port a: a udp wire needs a local and a remote address");
+    p.put("remote", "127.0.0.1:70000");
+    assertThatThrownBy(() -> PortSetting.from(p)).hasMessage("address '127.0.0.1:70000': port 70000 is out of range 1..65535");
+    p.put("remote", "5556");
+    assertThat(PortSetting.from(p).socket().remote()).isEqualTo(SocketWireTest.at(5556));
+    p.put("wire", "stream");
+    assertThatThrownBy(() -> PortSetting.from(p)).hasMessage("port a: a stream wire listens or connects, not both");
+    p.remove("local");
+    p.remove("remote");
+    assertThatThrownBy(() -> PortSetting.from(p)).hasMessage("port a: a stream wire needs local or remote");
   }
 }
