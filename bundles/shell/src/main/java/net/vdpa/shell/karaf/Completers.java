@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.support.completers.ArgumentCommandLine;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /** Helpers the completers share. */
@@ -23,8 +24,17 @@ final class Completers {
     return out;
   }
 
-  /** Offers those of {@code names} that start with what is typed. */
+  /**
+   * Offers those of {@code names} that start with what is typed. Before completing the word at the
+   * cursor, Karaf asks the completer about each earlier word alone (an {@link ArgumentCommandLine})
+   * and completes nothing if one gets no candidate; an earlier word ({@code bind} before a device,
+   * a device before a driver) is the user's, already typed, so it is accepted as it is.
+   */
   static int offer(Session session, CommandLine line, List<String> candidates, Collection<String> names) {
+    if (line instanceof ArgumentCommandLine) {
+      candidates.add(line.getCursorArgument());
+      return 0;
+    }
     return new StringsCompleter(names).complete(session, line, candidates);
   }
 }

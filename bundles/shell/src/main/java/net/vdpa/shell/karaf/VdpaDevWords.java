@@ -30,6 +30,6 @@ public final class VdpaDevWords implements Completer {
         // only the fixed words, if any
       }
     }
-    return names.isEmpty() ? -1 : Completers.offer(session, line, candidates, names);
+    return Completers.offer(session, line, candidates, names);
   }
 }

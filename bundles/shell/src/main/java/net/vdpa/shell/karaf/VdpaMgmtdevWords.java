@@ -20,6 +20,6 @@ public final class VdpaMgmtdevWords implements Completer {
     if (before.isEmpty()) {
       return Completers.offer(session, line, candidates, List.of("show"));
     }
-    return before.size() == 1 ? Completers.offer(session, line, candidates, Names.mgmtdevs(context)) : -1;
+    return Completers.offer(session, line, candidates, before.size() == 1 ? Names.mgmtdevs(context) : List.of());
   }
 }
