@@ -233,7 +233,10 @@ public class KarafIT {
       t.await("kc1: type network mgmtdev vdpasim_net");
       t.type("vdpa:mgmtdev show vdpasim_n\t\n");
       t.await("supported_classes net");
-      t.type("vdpa:dev unbind kc0\n");
+      t.type("vdpa:dev bind kc0 \t");
+      String drivers = t.await("virtio_net");
+      assertTrue(drivers, drivers.contains("vfio_vdpa") && drivers.contains("vhost_vdpa") && drivers.contains("virtio_blk"));
+      t.type("\u0015vdpa:dev unbind kc0\n");
       t.await("kc0: unbound");
       t.type("vdpa:dev bind kc0 virtio_n\t\n");
       t.await("kc0: bound to virtio_net");

@@ -7,9 +7,14 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code blk:flush} in Karaf: make every completed write of a block device durable (a FLUSH on each of its queues). The work is {@link BlkCommands#flush}'s. */
+/**
+ * {@code blk:flush} in Karaf: make every completed write of a block device durable (a FLUSH on
+ * each of its queues). The work is {@link BlkCommands#flush}'s.
+ */
 @Service
-@Command(scope = "blk", name = "flush", description = "Make every completed write of a block device durable (a FLUSH on each of its queues).")
+@Command(scope = "blk", name = "flush", description =
+    "Make every completed write of a block device durable (a FLUSH on each of its "
+        + "queues).")
 public final class BlkFlushAction extends KarafAction {
   @Reference
   BlkCommands commands;

@@ -15,7 +15,9 @@ public final class BlkIoAction extends KarafAction {
   @Reference
   BlkCommands commands;
 
-  @Argument(index = 0, name = "words", description = "[rw read|write|randread|randwrite|randrw] [bs BYTES] [qd N] [runtime SECONDS] NAME", multiValued = true)
+  @Argument(index = 0, name = "words", description =
+      "[rw read|write|randread|randwrite|randrw] [bs BYTES] [qd N] [runtime SECONDS] "
+          + "NAME", multiValued = true)
   @Completion(BlockNames.class)
   List<String> words;
 

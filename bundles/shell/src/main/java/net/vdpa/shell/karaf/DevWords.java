@@ -18,8 +18,8 @@ record DevWords(Kind kind, List<String> words) {
       "override", "autoprobe");
 
   /** The attributes of {@code dev add}; all but {@code ro} take a value. */
-  static final List<String> ADD_KEYS = List.of("name", "mgmtdev", "device_features", "mac", "mtu", "max_vqp", "capacity",
-      "file", "ro");
+  static final List<String> ADD_KEYS = List.of("name", "mgmtdev", "device_features", "mac", "mtu", "max_vqp",
+      "capacity", "file", "ro");
   private static final List<String> ADD_VALUED = ADD_KEYS.subList(0, ADD_KEYS.size() - 1);
 
   /** The next word after {@code before} (the words typed so far, without options). */
@@ -34,13 +34,16 @@ record DevWords(Kind kind, List<String> words) {
     String cmd = before.get(0);
     int n = before.size();
     return switch (cmd) {
-      case "show", "del", "unbind" -> n == 1 ? device(List.of()) : nothing();
-      case "config", "vstats" -> n == 1 ? fixed(List.of("show")) : n == 2 ? device(List.of()) : cmd.equals("vstats") && n == 3
-          ? fixed(List.of("qidx")) : nothing();
-      case "bind" -> n == 1 ? device(List.of()) : n == 2 ? new DevWords(Kind.DRIVER, List.of()) : nothing();
-      case "override" -> n == 1 ? device(List.of()) : n == 2 ? new DevWords(Kind.DRIVER, List.of("none")) : nothing();
-      case "autoprobe" -> n == 1 ? device(List.of()) : n == 2 ? fixed(List.of("on", "off")) : nothing();
-      case "set" -> last.equals("name") ? device(List.of()) : last.equals("mac") ? nothing() : fixed(List.of("name", "mac"));
+      case "show", "del", "unbind" -> n == 1 ? device() : nothing();
+      case "config" -> n == 1 ? fixed(List.of("show")) : n == 2 ? device() : nothing();
+      case "vstats" -> n == 1 ? fixed(List.of("show")) : n == 2 ? device() : n == 3 ? fixed(List.of("qidx"))
+          : nothing();
+      case "bind" -> n == 1 ? device() : n == 2 ? new DevWords(Kind.DRIVER, List.of()) : nothing();
+      case "override" -> n == 1 ? device()
+          : n == 2 ? new DevWords(Kind.DRIVER, List.of("none")) : nothing();
+      case "autoprobe" -> n == 1 ? device() : n == 2 ? fixed(List.of("on", "off")) : nothing();
+      case "set" -> last.equals("name") ? device()
+          : last.equals("mac") ? nothing() : fixed(List.of("name", "mac"));
       case "add" -> ADD_VALUED.contains(last) ? nothing() : fixed(ADD_KEYS);
       default -> nothing();
     };
@@ -50,8 +53,8 @@ record DevWords(Kind kind, List<String> words) {
     return new DevWords(Kind.FIXED, words);
   }
 
-  private static DevWords device(List<String> words) {
-    return new DevWords(Kind.DEVICE, words);
+  private static DevWords device() {
+    return new DevWords(Kind.DEVICE, List.of());
   }
 
   private static DevWords nothing() {

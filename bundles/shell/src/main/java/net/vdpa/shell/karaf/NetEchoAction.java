@@ -8,7 +8,10 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code net:echo} in Karaf: answer ARP and ping for an IPv4 address on an interface. The work is {@link EchoCommands#echo}'s. */
+/**
+ * {@code net:echo} in Karaf: answer ARP and ping for an IPv4 address on an interface. The work is
+ * {@link EchoCommands#echo}'s.
+ */
 @Service
 @Command(scope = "net", name = "echo", description = "Answer ARP and ping for an IPv4 address on an interface.")
 public final class NetEchoAction extends KarafAction {

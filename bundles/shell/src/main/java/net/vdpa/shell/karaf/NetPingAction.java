@@ -8,14 +8,18 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code net:ping} in Karaf: ping an IPv4 address from an interface (ARP, then ICMP echo). The work is {@link EchoCommands#ping}'s. */
+/**
+ * {@code net:ping} in Karaf: ping an IPv4 address from an interface (ARP, then ICMP echo). The
+ * work is {@link EchoCommands#ping}'s.
+ */
 @Service
 @Command(scope = "net", name = "ping", description = "Ping an IPv4 address from an interface (ARP, then ICMP echo).")
 public final class NetPingAction extends KarafAction {
   @Reference
   EchoCommands commands;
 
-  @Argument(index = 0, name = "words", description = "[count N] [size BYTES] [from ADDRESS] IF ADDRESS", multiValued = true)
+  @Argument(index = 0, name = "words", description =
+      "[count N] [size BYTES] [from ADDRESS] IF ADDRESS", multiValued = true)
   @Completion(InterfaceNames.class)
   List<String> words;
 

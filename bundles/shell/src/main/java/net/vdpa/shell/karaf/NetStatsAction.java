@@ -7,7 +7,10 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code net:stats} in Karaf: counters of a network interface, total and per queue pair. The work is {@link NetCommands#stats}'s. */
+/**
+ * {@code net:stats} in Karaf: counters of a network interface, total and per queue pair. The work
+ * is {@link NetCommands#stats}'s.
+ */
 @Service
 @Command(scope = "net", name = "stats", description = "Counters of a network interface, total and per queue pair.")
 public final class NetStatsAction extends KarafAction {

@@ -7,9 +7,13 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code pt:close} in Karaf: close the poll-mode port of a device: reset it, unmap, release the handle. The work is {@link PtCommands#close}'s. */
+/**
+ * {@code pt:close} in Karaf: close the poll-mode port of a device: reset it, unmap, release the
+ * handle. The work is {@link PtCommands#close}'s.
+ */
 @Service
-@Command(scope = "pt", name = "close", description = "Close the poll-mode port of a device: reset it, unmap, release the handle.")
+@Command(scope = "pt", name = "close", description =
+    "Close the poll-mode port of a device: reset it, unmap, release the handle.")
 public final class PtCloseAction extends KarafAction {
   @Reference
   PtCommands commands;

@@ -5,9 +5,14 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code pt:faults} in Karaf: list the iommu faults recorded (device accesses outside the container's mappings). The work is {@link PtCommands#faults}'s. */
+/**
+ * {@code pt:faults} in Karaf: list the iommu faults recorded (device accesses outside the
+ * container's mappings). The work is {@link PtCommands#faults}'s.
+ */
 @Service
-@Command(scope = "pt", name = "faults", description = "List the iommu faults recorded (device accesses outside the container's mappings).")
+@Command(scope = "pt", name = "faults", description =
+    "List the iommu faults recorded (device accesses outside the container's "
+        + "mappings).")
 public final class PtFaultsAction extends KarafAction {
   @Reference
   PtCommands commands;

@@ -7,9 +7,14 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code pt:open} in Karaf: open a device bound to vfio_vdpa with the poll-mode driver: map its packet memory, bring it up. The work is {@link PtCommands#open}'s. */
+/**
+ * {@code pt:open} in Karaf: open a device bound to vfio_vdpa with the poll-mode driver: map its
+ * packet memory, bring it up. The work is {@link PtCommands#open}'s.
+ */
 @Service
-@Command(scope = "pt", name = "open", description = "Open a device bound to vfio_vdpa with the poll-mode driver: map its packet memory, bring it up.")
+@Command(scope = "pt", name = "open", description =
+    "Open a device bound to vfio_vdpa with the poll-mode driver: map its packet "
+        + "memory, bring it up.")
 public final class PtOpenAction extends KarafAction {
   @Reference
   PtCommands commands;

@@ -9,9 +9,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
-/** {@code vdpa:bus} in Karaf: the vDPA bus: each device's binding and why, and the bus's autoprobe. The work is {@link VdpaCommands#bus}'s. */
+/**
+ * {@code vdpa:bus} in Karaf: the vDPA bus: each device's binding and why, and the bus's autoprobe.
+ * The work is {@link VdpaCommands#bus}'s.
+ */
 @Service
-@Command(scope = "vdpa", name = "bus", description = "The vDPA bus: each device's binding and why, and the bus's autoprobe.")
+@Command(scope = "vdpa", name = "bus", description =
+    "The vDPA bus: each device's binding and why, and the bus's autoprobe.")
 public final class VdpaBusAction extends Iproute2Action {
   @Reference
   VdpaCommands commands;

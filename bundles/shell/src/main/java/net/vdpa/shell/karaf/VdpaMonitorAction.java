@@ -7,7 +7,10 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code vdpa:monitor} in Karaf: print bus events as they happen until interrupted (Ctrl-C). The work is {@link VdpaCommands#monitor}'s. */
+/**
+ * {@code vdpa:monitor} in Karaf: print bus events as they happen until interrupted (Ctrl-C). The
+ * work is {@link VdpaCommands#monitor}'s.
+ */
 @Service
 @Command(scope = "vdpa", name = "monitor", description = "Print bus events as they happen until interrupted (Ctrl-C).")
 public final class VdpaMonitorAction extends KarafAction {

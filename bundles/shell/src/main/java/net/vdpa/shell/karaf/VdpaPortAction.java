@@ -8,14 +8,21 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** {@code vdpa:port} in Karaf: devices' ports, kept across restarts: show, stats, loopback, cable, capture, link. The work is {@link PortCommands#port}'s. */
+/**
+ * {@code vdpa:port} in Karaf: devices' ports, kept across restarts: show, stats, loopback, cable,
+ * capture, link. The work is {@link PortCommands#port}'s.
+ */
 @Service
-@Command(scope = "vdpa", name = "port", description = "Devices' ports, kept across restarts: show, stats, loopback, cable, capture, link.")
+@Command(scope = "vdpa", name = "port", description =
+    "Devices' ports, kept across restarts: show, stats, loopback, cable, capture, "
+        + "link.")
 public final class VdpaPortAction extends Iproute2Action {
   @Reference
   PortCommands commands;
 
-  @Argument(index = 0, name = "words", description = "show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | capture PORT FILE | link PORT up|down", multiValued = true)
+  @Argument(index = 0, name = "words", description =
+      "show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | capture PORT FILE "
+          + "| link PORT up|down", multiValued = true)
   @Completion(DeviceNames.class)
   List<String> words;
 
