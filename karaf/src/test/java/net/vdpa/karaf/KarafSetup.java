@@ -59,8 +59,17 @@ final class KarafSetup {
   /** A view of {@code m2}: links to all of it but {@code net/vdpa}. */
   private static Path withoutProject(Path home, Path m2) throws IOException {
     Path view = home.resolve("m2-but-vdpa");
-    if (Files.exists(view)) {
-      return view;
+    // made again each run, so that what ~/.m2 gained since is seen (deleting a link leaves its target)
+    for (Path dir : List.of(view.resolve("net"), view)) {
+      if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var links = Files.newDirectoryStream(dir)) {
+          for (Path link : links) {
+            if (Files.isSymbolicLink(link)) {
+              Files.delete(link);
+            }
+          }
+        }
+      }
     }
     Files.createDirectories(view.resolve("net"));
     try (var top = Files.newDirectoryStream(m2)) {
