@@ -20,36 +20,61 @@ import org.junit.Test;
 import org.junit.runners.MethodSorters;
 
 /**
- * The features repository in a real Apache Karaf 4.4 from Maven Central: configured for loopback
- * only, the project's artifacts staged in a local file repository, the feature installed and used
- * through {@code bin/client}, then uninstalled with nothing of the project left behind.
+ * The project's KAR in a real Apache Karaf 4.4 from Maven Central, as a user gets it: a fresh
+ * distribution bound to loopback, which resolves this project's snapshots from nowhere but the KAR
+ * ({@link KarafSetup}); {@code kar:install} of the file the build wrote, the commands used through
+ * {@code bin/client}, their help and completion through an SSH terminal ({@link KarafTerminal}),
+ * then the feature uninstalled with nothing of the project left behind.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class KarafIT {
   private static final String[] ARTIFACTS = {"api", "ring", "unix", "bus", "config", "shell", "device.core", "device.simnet", "device.simblk", "driver.virtionet", "driver.virtioblk", "driver.vhost", "device.smartnic", "driver.passthrough", "pmd.virtio"};
-  /** Staged too (Karaf downloads a feature's conditional bundles), installed only with Karaf's webconsole feature. */
-  private static final String[] CONDITIONAL = {"webconsole"};
   private static Path home;
   private static Process karaf;
   private static int sshPort;
   private static int httpPort;
   private static String version;
+  private static Path key;
 
   @BeforeClass
   public static void startKaraf() throws Exception {
     home = Path.of(System.getProperty("vdpa.karaf.home"));
     version = System.getProperty("vdpa.version");
     assertTrue("Karaf not unpacked at " + home, Files.isDirectory(home.resolve("bin")));
-    Path stage = stage();
-    sshPort = freePort();
-    httpPort = freePort();
-    configure(stage);
+    // a fresh Karaf: nothing installed by an earlier run, no device kept from it
+    deleteTree(home.resolve("data"));
+    try (var kept = Files.newDirectoryStream(home.resolve("etc"), "net.vdpa.*")) {
+      for (Path p : kept) {
+        Files.delete(p);
+      }
+    }
+    key = home.resolve("test-key");
+    Files.deleteIfExists(key);
+    Files.deleteIfExists(home.resolve("test-key.pub"));
+    Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", key.toString())
+        .redirectErrorStream(true).start();
+    assertTrue("ssh-keygen did not finish", keygen.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8), 0, keygen.exitValue());
+    sshPort = KarafSetup.freePort();
+    httpPort = KarafSetup.freePort();
+    KarafSetup.configure(home, sshPort, httpPort, Files.readString(home.resolve("test-key.pub")).trim(),
+        Path.of(System.getProperty("vdpa.m2")));
     ProcessBuilder kb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile());
     kb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     karaf = kb.redirectErrorStream(true).redirectOutput(home.resolve("karaf-console.log").toFile()).start();
     // bin/client retries until the SSH server is up
     String out = client("feature:repo-list");
     assertTrue("Karaf did not come up: " + out, out.contains("standard-"));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (Files.exists(root)) {
+      try (var all = Files.walk(root)) {
+        for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   @AfterClass
@@ -71,109 +96,49 @@ public class KarafIT {
     }
   }
 
-  /** Copies the reactor's bundles and the features file into a Maven-layout folder Karaf reads. */
-  private static Path stage() throws IOException {
-    Path stage = Path.of(System.getProperty("vdpa.stage"));
-    Path bundles = Path.of(System.getProperty("vdpa.bundles"));
-    for (String a : java.util.stream.Stream.concat(java.util.Arrays.stream(ARTIFACTS), java.util.Arrays.stream(CONDITIONAL)).toList()) {
-      Path jar = bundles.resolve(a).resolve("target").resolve(a + "-" + version + ".jar");
-      assertTrue("bundle not built: " + jar, Files.isRegularFile(jar));
-      Path to = stage.resolve("net/vdpa/" + a + "/" + version + "/" + a + "-" + version + ".jar");
-      Files.createDirectories(to.getParent());
-      Files.copy(jar, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-    Path features = stage.resolve("net/vdpa/karaf/" + version + "/karaf-" + version + "-features.xml");
-    Files.createDirectories(features.getParent());
-    Files.copy(Path.of(System.getProperty("vdpa.features")), features, StandardCopyOption.REPLACE_EXISTING);
-    return stage;
-  }
-
-  /** Loopback only, a login user, and file repositories: Karaf's own, the staged one, ~/.m2. */
-  private static void configure(Path stage) throws IOException {
-    Path etc = home.resolve("etc");
-    edit(etc.resolve("users.properties"), s -> s.replace("#karaf = karaf,_g_:admingroup", "karaf = karaf,_g_:admingroup")
-        .replace("#_g_\\:admingroup", "_g_\\:admingroup"));
-    edit(etc.resolve("org.apache.karaf.shell.cfg"), s -> s.replaceAll("(?m)^sshPort\\s*=.*$", "sshPort = " + sshPort)
-        .replaceAll("(?m)^sshHost\\s*=.*$", "sshHost = 127.0.0.1"));
-    edit(etc.resolve("org.apache.karaf.management.cfg"), s -> s
-        .replaceAll("(?m)^rmiRegistryPort\\s*=.*$", "rmiRegistryPort = " + freePortQuietly())
-        .replaceAll("(?m)^rmiRegistryHost\\s*=.*$", "rmiRegistryHost = 127.0.0.1")
-        .replaceAll("(?m)^rmiServerPort\\s*=.*$", "rmiServerPort = " + freePortQuietly())
-        .replaceAll("(?m)^rmiServerHost\\s*=.*$", "rmiServerHost = 127.0.0.1"));
-    // Pax Web, where the webconsole feature is installed: loopback only, a free port
-    Files.writeString(etc.resolve("org.ops4j.pax.web.cfg"),
-        "org.osgi.service.http.port = " + httpPort + "\norg.ops4j.pax.web.listening.addresses = 127.0.0.1\n");
-    String m2 = Path.of(System.getProperty("vdpa.m2")).toUri().toString();
-    Path mvn = etc.resolve("org.ops4j.pax.url.mvn.cfg");
-    List<String> kept = new ArrayList<>();
-    boolean skipping = false;
-    for (String line : Files.readAllLines(mvn)) {
-      if (line.startsWith("org.ops4j.pax.url.mvn.defaultRepositories")) {
-        skipping = true;
-      }
-      if (!skipping) {
-        kept.add(line);
-      } else if (!line.endsWith("\\")) {
-        skipping = false;
-      }
-    }
-    kept.add("org.ops4j.pax.url.mvn.defaultRepositories = ${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots, "
-        + stage.toUri() + "@id=vdpa@snapshots, " + m2 + "@id=m2@snapshots");
-    Files.write(mvn, kept);
-  }
-
-  private interface Edit {
-    String apply(String s);
-  }
-
-  private static void edit(Path file, Edit e) throws IOException {
-    Files.writeString(file, e.apply(Files.readString(file)));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static int freePortQuietly() {
-    try {
-      return freePort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
    * Runs one command through {@code bin/client} in batch mode and returns what it printed. Batch
    * mode prints what {@code echo} prints, so the command runs as {@code echo (COMMAND)}.
    */
   private static String client(String command) throws IOException, InterruptedException {
+    return batch("echo (" + command + ")");
+  }
+
+  /** Runs one line through {@code bin/client} in batch mode, as typed, and returns what it printed. */
+  private static String batch(String line) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/client").toString(), "-u", "karaf", "-p", "karaf",
         "-h", "127.0.0.1", "-a", Integer.toString(sshPort), "-r", "60", "-d", "2", "-b"));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Process p = pb.start();
-    p.getOutputStream().write(("echo (" + command + ")\n").getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("bin/client did not finish: " + command);
+      throw new AssertionError("bin/client did not finish: " + line);
     }
-    String text = new String(out, StandardCharsets.UTF_8);
-    System.out.println("karaf> " + command + "\n" + text);
+    // Karaf styles help and errors (bold, red) even in batch mode: the text without the styles
+    String text = new String(out, StandardCharsets.UTF_8).replaceAll("\u001B\\[[0-9;]*m", "");
+    System.out.println("karaf> " + line + "\n" + text);
     return text;
   }
 
   @Test
   public void theFeatureInstallsWorksAndUninstallsCleanly() throws Exception {
-    String repo = client("feature:repo-add mvn:net.vdpa/karaf/" + version + "/xml/features");
-    assertFalse(repo, repo.toLowerCase().contains("error"));
+    // the project's snapshots come from nowhere before the KAR: not from ~/.m2, whatever was installed there
+    String before = client("bundle:install mvn:net.vdpa/api/" + version);
+    assertTrue(before, before.contains("Error") && !before.contains("Bundle ID"));
     // a device kept as a file in etc/, as an administrator would write it
     Files.writeString(home.resolve("etc/net.vdpa.device-kfile.cfg"), "name = kfile\nmgmtdev = vdpasim_net\nmtu = 4000\n");
-    String install = client("feature:install vdpa");
+    Path kar = Path.of(System.getProperty("vdpa.kar"));
+    assertTrue("KAR not built: " + kar, Files.isRegularFile(kar));
+    // kar:install adds the features repository it carries and installs the vdpa feature
+    String install = client("kar:install " + kar.toUri());
     assertFalse(install, install.toLowerCase().contains("error"));
+    assertTrue(client("kar:list"), client("kar:list").contains("vdpa-" + version));
+    String features = client("feature:list -i");
+    assertTrue(features, features.lines().anyMatch(l -> l.startsWith("vdpa ") && l.contains("Started")));
     String bundles = client("bundle:list -s -t 0");
     for (String a : ARTIFACTS) {
       assertTrue("net.vdpa." + a + " active in\n" + bundles,
@@ -210,13 +175,99 @@ public class KarafIT {
   }
 
   /**
+   * Runs after {@link #theFeatureInstallsWorksAndUninstallsCleanly} (name order): the commands are
+   * Karaf actions, once each, with Karaf's help; completion offers device, management device,
+   * driver and interface names at a real terminal; a user error is one line at the console and
+   * nothing in karaf.log.
+   */
+  @Test
+  public void theKarafCommandsHaveHelpCompletionAndOneLineErrors() throws Exception {
+    String install = client("feature:install vdpa");
+    assertFalse(install, install.toLowerCase().contains("error"));
+    for (String name : List.of("kc0", "kc1")) {
+      String add = client("vdpa:dev add name " + name + " mgmtdev vdpasim_net");
+      assertTrue(add, add.contains(name + ": bound to virtio_net"));
+    }
+    Path log = home.resolve("data/log/karaf.log");
+    long logBefore = Files.size(log);
+
+    // Karaf's own help, from the annotations: description, syntax, arguments, options
+    String devHelp = batch("vdpa:dev --help");
+    assertTrue(devHelp, devHelp.contains("vDPA devices: show, add, del") && devHelp.contains("SYNTAX")
+        && devHelp.contains("vdpa:dev [options] [words]") && devHelp.contains("-j, --json") && devHelp.contains("--help"));
+    String statsHelp = batch("net:stats --help");
+    assertTrue(statsHelp, statsHelp.contains("Counters of a network interface") && statsHelp.contains("net:stats name"));
+    String ptHelp = batch("pt:open --help");
+    assertTrue(ptHelp, ptHelp.contains("Open a device bound to vfio_vdpa"));
+    String devlinkHelp = batch("devlink:port --help");
+    assertTrue(devlinkHelp, devlinkHelp.contains("devlink ports") && devlinkHelp.contains("-p, --pretty"));
+    String blkHelp = batch("blk:flush --help");
+    assertTrue(blkHelp, blkHelp.contains("FLUSH on each of its queues"));
+
+    // options as iproute2 has them, -jp included
+    String json = client("vdpa:dev -jp show kc0");
+    assertTrue(json, json.contains("\"kc0\"") && json.contains("\n"));
+    assertTrue(client("vdpa:mgmtdev -j show"), client("vdpa:mgmtdev -j show").contains("\"vdpasim_net\""));
+
+    // a user error: one line naming the bad value, no stack trace at the console or in karaf.log
+    String err = batch("vdpa:dev add name kc2 mgmtdev vdpasim_net mtu 40");
+    assertEquals(err, List.of("Error executing command: mtu 40 is below 68"), lines(err));
+    String unknown = batch("net:stats nosuch0");
+    assertEquals(unknown, 1, lines(unknown).size());
+    assertTrue(unknown, unknown.contains("nosuch0"));
+    String badOption = batch("vdpa:dev --frobnicate show");
+    assertTrue(badOption, badOption.contains("--frobnicate") && !badOption.contains("\tat "));
+    String logged = Files.readString(log).substring((int) logBefore);
+    assertFalse(logged, logged.contains("\tat ") || logged.contains("Exception caught while executing command"));
+
+    // completion at a terminal: Tab completes a name, Enter runs the completed line
+    try (KarafTerminal t = new KarafTerminal(key, sshPort)) {
+      t.await("karaf@root()>");
+      // each command once: the Gogo function it adapts is not listed beside it
+      t.type("help vdpa\n");
+      String list = t.await("vdpa:port");
+      assertEquals(list, 1, list.lines().filter(l -> l.replace('|', ' ').strip().startsWith("vdpa:dev ")).count());
+      t.type("vdpa:dev show kc\t");
+      String devices = t.await("kc1");
+      assertTrue(devices, devices.contains("kc0") && devices.contains("kc1"));
+      t.type("1\n");
+      t.await("kc1: type network mgmtdev vdpasim_net");
+      t.type("vdpa:mgmtdev show vdpasim_n\t\n");
+      t.await("supported_classes net");
+      t.type("vdpa:dev bind kc0 \t");
+      String drivers = t.await("virtio_net");
+      assertTrue(drivers, drivers.contains("vfio_vdpa") && drivers.contains("vhost_vdpa") && drivers.contains("virtio_blk"));
+      t.type("\u0015vdpa:dev unbind kc0\n");
+      t.await("kc0: unbound");
+      t.type("vdpa:dev bind kc0 virtio_n\t\n");
+      t.await("kc0: bound to virtio_net");
+      t.type("net:stats vnet-kc\t");
+      String interfaces = t.await("vnet-kc1");
+      assertTrue(interfaces, interfaces.contains("vnet-kc0"));
+      t.type("1\n");
+      t.await("vnet-kc1: rx_packets");
+      t.type("vdpa:dev \t");
+      String subcommands = t.await("override");
+      assertTrue(subcommands, subcommands.contains("autoprobe") && subcommands.contains("vstats"));
+      t.type("\u0015");
+    }
+    String uninstall = client("feature:uninstall vdpa");
+    assertFalse(uninstall, uninstall.toLowerCase().contains("error"));
+  }
+
+  /** The lines a command printed, blank ones left out. */
+  private static List<String> lines(String out) {
+    return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  /**
    * Runs after {@link #theFeatureInstallsWorksAndUninstallsCleanly} (name order): with Karaf's own
    * Web Console, the feature brings the vDPA tab, served through javax.servlet (Pax Web), behind
    * Karaf's login, refusing a POST without the page's CSRF token and acting with it.
    */
   @Test
   public void theWebConsoleFeatureBringsTheVdpaTab() throws Exception {
-    client("feature:repo-add mvn:net.vdpa/karaf/" + version + "/xml/features");
+    // the features repository the KAR brought stays: feature:install is enough
     String install = client("feature:install vdpa");
     assertFalse(install, install.toLowerCase().contains("error"));
     // installed after the vdpa feature: the conditional bundle follows
