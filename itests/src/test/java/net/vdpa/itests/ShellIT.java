@@ -58,7 +58,9 @@ public class ShellIT extends BusTestSupport {
   protected Option[] extraOptions() {
     return new Option[] {mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
         reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
-        reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell")};
+        reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell"),
+        mavenBundle("jakarta.json", "jakarta.json-api").versionAsInProject(),
+        mavenBundle("org.eclipse.parsson", "parsson").versionAsInProject()};
   }
 
   private void logged(LogEntry e) {
