@@ -99,6 +99,39 @@ public class RuntimeIT {
     assertEquals("vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024", o.get(o.size() - 1));
   }
 
+  /**
+   * Errors under -j as iproute2 prints them: a failed show still closes its JSON section on standard
+   * output ({"dev":{}}), the error is one text line on standard error; a command-line error prints no
+   * JSON. net:stats takes -j (it used to fail with Gogo's argument coercion error).
+   */
+  @Test
+  public void errorsUnderJsonAreIproute2sAndNetStatsTakesJson() throws Exception {
+    Run r = run(true,
+        "vdpa -j dev show nope",
+        "vdpa -jp mgmtdev show nosuch",
+        "vdpa:dev -j vstats show vdpa0",
+        "devlink -j port show pci/0000:03:00.0/99",
+        "net:stats -j vnet0",
+        "net:stats -j nope");
+    assertEquals(r.err().toString(), 1, r.status());
+    assertEquals(List.of(
+        "{\"dev\":{}}",
+        "{",
+        "    \"mgmtdev\": {}",
+        "}",
+        "{\"port\":{}}"), r.out().subList(0, 5));
+    assertTrue(r.out().toString(), r.out().get(5).matches("\\{\"stats\":\\{\"vnet0\":\\{\"rx_packets\":\\d+,.*"
+        + "\"queue_pairs\":\\[\\{\"queue_pair\":0,.*\\}\\]\\}\\}\\}"));
+    assertEquals("{\"stats\":{}}", r.out().get(6));
+    assertEquals(7, r.out().size());
+    List<String> e = r.err();
+    assertTrue(e.toString(), e.get(0).endsWith(": vdpa -j dev show nope: unknown device 'nope'"));
+    assertTrue(e.toString(), e.get(1).contains(": vdpa -jp mgmtdev show nosuch: unknown management device 'nosuch'"));
+    assertTrue(e.toString(), e.get(2).endsWith(": vdpa:dev -j vstats show vdpa0: queue index is not set: vstats show vdpa0 qidx N"));
+    assertTrue(e.toString(), e.get(3).endsWith("there is no port pci/0000:03:00.0/99"));
+    assertTrue(e.toString(), e.get(4).contains(": net:stats -j nope: unknown interface 'nope'"));
+  }
+
   @Test
   public void busControlAndSetPrintWhatHappened() throws Exception {
     Run r = run(false,
