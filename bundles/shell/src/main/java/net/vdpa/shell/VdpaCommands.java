@@ -17,6 +17,7 @@ import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Process;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -159,7 +160,11 @@ public final class VdpaCommands {
     if (bus().device(args.config().name()).isPresent()) {
       throw new IllegalArgumentException("device " + args.config().name() + " already exists");
     }
-    DeviceDTO d = store().add(args.mgmtdev(), args.config());
+    DeviceDTO d;
+    Process p = Process.Utils.current();
+    try (AddProgress progress = AddProgress.open(context, args.config().name(), p == null ? line -> { } : p.out()::println)) {
+      d = store().add(args.mgmtdev(), args.config());
+    }
     return d.name + ": " + (d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")");
   }
 
