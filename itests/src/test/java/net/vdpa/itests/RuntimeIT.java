@@ -132,6 +132,18 @@ public class RuntimeIT {
     assertTrue(e.toString(), e.get(4).contains(": net:stats -j nope: unknown interface 'nope'"));
   }
 
+  /** Gogo's help vdpa lists each subcommand with what it does; vdpa -V names the version. */
+  @Test
+  public void helpVdpaListsEverySubcommandAndDashVNamesTheVersion() throws Exception {
+    Run r = run(false, "help vdpa", "vdpa -V");
+    assertEquals(r.err().toString(), 0, r.status());
+    List<String> o = r.out();
+    assertTrue(o.toString(), o.get(0).startsWith("vdpa - iproute2's vdpa, typed as in Linux"));
+    assertTrue(o.toString(), o.contains("   vdpa dev add name NAME mgmtdev MGMTDEV   create a device (kept across restarts; mac, mtu, max_vqp...)"));
+    assertTrue(o.toString(), o.contains("   vdpa monitor [ COUNT ]                   print bus events as they happen"));
+    assertTrue(o.toString(), o.stream().anyMatch(l -> l.matches("vdpa utility, vDPA-OSGi \\d+\\.\\d+\\.\\d+.*")));
+  }
+
   @Test
   public void busControlAndSetPrintWhatHappened() throws Exception {
     Run r = run(false,
