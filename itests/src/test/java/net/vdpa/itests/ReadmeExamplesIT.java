@@ -39,8 +39,9 @@ import org.junit.rules.TemporaryFolder;
  *       form. Everything else is exact: names, MACs (derived from device names, so stable),
  *       counters, sizes, states.</li>
  *   <li>Progress lines, which a long command prints while it runs (two spaces, then
- *       {@code sent N received N}, once a second), appear or not depending on the machine's
- *       speed: they are left out of the runtime's output before comparing, unless the README
+ *       {@code sent N received N}, once a second; a {@code dev add} that takes over a second: two
+ *       spaces, then the bus's events and {@code waiting for the bus ...}), appear or not
+ *       depending on the machine's speed: they are left out of the runtime's output before comparing, unless the README
  *       shows one.</li>
  *   <li>A block that cannot run non-interactively (a command that waits for events from another
  *       session, or needs another terminal) is excluded by a marker on the line before its
@@ -52,7 +53,7 @@ public class ReadmeExamplesIT {
   private static final Pattern SKIP = Pattern.compile("<!--\\s*readme-examples:\\s*not run:\\s*(.*?)\\s*-->");
   private static final Pattern DECIMAL = Pattern.compile("\\(?-?\\d+\\.\\d+\\)?,?");
   private static final Pattern INTEGER = Pattern.compile("\\(?-?\\d+");
-  private static final Pattern PROGRESS = Pattern.compile("  sent \\d+ received \\d+");
+  private static final Pattern PROGRESS = Pattern.compile("  sent \\d+ received \\d+|  waiting for the bus to create and settle .*|  \\[device\\] .*");
   private static final String PROMPT = "g! ";
 
   @Rule

@@ -30,6 +30,10 @@ public class RuntimeIT {
   /** What one run printed, and how it ended. */
   record Run(int status, List<String> out, List<String> err) {}
 
+  /** {@code dev add}'s progress lines (two spaces, then a bus event or how long it has waited). */
+  private static final java.util.regex.Pattern ADD_PROGRESS =
+      java.util.regex.Pattern.compile("  waiting for the bus to create and settle .*|  \\[device\\] .*");
+
   @BeforeClass
   public static void findJar() {
     jar = Path.of(System.getProperty("vdpa.runtime.jar", "../runtime/target/vdpa-runtime.jar"));
@@ -49,7 +53,10 @@ public class RuntimeIT {
       p.destroyForcibly();
       throw new AssertionError("the runtime did not exit within 90 s; output: " + Files.readString(out));
     }
-    return new Run(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), Files.readAllLines(err, StandardCharsets.UTF_8));
+    // a dev add that waits (a loaded machine) prints progress between the results: not part of what is compared
+    List<String> results = Files.readAllLines(out, StandardCharsets.UTF_8).stream()
+        .filter(l -> !ADD_PROGRESS.matcher(l).matches()).toList();
+    return new Run(p.exitValue(), results, Files.readAllLines(err, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -97,6 +104,68 @@ public class RuntimeIT {
     assertTrue(o.toString(), o.stream().anyMatch(l -> l.startsWith("vnet-foo -> vnet-foo: sent 1000 received 1000 lost 0 size 64 in ")));
     assertTrue(o.toString(), o.contains("foo: deleted"));
     assertEquals("vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024", o.get(o.size() - 1));
+  }
+
+  /**
+   * Errors under -j as iproute2 prints them: a failed show still closes its JSON section on standard
+   * output ({"dev":{}}), the error is one text line on standard error; a command-line error prints no
+   * JSON. net:stats takes -j (it used to fail with Gogo's argument coercion error).
+   */
+  @Test
+  public void errorsUnderJsonAreIproute2sAndNetStatsTakesJson() throws Exception {
+    Run r = run(true,
+        "vdpa -j dev show nope",
+        "vdpa -jp mgmtdev show nosuch",
+        "vdpa:dev -j vstats show vdpa0",
+        "devlink -j port show pci/0000:03:00.0/99",
+        "net:stats -j vnet0",
+        "net:stats -j nope");
+    assertEquals(r.err().toString(), 1, r.status());
+    assertEquals(List.of(
+        "{\"dev\":{}}",
+        "{",
+        "    \"mgmtdev\": {}",
+        "}",
+        "{\"port\":{}}"), r.out().subList(0, 5));
+    assertTrue(r.out().toString(), r.out().get(5).matches("\\{\"stats\":\\{\"vnet0\":\\{\"rx_packets\":\\d+,.*"
+        + "\"queue_pairs\":\\[\\{\"queue_pair\":0,.*\\}\\]\\}\\}\\}"));
+    assertEquals("{\"stats\":{}}", r.out().get(6));
+    assertEquals(7, r.out().size());
+    List<String> e = r.err();
+    assertTrue(e.toString(), e.get(0).endsWith(": vdpa -j dev show nope: unknown device 'nope'"));
+    assertTrue(e.toString(), e.get(1).contains(": vdpa -jp mgmtdev show nosuch: unknown management device 'nosuch'"));
+    assertTrue(e.toString(), e.get(2).endsWith(": vdpa:dev -j vstats show vdpa0: queue index is not set: vstats show vdpa0 qidx N"));
+    assertTrue(e.toString(), e.get(3).endsWith("there is no port pci/0000:03:00.0/99"));
+    assertTrue(e.toString(), e.get(4).contains(": net:stats -j nope: unknown interface 'nope'"));
+  }
+
+  /** Gogo's help vdpa lists each subcommand with what it does; vdpa -V names the version. */
+  @Test
+  public void helpVdpaListsEverySubcommandAndDashVNamesTheVersion() throws Exception {
+    Run r = run(false, "help vdpa", "vdpa -V");
+    assertEquals(r.err().toString(), 0, r.status());
+    List<String> o = r.out();
+    assertTrue(o.toString(), o.get(0).startsWith("vdpa - iproute2's vdpa, typed as in Linux"));
+    assertTrue(o.toString(), o.contains("   vdpa dev add name NAME mgmtdev MGMTDEV   create a device (kept across restarts; mac, mtu, max_vqp...)"));
+    assertTrue(o.toString(), o.contains("   vdpa monitor [ COUNT ]                   print bus events as they happen"));
+    assertTrue(o.toString(), o.stream().anyMatch(l -> l.matches("vdpa utility, vDPA-OSGi \\d+\\.\\d+\\.\\d+.*")));
+  }
+
+  /**
+   * The runtime runs the vdpa health check through Felix HC (hc:exec by name) and the Web Console
+   * uses Felix HC's plugin (its Health Check tab); the script itself ran because the check said ready.
+   */
+  @Test
+  public void theVdpaHealthCheckRunsInTheRuntimeAndItsWebConsoleTabIsThere() throws Exception {
+    Run r = run(false, "hc:exec vdpa", "inspect capability service org.apache.felix.healthcheck.webconsoleplugin");
+    assertEquals(r.err().toString(), 0, r.status());
+    List<String> o = r.out();
+    assertTrue(o.toString(), o.stream().anyMatch(l -> l.contains("Overall Health Result: OK")));
+    assertTrue(o.toString(), o.stream().anyMatch(l -> l.matches("vdpa +OK +\\[.*\\] +1 devices on the bus, 1 bound, 1 kept")));
+    assertTrue(o.toString(), o.contains("   felix.webconsole.label = healthcheck"));
+    int usedBy = o.indexOf("   Used by:");
+    // Felix prints "org.apache.felix.webconsole [36]", Equinox "org.apache.felix.webconsole_5.0.8 [36]"
+    assertTrue(o.toString(), usedBy > 0 && o.get(usedBy + 1).matches(" +org\\.apache\\.felix\\.webconsole(_[0-9.]+)? \\[\\d+\\]"));
   }
 
   @Test

@@ -53,12 +53,16 @@ public class ShellIT extends BusTestSupport {
   private final LogListener listener = this::logged;
   private LogReaderService logReader;
   private CommandSession session;
+  /** What commands printed beside their results (progress, a failed show's JSON section). */
+  private final ByteArrayOutputStream sessionOut = new ByteArrayOutputStream();
 
   @Override
   protected Option[] extraOptions() {
     return new Option[] {mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
         reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
-        reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell")};
+        reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell"),
+        mavenBundle("jakarta.json", "jakarta.json-api").versionAsInProject(),
+        mavenBundle("org.eclipse.parsson", "parsson").versionAsInProject()};
   }
 
   private void logged(LogEntry e) {
@@ -77,7 +81,7 @@ public class ShellIT extends BusTestSupport {
     logReader.addLogListener(listener);
     CommandProcessor processor = service(CommandProcessor.class);
     session = processor.createSession(new ByteArrayInputStream(new byte[0]),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(sessionOut, true, StandardCharsets.UTF_8),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     await("the vdpa commands", () -> {
       try {
@@ -127,6 +131,26 @@ public class ShellIT extends BusTestSupport {
       }
     }
     return names;
+  }
+
+  /** A dev add that must wait (here for a probe that hangs until the bus's timeout) shows progress, not silence. */
+  @Test
+  public void devAddThatWaitsShowsProgress() throws Exception {
+    probeTimeout(2500);
+    Bundle stuck = Fixtures.drivers(context, "stuck", "stuck;score=1000;probe=hang;match=all");
+    assertEquals("slow: bound to virtio_net", run("vdpa dev add name slow mgmtdev vdpasim_net"));
+    String progress = sessionOut.toString(StandardCharsets.UTF_8);
+    assertTrue(progress, progress.contains("  waiting for the bus to create and settle slow (1 s)"));
+    assertTrue(progress, progress.contains("  waiting for the bus to create and settle slow (2 s)"));
+    assertTrue(progress, progress.lines().anyMatch(l -> l.startsWith("  [device] ") && l.contains(" slow")));
+    stuck.uninstall();
+  }
+
+  /** Under -j a show naming something absent prints iproute2's closed empty section, then fails with its line. */
+  @Test
+  public void aFailedShowUnderJsonPrintsTheEmptySection() throws Exception {
+    assertEquals("unknown device 'nope'", refused("vdpa -j dev show nope", 5000));
+    assertEquals("{\"dev\":{}}", sessionOut.toString(StandardCharsets.UTF_8).strip());
   }
 
   @Test

@@ -3,6 +3,7 @@ package net.vdpa.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -43,6 +44,8 @@ public class WireIT extends BusTestSupport {
   protected Option[] extraOptions() {
     return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"),
         reactorBundle("vdpa.bundle.virtionet"), reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell"),
+        mavenBundle("jakarta.json", "jakarta.json-api").versionAsInProject(),
+        mavenBundle("org.eclipse.parsson", "parsson").versionAsInProject(),
         CoreOptions.mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject()};
   }
 

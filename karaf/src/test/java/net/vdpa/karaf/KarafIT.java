@@ -28,7 +28,7 @@ import org.junit.runners.MethodSorters;
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class KarafIT {
-  private static final String[] ARTIFACTS = {"api", "ring", "unix", "bus", "config", "shell", "device.core", "device.simnet", "device.simblk", "driver.virtionet", "driver.virtioblk", "driver.vhost", "device.smartnic", "driver.passthrough", "pmd.virtio"};
+  private static final String[] ARTIFACTS = {"api", "ring", "unix", "bus", "config", "shell", "device.core", "device.simnet", "device.simblk", "driver.virtionet", "driver.virtioblk", "driver.vhost", "device.smartnic", "driver.passthrough", "pmd.virtio", "health"};
   private static Path home;
   private static Process karaf;
   private static int sshPort;
@@ -154,6 +154,9 @@ public class KarafIT {
     assertTrue(show, show.contains("kd0: bound driver virtio_net autoprobe on"));
     String dev = client("vdpa:dev show kd0");
     assertTrue(dev, dev.contains("kd0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"));
+    // JSON through JSON-P: Parsson comes with the feature, wired to the shell by its osgi.serviceloader capability
+    String json = client("vdpa:dev -j show kd0");
+    assertTrue(json, json.contains("{\"dev\":{\"kd0\":{\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\","));
     String fromFile = client("vdpa:dev config show kfile");
     assertTrue(fromFile, fromFile.contains("kfile: mac ") && fromFile.contains(" mtu 4000"));
     String add2 = client("vdpa:dev add name kd2 mgmtdev vdpasim_net");

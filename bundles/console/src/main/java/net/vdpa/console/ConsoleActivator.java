@@ -19,7 +19,7 @@ import org.osgi.util.tracker.ServiceTracker;
 /**
  * Non-interactive runs of the runtime: with the system property {@code vdpa.script} naming a file
  * of Gogo commands ({@code -} for standard input), waits until the runtime is ready
- * ({@link Readiness}: bundles active, components satisfied, kept devices created and bound), runs
+ * ({@link Readiness}: the vdpa health check reports nothing still coming up), runs
  * the commands, stops the framework and exits the JVM with 0 if all succeeded, 1 otherwise.
  * Without the property it runs no script and the interactive shell is yours.
  *

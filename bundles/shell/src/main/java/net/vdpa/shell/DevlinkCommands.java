@@ -47,16 +47,14 @@ public final class DevlinkCommands {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
       case "show" -> {
-        if (a.word(1) != null) {
-          return DevlinkFormat.devs(List.of(dev(a.word(1))), a.style());
-        }
-        return DevlinkFormat.devs(devs(), a.style());
+        return JsonSection.show(a.style(), "dev",
+            () -> DevlinkFormat.devs(a.word(1) != null ? List.of(dev(a.word(1))) : devs(), a.style()));
       }
       case "eswitch" -> {
         String sub = a.word(1);
         String name = required(a.word(2), "devlink device is not set (such as pci/0000:03:00.0)");
         if ("show".equals(sub)) {
-          return DevlinkFormat.eswitch(dev(name), a.style());
+          return JsonSection.show(a.style(), "dev", () -> DevlinkFormat.eswitch(dev(name), a.style()));
         }
         if ("set".equals(sub)) {
           if (!"mode".equals(a.word(3)) || a.word(4) == null || a.words().size() != 5) {
@@ -76,7 +74,7 @@ public final class DevlinkCommands {
               + "' is not known: the parameter is sriov_numvfs (name sriov_numvfs)");
         }
         if ("show".equals(sub)) {
-          return DevlinkFormat.numVfs(dev(name), a.style());
+          return JsonSection.show(a.style(), "param", () -> DevlinkFormat.numVfs(dev(name), a.style()));
         }
         if ("set".equals(sub)) {
           if (!"value".equals(a.word(5)) || a.word(6) == null || !"cmode".equals(a.word(7))
@@ -105,22 +103,26 @@ public final class DevlinkCommands {
     return ShellError.guard(() -> portCommand(Args.of(argv)));
   }
 
+  private String ports(String only, VdpaFormat.Style style) {
+    List<DevlinkPort> all = new ArrayList<>();
+    for (Devlink d : present()) {
+      all.addAll(d.ports());
+    }
+    all.sort(Comparator.comparing(DevlinkPort::dev).thenComparingInt(DevlinkPort::index));
+    if (only != null) {
+      all = all.stream().filter(p -> p.name().equals(only)).toList();
+      if (all.isEmpty()) {
+        throw new IllegalArgumentException("there is no port " + only);
+      }
+    }
+    return DevlinkFormat.ports(all, style);
+  }
+
   private String portCommand(Args a) {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
       case "show" -> {
-        List<DevlinkPort> all = new ArrayList<>();
-        for (Devlink d : present()) {
-          all.addAll(d.ports());
-        }
-        all.sort(Comparator.comparing(DevlinkPort::dev).thenComparingInt(DevlinkPort::index));
-        if (a.word(1) != null) {
-          all = all.stream().filter(p -> p.name().equals(a.word(1))).toList();
-          if (all.isEmpty()) {
-            throw new IllegalArgumentException("there is no port " + a.word(1));
-          }
-        }
-        return DevlinkFormat.ports(all, a.style());
+        return JsonSection.show(a.style(), "port", () -> ports(a.word(1), a.style()));
       }
       case "add" -> {
         String name = required(a.word(1), "devlink device is not set (such as pci/0000:03:00.0)");

@@ -1,87 +1,98 @@
 package net.vdpa.shell;
 
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON writer for the shell's output: objects keep insertion order, strings are escaped,
- * and {@code pretty} indents like {@code vdpa -jp} (two spaces, one member per line).
+ * The shell's JSON, through JSON-P: values become a {@link JsonValue} tree (objects keep insertion
+ * order), the library writes compact text and escapes every string. {@code pretty} is iproute2's
+ * {@code -jp} layout, which no JSON library has (lib/json_writer.c): four spaces per level, one
+ * object member per line as {@code "key": value}, arrays on one line as {@code [ a,b ]} (empty:
+ * {@code [ ]}), empty objects as {@code {}}. Only that whitespace is laid out here; every scalar
+ * and key is the library's text.
  */
 final class Json {
+  /** Immutable: the implementation wired to this bundle, found once. */
+  private static final JsonProvider PROVIDER = JsonProviders.find(Json.class);
+  private static final String INDENT = "    ";
+
   private Json() {}
 
   /**
-   * Writes a value: Map (object), List (array), String, Number, Boolean or null.
+   * Writes a value: Map (object), List (array), String, Number, Boolean or null; anything else as its
+   * {@code toString()}.
    *
    * @param value the value
-   * @param pretty indent or not
+   * @param pretty iproute2's {@code -p} layout or compact
    * @return the JSON text
    */
   static String write(Object value, boolean pretty) {
+    JsonValue v = toJson(value);
+    if (!pretty) {
+      StringWriter out = new StringWriter();
+      PROVIDER.createWriter(out).write(v);
+      return out.toString();
+    }
     StringBuilder s = new StringBuilder();
-    write(s, value, pretty, 0);
+    layout(s, v, 0);
     return s.toString();
   }
 
-  private static void write(StringBuilder s, Object v, boolean pretty, int depth) {
+  private static JsonValue toJson(Object v) {
     if (v == null) {
-      s.append("null");
-    } else if (v instanceof String str) {
-      string(s, str);
-    } else if (v instanceof Number || v instanceof Boolean) {
-      s.append(v);
+      return JsonValue.NULL;
     } else if (v instanceof Map<?, ?> m) {
-      s.append('{');
-      int i = 0;
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        s.append(i++ == 0 ? "" : ",");
-        newline(s, pretty, depth + 1);
-        string(s, String.valueOf(e.getKey()));
-        s.append(pretty ? ": " : ":");
-        write(s, e.getValue(), pretty, depth + 1);
-      }
-      if (i > 0) {
-        newline(s, pretty, depth);
-      }
-      s.append('}');
+      JsonObjectBuilder o = PROVIDER.createObjectBuilder();
+      m.forEach((k, e) -> o.add(String.valueOf(k), toJson(e)));
+      return o.build();
     } else if (v instanceof List<?> l) {
-      s.append('[');
-      for (int i = 0; i < l.size(); i++) {
-        s.append(i == 0 ? "" : pretty ? ", " : ",");
-        write(s, l.get(i), pretty, depth + 1);
-      }
-      s.append(']');
-    } else {
-      string(s, v.toString());
+      JsonArrayBuilder a = PROVIDER.createArrayBuilder();
+      l.forEach(e -> a.add(toJson(e)));
+      return a.build();
+    } else if (v instanceof Boolean b) {
+      return b ? JsonValue.TRUE : JsonValue.FALSE;
+    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return PROVIDER.createValue(((Number) v).longValue());
+    } else if (v instanceof Number n) {
+      return PROVIDER.createValue(n);
     }
+    return PROVIDER.createValue(v.toString());
   }
 
-  private static void newline(StringBuilder s, boolean pretty, int depth) {
-    if (pretty) {
-      s.append('\n');
-      s.append("  ".repeat(depth));
-    }
-  }
-
-  private static void string(StringBuilder s, String str) {
-    s.append('"');
-    for (int i = 0; i < str.length(); i++) {
-      char c = str.charAt(i);
-      switch (c) {
-        case '"' -> s.append("\\\"");
-        case '\\' -> s.append("\\\\");
-        case '\n' -> s.append("\\n");
-        case '\r' -> s.append("\\r");
-        case '\t' -> s.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            s.append(String.format("\\u%04x", (int) c));
-          } else {
-            s.append(c);
-          }
+  /** iproute2's pretty layout at nesting {@code depth}; scalars are written by the library. */
+  private static void layout(StringBuilder s, JsonValue v, int depth) {
+    switch (v.getValueType()) {
+      case OBJECT -> {
+        JsonObject o = v.asJsonObject();
+        s.append('{');
+        int i = 0;
+        for (Map.Entry<String, JsonValue> e : o.entrySet()) {
+          s.append(i++ == 0 ? "" : ",").append('\n').append(INDENT.repeat(depth + 1));
+          s.append(PROVIDER.createValue(e.getKey())).append(": ");
+          layout(s, e.getValue(), depth + 1);
         }
+        if (i > 0) {
+          s.append('\n').append(INDENT.repeat(depth));
+        }
+        s.append('}');
       }
+      case ARRAY -> {
+        JsonArray a = v.asJsonArray();
+        s.append("[ ");
+        for (int i = 0; i < a.size(); i++) {
+          s.append(i == 0 ? "" : ",");
+          layout(s, a.get(i), depth + 1);
+        }
+        s.append(a.isEmpty() ? "]" : " ]");
+      }
+      default -> s.append(v);
     }
-    s.append('"');
   }
 }

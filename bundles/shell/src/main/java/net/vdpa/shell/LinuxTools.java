@@ -47,6 +47,33 @@ public final class LinuxTools {
       "where  OBJECT := { link }",
       "       OPTIONS := { -V[ersion] | -s[tatistics] | -j[son] | -p[retty] }");
 
+  /**
+   * What Gogo's {@code help vdpa} prints: the tool, then each subcommand on one line with what it does
+   * ({@code vdpa help} prints iproute2's own usage instead).
+   */
+  static final String VDPA_HELP = "iproute2's vdpa, typed as in Linux: vdpa [ -j[son] ] [ -p[retty] ] OBJECT COMMAND;"
+      + " any prefix of a word works (vdpa d s)\n"
+      + "   vdpa mgmtdev show [ MGMTDEV ]            management devices: classes, max queues, features\n"
+      + "   vdpa dev show [ DEV ]                    devices: type, management device, queues\n"
+      + "   vdpa dev add name NAME mgmtdev MGMTDEV   create a device (kept across restarts; mac, mtu, max_vqp...)\n"
+      + "   vdpa dev del DEV                         delete a device and forget it\n"
+      + "   vdpa dev config show [ DEV ]             config space: mac, link, max_vq_pairs, mtu, negotiated features\n"
+      + "   vdpa dev vstats show DEV qidx N          one queue's vendor statistics\n"
+      + "   vdpa dev set name NAME mac MAC           change a kept device's mac\n"
+      + "   vdpa dev bind DEV DRIVER                 bind a device to that driver\n"
+      + "   vdpa dev unbind DEV                      release a device from its driver and hold it idle\n"
+      + "   vdpa dev override DEV DRIVER|none        only that driver may take the device (rebinds now)\n"
+      + "   vdpa dev autoprobe DEV on|off            match the device automatically, or wait for bind\n"
+      + "   vdpa bus show                            every device, its driver or why it is unbound\n"
+      + "   vdpa bus autoprobe on|off                match new devices automatically, or wait for bind\n"
+      + "   vdpa monitor [ COUNT ]                   print bus events as they happen\n"
+      + "   vdpa help | vdpa OBJECT help | vdpa -V   usage, an object's usage, the version";
+
+  /** The objects of {@code vdpa} and their command words, as the command line is matched against them. */
+  static Map<String, List<String>> vdpaCommands() {
+    return VDPA.commands();
+  }
+
   /** One tool: its name, usage, objects with their command words and help, and what runs them. */
   private record Tool(String name, String usage, Map<String, List<String>> commands, Map<String, String> help,
       boolean statistics) {}
@@ -100,8 +127,7 @@ public final class LinuxTools {
    * @param argv the command line after {@code vdpa}
    * @return the output
    */
-  @Descriptor("iproute2's vdpa as typed in Linux: vdpa [-j] [-p] [-V] { mgmtdev show | dev show|add|del|config"
-      + "|vstats|set ... | bus show | monitor } (prefixes work: vdpa d s); 'vdpa help', 'vdpa dev help'")
+  @Descriptor(VDPA_HELP)
   public Object vdpa(CommandSession session, @Descriptor("[ OPTIONS ] OBJECT { COMMAND | help }") String... argv) {
     return ShellError.guard(() -> run(VDPA, argv, (object, args) -> switch (object) {
       case "mgmtdev" -> vdpa.mgmtdev(args);

@@ -49,21 +49,28 @@ public final class NetCommands {
     }
   }
 
-  /** {@code net:stats IF}. */
-  @Descriptor("counters of a network interface, total and per queue pair")
-  public String stats(@Descriptor("interface name, e.g. vnet0") String name) {
-    return ShellError.guard(() -> statsOf(name));
+  /** {@code net:stats [-j] [-p] IF}. */
+  @Descriptor("counters of a network interface, total and per queue pair: [-j] [-p] IF")
+  public String stats(@Descriptor("[-j] [-p] IF: JSON, pretty, and the interface name, e.g. vnet0") String... argv) {
+    return ShellError.guard(() -> statsOf(Args.of(argv)));
   }
 
-  private String statsOf(String name) {
-    try (HeldServices held = new HeldServices(context)) {
-      NetInterface i = named(held, name);
-      List<NetStats> pairs = new ArrayList<>();
-      for (int p = 0; p < i.queuePairs(); p++) {
-        pairs.add(i.stats(p));
-      }
-      return NetFormat.stats(i.name(), i.stats(), pairs);
+  private String statsOf(Args a) {
+    if (a.words().size() != 1) {
+      throw new IllegalArgumentException(a.words().isEmpty() ? "interface name is not set: net:stats [-j] [-p] IF"
+          : "one interface at a time: net:stats [-j] [-p] IF, got " + String.join(" ", a.words()));
     }
+    String name = a.word(0);
+    return JsonSection.show(a.style(), "stats", () -> {
+      try (HeldServices held = new HeldServices(context)) {
+        NetInterface i = named(held, name);
+        List<NetStats> pairs = new ArrayList<>();
+        for (int p = 0; p < i.queuePairs(); p++) {
+          pairs.add(i.stats(p));
+        }
+        return NetFormat.stats(i.name(), i.stats(), pairs, a.style());
+      }
+    });
   }
 
   /** {@code net:traffic [count N] [size S] [burst B] FROM [TO]}. */

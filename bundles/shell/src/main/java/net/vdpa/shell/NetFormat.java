@@ -1,6 +1,9 @@
 package net.vdpa.shell;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import net.vdpa.api.net.NetStats;
 
@@ -19,6 +22,35 @@ final class NetFormat {
           .append(" queue_pairs ").append(i.queuePairs());
     }
     return s.toString();
+  }
+
+  /** {@code net:stats}: text, or under {@code -j} {@code {"stats":{IF:{counters..., "queue_pairs":[{"queue_pair":0, counters...}]}}}}. */
+  static String stats(String name, NetStats total, List<NetStats> pairs, VdpaFormat.Style style) {
+    if (style.json()) {
+      Map<String, Object> o = counterMap(total);
+      List<Object> each = new ArrayList<>();
+      for (int p = 0; p < pairs.size(); p++) {
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("queue_pair", p);
+        q.putAll(counterMap(pairs.get(p)));
+        each.add(q);
+      }
+      o.put("queue_pairs", each);
+      return Json.write(Map.of("stats", Map.of(name, o)), style.pretty());
+    }
+    return stats(name, total, pairs);
+  }
+
+  private static Map<String, Object> counterMap(NetStats n) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("rx_packets", n.rxPackets());
+    o.put("rx_bytes", n.rxBytes());
+    o.put("rx_dropped", n.rxDropped());
+    o.put("tx_packets", n.txPackets());
+    o.put("tx_bytes", n.txBytes());
+    o.put("tx_dropped", n.txDropped());
+    o.put("tx_errors", n.txErrors());
+    return o;
   }
 
   static String stats(String name, NetStats total, List<NetStats> pairs) {

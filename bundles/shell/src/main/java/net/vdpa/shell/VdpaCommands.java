@@ -17,6 +17,7 @@ import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Process;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -85,6 +86,10 @@ public final class VdpaCommands {
       throw new IllegalArgumentException("unknown mgmtdev command '" + cmd + "': expected show");
     }
     String only = a.word(1);
+    return JsonSection.show(a.style(), "mgmtdev", () -> VdpaFormat.mgmtdevs(mgmtdevViews(only), a.style()));
+  }
+
+  private List<Views.Mgmtdev> mgmtdevViews(String only) {
     List<Views.Mgmtdev> list = new ArrayList<>();
     for (MgmtDevDTO m : bus().mgmtDevices()) {
       if (only == null || only.equals(m.handle)) {
@@ -94,7 +99,7 @@ public final class VdpaCommands {
     if (only != null && list.isEmpty()) {
       throw new IllegalArgumentException("unknown management device '" + only + "'" + knownMgmtdevs());
     }
-    return VdpaFormat.mgmtdevs(list, a.style());
+    return list;
   }
 
   // ------------------------------------------------------------------ dev
@@ -116,16 +121,17 @@ public final class VdpaCommands {
   private String devCommand(HeldServices held, Args a) {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     return switch (cmd) {
-      case "show" -> VdpaFormat.devs(devViews(held, a.word(1)), a.style());
+      case "show" -> JsonSection.show(a.style(), "dev", () -> VdpaFormat.devs(devViews(held, a.word(1)), a.style()));
       case "add" -> add(held, a.from(1));
       case "del" -> del(required(a.word(1), "device name is not set."));
       case "config" -> {
         expect(a.word(1), "show", "dev config");
-        yield VdpaFormat.configs(configViews(held, a.word(2)), a.style());
+        yield JsonSection.show(a.style(), "config", () -> VdpaFormat.configs(configViews(held, a.word(2)), a.style()));
       }
       case "vstats" -> {
         expect(a.word(1), "show", "dev vstats");
-        yield VdpaFormat.vstats(vstats(held, a.from(2)), a.style());
+        VstatsArgs v = VstatsArgs.parse(a.from(2));
+        yield JsonSection.show(a.style(), "vstats", () -> VdpaFormat.vstats(vstats(held, v), a.style()));
       }
       case "set" -> set(a.from(1));
       case "bind" -> {
@@ -154,7 +160,11 @@ public final class VdpaCommands {
     if (bus().device(args.config().name()).isPresent()) {
       throw new IllegalArgumentException("device " + args.config().name() + " already exists");
     }
-    DeviceDTO d = store().add(args.mgmtdev(), args.config());
+    DeviceDTO d;
+    Process p = Process.Utils.current();
+    try (AddProgress progress = AddProgress.open(context, args.config().name(), p == null ? line -> { } : p.out()::println)) {
+      d = store().add(args.mgmtdev(), args.config());
+    }
     return d.name + ": " + (d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")");
   }
 
@@ -228,12 +238,20 @@ public final class VdpaCommands {
     return out;
   }
 
-  private Views.Vstats vstats(HeldServices held, List<String> words) {
-    String name = required(words.isEmpty() ? null : words.get(0), "device name is not set.");
-    if (words.size() < 3 || !words.get(1).equals("qidx")) {
-      throw new IllegalArgumentException("queue index is not set: vstats show " + name + " qidx N");
+  /** {@code vstats show DEV qidx N}, read before anything is asked (iproute2 parses before it opens the section). */
+  private record VstatsArgs(String name, int qidx) {
+    static VstatsArgs parse(List<String> words) {
+      String name = required(words.isEmpty() ? null : words.get(0), "device name is not set.");
+      if (words.size() < 3 || !words.get(1).equals("qidx")) {
+        throw new IllegalArgumentException("queue index is not set: vstats show " + name + " qidx N");
+      }
+      return new VstatsArgs(name, DevAddArgs.number("qidx", words.get(2)));
     }
-    int qidx = DevAddArgs.number("qidx", words.get(2));
+  }
+
+  private Views.Vstats vstats(HeldServices held, VstatsArgs v) {
+    String name = v.name();
+    int qidx = v.qidx();
     VdpaDevice dev = device(held, name);
     if (qidx < 0 || qidx >= dev.vqCount()) {
       throw new IllegalArgumentException("qidx " + qidx + " is out of range: device " + name + " has queues 0 to "

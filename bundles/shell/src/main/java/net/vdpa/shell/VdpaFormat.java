@@ -23,6 +23,11 @@ final class VdpaFormat {
     static final Style TEXT = new Style(false, false);
   }
 
+  /** A listing's JSON section with nothing in it, as iproute2 closes it when the kernel fails: {@code {"dev":{}}}. */
+  static String emptySection(String section, Style style) {
+    return Json.write(Map.of(section, Map.of()), style.pretty());
+  }
+
   static String mgmtdevs(List<Views.Mgmtdev> list, Style style) {
     if (style.json()) {
       Map<String, Object> all = new LinkedHashMap<>();

@@ -44,15 +44,15 @@ class VdpaFormatTest {
     assertThat(VdpaFormat.devs(d, TEXT)).isEqualTo("foo2: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 2 max_vq_size 256");
     assertThat(VdpaFormat.devs(d, PRETTY)).isEqualTo("""
         {
-          "dev": {
-            "foo2": {
-              "type": "network",
-              "mgmtdev": "vdpasim_net",
-              "vendor_id": 0,
-              "max_vqs": 2,
-              "max_vq_size": 256
+            "dev": {
+                "foo2": {
+                    "type": "network",
+                    "mgmtdev": "vdpasim_net",
+                    "vendor_id": 0,
+                    "max_vqs": 2,
+                    "max_vq_size": 256
+                }
             }
-          }
         }""");
   }
 
@@ -126,6 +126,40 @@ class VdpaFormatTest {
 
   @Test
   void jsonEscapes() {
-    assertThat(Json.write(Map.of("a\"b", "x\\y\n"), false)).isEqualTo("{\"a\\\"b\":\"x\\\\y\\n\"}");
+    assertThat(Json.write(Map.of("a\"b", "x\\y\n\t\u0001"), false))
+        .isEqualTo("{\"a\\\"b\":\"x\\\\y\\n\\t\\u0001\"}");
+  }
+
+  /** iproute2's -jp (lib/json_writer.c): arrays stay on one line as [ a,b ], objects in them open on that line. */
+  @Test
+  void prettyArraysAndEmptyValuesAsIproute2LaysThemOut() {
+    List<Views.Mgmtdev> m = List.of(new Views.Mgmtdev("vdpasim_net", List.of("net"), 3, SIM));
+    assertThat(VdpaFormat.mgmtdevs(m, PRETTY)).isEqualTo("""
+        {
+            "mgmtdev": {
+                "vdpasim_net": {
+                    "supported_classes": [ "net" ],
+                    "max_supported_vqs": 3,
+                    "dev_features": [ "MTU","MAC","CTRL_VQ","CTRL_MAC_ADDR","ANY_LAYOUT","VERSION_1","ACCESS_PLATFORM" ]
+                }
+            }
+        }""");
+    assertThat(VdpaFormat.bus(false, List.of(), PRETTY)).isEqualTo("""
+        {
+            "bus": {
+                "autoprobe": false,
+                "dev": {}
+            }
+        }""");
+    Map<String, Object> link = new LinkedHashMap<>();
+    link.put("ifname", "enp3s0f0np0");
+    link.put("flags", List.of());
+    assertThat(Json.write(List.of(link, Map.of("ifname", "x")), true)).isEqualTo("""
+        [ {
+                "ifname": "enp3s0f0np0",
+                "flags": [ ]
+            },{
+                "ifname": "x"
+            } ]""");
   }
 }

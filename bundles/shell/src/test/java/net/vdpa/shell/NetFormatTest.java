@@ -1,0 +1,23 @@
+package net.vdpa.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.vdpa.api.net.NetStats;
+import org.junit.jupiter.api.Test;
+
+class NetFormatTest {
+  private static final NetStats TOTAL = new NetStats(10, 640, 0, 12, 768, 1, 0);
+  private static final NetStats PAIR = new NetStats(10, 640, 0, 12, 768, 1, 0);
+
+  @Test
+  void statsInTextAndJson() {
+    assertThat(NetFormat.stats("vnet0", TOTAL, List.of(PAIR), VdpaFormat.Style.TEXT)).isEqualTo(
+        "vnet0: rx_packets 10 rx_bytes 640 rx_dropped 0 tx_packets 12 tx_bytes 768 tx_dropped 1 tx_errors 0\n"
+            + "  queue_pair 0: rx_packets 10 rx_bytes 640 rx_dropped 0 tx_packets 12 tx_bytes 768 tx_dropped 1 tx_errors 0");
+    assertThat(NetFormat.stats("vnet0", TOTAL, List.of(PAIR), new VdpaFormat.Style(true, false))).isEqualTo(
+        "{\"stats\":{\"vnet0\":{\"rx_packets\":10,\"rx_bytes\":640,\"rx_dropped\":0,\"tx_packets\":12,\"tx_bytes\":768,"
+            + "\"tx_dropped\":1,\"tx_errors\":0,\"queue_pairs\":[{\"queue_pair\":0,\"rx_packets\":10,\"rx_bytes\":640,"
+            + "\"rx_dropped\":0,\"tx_packets\":12,\"tx_bytes\":768,\"tx_dropped\":1,\"tx_errors\":0}]}}}");
+  }
+}
