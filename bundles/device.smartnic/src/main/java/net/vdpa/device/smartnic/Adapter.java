@@ -1,17 +1,12 @@
 package net.vdpa.device.smartnic;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.devlink.DevlinkDev;
 import net.vdpa.api.devlink.DevlinkPort;
 import net.vdpa.api.devlink.EswitchMode;
-import net.vdpa.api.devlink.FlowRule;
-import net.vdpa.api.devlink.FlowRuleStats;
 import net.vdpa.api.devlink.FunctionState;
 import net.vdpa.api.devlink.PortFlavour;
 import net.vdpa.api.log.EventLog;
@@ -64,18 +59,15 @@ final class Adapter {
   private final Registrar registrar;
   private final DeviceTable.Publisher publisher;
   private final StateStore store;
-  private final AuxIndexes aux;
   private final EventLog log;
   /** The VFs and their settings. Guarded by this. */
   private final VfSet vfs;
-  /** SFs by SF number. Guarded by this. */
-  private final Map<Integer, NicFunction> sfs = new TreeMap<>();
-  /** The auxiliary index of each SF, by SF number. Guarded by this. */
-  private final Map<Integer, Integer> sfAux = new TreeMap<>();
+  /** The SFs. Guarded by this. */
+  private final SfSet sfs;
   private final String netdev;
   private EswitchMode mode = EswitchMode.LEGACY;
-  /** In switchdev mode, each function's representor and what withdraws its service; this object's lock. */
-  private final Map<NicFunction, Runnable> representors = new LinkedHashMap<>();
+  /** The representors and rules of switchdev mode; this object's lock. */
+  private final Switchdev switchdev;
   private boolean closed;
 
   /**
@@ -97,10 +89,11 @@ final class Adapter {
     this.registrar = registrar;
     this.publisher = publisher;
     this.store = store;
-    this.aux = aux;
     this.log = log;
     this.netdev = config.pci().netdev(0);
     this.vfs = new VfSet(config, eswitch, registrar, publisher, log);
+    this.sfs = new SfSet(name, config, eswitch, registrar, publisher, aux, log);
+    this.switchdev = new Switchdev(name, config.pci(), eswitch, registrar, log);
     this.uplinks = new SwitchPort[config.uplinks()];
     for (int i = 0; i < uplinks.length; i++) {
       // no cable yet: no carrier, so floods leave them out
@@ -118,16 +111,7 @@ final class Adapter {
     vfs.restore(s.vfMacs(), s.vfs());
     try {
       vfs.enable(Math.min(s.numVfs(), config.maxVfs()));
-      for (AdapterState.Sf sf : s.sfs()) {
-        if (sfs.size() < config.maxSfs() && !sfs.containsKey(sf.sfnum())) {
-          NicFunction f = newSf(sf.sfnum(), sf.portIndex(), aux.claim(sf.aux()));
-          f.setHwAddr(sf.hwAddr());
-          if (sf.state() == FunctionState.ACTIVE) {
-            f.setState(FunctionState.ACTIVE);
-            f.registered(registrar.register(f));
-          }
-        }
-      }
+      sfs.restore(s.sfs());
     } catch (RuntimeException e) {
       log.warn("adapter " + name + ": kept state only partly restored: " + e.getMessage());
     }
@@ -162,7 +146,7 @@ final class Adapter {
     for (NicFunction f : vfs.list()) {
       out.add(view(f));
     }
-    for (NicFunction f : sfs.values()) {
+    for (NicFunction f : sfs.list()) {
       out.add(view(f));
     }
     out.sort(java.util.Comparator.comparingInt(DevlinkPort::index));
@@ -170,17 +154,12 @@ final class Adapter {
   }
 
   private DevlinkPort view(NicFunction f) {
-    boolean sf = f.flavour() == PortFlavour.PCISF;
-    boolean attached = f.state() == FunctionState.ACTIVE;
-    // a function's port has a netdev only in switchdev mode: its representor
-    String netdev = representors.containsKey(f) ? config.pci().representor(f.representor()) : null;
-    return new DevlinkPort(name, f.portIndex(), f.flavour(), netdev, f.number(), 0, f.hwAddr(), sf ? f.state() : null,
-        attached, attached ? f.handle() : null);
+    return f.view(name, switchdev.netdev(f));
   }
 
   private List<NicFunction> functions() {
     List<NicFunction> all = new ArrayList<>(vfs.list());
-    all.addAll(sfs.values());
+    all.addAll(sfs.list());
     return all;
   }
 
@@ -199,122 +178,23 @@ final class Adapter {
     syncRepresentors();
     save();
     log.info("adapter " + name + ": eswitch mode " + m.word() + (m == EswitchMode.SWITCHDEV
-        ? ", " + representors.size() + " representor(s)" : ""));
+        ? ", " + switchdev.size() + " representor(s)" : ""));
+  }
+
+  /** Representors and rules to match the mode and the functions (see {@link Switchdev#sync}). */
+  private void syncRepresentors() {
+    switchdev.sync(mode == EswitchMode.SWITCHDEV && !closed, functions());
   }
 
   /**
-   * Makes the representors match the mode and the functions: one per function in switchdev mode,
-   * none in legacy mode. The switch changes mode after the ports have their representors (to
-   * switchdev) or before they lose them (to legacy), so a frame never finds a port without one.
+   * Runs an operation on the switchdev side (representors, rules) under the adapter's lock.
+   *
+   * @param op the operation
+   * @param <T> its result
+   * @return the result
    */
-  private void syncRepresentors() {
-    boolean on = mode == EswitchMode.SWITCHDEV && !closed;
-    if (!on) {
-      eswitch.switchdev(false);
-    }
-    List<NicFunction> now = on ? functions() : List.of();
-    for (var it = representors.entrySet().iterator(); it.hasNext();) {
-      var e = it.next();
-      if (!now.contains(e.getKey())) {
-        dropRules(e.getKey().port());
-        Representor rep = e.getKey().port().representor();
-        e.getKey().port().representor(null);
-        e.getValue().run();
-        if (rep != null) {
-          rep.close();
-        }
-        it.remove();
-      }
-    }
-    for (NicFunction f : now) {
-      if (!representors.containsKey(f)) {
-        Representor rep = new Representor(config.pci().representor(f.representor()), f.handle(), f.port(), representorMac(f),
-            NicFunction.DEFAULT_MTU);
-        f.port().representor(rep);
-        representors.put(f, registrar.registerInterface(rep));
-      }
-    }
-    if (on) {
-      eswitch.switchdev(true);
-    }
-  }
-
-  /** The function whose representor has the name, or null. Caller holds this object's lock. */
-  private NicFunction byRepresentor(String rep) {
-    for (NicFunction f : representors.keySet()) {
-      if (config.pci().representor(f.representor()).equals(rep)) {
-        return f;
-      }
-    }
-    return null;
-  }
-
-  synchronized boolean hasRepresentor(String rep) {
-    return byRepresentor(rep) != null;
-  }
-
-  private NicFunction representorOf(String rep) {
-    NicFunction f = byRepresentor(rep);
-    if (f == null) {
-      throw new IllegalArgumentException("there is no representor '" + rep + "' on " + name
-          + (mode == EswitchMode.SWITCHDEV ? "" : " (its eswitch is in legacy mode)"));
-    }
-    return f;
-  }
-
-  synchronized void addRule(String rep, FlowRule rule) {
-    SwitchPort port = representorOf(rep).port();
-    for (SwitchRule r : port.rules()) {
-      if (r.rule().prio() == rule.prio()) {
-        throw new IllegalArgumentException("prio " + rule.prio() + " is in use on " + rep + "; delete that rule first");
-      }
-    }
-    SwitchRule compiled = new SwitchRule(rule, to -> representorOf(to).port());
-    SwitchRule[] now = java.util.Arrays.copyOf(port.rules(), port.rules().length + 1);
-    now[now.length - 1] = compiled;
-    java.util.Arrays.sort(now, java.util.Comparator.comparingInt(r -> r.rule().prio()));
-    port.rules(now);
-    log.info("adapter " + name + ": rule prio " + rule.prio() + " added on " + rep);
-  }
-
-  synchronized void deleteRule(String rep, int prio) {
-    SwitchPort port = representorOf(rep).port();
-    SwitchRule[] now = java.util.Arrays.stream(port.rules()).filter(r -> r.rule().prio() != prio)
-        .toArray(SwitchRule[]::new);
-    if (now.length == port.rules().length) {
-      throw new IllegalArgumentException("there is no rule with prio " + prio + " on " + rep);
-    }
-    port.rules(now);
-    log.info("adapter " + name + ": rule prio " + prio + " deleted from " + rep);
-  }
-
-  synchronized List<FlowRuleStats> rules(String rep) {
-    List<FlowRuleStats> out = new ArrayList<>();
-    for (SwitchRule r : representorOf(rep).port().rules()) {
-      out.add(r.stats(rep));
-    }
-    return out;
-  }
-
-  /** A port is losing its representor: its rules go, and so do other ports' rules that send to it. */
-  private void dropRules(SwitchPort gone) {
-    gone.rules(new SwitchRule[0]);
-    for (NicFunction f : representors.keySet()) {
-      SwitchPort p = f.port();
-      SwitchRule[] before = p.rules();
-      SwitchRule[] kept = java.util.Arrays.stream(before).filter(r -> !r.targets(gone)).toArray(SwitchRule[]::new);
-      if (kept.length != before.length) {
-        p.rules(kept);
-        log.info("adapter " + name + ": " + (before.length - kept.length) + " rule(s) of "
-            + config.pci().representor(f.representor()) + " deleted with the port they sent to");
-      }
-    }
-  }
-
-  /** A representor's own address: locally administered, from the adapter's PCI address and the port index. */
-  private MacAddress representorMac(NicFunction f) {
-    long h = name.hashCode() & 0xffffL;
-    return new MacAddress(0x02_fe_00_00_00_00L | h << 16 | (f.portIndex() & 0xffff));
+  synchronized <T> T switchdev(java.util.function.Function<Switchdev, T> op) {
+    return op.apply(switchdev);
   }
 
   synchronized void setNumVfs(int n) {
@@ -380,41 +260,10 @@ final class Adapter {
 
   synchronized DevlinkPort addSf(int pfnum, int sfnum) {
     check();
-    AdapterConfig.range("pfnum", pfnum, 0, 0);
-    AdapterConfig.range("sfnum", sfnum, 0, MAX_SFNUM);
-    if (sfs.containsKey(sfnum)) {
-      throw new IllegalArgumentException("sfnum " + sfnum + " is in use on " + name + " (port " + name + "/"
-          + sfs.get(sfnum).portIndex() + ")");
-    }
-    if (sfs.size() >= config.maxSfs()) {
-      throw new IllegalStateException(name + " has " + sfs.size() + " SFs, its maximum (max_sfs " + config.maxSfs() + ")");
-    }
-    int index = FIRST_SF_PORT_INDEX;
-    while (portIndexUsed(index)) {
-      index++;
-    }
-    NicFunction f = newSf(sfnum, index, aux.next());
+    NicFunction f = sfs.add(pfnum, sfnum);
     syncRepresentors();
     save();
-    log.info("adapter " + name + ": SF " + sfnum + " added as port " + name + "/" + index);
     return view(f);
-  }
-
-  private boolean portIndexUsed(int index) {
-    for (NicFunction f : sfs.values()) {
-      if (f.portIndex() == index) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private NicFunction newSf(int sfnum, int portIndex, int auxIndex) {
-    NicFunction f = new NicFunction(PortFlavour.PCISF, sfnum, portIndex, "auxiliary/smartnic.sf." + auxIndex,
-        config.queuePairs(), eswitch, publisher, log);
-    sfs.put(sfnum, f);
-    sfAux.put(sfnum, auxIndex);
-    return f;
   }
 
   synchronized void delPort(int index) {
@@ -429,10 +278,7 @@ final class Adapter {
       throw new IllegalStateException("port " + name + "/" + index + " (sfnum " + f.number() + ") carries vDPA device "
           + carrying.get(0) + "; delete it first");
     }
-    sfs.remove(f.number());
-    aux.release(sfAux.remove(f.number()));
-    f.unregister();
-    f.close();
+    sfs.delete(f);
     syncRepresentors();
     save();
     log.info("adapter " + name + ": SF " + f.number() + " (port " + name + "/" + index + ") deleted");
@@ -496,11 +342,8 @@ final class Adapter {
   }
 
   private void save() {
-    List<AdapterState.Sf> kept = new ArrayList<>();
-    for (NicFunction f : sfs.values()) {
-      kept.add(new AdapterState.Sf(f.number(), f.portIndex(), sfAux.get(f.number()), f.hwAddr(), f.state()));
-    }
-    store.save(new AdapterState(config.pci().toString(), mode, vfs.size(), vfs.keptMacs(), vfs.keptSettings(), kept));
+    store.save(new AdapterState(config.pci().toString(), mode, vfs.size(), vfs.keptMacs(), vfs.keptSettings(),
+        sfs.kept()));
   }
 
   /**
@@ -516,12 +359,8 @@ final class Adapter {
       f.unregister();
     }
     syncRepresentors();
-    for (int sfnum : sfAux.keySet()) {
-      aux.release(sfAux.get(sfnum));
-    }
     vfs.clear();
     sfs.clear();
-    sfAux.clear();
     for (SwitchPort u : uplinks) {
       eswitch.remove(u);
     }

@@ -172,7 +172,7 @@ final class Adapters {
   /** The adapter with the representor. */
   private Adapter withRepresentor(String rep) {
     for (Adapter a : all()) {
-      if (a.hasRepresentor(rep)) {
+      if (a.switchdev(s -> s.has(rep))) {
         return a;
       }
     }
@@ -180,19 +180,25 @@ final class Adapters {
   }
 
   boolean hasRepresentor(String rep) {
-    return all().stream().anyMatch(a -> a.hasRepresentor(rep));
+    return all().stream().anyMatch(a -> a.switchdev(s -> s.has(rep)));
   }
 
   void addRule(String rep, net.vdpa.api.devlink.FlowRule rule) {
-    withRepresentor(rep).addRule(rep, rule);
+    withRepresentor(rep).switchdev(s -> {
+      s.addRule(rep, rule);
+      return null;
+    });
   }
 
   void deleteRule(String rep, int prio) {
-    withRepresentor(rep).deleteRule(rep, prio);
+    withRepresentor(rep).switchdev(s -> {
+      s.deleteRule(rep, prio);
+      return null;
+    });
   }
 
   List<net.vdpa.api.devlink.FlowRuleStats> rules(String rep) {
-    return withRepresentor(rep).rules(rep);
+    return withRepresentor(rep).switchdev(s -> s.rules(rep));
   }
 
   void setEswitchMode(String dev, EswitchMode mode) {

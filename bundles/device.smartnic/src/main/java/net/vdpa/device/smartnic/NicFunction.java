@@ -9,6 +9,7 @@ import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.devlink.DevlinkPort;
 import net.vdpa.api.devlink.FunctionState;
 import net.vdpa.api.devlink.PortFlavour;
 import net.vdpa.api.log.EventLog;
@@ -284,5 +285,18 @@ final class NicFunction implements VdpaMgmtDevice {
   void close() {
     table.close(FunctionDevice::unplug);
     eswitch.remove(port);
+  }
+
+  /**
+   * The function's devlink port.
+   *
+   * @param adapter the adapter's devlink name
+   * @param netdev the port's netdev (its representor in switchdev mode), or null
+   * @return the view
+   */
+  DevlinkPort view(String adapter, String netdev) {
+    boolean attached = state() == FunctionState.ACTIVE;
+    return new DevlinkPort(adapter, portIndex(), flavour(), netdev, number(), 0, hwAddr(),
+        flavour() == PortFlavour.PCISF ? state() : null, attached, attached ? handle() : null);
   }
 }
