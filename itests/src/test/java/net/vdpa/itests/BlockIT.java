@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
@@ -25,7 +23,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A second device class on the bus: the simulated block device bundle creates a virtio-blk device
@@ -43,37 +40,6 @@ public class BlockIT extends BusTestSupport {
     return new Option[] {reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"),
         reactorBundle("vdpa.bundle.simblk"), reactorBundle("vdpa.bundle.virtionet"),
         reactorBundle("vdpa.bundle.virtioblk")};
-  }
-
-  private VdpaMgmtDevice blkMgmtdev() throws Exception {
-    ServiceTracker<VdpaMgmtDevice, VdpaMgmtDevice> t = new ServiceTracker<>(context,
-        context.createFilter("(&(objectClass=" + VdpaMgmtDevice.class.getName() + ")(" + VdpaMgmtDevice.PROP_HANDLE
-            + "=vdpasim_blk))"), null);
-    t.open();
-    VdpaMgmtDevice m = t.waitForService(WAIT.toMillis());
-    assertNotNull("vdpasim_blk did not appear", m);
-    return m;
-  }
-
-  private BlockDevice disk(String device) throws Exception {
-    ServiceTracker<BlockDevice, BlockDevice> t = new ServiceTracker<>(context, context.createFilter("(&(objectClass="
-        + BlockDevice.class.getName() + ")(" + BlockDevice.PROP_DEVICE + "=" + device + "))"), null);
-    t.open();
-    BlockDevice d = t.waitForService(WAIT.toMillis());
-    assertNotNull("no BlockDevice on " + device, d);
-    return d;
-  }
-
-  private static BlockStatus await(java.util.function.Function<BlockDevice.Completion, Submit> submit)
-      throws InterruptedException {
-    CountDownLatch l = new CountDownLatch(1);
-    BlockStatus[] got = new BlockStatus[1];
-    assertEquals(Submit.QUEUED, submit.apply((tag, st) -> {
-      got[0] = st;
-      l.countDown();
-    }));
-    assertTrue("completed", l.await(5, TimeUnit.SECONDS));
-    return got[0];
   }
 
   @Test
@@ -205,5 +171,13 @@ public class BlockIT extends BusTestSupport {
     List<String> gone = unplugUnderLoad("blk5", () -> installed("net.vdpa.driver.virtioblk").stop());
     assertEquals(List.of("BlockDevice while the device was registered"), gone);
     await("blk5 unbound, still on the bus", () -> bus.device("blk5").map(d -> d.driver == null).orElse(false));
+  }
+
+  private BlockDevice disk(String device) throws Exception {
+    return tracked(BlockDevice.class, BlockDevice.PROP_DEVICE + "=" + device, "BlockDevice on " + device);
+  }
+
+  private VdpaMgmtDevice blkMgmtdev() throws Exception {
+    return tracked(VdpaMgmtDevice.class, VdpaMgmtDevice.PROP_HANDLE + "=vdpasim_blk", "vdpasim_blk");
   }
 }

@@ -14,13 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.blk.BlockDevice;
 import net.vdpa.api.blk.BlockDevice.BlockStatus;
-import net.vdpa.api.blk.BlockDevice.Submit;
 import net.vdpa.api.blk.BlockStats;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -34,7 +31,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.service.cm.Configuration;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A block device with several request queues, made as a user makes it ({@code vdpa dev add ...
@@ -90,36 +86,6 @@ public class BlockQueuesIT extends BusTestSupport {
       assertEquals("one line: " + text, -1, text.indexOf('\n'));
       return text;
     }
-  }
-
-  private BlockDevice disk(String device) throws Exception {
-    ServiceTracker<BlockDevice, BlockDevice> t = new ServiceTracker<>(context, context.createFilter("(&(objectClass="
-        + BlockDevice.class.getName() + ")(" + BlockDevice.PROP_DEVICE + "=" + device + "))"), null);
-    t.open();
-    BlockDevice d = t.waitForService(WAIT.toMillis());
-    assertNotNull("no BlockDevice on " + device, d);
-    return d;
-  }
-
-  private VdpaDevice device(String name) throws Exception {
-    ServiceTracker<VdpaDevice, VdpaDevice> t = new ServiceTracker<>(context, context.createFilter("(&(objectClass="
-        + VdpaDevice.class.getName() + ")(" + VdpaDevice.PROP_NAME + "=" + name + "))"), null);
-    t.open();
-    VdpaDevice d = t.waitForService(WAIT.toMillis());
-    assertNotNull("no VdpaDevice " + name, d);
-    return d;
-  }
-
-  private static BlockStatus await(java.util.function.Function<BlockDevice.Completion, Submit> submit)
-      throws InterruptedException {
-    CountDownLatch l = new CountDownLatch(1);
-    BlockStatus[] got = new BlockStatus[1];
-    assertEquals(Submit.QUEUED, submit.apply((tag, st) -> {
-      got[0] = st;
-      l.countDown();
-    }));
-    assertTrue("completed", l.await(5, TimeUnit.SECONDS));
-    return got[0];
   }
 
   private static ByteBuffer pattern(int seed) {
@@ -194,5 +160,13 @@ public class BlockQueuesIT extends BusTestSupport {
     assertEquals("what queue 3 wrote, from the file", pattern(3), r);
     assertEquals(new BlockStats(1, 4096, 0, 0, 0, 0), again.stats(3));
     run("vdpa dev del blkq");
+  }
+
+  private BlockDevice disk(String device) throws Exception {
+    return tracked(BlockDevice.class, BlockDevice.PROP_DEVICE + "=" + device, "BlockDevice on " + device);
+  }
+
+  private VdpaDevice device(String name) throws Exception {
+    return tracked(VdpaDevice.class, VdpaDevice.PROP_NAME + "=" + name, "VdpaDevice " + name);
   }
 }

@@ -138,6 +138,37 @@ public abstract class BusTestSupport {
   }
 
   /** A service, waiting for it. */
+  /**
+   * Waits for a service of a type whose properties match {@code property} ({@code key=value}).
+   *
+   * @param type the service type
+   * @param property the property to match
+   * @param what what it is, for the failure message
+   * @return the service
+   */
+  protected <T> T tracked(Class<T> type, String property, String what) throws Exception {
+    ServiceTracker<T, T> t = new ServiceTracker<>(context, context.createFilter(
+        "(&(objectClass=" + type.getName() + ")(" + property + "))"), null);
+    t.open();
+    T s = t.waitForService(WAIT.toMillis());
+    assertNotNull(what + " did not appear", s);
+    return s;
+  }
+
+  /** Submits one block request and waits for its completion. */
+  protected static net.vdpa.api.blk.BlockDevice.BlockStatus await(
+      java.util.function.Function<net.vdpa.api.blk.BlockDevice.Completion, net.vdpa.api.blk.BlockDevice.Submit> submit)
+      throws InterruptedException {
+    java.util.concurrent.CountDownLatch l = new java.util.concurrent.CountDownLatch(1);
+    net.vdpa.api.blk.BlockDevice.BlockStatus[] got = new net.vdpa.api.blk.BlockDevice.BlockStatus[1];
+    assertEquals(net.vdpa.api.blk.BlockDevice.Submit.QUEUED, submit.apply((tag, st) -> {
+      got[0] = st;
+      l.countDown();
+    }));
+    assertTrue("completed", l.await(5, java.util.concurrent.TimeUnit.SECONDS));
+    return got[0];
+  }
+
   protected <T> T service(Class<T> type) throws Exception {
     ServiceTracker<T, T> t = new ServiceTracker<>(context, type, null);
     t.open();

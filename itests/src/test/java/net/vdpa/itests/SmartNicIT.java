@@ -28,7 +28,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.service.cm.Configuration;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * The SmartNIC adapter in a real framework: an adapter from a factory configuration, VFs and an SF
@@ -67,16 +66,6 @@ public class SmartNicIT extends BusTestSupport {
 
   private VdpaMgmtDevice mgmtdev(String handle) throws Exception {
     return tracked(VdpaMgmtDevice.class, VdpaMgmtDevice.PROP_HANDLE + "=" + handle, "management device " + handle);
-  }
-
-  /** Waits for a service of a type whose properties match {@code property} ({@code key=value}). */
-  private <T> T tracked(Class<T> type, String property, String what) throws Exception {
-    ServiceTracker<T, T> t = new ServiceTracker<>(context, context.createFilter(
-        "(&(objectClass=" + type.getName() + ")(" + property + "))"), null);
-    t.open();
-    T s = t.waitForService(WAIT.toMillis());
-    assertNotNull(what + " did not appear", s);
-    return s;
   }
 
   private static List<String> workerThreads() {

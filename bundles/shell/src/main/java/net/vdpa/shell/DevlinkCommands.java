@@ -184,7 +184,8 @@ public final class DevlinkCommands {
     return port.substring(0, slash);
   }
 
-  private List<Devlink> present() {
+  /** The devlink services present; refused with a line saying why when there is none. */
+  List<Devlink> present() {
     List<Devlink> all = List.copyOf(services);
     if (all.isEmpty()) {
       throw new IllegalStateException("no devlink devices: no device bundle with adapters is running (such as device.smartnic)");

@@ -2,16 +2,14 @@ package net.vdpa.shell;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import net.vdpa.api.devlink.Devlink;
 import net.vdpa.api.devlink.FlowAction;
 import net.vdpa.api.devlink.FlowRule;
 import net.vdpa.api.devlink.FlowRuleStats;
 import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@code tc filter} on SmartNIC representors in switchdev mode, typed as in Linux: flower rules on a
@@ -28,15 +26,16 @@ public final class TcCommands {
       "       tc [ -s ] filter show dev REP ingress",
       "where  ACTION := { drop | mirred egress { redirect | mirror } dev REP | vlan push id VID | vlan pop }");
 
-  private final List<Devlink> services = new CopyOnWriteArrayList<>();
+  private final DevlinkCommands devlink;
 
-  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-  void addDevlink(Devlink d) {
-    services.add(d);
-  }
-
-  void removeDevlink(Devlink d) {
-    services.remove(d);
+  /**
+   * The tc command over the devlink services the {@code devlink:} commands track.
+   *
+   * @param devlink the {@code devlink:} commands
+   */
+  @Activate
+  public TcCommands(@Reference DevlinkCommands devlink) {
+    this.devlink = devlink;
   }
 
   /**
@@ -120,7 +119,7 @@ public final class TcCommands {
   }
 
   private Devlink owner(String rep) {
-    for (Devlink d : services) {
+    for (Devlink d : devlink.present()) {
       if (d.hasRepresentor(rep)) {
         return d;
       }

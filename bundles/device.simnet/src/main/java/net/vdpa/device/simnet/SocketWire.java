@@ -178,4 +178,15 @@ abstract class SocketWire implements Wire {
       }
     }
   }
+
+  /** Closes a channel; an error while closing is nothing more to carry on it. */
+  static void closeQuietly(java.nio.channels.Channel c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (java.io.IOException e) {
+        // closing: nothing more to carry on it
+      }
+    }
+  }
 }

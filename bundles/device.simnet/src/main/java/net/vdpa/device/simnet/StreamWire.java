@@ -224,16 +224,6 @@ final class StreamWire extends SocketWire implements StreamFrames.Sink {
     closeQuietly(current);
   }
 
-  private static void closeQuietly(java.nio.channels.Channel c) {
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // closing: nothing more to carry on it
-      }
-    }
-  }
-
   @Override
   String peer() {
     return peer;

@@ -126,11 +126,7 @@ final class UdpWire extends SocketWire {
 
   @Override
   void closeSockets() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      // closing: nothing more to carry
-    }
+    closeQuietly(channel);
   }
 
   @Override
