@@ -48,7 +48,9 @@ public class BlockQueuesIT extends BusTestSupport {
   protected Option[] extraOptions() {
     return new Option[] {mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
         reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simblk"),
-        reactorBundle("vdpa.bundle.virtioblk"), reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell")};
+        reactorBundle("vdpa.bundle.virtioblk"), reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell"),
+        mavenBundle("jakarta.json", "jakarta.json-api").versionAsInProject(),
+        mavenBundle("org.eclipse.parsson", "parsson").versionAsInProject()};
   }
 
   @Before
