@@ -38,7 +38,7 @@ TARGETS = {
 def figure(bench):
     """The figure a configuration is read from: transfers (ring, baselines), or frames received."""
     m = bench["secondaryMetrics"]
-    for key in ("transfers", "received"):
+    for key in ("transfers", "received", "completed"):
         if key in m:
             return m[key]["score"]
     return None

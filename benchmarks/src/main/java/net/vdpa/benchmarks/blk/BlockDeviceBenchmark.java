@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.vdpa.api.blk.BlockDevice;
 import net.vdpa.api.blk.BlockDevice.BlockStatus;
 import net.vdpa.api.blk.BlockDevice.Submit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -33,7 +34,11 @@ import org.openjdk.jmh.annotations.Threads;
  * is reused, so their rate is the completion rate. The device has {@link #QUEUES} request queues,
  * each served by a worker thread of its own: queue depth 1 uses queue 0; queue depth 32 spreads its
  * slots over every queue (slot {@code i} on queue {@code i % QUEUES}), as a guest spreads its I/O
- * over a multi-queue disk, so the device may use as many CPUs as the 32 baseline threads do. The request path reuses its buffers and slots:
+ * over a multi-queue disk, so the device may use as many CPUs as the 32 baseline threads do. The
+ * {@code ...Chained} methods keep the same depths in flight the way {@code blk:io} and fio's
+ * asynchronous engines do: each completion submits its slot's next request, on the device's
+ * thread, and no thread waits for a slot (on two CPUs a waiting submitter takes CPU time the two
+ * device workers need); their figure is the {@code completed} counter. The request path reuses its buffers and slots:
  * {@code -prof gc} shows what it allocates per request.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar BlockDeviceBenchmark -prof gc}.
@@ -61,6 +66,8 @@ public class BlockDeviceBenchmark {
   private boolean write;
   private Slots qd1;
   private Slots qd32;
+  private Chained chained1;
+  private Chained chained32;
 
   /** Boots the runtime on a new file, fills the file, and opens the baseline's channel on it. */
   @Setup(Level.Trial)
@@ -86,6 +93,8 @@ public class BlockDeviceBenchmark {
     channel.force(false);
     qd1 = new Slots(runtime.disk(), 1, 1, write);
     qd32 = new Slots(runtime.disk(), 32, QUEUES, write);
+    chained1 = new Chained(runtime.disk(), 1, 1, write, BLOCKS);
+    chained32 = new Chained(runtime.disk(), 32, QUEUES, write, BLOCKS);
   }
 
   /** Waits for what is in flight, then stops the runtime and removes the file. */
@@ -95,8 +104,12 @@ public class BlockDeviceBenchmark {
       if (qd1 != null) {
         qd1.drain();
         qd32.drain();
-        if (qd1.failures.get() + qd32.failures.get() > 0) {
-          throw new IllegalStateException("requests failed: qd1 " + qd1.failures + ", qd32 " + qd32.failures);
+        chained1.stop();
+        chained32.stop();
+        long chainedFailures = chained1.failures() + chained32.failures();
+        if (qd1.failures.get() + qd32.failures.get() + chainedFailures > 0) {
+          throw new IllegalStateException("requests failed: qd1 " + qd1.failures + ", qd32 " + qd32.failures
+              + ", completion-driven " + chainedFailures);
         }
       }
     } finally {
@@ -140,6 +153,75 @@ public class BlockDeviceBenchmark {
   @Threads(1)
   public int blockDeviceQd32() {
     return qd32.next();
+  }
+
+  /**
+   * What the completion-driven methods count: {@code completed} is the figure (requests completed
+   * during the iteration); the benchmark thread itself only sleeps.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.OPERATIONS)
+  public static class Completed {
+    /** Requests completed OK during the iteration. */
+    public long completed;
+    private long base;
+    private Chained chain;
+
+    /** Notes where the count of the chain this thread measures stands. */
+    void mark(Chained c) {
+      chain = c;
+      base = c.completed();
+    }
+
+    /** Starts this iteration's count where the chain stands (the first iteration starts it). */
+    @Setup(Level.Iteration)
+    public void next() {
+      if (chain != null) {
+        base = chain.completed();
+      }
+    }
+
+    /** This iteration's completions. */
+    @TearDown(Level.Iteration)
+    public void count() {
+      if (chain != null) {
+        completed = chain.completed() - base;
+      }
+    }
+  }
+
+  /**
+   * Queue depth 1, completion-driven: the completion submits the next request (see {@link Chained}).
+   *
+   * @param c the counter
+   * @throws InterruptedException never in a run
+   */
+  @Benchmark
+  @Threads(1)
+  public void blockDeviceQd1Chained(Completed c) throws InterruptedException {
+    watch(c, chained1);
+  }
+
+  /**
+   * Queue depth 32 over every queue, completion-driven: each completion submits its slot's next
+   * request on the device's thread (see {@link Chained}).
+   *
+   * @param c the counter
+   * @throws InterruptedException never in a run
+   */
+  @Benchmark
+  @Threads(1)
+  public void blockDeviceQd32Chained(Completed c) throws InterruptedException {
+    watch(c, chained32);
+  }
+
+  /** Starts the chain at the first call, then sleeps a millisecond: the device's threads do the work. */
+  private static void watch(Completed c, Chained chain) throws InterruptedException {
+    if (c.chain == null) {
+      chain.start();
+      c.mark(chain);
+    }
+    Thread.sleep(1);
   }
 
   @Benchmark

@@ -25,11 +25,14 @@ interface Disk {
   long allocatedBytes();
 
   /**
-   * A byte mover for one worker.
+   * A byte mover for the worker of one request queue. A queue gets a mover over the same resources
+   * again after a driver reset (a file disk keeps one channel per queue, so two workers never share
+   * a file descriptor's bookkeeping).
    *
+   * @param queue the request queue, from 0
    * @return a new mover; it is confined to the thread that uses it
    */
-  Io io();
+  Io io(int queue);
 
   /** Closes a disk whose device was refused, taking back a file that was made for it. */
   default void discard() {

@@ -19,7 +19,9 @@ import net.vdpa.api.blk.VirtioBlk;
  * opened again as it is when it does, so the device's data outlives the runtime. Positional
  * {@link FileChannel} reads and writes go straight into and out of the driver's memory, each worker
  * through views of its own (the chain's buffers are shared by every queue, so their positions are
- * not ours to move); FLUSH is
+ * not ours to move) and a channel of its own (queue 0 uses the channel that holds the lock; a
+ * channel's per-call bookkeeping is synchronized, so two workers on one channel wait for each
+ * other); FLUSH is
  * {@link FileChannel#force}. The file is locked while the device exists: one device per file,
  * across processes too. Deleting the device leaves the file.
  */
@@ -35,6 +37,8 @@ final class FileDisk implements Disk {
   private final boolean created;
   /** The size the device shows: the file's length. */
   private volatile long capacity;
+  /** Channels of queues 1 and up, opened on first use; guarded by this. */
+  private final java.util.List<FileChannel> queueChannels = new java.util.ArrayList<>();
 
   private FileDisk(Path path, FileChannel ch, FileLock lock, boolean readOnly, boolean created, long capacity) {
     this.created = created;
@@ -227,8 +231,29 @@ final class FileDisk implements Disk {
   }
 
   @Override
-  public Disk.Io io() {
-    return new FileIo(ch);
+  public Disk.Io io(int queue) {
+    return new FileIo(channel(queue));
+  }
+
+  /** Queue 0's channel is the locked one; other queues open the file again (the lock is per file). */
+  private synchronized FileChannel channel(int queue) {
+    if (queue <= 0) {
+      return ch;
+    }
+    while (queueChannels.size() < queue) {
+      queueChannels.add(null);
+    }
+    FileChannel c = queueChannels.get(queue - 1);
+    if (c == null || !c.isOpen()) {
+      try {
+        c = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+            : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        return ch; // correct all the same, only shared with queue 0
+      }
+      queueChannels.set(queue - 1, c);
+    }
+    return c;
   }
 
   @Override
@@ -245,6 +270,10 @@ final class FileDisk implements Disk {
 
   @Override
   public void close() {
+    synchronized (this) {
+      queueChannels.forEach(FileDisk::closeQuietly);
+      queueChannels.clear();
+    }
     try {
       if (lock.isValid()) {
         lock.release();

@@ -46,7 +46,7 @@ final class RamDisk implements Disk, Disk.Io {
   }
 
   @Override
-  public Disk.Io io() {
+  public Disk.Io io(int queue) {
     return this;
   }
 

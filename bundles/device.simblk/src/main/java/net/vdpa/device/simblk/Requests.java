@@ -26,9 +26,9 @@ final class Requests {
   private final boolean writeZeroes;
   private final BlkStats stats;
 
-  Requests(Disk disk, boolean readOnly, String deviceName, long features, BlkStats stats) {
+  Requests(Disk disk, int queue, boolean readOnly, String deviceName, long features, BlkStats stats) {
     this.disk = disk;
-    this.io = disk.io();
+    this.io = disk.io(queue);
     this.readOnly = readOnly;
     this.id = ("vdpasim_blk:" + deviceName).getBytes(StandardCharsets.US_ASCII);
     this.flush = (features & VirtioBlk.bit(VirtioBlk.F_FLUSH)) != 0;

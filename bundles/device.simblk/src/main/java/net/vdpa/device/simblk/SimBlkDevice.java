@@ -77,7 +77,7 @@ final class SimBlkDevice extends VirtioDevice<BlkStats> {
       VqSlot<BlkStats> s = live(i);
       if (s != null) {
         RequestWorker w = new RequestWorker(THREAD_PREFIX + name() + "-rq" + i, s,
-            new Requests(disk, spec.readOnly(), name(), features, s.counters()), paused);
+            new Requests(disk, i, spec.readOnly(), name(), features, s.counters()), paused);
         all.add(w);
         byQueue[i] = w;
       }
