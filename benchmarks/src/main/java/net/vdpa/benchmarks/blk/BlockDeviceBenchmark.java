@@ -313,14 +313,24 @@ public class BlockDeviceBenchmark {
 
     /** Waits until no request is in flight. */
     void drain() {
-      for (int i = 0; i < buffers.length; i++) {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (busy.get(i) != 0) {
-          if (System.nanoTime() > end) {
-            throw new IllegalStateException("request in slot " + i + " did not complete within 10 s");
-          }
-          Thread.onSpinWait();
+      awaitIdle(busy);
+    }
+  }
+
+  /**
+   * Waits until every slot reads 0 (its request completed), at most 10 s per slot.
+   *
+   * @param busy 1 for a slot whose request is in flight
+   * @throws IllegalStateException naming the first slot still busy after 10 s
+   */
+  static void awaitIdle(AtomicIntegerArray busy) {
+    for (int i = 0; i < busy.length(); i++) {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (busy.get(i) != 0) {
+        if (System.nanoTime() > end) {
+          throw new IllegalStateException("request in slot " + i + " did not complete within 10 s");
         }
+        Thread.onSpinWait();
       }
     }
   }

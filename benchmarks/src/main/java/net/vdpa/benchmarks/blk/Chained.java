@@ -1,7 +1,7 @@
 package net.vdpa.benchmarks.blk;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import net.vdpa.api.blk.BlockDevice;
 import net.vdpa.api.blk.BlockDevice.BlockStatus;
@@ -27,7 +27,7 @@ final class Chained implements BlockDevice.Completion {
   private final long[] seeds;
   private final AtomicLongArray failures;
   /** Slots whose request is still in flight. */
-  private final AtomicLongArray inFlight;
+  private final AtomicIntegerArray inFlight;
   private volatile boolean stopping;
 
   Chained(BlockDevice disk, int depth, int queues, boolean write, long blocks) {
@@ -44,7 +44,7 @@ final class Chained implements BlockDevice.Completion {
     }
     this.completed = new AtomicLongArray(queues * STRIDE);
     this.failures = new AtomicLongArray(queues * STRIDE);
-    this.inFlight = new AtomicLongArray(depth);
+    this.inFlight = new AtomicIntegerArray(depth);
     this.seeds = new long[queues * STRIDE];
     for (int q = 0; q < queues; q++) {
       seeds[q * STRIDE] = System.nanoTime() + q | 1;
@@ -110,14 +110,6 @@ final class Chained implements BlockDevice.Completion {
   /** Stops resubmitting and waits until no request is in flight. */
   void stop() {
     stopping = true;
-    for (int s = 0; s < buffers.length; s++) {
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (inFlight.get(s) != 0) {
-        if (System.nanoTime() > end) {
-          throw new IllegalStateException("request in slot " + s + " did not complete within 10 s");
-        }
-        Thread.onSpinWait();
-      }
-    }
+    BlockDeviceBenchmark.awaitIdle(inFlight);
   }
 }
