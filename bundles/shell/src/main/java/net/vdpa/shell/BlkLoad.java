@@ -100,9 +100,19 @@ final class BlkLoad implements BlockDevice.Completion {
   Result run(int seconds, Consumer<String> progress) throws InterruptedException {
     long t0 = System.nanoTime();
     long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
-    synchronized (this) {
-      for (int i = 0; i < depth && !stopping; i++) {
-        submit(i);
+    // the first requests go as one batch on each queue: one notification of the device per queue
+    for (int q = 0; q < queues; q++) {
+      disk.plug(q);
+    }
+    try {
+      synchronized (this) {
+        for (int i = 0; i < depth && !stopping; i++) {
+          submit(i);
+        }
+      }
+    } finally {
+      for (int q = 0; q < queues; q++) {
+        disk.unplug(q);
       }
     }
     long lastOps = 0;

@@ -24,6 +24,7 @@ class BlkLoadTest {
   /** A disk of four queues that completes every request OK on its own thread and counts per queue. */
   private final class FourQueues implements BlockDevice {
     final AtomicLongArray submitted = new AtomicLongArray(4);
+    final AtomicLongArray plugged = new AtomicLongArray(4);
 
     private Submit submit(int queue, long tag, Completion done) {
       submitted.incrementAndGet(queue);
@@ -44,6 +45,36 @@ class BlkLoadTest {
     @Override
     public Submit flush(int queue, long tag, Completion done) {
       return submit(queue, tag, done);
+    }
+
+    @Override
+    public long maxDiscard() {
+      return 0;
+    }
+
+    @Override
+    public long maxWriteZeroes() {
+      return 0;
+    }
+
+    @Override
+    public Submit discard(int queue, long offset, long length, long tag, Completion done) {
+      return Submit.INVALID;
+    }
+
+    @Override
+    public Submit writeZeroes(int queue, long offset, long length, boolean unmap, long tag, Completion done) {
+      return Submit.INVALID;
+    }
+
+    @Override
+    public void plug(int queue) {
+      plugged.incrementAndGet(queue);
+    }
+
+    @Override
+    public void unplug(int queue) {
+      plugged.decrementAndGet(queue);
     }
 
     @Override
@@ -102,6 +133,9 @@ class BlkLoadTest {
       assertThat(disk.submitted.get(q)).as("queue " + q).isGreaterThan(100);
     }
     assertThat(disk.submitted.get(3)).as("queue 3 was not asked for").isZero();
+    for (int q = 0; q < 4; q++) {
+      assertThat(disk.plugged.get(q)).as("queue " + q + " unplugged as often as plugged").isZero();
+    }
   }
 
   @Test

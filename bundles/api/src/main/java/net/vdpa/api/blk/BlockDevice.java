@@ -142,6 +142,68 @@ public interface BlockDevice {
   Submit flush(int queue, long tag, Completion done);
 
   /**
+   * The longest range one {@link #discard} may cover, in bytes.
+   *
+   * @return whole blocks; 0 if the device does not offer DISCARD (then discard answers INVALID)
+   */
+  long maxDiscard();
+
+  /**
+   * The longest range one {@link #writeZeroes} may cover, in bytes.
+   *
+   * @return whole blocks; 0 if the device does not offer WRITE_ZEROES (then writeZeroes answers INVALID)
+   */
+  long maxWriteZeroes();
+
+  /**
+   * Tells the device that a range's contents are no longer needed (DISCARD, the kernel's
+   * {@code BLKDISCARD}); what reads of it return afterwards is the device's choice (the simulated
+   * disk reads zeros).
+   *
+   * @param queue the queue
+   * @param offset where on the device, whole blocks
+   * @param length how many bytes, whole blocks, 1 to {@link #maxDiscard()}
+   * @param tag handed back to the completion
+   * @param done the completion
+   * @return what became of it (INVALID for a read-only device or a range that does not fit)
+   */
+  Submit discard(int queue, long offset, long length, long tag, Completion done);
+
+  /**
+   * Makes a range read as zeros (WRITE_ZEROES) without sending the zeros.
+   *
+   * @param queue the queue
+   * @param offset where on the device, whole blocks
+   * @param length how many bytes, whole blocks, 1 to {@link #maxWriteZeroes()}
+   * @param unmap whether the device may deallocate the range instead of writing zeros
+   * @param tag handed back to the completion
+   * @param done the completion
+   * @return what became of it (INVALID for a read-only device or a range that does not fit)
+   */
+  Submit writeZeroes(int queue, long offset, long length, boolean unmap, long tag, Completion done);
+
+  /**
+   * Plugs a queue, as Linux's {@code blk_start_plug}: requests submitted on it are put on the ring at
+   * once, but the device is not notified of them until the last {@link #unplug}, so a batch of
+   * submissions costs one notification instead of one each. Plugs are counted per queue (any
+   * thread's plug holds the queue) and must be undone, in a {@code finally}: a device that sleeps
+   * while its queue is plugged does not see the requests put there.
+   *
+   * @param queue the queue
+   * @throws IllegalArgumentException if there is no such queue
+   */
+  void plug(int queue);
+
+  /**
+   * Undoes one {@link #plug}; the last one notifies the device of what was submitted meanwhile.
+   *
+   * @param queue the queue
+   * @throws IllegalArgumentException if there is no such queue
+   * @throws IllegalStateException if the queue is not plugged
+   */
+  void unplug(int queue);
+
+  /**
    * Counters since the device was bound.
    *
    * @return read and write requests and bytes, flushes, errors

@@ -6,7 +6,7 @@
  * <p>1.1.0 adds per-queue counters ({@link net.vdpa.api.blk.BlockDevice#stats(int)}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.vdpa.api.blk;
 
 import org.osgi.annotation.bundle.Export;

@@ -21,7 +21,8 @@ final class BlkDisk implements BlockDevice {
   static final int MAX_TRANSFER = 128 * 1024;
   private static final long UNDERSTOOD = VirtioBlk.bit(VirtioBlk.F_SIZE_MAX) | VirtioBlk.bit(VirtioBlk.F_SEG_MAX)
       | VirtioBlk.bit(VirtioBlk.F_RO) | VirtioBlk.bit(VirtioBlk.F_BLK_SIZE) | VirtioBlk.bit(VirtioBlk.F_FLUSH)
-      | VirtioBlk.bit(VirtioBlk.F_MQ) | 1L << 32 | 1L << 33;
+      | VirtioBlk.bit(VirtioBlk.F_MQ) | VirtioBlk.bit(VirtioBlk.F_DISCARD) | VirtioBlk.bit(VirtioBlk.F_WRITE_ZEROES)
+      | 1L << 32 | 1L << 33;
 
   private final String name;
   private final VdpaDevice device;
@@ -31,6 +32,9 @@ final class BlkDisk implements BlockDevice {
   private final int blockSize;
   private final boolean readOnly;
   private final boolean canFlush;
+  /** The longest DISCARD and WRITE_ZEROES in bytes; 0 where the device does not offer it. */
+  private final long maxDiscard;
+  private final long maxWriteZeroes;
 
   private BlkDisk(String name, VdpaDevice device, long features) {
     this.name = name;
@@ -42,6 +46,9 @@ final class BlkDisk implements BlockDevice {
     this.blockSize = hasBlkSize ? Math.max(VirtioBlk.SECTOR, cfg.getInt(VirtioBlk.CFG_BLK_SIZE)) : VirtioBlk.SECTOR;
     this.readOnly = (features & VirtioBlk.bit(VirtioBlk.F_RO)) != 0;
     this.canFlush = (features & VirtioBlk.bit(VirtioBlk.F_FLUSH)) != 0;
+    this.maxDiscard = rangeLimit(features, VirtioBlk.F_DISCARD, cfg.getInt(VirtioBlk.CFG_MAX_DISCARD_SECTORS));
+    this.maxWriteZeroes = rangeLimit(features, VirtioBlk.F_WRITE_ZEROES,
+        cfg.getInt(VirtioBlk.CFG_MAX_WRITE_ZEROES_SECTORS));
     int n = (features & VirtioBlk.bit(VirtioBlk.F_MQ)) != 0
         ? Math.max(1, Math.min(device.vqCount(), Short.toUnsignedInt(cfg.getShort(VirtioBlk.CFG_NUM_QUEUES)))) : 1;
     int size = Math.min(128, Integer.highestOneBit(device.vqNumMax()));
@@ -54,6 +61,15 @@ final class BlkDisk implements BlockDevice {
     for (int i = 0; i < n; i++) {
       queues[i] = new BlkQueue(i, device, mem, size, features, MAX_TRANSFER);
     }
+  }
+
+  /** A range request's limit in bytes, whole blocks: 0 without the feature or with a limit of 0 sectors. */
+  private long rangeLimit(long features, int feature, int maxSectors) {
+    if ((features & VirtioBlk.bit(feature)) == 0) {
+      return 0;
+    }
+    long bytes = Integer.toUnsignedLong(maxSectors) * VirtioBlk.SECTOR;
+    return bytes - bytes % blockSize;
   }
 
   /**
@@ -102,11 +118,13 @@ final class BlkDisk implements BlockDevice {
   }
 
   private Submit check(int queue, long offset, long len, boolean write) {
-    if (queue < 0 || queue >= queues.length || offset < 0 || offset % blockSize != 0 || len % blockSize != 0
-        || len > MAX_TRANSFER || offset > capacity - len || (write && readOnly)) {
-      return Submit.INVALID;
-    }
-    return null;
+    return outside(queue, offset, len) || len > MAX_TRANSFER || (write && readOnly) ? Submit.INVALID : null;
+  }
+
+  /** Whether the queue does not exist or the range is not whole blocks on the device. */
+  private boolean outside(int queue, long offset, long len) {
+    return queue < 0 || queue >= queues.length || offset < 0 || offset % blockSize != 0 || len % blockSize != 0
+        || offset > capacity - len;
   }
 
   @Override
@@ -119,6 +137,51 @@ final class BlkDisk implements BlockDevice {
   public Submit write(int queue, long offset, ByteBuffer src, long tag, Completion done) {
     Submit bad = check(queue, offset, src.remaining(), true);
     return bad != null ? bad : queues[queue].submit(VirtioBlk.T_OUT, offset / VirtioBlk.SECTOR, src, tag, done);
+  }
+
+  @Override
+  public Submit discard(int queue, long offset, long length, long tag, Completion done) {
+    return range(VirtioBlk.T_DISCARD, maxDiscard, queue, offset, length, 0, tag, done);
+  }
+
+  @Override
+  public Submit writeZeroes(int queue, long offset, long length, boolean unmap, long tag, Completion done) {
+    return range(VirtioBlk.T_WRITE_ZEROES, maxWriteZeroes, queue, offset, length,
+        unmap ? VirtioBlk.WRITE_ZEROES_FLAG_UNMAP : 0, tag, done);
+  }
+
+  private Submit range(int type, long max, int queue, long offset, long length, int flags, long tag, Completion done) {
+    if (length < 1 || length > max || readOnly || outside(queue, offset, length)) {
+      return Submit.INVALID;
+    }
+    return queues[queue].submitRange(type, offset / VirtioBlk.SECTOR, length / VirtioBlk.SECTOR, flags, tag, done);
+  }
+
+  @Override
+  public long maxDiscard() {
+    return maxDiscard;
+  }
+
+  @Override
+  public long maxWriteZeroes() {
+    return maxWriteZeroes;
+  }
+
+  @Override
+  public void plug(int queue) {
+    queue(queue).plug();
+  }
+
+  @Override
+  public void unplug(int queue) {
+    queue(queue).unplug();
+  }
+
+  private BlkQueue queue(int queue) {
+    if (queue < 0 || queue >= queues.length) {
+      throw new IllegalArgumentException("queue " + queue + " is outside 0.." + (queues.length - 1));
+    }
+    return queues[queue];
   }
 
   @Override
@@ -179,9 +242,6 @@ final class BlkDisk implements BlockDevice {
 
   @Override
   public BlockStats stats(int queue) {
-    if (queue < 0 || queue >= queues.length) {
-      throw new IllegalArgumentException("queue " + queue + " is outside 0.." + (queues.length - 1));
-    }
-    return queues[queue].stats();
+    return queue(queue).stats();
   }
 }

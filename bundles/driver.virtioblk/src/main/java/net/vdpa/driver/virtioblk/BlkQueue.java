@@ -51,6 +51,10 @@ final class BlkQueue implements VqCallback {
   private final Completion[] reapedDone;
   private final BlockStatus[] reapedStatus;
   private boolean down;
+  /** Plugs held on this queue by callers ({@link #plug}); guarded by this queue's monitor. */
+  private int plugs;
+  /** Whether the device's thread is running completions (they plug the queue too); guarded by this. */
+  private boolean completing;
 
   BlkQueue(int index, VdpaDevice device, DriverMemory mem, int size, long features, int maxTransfer) {
     this.index = index;
@@ -109,14 +113,41 @@ final class BlkQueue implements VqCallback {
     }
     int len = buf == null ? 0 : buf.remaining();
     int s = free[--freeCount];
+    if (requestType == VirtioBlk.T_OUT) {
+      mem.buffer().put(mem.offset(data[s]), buf, buf.position(), len);
+    }
+    return enqueue(s, requestType, sector, len, requestType == VirtioBlk.T_IN ? buf : null, userTag, c);
+  }
+
+  /**
+   * Submits a DISCARD or WRITE_ZEROES of one range: its segment ({@code le64 sector, le32
+   * num_sectors, le32 flags}) is the request's device-readable data.
+   */
+  synchronized Submit submitRange(int requestType, long sector, long sectors, int flags, long userTag, Completion c) {
+    if (down) {
+      return Submit.DOWN;
+    }
+    if (freeCount == 0) {
+      return Submit.BUSY;
+    }
+    int s = free[--freeCount];
+    int at = mem.offset(data[s]);
+    mem.buffer().putLong(at, sector).putInt(at + 8, (int) sectors).putInt(at + 12, flags);
+    return enqueue(s, requestType, sector, VirtioBlk.SEGMENT_LEN, null, userTag, c);
+  }
+
+  /**
+   * Puts slot {@code s}'s request on the ring (under the monitor): header, data of {@code len}
+   * bytes (device-writable when {@code dst} is set: a read into it; else device-readable; none if
+   * 0), status byte.
+   */
+  private Submit enqueue(int s, int requestType, long sector, int len, ByteBuffer dst, long userTag,
+      Completion c) {
     ByteBuffer b = mem.buffer();
     int h = mem.offset(hdr[s]);
     b.putInt(h, requestType).putInt(h + 4, 0).putLong(h + 8, sector);
     b.put(mem.offset(status[s]), (byte) 0xff);
-    boolean in = requestType == VirtioBlk.T_IN;
-    if (requestType == VirtioBlk.T_OUT) {
-      b.put(mem.offset(data[s]), buf, buf.position(), len);
-    }
+    boolean in = dst != null;
     int head;
     if (len > 0) {
       addrs[0] = hdr[s];
@@ -140,14 +171,33 @@ final class BlkQueue implements VqCallback {
     slotOfHead[head] = s;
     tag[s] = userTag;
     done[s] = c;
-    readInto[s] = in ? buf : null;
+    readInto[s] = dst;
     readLen[s] = len;
     type[s] = requestType;
     q.publish();
-    if (q.needsKick()) {
+    kickIfUnplugged();
+    return Submit.QUEUED;
+  }
+
+  /** One more plug: submissions are published but the device is not notified until the last unplug. */
+  synchronized void plug() {
+    plugs++;
+  }
+
+  /** Undoes one plug; the last notifies the device of what was published meanwhile, if it asks for it. */
+  synchronized void unplug() {
+    if (plugs == 0) {
+      throw new IllegalStateException("queue " + index + " is not plugged");
+    }
+    plugs--;
+    kickIfUnplugged();
+  }
+
+  /** Notifies the device of what was published, if nothing holds the queue plugged and it asks (under the monitor). */
+  private void kickIfUnplugged() {
+    if (plugs == 0 && !completing && !down && q.needsKick()) {
       device.kickVq(index);
     }
-    return Submit.QUEUED;
   }
 
   @Override
@@ -176,11 +226,24 @@ final class BlkQueue implements VqCallback {
         n++;
         release(s);
       }
+      if (n == 0) {
+        return;
+      }
+      // completions often submit again: plugged while they run, their requests cost the device one
+      // notification for the batch (and the driver one fence), not one each
+      completing = true;
     }
-    for (int i = 0; i < n; i++) {
-      Completion c = reapedDone[i];
-      reapedDone[i] = null;
-      c.done(reapedTag[i], reapedStatus[i]);
+    try {
+      for (int i = 0; i < n; i++) {
+        Completion c = reapedDone[i];
+        reapedDone[i] = null;
+        c.done(reapedTag[i], reapedStatus[i]);
+      }
+    } finally {
+      synchronized (this) {
+        completing = false;
+        kickIfUnplugged();
+      }
     }
   }
 

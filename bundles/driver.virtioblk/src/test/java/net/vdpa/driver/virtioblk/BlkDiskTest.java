@@ -77,6 +77,73 @@ class BlkDiskTest {
   }
 
   @Test
+  void discardAndWriteZeroesMakeARangeReadAsZeros() throws Exception {
+    disk = BlkDisk.start("vda", dev);
+    assertThat(disk.maxDiscard()).as("the device's max_discard_sectors in bytes").isEqualTo(65536L * 512);
+    assertThat(disk.maxWriteZeroes()).isEqualTo(65536L * 512);
+    ByteBuffer w = pattern(3 * 65536, 5);
+    for (int i = 0; i < 3; i++) {
+      final int k = i;
+      assertThat(await(c -> disk.write(0, k * 65536L, w.slice(k * 65536, 65536), k, c))).isEqualTo(BlockStatus.OK);
+    }
+    assertThat(await(c -> disk.discard(0, 0, 65536, 1, c))).isEqualTo(BlockStatus.OK);
+    assertThat(await(c -> disk.writeZeroes(0, 2 * 65536L, 65536, true, 2, c))).isEqualTo(BlockStatus.OK);
+    ByteBuffer r = ByteBuffer.allocateDirect(3 * 65536);
+    for (int i = 0; i < 3; i++) {
+      final int k = i;
+      assertThat(await(c -> disk.read(0, k * 65536L, r.slice(k * 65536, 65536), k, c))).isEqualTo(BlockStatus.OK);
+    }
+    assertThat(r.slice(0, 65536)).as("discarded").isEqualTo(ByteBuffer.allocate(65536));
+    assertThat(r.slice(65536, 65536)).as("untouched").isEqualTo(w.slice(65536, 65536));
+    assertThat(r.slice(2 * 65536, 65536)).as("zeroed").isEqualTo(ByteBuffer.allocate(65536));
+    assertThat(dev.vendorVqStats(0)).containsEntry("discard_ops", 1L).containsEntry("write_zeroes_ops", 1L);
+
+    BlockStatus[] never = new BlockStatus[1];
+    assertThat(disk.discard(0, 100, 512, 0, (t, st) -> never[0] = st)).as("unaligned").isEqualTo(Submit.INVALID);
+    assertThat(disk.discard(0, 0, 0, 0, (t, st) -> never[0] = st)).as("empty").isEqualTo(Submit.INVALID);
+    assertThat(disk.discard(0, 0, disk.maxDiscard() + 512, 0, (t, st) -> never[0] = st)).as("too long")
+        .isEqualTo(Submit.INVALID);
+    assertThat(disk.writeZeroes(0, disk.capacity() - 512, 1024, false, 0, (t, st) -> never[0] = st))
+        .as("past the end").isEqualTo(Submit.INVALID);
+    assertThat(never[0]).isNull();
+  }
+
+  @Test
+  void aPluggedQueueNotifiesTheDeviceOnlyAtTheLastUnplug() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger kicks = new java.util.concurrent.atomic.AtomicInteger();
+    VdpaDevice counted = (VdpaDevice) java.lang.reflect.Proxy.newProxyInstance(VdpaDevice.class.getClassLoader(),
+        new Class<?>[] {VdpaDevice.class}, (proxy, m, args) -> {
+          if (m.getName().equals("kickVq")) {
+            kicks.incrementAndGet();
+          }
+          try {
+            return m.invoke(dev, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    disk = BlkDisk.start("vda", counted);
+    ByteBuffer one = ByteBuffer.allocateDirect(4096);
+    assertThat(await(c -> disk.read(0, 0, one, 0, c))).isEqualTo(BlockStatus.OK);
+    assertThat(kicks.get()).as("the idle device was notified of the first request").isEqualTo(1);
+
+    CountDownLatch all = new CountDownLatch(8);
+    disk.plug(0);
+    disk.plug(0);
+    for (int i = 0; i < 8; i++) {
+      assertThat(disk.read(0, i * 4096L, ByteBuffer.allocateDirect(4096), i, (t, st) -> all.countDown()))
+          .isEqualTo(Submit.QUEUED);
+    }
+    disk.unplug(0);
+    assertThat(kicks.get()).as("no notification while a plug is held").isEqualTo(1);
+    disk.unplug(0);
+    assertThat(all.await(5, TimeUnit.SECONDS)).as("the batch reached the device at the last unplug").isTrue();
+    assertThat(kicks.get()).as("at most one notification for the batch").isBetween(1, 2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> disk.unplug(0)).hasMessage("queue 0 is not plugged");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> disk.plug(1)).hasMessage("queue 1 is outside 0..0");
+  }
+
+  @Test
   void manyRequestsInFlightAllComplete() throws Exception {
     disk = BlkDisk.start("vda", dev);
     int total = 2000;
