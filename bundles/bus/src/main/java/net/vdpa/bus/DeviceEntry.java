@@ -30,6 +30,8 @@ final class DeviceEntry {
   State state = State.NEW;
   /** Guarded by the bus lock: the driver holding it, or being probed or removed. */
   DriverEntry driver;
+  /** Guarded by the bus lock: the score {@link #driver} gave the device when it was picked. */
+  int score;
   /** Guarded by the bus lock: why it is unbound; null until it is first matched. */
   String reason;
   /** Guarded by the bus lock. */

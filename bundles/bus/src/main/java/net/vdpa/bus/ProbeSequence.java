@@ -124,6 +124,7 @@ final class ProbeSequence {
       Placement how, Move move) {
     for (int i = from; i < order.size(); i++) {
       DriverEntry d = order.get(i).driver();
+      int score = order.get(i).score();
       synchronized (state.lock) {
         if (e.gone || state.closed) {
           if (e.state == State.PROBING) {
@@ -137,6 +138,7 @@ final class ProbeSequence {
         }
         e.state = State.PROBING;
         e.driver = d;
+        e.score = score;
       }
       // asked with the device PROBING by d, so a driver that starts a refusing use after answering sees d
       String refused = calls.refusal(state.drivers(), d, e);

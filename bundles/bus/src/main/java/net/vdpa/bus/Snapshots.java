@@ -111,6 +111,7 @@ final class Snapshots {
       // unbound with a matching queued: not all drivers present have been asked yet
       dto.state = e.state == State.UNBOUND && e.queuedMatches > 0 ? State.NEW : e.state;
       dto.driver = e.driver == null ? null : e.driver.name;
+      dto.score = e.driver == null ? 0 : e.score;
       dto.reason = dto.state == State.UNBOUND ? e.reason : null; // a device in transition has no reason yet
       dto.driverOverride = e.override;
       dto.placement = e.state == State.BOUND ? e.placement : null;

@@ -103,6 +103,7 @@ class DriverReturnTest {
     awaitBound("d", "virtio_net");
     assertThat(dev("d").displacedFrom).isNull();
     assertThat(dev("d").placement).isEqualTo(Placement.AUTOPROBE);
+    assertThat(dev("d").score).as("virtio_net's score for it").isEqualTo(10);
     assertThat(vhost.calls).isEmpty();
   }
 
@@ -114,6 +115,8 @@ class DriverReturnTest {
     eventually("a matched", () -> dev("a").state == DeviceDTO.State.UNBOUND && dev("a").reason.startsWith("no driver takes it by autoprobe"));
     assertThat(bus.bind("a", "vhost_vdpa").placement).isEqualTo(Placement.BIND);
     assertThat(bus.setDriverOverride("b", "vhost_vdpa").placement).isEqualTo(Placement.OVERRIDE);
+    assertThat(dev("b").score).isEqualTo(VdpaDriver.MATCH_ON_REQUEST);
+    assertThat(bus.unbind("a").score).as("no driver, no score").isZero();
   }
 
   @Test

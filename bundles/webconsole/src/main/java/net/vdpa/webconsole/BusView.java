@@ -79,13 +79,13 @@ final class BusView {
     return e;
   }
 
-  /** Why the device is where it is, in a few words. */
+  /** Why the device is where it is, in a few words, with the score its driver gave it. */
   static String why(DeviceDTO d) {
     if (d.state == DeviceDTO.State.BOUND && d.placement != null) {
       String how = switch (d.placement) {
-        case AUTOPROBE -> "best match (autoprobe)";
-        case OVERRIDE -> "driver override";
-        case BIND -> "explicit bind";
+        case AUTOPROBE -> "best match (autoprobe, score " + d.score + ")";
+        case OVERRIDE -> "driver override (score " + d.score + ")";
+        case BIND -> "explicit bind (score " + d.score + ")";
       };
       return d.stayReason == null ? how : how + "; stays: " + d.stayReason;
     }
@@ -93,7 +93,7 @@ final class BusView {
       return d.reason == null ? "unbound" : d.reason;
     }
     if (d.state == DeviceDTO.State.PROBING) {
-      return "probing " + d.driver;
+      return "probing " + d.driver + " (score " + d.score + ")";
     }
     if (d.state == DeviceDTO.State.REMOVING) {
       return "removing from " + d.driver;

@@ -46,9 +46,10 @@ class BusViewTest {
   @Test
   void aBoundDeviceShowsItsDriverWhyAndClassService() {
     DeviceDTO d = device("vdpa0", DeviceDTO.State.BOUND, "virtio_net", DeviceDTO.Placement.AUTOPROBE);
+    d.score = 10;
     String json = Json.write(BusView.picture(bus(d), Map.of("vdpa0", List.of(new ClassService.Vhost("vdpa0", "/run/vdpa0.sock")))));
     assertThat(json).contains("\"name\":\"vdpa0\",\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\",\"state\":\"BOUND\","
-        + "\"driver\":\"virtio_net\",\"placement\":\"AUTOPROBE\",\"why\":\"best match (autoprobe)\"");
+        + "\"driver\":\"virtio_net\",\"placement\":\"AUTOPROBE\",\"why\":\"best match (autoprobe, score 10)\"");
     assertThat(json).contains("\"class\":[{\"kind\":\"vhost\",\"socket\":\"/run/vdpa0.sock\"}]");
     assertThat(json).contains("\"drivers\":[{\"name\":\"virtio_net\"");
   }
@@ -61,14 +62,19 @@ class BusViewTest {
 
   @Test
   void whySaysHowABoundDeviceCameToItsDriverAndWhyAnIdleOneWaits() {
-    assertThat(BusView.why(device("a", DeviceDTO.State.BOUND, "x", DeviceDTO.Placement.OVERRIDE))).isEqualTo("driver override");
+    DeviceDTO overridden = device("a", DeviceDTO.State.BOUND, "x", DeviceDTO.Placement.OVERRIDE);
+    overridden.score = 7;
+    assertThat(BusView.why(overridden)).isEqualTo("driver override (score 7)");
     DeviceDTO bound = device("a", DeviceDTO.State.BOUND, "x", DeviceDTO.Placement.BIND);
+    bound.score = 1;
     bound.stayReason = "placed by bind";
-    assertThat(BusView.why(bound)).isEqualTo("explicit bind; stays: placed by bind");
+    assertThat(BusView.why(bound)).isEqualTo("explicit bind (score 1); stays: placed by bind");
     DeviceDTO idle = device("a", DeviceDTO.State.UNBOUND, null, null);
     idle.reason = "waiting for driver_override virtio_net";
     assertThat(BusView.why(idle)).isEqualTo("waiting for driver_override virtio_net");
-    assertThat(BusView.why(device("a", DeviceDTO.State.PROBING, "x", null))).isEqualTo("probing x");
+    DeviceDTO probing = device("a", DeviceDTO.State.PROBING, "x", null);
+    probing.score = 5;
+    assertThat(BusView.why(probing)).isEqualTo("probing x (score 5)");
     assertThat(BusView.type(2)).isEqualTo("block");
   }
 }

@@ -74,6 +74,11 @@ public class DeviceDTO extends DTO {
   /** While bound: how it came to its driver; null otherwise. */
   public Placement placement;
   /**
+   * While a driver holds it or is probing it: the score that driver's {@code match} gave the device
+   * when the bus picked it (see {@code VdpaDriver.match}); 0 otherwise.
+   */
+  public int score;
+  /**
    * The driver the device had to leave because that driver went away (bundle stopped, updated,
    * uninstalled), while the device is idle or held by another driver; null once it is back, or
    * when a user placed it elsewhere.

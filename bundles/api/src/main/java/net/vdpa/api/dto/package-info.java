@@ -10,7 +10,7 @@
  * against 1.x reads a field whose type changed, so this is a major version.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package net.vdpa.api.dto;
 
 import org.osgi.annotation.bundle.Export;
