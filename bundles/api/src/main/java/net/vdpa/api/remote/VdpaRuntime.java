@@ -19,6 +19,12 @@ public interface VdpaRuntime {
   /** The service property naming the runtime's host (the same value as {@link #host()}). */
   String PROP_HOST = "vdpa.host";
 
+  /**
+   * The service property of the local facade giving, in milliseconds, how long a caller in this
+   * runtime waits for another runtime before it gives up (a {@code Long}).
+   */
+  String PROP_TIMEOUT = "vdpa.remote.timeout";
+
   /** The name that identifies this runtime among the others (configured; the machine's by default). */
   String host();
 
