@@ -18,9 +18,10 @@ import net.vdpa.api.remote.VdpaRuntime;
 /**
  * This runtime's {@link VdpaRuntime}: the same checks and the same bus and store operations as the
  * local {@code vdpa:dev} and {@code vdpa:port} commands, with results as serialisable records.
- * Stateless; safe from any thread (the bus and the store serialise their own changes).
+ * Stateless; safe from any thread (the bus and the store serialise their own changes). Public only
+ * because Aries' TCP provider invokes its methods by reflection; the package is not exported.
  */
-final class RuntimeFacade implements VdpaRuntime {
+public final class RuntimeFacade implements VdpaRuntime {
   private final String host;
   private final VdpaBus bus;
   private final VdpaDeviceStore store;
