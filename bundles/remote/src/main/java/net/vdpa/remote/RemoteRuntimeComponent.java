@@ -47,6 +47,7 @@ public final class RemoteRuntimeComponent {
     Hashtable<String, Object> props = new Hashtable<>();
     props.put(VdpaRuntime.PROP_HOST, s.host());
     props.put(VdpaRuntime.PROP_TIMEOUT, s.timeoutMs());
+    props.put(VdpaRuntime.PROP_PEERS, s.peers().size());
     if (s.export()) {
       props.put("service.exported.interfaces", VdpaRuntime.class.getName());
       props.put("service.exported.configs", TCP);

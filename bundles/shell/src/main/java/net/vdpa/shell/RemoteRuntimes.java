@@ -58,10 +58,22 @@ final class RemoteRuntimes implements AutoCloseable {
     return r != null && r.getProperty(VdpaRuntime.PROP_TIMEOUT) instanceof Long t ? t : DEFAULT_TIMEOUT_MS;
   }
 
-  /** The imported runtimes now, each held until {@link #close}. */
-  List<Peer> peers() {
+  /**
+   * The imported runtimes, each held until {@link #close}. Right after a start the static peer
+   * list may not be imported yet: this waits (at most the timeout) until as many runtimes are
+   * imported as the list names.
+   */
+  List<Peer> peers() throws InterruptedException {
+    ServiceReference<VdpaRuntime> local = local();
+    int expected = local != null && local.getProperty(VdpaRuntime.PROP_PEERS) instanceof Integer n ? n : 0;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
+    List<ServiceReference<VdpaRuntime>> imported = refs("(service.imported=*)");
+    while (imported.size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      imported = refs("(service.imported=*)");
+    }
     List<Peer> out = new ArrayList<>();
-    for (ServiceReference<VdpaRuntime> r : refs("(service.imported=*)")) {
+    for (ServiceReference<VdpaRuntime> r : imported) {
       VdpaRuntime rt = context.getService(r);
       if (rt != null) {
         held.add(r);
@@ -120,13 +132,13 @@ final class RemoteRuntimes implements AutoCloseable {
             return p;
           }
         } catch (IllegalArgumentException e) {
-          silent.add(p.label());
+          silent.add(e.getMessage());
         }
       }
       Thread.sleep(100);
     } while (System.nanoTime() < deadline);
     throw new IllegalArgumentException("no runtime named " + host + " answered within " + timeoutMs() + " ms"
-        + (silent.isEmpty() ? "" : " (did not answer: " + String.join(", ", silent) + ")"));
+        + (silent.isEmpty() ? "" : " (" + String.join("; ", silent) + ")"));
   }
 
   @Override

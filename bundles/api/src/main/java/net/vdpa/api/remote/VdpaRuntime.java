@@ -25,6 +25,12 @@ public interface VdpaRuntime {
    */
   String PROP_TIMEOUT = "vdpa.remote.timeout";
 
+  /**
+   * The service property of the local facade giving how many runtimes its static peer list names
+   * (an {@code Integer}): until that many are imported, discovery is still at work.
+   */
+  String PROP_PEERS = "vdpa.remote.peers";
+
   /** The name that identifies this runtime among the others (configured; the machine's by default). */
   String host();
 
