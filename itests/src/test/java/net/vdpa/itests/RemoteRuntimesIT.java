@@ -25,7 +25,8 @@ import org.junit.rules.TemporaryFolder;
  * static discovery): runtime A creates a device on B and lists it with host B; B dies and A's
  * listing leaves it out within the stated timeout, naming B's endpoint; a runtime that accepts
  * and never answers (a partition) costs a command no more than the timeout; B restarts with the
- * same state and its device is back in A's listing.
+ * same state and its device is back in A's listing; one command on A joins a port of A and the
+ * device on B with a UDP cable, and A pings B's echo responder through it.
  */
 public class RemoteRuntimesIT {
   private static final String NET = " type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024";
@@ -54,7 +55,7 @@ public class RemoteRuntimesIT {
         "-Dorg.osgi.service.http.port=0");
     List<String> optsA = List.of("-Dvdpa.remote.host=A", "-Dvdpa.remote.peers=" + endpointB, "-Dorg.osgi.service.http.port=0");
 
-    Process runningB = startExporting(b, optsB, portB);
+    Process runningB = startExporting(b, List.of("vdpa:monitor"), optsB, portB);
     RuntimeProcess.Run created = a.run(List.of("vdpa:dev add name r0 mgmtdev vdpasim_net host B", "vdpa:dev show"), optsA);
     assertEquals(created.all(), 0, created.status());
     assertEquals(created.all(), List.of("r0: created on host B", "vdpa0:" + NET + " host A", "r0:" + NET + " host B",
@@ -78,15 +79,31 @@ public class RemoteRuntimesIT {
     assertTrue(refused.all(), String.join("\n", refused.err()).contains("no runtime named B answered within " + TIMEOUT_MS
         + " ms (runtime " + endpointB + " did not answer: Connection refused)"));
 
-    startExporting(b, optsB, portB);
+    startExporting(b, List.of("net:echo start vnet-r0 10.0.0.2", "vdpa:monitor"), optsB, portB);
     RuntimeProcess.Run back = a.run(List.of("vdpa:dev show r0"), optsA);
     assertEquals(back.all(), 0, back.status());
     assertEquals(back.all(), List.of("r0:" + NET + " host B"), back.out());
+
+    int udpA = freePort();
+    int udpB = freePort();
+    RuntimeProcess.Run cabled = a.run(List.of("vdpa:dev add name h1 mgmtdev vdpasim_net",
+        "vdpa:cable udp A/h1 127.0.0.1:" + udpA + " B/r0 127.0.0.1:" + udpB, "net:ping count 2 vnet-h1 10.0.0.2"), optsA);
+    assertEquals(cabled.all(), 0, cabled.status());
+    assertTrue(cabled.all(), cabled.out().contains("A/h1: wire udp local 127.0.0.1:" + udpA + " remote 127.0.0.1:" + udpB));
+    assertTrue(cabled.all(), cabled.out().contains("B/r0: wire udp local 127.0.0.1:" + udpB + " remote 127.0.0.1:" + udpA));
+    assertTrue(cabled.all(), cabled.out().contains("2 packets transmitted, 2 received, 0% packet loss"));
+
+    RuntimeProcess.Run half = a.run(List.of("vdpa:cable udp A/h1 127.0.0.1:" + udpA + " B/nope 127.0.0.1:" + udpB,
+), optsA);
+    assertNotEquals(half.all(), 0, half.status());
+    assertTrue(half.all(), String.join("\n", half.err()).contains("unknown port 'nope' on host B"));
+    RuntimeProcess.Run undone = a.run(List.of("vdpa:port show h1"), optsA);
+    assertEquals("the first end went back to loopback: " + undone.all(), "h1: wire loopback link up", undone.out().get(0));
   }
 
   /** Starts a runtime that exports, and waits until its endpoint accepts connections. */
-  private Process startExporting(RuntimeProcess rt, List<String> opts, int port) throws Exception {
-    Process p = rt.start(List.of("vdpa:monitor"), opts, new LinkedBlockingQueue<>());
+  private Process startExporting(RuntimeProcess rt, List<String> script, List<String> opts, int port) throws Exception {
+    Process p = rt.start(script, opts, new LinkedBlockingQueue<>());
     started.add(p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {

@@ -93,6 +93,18 @@ public final class RuntimeFacade implements VdpaRuntime {
     return done;
   }
 
+  @Override
+  public String loopback(String port) {
+    String done = services.first(PortControl.class, null, c -> c.owns(port), c -> {
+      c.loopback(port);
+      return port + ": wire loopback";
+    });
+    if (done == null) {
+      throw new IllegalArgumentException("unknown port '" + port + "' on host " + host);
+    }
+    return done;
+  }
+
   /** The device as listed, or {@code null} when its service went away meanwhile. */
   private RuntimeDevice listed(DeviceDTO d) {
     int[] vq = services.first(VdpaDevice.class, "(" + VdpaDevice.PROP_NAME + "=" + d.name + ")", v -> true,

@@ -141,6 +141,29 @@ final class RemoteRuntimes implements AutoCloseable {
         + (silent.isEmpty() ? "" : " (" + String.join("; ", silent) + ")"));
   }
 
+  /**
+   * The runtime of that host name: this one (its local facade) or an imported one.
+   *
+   * @throws IllegalArgumentException when remote management is off here or no runtime of that
+   *     name answered within the timeout
+   */
+  Peer runtime(String host) throws InterruptedException {
+    ServiceReference<VdpaRuntime> r = local();
+    if (r == null) {
+      throw new IllegalArgumentException("remote management is off in this runtime: set vdpa.remote.host and "
+          + "vdpa.remote.peers (README \"Several runtimes\")");
+    }
+    if (host.equals(String.valueOf(r.getProperty(VdpaRuntime.PROP_HOST)))) {
+      VdpaRuntime rt = context.getService(r);
+      if (rt == null) {
+        throw new IllegalStateException("the local runtime facade went away");
+      }
+      held.add(r);
+      return new Peer(host, rt);
+    }
+    return named(host);
+  }
+
   @Override
   public void close() {
     for (ServiceReference<?> r : held) {

@@ -68,4 +68,14 @@ public interface VdpaRuntime {
    *     local address cannot be bound
    */
   String plugUdp(String port, String local, String remote);
+
+  /**
+   * Puts one of this runtime's ports on the loopback wire, closing any socket it was plugged into
+   * (as {@code vdpa:port loopback} does locally).
+   *
+   * @param port the port name
+   * @return the line describing the port afterwards
+   * @throws IllegalArgumentException when there is no such port
+   */
+  String loopback(String port);
 }
