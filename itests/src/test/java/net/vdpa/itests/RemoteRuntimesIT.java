@@ -93,8 +93,7 @@ public class RemoteRuntimesIT {
     assertTrue(cabled.all(), cabled.out().contains("B/r0: wire udp local 127.0.0.1:" + udpB + " remote 127.0.0.1:" + udpA));
     assertTrue(cabled.all(), cabled.out().contains("2 packets transmitted, 2 received, 0% packet loss"));
 
-    RuntimeProcess.Run half = a.run(List.of("vdpa:cable udp A/h1 127.0.0.1:" + udpA + " B/nope 127.0.0.1:" + udpB,
-), optsA);
+    RuntimeProcess.Run half = a.run(List.of("vdpa:cable udp A/h1 127.0.0.1:" + udpA + " B/nope 127.0.0.1:" + udpB), optsA);
     assertNotEquals(half.all(), 0, half.status());
     assertTrue(half.all(), String.join("\n", half.err()).contains("unknown port 'nope' on host B"));
     RuntimeProcess.Run undone = a.run(List.of("vdpa:port show h1"), optsA);
