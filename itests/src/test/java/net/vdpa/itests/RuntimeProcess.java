@@ -74,10 +74,17 @@ final class RuntimeProcess {
    * goes to {@code err.txt}.
    */
   Process start(List<String> commands, java.util.concurrent.BlockingQueue<String> lines) throws IOException {
+    return start(commands, List.of(), lines);
+  }
+
+  /** As {@link #start(List, java.util.concurrent.BlockingQueue)}, with extra JVM options ({@code -Dkey=value}). */
+  Process start(List<String> commands, List<String> jvmOptions, java.util.concurrent.BlockingQueue<String> lines)
+      throws IOException {
     Path script = dir.resolve("script.gosh");
     Files.write(script, commands);
     List<String> cmd = new ArrayList<>();
     cmd.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    cmd.addAll(jvmOptions);
     cmd.add("-Dvdpa.script=" + script);
     cmd.add("-jar");
     cmd.add(jar.toString());

@@ -1,5 +1,6 @@
 package net.vdpa.api;
 
+import java.io.Serializable;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -9,7 +10,9 @@ import java.util.regex.Pattern;
 /**
  * What {@code vdpa dev add} asks a management device to create: a name and the optional attributes
  * of iproute2's {@code vdpa dev add}. Validates itself: an instance always has a legal name and
- * legal values; {@link #checkAgainst} then checks it against one management device.
+ * legal values; {@link #checkAgainst} then checks it against one management device. Serializable
+ * (since 1.5) for {@code net.vdpa.api.remote}: a received record goes through the same validating
+ * constructor.
  *
  * @param name the device name: 1 to 64 characters from letters, digits, {@code _ - .}, starting
  *     with a letter or digit
@@ -28,7 +31,7 @@ import java.util.regex.Pattern;
  *     or {@code null} for the management device's default (since 1.4)
  */
 public record DevConfig(String name, MacAddress mac, Integer mtu, Integer maxVqp, Long deviceFeatures,
-    Long capacity, String file, Boolean readOnly, Integer numQueues) {
+    Long capacity, String file, Boolean readOnly, Integer numQueues) implements Serializable {
 
   /** The smallest MTU a network device may have (IPv4's minimum datagram). */
   public static final int MIN_MTU = 68;

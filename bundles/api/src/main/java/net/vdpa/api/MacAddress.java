@@ -1,13 +1,17 @@
 package net.vdpa.api;
 
+import java.io.Serializable;
 import java.util.Locale;
 
 /**
  * A 48-bit Ethernet MAC address, parsed from and printed as {@code 00:11:22:33:44:55}.
  *
+ * <p>Serializable (since 1.5) so that a remote runtime's facade can carry it; deserialising runs the
+ * canonical constructor, so a received address is checked like a parsed one.
+ *
  * @param value the address in the low 48 bits, first octet most significant
  */
-public record MacAddress(long value) {
+public record MacAddress(long value) implements Serializable {
 
   /** Checks that the value fits in 48 bits. */
   public MacAddress {

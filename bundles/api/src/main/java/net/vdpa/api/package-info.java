@@ -15,10 +15,11 @@
  * 1.4.0 adds {@link VdpaDriver#refuses} (a driver keeping other drivers from a device, as VFIO's
  * DMA ownership of an IOMMU group does) and {@link VdpaBus#rematch}.
  * It also adds a block device's request queues ({@link DevConfig#numQueues()}, {@link
- * DevAttr#NUM_QUEUES}); the constructor of the 1.3.0 fields stays.
+ * DevAttr#NUM_QUEUES}); the constructor of the 1.3.0 fields stays. 1.5.0 makes {@link DevConfig} and
+ * {@link MacAddress} serializable, for the remote facade of {@code net.vdpa.api.remote}.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;

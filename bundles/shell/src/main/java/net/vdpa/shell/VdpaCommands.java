@@ -6,6 +6,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
@@ -22,6 +23,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -40,6 +42,8 @@ import org.osgi.service.event.EventHandler;
     "osgi.command.function=dev", "osgi.command.function=bus", "osgi.command.function=monitor"})
 public final class VdpaCommands {
   private final BundleContext context;
+  // Calls on other runtimes (dev show/add/del ... host): bounded by RemoteRuntimes' timeout.
+  private final ExecutorService remoteCalls = RemoteRuntimes.callPool();
 
   // Optional, so that the commands stay registered and say the bus is down instead of vanishing.
   @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -52,6 +56,11 @@ public final class VdpaCommands {
   @Activate
   public VdpaCommands(BundleContext context) {
     this.context = context;
+  }
+
+  @Deactivate
+  void deactivate() { // threads of calls still waiting end with Aries' socket timeout
+    remoteCalls.shutdownNow();
   }
 
   private VdpaBus bus() {
@@ -112,18 +121,21 @@ public final class VdpaCommands {
     return ShellError.guard(() -> devCommand(argv));
   }
 
-  private String devCommand(String... argv) {
-    try (HeldServices held = new HeldServices(context)) {
-      return devCommand(held, Args.of(argv));
+  private String devCommand(String... argv) throws InterruptedException {
+    try (HeldServices held = new HeldServices(context); RemoteRuntimes remote = new RemoteRuntimes(context, remoteCalls)) {
+      return devCommand(held, remote, Args.of(argv));
     }
   }
 
-  private String devCommand(HeldServices held, Args a) {
+  private String devCommand(HeldServices held, RemoteRuntimes remote, Args a) throws InterruptedException {
     String cmd = a.word(0) == null ? "show" : a.word(0);
+    List<String> words = new ArrayList<>(a.from(1));
+    String host = cmd.equals("add") || cmd.equals("del") ? RemoteDevs.takeHost(words) : null;
+    boolean there = host != null && !host.equals(remote.localHost());
     return switch (cmd) {
-      case "show" -> JsonSection.show(a.style(), "dev", () -> VdpaFormat.devs(devViews(held, a.word(1)), a.style()));
-      case "add" -> add(held, a.from(1));
-      case "del" -> del(required(a.word(1), "device name is not set."));
+      case "show" -> JsonSection.show(a.style(), "dev", () -> devShow(held, remote, a));
+      case "add" -> there ? RemoteDevs.add(remote, host, DevAddArgs.parse(words)) : add(held, words);
+      case "del" -> del(remote, there ? host : null, required(words.isEmpty() ? null : words.get(0), "device name is not set."));
       case "config" -> {
         expect(a.word(1), "show", "dev config");
         yield JsonSection.show(a.style(), "config", () -> VdpaFormat.configs(configViews(held, a.word(2)), a.style()));
@@ -168,7 +180,27 @@ public final class VdpaCommands {
     return d.name + ": " + (d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")");
   }
 
-  private String del(String name) {
+  /** The listing, with the other runtimes' devices and a host column when there are any. */
+  private String devShow(HeldServices held, RemoteRuntimes remote, Args a) {
+    String only = a.word(1);
+    RemoteDevs.Listing l;
+    try {
+      l = RemoteDevs.show(remote, devViews(held, only), only);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted");
+    }
+    if (only != null && l.devs().isEmpty()) {
+      throw unknownDevice(only);
+    }
+    String text = VdpaFormat.devs(l.devs(), a.style());
+    return a.style().json() || l.notes().isEmpty() ? text : text + "\n" + String.join("\n", l.notes());
+  }
+
+  private String del(RemoteRuntimes remote, String host, String name) throws InterruptedException {
+    if (host != null) {
+      return RemoteDevs.del(remote, host, name);
+    }
     store().delete(name);
     return name + ": deleted";
   }
@@ -202,6 +234,7 @@ public final class VdpaCommands {
     return d.name + ": driver_override " + (drv == null ? "none" : drv) + ", " + state;
   }
 
+  /** The local devices (all, or the one named); the caller says when none is found. */
   private List<Views.Dev> devViews(HeldServices held, String only) {
     List<Views.Dev> out = new ArrayList<>();
     for (DeviceDTO d : bus().devices()) {
@@ -210,9 +243,6 @@ public final class VdpaCommands {
       }
       VdpaDevice dev = device(held, d.name);
       out.add(new Views.Dev(d.name, d.deviceId, d.mgmtdev, d.vendorId, dev.vqCount(), dev.vqNumMax()));
-    }
-    if (only != null && out.isEmpty()) {
-      throw unknownDevice(only);
     }
     return out;
   }
@@ -236,17 +266,6 @@ public final class VdpaCommands {
       throw unknownDevice(only);
     }
     return out;
-  }
-
-  /** {@code vstats show DEV qidx N}, read before anything is asked (iproute2 parses before it opens the section). */
-  private record VstatsArgs(String name, int qidx) {
-    static VstatsArgs parse(List<String> words) {
-      String name = required(words.isEmpty() ? null : words.get(0), "device name is not set.");
-      if (words.size() < 3 || !words.get(1).equals("qidx")) {
-        throw new IllegalArgumentException("queue index is not set: vstats show " + name + " qidx N");
-      }
-      return new VstatsArgs(name, DevAddArgs.number("qidx", words.get(2)));
-    }
   }
 
   private Views.Vstats vstats(HeldServices held, VstatsArgs v) {
@@ -354,7 +373,7 @@ public final class VdpaCommands {
     return new IllegalArgumentException("unknown device '" + name + "'");
   }
 
-  private static String required(String value, String message) {
+  static String required(String value, String message) {
     if (value == null || value.isEmpty()) {
       throw new IllegalArgumentException(message);
     }

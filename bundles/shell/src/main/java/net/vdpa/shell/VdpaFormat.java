@@ -58,14 +58,18 @@ final class VdpaFormat {
         o.put("vendor_id", d.vendorId());
         o.put("max_vqs", d.maxVqs());
         o.put("max_vq_size", d.maxVqSize());
-        all.put(d.name(), o);
+        if (d.host() != null) {
+          o.put("host", d.host());
+        }
+        all.put(d.host() == null ? d.name() : d.host() + "/" + d.name(), o);
       }
       return Json.write(Map.of("dev", all), style.pretty());
     }
     List<String> out = new ArrayList<>();
     for (Views.Dev d : list) {
       out.add(d.name() + ": type " + d.type() + " mgmtdev " + (d.mgmtdev() == null ? "none" : d.mgmtdev())
-          + " vendor_id " + d.vendorId() + " max_vqs " + d.maxVqs() + " max_vq_size " + d.maxVqSize());
+          + " vendor_id " + d.vendorId() + " max_vqs " + d.maxVqs() + " max_vq_size " + d.maxVqSize()
+          + (d.host() == null ? "" : " host " + d.host()));
     }
     return String.join("\n", out);
   }

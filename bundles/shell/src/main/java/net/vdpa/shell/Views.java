@@ -14,8 +14,23 @@ final class Views {
   /** {@code vdpa mgmtdev show}. */
   record Mgmtdev(String handle, List<String> classes, int maxSupportedVqs, long features) {}
 
-  /** {@code vdpa dev show}. */
-  record Dev(String name, int deviceId, String mgmtdev, int vendorId, int maxVqs, int maxVqSize) {
+  /**
+   * {@code vdpa dev show}.
+   *
+   * @param host the runtime the device lives on, or {@code null} when no other runtime is known
+   *     (then the listing is iproute2's, without a host column)
+   */
+  record Dev(String name, int deviceId, String mgmtdev, int vendorId, int maxVqs, int maxVqSize, String host) {
+    /** A device listed without a host column. */
+    Dev(String name, int deviceId, String mgmtdev, int vendorId, int maxVqs, int maxVqSize) {
+      this(name, deviceId, mgmtdev, vendorId, maxVqs, maxVqSize, null);
+    }
+
+    /** The same device with a host column. */
+    Dev on(String runtime) {
+      return new Dev(name, deviceId, mgmtdev, vendorId, maxVqs, maxVqSize, runtime);
+    }
+
     String type() {
       return switch (deviceId) {
         case 1 -> "network";

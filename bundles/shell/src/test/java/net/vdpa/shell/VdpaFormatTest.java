@@ -8,6 +8,7 @@ import static net.vdpa.api.net.VirtioNet.F_MTU;
 import static net.vdpa.api.net.VirtioNet.F_VERSION_1;
 import static net.vdpa.api.net.VirtioNet.bit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,28 @@ class VdpaFormatTest {
                 }
             }
         }""");
+  }
+
+  @Test
+  void devShowGainsAHostColumnOnlyWithOtherRuntimes() {
+    List<Views.Dev> d = List.of(new Views.Dev("vdpa0", 1, "vdpasim_net", 0, 3, 1024).on("A"),
+        new Views.Dev("vdpa0", 1, "vdpasim_net", 0, 3, 1024, "B"));
+    assertThat(VdpaFormat.devs(d, TEXT)).isEqualTo("""
+        vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024 host A
+        vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024 host B""");
+    assertThat(VdpaFormat.devs(d, JSON)).isEqualTo("{\"dev\":{\"A/vdpa0\":{\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\","
+        + "\"vendor_id\":0,\"max_vqs\":3,\"max_vq_size\":1024,\"host\":\"A\"},\"B/vdpa0\":{\"type\":\"network\","
+        + "\"mgmtdev\":\"vdpasim_net\",\"vendor_id\":0,\"max_vqs\":3,\"max_vq_size\":1024,\"host\":\"B\"}}}");
+  }
+
+  @Test
+  void hostIsTakenOutOfACommandsWords() {
+    List<String> w = new java.util.ArrayList<>(List.of("name", "r0", "host", "B", "mgmtdev", "vdpasim_net"));
+    assertThat(RemoteDevs.takeHost(w)).isEqualTo("B");
+    assertThat(w).containsExactly("name", "r0", "mgmtdev", "vdpasim_net");
+    assertThat(RemoteDevs.takeHost(w)).isNull();
+    assertThatThrownBy(() -> RemoteDevs.takeHost(new java.util.ArrayList<>(List.of("r0", "host"))))
+        .hasMessage("attribute host needs a value");
   }
 
   @Test

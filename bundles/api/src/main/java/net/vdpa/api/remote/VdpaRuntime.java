@@ -1,0 +1,81 @@
+package net.vdpa.api.remote;
+
+import java.util.List;
+import net.vdpa.api.DevConfig;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The management facade of one runtime: what another runtime's shell may see and do there. The
+ * {@code net.vdpa.remote} bundle registers one per runtime; with export on, it carries {@code
+ * service.exported.interfaces} and the other runtimes import it.
+ *
+ * <p>Every method may be called from any thread. Through an imported proxy a call can fail with a
+ * runtime exception when the peer is unreachable (Aries RSA's TCP provider throws {@code
+ * ServiceException}); a refused request fails with {@link IllegalArgumentException} and a one-line
+ * message, as it would locally.
+ */
+@ProviderType
+public interface VdpaRuntime {
+  /** The service property naming the runtime's host (the same value as {@link #host()}). */
+  String PROP_HOST = "vdpa.host";
+
+  /**
+   * The service property of the local facade giving, in milliseconds, how long a caller in this
+   * runtime waits for another runtime before it gives up (a {@code Long}).
+   */
+  String PROP_TIMEOUT = "vdpa.remote.timeout";
+
+  /**
+   * The service property of the local facade giving how many runtimes its static peer list names
+   * (an {@code Integer}): until that many are imported, discovery is still at work.
+   */
+  String PROP_PEERS = "vdpa.remote.peers";
+
+  /** The name that identifies this runtime among the others (configured; the machine's by default). */
+  String host();
+
+  /** The runtime's devices, in the bus's order. */
+  List<RuntimeDevice> devices();
+
+  /**
+   * Creates and keeps a device, as {@code vdpa:dev add} does locally.
+   *
+   * @param mgmtdev the management device's handle, for example {@code vdpasim_net}
+   * @param config the device to create; a {@code file} names a path on that runtime's machine
+   * @return the device as listed
+   * @throws IllegalArgumentException when the management device is unknown, the name is taken or
+   *     the configuration does not fit the management device
+   */
+  RuntimeDevice addDevice(String mgmtdev, DevConfig config);
+
+  /**
+   * Deletes a kept device, as {@code vdpa:dev del} does locally.
+   *
+   * @param name the device
+   * @throws IllegalArgumentException when there is no such device
+   */
+  void deleteDevice(String name);
+
+  /**
+   * Plugs one of this runtime's ports into a UDP socket, as {@code vdpa:port udp} does locally:
+   * one Ethernet frame per datagram, the addresses on this runtime's machine.
+   *
+   * @param port the port name
+   * @param local the local address, {@code HOST:PORT} or {@code PORT}
+   * @param remote the peer's address, {@code HOST:PORT}
+   * @return the line {@code vdpa:port show} prints for the port afterwards
+   * @throws IllegalArgumentException when there is no such port, an address is malformed or the
+   *     local address cannot be bound
+   */
+  String plugUdp(String port, String local, String remote);
+
+  /**
+   * Puts one of this runtime's ports on the loopback wire, closing any socket it was plugged into
+   * (as {@code vdpa:port loopback} does locally).
+   *
+   * @param port the port name
+   * @return the line describing the port afterwards
+   * @throws IllegalArgumentException when there is no such port
+   */
+  String loopback(String port);
+}

@@ -1,0 +1,74 @@
+package net.vdpa.remote;
+
+import java.io.IOException;
+import java.util.Hashtable;
+import java.util.Map;
+import net.vdpa.api.VdpaBus;
+import net.vdpa.api.VdpaDeviceStore;
+import net.vdpa.api.remote.VdpaRuntime;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * Remote management of this runtime, off unless asked for (see {@link RemoteSettings}). When
+ * active it registers this runtime's {@link VdpaRuntime} (with {@code service.exported.interfaces}
+ * and Aries' TCP provider's settings when export is on) and writes the static peer list for Aries'
+ * config discovery. Inactive, it registers nothing and writes nothing, so Aries RSA stays idle.
+ */
+@Component(configurationPid = RemoteSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+public final class RemoteRuntimeComponent {
+  private static final String TCP = "aries.tcp";
+
+  @Reference(service = LoggerFactory.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+  private volatile Logger log;
+
+  private final ServiceRegistration<VdpaRuntime> registration;
+
+  /** Reads the settings and, when remote management is asked for, starts it. */
+  @Activate
+  public RemoteRuntimeComponent(BundleContext context, Map<String, Object> config, @Reference VdpaBus bus,
+      @Reference VdpaDeviceStore store, @Reference ConfigurationAdmin cm) throws IOException {
+    RemoteSettings s = RemoteSettings.read(config, context::getProperty);
+    new PeerEndpoints(cm).sync(s.peers(), s.timeoutMs()); // no peers: removes the ones an earlier run wrote
+    if (!s.active()) {
+      registration = null;
+      return;
+    }
+    Hashtable<String, Object> props = new Hashtable<>();
+    props.put(VdpaRuntime.PROP_HOST, s.host());
+    props.put(VdpaRuntime.PROP_TIMEOUT, s.timeoutMs());
+    props.put(VdpaRuntime.PROP_PEERS, s.peers().size());
+    if (s.export()) {
+      props.put("service.exported.interfaces", VdpaRuntime.class.getName());
+      props.put("service.exported.configs", TCP);
+      props.put("aries.rsa.hostname", s.address());
+      props.put("aries.rsa.port", String.valueOf(s.port()));
+      props.put("osgi.basic.timeout", String.valueOf(s.timeoutMs()));
+    }
+    registration = context.registerService(VdpaRuntime.class,
+        new RuntimeFacade(s.host(), bus, store, new LocalServices(context)), props);
+    Logger l = log;
+    if (l != null) {
+      l.info("remote management: host {} export {} peers {}", s.host(), s.export() ? s.address() + ":" + s.port() : "off",
+          s.peers());
+    }
+  }
+
+  /** Withdraws the facade (and with it the export). The peer list stays for the next start. */
+  @Deactivate
+  void deactivate() {
+    if (registration != null) {
+      registration.unregister();
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package net.vdpa.shell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import net.vdpa.api.remote.VdpaRuntime;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The other runtimes one command talks to: the {@link VdpaRuntime} services imported through
+ * Remote Services (they carry {@code service.imported}), each call bounded by the timeout the
+ * local facade states ({@link VdpaRuntime#PROP_TIMEOUT}, 3000 ms without one). A call that does
+ * not answer in time fails with a message naming the runtime; its thread is left to Aries' socket
+ * timeout (the same value), so nothing waits longer. Close it with try-with-resources: the
+ * services it got are released. One command, one thread.
+ */
+final class RemoteRuntimes implements AutoCloseable {
+  static final long DEFAULT_TIMEOUT_MS = 3000;
+
+  /** One imported runtime: how errors name it before its host name is known, and its proxy. */
+  record Peer(String label, VdpaRuntime runtime) {}
+
+  private final BundleContext context;
+  private final ExecutorService calls;
+  private final List<ServiceReference<?>> held = new ArrayList<>();
+
+  /** The threads calls on other runtimes run on (daemons: a call left waiting never holds the JVM). */
+  static ExecutorService callPool() {
+    return Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "vdpa-remote-call");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  RemoteRuntimes(BundleContext context, ExecutorService calls) {
+    this.context = context;
+    this.calls = calls;
+  }
+
+  /** The local facade's host name, or {@code null} when remote management is off. */
+  String localHost() {
+    ServiceReference<VdpaRuntime> r = local();
+    return r == null ? null : String.valueOf(r.getProperty(VdpaRuntime.PROP_HOST));
+  }
+
+  /** How long one call may take. */
+  long timeoutMs() {
+    ServiceReference<VdpaRuntime> r = local();
+    return r != null && r.getProperty(VdpaRuntime.PROP_TIMEOUT) instanceof Long t ? t : DEFAULT_TIMEOUT_MS;
+  }
+
+  /**
+   * The imported runtimes, each held until {@link #close}. Right after a start the static peer
+   * list may not be imported yet: this waits (at most the timeout) until as many runtimes are
+   * imported as the list names.
+   */
+  List<Peer> peers() throws InterruptedException {
+    ServiceReference<VdpaRuntime> local = local();
+    int expected = local != null && local.getProperty(VdpaRuntime.PROP_PEERS) instanceof Integer n ? n : 0;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
+    List<ServiceReference<VdpaRuntime>> imported = refs("(service.imported=*)");
+    while (imported.size() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      imported = refs("(service.imported=*)");
+    }
+    List<Peer> out = new ArrayList<>();
+    for (ServiceReference<VdpaRuntime> r : imported) {
+      VdpaRuntime rt = context.getService(r);
+      if (rt != null) {
+        held.add(r);
+        Object host = r.getProperty(VdpaRuntime.PROP_HOST);
+        out.add(new Peer(String.valueOf(host != null ? host : r.getProperty("endpoint.id")), rt));
+      }
+    }
+    return out;
+  }
+
+  /** Starts a call on a peer; {@link #await} collects it. */
+  <T> Future<T> start(Peer p, Function<VdpaRuntime, T> call) {
+    return calls.submit(() -> call.apply(p.runtime()));
+  }
+
+  /**
+   * The result of a started call, waiting at most until {@code deadlineNanos}.
+   *
+   * @throws IllegalArgumentException naming the runtime when it did not answer in time or the
+   *     call failed; a refusal from the runtime keeps its own message
+   */
+  <T> T await(Peer p, Future<T> f, long deadlineNanos) throws InterruptedException {
+    try {
+      return f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      throw new IllegalArgumentException("runtime " + p.label() + " did not answer within " + timeoutMs() + " ms");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IllegalArgumentException || c instanceof IllegalStateException) {
+        throw new IllegalArgumentException(c.getMessage());
+      }
+      throw new IllegalArgumentException("runtime " + p.label() + " did not answer: " + rootMessage(c));
+    }
+  }
+
+  /** One call, bounded by the timeout. */
+  <T> T call(Peer p, Function<VdpaRuntime, T> call) throws InterruptedException {
+    return await(p, start(p, call), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs()));
+  }
+
+  /**
+   * The imported runtime with that host name, waiting up to the timeout for it to be imported
+   * (discovery may still be at work when a script's first command runs).
+   *
+   * @throws IllegalArgumentException naming the host when no runtime of that name answered
+   */
+  Peer named(String host) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
+    List<String> silent = new ArrayList<>();
+    do {
+      silent.clear();
+      for (Peer p : peers()) {
+        try {
+          if (host.equals(await(p, start(p, VdpaRuntime::host), deadline))) {
+            return p;
+          }
+        } catch (IllegalArgumentException e) {
+          silent.add(e.getMessage());
+        }
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new IllegalArgumentException("no runtime named " + host + " answered within " + timeoutMs() + " ms"
+        + (silent.isEmpty() ? "" : " (" + String.join("; ", silent) + ")"));
+  }
+
+  /**
+   * The runtime of that host name: this one (its local facade) or an imported one.
+   *
+   * @throws IllegalArgumentException when remote management is off here or no runtime of that
+   *     name answered within the timeout
+   */
+  Peer runtime(String host) throws InterruptedException {
+    ServiceReference<VdpaRuntime> r = local();
+    if (r == null) {
+      throw new IllegalArgumentException("remote management is off in this runtime: set vdpa.remote.host and "
+          + "vdpa.remote.peers (README \"Several runtimes\")");
+    }
+    if (host.equals(String.valueOf(r.getProperty(VdpaRuntime.PROP_HOST)))) {
+      VdpaRuntime rt = context.getService(r);
+      if (rt == null) {
+        throw new IllegalStateException("the local runtime facade went away");
+      }
+      held.add(r);
+      return new Peer(host, rt);
+    }
+    return named(host);
+  }
+
+  @Override
+  public void close() {
+    for (ServiceReference<?> r : held) {
+      try {
+        context.ungetService(r);
+      } catch (IllegalStateException stopped) {
+        // the shell bundle is stopping: the framework releases its services itself
+      }
+    }
+    held.clear();
+  }
+
+  private ServiceReference<VdpaRuntime> local() {
+    List<ServiceReference<VdpaRuntime>> l = refs("(!(service.imported=*))");
+    return l.isEmpty() ? null : l.get(0);
+  }
+
+  private List<ServiceReference<VdpaRuntime>> refs(String filter) {
+    try {
+      return new ArrayList<>(context.getServiceReferences(VdpaRuntime.class, filter));
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalStateException("filter " + filter + " is malformed", e);
+    } catch (IllegalStateException | NoClassDefFoundError stopped) {
+      return List.of();
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}
