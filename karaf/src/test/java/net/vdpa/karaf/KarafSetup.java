@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * A fresh Karaf distribution made fit for a test on a shared machine: loopback only, free ports, a
  * login user with a password and an SSH key, and Maven resolution that cannot see this project's
- * artifacts anywhere but in what the test installs: no remote repositories, an empty local
- * repository, and {@code ~/.m2} without its {@code net/vdpa} folder (for the few artifacts Karaf's
+ * artifacts anywhere but in what the test installs: an empty local repository, {@code ~/.m2}
+ * without its {@code net/vdpa} folder and Maven Central for releases only (for the artifacts Karaf's
  * own features fetch), so whatever {@code mvn install} left there is not found.
  */
 final class KarafSetup {
@@ -51,7 +51,9 @@ final class KarafSetup {
     // Karaf's own (system/ and the KARs' data/kar), then ~/.m2 but for this project
     lines.add("org.ops4j.pax.url.mvn.defaultRepositories = " + defaults + ", " + withoutProject(home, m2).toUri()
         + "@id=m2@snapshots");
-    lines.add("org.ops4j.pax.url.mvn.repositories = ");
+    // Maven Central for releases only, where Karaf's own features find what ~/.m2 may lack (the
+    // conditional bundles of its scr feature, Pax Web): never a snapshot, so never this project's
+    lines.add("org.ops4j.pax.url.mvn.repositories = https://repo1.maven.org/maven2@id=central");
     lines.add("org.ops4j.pax.url.mvn.localRepository = " + local);
     Files.write(mvn, lines);
   }
