@@ -7,7 +7,7 @@
  * interfaces stays wired when a driver bundle is uninstalled and simply sees the service go away.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package net.vdpa.api.net;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,7 +12,7 @@
  * built from these; a new network device kind adds only its wire.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.vdpa.device.core.net;
 
 import org.osgi.annotation.bundle.Export;
