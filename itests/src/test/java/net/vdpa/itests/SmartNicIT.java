@@ -18,6 +18,8 @@ import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.devlink.Devlink;
 import net.vdpa.api.devlink.FunctionState;
+import net.vdpa.api.net.HashReceiver;
+import net.vdpa.api.net.HashReport;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetInterface.SendResult;
 import org.junit.Test;
@@ -126,8 +128,41 @@ public class SmartNicIT extends BusTestSupport {
     return n;
   }
 
+  /** The RSS key virtio_net configures: the default of Microsoft's verification suite. */
+  private static final byte[] RSS_KEY = {0x6d, 0x5a, 0x56, (byte) 0xda, 0x25, 0x5b, 0x0e, (byte) 0xc2, 0x41, 0x67, 0x25,
+      0x3d, 0x43, (byte) 0xa3, (byte) 0x8f, (byte) 0xb0, (byte) 0xd0, (byte) 0xca, 0x2b, (byte) 0xcb, (byte) 0xae, 0x7b,
+      0x30, (byte) 0xb4, 0x77, (byte) 0xcb, 0x2d, (byte) 0xa3, (byte) 0x80, 0x30, (byte) 0xf2, 0x0c, 0x6a, 0x42,
+      (byte) 0xb7, 0x3b, (byte) 0xbe, (byte) 0xac, 0x01, (byte) 0xfa};
+
+  /**
+   * The Toeplitz hash as Microsoft's RSS specification writes it, one input bit at a time: a
+   * reference independent of the device's table-driven one.
+   */
+  private static int toeplitz(byte[] input) {
+    int result = 0;
+    int window = (RSS_KEY[0] & 0xff) << 24 | (RSS_KEY[1] & 0xff) << 16 | (RSS_KEY[2] & 0xff) << 8 | RSS_KEY[3] & 0xff;
+    for (int bit = 0; bit < input.length * 8; bit++) {
+      if ((input[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
+        result ^= window;
+      }
+      int next = bit + 32;
+      window = window << 1 | (RSS_KEY[next / 8] >>> (7 - next % 8)) & 1;
+    }
+    return result;
+  }
+
+  /** The RSS input of an IPv4 UDP frame: source and destination address, source and destination port. */
+  private static byte[] udpInput(ByteBuffer frame) {
+    byte[] in = new byte[12];
+    frame.get(frame.position() + 14 + 12, in);
+    return in;
+  }
+
   @Test
   public void rssSpreadsFlowsOverFourPairsAndKeepsEachFlowOnOnePair() throws Exception {
+    // the reference hash checked against Microsoft's first IPv4 vector (66.9.149.187:2794 to 161.142.100.80:1766)
+    assertEquals(0x51ccc178, toeplitz(new byte[] {66, 9, (byte) 149, (byte) 187, (byte) 161, (byte) 142, 100, 80,
+        (byte) (2794 >> 8), (byte) 2794, (byte) (1766 >> 8), (byte) 1766}));
     Devlink d = adapter(4);
     d.setNumVfs(DEV, 2);
     VdpaDeviceStore store = service(VdpaDeviceStore.class);
@@ -139,7 +174,27 @@ public class SmartNicIT extends BusTestSupport {
     NetInterface rss = iface("rss4");
     NetInterface src = iface("src1");
     assertEquals(4, rss.queuePairs());
-    rss.setReceiver((pair, f) -> { });
+    // HASH_REPORT: each frame comes with the device's hash, which must be the Toeplitz hash of the
+    // frame got, of kind UDPv4, and pick the pair it arrived on (table entry i is pair i % 4)
+    AtomicLong hashedRight = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+    rss.setReceiver(new HashReceiver() {
+      @Override
+      public void receive(int pair, ByteBuffer f) {
+        wrong.compareAndSet(null, "a frame without its hash on pair " + pair);
+      }
+
+      @Override
+      public void receive(int pair, ByteBuffer f, int hash, HashReport report) {
+        int expected = toeplitz(udpInput(f));
+        if (report == HashReport.UDPV4 && hash == expected && (hash & 3) == pair) {
+          hashedRight.incrementAndGet();
+        } else {
+          wrong.compareAndSet(null, "pair " + pair + ": " + report + " 0x" + Integer.toHexString(hash) + ", expected UDPV4 0x"
+              + Integer.toHexString(expected));
+        }
+      }
+    });
     // 256 flows from one sender on one pair: the receiver's RSS spreads them over its four pairs
     for (int flow = 0; flow < 256; flow++) {
       assertEquals(SendResult.SENT, sendRetrying(src, udp(rss.mac(), src.mac(), 10_000 + flow)));
@@ -162,6 +217,15 @@ public class SmartNicIT extends BusTestSupport {
       grew += more == 50 ? 1 : 0;
     }
     assertEquals(1, grew);
+    assertEquals(null, wrong.get());
+    assertEquals(306, hashedRight.get());
+    long udp = 0;
+    for (int p = 0; p < 4; p++) {
+      udp += rss.hashReports(p).getOrDefault(HashReport.UDPV4, 0L);
+    }
+    assertEquals("frames counted as UDPV4 over the pairs", 306, udp);
+    // the sender's device has one pair: no RSS, no hash report, no counts
+    assertTrue(src.hashReports(0).isEmpty());
   }
 
   @Test

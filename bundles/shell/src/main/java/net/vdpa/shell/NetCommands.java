@@ -4,9 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import net.vdpa.api.net.HashReport;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetStats;
 import org.apache.felix.service.command.CommandSession;
@@ -65,10 +67,12 @@ public final class NetCommands {
       try (HeldServices held = new HeldServices(context)) {
         NetInterface i = named(held, name);
         List<NetStats> pairs = new ArrayList<>();
+        List<SortedMap<HashReport, Long>> hashes = new ArrayList<>();
         for (int p = 0; p < i.queuePairs(); p++) {
           pairs.add(i.stats(p));
+          hashes.add(i.hashReports(p));
         }
-        return NetFormat.stats(i.name(), i.stats(), pairs, a.style());
+        return NetFormat.stats(i.name(), i.stats(), pairs, hashes, a.style());
       }
     });
   }

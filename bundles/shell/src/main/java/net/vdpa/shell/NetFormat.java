@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.SortedMap;
+import net.vdpa.api.net.HashReport;
 import net.vdpa.api.net.NetStats;
 
 /** The output of the {@code net} commands. Pure functions. */
@@ -26,6 +28,15 @@ final class NetFormat {
 
   /** {@code net:stats}: text, or under {@code -j} {@code {"stats":{IF:{counters..., "queue_pairs":[{"queue_pair":0, counters...}]}}}}. */
   static String stats(String name, NetStats total, List<NetStats> pairs, VdpaFormat.Style style) {
+    return stats(name, total, pairs, List.of(), style);
+  }
+
+  /**
+   * {@code net:stats} with each pair's frames per reported hash kind (HASH_REPORT), where there are
+   * any: {@code rx_hash_udpv4 N} after a pair's counters, {@code "rx_hash":{"UDPV4":N}} in JSON.
+   */
+  static String stats(String name, NetStats total, List<NetStats> pairs, List<SortedMap<HashReport, Long>> hashes,
+      VdpaFormat.Style style) {
     if (style.json()) {
       Map<String, Object> o = counterMap(total);
       List<Object> each = new ArrayList<>();
@@ -33,12 +44,17 @@ final class NetFormat {
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("queue_pair", p);
         q.putAll(counterMap(pairs.get(p)));
+        if (p < hashes.size() && !hashes.get(p).isEmpty()) {
+          Map<String, Object> h = new LinkedHashMap<>();
+          hashes.get(p).forEach((kind, n) -> h.put(kind.name(), n));
+          q.put("rx_hash", h);
+        }
         each.add(q);
       }
       o.put("queue_pairs", each);
       return Json.write(Map.of("stats", Map.of(name, o)), style.pretty());
     }
-    return stats(name, total, pairs);
+    return text(name, total, pairs, hashes);
   }
 
   private static Map<String, Object> counterMap(NetStats n) {
@@ -54,9 +70,17 @@ final class NetFormat {
   }
 
   static String stats(String name, NetStats total, List<NetStats> pairs) {
+    return text(name, total, pairs, List.of());
+  }
+
+  private static String text(String name, NetStats total, List<NetStats> pairs, List<SortedMap<HashReport, Long>> hashes) {
     StringBuilder s = new StringBuilder(name).append(':').append(counters(total));
     for (int p = 0; p < pairs.size(); p++) {
       s.append("\n  queue_pair ").append(p).append(':').append(counters(pairs.get(p)));
+      if (p < hashes.size()) {
+        hashes.get(p).forEach((kind, n) -> s.append(" rx_hash_").append(kind.name().toLowerCase(Locale.ROOT))
+            .append(' ').append(n));
+      }
     }
     return s.toString();
   }

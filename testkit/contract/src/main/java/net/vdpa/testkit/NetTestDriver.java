@@ -29,6 +29,8 @@ public final class NetTestDriver {
 
   public final VdpaDevice dev;
   public final long features;
+  /** The packet header's length under {@link #features}: 20 with HASH_REPORT, else 12. */
+  public final int hdrLen;
   public final int qsize;
   public final int rxBufLen;
   public final ByteBuffer mem;
@@ -44,6 +46,7 @@ public final class NetTestDriver {
   public NetTestDriver(VdpaDevice dev, long features, int qsize, int rxBufLen, int memMiB) {
     this.dev = dev;
     this.features = features;
+    this.hdrLen = VirtioNet.hdrLen(features);
     this.qsize = qsize;
     this.rxBufLen = rxBufLen;
     this.mem = ByteBuffer.allocateDirect((memMiB << 20) + 4096).alignedSlice(4096).order(ByteOrder.LITTLE_ENDIAN);
@@ -152,10 +155,10 @@ public final class NetTestDriver {
     int idx = VirtioNet.txq(pair);
     DriverQueue q = queues[idx];
     reclaim(q);
-    long iova = alloc(VirtioNet.HDR_LEN + frame.length, 16);
-    region.put(iova - BASE + VirtioNet.HDR_LEN, frame, 0, frame.length);
+    long iova = alloc(hdrLen + frame.length, 16);
+    region.put(iova - BASE + hdrLen, frame, 0, frame.length);
     long deadline = deadline();
-    while (q.add(iova, VirtioNet.HDR_LEN + frame.length, false) == DriverQueue.FULL) {
+    while (q.add(iova, hdrLen + frame.length, false) == DriverQueue.FULL) {
       reclaim(q);
       waitABit(deadline, "transmit ring of pair " + pair + " stays full");
     }
@@ -167,11 +170,11 @@ public final class NetTestDriver {
     int idx = VirtioNet.txq(pair);
     DriverQueue q = queues[idx];
     reclaim(q);
-    long hdr = alloc(VirtioNet.HDR_LEN, 16);
+    long hdr = alloc(hdrLen, 16);
     long data = alloc(frame.length, 16);
     long table = alloc(32, 16);
     region.put(data - BASE, frame, 0, frame.length);
-    if (q.addIndirect(table, new long[] {hdr, data}, new int[] {VirtioNet.HDR_LEN, frame.length}, 2, 0)
+    if (q.addIndirect(table, new long[] {hdr, data}, new int[] {hdrLen, frame.length}, 2, 0)
         == DriverQueue.FULL) {
       throw new IllegalStateException("transmit ring full");
     }
@@ -213,18 +216,22 @@ public final class NetTestDriver {
     int id = DriverQueue.usedId(first);
     int len = DriverQueue.usedLength(first);
     long iova = rxIova[idx][id];
-    if (len < VirtioNet.HDR_LEN) {
+    if (len < hdrLen) {
       // a buffer handed back without a frame (the device refused one)
       repost(q, idx, iova);
       publish(idx);
       return new byte[0];
     }
-    byte[] hdr = new byte[VirtioNet.HDR_LEN];
-    region.get(iova - BASE, hdr, 0, VirtioNet.HDR_LEN);
+    byte[] hdr = new byte[hdrLen];
+    region.get(iova - BASE, hdr, 0, hdrLen);
     int numBuffers = (hdr[VirtioNet.HDR_NUM_BUFFERS] & 0xff) | (hdr[VirtioNet.HDR_NUM_BUFFERS + 1] & 0xff) << 8;
     lastNumBuffers = numBuffers;
+    ByteBuffer h = ByteBuffer.wrap(hdr).order(ByteOrder.LITTLE_ENDIAN);
+    lastHashValue = hdrLen == VirtioNet.HDR_LEN_HASH ? h.getInt(VirtioNet.HDR_HASH_VALUE) : 0;
+    lastHashReport = hdrLen == VirtioNet.HDR_LEN_HASH ? Short.toUnsignedInt(h.getShort(VirtioNet.HDR_HASH_REPORT)) : -1;
+    lastHashPadding = hdrLen == VirtioNet.HDR_LEN_HASH ? Short.toUnsignedInt(h.getShort(VirtioNet.HDR_HASH_PADDING)) : -1;
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    out.write(read(iova + VirtioNet.HDR_LEN, len - VirtioNet.HDR_LEN), 0, len - VirtioNet.HDR_LEN);
+    out.write(read(iova + hdrLen, len - hdrLen), 0, len - hdrLen);
     repost(q, idx, iova);
     for (int i = 1; i < numBuffers; i++) {
       long u = pollWait(q, TIMEOUT_MS);
@@ -239,6 +246,13 @@ public final class NetTestDriver {
     publish(idx);
     return out.toByteArray();
   }
+
+  /** With HASH_REPORT: the last received frame's {@code hash_value}; 0 without. */
+  public int lastHashValue;
+  /** With HASH_REPORT: the last received frame's {@code hash_report} code; -1 without. */
+  public int lastHashReport = -1;
+  /** With HASH_REPORT: the last received frame's {@code padding}; -1 without. */
+  public int lastHashPadding = -1;
 
   public int lastNumBuffers;
 

@@ -1,6 +1,8 @@
 package net.vdpa.api.net;
 
 import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.SortedMap;
 import net.vdpa.api.MacAddress;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -130,7 +132,8 @@ public interface NetInterface {
 
   /**
    * Sets who receives frames as they arrive, on the receive threads; {@code null} returns to
-   * polling with {@link #receive}.
+   * polling with {@link #receive}. A {@link HashReceiver} also gets each frame's reported hash
+   * where the device reports hashes (virtio-net's HASH_REPORT).
    *
    * @param receiver the receiver, or null
    */
@@ -150,4 +153,16 @@ public interface NetInterface {
    * @return a snapshot
    */
   NetStats stats(int queuePair);
+
+  /**
+   * Frames received on one queue pair per kind of hash the device reported for them (HASH_REPORT);
+   * empty where the device reports no hashes. Frames taken by {@link #receive} polling count too.
+   *
+   * @param queuePair the queue pair
+   * @return counts by kind, only kinds seen, in {@link HashReport} order; a snapshot
+   * @since 1.3
+   */
+  default SortedMap<HashReport, Long> hashReports(int queuePair) {
+    return Collections.emptySortedMap();
+  }
 }

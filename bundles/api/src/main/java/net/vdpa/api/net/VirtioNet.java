@@ -39,7 +39,10 @@ public final class VirtioNet {
   public static final int F_RING_PACKED = 34;
   /** Ring: buffers used in the order made available. */
   public static final int F_IN_ORDER = 35;
-  /** The device can report each received packet's hash in an extended header (not offered here). */
+  /**
+   * The device reports each received frame's hash in the extended header {@code struct
+   * virtio_net_hdr_v1_hash} ({@link #HDR_LEN_HASH} bytes, in both directions; needs CTRL_VQ).
+   */
   public static final int F_HASH_REPORT = 57;
   /** Receive-side scaling: the driver configures the Toeplitz key and indirection table (needs CTRL_VQ). */
   public static final int F_RSS = 60;
@@ -73,6 +76,18 @@ public final class VirtioNet {
   public static final int HDR_LEN = 12;
   /** Offset of {@code le16 num_buffers} in the header (mergeable receive buffers). */
   public static final int HDR_NUM_BUFFERS = 10;
+  /**
+   * Size of {@code struct virtio_net_hdr_v1_hash} (virtio 1.2 §5.1.6.4.3): the 12-byte header, {@code
+   * le32 hash_value}, {@code le16 hash_report}, {@code le16 padding}; the header of both directions
+   * once HASH_REPORT is negotiated.
+   */
+  public static final int HDR_LEN_HASH = 20;
+  /** Offset of {@code le32 hash_value} in the extended header. */
+  public static final int HDR_HASH_VALUE = 12;
+  /** Offset of {@code le16 hash_report} in the extended header (a {@link HashReport} code). */
+  public static final int HDR_HASH_REPORT = 16;
+  /** Offset of {@code le16 padding} in the extended header (written 0). */
+  public static final int HDR_HASH_PADDING = 18;
 
   // ---- control queue ----
   /** Control ack: success. */
@@ -99,6 +114,12 @@ public final class VirtioNet {
    * max_tx_vq, u8 hash_key_length, u8 hash_key_data[]} (with RSS).
    */
   public static final int CTRL_MQ_RSS_CONFIG = 1;
+  /**
+   * MQ command: {@code struct virtio_net_hash_config} — {@code le32 hash_types, le16 reserved[4], u8
+   * hash_key_length, u8 hash_key_data[]}: what the device hashes for HASH_REPORT, without steering
+   * (with HASH_REPORT; virtio 1.2 §5.1.6.5.6.4).
+   */
+  public static final int CTRL_MQ_HASH_CONFIG = 2;
 
   // ---- RSS hash types (supported_hash_types, hash_types) ----
   /** Hash over the IPv4 source and destination addresses. */
@@ -161,6 +182,16 @@ public final class VirtioNet {
    */
   public static String featureNames(long features) {
     return net.vdpa.api.FeatureBits.names(features, VirtioNet::featureName);
+  }
+
+  /**
+   * The length of the packet header under negotiated features.
+   *
+   * @param features the negotiated features
+   * @return {@link #HDR_LEN_HASH} with HASH_REPORT, else {@link #HDR_LEN}
+   */
+  public static int hdrLen(long features) {
+    return (features & bit(F_HASH_REPORT)) != 0 ? HDR_LEN_HASH : HDR_LEN;
   }
 
   /**

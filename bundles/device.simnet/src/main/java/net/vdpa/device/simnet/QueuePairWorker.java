@@ -27,12 +27,13 @@ final class QueuePairWorker extends NetPairWorker {
    * @param tx the transmit queue's slot with its live ring, or null
    * @param ctrl the control queue, or null
    * @param mergeable whether MRG_RXBUF was negotiated
+   * @param hdrLen the packet header's length under the negotiated features (12: simnet never offers HASH_REPORT)
    * @param maxFrame the longest frame transmitted
    * @param paused whether to start suspended
    */
   QueuePairWorker(String name, int pair, Port port, RxFilter filter, VqSlot<QueueStats> rx, VqSlot<QueueStats> tx,
-      ControlQueue ctrl, boolean mergeable, int maxFrame, boolean paused) {
-    super(name, pair, filter, rx, tx, ctrl, mergeable, maxFrame, paused);
+      ControlQueue ctrl, boolean mergeable, int hdrLen, int maxFrame, boolean paused) {
+    super(name, pair, filter, rx, tx, ctrl, mergeable, hdrLen, maxFrame, paused);
     this.port = port;
   }
 

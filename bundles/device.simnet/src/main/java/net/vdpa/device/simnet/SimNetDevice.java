@@ -112,7 +112,7 @@ final class SimNetDevice extends VirtioDevice<QueueStats> implements Port.Owner,
       ControlQueue cq = cs != null ? new ControlQueue(cs, filter, this, f) : null;
       if (rx != null || tx != null || cq != null) {
         QueuePairWorker w = new QueuePairWorker(THREAD_PREFIX + name() + "-qp" + p, p, port, filter, rx, tx, cq,
-            has(f, VirtioNet.F_MRG_RXBUF), spec.maxFrame(), paused);
+            has(f, VirtioNet.F_MRG_RXBUF), VirtioNet.hdrLen(f), spec.maxFrame(), paused);
         all.add(w);
         byQueue[VirtioNet.rxq(p)] = w;
         byQueue[VirtioNet.txq(p)] = w;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import net.vdpa.api.net.VirtioNet;
 import net.vdpa.device.core.net.Frame;
 import net.vdpa.device.core.net.FrameQueue;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class CableBackPressureTest {
 
   /** A worker of pair 0 that is never started: the wire only asks it for its pair. */
   private static QueuePairWorker worker(Port port) {
-    return new QueuePairWorker("test-qp0", 0, port, null, null, null, null, false, 1514, true);
+    return new QueuePairWorker("test-qp0", 0, port, null, null, null, null, false, VirtioNet.HDR_LEN, 1514, true);
   }
 
   private static Frame frame(int len) {

@@ -19,6 +19,7 @@ import net.vdpa.device.core.net.QueueStats;
 import net.vdpa.device.core.net.RssConfig;
 import net.vdpa.device.core.net.RxFilter;
 import net.vdpa.device.core.net.RxQueue;
+import net.vdpa.device.core.net.RxHash;
 import net.vdpa.device.core.net.RxSteering;
 
 /**
@@ -35,7 +36,8 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
   /** Prefix of every worker thread name, followed by the device name and {@code -qp<N>}. */
   static final String THREAD_PREFIX = "smartnic-";
   private static final long NEEDS_CTRL_VQ = VirtioNet.bit(VirtioNet.F_CTRL_RX)
-      | VirtioNet.bit(VirtioNet.F_CTRL_MAC_ADDR) | VirtioNet.bit(VirtioNet.F_MQ) | VirtioNet.bit(VirtioNet.F_RSS);
+      | VirtioNet.bit(VirtioNet.F_CTRL_MAC_ADDR) | VirtioNet.bit(VirtioNet.F_MQ) | VirtioNet.bit(VirtioNet.F_RSS)
+      | VirtioNet.bit(VirtioNet.F_HASH_REPORT);
   private static final FeatureCheck RULES = f -> (f & NEEDS_CTRL_VQ) != 0 && (f & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) == 0
       ? VirtioNet.featureNames(f & NEEDS_CTRL_VQ) + " need CTRL_VQ" : null;
 
@@ -60,7 +62,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
    * @param log where its log lines go
    */
   FunctionDevice(FunctionSpec spec, ESwitch eswitch, SwitchPort port, long adminMac, EventLog log) {
-    this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu(), has(spec.features(), VirtioNet.F_RSS)), eswitch, port, adminMac, log);
+    this(spec, new NetConfigSpace(spec.mac(), spec.maxVqp(), spec.mtu(), hashes(spec.features())), eswitch, port, adminMac, log);
   }
 
   private FunctionDevice(FunctionSpec spec, NetConfigSpace config, ESwitch eswitch, SwitchPort port, long adminMac,
@@ -93,6 +95,11 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
     return inboxes[pair];
   }
 
+  /** RSS and HASH_REPORT both need the config space's hash fields (supported_hash_types). */
+  private static boolean hashes(long features) {
+    return has(features, VirtioNet.F_RSS) || has(features, VirtioNet.F_HASH_REPORT);
+  }
+
   private static boolean has(long features, int bit) {
     return (features & VirtioNet.bit(bit)) != 0;
   }
@@ -122,7 +129,7 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
       ControlQueue cq = cs != null ? new ControlQueue(cs, filter, this, f) : null;
       if (rx != null || tx != null || cq != null) {
         FunctionWorker w = new FunctionWorker(THREAD_PREFIX + name() + "-qp" + p, p, this, filter, rx, tx, cq,
-            has(f, VirtioNet.F_MRG_RXBUF), spec.maxFrame(), paused);
+            has(f, VirtioNet.F_MRG_RXBUF), VirtioNet.hdrLen(f), spec.maxFrame(), paused);
         all.add(w);
         byQueue[VirtioNet.rxq(p)] = w;
         byQueue[VirtioNet.txq(p)] = w;
@@ -276,6 +283,15 @@ final class FunctionDevice extends VirtioDevice<QueueStats> implements SwitchPor
       return false;
     }
     steering.setRss(rss);
+    return true;
+  }
+
+  @Override
+  public boolean setHashConfig(RxHash hash) {
+    if (!has(driverFeatures(), VirtioNet.F_HASH_REPORT)) {
+      return false;
+    }
+    steering.setHashConfig(hash);
     return true;
   }
 

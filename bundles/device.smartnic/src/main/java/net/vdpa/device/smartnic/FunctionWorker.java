@@ -19,8 +19,8 @@ final class FunctionWorker extends NetPairWorker {
   private final FrameQueue inbox;
 
   FunctionWorker(String name, int pair, FunctionDevice device, RxFilter filter, VqSlot<QueueStats> rx,
-      VqSlot<QueueStats> tx, ControlQueue ctrl, boolean mergeable, int maxFrame, boolean paused) {
-    super(name, pair, filter, rx, tx, ctrl, mergeable, maxFrame, paused);
+      VqSlot<QueueStats> tx, ControlQueue ctrl, boolean mergeable, int hdrLen, int maxFrame, boolean paused) {
+    super(name, pair, filter, rx, tx, ctrl, mergeable, hdrLen, maxFrame, paused);
     this.device = device;
     this.inbox = device.inbox(pair);
   }

@@ -30,7 +30,9 @@ final class NicFunction implements VdpaMgmtDevice {
   static final long SUPPORTED_FEATURES = bits(VirtioNet.F_VERSION_1, VirtioNet.F_ACCESS_PLATFORM, VirtioNet.F_MAC,
       VirtioNet.F_MTU, VirtioNet.F_STATUS, VirtioNet.F_CTRL_VQ, VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR,
       VirtioNet.F_MQ, VirtioNet.F_MRG_RXBUF, VirtioNet.F_EVENT_IDX, VirtioNet.F_INDIRECT_DESC,
-      VirtioNet.F_RING_PACKED, VirtioNet.F_RSS);
+      VirtioNet.F_RING_PACKED, VirtioNet.F_RSS, VirtioNet.F_HASH_REPORT);
+  /** What a function offers by default only when its device has several queue pairs: RSS and its hash report. */
+  static final long MULTIQUEUE_FEATURES = bits(VirtioNet.F_RSS, VirtioNet.F_HASH_REPORT);
   /** A function's MTU unless the device is given one. */
   static final int DEFAULT_MTU = 1500;
 
@@ -176,10 +178,12 @@ final class NicFunction implements VdpaMgmtDevice {
   FunctionSpec resolve(DevConfig c) {
     VdpaMgmtDevice.super.validate(c);
     int maxVqp = c.maxVqp() != null ? c.maxVqp() : 1;
-    // RSS spreads over several pairs: offered by default only where there are several
+    // RSS spreads over several pairs: it and the hash report it computes are offered by default
+    // only where there are several (device_features may still ask for HASH_REPORT on one pair)
     long features = c.deviceFeatures() != null ? c.deviceFeatures()
-        : maxVqp > 1 ? SUPPORTED_FEATURES : SUPPORTED_FEATURES & ~VirtioNet.bit(VirtioNet.F_RSS);
-    long needCvq = features & bits(VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR, VirtioNet.F_MQ, VirtioNet.F_RSS);
+        : maxVqp > 1 ? SUPPORTED_FEATURES : SUPPORTED_FEATURES & ~MULTIQUEUE_FEATURES;
+    long needCvq = features & bits(VirtioNet.F_CTRL_RX, VirtioNet.F_CTRL_MAC_ADDR, VirtioNet.F_MQ, VirtioNet.F_RSS,
+        VirtioNet.F_HASH_REPORT);
     if (needCvq != 0 && (features & VirtioNet.bit(VirtioNet.F_CTRL_VQ)) == 0) {
       throw new IllegalArgumentException("device_features 0x" + Long.toHexString(features) + ": "
           + VirtioNet.featureNames(needCvq) + " need CTRL_VQ");

@@ -87,7 +87,11 @@ enum VhostKind {
     }
   };
 
-  /** Net device features the backend can pass on, and transport bits, packed rings included. */
+  /**
+   * Net device features the backend can pass on, and transport bits, packed rings included. Never
+   * RSS or HASH_REPORT: the backend shadows the control queue, so a frontend could not configure
+   * the hash, and its headers stay the 12-byte ones the device then writes.
+   */
   static final long NET_FEATURES = bits(VirtioNet.F_CSUM, VirtioNet.F_GUEST_CSUM, VirtioNet.F_MTU,
       VirtioNet.F_MAC, VirtioNet.F_MRG_RXBUF, VirtioNet.F_STATUS, VirtioNet.F_MQ, VirtioNet.F_INDIRECT_DESC,
       VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED);

@@ -45,7 +45,7 @@ record Negotiation(long features, boolean packed, boolean mergeable, boolean con
   /** Everything this driver knows how to use. */
   static final long WANTED = bit(F_VERSION_1) | bit(F_ACCESS_PLATFORM) | bit(F_MAC) | bit(F_MTU) | bit(F_STATUS)
       | bit(F_CTRL_VQ) | bit(F_CTRL_RX) | bit(F_CTRL_MAC_ADDR) | bit(F_MQ) | bit(F_MRG_RXBUF) | bit(F_EVENT_IDX)
-      | bit(F_INDIRECT_DESC) | bit(F_RSS);
+      | bit(F_INDIRECT_DESC) | bit(F_RSS) | bit(VirtioNet.F_HASH_REPORT);
 
   /**
    * Chooses the features for a device.
@@ -72,7 +72,7 @@ record Negotiation(long features, boolean packed, boolean mergeable, boolean con
     boolean ctrl = has(f, F_CTRL_VQ);
     if (!ctrl) {
       // these only make sense with a control queue (virtio 1.x 5.1.3.1)
-      f &= ~(bit(F_CTRL_RX) | bit(F_CTRL_MAC_ADDR) | bit(F_MQ) | bit(F_RSS));
+      f &= ~(bit(F_CTRL_RX) | bit(F_CTRL_MAC_ADDR) | bit(F_MQ) | bit(F_RSS) | bit(VirtioNet.F_HASH_REPORT));
     }
     return new Negotiation(f, has(f, F_RING_PACKED), has(f, F_MRG_RXBUF), ctrl, has(f, F_MQ), has(f, F_RSS));
   }
@@ -83,5 +83,25 @@ record Negotiation(long features, boolean packed, boolean mergeable, boolean con
 
   boolean has(int bit) {
     return has(features, bit);
+  }
+
+  /**
+   * Whether the device reports each received frame's hash (HASH_REPORT): the header is then
+   * {@code virtio_net_hdr_v1_hash} both ways, and the driver configures the hash through the
+   * control queue (RSS_CONFIG with RSS, else HASH_CONFIG).
+   *
+   * @return true with HASH_REPORT
+   */
+  boolean hashReport() {
+    return has(VirtioNet.F_HASH_REPORT);
+  }
+
+  /**
+   * The packet header's length in both directions.
+   *
+   * @return 20 with HASH_REPORT, else 12
+   */
+  int hdrLen() {
+    return VirtioNet.hdrLen(features);
   }
 }

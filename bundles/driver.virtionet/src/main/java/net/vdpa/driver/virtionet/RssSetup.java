@@ -35,18 +35,36 @@ record RssSetup(int hashTypes, int tableLength, int pairs) {
    * @throws IllegalStateException naming the limit if the device cannot take the default key or any table
    */
   static RssSetup of(ByteBuffer config, int pairs) {
-    int keySize = config.get(VirtioNet.CFG_RSS_MAX_KEY_SIZE) & 0xff;
-    if (keySize < KEY.length) {
-      throw new IllegalStateException("the device's rss_max_key_size " + keySize + " is below the " + KEY.length
-          + "-byte key");
-    }
+    int types = hashTypes(config);
     int maxTable = Short.toUnsignedInt(config.getShort(VirtioNet.CFG_RSS_MAX_INDIRECTION_TABLE_LENGTH));
     int table = Integer.highestOneBit(Math.min(MAX_TABLE, maxTable));
     if (table < 1) {
       throw new IllegalStateException("the device's rss_max_indirection_table_length is 0");
     }
-    int types = config.getInt(VirtioNet.CFG_SUPPORTED_HASH_TYPES) & WANTED_HASH_TYPES;
     return new RssSetup(types, table, pairs);
+  }
+
+  /** The hash types to ask for, once the device's key size is checked. */
+  private static int hashTypes(ByteBuffer config) {
+    int keySize = config.get(VirtioNet.CFG_RSS_MAX_KEY_SIZE) & 0xff;
+    if (keySize < KEY.length) {
+      throw new IllegalStateException("the device's rss_max_key_size " + keySize + " is below the " + KEY.length
+          + "-byte key");
+    }
+    return config.getInt(VirtioNet.CFG_SUPPORTED_HASH_TYPES) & WANTED_HASH_TYPES;
+  }
+
+  /**
+   * {@code struct virtio_net_hash_config} for a device that reports hashes without RSS
+   * (HASH_CONFIG): the hash types both support and the default key; no indirection table.
+   *
+   * @param config the device's config space from offset 0, at least {@link VirtioNet#CFG_SIZE_RSS} bytes
+   * @return the command's data
+   * @throws IllegalStateException naming the limit if the device cannot take the default key
+   */
+  static byte[] hashCommand(ByteBuffer config) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 8 + 1 + KEY.length).order(ByteOrder.LITTLE_ENDIAN);
+    return b.putInt(hashTypes(config)).putLong(0L).put((byte) KEY.length).put(KEY).array();
   }
 
   /**

@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import java.util.function.Consumer;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.FrameReceiver;
+import net.vdpa.api.net.HashReceiver;
+import net.vdpa.api.net.HashReport;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.ring.DriverQueue;
 
@@ -13,6 +15,9 @@ import net.vdpa.ring.DriverQueue;
  * turned into frames (joined when the device merged several buffers for one frame), delivered, and
  * posted again at once. Delivery is pushed to the receiver from the device's used-buffer callback,
  * or pulled by {@link #receive}; a lock keeps the two apart.
+ *
+ * <p>With HASH_REPORT the header is 20 bytes and carries the device's hash: a {@link HashReceiver}
+ * gets it with each frame, and the frames are counted per {@link HashReport} kind.
  */
 final class RxQueue {
   private final int pair;
@@ -22,6 +27,9 @@ final class RxQueue {
   private final ByteBuffer mem;
   private final ByteBuffer view;
   private final boolean mergeable;
+  /** The header's length: 12, or 20 with HASH_REPORT. */
+  private final int hdrLen;
+  private final boolean hashed;
   private final int bufSize;
   private final long[] slotIova;
   private final int[] slotOfHead;
@@ -36,6 +44,13 @@ final class RxQueue {
   /** Stands for "nobody": frames given to it are counted as dropped. */
   private static final FrameReceiver DISCARD = (pair, frame) -> { };
   private volatile FrameReceiver receiver;
+  /** The receiver if it takes hash reports and the device sends them, else null; set with {@link #receiver}. */
+  private volatile HashReceiver hashReceiver;
+  /** Guarded by this: the hash value and report code of the frame being delivered (or joined). */
+  private int hashValue;
+  private int hashCode;
+  /** Guarded by this: frames delivered per {@link HashReport} code (only with HASH_REPORT). */
+  final long[] byHashReport = new long[HashReport.values().length];
   private boolean down;
   /** Guarded by this. */
   long packets;
@@ -49,7 +64,9 @@ final class RxQueue {
   private final Consumer<String> warn;
 
   RxQueue(String iface, int pair, DriverRing ring, DmaMemory memory, VdpaDevice device, boolean mergeable,
-      int maxFrame, Consumer<String> warn) {
+      int hdrLen, int maxFrame, Consumer<String> warn) {
+    this.hdrLen = hdrLen;
+    this.hashed = hdrLen == VirtioNet.HDR_LEN_HASH;
     this.iface = iface;
     this.warn = warn;
     this.pair = pair;
@@ -59,7 +76,7 @@ final class RxQueue {
     this.mem = memory.buffer;
     this.view = memory.buffer.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     this.mergeable = mergeable;
-    this.bufSize = bufferSize(mergeable, maxFrame);
+    this.bufSize = bufferSize(mergeable, hdrLen, maxFrame);
     int n = q.size();
     this.slotIova = new long[n];
     this.slotOfHead = new int[n];
@@ -72,12 +89,12 @@ final class RxQueue {
     this.scratchView = scratch.asReadOnlyBuffer();
   }
 
-  static int bufferSize(boolean mergeable, int maxFrame) {
-    return mergeable ? 2048 : TxArea.align(VirtioNet.HDR_LEN + maxFrame);
+  static int bufferSize(boolean mergeable, int hdrLen, int maxFrame) {
+    return mergeable ? 2048 : TxArea.align(hdrLen + maxFrame);
   }
 
-  static long footprint(int size, boolean mergeable, int maxFrame) {
-    return (long) size * bufferSize(mergeable, maxFrame) + 64;
+  static long footprint(int size, boolean mergeable, int hdrLen, int maxFrame) {
+    return (long) size * bufferSize(mergeable, hdrLen, maxFrame) + 64;
   }
 
   /** Posts every free buffer (at start). */
@@ -86,6 +103,7 @@ final class RxQueue {
   }
 
   void setReceiver(FrameReceiver r) {
+    hashReceiver = hashed && r instanceof HashReceiver h ? h : null;
     receiver = r;
     if (r != null) {
       onUsed();
@@ -143,21 +161,26 @@ final class RxQueue {
         scratchView.limit(scratch.limit()).position(0);
         return deliver(r, dst, scratchView);
       }
-      if (len < VirtioNet.HDR_LEN + VirtioNet.ETH_HLEN || len > bufSize) {
+      if (len < hdrLen + VirtioNet.ETH_HLEN || len > bufSize) {
         dropped++;
         return -2;
       }
       int buffers = mergeable ? Short.toUnsignedInt(mem.getShort(off + VirtioNet.HDR_NUM_BUFFERS)) : 1;
+      if (hashed) {
+        // the first buffer's header holds the frame's hash (mem is little-endian)
+        hashValue = mem.getInt(off + VirtioNet.HDR_HASH_VALUE);
+        hashCode = HashReport.of(Short.toUnsignedInt(mem.getShort(off + VirtioNet.HDR_HASH_REPORT))).code();
+      }
       if (buffers > 1) {
         scratch.clear();
-        if (!append(off + VirtioNet.HDR_LEN, len - VirtioNet.HDR_LEN)) {
+        if (!append(off + hdrLen, len - hdrLen)) {
           continue;
         }
         mergeRemaining = buffers - 1;
         continue;
       }
-      int start = off + VirtioNet.HDR_LEN;
-      view.limit(start + len - VirtioNet.HDR_LEN).position(start);
+      int start = off + hdrLen;
+      view.limit(start + len - hdrLen).position(start);
       return deliver(r, dst, view);
     }
   }
@@ -183,7 +206,13 @@ final class RxQueue {
     }
     if (r != null) {
       try {
-        r.receive(pair, frame);
+        final HashReceiver h = hashReceiver;
+        if (h != null && h == r) {
+          h.receive(pair, frame, hashValue, HashReport.of(hashCode));
+        } else {
+          r.receive(pair, frame);
+        }
+        countHash();
         packets++;
         bytes += len;
       } catch (RuntimeException e) {
@@ -203,9 +232,17 @@ final class RxQueue {
     }
     dst.put(dst.position(), frame, frame.position(), len);
     dst.position(dst.position() + len);
+    countHash();
     packets++;
     bytes += len;
     return len;
+  }
+
+  /** Counts a delivered frame by its hash kind (with HASH_REPORT). Caller holds the lock. */
+  private void countHash() {
+    if (hashed) {
+      byHashReport[hashCode]++;
+    }
   }
 
   /** Posts the buffers taken since the last call, with one publication. Caller holds the lock. */

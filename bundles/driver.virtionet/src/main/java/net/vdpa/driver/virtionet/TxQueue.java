@@ -35,8 +35,11 @@ final class TxQueue {
   /** Guarded by this. */
   long errors;
   private final int maxFrame;
+  /** The header's length: 12, or 20 with HASH_REPORT. */
+  private final int hdrLen;
 
-  TxQueue(DriverRing ring, DmaMemory memory, VdpaDevice device, int maxFrame) {
+  TxQueue(DriverRing ring, DmaMemory memory, VdpaDevice device, int hdrLen, int maxFrame) {
+    this.hdrLen = hdrLen;
     this.ring = ring;
     this.q = ring.queue;
     this.device = device;
@@ -44,7 +47,7 @@ final class TxQueue {
     this.maxFrame = maxFrame;
     int n = q.size();
     // the interface checked that all its memory fits 2 GiB (footprint)
-    int capacity = Math.toIntExact(TxArea.capacityFor(n, VirtioNet.HDR_LEN + maxFrame));
+    int capacity = Math.toIntExact(TxArea.capacityFor(n, hdrLen + maxFrame));
     this.area = new TxArea(capacity, n);
     this.areaIova = memory.allocate(capacity, TxArea.ALIGN);
     this.areaOffset = memory.offset(areaIova);
@@ -53,8 +56,8 @@ final class TxQueue {
   }
 
   /** Bytes the buffers of a queue of {@code size} need. */
-  static long footprint(int size, int maxFrame) {
-    return TxArea.capacityFor(size, VirtioNet.HDR_LEN + maxFrame) + TxArea.ALIGN;
+  static long footprint(int size, int hdrLen, int maxFrame) {
+    return TxArea.capacityFor(size, hdrLen + maxFrame) + TxArea.ALIGN;
   }
 
   /** Copies a frame into the area and makes it available to the device. */
@@ -118,16 +121,19 @@ final class TxQueue {
     if (q.freeDescriptors() == 0) {
       return false;
     }
-    final int at = area.take(VirtioNet.HDR_LEN + len);
+    final int at = area.take(hdrLen + len);
     if (at < 0) {
       return false;
     }
     final int off = areaOffset + at;
-    // the header stays zero (no offloads), but the block may hold an older frame's bytes
+    // the header stays zero (no offloads; the hash fields are the device's to fill), but the block
+    // may hold an older frame's bytes; 20 bytes are zeroed either way (a 12-byte header's frame,
+    // at least 14 bytes, is copied over the rest), so no branch on the header's length
     mem.putLong(off, 0L);
-    mem.putInt(off + 8, 0);
-    mem.put(off + VirtioNet.HDR_LEN, frame, frame.position(), len);
-    final int head = q.add(areaIova + at, VirtioNet.HDR_LEN + len, false);
+    mem.putLong(off + 8, 0L);
+    mem.putInt(off + 16, 0);
+    mem.put(off + hdrLen, frame, frame.position(), len);
+    final int head = q.add(areaIova + at, hdrLen + len, false);
     if (head == DriverQueue.FULL) {
       // the ring has stopped (an error): the block is never used
       area.giveBack(area.lastTicket());

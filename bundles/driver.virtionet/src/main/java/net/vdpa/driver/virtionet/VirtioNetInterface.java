@@ -9,10 +9,14 @@ import static net.vdpa.api.VirtioStatus.FEATURES_OK;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collections;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.FrameReceiver;
+import net.vdpa.api.net.HashReport;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetStats;
 import net.vdpa.api.net.VirtioNet;
@@ -91,11 +95,12 @@ final class VirtioNetInterface implements NetInterface {
     if ((device.status() & FEATURES_OK) == 0) {
       throw new IllegalStateException("device " + device.name() + " did not accept features 0x" + Long.toHexString(n.features()));
     }
-    if (n.rss() && device.configSize() < VirtioNet.CFG_SIZE_RSS) {
-      throw new IllegalStateException("device " + device.name() + " offers RSS with a config space of "
+    boolean hashing = n.rss() || n.hashReport();
+    if (hashing && device.configSize() < VirtioNet.CFG_SIZE_RSS) {
+      throw new IllegalStateException("device " + device.name() + " offers RSS or HASH_REPORT with a config space of "
           + device.configSize() + " bytes, short of supported_hash_types (" + VirtioNet.CFG_SIZE_RSS + ")");
     }
-    int cfgSize = n.rss() ? VirtioNet.CFG_SIZE_RSS : VirtioNet.CFG_SIZE;
+    int cfgSize = hashing ? VirtioNet.CFG_SIZE_RSS : VirtioNet.CFG_SIZE;
     ByteBuffer cfg = ByteBuffer.allocate(cfgSize).order(ByteOrder.LITTLE_ENDIAN);
     device.getConfig(0, cfg.duplicate().limit(Math.min(cfgSize, device.configSize())));
     MacAddress mac = n.has(VirtioNet.F_MAC) ? MacAddress.of(bytes(cfg, VirtioNet.CFG_MAC, 6)) : localMac(device.name());
@@ -109,8 +114,8 @@ final class VirtioNetInterface implements NetInterface {
     int maxFrame = mtu + VirtioNet.ETH_HLEN;
     long bytes = 4096;
     for (int p = 0; p < pairs; p++) {
-      bytes += 2 * DriverRing.footprint(size, n.packed()) + TxQueue.footprint(size, maxFrame)
-          + RxQueue.footprint(size, n.mergeable(), maxFrame);
+      bytes += 2 * DriverRing.footprint(size, n.packed()) + TxQueue.footprint(size, n.hdrLen(), maxFrame)
+          + RxQueue.footprint(size, n.mergeable(), n.hdrLen(), maxFrame);
     }
     if (n.controlQueue()) {
       bytes += DriverRing.footprint(size, n.packed()) + ControlQueue.footprint();
@@ -126,8 +131,8 @@ final class VirtioNetInterface implements NetInterface {
     for (int p = 0; p < pairs; p++) {
       rings[2 * p] = DriverRing.create(memory, VirtioNet.rxq(p), size, n.packed(), ringFeatures);
       rings[2 * p + 1] = DriverRing.create(memory, VirtioNet.txq(p), size, n.packed(), ringFeatures);
-      rx[p] = new RxQueue(name, p, rings[2 * p], memory, device, n.mergeable(), maxFrame, warn);
-      tx[p] = new TxQueue(rings[2 * p + 1], memory, device, maxFrame);
+      rx[p] = new RxQueue(name, p, rings[2 * p], memory, device, n.mergeable(), n.hdrLen(), maxFrame, warn);
+      tx[p] = new TxQueue(rings[2 * p + 1], memory, device, n.hdrLen(), maxFrame);
     }
     ControlQueue control = null;
     if (n.controlQueue()) {
@@ -158,9 +163,14 @@ final class VirtioNetInterface implements NetInterface {
       byte[] p = {(byte) pairs, (byte) (pairs >> 8)};
       control.command(VirtioNet.CTRL_MQ, VirtioNet.CTRL_MQ_VQ_PAIRS_SET, p, CONTROL_TIMEOUT_MS);
     }
-    if (n.rss() && control != null && pairs > 1) {
-      // received frames spread over the pairs by flow, not by the sender's pair
+    if (n.rss() && control != null && (pairs > 1 || n.hashReport())) {
+      // received frames spread over the pairs by flow, not by the sender's pair; with HASH_REPORT
+      // this is also what the device hashes for the header, so it is sent for one pair too
       control.command(VirtioNet.CTRL_MQ, VirtioNet.CTRL_MQ_RSS_CONFIG, RssSetup.of(cfg, pairs).command(),
+          CONTROL_TIMEOUT_MS);
+    } else if (n.hashReport() && control != null) {
+      // hash reports without RSS: the device hashes but does not steer (as Linux does)
+      control.command(VirtioNet.CTRL_MQ, VirtioNet.CTRL_MQ_HASH_CONFIG, RssSetup.hashCommand(cfg),
           CONTROL_TIMEOUT_MS);
     }
     iface.configChanged();
@@ -316,6 +326,24 @@ final class VirtioNetInterface implements NetInterface {
     for (RxQueue q : rx) {
       q.setReceiver(receiver);
     }
+  }
+
+  @Override
+  public SortedMap<HashReport, Long> hashReports(int queuePair) {
+    checkPair(queuePair);
+    if (!negotiation.hashReport()) {
+      return Collections.emptySortedMap();
+    }
+    RxQueue r = rx[queuePair];
+    SortedMap<HashReport, Long> counts = new TreeMap<>();
+    synchronized (r) {
+      for (int code = 0; code < r.byHashReport.length; code++) {
+        if (r.byHashReport[code] != 0) {
+          counts.put(HashReport.of(code), r.byHashReport[code]);
+        }
+      }
+    }
+    return Collections.unmodifiableSortedMap(counts);
   }
 
   @Override

@@ -11,6 +11,7 @@ import static net.vdpa.api.net.VirtioNet.bit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import net.vdpa.api.net.VirtioNet;
 import org.junit.jupiter.api.Test;
 
 class NegotiationTest {
@@ -44,6 +45,17 @@ class NegotiationTest {
     assertThat(Negotiation.of(offered, Negotiation.RingChoice.AUTO).rss()).isFalse();
     assertThat(Negotiation.of(offered, Negotiation.RingChoice.AUTO).features() & bit(F_RSS)).isZero();
     assertThat(Negotiation.of(offered | bit(F_CTRL_VQ), Negotiation.RingChoice.AUTO).rss()).isTrue();
+  }
+
+  @Test
+  void hashReportIsTakenWithTheControlQueueAndMakesTheHeader20Bytes() {
+    long offered = bit(F_VERSION_1) | bit(VirtioNet.F_HASH_REPORT);
+    Negotiation without = Negotiation.of(offered, Negotiation.RingChoice.AUTO);
+    assertThat(without.hashReport()).isFalse();
+    assertThat(without.hdrLen()).isEqualTo(12);
+    Negotiation n = Negotiation.of(offered | bit(F_CTRL_VQ), Negotiation.RingChoice.AUTO);
+    assertThat(n.hashReport()).isTrue();
+    assertThat(n.hdrLen()).isEqualTo(VirtioNet.HDR_LEN_HASH).isEqualTo(20);
   }
 
   @Test

@@ -36,6 +36,19 @@ class RssSetupTest {
   }
 
   @Test
+  void hashConfigIsTheHashTypesReservedWordsAndTheKey() {
+    ByteBuffer c = ByteBuffer.wrap(RssSetup.hashCommand(config(40, 0, 0x1ff))).order(ByteOrder.LITTLE_ENDIAN);
+    // struct virtio_net_hash_config: le32 hash_types, le16 reserved[4], u8 hash_key_length, key
+    assertThat(c.capacity()).isEqualTo(4 + 8 + 1 + 40);
+    assertThat(c.getInt(0)).isEqualTo(RssSetup.WANTED_HASH_TYPES);
+    assertThat(c.getLong(4)).isZero();
+    assertThat(c.get(12)).isEqualTo((byte) 40);
+    assertThat(c.get(13)).isEqualTo((byte) 0x6d);
+    assertThatThrownBy(() -> RssSetup.hashCommand(config(16, 0, 0x3f)))
+        .hasMessage("the device's rss_max_key_size 16 is below the 40-byte key");
+  }
+
+  @Test
   void aDeviceThatCannotTakeTheKeyOrATableIsNamed() {
     assertThatThrownBy(() -> RssSetup.of(config(16, 128, 0x3f), 2))
         .hasMessage("the device's rss_max_key_size 16 is below the 40-byte key");

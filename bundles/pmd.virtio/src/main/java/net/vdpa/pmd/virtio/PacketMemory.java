@@ -31,7 +31,10 @@ final class PacketMemory {
    * of each cache never held packet data; 1536 apart, the slots cover every set.
    */
   static final int SLOT = 1536;
-  /** The virtio-net header in front of every frame (VERSION_1: with num_buffers). */
+  /**
+   * The virtio-net header in front of every frame (VERSION_1: with num_buffers). The port
+   * negotiates VERSION_1 alone, never HASH_REPORT, so it is never the 20-byte hash header.
+   */
   static final int HDR = VirtioNet.HDR_LEN;
   private static final int PAGE = 4096;
 

@@ -9,7 +9,8 @@ import net.vdpa.ring.DeviceQueue;
  * The virtio-net control queue (virtio 1.2 §5.1.6.5): each chain carries {@code u8 class, u8
  * command, data} device-readable and one device-writable ack byte. Handled: RX PROMISC and
  * ALLMULTI (with CTRL_RX), MAC ADDR_SET (with CTRL_MAC_ADDR), MQ VQ_PAIRS_SET (with MQ), MQ
- * RSS_CONFIG (with RSS: {@link RssConfig}); anything else is answered CTRL_ERR.
+ * RSS_CONFIG (with RSS: {@link RssConfig}), MQ HASH_CONFIG (with HASH_REPORT: {@link
+ * RxHash#parseHashConfig}); anything else is answered CTRL_ERR.
  *
  * <p>Runs on the worker of queue pair 0. Allocation-free.
  */
@@ -52,6 +53,17 @@ public final class ControlQueue {
      * @return false if the device does not take it
      */
     default boolean setRss(RssConfig config) {
+      return false;
+    }
+
+    /**
+     * Hashes received frames for HASH_REPORT by this configuration from now on, without steering
+     * them (HASH_CONFIG; RSS off).
+     *
+     * @param hash the checked configuration
+     * @return false if the device does not take it
+     */
+    default boolean setHashConfig(RxHash hash) {
       return false;
     }
   }
@@ -164,6 +176,14 @@ public final class ControlQueue {
         return VirtioNet.CTRL_ERR; // counted as a cvq error; the configuration in force stays
       }
       return target.setRss(config) ? VirtioNet.CTRL_OK : VirtioNet.CTRL_ERR;
+    } else if (cls == VirtioNet.CTRL_MQ && cmd == VirtioNet.CTRL_MQ_HASH_CONFIG && has(VirtioNet.F_HASH_REPORT)) {
+      final RxHash hash;
+      try {
+        hash = RxHash.parseHashConfig(command, 2, data);
+      } catch (IllegalArgumentException malformed) {
+        return VirtioNet.CTRL_ERR;
+      }
+      return target.setHashConfig(hash) ? VirtioNet.CTRL_OK : VirtioNet.CTRL_ERR;
     }
     return VirtioNet.CTRL_ERR;
   }

@@ -20,11 +20,14 @@ public final class Frame {
   private int length;
   private int curSegment;
   private int curOffset;
+  /** The receive hash a steering decision computed ({@link RxHash} result), {@link RxHash#NONE} until then. */
+  private long hash;
 
   /** Empties the frame. */
   public void clear() {
     count = 0;
     length = 0;
+    hash = RxHash.NONE;
     rewind();
   }
 
@@ -65,6 +68,25 @@ public final class Frame {
       add(chain.buffer(s), chain.offset(s) + toSkip, len - toSkip);
       toSkip = 0;
     }
+  }
+
+  /**
+   * The hash the receiving device's steering computed, carried with the frame to the receive queue
+   * so that RSS and HASH_REPORT hash each frame once; a {@link FrameQueue} keeps it with the copy.
+   *
+   * @return an {@link RxHash} result, {@link RxHash#NONE} if none was computed
+   */
+  public long hash() {
+    return hash;
+  }
+
+  /**
+   * Sets the receive hash ({@link RxHash} result); {@link #clear()} sets it back to none.
+   *
+   * @param hash the result
+   */
+  public void setHash(long hash) {
+    this.hash = hash;
   }
 
   /**

@@ -18,6 +18,8 @@ public final class FrameQueue {
   private final int slotSize;
   private final ByteBuffer[] slots;
   private final int[] lengths;
+  /** Each slot's frame's receive hash ({@link Frame#hash()}). */
+  private final long[] hashes;
   private final AtomicLongArray sequence;
   /** Next ticket for a producer. */
   private final AtomicLong tail = new AtomicLong();
@@ -42,6 +44,7 @@ public final class FrameQueue {
     this.slotSize = slotSize;
     this.slots = new ByteBuffer[capacity];
     this.lengths = new int[capacity];
+    this.hashes = new long[capacity];
     this.sequence = new AtomicLongArray(capacity);
     ByteBuffer all = ByteBuffer.allocateDirect(capacity * slotSize);
     for (int i = 0; i < capacity; i++) {
@@ -115,6 +118,7 @@ public final class FrameQueue {
       frame.read(slot, 12, len - 12);
     }
     lengths[i] = len;
+    hashes[i] = frame.hash();
     // release: publishes the copied bytes and the length; pairs with the acquire in peek()
     sequence.setRelease(i, t + 1);
     return true;
@@ -135,6 +139,7 @@ public final class FrameQueue {
     }
     into.clear();
     into.add(slots[i], 0, lengths[i]);
+    into.setHash(hashes[i]);
     return true;
   }
 

@@ -36,6 +36,8 @@ public abstract class NetPairWorker extends QueueWorker {
   private final RxQueue rx;
   private final ControlQueue ctrl;
   private final int maxFrame;
+  /** The transmit header's length, as negotiated: {@link VirtioNet#hdrLen}. */
+  private final int hdrLen;
   private final DescriptorChain txChain = new DescriptorChain(16);
   private final Frame txFrame = new Frame();
   private final Frame inFrame = new Frame();
@@ -57,12 +59,33 @@ public abstract class NetPairWorker extends QueueWorker {
    */
   protected NetPairWorker(String name, int pair, RxFilter filter, VqSlot<QueueStats> rx, VqSlot<QueueStats> tx,
       ControlQueue ctrl, boolean mergeable, int maxFrame, boolean paused) {
+    this(name, pair, filter, rx, tx, ctrl, mergeable, VirtioNet.HDR_LEN, maxFrame, paused);
+  }
+
+  /**
+   * A worker whose packet header follows the negotiated features (HASH_REPORT makes it 20 bytes in
+   * both directions); the device starts it.
+   *
+   * @param name the thread name
+   * @param pair the queue pair
+   * @param filter the device's receive filter
+   * @param rx the receive queue's slot with its live ring, or null
+   * @param tx the transmit queue's slot with its live ring, or null
+   * @param ctrl the control queue, or null
+   * @param mergeable whether MRG_RXBUF was negotiated
+   * @param hdrLen {@link VirtioNet#hdrLen} of the negotiated features
+   * @param maxFrame the longest frame transmitted
+   * @param paused whether to start suspended
+   */
+  protected NetPairWorker(String name, int pair, RxFilter filter, VqSlot<QueueStats> rx, VqSlot<QueueStats> tx,
+      ControlQueue ctrl, boolean mergeable, int hdrLen, int maxFrame, boolean paused) {
     super(name, paused);
+    this.hdrLen = hdrLen;
     this.pair = pair;
     this.filter = filter;
     this.txSlot = tx;
     this.tx = tx == null ? null : tx.queue();
-    this.rx = rx == null ? null : new RxQueue(rx, mergeable);
+    this.rx = rx == null ? null : new RxQueue(rx, mergeable, hdrLen);
     this.ctrl = ctrl;
     this.maxFrame = maxFrame;
   }
@@ -169,11 +192,11 @@ public abstract class NetPairWorker extends QueueWorker {
     int dropped = 0;
     int errors = 0;
     while (n < BATCH && (holding || q.pop(c))) {
-      final long frameLen = c.readableBytes() - VirtioNet.HDR_LEN;
+      final long frameLen = c.readableBytes() - hdrLen;
       if (frameLen < VirtioNet.ETH_HLEN || frameLen > maxFrame) {
         errors++;
       } else {
-        txFrame.ofChain(c, VirtioNet.HDR_LEN);
+        txFrame.ofChain(c, hdrLen);
         final int carried = carry(txFrame);
         if (carried == FULL) {
           // keep the chain: it goes first when the receiver has made room

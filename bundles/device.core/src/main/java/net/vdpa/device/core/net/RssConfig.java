@@ -12,31 +12,22 @@ import net.vdpa.api.net.VirtioNet;
  */
 public final class RssConfig {
   /** What this project's devices hash: IPv4 and IPv6, each with TCP and UDP ports (no extension-header kinds). */
-  public static final int SUPPORTED_HASH_TYPES = VirtioNet.RSS_HASH_IPV4 | VirtioNet.RSS_HASH_TCPV4
-      | VirtioNet.RSS_HASH_UDPV4 | VirtioNet.RSS_HASH_IPV6 | VirtioNet.RSS_HASH_TCPV6 | VirtioNet.RSS_HASH_UDPV6;
+  public static final int SUPPORTED_HASH_TYPES = RxHash.SUPPORTED_HASH_TYPES;
   /** The longest indirection table a device of this project takes. */
   public static final int MAX_TABLE = 128;
 
-  private static final int ETH_P_8021Q = 0x8100;
-  private static final int ETH_P_IP = 0x0800;
-  private static final int ETH_P_IPV6 = 0x86dd;
-  private static final int TCP = 6;
-  private static final int UDP = 17;
-
-  private final int hashTypes;
   private final int[] table;
   private final int mask;
   private final int unclassified;
   private final int txPairs;
-  private final Toeplitz toeplitz;
+  private final RxHash hash;
 
-  private RssConfig(int hashTypes, int[] table, int unclassified, int txPairs, Toeplitz toeplitz) {
-    this.hashTypes = hashTypes;
+  private RssConfig(int[] table, int unclassified, int txPairs, RxHash hash) {
     this.table = table;
     this.mask = table.length - 1;
     this.unclassified = unclassified;
     this.txPairs = txPairs;
-    this.toeplitz = toeplitz;
+    this.hash = hash;
   }
 
   /**
@@ -55,8 +46,7 @@ public final class RssConfig {
     }
     final int hashTypes = le32(data, offset);
     if ((hashTypes & ~SUPPORTED_HASH_TYPES) != 0) {
-      throw new IllegalArgumentException("hash types 0x" + Integer.toHexString(hashTypes) + " include unsupported 0x"
-          + Integer.toHexString(hashTypes & ~SUPPORTED_HASH_TYPES));
+      RxHash.of(hashTypes, data, offset, 0); // throws, naming the unsupported types
     }
     final int tableLength = le16(data, offset + 4) + 1;
     if (Integer.bitCount(tableLength) != 1 || tableLength > MAX_TABLE) {
@@ -78,15 +68,13 @@ public final class RssConfig {
     }
     final int keyLength = data[offset + fixed + 2] & 0xff;
     if (keyLength != VirtioNet.RSS_KEY_SIZE) {
-      throw new IllegalArgumentException("hash key of " + keyLength + " bytes is not " + VirtioNet.RSS_KEY_SIZE);
+      RxHash.of(hashTypes, data, offset, keyLength); // throws, naming the key length
     }
     if (length != fixed + 3 + keyLength) {
       throw new IllegalArgumentException("rss config of " + length + " bytes does not end with its " + keyLength
           + "-byte key");
     }
-    final byte[] key = new byte[keyLength];
-    System.arraycopy(data, offset + fixed + 3, key, 0, keyLength);
-    return new RssConfig(hashTypes, table, unclassified, txPairs, new Toeplitz(key));
+    return new RssConfig(table, unclassified, txPairs, RxHash.of(hashTypes, data, offset + fixed + 3, keyLength));
   }
 
   private static int queue(int v, int maxPairs, String what) {
@@ -97,11 +85,11 @@ public final class RssConfig {
     return v;
   }
 
-  private static int le16(byte[] b, int at) {
+  static int le16(byte[] b, int at) {
     return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
   }
 
-  private static int le32(byte[] b, int at) {
+  static int le32(byte[] b, int at) {
     return le16(b, at) | le16(b, at + 2) << 16;
   }
 
@@ -123,76 +111,26 @@ public final class RssConfig {
    * @return the queue pair
    */
   public int queueFor(Frame f) {
-    final long hash = hash(f);
-    return hash == NO_HASH ? unclassified : table[(int) hash & mask];
+    return queueFor(hash(f));
   }
-
-  /** No hash: the frame is of no enabled kind. A real hash may have any 32-bit value, so this is a long. */
-  static final long NO_HASH = -1L << 32;
 
   /**
-   * The frame's RSS hash as {@code hash_types} asks for it.
+   * The receive queue for a frame already hashed by {@link #hash}.
+   *
+   * @param hashed the frame's {@link RxHash} result
+   * @return the queue pair
+   */
+  public int queueFor(long hashed) {
+    return hashed == RxHash.NONE ? unclassified : table[RxHash.value(hashed) & mask];
+  }
+
+  /**
+   * The frame's hash as {@code hash_types} asks for it.
    *
    * @param f the frame
-   * @return the hash as an unsigned 32-bit value, or {@link #NO_HASH}
+   * @return an {@link RxHash} result (report code and value), {@link RxHash#NONE} if of no enabled kind
    */
-  long hash(Frame f) {
-    final int len = f.length();
-    int l3 = VirtioNet.ETH_HLEN;
-    int type = f.u8(12) << 8 | f.u8(13);
-    if (type == ETH_P_8021Q && len >= 18) {
-      type = f.u8(16) << 8 | f.u8(17);
-      l3 = 18;
-    }
-    if (type == ETH_P_IP && len >= l3 + 20 && (f.u8(l3) >>> 4) == 4) {
-      return ipv4(f, l3, len);
-    }
-    if (type == ETH_P_IPV6 && len >= l3 + 40 && (f.u8(l3) >>> 4) == 6) {
-      return ipv6(f, l3, len);
-    }
-    return NO_HASH;
-  }
-
-  private long ipv4(Frame f, int l3, int len) {
-    final int ihl = (f.u8(l3) & 0x0f) * 4;
-    final int proto = f.u8(l3 + 9);
-    final boolean fragment = ((f.u8(l3 + 6) & 0x3f) << 8 | f.u8(l3 + 7)) != 0; // MF or an offset
-    final int l4 = l3 + ihl;
-    final boolean ports = ihl >= 20 && !fragment && len >= l4 + 4
-        && (proto == TCP && (hashTypes & VirtioNet.RSS_HASH_TCPV4) != 0
-            || proto == UDP && (hashTypes & VirtioNet.RSS_HASH_UDPV4) != 0);
-    if (!ports && (hashTypes & VirtioNet.RSS_HASH_IPV4) == 0) {
-      return NO_HASH;
-    }
-    int h = bytes(f, l3 + 12, 8, 0, 0);
-    if (ports) {
-      h = bytes(f, l4, 4, 8, h);
-    }
-    return h & 0xffff_ffffL;
-  }
-
-  private long ipv6(Frame f, int l3, int len) {
-    final int next = f.u8(l3 + 6);
-    final int l4 = l3 + 40;
-    final boolean ports = len >= l4 + 4
-        && (next == TCP && (hashTypes & VirtioNet.RSS_HASH_TCPV6) != 0
-            || next == UDP && (hashTypes & VirtioNet.RSS_HASH_UDPV6) != 0);
-    if (!ports && (hashTypes & VirtioNet.RSS_HASH_IPV6) == 0) {
-      return NO_HASH;
-    }
-    int h = bytes(f, l3 + 8, 32, 0, 0);
-    if (ports) {
-      h = bytes(f, l4, 4, 32, h);
-    }
-    return h & 0xffff_ffffL;
-  }
-
-  /** Adds {@code n} frame bytes from {@code at} to the hash, as input bytes from {@code index}. */
-  private int bytes(Frame f, int at, int n, int index, int hash) {
-    int h = hash;
-    for (int i = 0; i < n; i++) {
-      h = toeplitz.add(h, index + i, f.u8(at + i));
-    }
-    return h;
+  public long hash(Frame f) {
+    return hash.hash(f);
   }
 }

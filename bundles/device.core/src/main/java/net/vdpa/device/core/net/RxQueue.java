@@ -1,5 +1,7 @@
 package net.vdpa.device.core.net;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -10,7 +12,9 @@ import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.RingError;
 
 /**
- * Writes received frames into a receive queue: a 12-byte {@code virtio_net_hdr} then the frame,
+ * Writes received frames into a receive queue: a {@code virtio_net_hdr} then the frame — 12 bytes,
+ * or with HASH_REPORT the 20-byte {@code virtio_net_hdr_v1_hash} carrying the hash the frame's
+ * steering stamped on it ({@link Frame#hash()}) —
  * in one chain, or with MRG_RXBUF across as many chains as the frame needs ({@code num_buffers}
  * says how many). Chains are taken before any byte is written, so a frame that does not fit is
  * dropped whole; the chains it took are kept for the next frame, never returned half-written.
@@ -20,12 +24,17 @@ import net.vdpa.ring.RingError;
  * counted as an overrun only if there are still none. Worker thread only.
  */
 public final class RxQueue {
+  /** Writes {@code hash_value, hash_report, padding} as one little-endian long: an {@link RxHash} result is that layout. */
+  private static final VarHandle LE_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private final VqSlot<QueueStats> slot;
   private final DeviceQueue queue;
   private final boolean mergeable;
   private final QueueStats stats;
-  /** The header written before every frame; num_buffers is patched per frame. */
-  private final ByteBuffer header = ByteBuffer.allocateDirect(VirtioNet.HDR_LEN).order(ByteOrder.LITTLE_ENDIAN);
+  /** The header's length: {@link VirtioNet#HDR_LEN}, or {@link VirtioNet#HDR_LEN_HASH} with HASH_REPORT. */
+  private final int hdrLen;
+  private final boolean hashed;
+  /** The header written before a frame that takes several chains; num_buffers and the hash are patched per frame. */
+  private final ByteBuffer header;
   private final Frame headerFrame = new Frame();
   /** Chains taken from the ring and not yet used; the first {@link #held} are valid. */
   private DescriptorChain[] chains = {new DescriptorChain(16)};
@@ -45,11 +54,29 @@ public final class RxQueue {
    * @param mergeable whether MRG_RXBUF was negotiated
    */
   public RxQueue(VqSlot<QueueStats> slot, boolean mergeable) {
+    this(slot, mergeable, VirtioNet.HDR_LEN);
+  }
+
+  /**
+   * Wraps a live receive ring whose header length follows the negotiated features.
+   *
+   * @param slot the queue's slot (its ring must be live)
+   * @param mergeable whether MRG_RXBUF was negotiated
+   * @param hdrLen {@link VirtioNet#hdrLen} of the negotiated features
+   */
+  public RxQueue(VqSlot<QueueStats> slot, boolean mergeable, int hdrLen) {
+    if (hdrLen != VirtioNet.HDR_LEN && hdrLen != VirtioNet.HDR_LEN_HASH) {
+      throw new IllegalArgumentException("header length " + hdrLen + " is neither " + VirtioNet.HDR_LEN + " nor "
+          + VirtioNet.HDR_LEN_HASH);
+    }
     this.slot = slot;
     this.queue = slot.queue();
     this.mergeable = mergeable;
     this.stats = slot.counters();
-    headerFrame.add(header, 0, VirtioNet.HDR_LEN);
+    this.hdrLen = hdrLen;
+    this.hashed = hdrLen == VirtioNet.HDR_LEN_HASH;
+    this.header = ByteBuffer.allocateDirect(hdrLen).order(ByteOrder.LITTLE_ENDIAN);
+    headerFrame.add(header, 0, hdrLen);
   }
 
   /**
@@ -77,7 +104,7 @@ public final class RxQueue {
    * @return false if the ring broke (the worker reports it)
    */
   public boolean deliver(final Frame frame) {
-    final int need = VirtioNet.HDR_LEN + frame.length();
+    final int need = hdrLen + frame.length();
     boolean flushed = false;
     while (heldBytes < need && (mergeable || held == 0)) {
       if (take()) {
@@ -103,19 +130,26 @@ public final class RxQueue {
     final DescriptorChain one = chains[0];
     final int seg = one.readableSegments();
     if (n == 1 && one.segments() == seg + 1 && one.length(seg) >= need) {
-      // the common case, one buffer with room for all: the header's 12 bytes are written in place
-      // (zero but num_buffers = 1), not copied from a template; byte by byte where order matters
+      // the common case, one buffer with room for all: the header is written in place (zero but
+      // num_buffers = 1, and the hash with HASH_REPORT), not copied from a template; byte by byte
+      // or little-endian where order matters
       final ByteBuffer b = one.buffer(seg);
       final int o = one.offset(seg);
       b.putLong(o, 0L);
       b.put(o + 8, (byte) 0).put(o + 9, (byte) 0).put(o + VirtioNet.HDR_NUM_BUFFERS, (byte) 1)
           .put(o + VirtioNet.HDR_NUM_BUFFERS + 1, (byte) 0);
-      frame.read(b, o + VirtioNet.HDR_LEN, frame.length());
+      if (hashed) {
+        LE_LONG.set(b, o + VirtioNet.HDR_HASH_VALUE, frame.hash());
+      }
+      frame.read(b, o + hdrLen, frame.length());
       if (queue.push(one.id(), need) != RingError.NONE && queue.needsReset()) {
         return false;
       }
     } else {
       header.putShort(VirtioNet.HDR_NUM_BUFFERS, (short) n);
+      if (hashed) {
+        header.putLong(VirtioNet.HDR_HASH_VALUE, frame.hash());
+      }
       headerFrame.rewind();
       if (!writeChains(frame, n)) {
         return false;

@@ -6,11 +6,17 @@ package net.vdpa.device.core.net;
  * its {@link RssConfig} picks. Also keeps the number of pairs in use, which VQ_PAIRS_SET and
  * RSS_CONFIG set; VQ_PAIRS_SET turns RSS off again, as in QEMU's virtio-net.
  *
+ * <p>Stamps every frame it steers with its hash ({@link Frame#setHash}) for HASH_REPORT, so that a
+ * frame is hashed once for both: RSS_CONFIG's hash when RSS is on, else HASH_CONFIG's (hashing
+ * without steering), else none. RSS_CONFIG and HASH_CONFIG replace each other, as in QEMU;
+ * VQ_PAIRS_SET ends RSS (and with it its hash) but keeps a HASH_CONFIG hash.
+ *
  * <p>Written by the control queue's worker, read by any worker: each field is one volatile value.
  */
 public final class RxSteering {
   private volatile int activePairs = 1;
   private volatile RssConfig rss;
+  private volatile RxHash hashOnly;
 
   /**
    * The queue pair for a frame.
@@ -21,7 +27,14 @@ public final class RxSteering {
    */
   public int pairFor(int senderPair, Frame frame) {
     final RssConfig r = rss;
-    return r != null ? r.queueFor(frame) : senderPair % activePairs;
+    if (r != null) {
+      final long h = r.hash(frame);
+      frame.setHash(h);
+      return r.queueFor(h);
+    }
+    final RxHash h = hashOnly;
+    frame.setHash(h != null ? h.hash(frame) : RxHash.NONE);
+    return senderPair % activePairs;
   }
 
   /**
@@ -65,12 +78,24 @@ public final class RxSteering {
    */
   public void setRss(RssConfig config) {
     activePairs = config.txPairs();
+    hashOnly = null;
     rss = config;
   }
 
-  /** Device reset: one pair, no RSS. */
+  /**
+   * HASH_CONFIG: hash frames for HASH_REPORT without steering them; RSS off.
+   *
+   * @param hash the configured hash
+   */
+  public void setHashConfig(RxHash hash) {
+    rss = null;
+    hashOnly = hash;
+  }
+
+  /** Device reset: one pair, no RSS, no hash. */
   public void reset() {
     rss = null;
+    hashOnly = null;
     activePairs = 1;
   }
 }

@@ -8,11 +8,13 @@
  * net.vdpa.device.core.net.QueueStats}), {@code virtio_net_config} ({@link
  * net.vdpa.device.core.net.NetConfigSpace}) and receive-side scaling (the Toeplitz hash, the
  * driver's RSS configuration and the steering of received frames: {@link
- * net.vdpa.device.core.net.RssConfig}, {@link net.vdpa.device.core.net.RxSteering}). The simulated NIC and the SmartNIC functions are
+ * net.vdpa.device.core.net.RssConfig}, {@link net.vdpa.device.core.net.RxSteering}), and the hash
+ * report (HASH_REPORT: {@link net.vdpa.device.core.net.RxHash}, computed once by the steering and
+ * carried with the frame into the 20-byte header). The simulated NIC and the SmartNIC functions are
  * built from these; a new network device kind adds only its wire.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.vdpa.device.core.net;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import net.vdpa.api.net.HashReport;
 import net.vdpa.api.net.VirtioNet;
 import org.junit.jupiter.api.Test;
 
@@ -53,24 +54,30 @@ class RssConfigTest {
     return parse(config(hashTypes, new int[] {0, 1, 2, 3}, 0, 4, RssVectors.KEY), 4);
   }
 
+  /** An {@link RxHash} result: the report code above the value. */
+  static long hashed(HashReport report, int value) {
+    return (long) report.code() << 32 | (value & 0xffff_ffffL);
+  }
+
   @Test
   void hashesIpv4AsMicrosoftsTable() {
     for (RssVectors.Row r : RssVectors.IPV4) {
-      assertThat(all(ALL).hash(frame(r, 6, false, false))).as("tcp %s", r).isEqualTo(r.withPorts() & 0xffff_ffffL);
-      assertThat(all(ALL).hash(frame(r, 17, true, false))).as("udp tagged %s", r).isEqualTo(r.withPorts() & 0xffff_ffffL);
+      assertThat(all(ALL).hash(frame(r, 6, false, false))).as("tcp %s", r).isEqualTo(hashed(HashReport.TCPV4, r.withPorts()));
+      assertThat(all(ALL).hash(frame(r, 17, true, false))).as("udp tagged %s", r)
+          .isEqualTo(hashed(HashReport.UDPV4, r.withPorts()));
       // ports only where the kind is enabled; a fragment or another protocol hashes the addresses
-      assertThat(all(VirtioNet.RSS_HASH_IPV4).hash(frame(r, 6, false, false))).isEqualTo(r.addresses() & 0xffff_ffffL);
-      assertThat(all(ALL).hash(frame(r, 6, false, true))).as("fragment").isEqualTo(r.addresses() & 0xffff_ffffL);
-      assertThat(all(ALL).hash(frame(r, 1, false, false))).as("icmp").isEqualTo(r.addresses() & 0xffff_ffffL);
+      assertThat(all(VirtioNet.RSS_HASH_IPV4).hash(frame(r, 6, false, false))).isEqualTo(hashed(HashReport.IPV4, r.addresses()));
+      assertThat(all(ALL).hash(frame(r, 6, false, true))).as("fragment").isEqualTo(hashed(HashReport.IPV4, r.addresses()));
+      assertThat(all(ALL).hash(frame(r, 1, false, false))).as("icmp").isEqualTo(hashed(HashReport.IPV4, r.addresses()));
     }
   }
 
   @Test
   void hashesIpv6AsMicrosoftsTable() {
     for (RssVectors.Row r : RssVectors.IPV6) {
-      assertThat(all(ALL).hash(frame(r, 6, false, false))).as("tcp %s", r).isEqualTo(r.withPorts() & 0xffff_ffffL);
-      assertThat(all(ALL).hash(frame(r, 17, false, false))).as("udp %s", r).isEqualTo(r.withPorts() & 0xffff_ffffL);
-      assertThat(all(VirtioNet.RSS_HASH_IPV6).hash(frame(r, 17, false, false))).isEqualTo(r.addresses() & 0xffff_ffffL);
+      assertThat(all(ALL).hash(frame(r, 6, false, false))).as("tcp %s", r).isEqualTo(hashed(HashReport.TCPV6, r.withPorts()));
+      assertThat(all(ALL).hash(frame(r, 17, false, false))).as("udp %s", r).isEqualTo(hashed(HashReport.UDPV6, r.withPorts()));
+      assertThat(all(VirtioNet.RSS_HASH_IPV6).hash(frame(r, 17, false, false))).isEqualTo(hashed(HashReport.IPV6, r.addresses()));
     }
   }
 
