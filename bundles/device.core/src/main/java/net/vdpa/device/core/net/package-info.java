@@ -9,10 +9,12 @@
  * net.vdpa.device.core.net.NetConfigSpace}) and receive-side scaling (the Toeplitz hash, the
  * driver's RSS configuration and the steering of received frames: {@link
  * net.vdpa.device.core.net.RssConfig}, {@link net.vdpa.device.core.net.RxSteering}). The simulated NIC and the SmartNIC functions are
- * built from these; a new network device kind adds only its wire.
+ * built from these; a new network device kind adds only its wire. Wires every kind shares: a pcap
+ * capture ({@link net.vdpa.device.core.net.PcapWriter}) and a cable to another provider's port
+ * ({@link net.vdpa.device.core.net.ForeignCable}, {@link net.vdpa.device.core.net.FrameWrap}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.vdpa.device.core.net;
 
 import org.osgi.annotation.bundle.Export;
