@@ -83,7 +83,7 @@ final class PortFormat {
       if (!p.present()) {
         s.append(" (device absent; kept for when it appears)");
       } else if (!p.connected()) {
-        s.append(p.socket() != null ? " (no peer connected)" : " (waiting for " + p.peer() + ")");
+        s.append(p.socket() != null ? " (no peer connected)" : p.peer() == null ? " (no carrier)" : " (waiting for " + p.peer() + ")");
       }
       SocketStats st = sockets.get(p.port());
       if (st != null) {

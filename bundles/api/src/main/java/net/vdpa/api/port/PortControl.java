@@ -149,6 +149,35 @@ public interface PortControl {
   }
 
   /**
+   * Joins two ports of any providers with a cable through their ends: both ends are taken first
+   * (so a port that has a cable, or is absent, refuses before anything changes), then each port is
+   * joined to the other's end; if the second join fails, the first is undone.
+   *
+   * @param p the provider of {@code a}
+   * @param a one port
+   * @param q the provider of {@code b} (may be {@code p})
+   * @param b the other port
+   * @throws IllegalArgumentException if a port is absent, has a cable already, cannot be cabled to
+   *     another provider's, or both are the same port
+   * @since 1.2
+   */
+  static void cable(PortControl p, String a, PortControl q, String b) {
+    if (p == q && a.equals(b)) {
+      throw new IllegalArgumentException("cannot cable port " + a + " to itself");
+    }
+    PortEnd ea = p.end(a);
+    PortEnd eb = q.end(b);
+    p.join(a, eb);
+    try {
+      q.join(b, ea);
+    } catch (RuntimeException e) {
+      // a's cable to b never carried anything: a lets go of it as if b had unplugged
+      ea.unplugged();
+      throw e;
+    }
+  }
+
+  /**
    * Sets the link state a port's device reports in its config space; a change bumps the config
    * generation and calls the driver's config callback.
    *
