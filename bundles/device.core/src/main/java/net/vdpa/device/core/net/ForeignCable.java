@@ -63,8 +63,10 @@ public final class ForeignCable {
     if (len > b.capacity() || len < 14) {
       return false;
     }
+    // absolute writes respect the limit the previous frame left
+    b.clear();
     FrameQueue.copy(frame, tag, b, len);
-    b.limit(len).position(0);
+    b.limit(len);
     return far.receive(b);
   }
 
