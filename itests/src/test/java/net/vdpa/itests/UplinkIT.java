@@ -130,7 +130,7 @@ public class UplinkIT extends BusTestSupport {
     assertEquals(nic.txFrames(), up.rxFrames());
     assertEquals(nic.txBytes(), up.rxBytes());
     assertEquals(0, up.txDrops() + up.rxDrops() + nic.txDrops() + nic.rxDrops());
-    assertTrue(s.execute("vdpa:port stats " + UPLINK).toString().startsWith(UPLINK + ": rx_frames 200 rx_bytes 12800"));
+    assertTrue(s.execute("vdpa:port stats " + UPLINK).toString().startsWith(UPLINK + ": rx_packets 200 rx_bytes 12800"));
 
     // one clear error naming the port, nothing changed
     assertEquals("port " + UPLINK + " is cabled to upsim already; unplug it first",
