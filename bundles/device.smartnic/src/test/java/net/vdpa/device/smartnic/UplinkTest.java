@@ -168,4 +168,37 @@ class UplinkTest {
     assertThat(java.util.Arrays.copyOfRange(pcap, 40, 140)).isEqualTo(out);
     assertThat(board.counters(uplink).txFrames()).isEqualTo(1);
   }
+
+  @Test
+  void theUplinksOfTwoAdaptersCarryFramesBetweenTheirVfs() {
+    start();
+    t.adapters.update("a2", new AdapterConfig(PciAddress.parse("0000:04:00.0"), 2, 4, 4, 4, 100_000));
+    Adapter second = t.adapters.adapter("pci/0000:04:00.0");
+    second.setNumVfs(1);
+    long other = 0x02_00_00_00_00_0bL;
+    FunctionDevice vf2 = (FunctionDevice) t.mgmtdevs.get("pci/0000:04:00.2")
+        .devAdd(new DevConfig("w0", new MacAddress(other), null, null, null));
+    NetTestDriver driver2 = new NetTestDriver(vf2, NetTestDriver.baseFeatures(), 128, 2048, 16).start(1);
+    assertThat(board.ports()).extracting(p -> p.port()).containsExactly(uplink, "enp4s0f0np0", "enp4s0f0np1");
+    board.cable(uplink, "enp4s0f0np1");
+    assertThat(board.port("enp4s0f0np1").peer()).isEqualTo(uplink);
+    for (int i = 0; i < 20; i++) {
+      byte[] ab = NetTestDriver.frame(other, VF, 60 + 70 * i, i);
+      driver.send(0, ab);
+      assertThat(driver2.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(ab);
+      byte[] ba = NetTestDriver.frame(VF, other, 60 + 70 * i, i);
+      driver2.send(0, ba);
+      assertThat(driver.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(ba);
+    }
+    assertThat(board.counters(uplink).txFrames()).isEqualTo(board.counters("enp4s0f0np1").rxFrames()).isEqualTo(20);
+    assertThat(board.counters(uplink).rxBytes()).isEqualTo(board.counters("enp4s0f0np1").txBytes());
+    // the second adapter's link follows its own uplinks only: one of two down leaves its VF up
+    board.setLink("enp4s0f0np0", false);
+    ByteBuffer b = ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    vf2.getConfig(6, b);
+    assertThat(b.getShort(0) & 1).isEqualTo(1);
+    // deleting the second adapter unplugs the first's uplink
+    t.adapters.delete("a2");
+    assertThat(board.port(uplink).wire()).isEqualTo(WireKind.NONE);
+  }
 }
