@@ -22,8 +22,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@code vdpa:port}: where devices' ports are plugged (loopback, a cable, a capture file, a UDP or
- * TCP stream socket that QEMU's {@code -netdev dgram} and {@code -netdev stream} speak), their
- * link state and counters, through every {@link PortControl} service (one per device bundle with
+ * TCP stream socket that QEMU's {@code -netdev dgram} and {@code -netdev stream} speak, a port of
+ * another provider: a SmartNIC's uplink to a simulated NIC's port), their link state and counters, through every {@link PortControl} service (one per device bundle with
  * ports: the simulated NIC's, a SmartNIC's). Every change is kept with the device and comes back
  * after a restart. The command stays registered when no device bundle with ports runs, and says so.
  */
@@ -41,10 +41,11 @@ public final class PortCommands {
   }
 
   /**
-   * {@code vdpa:port [-j] [-p] show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | capture PORT FILE |
+   * {@code vdpa:port [-j] [-p] show [PORT] | stats [PORT] | loopback PORT | unplug PORT | cable PORT PEER | capture PORT FILE |
    * udp PORT local ADDR remote ADDR | stream PORT listen|connect ADDR | link PORT up|down}.
    */
-  @Descriptor("devices' ports, kept across restarts: show [PORT] | stats [PORT] | loopback PORT | cable PORT PEER | "
+  @Descriptor("devices' ports, kept across restarts: show [PORT] | stats [PORT] | loopback PORT | unplug PORT | "
+      + "cable PORT PEER (PEER may be another provider's port: a SmartNIC uplink to a simulated NIC) | "
       + "capture PORT FILE | udp PORT local ADDR remote ADDR | stream PORT listen|connect ADDR | link PORT up|down "
       + "(ADDR is HOST:PORT, or PORT on 127.0.0.1)")
   public String port(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
@@ -108,11 +109,18 @@ public final class PortCommands {
         PortControl p = owner(all, w.get(1));
         PortControl q = owner(all, w.get(2));
         if (p != q) {
-          throw new IllegalArgumentException("port " + w.get(1) + " belongs to " + p.provider() + " and port "
-              + w.get(2) + " to " + q.provider() + ": a cable joins ports of one provider");
+          // ports of two providers: each is handed the other's end
+          PortControl.cable(p, w.get(1), q, w.get(2));
+        } else {
+          p.cable(w.get(1), w.get(2));
         }
-        p.cable(w.get(1), w.get(2));
-        return PortFormat.ports(List.of(p.port(w.get(1)), p.port(w.get(2))), style);
+        return PortFormat.ports(List.of(p.port(w.get(1)), q.port(w.get(2))), style);
+      }
+      case "unplug" -> {
+        args(w, 2, "port unplug PORT");
+        PortControl p = owner(all, w.get(1));
+        p.unplug(w.get(1));
+        return shown(p, List.of(p.port(w.get(1))), style);
       }
       case "capture" -> {
         args(w, 3, "port capture PORT FILE");
@@ -157,7 +165,7 @@ public final class PortCommands {
         return shown(p, List.of(p.port(w.get(1))), style);
       }
       default -> throw new IllegalArgumentException("unknown port command '" + cmd
-          + "': expected show, stats, loopback, cable, capture, udp, stream or link");
+          + "': expected show, stats, loopback, unplug, cable, capture, udp, stream or link");
     }
   }
 

@@ -83,7 +83,7 @@ final class PortFormat {
       if (!p.present()) {
         s.append(" (device absent; kept for when it appears)");
       } else if (!p.connected()) {
-        s.append(p.socket() != null ? " (no peer connected)" : " (waiting for " + p.peer() + ")");
+        s.append(p.socket() != null ? " (no peer connected)" : p.peer() == null ? " (no carrier)" : " (waiting for " + p.peer() + ")");
       }
       SocketStats st = sockets.get(p.port());
       if (st != null) {
@@ -103,8 +103,9 @@ final class PortFormat {
   }
 
   /**
-   * Port counters as text, one line each ({@code left: rx_frames 202 rx_bytes 12120 ...}), or as
-   * JSON ({@code {"port":{"left":{"rx_frames":202,...}}}}).
+   * Port counters in the kernel's names ({@code struct rtnl_link_stats64}, as {@code ip -s link}
+   * shows them) as text, one line each ({@code left: rx_packets 202 rx_bytes 12120 ...}), or as
+   * JSON ({@code {"port":{"left":{"rx_packets":202,...}}}}).
    *
    * @param counters by port name
    * @param style text or JSON
@@ -115,12 +116,12 @@ final class PortFormat {
     List<String> out = new ArrayList<>();
     counters.forEach((port, c) -> {
       Map<String, Object> o = new LinkedHashMap<>();
-      o.put("rx_frames", c.rxFrames());
+      o.put("rx_packets", c.rxFrames());
       o.put("rx_bytes", c.rxBytes());
-      o.put("rx_drops", c.rxDrops());
-      o.put("tx_frames", c.txFrames());
+      o.put("rx_dropped", c.rxDrops());
+      o.put("tx_packets", c.txFrames());
       o.put("tx_bytes", c.txBytes());
-      o.put("tx_drops", c.txDrops());
+      o.put("tx_dropped", c.txDrops());
       all.put(port, o);
       StringBuilder s = new StringBuilder(port).append(':');
       o.forEach((k, v) -> s.append(' ').append(k).append(' ').append(v));

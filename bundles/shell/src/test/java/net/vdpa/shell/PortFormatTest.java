@@ -22,11 +22,11 @@ class PortFormatTest {
         "left", new PortCounters(0, 0, 0, 10000, 640000, 100),
         "right", new PortCounters(10000, 640000, 2, 0, 0, 0)));
     assertThat(PortFormat.counters(c, VdpaFormat.Style.TEXT)).isEqualTo(String.join("\n",
-        "left: rx_frames 0 rx_bytes 0 rx_drops 0 tx_frames 10000 tx_bytes 640000 tx_drops 100",
-        "right: rx_frames 10000 rx_bytes 640000 rx_drops 2 tx_frames 0 tx_bytes 0 tx_drops 0"));
+        "left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10000 tx_bytes 640000 tx_dropped 100",
+        "right: rx_packets 10000 rx_bytes 640000 rx_dropped 2 tx_packets 0 tx_bytes 0 tx_dropped 0"));
     assertThat(PortFormat.counters(java.util.Map.of("left", c.get("left")), new VdpaFormat.Style(true, false)))
-        .isEqualTo("{\"port\":{\"left\":{\"rx_frames\":0,\"rx_bytes\":0,\"rx_drops\":0,\"tx_frames\":10000,"
-            + "\"tx_bytes\":640000,\"tx_drops\":100}}}");
+        .isEqualTo("{\"port\":{\"left\":{\"rx_packets\":0,\"rx_bytes\":0,\"rx_dropped\":0,\"tx_packets\":10000,"
+            + "\"tx_bytes\":640000,\"tx_dropped\":100}}}");
   }
 
   @Test

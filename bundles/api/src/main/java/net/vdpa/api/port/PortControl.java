@@ -19,6 +19,11 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Replugging a port unplugs it first: a cable's other end goes back to loopback.
  *
+ * <p>A cable between ports of two providers ({@link #end} and {@link #join} since 1.2) is made by
+ * whoever holds both services (the shell): each port's {@link PortEnd} is handed to the other
+ * provider. Such a cable is not kept: it lasts until either end is unplugged, its device deleted or
+ * its bundle stopped, and then the other end is unplugged too.
+ *
  * <p>Every setting is kept by port name and applied again whenever the port's device appears (after
  * a restart, when the device bundle starts again, when the device is created again): a cable waits
  * for its other end, a capture file is appended to. Deleting the device's kept configuration
@@ -99,6 +104,77 @@ public interface PortControl {
    */
   default Optional<SocketStats> socketStats(String port) {
     return Optional.empty();
+  }
+
+  /**
+   * Takes a port off its wire, to the state its provider calls unplugged: a simulated NIC's port goes
+   * back to loopback (the default), an uplink to no wire at all (no carrier).
+   *
+   * @param port the port name
+   * @throws IllegalArgumentException if there is no such port
+   * @since 1.2
+   */
+  default void unplug(String port) {
+    loopback(port);
+  }
+
+  /**
+   * The end of a port that another provider's port can be cabled to ({@link #join}): it takes
+   * frames into the port. Nothing changes until the port is joined.
+   *
+   * <p>A provider whose ports cannot be cabled to another provider's refuses (the default).
+   *
+   * @param port the port name
+   * @return the port's end
+   * @throws IllegalArgumentException if there is no such port (present now), or it has a cable already
+   * @since 1.2
+   */
+  default PortEnd end(String port) {
+    throw new IllegalArgumentException(provider() + " ports cannot be cabled to another provider's (port " + port + ")");
+  }
+
+  /**
+   * Plugs a port into a cable to another provider's port: what the port transmits goes to
+   * {@code far}; what arrives through this port's own {@link #end} the port receives. The port's
+   * previous wire is unplugged first. Shown as a {@link WireKind#CABLE} whose peer is
+   * {@code far.port()}; not kept across restarts.
+   *
+   * @param port the port name
+   * @param far the other port's end
+   * @throws IllegalArgumentException if there is no such port (present now), or it has a cable already
+   * @since 1.2
+   */
+  default void join(String port, PortEnd far) {
+    throw new IllegalArgumentException(provider() + " ports cannot be cabled to another provider's (port " + port + ")");
+  }
+
+  /**
+   * Joins two ports of any providers with a cable through their ends: both ends are taken first
+   * (so a port that has a cable, or is absent, refuses before anything changes), then each port is
+   * joined to the other's end; if the second join fails, the first is undone.
+   *
+   * @param p the provider of {@code a}
+   * @param a one port
+   * @param q the provider of {@code b} (may be {@code p})
+   * @param b the other port
+   * @throws IllegalArgumentException if a port is absent, has a cable already, cannot be cabled to
+   *     another provider's, or both are the same port
+   * @since 1.2
+   */
+  static void cable(PortControl p, String a, PortControl q, String b) {
+    if (p == q && a.equals(b)) {
+      throw new IllegalArgumentException("cannot cable port " + a + " to itself");
+    }
+    PortEnd ea = p.end(a);
+    PortEnd eb = q.end(b);
+    p.join(a, eb);
+    try {
+      q.join(b, ea);
+    } catch (RuntimeException e) {
+      // a's cable to b never carried anything: a lets go of it as if b had unplugged
+      ea.unplugged();
+      throw e;
+    }
   }
 
   /**

@@ -17,5 +17,11 @@ public enum WireKind {
    * A TCP connection, listened for or connected to: each frame preceded by its length, 4 bytes
    * big-endian (QEMU's {@code -netdev stream} and {@code -netdev socket,listen=|connect=}).
    */
-  STREAM
+  STREAM,
+  /**
+   * Nothing: the port has no carrier (an uplink with no cable). Frames sent out of it are dropped.
+   *
+   * @since 1.2
+   */
+  NONE
 }

@@ -9,6 +9,7 @@ import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.log.EventLog;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.PortEnd;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.SocketAddresses;
 import net.vdpa.api.port.SocketStats;
@@ -76,18 +77,19 @@ public final class SimNetMgmtDevice extends MgmtDeviceComponent implements PortC
     manager.close();
   }
 
-
-
-
-
-
-
-
-
-
   @Override
   public void loopback(String device) {
     manager.ports().loopback(device);
+  }
+
+  @Override
+  public PortEnd end(String port) {
+    return manager.ports().end(port);
+  }
+
+  @Override
+  public void join(String port, PortEnd far) {
+    manager.ports().join(port, far);
   }
 
   @Override

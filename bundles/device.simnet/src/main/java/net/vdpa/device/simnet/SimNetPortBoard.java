@@ -12,8 +12,10 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import net.vdpa.api.log.EventLog;
+import net.vdpa.device.core.net.ForeignCable;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.PortEnd;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.SocketAddresses;
 import net.vdpa.api.port.SocketStats;
@@ -30,7 +32,7 @@ import net.vdpa.api.port.WireKind;
  * <p>Thread-safe: every change holds this object's lock; workers see the new wire at their next
  * frame.
  */
-final class SimNetPortBoard implements PortControl {
+final class SimNetPortBoard implements PortControl, SimNetEnd.Board {
   private final Function<String, SimNetDevice> devices;
   private final Supplier<Collection<String>> names;
   private final PortStore store;
@@ -91,6 +93,32 @@ final class SimNetPortBoard implements PortControl {
       throw new IllegalArgumentException("cannot cable simulated NIC '" + a + "' to itself; use loopback");
     }
     change(List.of(setting(a).withWire(WireKind.CABLE, b, null), setting(b).withWire(WireKind.CABLE, a, null)), null);
+  }
+
+  @Override
+  public synchronized PortEnd end(String device) {
+    SimNetDevice d = device(device);
+    ForeignWire.refuseCabled(d.port(), setting(device));
+    d.port().ensureInboxes();
+    return new SimNetEnd(this, d.port());
+  }
+
+  @Override
+  public synchronized void join(String device, PortEnd far) {
+    SimNetDevice d = device(device);
+    ForeignWire.refuseCabled(d.port(), setting(device));
+    // the kept setting is loopback: a cable to another provider does not outlive either end
+    change(List.of(setting(device).withWire(WireKind.LOOPBACK, null, null)), null);
+    plug(d.port(), new ForeignWire(new ForeignCable(far, d.port().maxFrame())));
+    log.info("device " + device + ": port cabled to " + far.port());
+  }
+
+  @Override
+  public synchronized void farUnplugged(Port port) {
+    if (port.wire() instanceof ForeignWire fw && fw.release()) {
+      port.plug(new Loopback());
+      log.info("device " + port.name() + ": cable to " + fw.peer() + " unplugged at the far end; port in loopback");
+    }
   }
 
   @Override
@@ -197,6 +225,9 @@ final class SimNetPortBoard implements PortControl {
     }
     PortSetting s = setting(device);
     Wire w = d == null ? null : d.port().wire();
+    if (w instanceof ForeignWire fw) {
+      return new PortState(device, WireKind.CABLE, fw.peer(), null, s.linkUp(), true, true);
+    }
     boolean connected = switch (s.wire()) {
       case CABLE -> w instanceof Cable;
       case UDP, STREAM -> w instanceof SocketWire sw && sw.connected();

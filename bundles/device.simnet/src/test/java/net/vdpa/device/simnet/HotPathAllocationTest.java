@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The worker threads (and a socket wire's receive thread) allocate nothing per frame once warm:
- * loopback, cable, UDP and TCP stream, measured per thread.
+ * loopback, cable, a cable through the ports' ends (as to another provider's port), UDP and TCP
+ * stream, measured per thread.
  */
 class HotPathAllocationTest {
   private final Devices devices = new Devices();
@@ -25,7 +26,7 @@ class HotPathAllocationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"loopback", "cable", "udp", "stream"})
+  @ValueSource(strings = {"loopback", "cable", "ends", "udp", "stream"})
   void workersDoNotAllocatePerFrame(String wire) throws java.io.IOException {
     Assumptions.assumeTrue(ThreadAllocation.available(), "no per-thread allocation counter in this JVM");
     SimNetDevice a = devices.create("al" + wire, 1500, 1);
@@ -39,6 +40,7 @@ class HotPathAllocationTest {
     java.net.InetSocketAddress pb = SocketWireTest.at(SocketWireTest.freePort());
     switch (wire) {
       case "cable" -> board.cable(a.name(), b.name());
+      case "ends" -> net.vdpa.api.port.PortControl.cable(board, a.name(), board, b.name());
       case "udp" -> {
         board.socket(a.name(), WireKind.UDP, SocketAddresses.udp(pa, pb));
         board.socket(b.name(), WireKind.UDP, SocketAddresses.udp(pb, pa));
@@ -82,6 +84,9 @@ class HotPathAllocationTest {
     long perFrame = (ThreadAllocation.allocated(ta) - beforeA + ThreadAllocation.allocated(tb) - beforeB + wireBytes) / frames;
     board.loopback(a.name());
     board.loopback(b.name());
+    if (wire.equals("ends")) {
+      assertThat(board.port(b.name()).wire()).isEqualTo(WireKind.LOOPBACK);
+    }
     assertThat(perFrame).as("bytes allocated per frame by the workers").isZero();
   }
 }

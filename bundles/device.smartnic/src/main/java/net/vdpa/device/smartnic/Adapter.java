@@ -55,7 +55,7 @@ final class Adapter {
   private final AdapterConfig config;
   private final String name;
   private final ESwitch eswitch;
-  private final SwitchPort[] uplinks;
+  private final Uplink[] uplinks;
   private final Registrar registrar;
   private final DeviceTable.Publisher publisher;
   private final StateStore store;
@@ -94,10 +94,10 @@ final class Adapter {
     this.vfs = new VfSet(config, eswitch, registrar, publisher, log);
     this.sfs = new SfSet(name, config, eswitch, registrar, publisher, aux, log);
     this.switchdev = new Switchdev(name, config.pci(), eswitch, registrar, log);
-    this.uplinks = new SwitchPort[config.uplinks()];
+    this.uplinks = new Uplink[config.uplinks()];
     for (int i = 0; i < uplinks.length; i++) {
       // no cable yet: no carrier, so floods leave them out
-      uplinks[i] = eswitch.add(config.pci().netdev(i), false);
+      uplinks[i] = new Uplink(eswitch.add(config.pci().netdev(i), false), eswitch);
     }
     restore(store.load(config.pci().toString()));
   }
@@ -184,6 +184,33 @@ final class Adapter {
   /** Representors and rules to match the mode and the functions (see {@link Switchdev#sync}). */
   private void syncRepresentors() {
     switchdev.sync(mode == EswitchMode.SWITCHDEV && !closed, functions());
+    followUplinks();
+  }
+
+  List<Uplink> uplinks() {
+    return List.of(uplinks);
+  }
+
+  /** Sets the link state of one of this adapter's uplinks; the functions follow. */
+  synchronized void setUplinkLink(Uplink u, boolean up) {
+    u.setLink(up);
+    followUplinks();
+    log.info("adapter " + name + ": uplink " + u.name() + " link " + (up ? "up" : "down"));
+  }
+
+  /**
+   * Every function's link follows the uplinks (Linux's VF link state {@code auto}): up while one
+   * uplink's link is up. A change reaches each function's device as the config space's link bit
+   * and a config interrupt.
+   */
+  synchronized void followUplinks() {
+    boolean up = false;
+    for (Uplink u : uplinks) {
+      up |= u.linkUp();
+    }
+    for (NicFunction f : functions()) {
+      f.setLink(up);
+    }
   }
 
   /**
@@ -361,8 +388,9 @@ final class Adapter {
     syncRepresentors();
     vfs.clear();
     sfs.clear();
-    for (SwitchPort u : uplinks) {
-      eswitch.remove(u);
+    for (Uplink u : uplinks) {
+      u.close();
+      eswitch.remove(u.port());
     }
   }
 }

@@ -47,6 +47,8 @@ final class NicFunction implements VdpaMgmtDevice {
   private final DeviceTable<FunctionDevice> table;
   private volatile MacAddress hwAddr = new MacAddress(0);
   private volatile FunctionState state;
+  /** The link its device reports: the uplinks' ({@link Adapter#followUplinks}). Guarded by this. */
+  private boolean linkUp = true;
   /** Withdraws the management device service; null while it is not registered. Adapter's lock. */
   private Runnable withdraw;
 
@@ -229,9 +231,28 @@ final class NicFunction implements VdpaMgmtDevice {
   @Override
   public synchronized VdpaDevice devAdd(DevConfig config) {
     FunctionSpec spec = resolve(config);
-    return table.add(new FunctionDevice(spec, eswitch, port, hwAddr.value(), log), FunctionDevice::plug, FunctionDevice::unplug,
+    FunctionDevice d = new FunctionDevice(spec, eswitch, port, hwAddr.value(), log);
+    d.setLink(linkUp);
+    return table.add(d, FunctionDevice::plug, FunctionDevice::unplug,
         "device " + spec.name() + " created on " + handle + ": mac " + spec.mac() + " mtu " + spec.mtu()
             + " max_vqp " + spec.maxVqp());
+  }
+
+  /**
+   * Sets the link the function's device reports (in its config space, with a config interrupt if
+   * it changed), now and for a device added later: the uplinks' link, as a VF's in Linux's
+   * {@code auto} link state.
+   *
+   * @param up the link state
+   */
+  synchronized void setLink(boolean up) {
+    linkUp = up;
+    for (String n : table.names()) {
+      FunctionDevice d = table.find(n);
+      if (d != null) {
+        d.setLink(up);
+      }
+    }
   }
 
   @Override

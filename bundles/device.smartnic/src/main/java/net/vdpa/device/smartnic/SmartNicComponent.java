@@ -13,6 +13,7 @@ import net.vdpa.api.devlink.DevlinkPort;
 import net.vdpa.api.devlink.EswitchMode;
 import net.vdpa.api.devlink.FunctionState;
 import net.vdpa.api.log.EventLog;
+import net.vdpa.api.port.PortControl;
 import net.vdpa.device.core.MgmtDeviceComponent;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -53,6 +54,8 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
 
   private final Adapters adapters;
   private final EventLog log;
+  /** The uplinks as ports; withdrawn before the adapters go. */
+  private final ServiceRegistration<PortControl> uplinkPorts;
 
   /**
    * Starts with no adapters; ConfigAdmin hands over their configurations; seeds the default one.
@@ -76,6 +79,7 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
       }
     }, MgmtDeviceComponent.registering(context),
         new CmStateStore(cm, log), log);
+    this.uplinkPorts = context.registerService(PortControl.class, new UplinkBoard(adapters), null);
     seed(context, cm);
     // the adapters configured now exist before the component is active (ConfigAdmin hands them
     // over later, on its own thread; the same configuration again changes nothing): a script or
@@ -144,6 +148,11 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
   /** Takes every adapter apart. */
   @Deactivate
   void deactivate() {
+    try {
+      uplinkPorts.unregister();
+    } catch (IllegalStateException alreadyGone) {
+      // the framework unregistered it while the bundle stopped
+    }
     adapters.close();
   }
 

@@ -85,7 +85,7 @@ public final class FrameQueue {
    * @return true if queued; false if every slot was full or the frame is too long
    */
   public boolean offer(final Frame frame, final int tag) {
-    final int len = frame.length() + (tag > 0 ? 4 : tag < 0 ? -4 : 0);
+    final int len = taggedLength(frame, tag);
     if (len > slotSize) {
       return false;
     }
@@ -103,25 +103,48 @@ public final class FrameQueue {
       }
     }
     final int i = (int) t & mask;
-    final ByteBuffer slot = slots[i];
-    frame.rewind();
-    if (tag == KEEP_TAG) {
-      frame.read(slot, 0, len);
-    } else if (tag > 0) {
-      frame.read(slot, 0, 12);
-      slot.put(12, (byte) 0x81).put(13, (byte) 0).put(14, (byte) ((tag >>> 8) & 0x0f)).put(15, (byte) tag);
-      frame.read(slot, 16, len - 16);
-    } else {
-      frame.read(slot, 0, 12);
-      // the tag is read over by the rest of the frame
-      frame.read(slot, 12, 4);
-      frame.read(slot, 12, len - 12);
-    }
+    copy(frame, tag, slots[i], len);
     lengths[i] = len;
     hashes[i] = frame.hash();
     // release: publishes the copied bytes and the length; pairs with the acquire in peek()
     sequence.setRelease(i, t + 1);
     return true;
+  }
+
+  /**
+   * The length of a frame once its tag is pushed or popped.
+   *
+   * @param frame the frame
+   * @param tag {@link #KEEP_TAG}, {@link #POP_TAG}, or {@code 0x10000 | vid}
+   * @return bytes
+   */
+  public static int taggedLength(final Frame frame, final int tag) {
+    return frame.length() + (tag > 0 ? 4 : tag < 0 ? -4 : 0);
+  }
+
+  /**
+   * Copies a frame from its start into {@code dst} at index 0, pushing or popping an 802.1Q tag on
+   * the way (no allocation); used by the queue's slots and by wires that hand frames on.
+   *
+   * @param frame the frame
+   * @param tag {@link #KEEP_TAG}, {@link #POP_TAG}, or {@code 0x10000 | vid} to push a tag
+   * @param dst the destination, absolute indices, at least {@code len} bytes
+   * @param len {@link #taggedLength}
+   */
+  public static void copy(final Frame frame, final int tag, final ByteBuffer dst, final int len) {
+    frame.rewind();
+    if (tag == KEEP_TAG) {
+      frame.read(dst, 0, len);
+    } else if (tag > 0) {
+      frame.read(dst, 0, 12);
+      dst.put(12, (byte) 0x81).put(13, (byte) 0).put(14, (byte) ((tag >>> 8) & 0x0f)).put(15, (byte) tag);
+      frame.read(dst, 16, len - 16);
+    } else {
+      frame.read(dst, 0, 12);
+      // the tag is read over by the rest of the frame
+      frame.read(dst, 12, 4);
+      frame.read(dst, 12, len - 12);
+    }
   }
 
   /**

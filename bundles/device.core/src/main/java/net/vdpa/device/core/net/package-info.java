@@ -11,7 +11,9 @@
  * net.vdpa.device.core.net.RssConfig}, {@link net.vdpa.device.core.net.RxSteering}), and the hash
  * report (HASH_REPORT: {@link net.vdpa.device.core.net.RxHash}, computed once by the steering and
  * carried with the frame into the 20-byte header). The simulated NIC and the SmartNIC functions are
- * built from these; a new network device kind adds only its wire.
+ * built from these; a new network device kind adds only its wire. Wires every kind shares: a pcap
+ * capture ({@link net.vdpa.device.core.net.PcapWriter}) and a cable to another provider's port
+ * ({@link net.vdpa.device.core.net.ForeignCable}, {@link net.vdpa.device.core.net.FrameWrap}).
  */
 @Export
 @Version("1.2.0")

@@ -1,0 +1,73 @@
+package net.vdpa.testkit;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.vdpa.api.port.PortEnd;
+
+/**
+ * The far end of a cable for tests of a provider's ports: it keeps every frame it is handed, counts
+ * how often it is told it was unplugged, and can refuse frames.
+ */
+public final class RecordingPortEnd implements PortEnd {
+  private final String name;
+  private final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
+  /** How often {@link #unplugged} was called. */
+  public final AtomicInteger unplugs = new AtomicInteger();
+  /** Whether {@link #receive} takes frames (true) or drops them. */
+  public volatile boolean taking = true;
+
+  /**
+   * An end named as a port.
+   *
+   * @param name the port name it shows
+   */
+  public RecordingPortEnd(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String port() {
+    return name;
+  }
+
+  @Override
+  public boolean receive(ByteBuffer frame) {
+    if (!taking) {
+      return false;
+    }
+    byte[] b = new byte[frame.remaining()];
+    frame.duplicate().get(b);
+    frames.add(b);
+    return true;
+  }
+
+  @Override
+  public void unplugged() {
+    unplugs.incrementAndGet();
+  }
+
+  /**
+   * The next frame handed over, waiting up to a timeout.
+   *
+   * @param millis the timeout
+   * @return the frame, or null
+   * @throws InterruptedException if interrupted
+   */
+  public byte[] next(long millis) throws InterruptedException {
+    return frames.poll(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Hands a frame to a port's end, as this far end's sender would.
+   *
+   * @param to the port's end
+   * @param frame the frame's bytes
+   * @return what the port's end answered
+   */
+  public static boolean send(PortEnd to, byte[] frame) {
+    return to.receive(ByteBuffer.wrap(frame));
+  }
+}
