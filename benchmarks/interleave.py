@@ -10,8 +10,10 @@ and the fork, and stores per fork: how long it waited, the load before, the CPU 
 took while the fork ran (all CPU time in /proc/stat minus the fork's own, from wait4's rusage), the
 probe's round trip, and whether the fork counts as disturbed (others took more than --disturbed
 CPUs on average, or the machine never became quiet). A disturbed fork is run again, after another
-wait, up to --retries times; every attempt is recorded, the last one counts. interleaved-summary.py
-reads the record (forks.jsonl).
+wait, up to --retries times; every attempt is recorded, the last one counts. At the end the script
+runs interleaved-summary.py on OUTDIR, which reads the record (forks.jsonl) and writes the tables to
+OUTDIR/summary.md and the per-round ratios to OUTDIR/ratios.svg (--ratio and --target are passed on
+to it, for ratios its defaults do not know).
 
 usage: benchmarks/interleave.py [options] OUTDIR CONFIG [CONFIG ...]
   CONFIG: "[JAR::]REGEX JMH-OPTIONS", e.g. "ring.RingBenchmark -p ring=split -p batch=32"; a JAR of
@@ -160,6 +162,9 @@ def main():
     ap.add_argument("--jar", default=OWN_JAR,
                     help="the project's benchmarks.jar (a copy, if a rebuild may replace target/ meanwhile)")
     ap.add_argument("--bundles", default=BUNDLES, help="the bundles folder beside that jar")
+    ap.add_argument("--ratio", action="append", default=[],
+                    help="NAME=REGEX_A/REGEX_B: a ratio for the summary beside its defaults")
+    ap.add_argument("--target", action="append", default=[], help="NAME=MUST[/GOAL]: a ratio's target lines in the chart")
     ap.add_argument("out")
     ap.add_argument("configs", nargs="+")
     a = ap.parse_args()
@@ -204,6 +209,17 @@ def main():
                       f"{others:.2f} CPUs, rtt {rtt:.0f} ns{' DISTURBED' if rec['disturbed'] else ''}", flush=True)
                 if not rec["disturbed"]:
                     break
+    summarise(a.out, a.ratio, a.target)
+
+
+def summarise(out, ratios, targets):
+    """Runs interleaved-summary.py on OUTDIR: tables to OUTDIR/summary.md, the chart to OUTDIR/ratios.svg.
+    A summary that fails leaves the measurements as they are and says how to run it again."""
+    cmd = ([sys.executable, os.path.join(HERE, "interleaved-summary.py"), out] + [f"--ratio={r}" for r in ratios]
+           + [f"--target={t}" for t in targets])
+    status = subprocess.run(cmd).returncode
+    if status:
+        print(f"the summary failed (exit {status}); the results are in {out}: {shlex.join(cmd)}", file=sys.stderr)
 
 
 if __name__ == "__main__":

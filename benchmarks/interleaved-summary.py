@@ -5,8 +5,17 @@ processes' load of that fork, disturbed forks marked with *; then the ratios the
 PERFORMANCE.md ask for, computed inside each round (a figure and its baseline measured seconds
 apart), with their median over all rounds and over the rounds where neither fork was disturbed.
 
-The ratios are also drawn, one panel each with its must and goal lines where PERFORMANCE.md sets
-them, into OUTDIR/ratios.svg (ratio_chart.py).
+Both tables also go to OUTDIR/summary.md, and the ratios are drawn, one panel each with its must and
+goal lines where PERFORMANCE.md sets them, into OUTDIR/ratios.svg (ratio_chart.py), which summary.md
+shows. interleave.py runs this at the end of every run.
+
+The default ratios cover every interleaving script: ring and NetInterface (ring-, net-interleaved.sh),
+block I/O (blk-interleaved.sh: BlockDevice against FileChannel at the same depth, the figure of the
+chained methods being their "completed" counter), the PMD (pt-interleaved.sh: against NetInterface and
+the bare ring), the UDP cable (udp-interleaved.sh) and issue 15's before/after (issue15-before-after.sh:
+the current build, untagged or an after15 jar, against the before15 jar). A figure is a counter when
+the benchmark has one (transfers, received, completed), else its primary score; a time per operation
+(bus bind) becomes operations per second, so that every ratio reads "higher is better".
 
 usage: benchmarks/interleaved-summary.py OUTDIR [--ratio 'NAME=REGEX_A/REGEX_B' ...]
                                                [--target 'NAME=MUST[/GOAL]' ...]
@@ -32,16 +41,35 @@ TARGETS = {
     "packed / split, 1500 B batched": (0.9, 1.1),
     "NetInterface split 64 B burst 32, 1 pair / bare ring 64 B": (0.5, None),
     "NetInterface split 1514 B burst 32, 1 pair / bare ring 1500 B": (0.5, 0.8),
+    "PMD 64 B / NetInterface 64 B, split, 1 pair": (1.0, 1.5),
+    "PMD 64 B / bare ring 64 B": (None, 0.8),
+    "UDP cable 64 B / DatagramChannel 64 B": (0.5, 0.8),
+    "UDP cable 1514 B / DatagramChannel 1514 B": (0.5, 0.8),
 }
+TARGETS.update({f"BlockDevice QD {qd} {how} {rw} / FileChannel, {qd} thread{'' if qd == '1' else 's'}": (0.5, 0.8)
+                for rw in ("randread", "randwrite") for qd in ("1", "32") for how in ("waiting submitter", "chained")})
+
+
+# a time per operation as operations per second
+PER_OP = {"s/op": 1.0, "ms/op": 1e3, "us/op": 1e6, "ns/op": 1e9}
+# a rate as operations per second
+PER_TIME = {"ops/s": 1.0, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}
 
 
 def figure(bench):
-    """The figure a configuration is read from: transfers (ring, baselines), or frames received."""
+    """The figure a configuration is read from, as operations per second: its transfers (ring,
+    baselines), frames received (NetInterface, PMD, UDP) or requests completed (chained block I/O)
+    counter; else its primary score (block I/O with a waiting submitter, FileChannel, bus bind),
+    a time per operation turned into a rate, so that every ratio reads "higher is better"."""
     m = bench["secondaryMetrics"]
     for key in ("transfers", "received", "completed"):
         if key in m:
             return m[key]["score"]
-    return None
+    p = bench["primaryMetric"]
+    unit = p.get("scoreUnit", "ops/s")
+    if unit in PER_OP:
+        return PER_OP[unit] / p["score"] if p["score"] else None
+    return p["score"] * PER_TIME[unit] if unit in PER_TIME else None
 
 
 def label(tag, bench):
@@ -74,6 +102,30 @@ DEFAULT_RATIOS = [
     ("packed / split, 64 B unbatched", r"RingBenchmark\.ring batch=1,payload=64,ring=packed",
      r"RingBenchmark\.ring batch=1,payload=64,ring=split"),
 ]
+# issue 18: 4 KiB random I/O through BlockDevice against FileChannel positional I/O, same depth
+for _rw in ("randread", "randwrite"):
+    for _qd in ("1", "32"):
+        for _chained, _how in (("", "waiting submitter"), ("Chained", "chained")):
+            DEFAULT_RATIOS.append((f"BlockDevice QD {_qd} {_how} {_rw} / FileChannel, {_qd} thread{'' if _qd == '1' else 's'}",
+                                   rf"BlockDeviceBenchmark\.blockDeviceQd{_qd}{_chained} rw={_rw}",
+                                   rf"BlockDeviceBenchmark\.fileChannelThreads{_qd} rw={_rw}"))
+for _frame in ("64", "1514"):
+    # issue 17: the poll-mode driver over vfio_vdpa against NetInterface (and, below, the bare ring)
+    DEFAULT_RATIOS.append((f"PMD {_frame} B / NetInterface {_frame} B, split, 1 pair",
+                           rf"PmdBenchmark\.pmd burst=32,frame={_frame}",
+                           rf"NetInterfaceBenchmark\.pairs1 burst=32,frame={_frame},ring=split"))
+    # issue 20: a UDP cable between two runtimes against a plain DatagramChannel pair
+    DEFAULT_RATIOS.append((f"UDP cable {_frame} B / DatagramChannel {_frame} B",
+                           rf"UdpCableBenchmark\.\w+ frame={_frame},path=udp-cable",
+                           rf"UdpCableBenchmark\.\w+ frame={_frame},path=datagram-channel"))
+DEFAULT_RATIOS.append(("PMD 64 B / bare ring 64 B", r"PmdBenchmark\.pmd burst=32,frame=64",
+                       r"RingBenchmark\.ring batch=32,payload=64,ring=split"))
+# issue 15 before/after: the current build (untagged, or an after15 jar) against the before15 jar
+for _name, _bench in (("bus bind, 1,000 devices", r"BusBindBenchmark\.bind devices=1000,impl=bus"),
+                      ("NetInterface 64 B, split, 1 pair", r"NetInterfaceBenchmark\.pairs1 burst=32,frame=64,ring=split"),
+                      ("NetInterface 1514 B, split, 1 pair",
+                       r"NetInterfaceBenchmark\.pairs1 burst=32,frame=1514,ring=split")):
+    DEFAULT_RATIOS.append((f"issue 15 after / before: {_name}", rf"(?:after15 )?{_bench}", rf"before15 {_bench}"))
 for _ring in ("split", "packed"):
     for _frame, _payload in (("64", "64"), ("1514", "1500")):
         _bare = rf"RingBenchmark\.ring batch=32,payload={_payload},ring={_ring}"
@@ -111,6 +163,11 @@ def load(out):
     return rows
 
 
+def mega(x):
+    """A rate in M/s for the table; a slow one (bus bind: a few per second) in /s, so that it does not read 0.00."""
+    return f"{x / 1e6:.2f}" if x >= 1e4 else f"{x:.3g} /s"
+
+
 def med(xs):
     return f"{statistics.median(xs):.2f}" if xs else "-"
 
@@ -124,17 +181,25 @@ def main():
     rows = load(a.out)
     if not rows:
         raise SystemExit(f"no results in {a.out}")
-    print("| configuration | per round, M/s (* = disturbed fork) | median | median, undisturbed | "
-          "probe round trip, ns | others' load, CPUs |")
-    print("|---|---|---|---|---|---|")
+    lines = []
+
+    def emit(line=""):
+        print(line)
+        lines.append(line)
+
+    emit("| configuration | per round, M/s (* = disturbed fork) | median | median, undisturbed | "
+         "probe round trip, ns | others' load, CPUs |")
+    emit("|---|---|---|---|---|---|")
     for key in sorted(rows):
         v = rows[key]
         rs = sorted(v)
-        cells = [f"{v[r][0] / 1e6:.2f}{'*' if v[r][1]['disturbed'] else ''}" for r in rs]
-        print(f"| {key} | {' / '.join(cells)} | {med([v[r][0] / 1e6 for r in rs])} | "
-              f"{med([v[r][0] / 1e6 for r in rs if not v[r][1]['disturbed']])} | "
-              f"{' '.join(format(v[r][1]['rtt_ns'], '.0f') for r in rs)} | "
-              f"{' '.join(format(v[r][1]['others_cpus'], '.2f') for r in rs)} |")
+        cells = [f"{mega(v[r][0])}{'*' if v[r][1]['disturbed'] else ''}" for r in rs]
+        all_rounds = [v[r][0] for r in rs]
+        calm = [v[r][0] for r in rs if not v[r][1]['disturbed']]
+        emit(f"| {key} | {' / '.join(cells)} | {mega(statistics.median(all_rounds))} | "
+             f"{mega(statistics.median(calm)) if calm else '-'} | "
+             f"{' '.join(format(v[r][1]['rtt_ns'], '.0f') for r in rs)} | "
+             f"{' '.join(format(v[r][1]['others_cpus'], '.2f') for r in rs)} |")
     ratios = list(DEFAULT_RATIOS)
     for spec in a.ratio:
         name, pair = spec.split("=", 1)
@@ -152,9 +217,9 @@ def main():
         targets[name] = (float(must), float(goal) if goal else None)
     panels = []
 
-    print()
-    print("| ratio (same round) | per round (* = a fork disturbed) | median, all rounds | median, undisturbed rounds |")
-    print("|---|---|---|---|")
+    emit()
+    emit("| ratio (same round) | per round (* = a fork disturbed) | median, all rounds | median, undisturbed rounds |")
+    emit("|---|---|---|---|")
     for name, num, den in ratios:
         x, y = find(num), find(den)
         if not x or not y:
@@ -165,14 +230,19 @@ def main():
         q = {r: x[r][0] / y[r][0] for r in rs}
         bad = {r for r in rs if x[r][1]["disturbed"] or y[r][1]["disturbed"]}
         cells = " / ".join(f"{q[r]:.2f}{'*' if r in bad else ''}" for r in rs)
-        print(f"| {name} | {cells} | {med(list(q.values()))}× | "
-              f"{med([q[r] for r in rs if r not in bad])}× ({len(rs) - len(bad)} of {len(rs)}) |")
+        emit(f"| {name} | {cells} | {med(list(q.values()))}× | "
+             f"{med([q[r] for r in rs if r not in bad])}× ({len(rs) - len(bad)} of {len(rs)}) |")
         must, goal = targets.get(name, (None, None))
         panels.append((name, [(r, q[r], r in bad) for r in rs], must, goal))
     if panels:
         chart = os.path.join(a.out, "ratios.svg")
         ratio_chart.write(chart, panels, f"per-round ratios: {os.path.basename(os.path.abspath(a.out))}")
-        print(f"\nchart: {chart}")
+        emit()
+        emit("![per-round ratios](ratios.svg)")
+    summary = os.path.join(a.out, "summary.md")
+    with open(summary, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"\nwritten: {summary}" + (f", {chart}" if panels else ""))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 # Interleaved NetInterface benchmarks: each round runs one JMH fork of every configuration back to
 # back, each started on a quiet machine (see interleave.py), each bare ring rate right before the
 # NetInterface figures it is the baseline of. Each NetInterface fork boots its own OSGi framework with
-# the project's bundles. Summarise with benchmarks/interleaved-summary.py OUTDIR.
+# the project's bundles. The tables (OUTDIR/summary.md) and the chart (OUTDIR/ratios.svg) are written at the end.
 # usage: benchmarks/net-interleaved.sh [ROUNDS] [OUTDIR]
 #   (after 'mvn -B -pl benchmarks -am package -DskipTests')
 exec "$(dirname "$0")/interleave.py" --rounds "${1:-5}" --iterations 4 "${2:-net-interleaved}" \

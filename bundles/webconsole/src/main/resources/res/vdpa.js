@@ -74,7 +74,9 @@
 
   function classText(list) {
     return list.map(function (c) {
-      return c.kind === 'vhost' ? 'vhost ' + c.socket : c.kind + ' ' + c.name;
+      if (c.kind === 'vhost') { return 'vhost ' + c.socket; }
+      if (c.kind === 'passthrough') { return 'passthrough ' + c.path; }
+      return c.kind + ' ' + c.name;
     }).join(', ');
   }
 

@@ -35,18 +35,38 @@ public class EclipseArtifactsIT {
   public void theRepositoryIndexHasEveryRunBundleAtAnExistingFile() throws Exception {
     Document index = parse(RUNTIME.resolve("target/index.xml"));
     Set<String> identities = new TreeSet<>();
+    List<String> urls = new ArrayList<>();
     NodeList caps = index.getElementsByTagName("capability");
     for (int i = 0; i < caps.getLength(); i++) {
       Element cap = (Element) caps.item(i);
       if (cap.getAttribute("namespace").equals("osgi.identity")) {
         identities.add(attribute(cap, "osgi.identity"));
       } else if (cap.getAttribute("namespace").equals("osgi.content")) {
+        urls.add(attribute(cap, "url"));
         Path file = Path.of(URI.create(attribute(cap, "url")));
         assertTrue("index entry " + file + " is missing", Files.isRegularFile(file));
       }
     }
     for (String bsn : runBundles()) {
       assertTrue("the index lacks " + bsn + " (has " + identities + ")", identities.contains(bsn));
+      if (bsn.startsWith("net.vdpa.")) {
+        // the project's own bundles are the jars this build wrote, as the README says
+        String module = bsn.substring("net.vdpa.".length());
+        assertTrue(bsn + " is not indexed at bundles/" + module + "/target: " + urls,
+            urls.stream().anyMatch(u -> u.contains("/bundles/" + module + "/target/" + module + "-")));
+      }
+    }
+  }
+
+  /** The README's Eclipse launch list names every bundle the runtime runs (the framework aside). */
+  @Test
+  public void theReadmeEclipseLaunchListNamesEveryRunBundle() throws Exception {
+    String readme = Files.readString(Path.of(System.getProperty("vdpa.readme", "../README.md")));
+    int start = readme.indexOf("To build an Eclipse (PDE) application");
+    assertTrue("the README has no Eclipse launch section", start >= 0);
+    String section = readme.substring(start, readme.indexOf("\n## ", start));
+    for (String bsn : runBundles()) {
+      assertTrue("the README's Eclipse launch list lacks `" + bsn + "`", section.contains("`" + bsn + "`"));
     }
   }
 

@@ -199,7 +199,8 @@ public class KarafIT {
     assertTrue(devHelp, devHelp.contains("vDPA devices: show, add, del") && devHelp.contains("SYNTAX")
         && devHelp.contains("vdpa:dev [options] [words]") && devHelp.contains("-j, --json") && devHelp.contains("--help"));
     String statsHelp = batch("net:stats --help");
-    assertTrue(statsHelp, statsHelp.contains("Counters of a network interface") && statsHelp.contains("net:stats name"));
+    assertTrue(statsHelp, statsHelp.contains("Counters of a network interface") && statsHelp.contains("net:stats [options] name")
+        && statsHelp.contains("-j, --json"));
     String ptHelp = batch("pt:open --help");
     assertTrue(ptHelp, ptHelp.contains("Open a device bound to vfio_vdpa"));
     String devlinkHelp = batch("devlink:port --help");
@@ -211,6 +212,10 @@ public class KarafIT {
     String json = client("vdpa:dev -jp show kc0");
     assertTrue(json, json.contains("\"kc0\"") && json.contains("\n"));
     assertTrue(client("vdpa:mgmtdev -j show"), client("vdpa:mgmtdev -j show").contains("\"vdpasim_net\""));
+    String stats = client("net:stats -j vnet-kc0");
+    assertTrue(stats, stats.contains("{\"stats\":{\"vnet-kc0\":{\"rx_packets\":0,"));
+    String statsPretty = client("net:stats -jp vnet-kc0");
+    assertTrue(statsPretty, statsPretty.contains("\"vnet-kc0\": {") && statsPretty.contains("\"queue_pairs\": ["));
 
     // a user error: one line naming the bad value, no stack trace at the console or in karaf.log
     String err = batch("vdpa:dev add name kc2 mgmtdev vdpasim_net mtu 40");

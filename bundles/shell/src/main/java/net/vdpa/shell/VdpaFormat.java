@@ -127,16 +127,21 @@ final class VdpaFormat {
     return o;
   }
 
+  /**
+   * {@code vdpa dev vstats show DEV qidx N} as iproute2's {@code pr_out_dev_net_vstats} prints it: the
+   * queue's type, then each vendor counter as its own key ({@code received_desc 321812}, JSON
+   * {@code "received_desc":321812}). iproute2 reads the queue index only to name the type, so it is
+   * not printed; the trailing space iproute2 leaves before the newline is dropped, as in the other
+   * listings here.
+   */
   static String vstats(Views.Vstats v, Style style) {
     if (style.json()) {
       Map<String, Object> o = new LinkedHashMap<>();
-      o.put("queue_index", v.qidx());
       o.put("queue_type", v.queueType());
       o.putAll(v.stats());
       return Json.write(Map.of("vstats", Map.of(v.name(), o)), style.pretty());
     }
-    StringBuilder s = new StringBuilder(v.name()).append(": queue_index ").append(v.qidx())
-        .append(" queue_type ").append(v.queueType());
+    StringBuilder s = new StringBuilder(v.name()).append(": queue_type ").append(v.queueType());
     for (Map.Entry<String, Long> e : v.stats().entrySet()) {
       s.append(' ').append(e.getKey()).append(' ').append(e.getValue());
     }

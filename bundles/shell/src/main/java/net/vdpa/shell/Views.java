@@ -66,7 +66,12 @@ final class Views {
   record BlkConfig(String name, long capacity, int blkSize, int segMax, int sizeMax, int numQueues,
       long maxDiscardSectors, long maxWriteZeroesSectors, long negotiated) implements ConfigView {}
 
-  /** {@code vdpa dev vstats show}. */
+  /**
+   * {@code vdpa dev vstats show}.
+   *
+   * @param qidx the queue asked for; like iproute2, the output shows only its {@code queueType}
+   * @param stats the vendor counters in the device's order
+   */
   record Vstats(String name, int qidx, String queueType, Map<String, Long> stats) {}
 
   /**

@@ -102,15 +102,39 @@ class VdpaFormatTest {
         + "\"max_write_zeroes_sectors\":65536,\"negotiated_features\":[\"FLUSH\",\"VERSION_1\"]}}}");
   }
 
+  /**
+   * Expected outputs recorded from iproute2's {@code vdpa/vdpa.c} ({@code pr_out_dev_net_vstats},
+   * commit ee2a4a86 of github.com/iproute2/iproute2; the same lines are the examples of its commit
+   * 6f97e9c9 "vdpa: Add support for reading vdpa device statistics"): {@code print_queue_type} prints
+   * {@code queue_type} from the queue index (the index itself is not printed), then every vendor
+   * attribute name becomes a key of its own with its u64 value. Text ends without iproute2's trailing
+   * space; JSON pretty-prints with iproute2's four-space indent.
+   */
   @Test
-  void vstatsShow() {
+  void vstatsShowAsIproute2PrintsIt() {
     Map<String, Long> s = new LinkedHashMap<>();
     s.put("received_desc", 321812L);
     s.put("completed_desc", 321812L);
     Views.Vstats v = new Views.Vstats("vdpa-a", 1, "tx", s);
-    assertThat(VdpaFormat.vstats(v, TEXT)).isEqualTo("vdpa-a: queue_index 1 queue_type tx received_desc 321812 completed_desc 321812");
-    assertThat(VdpaFormat.vstats(v, JSON)).isEqualTo(
-        "{\"vstats\":{\"vdpa-a\":{\"queue_index\":1,\"queue_type\":\"tx\",\"received_desc\":321812,\"completed_desc\":321812}}}");
+    assertThat(VdpaFormat.vstats(v, TEXT)).isEqualTo("vdpa-a: queue_type tx received_desc 321812 completed_desc 321812");
+    Map<String, Long> rx = new LinkedHashMap<>();
+    rx.put("received_desc", 114855L);
+    rx.put("completed_desc", 114617L);
+    Views.Vstats q0 = new Views.Vstats("vdpa-a", 0, "rx", rx);
+    assertThat(VdpaFormat.vstats(q0, JSON)).isEqualTo(
+        "{\"vstats\":{\"vdpa-a\":{\"queue_type\":\"rx\",\"received_desc\":114855,\"completed_desc\":114617}}}");
+    assertThat(VdpaFormat.vstats(q0, new VdpaFormat.Style(true, true))).isEqualTo("""
+        {
+            "vstats": {
+                "vdpa-a": {
+                    "queue_type": "rx",
+                    "received_desc": 114855,
+                    "completed_desc": 114617
+                }
+            }
+        }""");
+    Views.Vstats ctrl = new Views.Vstats("vdpa-a", 16, "control_vq", Map.of("received_desc", 17L));
+    assertThat(VdpaFormat.vstats(ctrl, TEXT)).isEqualTo("vdpa-a: queue_type control_vq received_desc 17");
   }
 
   @Test

@@ -9,9 +9,9 @@ import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetStats;
 
 /**
- * What a driver published for a device it holds: a network interface, a vhost-user socket or a
- * block device. The page shows it beside the device, and the rate plots read the counters of the
- * ones that have them.
+ * What a driver published for a device it holds: a network interface, a vhost-user socket, a
+ * block device or a passthrough handle. The page shows it beside the device, and the rate plots read
+ * the counters of the ones that have them.
  */
 sealed interface ClassService {
   /** Traffic counters at one moment: packets (or requests) and bytes, both directions together. */
@@ -73,6 +73,27 @@ sealed interface ClassService {
     public Optional<Counters> counters() {
       BlockStats s = blk.stats();
       return Optional.of(new Counters(s.reads() + s.writes(), s.readBytes() + s.writeBytes()));
+    }
+  }
+
+  /**
+   * A passthrough handle: the device bound to {@code vfio_vdpa}, published as a {@code
+   * PassthroughDevice} service, opened by a user through its IOMMU group ({@code /dev/vfio/N} in
+   * Linux); its traffic is the user's own, so it keeps no counters here.
+   */
+  record Passthrough(String device, int group) implements ClassService {
+    @Override
+    public Map<String, Object> describe() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("kind", "passthrough");
+      m.put("group", group);
+      m.put("path", "/dev/vfio/" + group);
+      return m;
+    }
+
+    @Override
+    public Optional<Counters> counters() {
+      return Optional.empty();
     }
   }
 }

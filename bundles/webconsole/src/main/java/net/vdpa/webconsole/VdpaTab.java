@@ -11,6 +11,7 @@ import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.blk.BlockDevice;
 import net.vdpa.api.log.EventLog;
 import net.vdpa.api.net.NetInterface;
+import net.vdpa.api.passthrough.PassthroughDevice;
 import net.vdpa.api.vhost.VhostVdpa;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -136,6 +137,22 @@ public final class VdpaTab implements EventHandler {
 
   void removeBlock(BlockDevice blk) {
     live.remove(blk);
+  }
+
+  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+  void addPassthrough(PassthroughDevice pt, Map<String, Object> props) {
+    live.add(pt, passthrough(props));
+  }
+
+  void removePassthrough(PassthroughDevice pt) {
+    live.remove(pt);
+  }
+
+  /** A passthrough handle from its service properties: the device and its IOMMU group. */
+  static ClassService.Passthrough passthrough(Map<String, Object> props) {
+    Object group = props.get(PassthroughDevice.PROP_GROUP);
+    return new ClassService.Passthrough(String.valueOf(props.get(PassthroughDevice.PROP_DEVICE)),
+        group instanceof Number n ? n.intValue() : -1);
   }
 
   @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

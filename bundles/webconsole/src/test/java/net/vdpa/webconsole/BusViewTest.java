@@ -8,6 +8,7 @@ import net.vdpa.api.dto.BusDTO;
 import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.DriverDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
+import net.vdpa.api.passthrough.PassthroughDevice;
 import org.junit.jupiter.api.Test;
 
 class BusViewTest {
@@ -52,6 +53,19 @@ class BusViewTest {
         + "\"driver\":\"virtio_net\",\"placement\":\"AUTOPROBE\",\"why\":\"best match (autoprobe, score 10)\"");
     assertThat(json).contains("\"class\":[{\"kind\":\"vhost\",\"socket\":\"/run/vdpa0.sock\"}]");
     assertThat(json).contains("\"drivers\":[{\"name\":\"virtio_net\"");
+  }
+
+  @Test
+  void aDeviceOnVfioVdpaShowsItsPassthroughHandle() {
+    DeviceDTO d = device("vdpa1", DeviceDTO.State.BOUND, "vfio_vdpa", DeviceDTO.Placement.BIND);
+    // as the vfio_vdpa driver registers its PassthroughDevice service
+    ClassService pt = VdpaTab.passthrough(Map.of(PassthroughDevice.PROP_DEVICE, "vdpa1", PassthroughDevice.PROP_GROUP, 7));
+    assertThat(pt.device()).isEqualTo("vdpa1");
+    assertThat(pt.counters()).isEmpty();
+    String json = Json.write(BusView.picture(bus(d), Map.of("vdpa1", List.of(pt))));
+    assertThat(json).contains("\"name\":\"vdpa1\",\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\",\"state\":\"BOUND\","
+        + "\"driver\":\"vfio_vdpa\"");
+    assertThat(json).contains("\"class\":[{\"kind\":\"passthrough\",\"group\":7,\"path\":\"/dev/vfio/7\"}]");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package net.vdpa.shell.karaf;
 
+import java.util.List;
 import net.vdpa.shell.NetCommands;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -8,12 +9,12 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /**
- * {@code net:stats} in Karaf: counters of a network interface, total and per queue pair. The work
- * is {@link NetCommands#stats}'s.
+ * {@code net:stats [-j] [-p] IF} in Karaf: counters of a network interface, total and per queue pair,
+ * as text or JSON like the Gogo command. The work is {@link NetCommands#stats}'s.
  */
 @Service
 @Command(scope = "net", name = "stats", description = "Counters of a network interface, total and per queue pair.")
-public final class NetStatsAction extends KarafAction {
+public final class NetStatsAction extends Iproute2Action {
   @Reference
   NetCommands commands;
 
@@ -23,6 +24,6 @@ public final class NetStatsAction extends KarafAction {
 
   @Override
   Object run() throws Exception {
-    return commands.stats(name);
+    return commands.stats(argv(List.of(name)));
   }
 }

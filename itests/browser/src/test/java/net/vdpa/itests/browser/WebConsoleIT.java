@@ -178,6 +178,14 @@ public class WebConsoleIT {
     row("vdpa0").findElement(By.cssSelector("button.unbind")).click();
     waitFor("vdpa0", "UNBOUND", "");
 
+    // on vfio_vdpa its class service is the passthrough handle, named after its IOMMU group
+    new Select(row("vdpa0").findElement(By.cssSelector("select.bind-driver"))).selectByValue("vfio_vdpa");
+    row("vdpa0").findElement(By.cssSelector("button.bind")).click();
+    waitFor("vdpa0", "BOUND", "vfio_vdpa");
+    waiting().until(d -> cell("vdpa0", "class").matches("passthrough /dev/vfio/\\d+"));
+    row("vdpa0").findElement(By.cssSelector("button.unbind")).click();
+    waitFor("vdpa0", "UNBOUND", "");
+
     new Select(row("vdpa0").findElement(By.cssSelector("select.bind-driver"))).selectByValue("vhost_vdpa");
     row("vdpa0").findElement(By.cssSelector("button.bind")).click();
     waitFor("vdpa0", "BOUND", "vhost_vdpa");

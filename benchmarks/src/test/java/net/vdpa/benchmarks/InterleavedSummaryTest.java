@@ -1,0 +1,84 @@
+package net.vdpa.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code interleaved-summary.py}, which {@code interleave.py} runs at the end of every interleaved run,
+ * on a fixture folder of fake JMH results ({@code src/test/resources/interleaved-fixture}: two rounds of
+ * block I/O, PMD, UDP cable and issue 15 before/after forks, round 2's FileChannel fork disturbed): the
+ * default ratios of every script are computed from the right figure (a counter where there is one,
+ * else the primary score, a time per operation as a rate) and written to {@code summary.md} beside a
+ * {@code ratios.svg} with one panel per ratio. Needs {@code python3}; skipped, saying so, without it.
+ */
+class InterleavedSummaryTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void theSummaryWritesEveryScriptsRatiosAndTheirChart() throws Exception {
+    assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
+    Path out = tmp.resolve("out");
+    copy(Path.of("src/test/resources/interleaved-fixture"), out);
+    Process p = new ProcessBuilder("python3", "interleaved-summary.py", out.toString())
+        .redirectErrorStream(true).start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(printed).isZero();
+
+    List<String> summary = Files.readAllLines(out.resolve("summary.md"));
+    assertThat(summary).contains(
+        // blk: the waiting submitter's primary score; the chained method's "completed", not its primary
+        "| BlockDevice QD 1 waiting submitter randread / FileChannel, 1 thread | 0.50 / 0.60* | 0.55× | 0.50× (1 of 2) |",
+        "| BlockDevice QD 1 chained randread / FileChannel, 1 thread | 0.80 / 0.80* | 0.80× | 0.80× (1 of 2) |",
+        // pt: frames received by the PMD against NetInterface and the bare ring's transfers
+        "| PMD 64 B / NetInterface 64 B, split, 1 pair | 1.50 / 1.50 | 1.50× | 1.50× (2 of 2) |",
+        "| PMD 64 B / bare ring 64 B | 0.45 / 0.45 | 0.45× | 0.45× (2 of 2) |",
+        "| UDP cable 64 B / DatagramChannel 64 B | 0.75 / 0.75 | 0.75× | 0.75× (2 of 2) |",
+        // issue 15: 40 ms/op against before15's 80 ms/op is twice the rate
+        "| issue 15 after / before: bus bind, 1,000 devices | 2.00 / 2.00 | 2.00× | 2.00× (2 of 2) |",
+        "| BusBindBenchmark.bind devices=1000,impl=bus | 25 /s / 25 /s | 25 /s | 25 /s | 110 110 | 0.01 0.01 |",
+        "![per-round ratios](ratios.svg)");
+    assertThat(printed).contains(String.join("\n", summary.subList(0, 3)));
+
+    String svg = Files.readString(out.resolve("ratios.svg"));
+    assertThat(svg).startsWith("<svg ").contains("issue 15 after / before: bus bind, 1,000 devices")
+        .contains("must 0.5×").contains("goal 1.5×");
+    // one panel per ratio of the table: 7 (blk 2, pt 2, udp 1, issue 15 1, NetInterface / bare ring 1)
+    long ratioRows = summary.stream().filter(l -> l.matches("\\| [^|]+ \\| [0-9.* /]+ \\| [0-9.]+× \\|.*")).count();
+    assertThat(ratioRows).isEqualTo(7);
+    assertThat(svg.split("fill=\"#fafafa\"", -1)).hasSize(8);
+  }
+
+  private static boolean python3() {
+    try {
+      Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+  }
+}
