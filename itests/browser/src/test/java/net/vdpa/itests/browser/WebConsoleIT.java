@@ -114,8 +114,20 @@ public class WebConsoleIT {
     return browser.findElement(By.cssSelector("#vdpa-devices tr[data-device='" + device + "']"));
   }
 
+  /**
+   * A cell's text. The page draws its rows anew on every bus event, so a row found a moment ago may
+   * be replaced before its text is read: then it is found again.
+   */
   private static String cell(String device, String cls) {
-    return row(device).findElement(By.cssSelector("td." + cls)).getText();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return row(device).findElement(By.cssSelector("td." + cls)).getText();
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        if (attempt == 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Waits until a device's row shows the state and driver. */
