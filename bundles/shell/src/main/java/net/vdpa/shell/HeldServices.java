@@ -42,6 +42,19 @@ final class HeldServices implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Gets the service of a reference and holds it until {@link #close}.
+   *
+   * @return the service, or null if it went away meanwhile (nothing is held then)
+   */
+  <T> T get(ServiceReference<T> r) {
+    T s = context.getService(r);
+    if (s != null) {
+      held.add(r);
+    }
+    return s;
+  }
+
   /** Releases every service got through this object. */
   @Override
   public void close() {

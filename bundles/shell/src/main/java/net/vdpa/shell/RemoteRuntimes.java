@@ -11,7 +11,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import net.vdpa.api.remote.VdpaRuntime;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -30,7 +32,7 @@ final class RemoteRuntimes implements AutoCloseable {
 
   private final BundleContext context;
   private final ExecutorService calls;
-  private final List<ServiceReference<?>> held = new ArrayList<>();
+  private final HeldServices held;
 
   /** The threads calls on other runtimes run on (daemons: a call left waiting never holds the JVM). */
   static ExecutorService callPool() {
@@ -44,6 +46,7 @@ final class RemoteRuntimes implements AutoCloseable {
   RemoteRuntimes(BundleContext context, ExecutorService calls) {
     this.context = context;
     this.calls = calls;
+    this.held = new HeldServices(context);
   }
 
   /** The local facade's host name, or {@code null} when remote management is off. */
@@ -67,16 +70,11 @@ final class RemoteRuntimes implements AutoCloseable {
     ServiceReference<VdpaRuntime> local = local();
     int expected = local != null && local.getProperty(VdpaRuntime.PROP_PEERS) instanceof Integer n ? n : 0;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
-    List<ServiceReference<VdpaRuntime>> imported = refs("(service.imported=*)");
-    while (imported.size() < expected && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      imported = refs("(service.imported=*)");
-    }
+    List<ServiceReference<VdpaRuntime>> imported = awaitImported(expected, deadline);
     List<Peer> out = new ArrayList<>();
     for (ServiceReference<VdpaRuntime> r : imported) {
-      VdpaRuntime rt = context.getService(r);
+      VdpaRuntime rt = held.get(r);
       if (rt != null) {
-        held.add(r);
         Object host = r.getProperty(VdpaRuntime.PROP_HOST);
         out.add(new Peer(String.valueOf(host != null ? host : r.getProperty("endpoint.id")), rt));
       }
@@ -154,11 +152,10 @@ final class RemoteRuntimes implements AutoCloseable {
           + "vdpa.remote.peers (README \"Several runtimes\")");
     }
     if (host.equals(String.valueOf(r.getProperty(VdpaRuntime.PROP_HOST)))) {
-      VdpaRuntime rt = context.getService(r);
+      VdpaRuntime rt = held.get(r);
       if (rt == null) {
         throw new IllegalStateException("the local runtime facade went away");
       }
-      held.add(r);
       return new Peer(host, rt);
     }
     return named(host);
@@ -166,14 +163,46 @@ final class RemoteRuntimes implements AutoCloseable {
 
   @Override
   public void close() {
-    for (ServiceReference<?> r : held) {
+    held.close();
+  }
+
+  /**
+   * The imported runtimes once there are {@code expected} of them, or what there is at the
+   * deadline: woken by the registry's events, not by polling it.
+   */
+  private List<ServiceReference<VdpaRuntime>> awaitImported(int expected, long deadline) throws InterruptedException {
+    Object changed = new Object();
+    ServiceListener wake = event -> {
+      synchronized (changed) {
+        changed.notifyAll();
+      }
+    };
+    try {
+      context.addServiceListener(wake, "(&(" + Constants.OBJECTCLASS + "=" + VdpaRuntime.class.getName()
+          + ")(service.imported=*))");
+    } catch (InvalidSyntaxException e) {
+      throw new IllegalStateException("the imported-runtime filter is malformed", e);
+    } catch (IllegalStateException stopped) {
+      return List.of();
+    }
+    try {
+      synchronized (changed) {
+        // listed under the monitor, after the listener is in place: an import in between still wakes us
+        List<ServiceReference<VdpaRuntime>> imported = refs("(service.imported=*)");
+        long left;
+        while (imported.size() < expected && (left = deadline - System.nanoTime()) > 0) {
+          TimeUnit.NANOSECONDS.timedWait(changed, left);
+          imported = refs("(service.imported=*)");
+        }
+        return imported;
+      }
+    } finally {
       try {
-        context.ungetService(r);
+        context.removeServiceListener(wake);
       } catch (IllegalStateException stopped) {
-        // the shell bundle is stopping: the framework releases its services itself
+        // the shell bundle is stopping: its listeners go with it
       }
     }
-    held.clear();
   }
 
   private ServiceReference<VdpaRuntime> local() {
