@@ -273,6 +273,10 @@ public class KarafIT {
    * Web Console, the feature brings the vDPA tab, served through javax.servlet (Pax Web), behind
    * Karaf's login, refusing a POST without the page's CSRF token and acting with it.
    */
+  private static boolean webconsoleActive(String bundles) {
+    return bundles.lines().anyMatch(l -> l.contains("net.vdpa.webconsole") && l.contains("Active"));
+  }
+
   @Test
   public void theWebConsoleFeatureBringsTheVdpaTab() throws Exception {
     // the features repository the KAR brought stays: feature:install is enough
@@ -281,8 +285,14 @@ public class KarafIT {
     // installed after the vdpa feature: the conditional bundle follows
     String web = client("feature:install http webconsole");
     assertFalse(web, web.toLowerCase().contains("error"));
+    // the new conditional bundle makes Karaf refresh the feature's bundles: they restart on its own
+    // thread after the command returned, so the tab's bundle is Active a moment later (seen Resolved)
     String bundles = client("bundle:list -s -t 0");
-    assertTrue(bundles, bundles.lines().anyMatch(l -> l.contains("net.vdpa.webconsole") && l.contains("Active")));
+    for (long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        !webconsoleActive(bundles) && System.nanoTime() < end; ) {
+      bundles = client("bundle:list -s -t 0");
+    }
+    assertTrue(bundles, webconsoleActive(bundles));
     String tab = "http://127.0.0.1:" + httpPort + "/system/console/vdpa";
     java.net.CookieManager cookies = new java.net.CookieManager();
     java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(cookies).build();
