@@ -1,6 +1,7 @@
 package net.vdpa.device.core.net;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import net.vdpa.ring.DescriptorChain;
 
@@ -105,6 +106,13 @@ public final class Frame {
    * @return the address
    */
   public long mac(int at) {
+    if (count > 0 && lengths[0] >= at + 8) {
+      // one 8-byte read (the frame holds 2 more bytes after the address): fewer bounds checks
+      // than six single-byte reads on the path every received and switched frame takes
+      final ByteBuffer b = buffers[0];
+      final long v = b.getLong(offsets[0] + at);
+      return (b.order() == ByteOrder.LITTLE_ENDIAN ? Long.reverseBytes(v) : v) >>> 16;
+    }
     if (count > 0 && lengths[0] >= at + 6) {
       final ByteBuffer b = buffers[0];
       final int o = offsets[0] + at;
