@@ -8,9 +8,16 @@ import net.vdpa.ring.driver.DriverRing;
 
 /**
  * The port's own DMA memory, mapped into its container at {@link #BASE}: the two rings, then the
- * mbuf slots, each {@link #SLOT} bytes (a virtio-net header and a frame of up to 1524 bytes). Its
- * size is a whole number of 4 KiB pages, as the container demands. Also the pool of free mbufs,
- * used by the polling thread only.
+ * mbuf slots, each {@link #SLOT} bytes: the frame starts at the slot's second cache line, the
+ * virtio-net header fills the last bytes of the first (DPDK's virtio PMD puts it in the mbuf's
+ * headroom the same way). Its size is a whole number of 4 KiB pages, as the container demands.
+ * Also the pool of free mbufs, used by the polling thread only.
+ *
+ * <p><b>Header apart from the frame.</b> With the header at the slot's start, a 64-byte frame
+ * spanned two cache lines, both written by the application for every transmit and both read by
+ * the device. With the frame on a line of its own, a 64-byte frame is one line, and the header's
+ * line, zero for every frame the application sends, is not written again while it stays zero
+ * ({@link #clearHeader}): it stays shared between the two caches.
  *
  * <p><b>Two stacks, by who wrote the mbuf last.</b> An mbuf the device filled (received, then
  * freed) has its lines in the device thread's cache, modified; one the application filled
@@ -26,16 +33,22 @@ final class PacketMemory {
   /** Where the memory sits in IOVA space. */
   static final long BASE = 0x1_0000_0000L;
   /**
-   * Bytes per mbuf slot: the header and a 1514-byte frame (1526 bytes) in 24 whole cache lines.
-   * Slots 2048 bytes apart left the last 8 lines of every 2 KiB unused, so a quarter of the sets
-   * of each cache never held packet data; 1536 apart, the slots cover every set.
-   */
-  static final int SLOT = 1536;
-  /**
    * The virtio-net header in front of every frame (VERSION_1: with num_buffers). The port
    * negotiates VERSION_1 alone, never HASH_REPORT, so it is never the 20-byte hash header.
    */
   static final int HDR = VirtioNet.HDR_LEN;
+  /** Where a frame starts in its slot: the second cache line. */
+  static final int FRAME_AT = 64;
+  /** Where the header starts in its slot: right before the frame. */
+  static final int HDR_AT = FRAME_AT - HDR;
+  /**
+   * Bytes per mbuf slot: 25 whole cache lines, room for the header and a frame of 1,536 bytes. An
+   * odd number of lines apart, the slots cover every set of each cache (2,048 apart, a quarter of
+   * the sets never held packet data).
+   */
+  static final int SLOT = 1600;
+  /** Bytes a receive buffer offers the device: the header and the frame, to the slot's end. */
+  static final int BUFFER = SLOT - HDR_AT;
   private static final int PAGE = 4096;
 
   final DriverMemory memory;
@@ -67,7 +80,7 @@ final class PacketMemory {
     for (int i = 0; i < mbufCount; i++) {
       long iova = memory.allocate(SLOT, 64);
       int off = memory.offset(iova);
-      SlotMbuf m = new SlotMbuf(i, iova, off, buffer.slice(off + HDR, SLOT - HDR));
+      SlotMbuf m = new SlotMbuf(i, iova + HDR_AT, off + HDR_AT, buffer.slice(off + FRAME_AT, SLOT - FRAME_AT));
       m.pooled = true;
       mbufs[i] = m;
       appWritten[appWrittenCount++] = mbufCount - 1 - i;
@@ -124,9 +137,15 @@ final class PacketMemory {
     return deviceWrittenCount + appWrittenCount;
   }
 
-  /** Zeroes the header of a slot before transmit (no offloads). */
+  /**
+   * Zeroes the header of a slot before transmit (no offloads). Written only where it is not zero
+   * already (the device wrote it when the mbuf last received), so that the header's cache line of
+   * an mbuf the application keeps sending is read by the device, never written again.
+   */
   void clearHeader(SlotMbuf m) {
-    buffer.putLong(m.offset, 0L);
-    buffer.putInt(m.offset + 8, 0);
+    if (buffer.getLong(m.offset) != 0L || buffer.getInt(m.offset + 8) != 0) {
+      buffer.putLong(m.offset, 0L);
+      buffer.putInt(m.offset + 8, 0);
+    }
   }
 }

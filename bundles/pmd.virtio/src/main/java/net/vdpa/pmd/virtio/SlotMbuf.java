@@ -4,14 +4,14 @@ import java.nio.ByteBuffer;
 import net.vdpa.api.pmd.Mbuf;
 
 /**
- * One slot of the port's packet memory: the virtio-net header, then the frame. Made once; the
- * port's polling thread hands it around.
+ * One slot of the port's packet memory: the virtio-net header, then the frame from the slot's
+ * second cache line ({@link PacketMemory}). Made once; the port's polling thread hands it around.
  */
 final class SlotMbuf implements Mbuf {
   final int index;
-  /** IOVA of the slot (the header comes first). */
+  /** IOVA of the header (the frame follows it). */
   final long iova;
-  /** Offset of the slot in the packet memory buffer. */
+  /** Offset of the header in the packet memory buffer. */
   final int offset;
   private final ByteBuffer data;
   int length;

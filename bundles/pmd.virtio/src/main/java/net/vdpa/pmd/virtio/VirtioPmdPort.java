@@ -198,7 +198,7 @@ final class VirtioPmdPort implements PmdPort {
         rxNoMbuf++;
         break;
       }
-      int id = q.add(m.iova, PacketMemory.SLOT, true);
+      int id = q.add(m.iova, PacketMemory.BUFFER, true);
       rxById[id] = m;
       added++;
     }

@@ -52,4 +52,26 @@ class PacketMemoryTest {
     mem.put(m);
     assertThatThrownBy(() -> mem.put(m)).hasMessage("mbuf " + m.index + " is already free");
   }
+
+  @Test
+  void everyFrameStartsOnACacheLineWithItsHeaderRightBeforeIt() {
+    for (int i = 0; i < 6; i++) {
+      SlotMbuf m = mem.takeForApp();
+      long frameIova = m.iova + PacketMemory.HDR;
+      assertThat(frameIova % 64).as("frame IOVA of mbuf %d", m.index).isZero();
+      assertThat((m.offset + PacketMemory.HDR) % 64).as("frame offset of mbuf %d", m.index).isZero();
+      assertThat(m.capacity()).isGreaterThanOrEqualTo(1514);
+    }
+  }
+
+  @Test
+  void aHeaderTheDeviceWroteIsZeroedBeforeTransmit() {
+    SlotMbuf m = mem.takeForApp();
+    mem.buffer.putLong(m.offset, 0x0001_0000_0000_0001L).putInt(m.offset + 8, 1);
+    mem.clearHeader(m);
+    assertThat(mem.buffer.getLong(m.offset)).isZero();
+    assertThat(mem.buffer.getInt(m.offset + 8)).isZero();
+    mem.clearHeader(m);
+    assertThat(mem.buffer.getLong(m.offset)).isZero();
+  }
 }
