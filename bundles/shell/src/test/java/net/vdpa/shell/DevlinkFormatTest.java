@@ -39,12 +39,12 @@ class DevlinkFormatTest {
   void vfsAsIpLinkShowsThem() {
     var vf0 = new net.vdpa.api.devlink.VfConfig(0, new MacAddress(0), 0, false, false);
     var vf1 = new net.vdpa.api.devlink.VfConfig(1, MacAddress.parse("02:00:00:00:00:21"), 10, true, false);
-    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", List.of(vf0, vf1), null)), VdpaFormat.Style.TEXT))
+    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", false, List.of(vf0, vf1), null)), VdpaFormat.Style.TEXT))
         .isEqualTo("""
             enp3s0f0np0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 state DOWN
                 vf 0     link/ether 00:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff, spoof checking off, link-state auto, trust off
                 vf 1     link/ether 02:00:00:00:00:21 brd ff:ff:ff:ff:ff:ff, vlan 10, spoof checking on, link-state auto, trust off""");
-    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", List.of(vf1), null)), JSON)).isEqualTo(
+    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", false, List.of(vf1), null)), JSON)).isEqualTo(
         "[{\"ifname\":\"enp3s0f0np0\",\"flags\":[\"NO-CARRIER\",\"BROADCAST\",\"MULTICAST\",\"UP\"],\"mtu\":1500,"
             + "\"operstate\":\"DOWN\",\"vfinfo_list\":[{\"vf\":1,\"address\":\"02:00:00:00:00:21\",\"vlan_list\":[{\"vlan\":10}],"
             + "\"spoofchk\":true,\"link_state\":\"auto\",\"trust\":false}]}]");
@@ -54,7 +54,7 @@ class DevlinkFormatTest {
   void vfCountersAsIpDashSShowsThem() {
     var vf0 = new net.vdpa.api.devlink.VfConfig(0, new MacAddress(0), 0, false, false);
     var c = new net.vdpa.api.port.PortCounters(1000, 64000, 3, 2000, 128000, 1);
-    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", List.of(vf0), List.of(c))), VdpaFormat.Style.TEXT))
+    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", false, List.of(vf0), List.of(c))), VdpaFormat.Style.TEXT))
         .isEqualTo("""
             enp3s0f0np0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 state DOWN
                 vf 0     link/ether 00:00:00:00:00:00 brd ff:ff:ff:ff:ff:ff, spoof checking off, link-state auto, trust off
@@ -62,7 +62,7 @@ class DevlinkFormatTest {
                 64000      1000     3
                 TX: bytes  packets  dropped
                 128000     2000     1""");
-    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", List.of(vf0), List.of(c))), JSON)).endsWith(
+    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", false, List.of(vf0), List.of(c))), JSON)).endsWith(
         "\"trust\":false,\"stats\":{\"rx\":{\"bytes\":64000,\"packets\":1000,\"dropped\":3},"
             + "\"tx\":{\"bytes\":128000,\"packets\":2000,\"dropped\":1}}}]}]");
   }
