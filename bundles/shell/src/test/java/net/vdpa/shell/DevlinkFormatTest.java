@@ -86,4 +86,41 @@ class DevlinkFormatTest {
         + "\"splittable\":false,\"function\":{\"hw_addr\":\"00:00:00:00:88:88\",\"state\":\"inactive\",\"opstate\":\"detached\"}},"
         + "\"pci/0000:03:00.0/65535\":{\"type\":\"eth\",\"netdev\":\"enp3s0f0np0\",\"flavour\":\"physical\",\"port\":0,\"splittable\":false}}}");
   }
+
+  @Test
+  void aPfWithCarrierIsUpWithLowerUp() {
+    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", true, List.of(), null)), VdpaFormat.Style.TEXT))
+        .isEqualTo("enp3s0f0np0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP");
+    assertThat(IpFormat.links(List.of(new IpFormat.Pf("enp3s0f0np0", true, List.of(), null)), JSON)).isEqualTo(
+        "[{\"ifname\":\"enp3s0f0np0\",\"flags\":[\"BROADCAST\",\"MULTICAST\",\"UP\",\"LOWER_UP\"],\"mtu\":1500,"
+            + "\"operstate\":\"UP\",\"vfinfo_list\":[]}]");
+  }
+
+  @Test
+  void portCountersAsDevlinkDashSShowsThemInTheKernelsNames() {
+    var fn = new net.vdpa.api.port.PortCounters(5, 320, 1, 6, 384, 2);
+    var rep = new net.vdpa.api.port.PortCounters(7, 448, 0, 0, 0, 3);
+    var wire = new net.vdpa.api.port.PortCounters(1, 64, 0, 2, 128, 0);
+    var stats = java.util.Map.of(VF.name(), new DevlinkFormat.Stats(fn, rep), UPLINK.name(), new DevlinkFormat.Stats(wire, null));
+    assertThat(DevlinkFormat.ports(List.of(VF, SF, UPLINK), stats, VdpaFormat.Style.TEXT)).isEqualTo("""
+        pci/0000:03:00.0/1: type eth flavour pcivf controller 0 pfnum 0 vfnum 0 external false splittable false
+          function:
+            hw_addr 00:00:00:00:00:00
+          stats:
+            function rx_packets 5 rx_bytes 320 rx_dropped 1 tx_packets 6 tx_bytes 384 tx_dropped 2
+            representor rx_packets 7 rx_bytes 448 rx_dropped 0 tx_packets 0 tx_bytes 0 tx_dropped 3
+        pci/0000:03:00.0/32768: type eth flavour pcisf controller 0 pfnum 0 sfnum 88 splittable false
+          function:
+            hw_addr 00:00:00:00:88:88 state inactive opstate detached
+        pci/0000:03:00.0/65535: type eth netdev enp3s0f0np0 flavour physical port 0 splittable false
+          stats:
+            uplink rx_packets 1 rx_bytes 64 rx_dropped 0 tx_packets 2 tx_bytes 128 tx_dropped 0""");
+    assertThat(DevlinkFormat.ports(List.of(VF), stats, JSON)).endsWith(
+        "\"stats\":{\"function\":{\"rx_packets\":5,\"rx_bytes\":320,\"rx_dropped\":1,\"tx_packets\":6,"
+            + "\"tx_bytes\":384,\"tx_dropped\":2},\"representor\":{\"rx_packets\":7,\"rx_bytes\":448,\"rx_dropped\":0,"
+            + "\"tx_packets\":0,\"tx_bytes\":0,\"tx_dropped\":3}}}}}");
+    // the same names and order as vdpa:port stats prints for a port
+    assertThat(PortFormat.counters(java.util.Map.of("enp3s0f0np0", wire), VdpaFormat.Style.TEXT))
+        .isEqualTo("enp3s0f0np0: " + PortFormat.line(wire));
+  }
 }
