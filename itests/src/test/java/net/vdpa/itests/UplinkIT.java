@@ -228,7 +228,12 @@ public class UplinkIT extends BusTestSupport {
     send(vf, sim, 120);
     await("130 frames at upsim (now " + atSim.get() + ")", () -> atSim.get() == 130);
     assertEquals(50, atRep.get());
-    // the counters in the kernel's names, per port, function and representor
+    // the counters in the kernel's names, per port, function and representor (the workers count
+    // after the frames arrived)
+    Devlink d = service(Devlink.class);
+    await("the counters", () -> d.counters(DEV + "/1").rxFrames() == 100 && d.counters(DEV + "/1").txFrames() == 120
+        && d.counters(DEV + "/65535").rxFrames() == 150 && d.counters(DEV + "/65535").txFrames() == 130
+        && d.representorCounters(DEV + "/65535").orElseThrow().rxFrames() == 50);
     String stats = s.execute("devlink:port -s show " + DEV + "/1").toString();
     assertTrue(stats, stats.contains("\n  stats:\n    function rx_packets 100 rx_bytes 6400 rx_dropped 0 tx_packets 120 tx_bytes 7680 tx_dropped 0"));
     assertTrue(stats, stats.contains("\n    representor rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 0 tx_bytes 0 tx_dropped 0"));
@@ -237,7 +242,7 @@ public class UplinkIT extends BusTestSupport {
     assertTrue(up, up.contains("\n    representor rx_packets 50 rx_bytes 3200 rx_dropped 0 tx_packets 10 tx_bytes 640 tx_dropped 0"));
     String json = s.execute("devlink:port -j -s show " + DEV + "/65535").toString();
     assertTrue(json, json.contains("\"stats\":{\"uplink\":{\"rx_packets\":150,"));
-    assertEquals(ports(UPLINK).counters(UPLINK), service(Devlink.class).counters(DEV + "/65535"));
+    assertEquals(ports(UPLINK).counters(UPLINK), d.counters(DEV + "/65535"));
     // the link down takes the carrier; the uplink representor has none either
     s.execute("vdpa:port link " + UPLINK + " down");
     assertTrue(s.execute("ip:link show " + UPLINK).toString().startsWith(UPLINK + ": <NO-CARRIER,"));

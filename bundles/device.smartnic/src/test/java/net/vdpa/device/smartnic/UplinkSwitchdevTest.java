@@ -66,6 +66,14 @@ class UplinkSwitchdevTest {
     return out;
   }
 
+  /** Waits (bounded) for what a worker thread counts after the frame has arrived. */
+  private static void await(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long until = System.currentTimeMillis() + NetTestDriver.TIMEOUT_MS;
+    while (!done.getAsBoolean() && System.currentTimeMillis() < until) {
+      Thread.sleep(1);
+    }
+  }
+
   @Test
   void framesFromTheUplinkThatNoRuleMatchesGoToTheUplinkRepresentorAndItsFramesLeaveThroughTheUplink()
       throws InterruptedException {
@@ -108,6 +116,9 @@ class UplinkSwitchdevTest {
       assertThat(far.next(NetTestDriver.TIMEOUT_MS)).isEqualTo(out);
     }
     assertThat(t.adapters.rules(UPLINK).get(0).packets()).isEqualTo(5);
+    // the VF's worker counts after the frame arrived
+    await(() -> t.adapters.rules(REP0).get(0).packets() == 5 && t.adapters.counters(DEV + "/1").txFrames() == 5
+        && t.adapters.counters(DEV + "/1").rxFrames() == 5);
     assertThat(t.adapters.rules(REP0).get(0).packets()).isEqualTo(5);
     // the fast path: neither representor saw a frame
     assertThat(t.adapters.representorCounters(DEV + "/65535").orElseThrow().rxFrames()).isZero();
@@ -126,6 +137,7 @@ class UplinkSwitchdevTest {
     driver.send(0, out);
     assertThat(receive(t.interfaces.get(REP0))).isEqualTo(out);
     assertThat(t.adapters.representorCounters(DEV + "/1")).contains(new PortCounters(1, 64, 0, 0, 0, 0));
+    await(() -> t.adapters.counters(DEV + "/1").txFrames() == 1);
     assertThat(t.adapters.counters(DEV + "/1").txFrames()).isEqualTo(1);
   }
 
@@ -173,5 +185,58 @@ class UplinkSwitchdevTest {
     assertThat(t.adapters.carrier(DEV)).isFalse();
     assertThatThrownBy(() -> t.adapters.carrier("pci/0000:09:00.0"))
         .hasMessage("there is no devlink device pci/0000:09:00.0");
+  }
+
+  @Test
+  void theUplinksSwitchdevPathsAllocateNothing() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
+    Adapter a = t.standard();
+    a.setNumVfs(1);
+    a.setMode(EswitchMode.SWITCHDEV);
+    PortEnd sink = new PortEnd() {
+      @Override
+      public String port() {
+        return "sink";
+      }
+
+      @Override
+      public boolean receive(ByteBuffer frame) {
+        return true;
+      }
+
+      @Override
+      public void unplugged() {}
+    };
+    PortEnd wire = board.end(UPLINK);
+    board.join(UPLINK, sink);
+    NetInterface rep = t.interfaces.get(UPLINK);
+    rep.setReceiver((pair, f) -> { });
+    t.adapters.addRule(UPLINK, new FlowRule(1, new FlowMatch(new MacAddress(VF), null, null, null),
+        List.of(new FlowAction.Redirect(REP0))));
+    ByteBuffer slow = ByteBuffer.allocateDirect(64).put(NetTestDriver.frame(OUTSIDE, OUTSIDE + 1, 64, 1));
+    ByteBuffer fast = ByteBuffer.allocateDirect(64).put(NetTestDriver.frame(VF, OUTSIDE, 64, 2));
+    ByteBuffer out = ByteBuffer.allocateDirect(64).put(NetTestDriver.frame(OUTSIDE, OUTSIDE + 2, 64, 3));
+    for (int i = 0; i < 20_000; i++) {
+      wire.receive(slow.limit(64).position(0));
+      wire.receive(fast.limit(64).position(0));
+      rep.send(out.limit(64).position(0));
+    }
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    long before = mx.getThreadAllocatedBytes(id);
+    for (int i = 0; i < 100_000; i++) {
+      wire.receive(slow.limit(64).position(0));
+      wire.receive(fast.limit(64).position(0));
+      rep.send(out.limit(64).position(0));
+    }
+    long after = mx.getThreadAllocatedBytes(id);
+    assertThat((after - before) / 300_000).as("bytes per frame through the uplink in switchdev mode").isZero();
+    // each path carried what it was given: the slow path to the representor, the rule's to the VF's
+    // port (no device there: dropped and counted), the representor's out of the uplink
+    assertThat(t.adapters.representorCounters(DEV + "/65535").orElseThrow().rxFrames()).isEqualTo(120_000);
+    assertThat(t.adapters.rules(UPLINK).get(0).packets()).isEqualTo(120_000);
+    assertThat(board.counters(UPLINK).txFrames()).isEqualTo(120_000);
   }
 }
