@@ -270,6 +270,12 @@ public class SmartNicIT extends BusTestSupport {
     // a frame the rule does not match still takes the slow path
     assertEquals(SendResult.SENT, sendRetrying(a, frame(new MacAddress(0xffff_ffff_ffffL), a.mac(), 64)));
     await("the broadcast at the representor", () -> rep0.stats().rxPackets() == 101);
+    // the counters in the kernel's names, per function and per representor, from devlink
+    await("swa's function counted 401 frames sent", () -> d.counters(DEV + "/1").txFrames() == 401);
+    assertEquals(401 * 64, d.counters(DEV + "/1").txBytes());
+    await("swb's function counted 320 frames received", () -> d.counters(DEV + "/2").rxFrames() == 320);
+    assertEquals(new net.vdpa.api.port.PortCounters(101, 101 * 64, 0, 0, 0, 0), d.representorCounters(DEV + "/1").orElseThrow());
+    assertEquals(20, d.representorCounters(DEV + "/2").orElseThrow().txFrames());
     d.deleteRule(repA, 10);
     assertTrue(d.rules(repA).isEmpty());
     // the mode cannot change under the devices, and the representors stay

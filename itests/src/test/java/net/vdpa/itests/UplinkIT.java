@@ -56,6 +56,11 @@ public class UplinkIT extends BusTestSupport {
 
   /** An adapter with one VF carrying a virtio_net device, and a simulated NIC bound to virtio_net. */
   private NetInterface[] vfAndSimulatedNic() throws Exception {
+    return vfAndSimulatedNic(false);
+  }
+
+  /** The same, the adapter in switchdev mode first if asked. */
+  private NetInterface[] vfAndSimulatedNic(boolean switchdev) throws Exception {
     Configuration c = configAdmin.getFactoryConfiguration("net.vdpa.smartnic.adapter", "it", "?");
     Dictionary<String, Object> p = new Hashtable<>();
     p.put("pci", "0000:05:00.0");
@@ -64,6 +69,9 @@ public class UplinkIT extends BusTestSupport {
     Devlink d = service(Devlink.class);
     await("adapter " + DEV, () -> d.owns(DEV));
     d.setNumVfs(DEV, 1);
+    if (switchdev) {
+      d.setEswitchMode(DEV, net.vdpa.api.devlink.EswitchMode.SWITCHDEV);
+    }
     tracked(net.vdpa.api.VdpaMgmtDevice.class, net.vdpa.api.VdpaMgmtDevice.PROP_HANDLE + "=pci/0000:05:00.2", "VF 0");
     VdpaDeviceStore store = service(VdpaDeviceStore.class);
     store.add("pci/0000:05:00.2", new DevConfig("upvf", VF_MAC, null, null, null));
@@ -181,5 +189,83 @@ public class UplinkIT extends BusTestSupport {
     installed("net.vdpa.device.smartnic").stop();
     await("upsim2 back in loopback", () -> sims.port("upsim2").wire() == WireKind.LOOPBACK);
     assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.isAlive() && t.getName().startsWith("smartnic-")));
+  }
+
+  @Test
+  public void inSwitchdevModeTheUplinkRepresentorTakesWhatNoRuleCarriesAndRulesCarryTheRestWithCounters()
+      throws Exception {
+    NetInterface[] i = vfAndSimulatedNic(true);
+    NetInterface vf = i[0];
+    NetInterface sim = i[1];
+    NetInterface uplinkRep = tracked(NetInterface.class, NetInterface.PROP_NAME + "=" + UPLINK, "uplink representor");
+    assertEquals(DEV, uplinkRep.device());
+    AtomicLong atSim = new AtomicLong();
+    AtomicLong atVf = new AtomicLong();
+    AtomicLong atRep = new AtomicLong();
+    sim.setReceiver((pair, f) -> atSim.incrementAndGet());
+    vf.setReceiver((pair, f) -> atVf.incrementAndGet());
+    uplinkRep.setReceiver((pair, f) -> atRep.incrementAndGet());
+    CommandSession s = shell();
+    // unplugged, the PF's netdev has no carrier; cabled, it has
+    assertTrue(s.execute("ip:link show " + UPLINK).toString().startsWith(UPLINK + ": <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 state DOWN"));
+    s.execute("vdpa:port cable " + UPLINK + " upsim");
+    assertTrue(s.execute("ip:link show " + UPLINK).toString().startsWith(UPLINK + ": <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP"));
+    // the slow path: the simulated NIC's frames reach the uplink representor, not the VF
+    send(sim, vf, 50);
+    await("50 frames at the uplink representor (now " + atRep.get() + ")", () -> atRep.get() == 50);
+    assertEquals(0, atVf.get());
+    // what is sent on the uplink representor leaves through the uplink
+    for (int k = 0; k < 10; k++) {
+      assertEquals(NetInterface.SendResult.SENT, uplinkRep.send(frame(sim.mac(), uplinkRep.mac(), 64)));
+    }
+    await("10 frames at upsim (now " + atSim.get() + ")", () -> atSim.get() == 10);
+    // rules: from the uplink to the VF, and from the VF out of the uplink (the fast path)
+    s.execute("tc filter add dev " + UPLINK + " ingress prio 1 flower dst_mac " + VF_MAC
+        + " action mirred egress redirect dev enp5s0f0npf0vf0");
+    s.execute("tc filter add dev enp5s0f0npf0vf0 ingress prio 1 flower action mirred egress redirect dev " + UPLINK);
+    send(sim, vf, 100);
+    await("100 frames at upvf (now " + atVf.get() + ")", () -> atVf.get() == 100);
+    send(vf, sim, 120);
+    await("130 frames at upsim (now " + atSim.get() + ")", () -> atSim.get() == 130);
+    assertEquals(50, atRep.get());
+    // the counters in the kernel's names, per port, function and representor (the workers count
+    // after the frames arrived)
+    Devlink d = service(Devlink.class);
+    await("the counters", () -> d.counters(DEV + "/1").rxFrames() == 100 && d.counters(DEV + "/1").txFrames() == 120
+        && d.counters(DEV + "/65535").rxFrames() == 150 && d.counters(DEV + "/65535").txFrames() == 130
+        && d.representorCounters(DEV + "/65535").orElseThrow().rxFrames() == 50);
+    String stats = s.execute("devlink:port -s show " + DEV + "/1").toString();
+    assertTrue(stats, stats.contains("\n  stats:\n    function rx_packets 100 rx_bytes 6400 rx_dropped 0 tx_packets 120 tx_bytes 7680 tx_dropped 0"));
+    assertTrue(stats, stats.contains("\n    representor rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 0 tx_bytes 0 tx_dropped 0"));
+    String up = s.execute("devlink:port -s show " + DEV + "/65535").toString();
+    assertTrue(up, up.contains("\n    uplink rx_packets 150 rx_bytes 9600 rx_dropped 0 tx_packets 130 tx_bytes 8320 tx_dropped 0"));
+    assertTrue(up, up.contains("\n    representor rx_packets 50 rx_bytes 3200 rx_dropped 0 tx_packets 10 tx_bytes 640 tx_dropped 0"));
+    String json = s.execute("devlink:port -j -s show " + DEV + "/65535").toString();
+    assertTrue(json, json.contains("\"stats\":{\"uplink\":{\"rx_packets\":150,"));
+    assertEquals(ports(UPLINK).counters(UPLINK), d.counters(DEV + "/65535"));
+    // the link down takes the carrier; the uplink representor has none either
+    s.execute("vdpa:port link " + UPLINK + " down");
+    assertTrue(s.execute("ip:link show " + UPLINK).toString().startsWith(UPLINK + ": <NO-CARRIER,"));
+    assertTrue(!uplinkRep.linkUp());
+    s.close();
+  }
+
+  @Test
+  public void theUplinksLinkStateComesBackAfterTheBundleStopsAndStarts() throws Exception {
+    NetInterface[] i = vfAndSimulatedNic();
+    CommandSession s = shell();
+    s.execute("vdpa:port link " + UPLINK + " down");
+    await("upvf link down", () -> !i[0].linkUp());
+    org.osgi.framework.Bundle nic = installed("net.vdpa.device.smartnic");
+    nic.stop();
+    nic.start();
+    await("the uplink's port again", () -> ports(UPLINK) != null);
+    assertEquals(UPLINK + ": wire none link down (no carrier)", s.execute("vdpa:port show " + UPLINK));
+    awaitBound("upvf", "virtio_net");
+    NetInterface vf = iface("upvf");
+    assertTrue("upvf follows the kept link state", !vf.linkUp());
+    s.execute("vdpa:port link " + UPLINK + " up");
+    await("upvf link up", vf::linkUp);
+    s.close();
   }
 }

@@ -2,7 +2,9 @@ package net.vdpa.shell;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.devlink.Devlink;
@@ -40,7 +42,7 @@ public final class DevlinkCommands {
   @Descriptor("devlink devices: show [DEV] | eswitch show DEV | eswitch set DEV mode legacy|switchdev | "
       + "param show DEV name sriov_numvfs | param set DEV name sriov_numvfs value N cmode runtime")
   public String dev(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
-    return ShellError.guard(() -> devCommand(Args.of(argv)));
+    return ShellError.guard(() -> devCommand(Args.of(withoutStats(argv))));
   }
 
   private String devCommand(Args a) {
@@ -96,14 +98,19 @@ public final class DevlinkCommands {
     }
   }
 
-  /** {@code devlink:port [-j] [-p] show [PORT] | add DEV flavour pcisf pfnum 0 sfnum N | del PORT | function set PORT [hw_addr MAC] [state active|inactive]}. */
-  @Descriptor("devlink ports: show [PORT] | add DEV flavour pcisf pfnum 0 sfnum N | del PORT | "
-      + "function set PORT [hw_addr MAC] [state active|inactive]")
-  public String port(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
-    return ShellError.guard(() -> portCommand(Args.of(argv)));
+  /** {@code devlink:port [-j] [-p] [-s] show [PORT] | add DEV flavour pcisf pfnum 0 sfnum N | del PORT | function set PORT [hw_addr MAC] [state active|inactive]}. */
+  @Descriptor("devlink ports: [-s] show [PORT] (-s: counters of the port and its representor) | "
+      + "add DEV flavour pcisf pfnum 0 sfnum N | del PORT | function set PORT [hw_addr MAC] [state active|inactive]")
+  public String port(@Descriptor("[-j] [-p] [-s] COMMAND ...") String... argv) {
+    return ShellError.guard(() -> portCommand(Args.of(withoutStats(argv)), withoutStats(argv).length != argv.length));
   }
 
-  private String ports(String only, VdpaFormat.Style style) {
+  /** The command line without devlink's {@code -s} ({@code --statistics}), which only port show reads. */
+  private static String[] withoutStats(String... argv) {
+    return java.util.Arrays.stream(argv).filter(w -> !w.equals("-s") && !w.equals("--statistics")).toArray(String[]::new);
+  }
+
+  private String ports(String only, boolean stats, VdpaFormat.Style style) {
     List<DevlinkPort> all = new ArrayList<>();
     for (Devlink d : present()) {
       all.addAll(d.ports());
@@ -115,14 +122,22 @@ public final class DevlinkCommands {
         throw new IllegalArgumentException("there is no port " + only);
       }
     }
-    return DevlinkFormat.ports(all, style);
+    Map<String, DevlinkFormat.Stats> counters = new HashMap<>();
+    if (stats) {
+      for (DevlinkPort p : all) {
+        Devlink d = owner(p.dev());
+        counters.put(p.name(), new DevlinkFormat.Stats(d.counters(p.name()),
+            d.representorCounters(p.name()).orElse(null)));
+      }
+    }
+    return DevlinkFormat.ports(all, counters, style);
   }
 
-  private String portCommand(Args a) {
+  private String portCommand(Args a, boolean stats) {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
       case "show" -> {
-        return JsonSection.show(a.style(), "port", () -> ports(a.word(1), a.style()));
+        return JsonSection.show(a.style(), "port", () -> ports(a.word(1), stats, a.style()));
       }
       case "add" -> {
         String name = required(a.word(1), "devlink device is not set (such as pci/0000:03:00.0)");

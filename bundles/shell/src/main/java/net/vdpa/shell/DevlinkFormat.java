@@ -6,6 +6,7 @@ import java.util.Map;
 import net.vdpa.api.devlink.DevlinkDev;
 import net.vdpa.api.devlink.DevlinkPort;
 import net.vdpa.api.devlink.PortFlavour;
+import net.vdpa.api.port.PortCounters;
 
 /**
  * devlink's output, as iproute2's {@code devlink} prints it: text, or JSON with {@code -j} (one
@@ -56,18 +57,64 @@ final class DevlinkFormat {
 
   /** {@code devlink port show [PORT]}. */
   static String ports(List<DevlinkPort> ports, VdpaFormat.Style style) {
+    return ports(ports, Map.of(), style);
+  }
+
+  /**
+   * A port's counters for {@code devlink -s port show}: its own (a physical port's uplink wire, a
+   * VF's or SF's function) and, in switchdev mode, its representor's (the port's netdev).
+   *
+   * @param own the port's own counters
+   * @param representor the representor's, or null without one
+   */
+  record Stats(PortCounters own, PortCounters representor) {}
+
+  /**
+   * {@code devlink -s port show [PORT]}: each port as {@link #ports(List, VdpaFormat.Style)} shows
+   * it, then its counters ({@link PortFormat#fields}, the kernel's names): in text a {@code stats:}
+   * block with one line for the port's own counters ({@code uplink} for a physical port,
+   * {@code function} for a VF or SF) and one for its representor's in switchdev mode; in JSON a
+   * {@code stats} object with the same keys.
+   *
+   * @param ports the ports
+   * @param stats their counters, by port name (a port without an entry shows none)
+   * @param style text or JSON
+   * @return the output
+   */
+  static String ports(List<DevlinkPort> ports, Map<String, Stats> stats, VdpaFormat.Style style) {
     if (style.json()) {
       Map<String, Object> all = new LinkedHashMap<>();
       for (DevlinkPort p : ports) {
-        all.put(p.name(), json(p));
+        Map<String, Object> o = json(p);
+        Stats st = stats.get(p.name());
+        if (st != null) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put(ownKey(p), PortFormat.fields(st.own()));
+          if (st.representor() != null) {
+            m.put("representor", PortFormat.fields(st.representor()));
+          }
+          o.put("stats", m);
+        }
+        all.put(p.name(), o);
       }
       return Json.write(Map.of("port", all), style.pretty());
     }
     StringBuilder s = new StringBuilder();
     for (DevlinkPort p : ports) {
       line(s, text(p));
+      Stats st = stats.get(p.name());
+      if (st != null) {
+        s.append("\n  stats:\n    ").append(ownKey(p)).append(' ').append(PortFormat.line(st.own()));
+        if (st.representor() != null) {
+          s.append("\n    representor ").append(PortFormat.line(st.representor()));
+        }
+      }
     }
     return s.toString();
+  }
+
+  private static String ownKey(DevlinkPort p) {
+    return p.flavour() == PortFlavour.PHYSICAL ? "uplink" : "function";
   }
 
   private static void line(StringBuilder s, String l) {

@@ -16,7 +16,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code ip:link}: what iproute2's {@code ip link} does to a SmartNIC PF's VFs
  * ({@code set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]}) and shows
  * ({@code show [PF]}), through every {@link Devlink} service. A PF is named by its network interface
- * ({@code enp3s0f0np0}). Changes print nothing, as ip's do.
+ * ({@code enp3s0f0np0}), which has carrier while its uplink is up and plugged in. Changes print
+ * nothing, as ip's do.
  */
 @Component(service = IpCommands.class, property = {"osgi.command.scope=ip", "osgi.command.function=link"})
 public final class IpCommands {
@@ -67,7 +68,7 @@ public final class IpCommands {
               counters.add(pf.service().vfCounters(pf.dev().name(), v.vf()));
             }
           }
-          out.add(new IpFormat.Pf(pf.dev().netdev(), vfs, counters));
+          out.add(new IpFormat.Pf(pf.dev().netdev(), pf.service().carrier(pf.dev().name()), vfs, counters));
         }
       }
       if (w.size() >= 2 && out.isEmpty()) {

@@ -14,8 +14,25 @@ import net.vdpa.api.port.PortCounters;
 final class IpFormat {
   private IpFormat() {}
 
-  /** One PF and its VFs, with each VF's counters for {@code -s} (else null). */
-  record Pf(String netdev, List<VfConfig> vfs, List<PortCounters> stats) {}
+  /**
+   * One PF and its VFs, with each VF's counters for {@code -s} (else null).
+   *
+   * @param netdev the PF's interface
+   * @param carrier whether it has carrier (its uplink is up and plugged in): {@code LOWER_UP} and
+   *     state {@code UP}, else {@code NO-CARRIER} and state {@code DOWN}
+   * @param vfs its VFs
+   * @param stats each VF's counters, or null
+   */
+  record Pf(String netdev, boolean carrier, List<VfConfig> vfs, List<PortCounters> stats) {
+    List<String> flags() {
+      return carrier ? List.of("BROADCAST", "MULTICAST", "UP", "LOWER_UP")
+          : List.of("NO-CARRIER", "BROADCAST", "MULTICAST", "UP");
+    }
+
+    String operstate() {
+      return carrier ? "UP" : "DOWN";
+    }
+  }
 
   static String links(List<Pf> pfs, VdpaFormat.Style style) {
     if (style.json()) {
@@ -23,9 +40,9 @@ final class IpFormat {
       for (Pf pf : pfs) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("ifname", pf.netdev());
-        o.put("flags", List.of("NO-CARRIER", "BROADCAST", "MULTICAST", "UP"));
+        o.put("flags", pf.flags());
         o.put("mtu", 1500);
-        o.put("operstate", "DOWN");
+        o.put("operstate", pf.operstate());
         List<Object> vfs = new ArrayList<>();
         for (VfConfig v : pf.vfs()) {
           Map<String, Object> m = new LinkedHashMap<>();
@@ -64,7 +81,8 @@ final class IpFormat {
       if (s.length() > 0) {
         s.append('\n');
       }
-      s.append(pf.netdev()).append(": <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 state DOWN");
+      s.append(pf.netdev()).append(": <").append(String.join(",", pf.flags())).append("> mtu 1500 state ")
+          .append(pf.operstate());
       for (VfConfig v : pf.vfs()) {
         s.append("\n    vf ").append(v.vf()).append("     link/ether ").append(v.mac()).append(" brd ff:ff:ff:ff:ff:ff");
         if (v.vlan() != 0) {

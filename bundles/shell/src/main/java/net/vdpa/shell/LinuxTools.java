@@ -89,10 +89,10 @@ public final class LinuxTools {
       Map.of("dev", "Usage: devlink dev show [ DEV ]\n       devlink dev eswitch set DEV mode { legacy | switchdev }\n"
           + "       devlink dev eswitch show DEV\n       devlink dev param set DEV name sriov_numvfs value N cmode runtime\n"
           + "       devlink dev param show DEV name sriov_numvfs",
-          "port", "Usage: devlink port show [ DEV/PORT_INDEX ]\n       devlink port add DEV flavour pcisf pfnum 0 sfnum N\n"
+          "port", "Usage: devlink [ -s ] port show [ DEV/PORT_INDEX ]\n       devlink port add DEV flavour pcisf pfnum 0 sfnum N\n"
           + "       devlink port del DEV/PORT_INDEX\n"
           + "       devlink port function set DEV/PORT_INDEX [ hw_addr ADDR ] [ state { active | inactive } ]"),
-      false);
+      true);
   private static final Tool IP = new Tool("ip", IP_USAGE, Map.of("link", List.of("show", "list", "set")),
       Map.of("link", "Usage: ip link show [ DEVICE ]\n       ip link set DEVICE vf NUM [ mac LLADDR ] [ vlan VLANID ]"
           + " [ spoofchk { on | off } ] [ trust { on | off } ]"),

@@ -115,19 +115,41 @@ final class PortFormat {
     Map<String, Object> all = new LinkedHashMap<>();
     List<String> out = new ArrayList<>();
     counters.forEach((port, c) -> {
-      Map<String, Object> o = new LinkedHashMap<>();
-      o.put("rx_packets", c.rxFrames());
-      o.put("rx_bytes", c.rxBytes());
-      o.put("rx_dropped", c.rxDrops());
-      o.put("tx_packets", c.txFrames());
-      o.put("tx_bytes", c.txBytes());
-      o.put("tx_dropped", c.txDrops());
-      all.put(port, o);
-      StringBuilder s = new StringBuilder(port).append(':');
-      o.forEach((k, v) -> s.append(' ').append(k).append(' ').append(v));
-      out.add(s.toString());
+      all.put(port, fields(c));
+      out.add(port + ": " + line(c));
     });
     return style.json() ? Json.write(Map.of("port", all), style.pretty()) : String.join("\n", out);
+  }
+
+  /**
+   * The counters in the kernel's names, in output order: the one set every port, function and
+   * representor is shown with ({@code vdpa:port stats}, {@code devlink -s port show}).
+   *
+   * @param c the counters
+   * @return {@code rx_packets}, {@code rx_bytes}, {@code rx_dropped}, {@code tx_packets},
+   *     {@code tx_bytes}, {@code tx_dropped}
+   */
+  static Map<String, Object> fields(PortCounters c) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("rx_packets", c.rxFrames());
+    o.put("rx_bytes", c.rxBytes());
+    o.put("rx_dropped", c.rxDrops());
+    o.put("tx_packets", c.txFrames());
+    o.put("tx_bytes", c.txBytes());
+    o.put("tx_dropped", c.txDrops());
+    return o;
+  }
+
+  /**
+   * The counters as one line of text: {@code rx_packets 202 rx_bytes 12120 ...}.
+   *
+   * @param c the counters
+   * @return the line
+   */
+  static String line(PortCounters c) {
+    StringBuilder s = new StringBuilder();
+    fields(c).forEach((k, v) -> s.append(s.length() == 0 ? "" : " ").append(k).append(' ').append(v));
+    return s.toString();
   }
 
   /** A socket wire's addresses as the command takes them: {@code local A remote B}, {@code listen A}, {@code connect B}. */

@@ -1,7 +1,9 @@
 package net.vdpa.api.devlink;
 
 import java.util.List;
+import java.util.Optional;
 import net.vdpa.api.MacAddress;
+import net.vdpa.api.port.PortCounters;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -149,4 +151,43 @@ public interface Devlink {
    * @return true if it is one of this provider's
    */
   boolean hasRepresentor(String representor);
+
+  /**
+   * What a port carried ({@code devlink -s port show}), in the kernel's names: for a physical port
+   * its uplink's wire (received from the wire into the switch, transmitted out of the switch onto
+   * it, as {@code vdpa:port stats} counts it); for a VF or SF port its function's, from the
+   * function's side (received: what the switch delivered to it, dropped: what it could not take;
+   * transmitted: what it sent into the switch, dropped: refused by the spoof check or delivered
+   * nowhere).
+   *
+   * @param port the port's name ({@code DEV/INDEX})
+   * @return its counters since the adapter appeared (a function's since its device was created)
+   * @throws IllegalArgumentException if there is no such port
+   * @since 1.2
+   */
+  PortCounters counters(String port);
+
+  /**
+   * What a port's representor carried, in switchdev mode (the representor is the port's
+   * {@code netdev}: a function's {@code pf0vfN} or {@code pf0sfN}, or for a physical port the
+   * uplink representor, the PF's netdev): received is what the switch's slow path handed it,
+   * transmitted what was sent on it into the function or out of the uplink.
+   *
+   * @param port the port's name ({@code DEV/INDEX})
+   * @return its counters since the representor appeared, or empty in legacy mode
+   * @throws IllegalArgumentException if there is no such port
+   * @since 1.2
+   */
+  Optional<PortCounters> representorCounters(String port);
+
+  /**
+   * Whether an adapter's PF netdev has carrier ({@code ip link show PF}): its first uplink's link
+   * is up and the uplink is plugged into a wire (a cable or a capture).
+   *
+   * @param dev the devlink device
+   * @return true if it has carrier
+   * @throws IllegalArgumentException if there is no such device
+   * @since 1.2
+   */
+  boolean carrier(String dev);
 }

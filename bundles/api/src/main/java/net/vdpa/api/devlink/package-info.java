@@ -9,7 +9,7 @@
  * rules are not kept, as tc's are not.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.vdpa.api.devlink;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,15 +2,15 @@ package net.vdpa.device.smartnic;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import net.vdpa.api.MacAddress;
-import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.devlink.DevlinkDev;
 import net.vdpa.api.devlink.DevlinkPort;
 import net.vdpa.api.devlink.EswitchMode;
 import net.vdpa.api.devlink.FunctionState;
 import net.vdpa.api.devlink.PortFlavour;
 import net.vdpa.api.log.EventLog;
-import net.vdpa.api.net.NetInterface;
+import net.vdpa.api.port.PortCounters;
 import net.vdpa.device.core.DeviceTable;
 
 /**
@@ -23,28 +23,6 @@ import net.vdpa.device.core.DeviceTable;
  * the functions' devices) never takes it.
  */
 final class Adapter {
-  /** Registers a function's management device, and in switchdev mode its representor, as services. */
-  @FunctionalInterface
-  interface Registrar {
-    /**
-     * Registers a management device.
-     *
-     * @param m the management device
-     * @return what withdraws it
-     */
-    Runnable register(VdpaMgmtDevice m);
-
-    /**
-     * Registers a representor as a network interface.
-     *
-     * @param rep the representor
-     * @return what withdraws it
-     */
-    default Runnable registerInterface(NetInterface rep) {
-      return () -> { };
-    }
-  }
-
   /** The devlink port index of uplink 0 (uplink 1 has the one below), as mlx5 numbers its uplink. */
   static final int UPLINK_PORT_INDEX = 65535;
   /** The first devlink port index of an SF, as mlx5 numbers them. */
@@ -55,7 +33,7 @@ final class Adapter {
   private final AdapterConfig config;
   private final String name;
   private final ESwitch eswitch;
-  private final Uplink[] uplinks;
+  private final Uplinks uplinks;
   private final Registrar registrar;
   private final DeviceTable.Publisher publisher;
   private final StateStore store;
@@ -93,13 +71,11 @@ final class Adapter {
     this.netdev = config.pci().netdev(0);
     this.vfs = new VfSet(config, eswitch, registrar, publisher, log);
     this.sfs = new SfSet(name, config, eswitch, registrar, publisher, aux, log);
-    this.switchdev = new Switchdev(name, config.pci(), eswitch, registrar, log);
-    this.uplinks = new Uplink[config.uplinks()];
-    for (int i = 0; i < uplinks.length; i++) {
-      // no cable yet: no carrier, so floods leave them out
-      uplinks[i] = new Uplink(eswitch.add(config.pci().netdev(i), false), eswitch);
-    }
-    restore(store.load(config.pci().toString()));
+    this.switchdev = new Switchdev(name, eswitch, registrar, log);
+    AdapterState kept = store.load(config.pci().toString());
+    // the administrator's link state comes back; a cable does not (see AdapterState)
+    this.uplinks = new Uplinks(config, eswitch, java.util.Set.copyOf(kept.uplinksDown()));
+    restore(kept);
   }
 
   String netdev() {
@@ -139,9 +115,9 @@ final class Adapter {
 
   synchronized List<DevlinkPort> ports() {
     List<DevlinkPort> out = new ArrayList<>();
-    for (int i = 0; i < uplinks.length; i++) {
-      out.add(new DevlinkPort(name, UPLINK_PORT_INDEX - i, PortFlavour.PHYSICAL, uplinks[i].name(), i, 0, null, null,
-          true, null));
+    for (int i = 0; i < uplinks.list().size(); i++) {
+      out.add(new DevlinkPort(name, Uplinks.index(i), PortFlavour.PHYSICAL, uplinks.list().get(i).name(), i, 0, null,
+          null, true, null));
     }
     for (NicFunction f : vfs.list()) {
       out.add(view(f));
@@ -154,7 +130,7 @@ final class Adapter {
   }
 
   private DevlinkPort view(NicFunction f) {
-    return f.view(name, switchdev.netdev(f));
+    return f.view(name, switchdev.netdev(f.port()));
   }
 
   private List<NicFunction> functions() {
@@ -181,20 +157,27 @@ final class Adapter {
         ? ", " + switchdev.size() + " representor(s)" : ""));
   }
 
-  /** Representors and rules to match the mode and the functions (see {@link Switchdev#sync}). */
+  /** Representors and rules to match the mode, the uplinks and the functions (see {@link Switchdev#sync}). */
   private void syncRepresentors() {
-    switchdev.sync(mode == EswitchMode.SWITCHDEV && !closed, functions());
+    List<Switchdev.Spec> specs = new ArrayList<>();
+    uplinks.specs(name, specs);
+    for (NicFunction f : functions()) {
+      specs.add(new Switchdev.Spec(f.port(), config.pci().representor(f.representor()), f.handle(), f.portIndex()));
+    }
+    switchdev.sync(mode == EswitchMode.SWITCHDEV && !closed, specs);
     followUplinks();
   }
 
   List<Uplink> uplinks() {
-    return List.of(uplinks);
+    return uplinks.list();
   }
 
-  /** Sets the link state of one of this adapter's uplinks; the functions follow. */
+  /** Sets the link state of one of this adapter's uplinks, kept; the functions follow. */
   synchronized void setUplinkLink(Uplink u, boolean up) {
+    check();
     u.setLink(up);
     followUplinks();
+    save();
     log.info("adapter " + name + ": uplink " + u.name() + " link " + (up ? "up" : "down"));
   }
 
@@ -204,10 +187,7 @@ final class Adapter {
    * and a config interrupt.
    */
   synchronized void followUplinks() {
-    boolean up = false;
-    for (Uplink u : uplinks) {
-      up |= u.linkUp();
-    }
+    boolean up = uplinks.anyUp();
     for (NicFunction f : functions()) {
       f.setLink(up);
     }
@@ -261,6 +241,25 @@ final class Adapter {
       throw new IllegalArgumentException("vf " + vf + ": " + netdev + " has no VFs (sriov_numvfs is 0)");
     }
     AdapterConfig.range("vf", vf, 0, vfs.size() - 1);
+  }
+
+  /** What a port carried (by devlink port index): a physical port's uplink wire, a VF's or SF's function. */
+  synchronized PortCounters counters(int index) {
+    check();
+    Uplink u = uplinks.byIndex(index);
+    return u != null ? u.counters() : port(index).counters();
+  }
+
+  /** What a port's representor carried (by devlink port index); empty in legacy mode. */
+  synchronized Optional<PortCounters> representorCounters(int index) {
+    check();
+    Uplink u = uplinks.byIndex(index);
+    return switchdev.counters(u != null ? u.port() : port(index).port());
+  }
+
+  /** Whether the PF's netdev has carrier: uplink 0 is up and plugged into a wire. */
+  boolean carrier() {
+    return uplinks.carrier();
   }
 
   synchronized net.vdpa.api.port.PortCounters vfCounters(int vf) {
@@ -356,7 +355,7 @@ final class Adapter {
         return f;
       }
     }
-    if (index <= UPLINK_PORT_INDEX && index > UPLINK_PORT_INDEX - uplinks.length) {
+    if (uplinks.byIndex(index) != null) {
       throw new IllegalArgumentException("port " + name + "/" + index + " is an uplink (physical) port; it has no function");
     }
     throw new IllegalArgumentException("there is no port " + name + "/" + index);
@@ -370,7 +369,7 @@ final class Adapter {
 
   private void save() {
     store.save(new AdapterState(config.pci().toString(), mode, vfs.size(), vfs.keptMacs(), vfs.keptSettings(),
-        sfs.kept()));
+        sfs.kept(), uplinks.down()));
   }
 
   /**
@@ -388,9 +387,6 @@ final class Adapter {
     syncRepresentors();
     vfs.clear();
     sfs.clear();
-    for (Uplink u : uplinks) {
-      u.close();
-      eswitch.remove(u.port());
-    }
+    uplinks.close(eswitch);
   }
 }

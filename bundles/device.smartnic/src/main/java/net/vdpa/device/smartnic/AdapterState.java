@@ -12,7 +12,7 @@ import net.vdpa.api.devlink.FunctionState;
 
 /**
  * What devlink changed on an adapter, as it is kept: the eswitch mode, the VF count, each VF's MAC
- * and each SF (number, port index, auxiliary index, MAC, state). Written as the properties of a
+ * and each SF (number, port index, auxiliary index, MAC, state), and the uplinks' link state. Written as the properties of a
  * named factory configuration ({@code net.vdpa.smartnic.state~<adapter>}) and read back at start.
  *
  * @param adapter the PF's PCI address
@@ -21,9 +21,12 @@ import net.vdpa.api.devlink.FunctionState;
  * @param vfMacs MAC addresses set on VFs, by VF number
  * @param vfs VLAN, spoof check and trust set on VFs, by VF number (VFs with the defaults left out)
  * @param sfs the SFs, in creation order
+ * @param uplinksDown the uplinks whose link the administrator set down ({@code vdpa:port link UPLINK
+ *     down}), by name; what is plugged into an uplink is not kept (a cable to another provider's
+ *     port is made by whoever holds both, and lasts until either end goes)
  */
 record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, MacAddress> vfMacs,
-    Map<Integer, Vf> vfs, List<Sf> sfs) {
+    Map<Integer, Vf> vfs, List<Sf> sfs, List<String> uplinksDown) {
   /**
    * What {@code ip link set PF vf N} set on a VF.
    *
@@ -65,16 +68,17 @@ record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, M
     vfMacs = Map.copyOf(vfMacs);
     vfs = Map.copyOf(vfs);
     sfs = List.copyOf(sfs);
+    uplinksDown = List.copyOf(uplinksDown);
   }
 
   /**
    * A fresh adapter's state.
    *
    * @param adapter the PF's address
-   * @return legacy mode, no VFs, no SFs
+   * @return legacy mode, no VFs, no SFs, every uplink up
    */
   static AdapterState fresh(String adapter) {
-    return new AdapterState(adapter, EswitchMode.LEGACY, 0, Map.of(), Map.of(), List.of());
+    return new AdapterState(adapter, EswitchMode.LEGACY, 0, Map.of(), Map.of(), List.of(), List.of());
   }
 
   /**
@@ -94,6 +98,7 @@ record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, M
     new TreeMap<>(vfs).forEach((vf, v) -> vfLines.add(vf + " " + v.vlan() + " " + v.spoofCheck() + " " + v.trust()));
     p.put("vfs", vfLines.toArray(new String[0]));
     p.put("sfs", sfs.stream().map(Sf::text).toArray(String[]::new));
+    p.put("uplinks_down", uplinksDown.toArray(new String[0]));
     return p;
   }
 
@@ -126,7 +131,9 @@ record AdapterState(String adapter, EswitchMode mode, int numVfs, Map<Integer, M
       for (String s : strings(p.get("sfs"))) {
         sfs.add(Sf.parse(s));
       }
-      return new AdapterState(a.toString(), mode, numVfs, macs, vfs, sfs);
+      // a state kept before uplinks were kept has none: every uplink up
+      List<String> down = strings(p.get("uplinks_down"));
+      return new AdapterState(a.toString(), mode, numVfs, macs, vfs, sfs, down);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("state of adapter " + a + " cannot be read: " + e.getMessage());
     }

@@ -20,7 +20,7 @@ import net.vdpa.device.core.DeviceTable;
  * <p>Thread-safe: the table is guarded by this object's lock; adapters have their own.
  */
 final class Adapters {
-  private final Adapter.Registrar registrar;
+  private final Registrar registrar;
   private final DeviceTable.Publisher publisher;
   private final StateStore store;
   private final EventLog log;
@@ -30,7 +30,7 @@ final class Adapters {
   /** Adapters by configuration PID. Guarded by this. */
   private final Map<String, Adapter> byPid = new TreeMap<>();
 
-  Adapters(Adapter.Registrar registrar, DeviceTable.Publisher publisher, StateStore store, EventLog log) {
+  Adapters(Registrar registrar, DeviceTable.Publisher publisher, StateStore store, EventLog log) {
     this.registrar = registrar;
     this.publisher = publisher;
     this.store = store;
@@ -199,6 +199,20 @@ final class Adapters {
 
   List<net.vdpa.api.devlink.FlowRuleStats> rules(String rep) {
     return withRepresentor(rep).switchdev(s -> s.rules(rep));
+  }
+
+  net.vdpa.api.port.PortCounters counters(String port) {
+    PortRef r = port(port);
+    return r.adapter().counters(r.index());
+  }
+
+  java.util.Optional<net.vdpa.api.port.PortCounters> representorCounters(String port) {
+    PortRef r = port(port);
+    return r.adapter().representorCounters(r.index());
+  }
+
+  boolean carrier(String dev) {
+    return adapter(dev).carrier();
   }
 
   void setEswitchMode(String dev, EswitchMode mode) {

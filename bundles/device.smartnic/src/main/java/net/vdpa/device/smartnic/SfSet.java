@@ -18,7 +18,7 @@ final class SfSet {
   private final String adapter;
   private final AdapterConfig config;
   private final ESwitch eswitch;
-  private final Adapter.Registrar registrar;
+  private final Registrar registrar;
   private final DeviceTable.Publisher publisher;
   private final AuxIndexes aux;
   private final EventLog log;
@@ -27,7 +27,7 @@ final class SfSet {
   /** The auxiliary index of each SF, by SF number. */
   private final Map<Integer, Integer> sfAux = new TreeMap<>();
 
-  SfSet(String adapter, AdapterConfig config, ESwitch eswitch, Adapter.Registrar registrar,
+  SfSet(String adapter, AdapterConfig config, ESwitch eswitch, Registrar registrar,
       DeviceTable.Publisher publisher, AuxIndexes aux, EventLog log) {
     this.adapter = adapter;
     this.config = config;

@@ -67,7 +67,7 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
   @Activate
   public SmartNicComponent(BundleContext context, @Reference ConfigurationAdmin cm) throws IOException {
     this.log = EventLog.of(() -> logger);
-    this.adapters = new Adapters(new Adapter.Registrar() {
+    this.adapters = new Adapters(new Registrar() {
       @Override
       public Runnable register(VdpaMgmtDevice m) {
         return SmartNicComponent.register(context, m);
@@ -253,5 +253,20 @@ public final class SmartNicComponent implements ManagedServiceFactory, Devlink {
   @Override
   public DevlinkPort setFunction(String port, MacAddress hwAddr, FunctionState state) {
     return adapters.setFunction(port, hwAddr, state);
+  }
+
+  @Override
+  public net.vdpa.api.port.PortCounters counters(String port) {
+    return adapters.counters(port);
+  }
+
+  @Override
+  public java.util.Optional<net.vdpa.api.port.PortCounters> representorCounters(String port) {
+    return adapters.representorCounters(port);
+  }
+
+  @Override
+  public boolean carrier(String dev) {
+    return adapters.carrier(dev);
   }
 }

@@ -6,70 +6,86 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.devlink.FlowRule;
 import net.vdpa.api.devlink.FlowRuleStats;
 import net.vdpa.api.log.EventLog;
+import net.vdpa.api.net.NetStats;
+import net.vdpa.api.port.PortCounters;
 
 /**
- * An adapter's switchdev side: a {@link Representor} per function, registered as a network
- * interface, and the tc flower rules on the representors' ingress, compiled into the function
- * ports' {@link SwitchRule}s the switch runs.
+ * An adapter's switchdev side: a {@link Representor} per function and per uplink (the uplink
+ * representor, the PF's netdev as mlx5 has it), registered as a network interface, and the tc
+ * flower rules on the representors' ingress, compiled into the ports' {@link SwitchRule}s the
+ * switch runs. Frames that come in on an uplink and match no rule go to the uplink representor;
+ * what is sent on it leaves through the uplink.
  *
  * <p>Guarded by the adapter's lock (every method is called holding it); the datapath reads only
  * the ports' volatile representor and rules.
  */
 final class Switchdev {
+  /**
+   * A port that has a representor in switchdev mode.
+   *
+   * @param port its switch port
+   * @param netdev the representor's interface name
+   * @param device what the representor stands for (the function's management device, or the
+   *     adapter for an uplink)
+   * @param index the devlink port index (the representor's address is made from it)
+   */
+  record Spec(SwitchPort port, String netdev, String device, int index) {}
+
+  /** A representor as registered. */
+  private record Rep(Spec spec, Representor rep, Runnable withdraw) {}
+
   private final String adapter;
-  private final PciAddress pci;
   private final ESwitch eswitch;
-  private final Adapter.Registrar registrar;
+  private final Registrar registrar;
   private final EventLog log;
-  /** Each function's representor and what withdraws its service. */
-  private final Map<NicFunction, Runnable> representors = new LinkedHashMap<>();
+  /** The representors, by switch port, in creation order. */
+  private final Map<SwitchPort, Rep> representors = new LinkedHashMap<>();
   private boolean on;
 
-  Switchdev(String adapter, PciAddress pci, ESwitch eswitch, Adapter.Registrar registrar, EventLog log) {
+  Switchdev(String adapter, ESwitch eswitch, Registrar registrar, EventLog log) {
     this.adapter = adapter;
-    this.pci = pci;
     this.eswitch = eswitch;
     this.registrar = registrar;
     this.log = log;
   }
 
   /**
-   * Makes the representors match the mode and the functions: one per function in switchdev mode,
-   * none in legacy mode. The switch changes mode after the ports have their representors (to
-   * switchdev) or before they lose them (to legacy), so a frame never finds a port without one.
+   * Makes the representors match the mode and the ports: one per port in switchdev mode, none in
+   * legacy mode. The switch changes mode after the ports have their representors (to switchdev)
+   * or before they lose them (to legacy), so a frame never finds a port without one.
    *
    * @param switchdev whether the adapter is in switchdev mode (and open)
-   * @param functions the adapter's functions now
+   * @param ports the ports that have a representor in switchdev mode (uplinks and functions) now
    */
-  void sync(boolean switchdev, List<NicFunction> functions) {
+  void sync(boolean switchdev, List<Spec> ports) {
     this.on = switchdev;
     if (!switchdev) {
       eswitch.switchdev(false);
     }
-    List<NicFunction> now = switchdev ? functions : List.of();
-    for (var it = representors.entrySet().iterator(); it.hasNext();) {
-      var e = it.next();
-      if (!now.contains(e.getKey())) {
-        dropRules(e.getKey().port());
-        Representor rep = e.getKey().port().representor();
-        e.getKey().port().representor(null);
-        e.getValue().run();
-        if (rep != null) {
-          rep.close();
-        }
+    List<Spec> now = switchdev ? ports : List.of();
+    List<SwitchPort> wanted = now.stream().map(Spec::port).toList();
+    for (var it = representors.values().iterator(); it.hasNext();) {
+      Rep r = it.next();
+      SwitchPort p = r.spec().port();
+      if (!wanted.contains(p)) {
+        dropRules(p);
+        p.representor(null);
+        r.withdraw().run();
+        r.rep().close();
         it.remove();
       }
     }
-    for (NicFunction f : now) {
-      if (!representors.containsKey(f)) {
-        Representor rep = new Representor(pci.representor(f.representor()), f.handle(), f.port(), mac(f),
+    for (Spec sp : now) {
+      if (!representors.containsKey(sp.port())) {
+        Representor rep = new Representor(sp.netdev(), sp.device(), sp.port(), mac(sp.index()),
             NicFunction.DEFAULT_MTU);
-        f.port().representor(rep);
-        representors.put(f, registrar.registerInterface(rep));
+        sp.port().representor(rep);
+        representors.put(sp.port(), new Rep(sp, rep, registrar.registerInterface(rep)));
       }
     }
     if (switchdev) {
@@ -81,9 +97,26 @@ final class Switchdev {
     return representors.size();
   }
 
-  /** The function port's netdev: its representor in switchdev mode, else none. */
-  String netdev(NicFunction f) {
-    return representors.containsKey(f) ? pci.representor(f.representor()) : null;
+  /** A port's netdev: its representor in switchdev mode, else none. */
+  String netdev(SwitchPort p) {
+    Rep r = representors.get(p);
+    return r == null ? null : r.spec().netdev();
+  }
+
+  /**
+   * What a port's representor carried.
+   *
+   * @param p the port
+   * @return its counters, or empty if the port has no representor (legacy mode)
+   */
+  Optional<PortCounters> counters(SwitchPort p) {
+    Rep r = representors.get(p);
+    if (r == null) {
+      return Optional.empty();
+    }
+    NetStats s = r.rep().stats();
+    return Optional.of(new PortCounters(s.rxPackets(), s.rxBytes(), s.rxDropped(), s.txPackets(), s.txBytes(),
+        s.txDropped()));
   }
 
   boolean has(String rep) {
@@ -91,13 +124,13 @@ final class Switchdev {
   }
 
   void addRule(String rep, FlowRule rule) {
-    SwitchPort port = named(rep).port();
+    SwitchPort port = named(rep);
     for (SwitchRule r : port.rules()) {
       if (r.rule().prio() == rule.prio()) {
         throw new IllegalArgumentException("prio " + rule.prio() + " is in use on " + rep + "; delete that rule first");
       }
     }
-    SwitchRule compiled = new SwitchRule(rule, to -> named(to).port());
+    SwitchRule compiled = new SwitchRule(rule, to -> named(to));
     SwitchRule[] now = Arrays.copyOf(port.rules(), port.rules().length + 1);
     now[now.length - 1] = compiled;
     Arrays.sort(now, Comparator.comparingInt(r -> r.rule().prio()));
@@ -106,7 +139,7 @@ final class Switchdev {
   }
 
   void deleteRule(String rep, int prio) {
-    SwitchPort port = named(rep).port();
+    SwitchPort port = named(rep);
     SwitchRule[] now = Arrays.stream(port.rules()).filter(r -> r.rule().prio() != prio).toArray(SwitchRule[]::new);
     if (now.length == port.rules().length) {
       throw new IllegalArgumentException("there is no rule with prio " + prio + " on " + rep);
@@ -117,48 +150,48 @@ final class Switchdev {
 
   List<FlowRuleStats> rules(String rep) {
     List<FlowRuleStats> out = new ArrayList<>();
-    for (SwitchRule r : named(rep).port().rules()) {
+    for (SwitchRule r : named(rep).rules()) {
       out.add(r.stats(rep));
     }
     return out;
   }
 
-  private NicFunction byName(String rep) {
-    for (NicFunction f : representors.keySet()) {
-      if (pci.representor(f.representor()).equals(rep)) {
-        return f;
+  private Rep byName(String rep) {
+    for (Rep r : representors.values()) {
+      if (r.spec().netdev().equals(rep)) {
+        return r;
       }
     }
     return null;
   }
 
-  private NicFunction named(String rep) {
-    NicFunction f = byName(rep);
+  private SwitchPort named(String rep) {
+    Rep f = byName(rep);
     if (f == null) {
       throw new IllegalArgumentException("there is no representor '" + rep + "' on " + adapter
           + (on ? "" : " (its eswitch is in legacy mode)"));
     }
-    return f;
+    return f.spec().port();
   }
 
   /** A port is losing its representor: its rules go, and so do other ports' rules that send to it. */
   private void dropRules(SwitchPort gone) {
     gone.rules(new SwitchRule[0]);
-    for (NicFunction f : representors.keySet()) {
-      SwitchPort p = f.port();
+    for (Rep owner : representors.values()) {
+      SwitchPort p = owner.spec().port();
       SwitchRule[] before = p.rules();
       SwitchRule[] kept = Arrays.stream(before).filter(r -> !r.targets(gone)).toArray(SwitchRule[]::new);
       if (kept.length != before.length) {
         p.rules(kept);
         log.info("adapter " + adapter + ": " + (before.length - kept.length) + " rule(s) of "
-            + pci.representor(f.representor()) + " deleted with the port they sent to");
+            + owner.spec().netdev() + " deleted with the port they sent to");
       }
     }
   }
 
   /** A representor's own address: locally administered, from the adapter's name and the port index. */
-  private MacAddress mac(NicFunction f) {
+  private MacAddress mac(int index) {
     long h = adapter.hashCode() & 0xffffL;
-    return new MacAddress(0x02_fe_00_00_00_00L | h << 16 | (f.portIndex() & 0xffff));
+    return new MacAddress(0x02_fe_00_00_00_00L | h << 16 | (index & 0xffff));
   }
 }

@@ -20,7 +20,9 @@ import net.vdpa.device.core.net.PcapWriter;
  * sends out of it, or a cable to another port ({@link PortEnd}: a simulated NIC's port, another
  * adapter's uplink), whose frames come into the switch through the uplink. Its link state is the
  * administrator's ({@code vdpa:port link}); the functions' link follows it (the adapter's {@link
- * Adapter#followUplinks}). Nothing here is kept across restarts.
+ * Adapter#followUplinks}) and is kept by the adapter; what is plugged in is not kept. In switchdev
+ * mode the uplink's switch port has a representor (the uplink representor): what comes in from the
+ * wire and no rule carries goes to it, and what is sent on it leaves through {@link #accept}.
  *
  * <p>Thread-safe: plugging holds this object's lock and never calls another provider under it (the
  * far end hears {@link PortEnd#unplugged} after the lock is let go); the datapath reads the volatile

@@ -13,8 +13,9 @@ import net.vdpa.api.port.PortState;
  * The adapters' uplinks as ports ({@link PortControl}, provider {@value #PROVIDER}), named as their
  * netdevs ({@code enp3s0f0np0}): a capture of what the switch sends out of one, a cable to another
  * provider's port or to another adapter's uplink, its link state (which the adapter's functions
- * follow) and its counters. An uplink has no loopback: unplugged, it has no carrier. Nothing is
- * kept: an uplink is unplugged and up whenever its adapter appears.
+ * follow) and its counters. An uplink has no loopback: unplugged, it has no carrier. Its link state
+ * is kept (with the adapter's devlink state) and comes back when its adapter appears; its wire is
+ * not: an uplink comes back unplugged.
  *
  * <p>Thread-safe: each uplink has its own lock; the adapter's lock is taken for a link change only.
  */

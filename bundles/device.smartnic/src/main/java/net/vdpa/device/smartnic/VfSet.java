@@ -21,14 +21,14 @@ import net.vdpa.device.core.DeviceTable;
 final class VfSet {
   private final AdapterConfig config;
   private final ESwitch eswitch;
-  private final Adapter.Registrar registrar;
+  private final Registrar registrar;
   private final DeviceTable.Publisher publisher;
   private final EventLog log;
   private final List<NicFunction> vfs = new ArrayList<>();
   private final Map<Integer, MacAddress> macs = new TreeMap<>();
   private final Map<Integer, AdapterState.Vf> settings = new TreeMap<>();
 
-  VfSet(AdapterConfig config, ESwitch eswitch, Adapter.Registrar registrar, DeviceTable.Publisher publisher,
+  VfSet(AdapterConfig config, ESwitch eswitch, Registrar registrar, DeviceTable.Publisher publisher,
       EventLog log) {
     this.config = config;
     this.eswitch = eswitch;

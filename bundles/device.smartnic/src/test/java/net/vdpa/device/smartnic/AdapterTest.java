@@ -136,16 +136,18 @@ class AdapterTest {
     t.mgmtdevs.get("pci/0000:03:00.2").devDel("vdpa1");
     a.setMode(EswitchMode.SWITCHDEV);
     assertThat(a.dev().mode()).isEqualTo(EswitchMode.SWITCHDEV);
-    assertThat(t.interfaces).containsOnlyKeys("enp3s0f0npf0vf0");
+    // every function has a representor, and the uplink has one too: the PF's netdev
+    assertThat(t.interfaces).containsOnlyKeys("enp3s0f0np0", "enp3s0f0npf0vf0");
     assertThat(t.interfaces.get("enp3s0f0npf0vf0").device()).isEqualTo("pci/0000:03:00.2");
+    assertThat(t.interfaces.get("enp3s0f0np0").device()).isEqualTo("pci/0000:03:00.0");
     assertThat(a.ports()).filteredOn(p -> p.flavour() == PortFlavour.PCIVF).extracting(DevlinkPort::netdev)
         .containsExactly("enp3s0f0npf0vf0");
     // functions added or removed later get or lose theirs
     a.addSf(0, 88);
-    assertThat(t.interfaces).containsOnlyKeys("enp3s0f0npf0vf0", "enp3s0f0npf0sf88");
+    assertThat(t.interfaces).containsOnlyKeys("enp3s0f0np0", "enp3s0f0npf0vf0", "enp3s0f0npf0sf88");
     a.setNumVfs(0);
     a.setNumVfs(2);
-    assertThat(t.interfaces).containsOnlyKeys("enp3s0f0npf0sf88", "enp3s0f0npf0vf0", "enp3s0f0npf0vf1");
+    assertThat(t.interfaces).containsOnlyKeys("enp3s0f0np0", "enp3s0f0npf0sf88", "enp3s0f0npf0vf0", "enp3s0f0npf0vf1");
     a.setMode(EswitchMode.LEGACY);
     assertThat(t.interfaces).isEmpty();
     a.setMode(EswitchMode.SWITCHDEV);
@@ -155,7 +157,7 @@ class AdapterTest {
     TestAdapters again = new TestAdapters(t.store);
     Adapter b = again.standard();
     assertThat(b.dev().mode()).isEqualTo(EswitchMode.SWITCHDEV);
-    assertThat(again.interfaces).containsOnlyKeys("enp3s0f0npf0vf0", "enp3s0f0npf0vf1", "enp3s0f0npf0sf88");
+    assertThat(again.interfaces).containsOnlyKeys("enp3s0f0np0", "enp3s0f0npf0vf0", "enp3s0f0npf0vf1", "enp3s0f0npf0sf88");
     again.close();
   }
 

@@ -51,7 +51,7 @@ final class TestAdapters implements AutoCloseable {
       devices.put(d.name(), d);
       return () -> devices.remove(d.name());
     };
-    Adapter.Registrar registrar = new Adapter.Registrar() {
+    Registrar registrar = new Registrar() {
       @Override
       public Runnable register(VdpaMgmtDevice m) {
         if (mgmtdevs.putIfAbsent(m.handle(), m) != null) {

@@ -14,10 +14,14 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
  * work is {@link DevlinkCommands#port}'s.
  */
 @Service
-@Command(scope = "devlink", name = "port", description = "devlink ports: show, add (subfunctions), del, function set.")
+@Command(scope = "devlink", name = "port", description = "devlink ports: show (-s: with counters), add (subfunctions), del, function set.")
 public final class DevlinkPortAction extends Iproute2Action {
   @Reference
   DevlinkCommands commands;
+
+  @org.apache.karaf.shell.api.action.Option(name = "-s", aliases = "--statistics",
+      description = "with show: each port's counters and its representor's")
+  boolean statistics;
 
   @Argument(index = 0, name = "words", description =
       "show [PORT] | add DEV flavour pcisf pfnum 0 sfnum N | del PORT | function set "
@@ -29,6 +33,13 @@ public final class DevlinkPortAction extends Iproute2Action {
 
   @Override
   Object run() throws Exception {
-    return commands.port(argv(words));
+    String[] argv = argv(words);
+    if (statistics) {
+      String[] with = new String[argv.length + 1];
+      with[0] = "-s";
+      System.arraycopy(argv, 0, with, 1, argv.length);
+      argv = with;
+    }
+    return commands.port(argv);
   }
 }
