@@ -127,7 +127,12 @@ public abstract class QueueWorker implements Runnable {
 
   /** Something to do: wake up if asleep. Cheap, never blocks, any thread. */
   public final void kick() {
-    kicked = true;
+    // written only when clear: a sender that kicks for every frame then reads the flag's line
+    // instead of taking it from the worker's cache each time. Not lost: a flag seen set is cleared by
+    // the worker only after this read, and the worker looks for work after clearing it
+    if (!kicked) {
+      kicked = true;
+    }
     if (sleeping) {
       LockSupport.unpark(thread);
     }
