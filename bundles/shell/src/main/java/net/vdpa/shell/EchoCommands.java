@@ -118,8 +118,9 @@ public final class EchoCommands {
       }
     }
     try (HeldServices held = new HeldServices(context)) {
+      held.settledBus();
       NetInterface iface = held.all(NetInterface.class, "(" + NetInterface.PROP_NAME + "=" + req.iface() + ")").stream()
-          .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown interface '" + req.iface() + "'"));
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown interface '" + req.iface() + "'" + held.settledBus()));
       return new Ping(iface, req).run();
     }
   }

@@ -127,6 +127,7 @@ public final class PtCommands {
   }
 
   private static Vfio vfio(HeldServices held) {
+    held.settledBus();
     List<Vfio> l = held.all(Vfio.class, null);
     if (l.isEmpty()) {
       throw new IllegalStateException("the vfio_vdpa driver is not running");

@@ -147,10 +147,12 @@ public final class VdpaCommands {
       }
       case "set" -> set(a.from(1));
       case "bind" -> {
+        BusSettle.beforeClassServices(context); // a device just added is bound meanwhile: bind after that, not during
         DeviceDTO d = bus().bind(required(a.word(1), "device name is not set."), required(a.word(2), "driver name is not set."));
         yield d.name + ": bound to " + d.driver;
       }
       case "unbind" -> {
+        BusSettle.beforeClassServices(context); // a device just added: unbind once its driver has it
         DeviceDTO d = bus().unbind(required(a.word(1), "device name is not set."));
         yield d.name + ": unbound";
       }
@@ -165,6 +167,11 @@ public final class VdpaCommands {
     };
   }
 
+  /**
+   * Creates the device and returns as soon as it exists, printing nothing, as iproute2's {@code vdpa
+   * dev add} does; the bus binds it meanwhile, and commands that need its driver's service wait for
+   * that ({@link BusSettle#beforeClassServices}). Progress shows only if creating it takes a while.
+   */
   private String add(HeldServices held, List<String> words) {
     DevAddArgs args = DevAddArgs.parse(words);
     VdpaMgmtDevice m = mgmtdevNamed(held, args.mgmtdev());
@@ -172,12 +179,11 @@ public final class VdpaCommands {
     if (bus().device(args.config().name()).isPresent()) {
       throw new IllegalArgumentException("device " + args.config().name() + " already exists");
     }
-    DeviceDTO d;
     Process p = Process.Utils.current();
     try (AddProgress progress = AddProgress.open(context, args.config().name(), p == null ? line -> { } : p.out()::println)) {
-      d = store().add(args.mgmtdev(), args.config());
+      store().create(args.mgmtdev(), args.config());
     }
-    return d.name + ": " + (d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")");
+    return null;
   }
 
   /** The listing, with the other runtimes' devices and a host column when there are any. */
