@@ -13,14 +13,8 @@ import static net.vdpa.api.net.VirtioNet.F_VERSION_1;
 import static net.vdpa.api.net.VirtioNet.bit;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import net.vdpa.api.MacAddress;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,33 +32,10 @@ class Iproute2VdpaParityTest {
   /** The features of the mlx5 examples (commits 56eb8bf4 and bd91c764). */
   private static final long MLX5 = bit(F_CSUM) | bit(F_GUEST_CSUM) | bit(F_MTU) | bit(11) | bit(12) | bit(F_STATUS)
       | bit(F_CTRL_VQ) | bit(F_MQ) | bit(F_CTRL_MAC_ADDR) | bit(F_VERSION_1) | bit(F_ACCESS_PLATFORM);
-  private static Map<String, String> recorded;
-
-  @BeforeAll
-  static void read() throws IOException {
-    String all;
-    try (InputStream in = Iproute2VdpaParityTest.class.getResourceAsStream("iproute2-vdpa-recorded.txt")) {
-      all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    recorded = new LinkedHashMap<>();
-    String name = null;
-    StringBuilder body = new StringBuilder();
-    for (String line : (all + "\n=== end:").split("\n")) {
-      if (line.startsWith("=== ")) {
-        if (name != null) {
-          recorded.put(name, body.toString().strip());
-        }
-        name = line.substring(4, line.indexOf(':'));
-        body.setLength(0);
-      } else if (name != null && !line.startsWith("#")) {
-        body.append(line).append('\n');
-      }
-    }
-  }
+  private static final RecordedOutputs RECORDED = new RecordedOutputs("iproute2-vdpa-recorded.txt");
 
   private static String section(String name) {
-    assertThat(recorded).as("recorded sections").containsKey(name);
-    return recorded.get(name);
+    return RECORDED.get(name);
   }
 
   /** iproute2's JSON key slip, named: its keys "link " and "link_announce " are ours without the space. */
@@ -74,7 +45,7 @@ class Iproute2VdpaParityTest {
 
   @Test
   void theRecordingHoldsEverySection() {
-    assertThat(recorded.keySet()).containsExactly("dev-show", "dev-show-jp", "mgmtdev-show", "mgmtdev-show-jp",
+    assertThat(RECORDED.names()).containsExactly("dev-show", "dev-show-jp", "mgmtdev-show", "mgmtdev-show-jp",
         "config-show-mtu", "config-show-features", "config-show-features-jp", "config-show-jp");
   }
 
