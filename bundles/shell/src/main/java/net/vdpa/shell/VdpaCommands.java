@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDeviceStore;
@@ -167,11 +166,7 @@ public final class VdpaCommands {
     };
   }
 
-  /**
-   * Creates the device and returns as soon as it exists, printing nothing, as iproute2's {@code vdpa
-   * dev add} does; the bus binds it meanwhile, and commands that need its driver's service wait for
-   * that ({@link BusSettle#beforeClassServices}). Progress shows only if creating it takes a while.
-   */
+  /** Returns once the device exists, printing nothing, as iproute2 does; see {@link BusSettle#beforeClassServices}. */
   private String add(HeldServices held, List<String> words) {
     DevAddArgs args = DevAddArgs.parse(words);
     VdpaMgmtDevice m = mgmtdevNamed(held, args.mgmtdev());
@@ -212,25 +207,9 @@ public final class VdpaCommands {
   }
 
   private String set(List<String> words) {
-    String name = null;
-    MacAddress mac = null;
-    for (int i = 0; i < words.size(); i += 2) {
-      String key = words.get(i);
-      if (i + 1 >= words.size()) {
-        throw new IllegalArgumentException("attribute " + key + " needs a value");
-      }
-      switch (key) {
-        case "name" -> name = words.get(i + 1);
-        case "mac" -> mac = MacAddress.parse(words.get(i + 1));
-        default -> throw new IllegalArgumentException("unknown attribute '" + key + "': expected name or mac");
-      }
-    }
-    required(name, "device name is not set.");
-    if (mac == null) {
-      throw new IllegalArgumentException("nothing to set: give mac MAC");
-    }
-    store().setMac(name, mac);
-    return name + ": mac " + mac;
+    DevSetArgs args = DevSetArgs.parse(words);
+    store().setMac(args.name(), args.mac());
+    return args.name() + ": mac " + args.mac();
   }
 
   private String override(String device, String driver) {
@@ -254,6 +233,7 @@ public final class VdpaCommands {
   }
 
   private List<Views.ConfigView> configViews(HeldServices held, String only) {
+    held.settledBus(); // the negotiated features of a device just added are its driver's: shown once it is bound
     List<Views.ConfigView> out = new ArrayList<>();
     for (DeviceDTO d : bus().devices()) {
       if (only != null && !only.equals(d.name)) {
