@@ -22,7 +22,8 @@ import org.osgi.service.event.EventHandler;
  * their way. Each piece of bus work on a device ends with an event ({@code BOUND}, {@code
  * UNBOUND}, {@code MOVED}, {@code STAYS}, {@code SETTLED}, {@code REMOVED}); the wait listens
  * before it looks, so no event can slip between a look and the wait. A device still in flight
- * after the limit is shown as it is.
+ * after the limit is shown as it is. Commands that need a driver's service wait the same way
+ * ({@link #beforeClassServices}), since {@code dev add} does not wait for the driver.
  */
 final class BusSettle {
   /** The longest a listing waits for devices in flight. */
