@@ -65,6 +65,11 @@ final class BusSettle {
    *     the devices still in flight, e.g. {@code " (device foo is still PROBING after 15 s)"}
    */
   static String beforeClassServices(BundleContext context) {
+    return beforeClassServices(context, BIND_LIMIT_MILLIS);
+  }
+
+  /** {@link #beforeClassServices(BundleContext)} with another limit. */
+  static String beforeClassServices(BundleContext context, long limitMillis) {
     ServiceReference<VdpaBus> ref = context.getServiceReference(VdpaBus.class);
     VdpaBus bus = ref == null ? null : context.getService(ref);
     if (bus == null) {
@@ -72,9 +77,9 @@ final class BusSettle {
     }
     try {
       Set<String> drivers = bus.drivers().stream().map(d -> d.name).collect(Collectors.toSet());
-      List<String> left = devices(context, bus, BIND_LIMIT_MILLIS).stream().filter(d -> inFlight(d, drivers))
+      List<String> left = devices(context, bus, limitMillis).stream().filter(d -> inFlight(d, drivers))
           .map(d -> d.name + " is still " + d.state).toList();
-      return left.isEmpty() ? "" : " (device " + String.join(", device ", left) + " after " + BIND_LIMIT_MILLIS / 1000 + " s)";
+      return left.isEmpty() ? "" : " (device " + String.join(", device ", left) + " after " + limitMillis + " ms)";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return " (interrupted while waiting for the bus to bind devices)";
