@@ -75,36 +75,13 @@ public class HotPlugIT {
   public void deletingTheCacheKeepsEveryDevice() throws Exception {
     RuntimeProcess.Run first = runtime.run("vdpa:dev add name kept mgmtdev vdpasim_net mac 02:aa:bb:cc:dd:01");
     assertEquals(first.all(), 0, first.status());
-    deleteTree(runtime.dir().resolve("vdpa-cache"));
+    RuntimeProcess.deleteTree(runtime.cacheDir());
     RuntimeProcess.Run second = runtime.run("vdpa:dev show", "vdpa:dev config show kept");
     assertEquals(second.all(), 0, second.status());
     assertEquals(second.all(), List.of(
         "kept: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024",
         "vdpa0: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"), second.out().subList(0, 2).stream().sorted().toList());
     assertTrue(second.all(), second.out().get(2).startsWith("kept: mac 02:aa:bb:cc:dd:01 "));
-  }
-
-  @Test
-  public void devicesKeptByAnOlderRuntimeInsideTheCacheMoveToVdpaState() throws Exception {
-    RuntimeProcess.Run first = runtime.run("vdpa:dev add name old1 mgmtdev vdpasim_net", "vdpa:dev del vdpa0");
-    assertEquals(first.all(), 0, first.status());
-    long cm = runtime.bundleId("org.apache.felix.configadmin");
-    // where runtimes before vdpa-state kept them: ConfigAdmin's data area in the framework cache
-    Path old = runtime.dir().resolve("vdpa-cache/bundle" + cm + "/data/config");
-    if (Files.exists(old)) {
-      deleteTree(old);
-    }
-    Files.createDirectories(old.getParent());
-    Files.move(runtime.dir().resolve("vdpa-state/config"), old);
-    deleteTree(runtime.dir().resolve("vdpa-state"));
-
-    RuntimeProcess.Run second = runtime.run("vdpa:dev show");
-    assertEquals(second.all(), 0, second.status());
-    assertEquals("the kept device is back and the deleted default stays deleted: " + second.all(),
-        List.of("old1: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024"), second.out().subList(0, 1));
-    assertFalse(second.all(), second.out().stream().anyMatch(l -> l.startsWith("vdpa0:")));
-    assertEquals(second.all(), 1, second.err().stream().filter(l -> l.contains("now lives in")).count());
-    assertTrue(Files.isDirectory(runtime.dir().resolve("vdpa-state/config")));
   }
 
   @Test
@@ -194,13 +171,5 @@ public class HotPlugIT {
       }
     }
     throw new AssertionError("no kept configuration for " + name);
-  }
-
-  private static void deleteTree(Path root) throws Exception {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

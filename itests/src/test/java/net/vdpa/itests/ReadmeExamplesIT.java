@@ -53,7 +53,7 @@ public class ReadmeExamplesIT {
   private static final Pattern SKIP = Pattern.compile("<!--\\s*readme-examples:\\s*not run:\\s*(.*?)\\s*-->");
   private static final Pattern DECIMAL = Pattern.compile("\\(?-?\\d+\\.\\d+\\)?,?");
   private static final Pattern INTEGER = Pattern.compile("\\(?-?\\d+");
-  private static final Pattern PROGRESS = Pattern.compile("  sent \\d+ received \\d+|  waiting for the bus to create and settle .*|  \\[device\\] .*");
+  private static final Pattern PROGRESS = Pattern.compile("  sent \\d+ received \\d+|  waiting for the bus to create .*|  \\[device\\] .*");
   private static final String PROMPT = "g! ";
 
   @Rule

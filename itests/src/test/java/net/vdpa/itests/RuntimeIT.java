@@ -32,7 +32,7 @@ public class RuntimeIT {
 
   /** {@code dev add}'s progress lines (two spaces, then a bus event or how long it has waited). */
   private static final java.util.regex.Pattern ADD_PROGRESS =
-      java.util.regex.Pattern.compile("  waiting for the bus to create and settle .*|  \\[device\\] .*");
+      java.util.regex.Pattern.compile("  waiting for the bus to create .*|  \\[device\\] .*");
 
   @BeforeClass
   public static void findJar() {
@@ -93,7 +93,7 @@ public class RuntimeIT {
     assertEquals("vdpasim_net:", o.get(4));
     assertEquals("  supported_classes net", o.get(5));
     assertTrue(o.get(7), o.get(7).startsWith("  dev_features MTU MAC MRG_RXBUF STATUS CTRL_VQ"));
-    assertTrue(o.toString(), o.contains("foo: bound to virtio_net"));
+    assertFalse("dev add prints nothing, as iproute2's does: " + o, o.stream().anyMatch(l -> l.startsWith("foo: bound")));
     assertTrue(o.toString(), o.contains("foo: type network mgmtdev vdpasim_net vendor_id 0 max_vqs 5 max_vq_size 1024"));
     assertTrue(o.toString(), o.contains("{\"dev\":{\"foo\":{\"type\":\"network\",\"mgmtdev\":\"vdpasim_net\",\"vendor_id\":0,\"max_vqs\":5,\"max_vq_size\":1024}}}"));
     assertTrue(o.toString(), o.contains("foo: mac 02:11:22:33:44:55 link up link_announce false max_vq_pairs 2 mtu 9000"));
@@ -281,15 +281,14 @@ public class RuntimeIT {
         "net:stats vnet-left");
     assertEquals(first.err().toString(), 0, first.status());
     List<String> o = first.out();
-    assertEquals(o.toString(), List.of("left: bound to virtio_net", "right: bound to virtio_net",
-        "left: wire cable peer right link up", "right: wire cable peer left link up",
-        "vdpa0: wire capture file " + pcap + " link up"), o.subList(0, 5));
-    assertTrue(o.get(5), o.get(5).startsWith("vnet-left -> vnet-right: sent 10000 received 10000 lost 0 size 64 in "));
-    assertTrue(o.get(6), o.get(6).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10000 tx_bytes 640000 tx_dropped 0 "));
-    assertEquals("right: wire cable peer left link down", o.get(8));
-    assertTrue(o.get(9), o.get(9).startsWith("vnet-left -> vnet-right: sent 100 received 0 lost 100 size 64 in "));
+    assertEquals(o.toString(), List.of("left: wire cable peer right link up", "right: wire cable peer left link up",
+        "vdpa0: wire capture file " + pcap + " link up"), o.subList(0, 3));
+    assertTrue(o.get(3), o.get(3).startsWith("vnet-left -> vnet-right: sent 10000 received 10000 lost 0 size 64 in "));
+    assertTrue(o.get(4), o.get(4).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10000 tx_bytes 640000 tx_dropped 0 "));
+    assertEquals("right: wire cable peer left link down", o.get(6));
+    assertTrue(o.get(7), o.get(7).startsWith("vnet-left -> vnet-right: sent 100 received 0 lost 100 size 64 in "));
     // what the cable could not carry is the sender's drop, at the interface
-    assertTrue(o.get(10), o.get(10).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10100 tx_bytes 646400 tx_dropped 100 "));
+    assertTrue(o.get(8), o.get(8).startsWith("vnet-left: rx_packets 0 rx_bytes 0 rx_dropped 0 tx_packets 10100 tx_bytes 646400 tx_dropped 100 "));
 
     Run second = run(true,
         "vdpa:port show",

@@ -42,6 +42,23 @@ final class RuntimeProcess {
     return dir;
   }
 
+  /**
+   * The framework cache of this jar's runs: {@code vdpa-cache} for the Felix jar, {@code
+   * vdpa-cache-equinox} for the Equinox jar (the two frameworks store bundles differently).
+   */
+  Path cacheDir() {
+    return dir.resolve(jar.getFileName().toString().contains("equinox") ? "vdpa-cache-equinox" : "vdpa-cache");
+  }
+
+  /** Deletes a directory and everything in it. */
+  static void deleteTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   /** Runs the commands as a script, stopping at the first that fails. */
   Run run(String... commands) throws IOException, InterruptedException {
     return run(List.of(commands), List.of());

@@ -29,6 +29,22 @@ public interface VdpaDeviceStore {
   DeviceDTO add(String mgmtdev, DevConfig config);
 
   /**
+   * Keeps and creates a device, and returns as soon as it is on the bus, as Linux's {@code vdpa dev
+   * add} returns once the device exists: the bus may still be matching it or a driver probing it
+   * (the returned DTO's state says which), so a caller that needs the driver's class service waits
+   * for it itself.
+   *
+   * @param mgmtdev the management device handle
+   * @param config the device; validated first, as for {@link #add}
+   * @return the device as the bus first shows it
+   * @throws IllegalArgumentException as {@link #add} does
+   * @throws IllegalStateException if the device did not appear (the message says why); its
+   *     configuration is not kept
+   * @since 1.6
+   */
+  DeviceDTO create(String mgmtdev, DevConfig config);
+
+  /**
    * Deletes a device and its configuration, and waits until it has left the bus.
    *
    * @param name the device name

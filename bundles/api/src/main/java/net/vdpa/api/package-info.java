@@ -16,10 +16,11 @@
  * DMA ownership of an IOMMU group does) and {@link VdpaBus#rematch}.
  * It also adds a block device's request queues ({@link DevConfig#numQueues()}, {@link
  * DevAttr#NUM_QUEUES}); the constructor of the 1.3.0 fields stays. 1.5.0 makes {@link DevConfig} and
- * {@link MacAddress} serializable, for the remote facade of {@code net.vdpa.api.remote}.
+ * {@link MacAddress} serializable, for the remote facade of {@code net.vdpa.api.remote}. 1.6.0 adds
+ * {@link VdpaDeviceStore#create}, which returns once a device exists instead of once it is bound.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
@@ -52,6 +53,16 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
 
   @Override
   public DeviceDTO add(String mgmtdev, DevConfig config) {
+    return keep(mgmtdev, config, "to appear on the bus", d -> !d.state.inTransition());
+  }
+
+  @Override
+  public DeviceDTO create(String mgmtdev, DevConfig config) {
+    return keep(mgmtdev, config, "to be created", d -> true);
+  }
+
+  /** Keeps the device and waits until the bus shows it in a state that {@code arrived} accepts. */
+  private DeviceDTO keep(String mgmtdev, DevConfig config, String what, Predicate<DeviceDTO> arrived) {
     String name = config.name();
     if (bus.device(name).isPresent()) {
       throw new IllegalArgumentException("device " + name + " already exists");
@@ -70,14 +81,15 @@ public final class DeviceStoreComponent implements VdpaDeviceStore {
         throw new IllegalStateException("cannot keep device " + name + ": " + e.getMessage(), e);
       }
       try {
-        wait.until("device " + name + " to appear on the bus (is management device " + mgmtdev + " running?)",
-            () -> bus.device(name).map(d -> !d.state.inTransition()).orElse(false), WAIT_MS);
+        wait.until("device " + name + " " + what + " (is management device " + mgmtdev + " running?)",
+            () -> bus.device(name).map(arrived::test).orElse(false), WAIT_MS);
       } catch (IllegalStateException e) {
         find(name).ifPresent(DeviceStoreComponent::forget); // not kept: it never came
         throw e;
       }
     }
-    return bus.device(name).orElseThrow();
+    return bus.device(name).orElseThrow(() -> new IllegalStateException("device " + name
+        + " left the bus as soon as it came (see vdpa:monitor)"));
   }
 
   @Override

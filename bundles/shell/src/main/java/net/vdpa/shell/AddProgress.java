@@ -15,12 +15,13 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 /**
- * Progress of a {@code dev add} that has to wait. The store returns once the bus has created the
- * device and settled it (bound, or unbound with a reason), which is quick; when it is not (a slow
- * probe, a management device that takes its time), the user sees why instead of a silent wait of up
- * to 15 s: past {@link #GRACE_MS} the bus's events about the device so far are printed, then each
- * new one as it comes, and a line each second saying how long it has waited. A quick add prints
- * nothing but its result. Progress lines start with two spaces, as {@code net:traffic}'s do.
+ * Progress of a {@code dev add} that has to wait. The store returns once the device exists on the
+ * bus (its configuration delivered, its management device has created it), which is quick; when it
+ * is not (a management device that takes its time), the user sees why instead of a silent wait of
+ * up to 15 s: past {@link #GRACE_MS} the bus's events about the device so far are printed, then
+ * each new one as it comes, and a line each second saying how long it has waited. A quick add
+ * prints nothing, as iproute2's does. Progress lines start with two spaces, as {@code
+ * net:traffic}'s do.
  *
  * <p>Thread-safe: events arrive on Event Admin's threads, ticks on the timer's, both print under
  * this object's lock.
@@ -98,7 +99,7 @@ final class AddProgress implements AutoCloseable {
     shown = true;
     pending.forEach(l -> out.accept("  " + l));
     pending.clear();
-    out.accept("  waiting for the bus to create and settle " + device + " (" + elapsedMillis / 1000 + " s)");
+    out.accept("  waiting for the bus to create " + device + " (" + elapsedMillis / 1000 + " s)");
   }
 
   @Override

@@ -106,10 +106,7 @@ public final class BlkCommands {
       if (seconds < 1 || seconds > 3600) {
         throw new IllegalArgumentException("runtime " + seconds + " is outside 1..3600 seconds");
       }
-      List<ServiceReference<BlockDevice>> refs = refs(name);
-      if (refs.isEmpty()) {
-        throw new IllegalArgumentException("there is no block device named '" + name + "'");
-      }
+      List<ServiceReference<BlockDevice>> refs = named(name);
       BlockDevice d = context.getService(refs.get(0));
       if (d == null) {
         throw new IllegalArgumentException("block device " + name + " went away");
@@ -132,10 +129,7 @@ public final class BlkCommands {
   @Descriptor("make every completed write of a block device durable (a FLUSH on each of its queues)")
   public String flush(@Descriptor("NAME") String name) {
     return ShellError.guard(() -> {
-      List<ServiceReference<BlockDevice>> refs = refs(name);
-      if (refs.isEmpty()) {
-        throw new IllegalArgumentException("there is no block device named '" + name + "'");
-      }
+      List<ServiceReference<BlockDevice>> refs = named(name);
       BlockDevice d = context.getService(refs.get(0));
       if (d == null) {
         throw new IllegalArgumentException("block device " + name + " went away");
@@ -156,7 +150,20 @@ public final class BlkCommands {
     }
   }
 
+  /** The named block device, once the bus has bound the devices it is working on. */
+  private List<ServiceReference<BlockDevice>> named(String name) throws InvalidSyntaxException {
+    String unsettled = BusSettle.beforeClassServices(context);
+    List<ServiceReference<BlockDevice>> refs = refs(name);
+    if (refs.isEmpty()) {
+      throw new IllegalArgumentException("there is no block device named '" + name + "'" + unsettled);
+    }
+    return refs;
+  }
+
   private List<ServiceReference<BlockDevice>> refs(String name) throws InvalidSyntaxException {
+    if (name == null) {
+      BusSettle.beforeClassServices(context); // a listing shows devices just added, bound
+    }
     String filter = name == null ? null : "(" + BlockDevice.PROP_NAME + "=" + name + ")";
     return new ArrayList<>(context.getServiceReferences(BlockDevice.class, filter));
   }

@@ -22,8 +22,10 @@ final class DeviceViews {
     long negotiated = (dev.status() & VirtioStatus.FEATURES_OK) != 0 ? dev.driverFeatures() : -1;
     long offered = dev.deviceFeatures();
     boolean hasStatus = (offered & VirtioNet.bit(VirtioNet.F_STATUS)) != 0;
+    // as Linux fills VDPA_ATTR_DEV_NET_CFG_MAX_VQP: only for a device offering MQ or RSS
+    boolean multiqueue = (offered & (VirtioNet.bit(VirtioNet.F_MQ) | VirtioNet.bit(VirtioNet.F_RSS))) != 0;
     return new Views.Config(name, MacAddress.of(mac), !hasStatus || (status & VirtioNet.S_LINK_UP) != 0,
-        (status & VirtioNet.S_ANNOUNCE) != 0, Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MAX_VQ_PAIRS)),
+        (status & VirtioNet.S_ANNOUNCE) != 0, multiqueue ? Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MAX_VQ_PAIRS)) : -1,
         Short.toUnsignedInt(cfg.getShort(VirtioNet.CFG_MTU)), negotiated);
   }
 

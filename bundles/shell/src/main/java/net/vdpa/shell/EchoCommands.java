@@ -118,8 +118,9 @@ public final class EchoCommands {
       }
     }
     try (HeldServices held = new HeldServices(context)) {
+      held.settledBus();
       NetInterface iface = held.all(NetInterface.class, "(" + NetInterface.PROP_NAME + "=" + req.iface() + ")").stream()
-          .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown interface '" + req.iface() + "'"));
+          .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown interface '" + req.iface() + "'" + held.settledBus()));
       return new Ping(iface, req).run();
     }
   }
@@ -129,11 +130,12 @@ public final class EchoCommands {
     if (running.containsKey(name)) {
       throw new IllegalArgumentException("an echo responder already runs on " + name + ": stop it first");
     }
+    String unsettled = BusSettle.beforeClassServices(context); // a device just added: its interface once bound
     ServiceReference<NetInterface> ref = context.getServiceReferences(NetInterface.class,
         "(" + NetInterface.PROP_NAME + "=" + name + ")").stream().findFirst().orElse(null);
     NetInterface iface = ref == null ? null : context.getService(ref);
     if (iface == null) {
-      throw new IllegalArgumentException("unknown interface '" + name + "'");
+      throw new IllegalArgumentException("unknown interface '" + name + "'" + unsettled);
     }
     EchoResponder responder = new EchoResponder(iface, address);
     iface.setReceiver(responder);

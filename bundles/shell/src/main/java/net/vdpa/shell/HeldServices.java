@@ -14,6 +14,8 @@ import org.osgi.framework.ServiceReference;
 final class HeldServices implements AutoCloseable {
   private final BundleContext context;
   private final List<ServiceReference<?>> held = new ArrayList<>();
+  /** What {@link #settledBus} found, once it has waited; null before. */
+  private String unsettled;
 
   HeldServices(BundleContext context) {
     this.context = context;
@@ -40,6 +42,19 @@ final class HeldServices implements AutoCloseable {
       throw new IllegalArgumentException("'" + filter + "' is not a valid service filter: " + e.getMessage());
     }
     return out;
+  }
+
+  /**
+   * Waits, once per command, for the bus to bind the devices it is still working on (see {@link
+   * BusSettle#beforeClassServices}); call it before looking for class services.
+   *
+   * @return {@code ""}, or a note naming the devices still in flight, to add to a "not found" error
+   */
+  String settledBus() {
+    if (unsettled == null) {
+      unsettled = BusSettle.beforeClassServices(context);
+    }
+    return unsettled;
   }
 
   /**

@@ -1,13 +1,12 @@
 package net.vdpa.shell;
 
 import jakarta.json.JsonArray;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringWriter;
-import java.util.List;
+import net.vdpa.shell.json.JsonProviders;
+import net.vdpa.shell.json.JsonTrees;
 import java.util.Map;
 
 /**
@@ -26,8 +25,8 @@ final class Json {
   private Json() {}
 
   /**
-   * Writes a value: Map (object), List (array), String, Number, Boolean or null; anything else as its
-   * {@code toString()}.
+   * Writes a value as {@link JsonTrees} reads it: Map (object), List (array), String, Number, Boolean
+   * or null; anything else as its {@code toString()}.
    *
    * @param value the value
    * @param pretty iproute2's {@code -p} layout or compact
@@ -46,24 +45,7 @@ final class Json {
   }
 
   private static JsonValue toJson(Object v) {
-    if (v == null) {
-      return JsonValue.NULL;
-    } else if (v instanceof Map<?, ?> m) {
-      JsonObjectBuilder o = PROVIDER.createObjectBuilder();
-      m.forEach((k, e) -> o.add(String.valueOf(k), toJson(e)));
-      return o.build();
-    } else if (v instanceof List<?> l) {
-      JsonArrayBuilder a = PROVIDER.createArrayBuilder();
-      l.forEach(e -> a.add(toJson(e)));
-      return a.build();
-    } else if (v instanceof Boolean b) {
-      return b ? JsonValue.TRUE : JsonValue.FALSE;
-    } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-      return PROVIDER.createValue(((Number) v).longValue());
-    } else if (v instanceof Number n) {
-      return PROVIDER.createValue(n);
-    }
-    return PROVIDER.createValue(v.toString());
+    return JsonTrees.of(PROVIDER, v);
   }
 
   /** iproute2's pretty layout at nesting {@code depth}; scalars are written by the library. */

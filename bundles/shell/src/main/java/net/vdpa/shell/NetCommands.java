@@ -236,6 +236,7 @@ public final class NetCommands {
 
   /** Every interface, by name, held until the command ends. */
   private static List<NetInterface> all(HeldServices held) {
+    held.settledBus();
     List<NetInterface> out = new ArrayList<>(held.all(NetInterface.class, null));
     out.sort((a, b) -> a.name().compareTo(b.name()));
     return out;
@@ -249,6 +250,7 @@ public final class NetCommands {
       }
     }
     List<String> names = all.stream().map(NetInterface::name).toList();
-    throw new IllegalArgumentException("unknown interface '" + name + "'" + (names.isEmpty() ? " (there is none)" : " (interfaces: " + String.join(", ", names) + ")"));
+    throw new IllegalArgumentException("unknown interface '" + name + "'" + (names.isEmpty() ? " (there is none)"
+        : " (interfaces: " + String.join(", ", names) + ")") + held.settledBus());
   }
 }

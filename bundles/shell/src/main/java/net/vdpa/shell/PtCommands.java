@@ -127,6 +127,7 @@ public final class PtCommands {
   }
 
   private static Vfio vfio(HeldServices held) {
+    held.settledBus();
     List<Vfio> l = held.all(Vfio.class, null);
     if (l.isEmpty()) {
       throw new IllegalStateException("the vfio_vdpa driver is not running");
@@ -135,6 +136,7 @@ public final class PtCommands {
   }
 
   private static PollModeDriver pmd(HeldServices held) {
+    held.settledBus();
     List<PollModeDriver> l = held.all(PollModeDriver.class, null);
     if (l.isEmpty()) {
       throw new IllegalStateException("the poll-mode driver (net.vdpa.pmd.virtio) is not running");

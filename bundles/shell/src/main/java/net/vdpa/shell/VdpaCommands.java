@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDeviceStore;
@@ -147,10 +146,12 @@ public final class VdpaCommands {
       }
       case "set" -> set(a.from(1));
       case "bind" -> {
+        BusSettle.beforeClassServices(context); // a device just added is bound meanwhile: bind after that, not during
         DeviceDTO d = bus().bind(required(a.word(1), "device name is not set."), required(a.word(2), "driver name is not set."));
         yield d.name + ": bound to " + d.driver;
       }
       case "unbind" -> {
+        BusSettle.beforeClassServices(context); // a device just added: unbind once its driver has it
         DeviceDTO d = bus().unbind(required(a.word(1), "device name is not set."));
         yield d.name + ": unbound";
       }
@@ -165,6 +166,7 @@ public final class VdpaCommands {
     };
   }
 
+  /** Returns once the device exists, printing nothing, as iproute2 does; see {@link BusSettle#beforeClassServices}. */
   private String add(HeldServices held, List<String> words) {
     DevAddArgs args = DevAddArgs.parse(words);
     VdpaMgmtDevice m = mgmtdevNamed(held, args.mgmtdev());
@@ -172,12 +174,11 @@ public final class VdpaCommands {
     if (bus().device(args.config().name()).isPresent()) {
       throw new IllegalArgumentException("device " + args.config().name() + " already exists");
     }
-    DeviceDTO d;
     Process p = Process.Utils.current();
     try (AddProgress progress = AddProgress.open(context, args.config().name(), p == null ? line -> { } : p.out()::println)) {
-      d = store().add(args.mgmtdev(), args.config());
+      store().create(args.mgmtdev(), args.config());
     }
-    return d.name + ": " + (d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")");
+    return null;
   }
 
   /** The listing, with the other runtimes' devices and a host column when there are any. */
@@ -206,25 +207,9 @@ public final class VdpaCommands {
   }
 
   private String set(List<String> words) {
-    String name = null;
-    MacAddress mac = null;
-    for (int i = 0; i < words.size(); i += 2) {
-      String key = words.get(i);
-      if (i + 1 >= words.size()) {
-        throw new IllegalArgumentException("attribute " + key + " needs a value");
-      }
-      switch (key) {
-        case "name" -> name = words.get(i + 1);
-        case "mac" -> mac = MacAddress.parse(words.get(i + 1));
-        default -> throw new IllegalArgumentException("unknown attribute '" + key + "': expected name or mac");
-      }
-    }
-    required(name, "device name is not set.");
-    if (mac == null) {
-      throw new IllegalArgumentException("nothing to set: give mac MAC");
-    }
-    store().setMac(name, mac);
-    return name + ": mac " + mac;
+    DevSetArgs args = DevSetArgs.parse(words);
+    store().setMac(args.name(), args.mac());
+    return args.name() + ": mac " + args.mac();
   }
 
   private String override(String device, String driver) {
@@ -248,6 +233,7 @@ public final class VdpaCommands {
   }
 
   private List<Views.ConfigView> configViews(HeldServices held, String only) {
+    held.settledBus(); // the negotiated features of a device just added are its driver's: shown once it is bound
     List<Views.ConfigView> out = new ArrayList<>();
     for (DeviceDTO d : bus().devices()) {
       if (only != null && !only.equals(d.name)) {

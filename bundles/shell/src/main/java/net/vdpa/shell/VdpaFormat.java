@@ -83,7 +83,9 @@ final class VdpaFormat {
           o.put("mac", c.mac().toString());
           o.put("link", c.linkUp() ? "up" : "down");
           o.put("link_announce", c.announce());
-          o.put("max_vq_pairs", c.maxVqPairs());
+          if (c.maxVqPairs() >= 0) {
+            o.put("max_vq_pairs", c.maxVqPairs());
+          }
           o.put("mtu", c.mtu());
         } else if (v instanceof Views.BlkConfig b) {
           blkFields(b).forEach(o::put);
@@ -100,8 +102,11 @@ final class VdpaFormat {
       StringBuilder line = new StringBuilder(v.name()).append(':');
       if (v instanceof Views.Config c) {
         line.append(" mac ").append(c.mac()).append(" link ").append(c.linkUp() ? "up" : "down")
-            .append(" link_announce ").append(c.announce()).append(" max_vq_pairs ").append(c.maxVqPairs())
-            .append(" mtu ").append(c.mtu());
+            .append(" link_announce ").append(c.announce());
+        if (c.maxVqPairs() >= 0) {
+          line.append(" max_vq_pairs ").append(c.maxVqPairs());
+        }
+        line.append(" mtu ").append(c.mtu());
       } else if (v instanceof Views.BlkConfig b) {
         blkFields(b).forEach((k, x) -> line.append(' ').append(k).append(' ').append(x));
       }

@@ -30,16 +30,20 @@ public final class VhostCommands {
   /** {@code vhost:show}. */
   @Descriptor("list the devices bound to vhost_vdpa: their vhost-user socket and their owner")
   public String show() {
-    return ShellError.guard(() -> VhostFormat.show(lines(null)));
+    return ShellError.guard(() -> {
+      BusSettle.beforeClassServices(context); // a listing shows devices just added, bound
+      return VhostFormat.show(lines(null));
+    });
   }
 
   /** {@code vhost:show DEV}. */
   @Descriptor("one device bound to vhost_vdpa: its vhost-user socket and its owner")
   public String show(@Descriptor("device name, e.g. vdpa0") String device) {
     return ShellError.guard(() -> {
+      String unsettled = BusSettle.beforeClassServices(context);
       List<VhostFormat.Line> l = lines(device);
       if (l.isEmpty()) {
-        throw new IllegalArgumentException("device " + device + " is not bound to vhost_vdpa");
+        throw new IllegalArgumentException("device " + device + " is not bound to vhost_vdpa" + unsettled);
       }
       return VhostFormat.show(l);
     });

@@ -52,6 +52,8 @@ final class Views {
   /**
    * A network device's config.
    *
+   * @param maxVqPairs {@code max_virtqueue_pairs}, or -1 for a device that offers neither MQ nor RSS
+   *     (then not shown, as Linux does not report it)
    * @param negotiated the negotiated features, or -1 before FEATURES_OK (then not shown)
    */
   record Config(String name, MacAddress mac, boolean linkUp, boolean announce, int maxVqPairs, int mtu, long negotiated)

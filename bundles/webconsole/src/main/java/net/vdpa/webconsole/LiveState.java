@@ -28,8 +28,8 @@ final class LiveState {
   private final List<VdpaMgmtDevice> mgmtdevs = new CopyOnWriteArrayList<>();
   /** Confined to the worker thread. */
   private final RateSampler sampler = new RateSampler();
-  /** The last rates the worker computed, as JSON; read by requests. */
-  private volatile String ratesJson = "{}";
+  /** The last rates the worker computed, and the same as JSON; read by requests. */
+  private volatile Rates rates = new Rates(Map.of(), Json.write(Map.of()));
   private final EventStream stream = new EventStream();
   private final ScheduledExecutorService worker;
 
@@ -90,25 +90,34 @@ final class LiveState {
     return stream;
   }
 
-  /** The picture as JSON, from the bus's state now. */
-  String pictureJson() {
+  /** Rates as the page reads them, and as JSON text (written once, sent to every stream). */
+  private record Rates(Map<String, Object> values, String json) {}
+
+  /** The picture from the bus's state now. */
+  private Map<String, Object> picture() {
     Map<String, List<ClassService>> byDevice = new HashMap<>();
     for (ClassService s : services.values()) {
       byDevice.computeIfAbsent(s.device(), k -> new ArrayList<>()).add(s);
     }
-    return Json.write(BusView.picture(bus.state(), byDevice));
+    return BusView.picture(bus.state(), byDevice);
+  }
+
+  /** The picture as JSON, from the bus's state now. */
+  String pictureJson() {
+    return Json.write(picture());
   }
 
   /** {@code state.json}: the picture and the rates. */
   String stateJson() {
-    String picture = pictureJson();
-    // both are JSON objects already: put them side by side without parsing them again
-    return "{\"bus\":" + picture + ",\"rates\":" + ratesJson + "}";
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("bus", picture());
+    state.put("rates", rates.values());
+    return Json.write(state);
   }
 
   /** What a new stream gets first: the picture and the rates now. */
   String firstFrames() {
-    return EventStream.frame("bus", pictureJson()) + EventStream.frame("rates", ratesJson);
+    return EventStream.frame("bus", pictureJson()) + EventStream.frame("rates", rates.json());
   }
 
   private void sample() {
@@ -119,8 +128,9 @@ final class LiveState {
             (a, b) -> new Counters(a.packets() + b.packets(), a.bytes() + b.bytes())));
       }
       sampler.sample(now, System.nanoTime());
-      ratesJson = Json.write(sampler.ratesJson());
-      stream.publish("rates", ratesJson);
+      Map<String, Object> values = sampler.ratesJson();
+      rates = new Rates(values, Json.write(values));
+      stream.publish("rates", rates.json());
     } catch (RuntimeException e) {
       // a class service going away under the reading: the next second reads again without it
     }
