@@ -52,6 +52,9 @@ public final class RemoteRuntimeComponent {
     props.put(VdpaRuntime.PROP_HOST, s.host());
     props.put(VdpaRuntime.PROP_TIMEOUT, s.timeoutMs());
     props.put(VdpaRuntime.PROP_PEERS, s.peers().size());
+    if (s.zookeeper() != null) {
+      props.put(VdpaRuntime.PROP_ZOOKEEPER, s.zookeeper().getAuthority());
+    }
     if (s.export()) {
       props.put("service.exported.interfaces", VdpaRuntime.class.getName());
       props.put("service.exported.configs", TCP);

@@ -28,8 +28,12 @@ final class RemoteDevs {
    */
   static Listing show(RemoteRuntimes remote, List<Views.Dev> local, String only) throws InterruptedException {
     List<RemoteRuntimes.Peer> peers = remote.peers();
+    List<String> notes = new ArrayList<>();
+    if (remote.discoveryNote() != null) {
+      notes.add(remote.discoveryNote());
+    }
     if (peers.isEmpty()) {
-      return new Listing(local, List.of());
+      return new Listing(local, notes);
     }
     String here = remote.localHost() == null ? "local" : remote.localHost();
     List<Views.Dev> out = new ArrayList<>();
@@ -41,7 +45,6 @@ final class RemoteDevs {
       calls.add(remote.start(p, VdpaRuntime::devices));
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(remote.timeoutMs());
-    List<String> notes = new ArrayList<>();
     for (int i = 0; i < peers.size(); i++) {
       try {
         for (RuntimeDevice d : remote.await(peers.get(i), calls.get(i), deadline)) {

@@ -31,6 +31,15 @@ public interface VdpaRuntime {
    */
   String PROP_PEERS = "vdpa.remote.peers";
 
+  /**
+   * The service property of the local facade naming, as {@code HOST:PORT}, the ZooKeeper server
+   * discovery uses (a {@code String}); absent with the static list. In that mode the number of
+   * other runtimes is what ZooKeeper's registry holds, not {@link #PROP_PEERS}.
+   *
+   * @since 1.1
+   */
+  String PROP_ZOOKEEPER = "vdpa.remote.zookeeper";
+
   /** The name that identifies this runtime among the others (configured; the machine's by default). */
   String host();
 
