@@ -22,7 +22,7 @@ import org.junit.rules.TemporaryFolder;
  * as one through OSGi Remote Services with Aries RSA's ZooKeeper discovery: runtime A creates a
  * device on B and lists it with host B; B is killed and A's view (its {@code vdpa:monitor}) drops
  * B within the ZooKeeper session timeout; B restarts, A sees it come back, and a fresh run of A
- * lists B's device again (kept in B's state).
+ * lists B's device again (kept in B's state) and shows B's bus (its DTO snapshot).
  */
 public class ZooKeeperRuntimesIT {
   private static final String NET = " type network mgmtdev vdpasim_net vendor_id 0 max_vqs 3 max_vq_size 1024";
@@ -83,11 +83,13 @@ public class ZooKeeperRuntimesIT {
     started.add(again);
     await(outA, seen, ("[runtime] UP B endpoint tcp://127.0.0.1:" + portB)::equals, 60_000);
 
-    RuntimeProcess.Run back = new RuntimeProcess(dir.newFolder("a2").toPath()).run(List.of("vdpa:dev show"),
+    RuntimeProcess.Run back = new RuntimeProcess(dir.newFolder("a2").toPath()).run(List.of("vdpa:dev show", "vdpa:bus show host B"),
         List.of("-Dvdpa.remote.host=A2", zk, session, "-Dorg.osgi.service.http.port=0"));
     assertEquals(back.all(), 0, back.status());
     assertTrue(back.all(), back.out().contains("r0:" + NET + " host B"));
     assertTrue(back.all(), back.out().contains("vdpa0:" + NET + " host A2"));
+    // B's bus snapshot (a BusDTO) crossed the wire: its devices with their binding state
+    assertTrue(back.all(), back.out().contains("r0: bound driver virtio_net autoprobe on"));
     assertTrue("a runtime's view never names itself twice: " + back.all(),
         back.out().stream().filter(l -> l.endsWith(" host A2")).count() == 1);
   }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.vdpa.api.DevConfig;
+import net.vdpa.api.dto.BusDTO;
+import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.remote.RuntimeDevice;
 import net.vdpa.api.remote.VdpaRuntime;
 
@@ -57,6 +59,17 @@ final class RemoteDevs {
       }
     }
     return new Listing(out, notes);
+  }
+
+  /** {@code bus show host HOST}: that runtime's bus, as its own {@code bus show} would list it. */
+  static String bus(RemoteRuntimes remote, String host, VdpaFormat.Style style) throws InterruptedException {
+    BusDTO state = remote.call(remote.runtime(host), VdpaRuntime::bus);
+    List<Views.BusLine> lines = new ArrayList<>();
+    for (DeviceDTO d : state.devices == null ? new DeviceDTO[0] : state.devices) {
+      lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe, d.placement,
+          d.displacedFrom, d.stay, d.stayReason));
+    }
+    return VdpaFormat.bus(state.autoprobe, lines, style);
   }
 
   /** {@code dev add ... host HOST} on another runtime. */

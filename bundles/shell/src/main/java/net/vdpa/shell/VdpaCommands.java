@@ -273,9 +273,9 @@ public final class VdpaCommands {
 
   // ------------------------------------------------------------------ bus
 
-  /** {@code vdpa:bus [-j] [-p] show | autoprobe on|off}. */
-  @Descriptor("the vDPA bus: [-j] [-p] show | autoprobe on|off")
-  public String bus(@Descriptor("[-j] [-p] show | autoprobe on|off") String... argv) {
+  /** {@code vdpa:bus [-j] [-p] show [host HOST] | autoprobe on|off}. */
+  @Descriptor("the vDPA bus: [-j] [-p] show [host HOST] | autoprobe on|off")
+  public String bus(@Descriptor("[-j] [-p] show [host HOST] | autoprobe on|off") String... argv) {
     return ShellError.guard(() -> busCommand(argv));
   }
 
@@ -284,6 +284,11 @@ public final class VdpaCommands {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
       case "show" -> {
+        if ("host".equals(a.word(1)) && a.word(2) != null) {
+          try (RemoteRuntimes remote = new RemoteRuntimes(context, remoteCalls)) {
+            return RemoteDevs.bus(remote, a.word(2), a.style());
+          }
+        }
         List<Views.BusLine> lines = new ArrayList<>();
         for (DeviceDTO d : BusSettle.devices(context, bus())) {
           lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe,

@@ -2,6 +2,7 @@ package net.vdpa.api.remote;
 
 import java.util.List;
 import net.vdpa.api.DevConfig;
+import net.vdpa.api.dto.BusDTO;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -45,6 +46,16 @@ public interface VdpaRuntime {
 
   /** The runtime's devices, in the bus's order. */
   List<RuntimeDevice> devices();
+
+  /**
+   * The runtime's bus at this moment, as {@code VdpaBus.state()} gives it there: every device with
+   * its binding state, every driver and management device. An OSGi DTO, not a serialisable record:
+   * Aries' TCP provider carries DTOs field by field.
+   *
+   * @return a snapshot
+   * @since 1.1
+   */
+  BusDTO bus();
 
   /**
    * Creates and keeps a device, as {@code vdpa:dev add} does locally.
