@@ -104,19 +104,25 @@ public class RemoteRuntimesIT {
   private Process startExporting(RuntimeProcess rt, List<String> script, List<String> opts, int port) throws Exception {
     Process p = rt.start(script, opts, new LinkedBlockingQueue<>());
     started.add(p);
+    awaitPort(p, port);
+    return p;
+  }
+
+  /** Waits (60 s at most) until the process accepts connections on the loopback port. */
+  static void awaitPort(Process p, int port) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-        return p;
+        return;
       } catch (IOException notYet) {
-        assertTrue("the runtime exported on port " + port + " within 60 s", System.nanoTime() < deadline && p.isAlive());
+        assertTrue("the process listened on port " + port + " within 60 s", System.nanoTime() < deadline && p.isAlive());
         Thread.sleep(100);
       }
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -273,6 +273,28 @@ public class KarafIT {
    * Web Console, the feature brings the vDPA tab, served through javax.servlet (Pax Web), behind
    * Karaf's login, refusing a POST without the page's CSRF token and acting with it.
    */
+  @Test
+  public void theRemoteFeatureInstallsWithZooKeeperDiscoveryActive() throws Exception {
+    String install = client("feature:install vdpa-remote");
+    assertFalse(install, install.toLowerCase().contains("error"));
+    List<String> wanted = List.of("net.vdpa.remote", "net.vdpa.zookeeper", "org.apache.aries.rsa.discovery.local",
+        "org.apache.aries.rsa.discovery.zookeeper", "org.apache.aries.rsa.provider.tcp", "com.sun.xml.bind.jaxb-osgi");
+    String bundles = client("bundle:list -s -t 0");
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); !allActive(bundles, wanted) && System.nanoTime() < end; ) {
+      bundles = client("bundle:list -s -t 0");
+    }
+    for (String bsn : wanted) {
+      assertTrue(bsn + " is not Active:\n" + bundles, allActive(bundles, List.of(bsn)));
+    }
+    String uninstall = client("feature:uninstall vdpa-remote");
+    assertFalse(uninstall, uninstall.toLowerCase().contains("error"));
+  }
+
+  /** Whether {@code bundle:list -s} shows every one of the symbolic names Active. */
+  private static boolean allActive(String bundles, List<String> bsns) {
+    return bsns.stream().allMatch(b -> bundles.lines().anyMatch(l -> (l + " ").contains(" " + b + " ") && l.contains("Active")));
+  }
+
   private static boolean webconsoleActive(String bundles) {
     return bundles.lines().anyMatch(l -> l.contains("net.vdpa.webconsole") && l.contains("Active"));
   }

@@ -18,14 +18,17 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Remote management of this runtime, off unless asked for (see {@link RemoteSettings}). When
  * active it registers this runtime's {@link VdpaRuntime} (with {@code service.exported.interfaces}
- * and Aries' TCP provider's settings when export is on) and writes the static peer list for Aries'
- * config discovery. Inactive, it registers nothing and writes nothing, so Aries RSA stays idle.
+ * and Aries' TCP provider's settings when export is on) and configures discovery: the static peer
+ * list for Aries' config discovery, or the ZooKeeper server for Aries' ZooKeeper discovery.
+ * Inactive, it registers nothing and removes what it wrote before, so Aries RSA stays idle.
  */
 @Component(configurationPid = RemoteSettings.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL, immediate = true)
+@Designate(ocd = RemoteConfig.class)
 public final class RemoteRuntimeComponent {
   private static final String TCP = "aries.tcp";
 
@@ -40,6 +43,7 @@ public final class RemoteRuntimeComponent {
       @Reference VdpaDeviceStore store, @Reference ConfigurationAdmin cm) throws IOException {
     RemoteSettings s = RemoteSettings.read(config, context::getProperty);
     new PeerEndpoints(cm).sync(s.peers(), s.timeoutMs()); // no peers: removes the ones an earlier run wrote
+    new ZooKeeperDiscoveryConfig(cm).sync(s.zookeeper(), s.sessionMs()); // likewise
     if (!s.active()) {
       registration = null;
       return;
@@ -48,6 +52,9 @@ public final class RemoteRuntimeComponent {
     props.put(VdpaRuntime.PROP_HOST, s.host());
     props.put(VdpaRuntime.PROP_TIMEOUT, s.timeoutMs());
     props.put(VdpaRuntime.PROP_PEERS, s.peers().size());
+    if (s.zookeeper() != null) {
+      props.put(VdpaRuntime.PROP_ZOOKEEPER, s.zookeeper().getAuthority());
+    }
     if (s.export()) {
       props.put("service.exported.interfaces", VdpaRuntime.class.getName());
       props.put("service.exported.configs", TCP);
@@ -59,8 +66,9 @@ public final class RemoteRuntimeComponent {
         new RuntimeFacade(s.host(), bus, store, new LocalServices(context)), props);
     Logger l = log;
     if (l != null) {
-      l.info("remote management: host {} export {} peers {}", s.host(), s.export() ? s.address() + ":" + s.port() : "off",
-          s.peers());
+      l.info("remote management: host {} export {} discovery {}", s.host(),
+          s.export() ? s.address() + ":" + s.port() : "off",
+          s.zookeeper() != null ? "zookeeper " + s.zookeeper().getAuthority() : "peers " + s.peers());
     }
   }
 

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * How this runtime takes part in remote management, read from the {@code net.vdpa.remote}
  * configuration, else from the framework properties of the same names with a {@code vdpa.remote.}
  * prefix ({@code -Dvdpa.remote.export=true}), else the defaults: no export, the machine's host
- * name, the advertised address {@code 127.0.0.1}, any free port, no peers, 3000 ms.
+ * name, the advertised address {@code 127.0.0.1}, any free port, no peers, no ZooKeeper, 3000 ms,
+ * a 6000 ms ZooKeeper session. Discovery is either the static list ({@code peers}) or ZooKeeper
+ * ({@code zookeeper}), never both.
  *
  * @param export whether the facade carries {@code service.exported.interfaces}
  * @param host the name the other runtimes know this one by
@@ -23,11 +25,17 @@ import java.util.regex.Pattern;
  * @param peers the other runtimes' endpoints ({@code tcp://HOST:PORT}), the static discovery list
  * @param timeoutMs how long one remote call may take before it fails (also the endpoint's {@code
  *     osgi.basic.timeout})
+ * @param zookeeper the ZooKeeper server ({@code HOST:PORT}) whose registry discovery uses, or {@code
+ *     null} for the static list
+ * @param sessionMs the ZooKeeper session timeout: how long after a runtime dies its endpoints stay
+ *     in the registry (the server clamps it to 2 to 20 of its ticks)
  */
-record RemoteSettings(boolean export, String host, String address, int port, List<URI> peers, long timeoutMs) {
+record RemoteSettings(boolean export, String host, String address, int port, List<URI> peers, long timeoutMs,
+    URI zookeeper, long sessionMs) {
   static final String PID = "net.vdpa.remote";
   static final String PREFIX = "vdpa.remote.";
   static final long DEFAULT_TIMEOUT_MS = 3000;
+  static final long DEFAULT_SESSION_MS = 6000;
 
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,63}");
 
@@ -41,6 +49,13 @@ record RemoteSettings(boolean export, String host, String address, int port, Lis
     }
     if (timeoutMs < 100 || timeoutMs > 600_000) {
       throw new IllegalArgumentException("timeout " + timeoutMs + " ms is out of range 100..600000");
+    }
+    if (sessionMs < 1000 || sessionMs > 600_000) {
+      throw new IllegalArgumentException("zookeeper.timeout " + sessionMs + " ms is out of range 1000..600000");
+    }
+    if (zookeeper != null && !peers.isEmpty()) {
+      throw new IllegalArgumentException("peers " + peers + " and zookeeper " + zookeeper.getAuthority()
+          + " are two discoveries: set one of them");
     }
     peers = List.copyOf(peers);
   }
@@ -59,12 +74,33 @@ record RemoteSettings(boolean export, String host, String address, int port, Lis
     String host = or(get.apply("host"), RemoteSettings::machineName);
     return new RemoteSettings(Boolean.parseBoolean(get.apply("export")), host,
         or(get.apply("address"), () -> "127.0.0.1"), number("port", get.apply("port"), 0),
-        peers(get.apply("peers")), number("timeout", get.apply("timeout"), DEFAULT_TIMEOUT_MS));
+        peers(get.apply("peers")), number("timeout", get.apply("timeout"), DEFAULT_TIMEOUT_MS),
+        zookeeper(get.apply("zookeeper")), number("zookeeper.timeout", get.apply("zookeeper.timeout"), DEFAULT_SESSION_MS));
   }
 
-  /** Whether anything asks for remote management: without export or peers the bundle stays idle. */
+  /**
+   * Whether anything asks for remote management: without export, peers or ZooKeeper the bundle
+   * stays idle.
+   */
   boolean active() {
-    return export || !peers.isEmpty();
+    return export || !peers.isEmpty() || zookeeper != null;
+  }
+
+  /** Parses {@code HOST:PORT} of a ZooKeeper server; blank is {@code null} (no ZooKeeper). */
+  static URI zookeeper(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    URI u;
+    try {
+      u = new URI("zk://" + text.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("zookeeper '" + text.trim() + "' is not HOST:PORT");
+    }
+    if (u.getHost() == null || u.getPort() < 1 || !u.getPath().isEmpty() || u.getUserInfo() != null) {
+      throw new IllegalArgumentException("zookeeper '" + text.trim() + "' is not HOST:PORT");
+    }
+    return u;
   }
 
   /** Parses a comma- or space-separated list of {@code tcp://HOST:PORT}. */

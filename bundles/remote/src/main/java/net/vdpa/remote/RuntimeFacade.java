@@ -8,6 +8,7 @@ import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDeviceStore;
 import net.vdpa.api.VdpaMgmtDevice;
+import net.vdpa.api.dto.BusDTO;
 import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.SocketAddresses;
@@ -49,6 +50,11 @@ public final class RuntimeFacade implements VdpaRuntime {
       }
     }
     return out;
+  }
+
+  @Override
+  public BusDTO bus() {
+    return bus.state();
   }
 
   @Override

@@ -52,4 +52,31 @@ class RemoteSettingsTest {
     assertThat(p.get("osgi.basic.timeout")).isEqualTo("2000");
     assertThat(List.of(RemoteSettings.peers(""))).containsExactly(List.of());
   }
+
+  @Test
+  void zookeeperSelectsItsDiscoveryAndItsSessionTimeout() {
+    RemoteSettings s = RemoteSettings.read(Map.of("zookeeper", "127.0.0.1:2181", "zookeeper.timeout", "5000"), k -> null);
+    assertThat(s.active()).isTrue();
+    assertThat(s.zookeeper().getHost()).isEqualTo("127.0.0.1");
+    assertThat(s.zookeeper().getPort()).isEqualTo(2181);
+    assertThat(s.sessionMs()).isEqualTo(5000);
+    assertThat(RemoteSettings.read(Map.of(), k -> null).zookeeper()).isNull();
+    assertThat(RemoteSettings.read(Map.of(), k -> null).sessionMs()).isEqualTo(RemoteSettings.DEFAULT_SESSION_MS);
+    var p = ZooKeeperDiscoveryConfig.properties(s.zookeeper(), s.sessionMs());
+    assertThat(p.get("zookeeper.host")).isEqualTo("127.0.0.1");
+    assertThat(p.get("zookeeper.port")).isEqualTo("2181");
+    assertThat(p.get("zookeeper.timeout")).isEqualTo("5000");
+  }
+
+  @Test
+  void zookeeperValuesAreCheckedAndExcludeAStaticList() {
+    assertThatThrownBy(() -> RemoteSettings.read(Map.of("zookeeper", "zk1"), k -> null))
+        .hasMessage("zookeeper 'zk1' is not HOST:PORT");
+    assertThatThrownBy(() -> RemoteSettings.read(Map.of("zookeeper", "zk1:2181/chroot"), k -> null))
+        .hasMessage("zookeeper 'zk1:2181/chroot' is not HOST:PORT");
+    assertThatThrownBy(() -> RemoteSettings.read(Map.of("zookeeper", "zk1:2181", "zookeeper.timeout", "10"), k -> null))
+        .hasMessage("zookeeper.timeout 10 ms is out of range 1000..600000");
+    assertThatThrownBy(() -> RemoteSettings.read(Map.of("zookeeper", "zk1:2181", "peers", "tcp://10.0.0.2:9101"), k -> null))
+        .hasMessage("peers [tcp://10.0.0.2:9101] and zookeeper zk1:2181 are two discoveries: set one of them");
+  }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import net.vdpa.api.DevConfig;
+import net.vdpa.api.dto.BusDTO;
+import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.remote.RuntimeDevice;
 import net.vdpa.api.remote.VdpaRuntime;
 
@@ -28,8 +30,12 @@ final class RemoteDevs {
    */
   static Listing show(RemoteRuntimes remote, List<Views.Dev> local, String only) throws InterruptedException {
     List<RemoteRuntimes.Peer> peers = remote.peers();
+    List<String> notes = new ArrayList<>();
+    if (remote.discoveryNote() != null) {
+      notes.add(remote.discoveryNote());
+    }
     if (peers.isEmpty()) {
-      return new Listing(local, List.of());
+      return new Listing(local, notes);
     }
     String here = remote.localHost() == null ? "local" : remote.localHost();
     List<Views.Dev> out = new ArrayList<>();
@@ -41,7 +47,6 @@ final class RemoteDevs {
       calls.add(remote.start(p, VdpaRuntime::devices));
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(remote.timeoutMs());
-    List<String> notes = new ArrayList<>();
     for (int i = 0; i < peers.size(); i++) {
       try {
         for (RuntimeDevice d : remote.await(peers.get(i), calls.get(i), deadline)) {
@@ -54,6 +59,17 @@ final class RemoteDevs {
       }
     }
     return new Listing(out, notes);
+  }
+
+  /** {@code bus show host HOST}: that runtime's bus, as its own {@code bus show} would list it. */
+  static String bus(RemoteRuntimes remote, String host, VdpaFormat.Style style) throws InterruptedException {
+    BusDTO state = remote.call(remote.runtime(host), VdpaRuntime::bus);
+    List<Views.BusLine> lines = new ArrayList<>();
+    for (DeviceDTO d : state.devices == null ? new DeviceDTO[0] : state.devices) {
+      lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe, d.placement,
+          d.displacedFrom, d.stay, d.stayReason));
+    }
+    return VdpaFormat.bus(state.autoprobe, lines, style);
   }
 
   /** {@code dev add ... host HOST} on another runtime. */

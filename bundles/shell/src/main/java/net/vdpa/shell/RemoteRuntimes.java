@@ -2,6 +2,7 @@ package net.vdpa.shell;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,8 @@ final class RemoteRuntimes implements AutoCloseable {
   private final BundleContext context;
   private final ExecutorService calls;
   private final HeldServices held;
+  /** Why the last {@link #peers} may have missed runtimes (discovery not connected), or {@code null}. */
+  private String discoveryNote;
 
   /** The threads calls on other runtimes run on (daemons: a call left waiting never holds the JVM). */
   static ExecutorService callPool() {
@@ -62,14 +65,24 @@ final class RemoteRuntimes implements AutoCloseable {
   }
 
   /**
-   * The imported runtimes, each held until {@link #close}. Right after a start the static peer
-   * list may not be imported yet: this waits (at most the timeout) until as many runtimes are
-   * imported as the list names.
+   * The imported runtimes, each held until {@link #close}. Right after a start discovery may not
+   * have imported them yet: this waits (at most the timeout) until as many runtimes are imported as
+   * the static list names, or as ZooKeeper's registry holds ({@link ZooKeeperView}).
    */
   List<Peer> peers() throws InterruptedException {
     ServiceReference<VdpaRuntime> local = local();
     int expected = local != null && local.getProperty(VdpaRuntime.PROP_PEERS) instanceof Integer n ? n : 0;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
+    Object zk = local == null ? null : local.getProperty(VdpaRuntime.PROP_ZOOKEEPER);
+    discoveryNote = null;
+    if (zk != null) {
+      Set<String> known = ZooKeeperView.others(context, deadline);
+      if (known == null) {
+        discoveryNote = "discovery: ZooKeeper " + zk + " not reached within " + timeoutMs() + " ms";
+      } else {
+        expected = known.size();
+      }
+    }
     List<ServiceReference<VdpaRuntime>> imported = awaitImported(expected, deadline);
     List<Peer> out = new ArrayList<>();
     for (ServiceReference<VdpaRuntime> r : imported) {
@@ -80,6 +93,11 @@ final class RemoteRuntimes implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Why the last {@link #peers} may lack runtimes (ZooKeeper not reached in time), or {@code null}. */
+  String discoveryNote() {
+    return discoveryNote;
   }
 
   /** Starts a call on a peer; {@link #await} collects it. */

@@ -2,12 +2,8 @@ package net.vdpa.shell;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDeviceStore;
@@ -19,16 +15,12 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Process;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventConstants;
-import org.osgi.service.event.EventHandler;
 
 /**
  * The {@code vdpa} command scope: iproute2's {@code vdpa} word for word ({@code mgmtdev show},
@@ -267,9 +259,9 @@ public final class VdpaCommands {
 
   // ------------------------------------------------------------------ bus
 
-  /** {@code vdpa:bus [-j] [-p] show | autoprobe on|off}. */
-  @Descriptor("the vDPA bus: [-j] [-p] show | autoprobe on|off")
-  public String bus(@Descriptor("[-j] [-p] show | autoprobe on|off") String... argv) {
+  /** {@code vdpa:bus [-j] [-p] show [host HOST] | autoprobe on|off}. */
+  @Descriptor("the vDPA bus: [-j] [-p] show [host HOST] | autoprobe on|off")
+  public String bus(@Descriptor("[-j] [-p] show [host HOST] | autoprobe on|off") String... argv) {
     return ShellError.guard(() -> busCommand(argv));
   }
 
@@ -278,6 +270,11 @@ public final class VdpaCommands {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
       case "show" -> {
+        if ("host".equals(a.word(1)) && a.word(2) != null) {
+          try (RemoteRuntimes remote = new RemoteRuntimes(context, remoteCalls)) {
+            return RemoteDevs.bus(remote, a.word(2), a.style());
+          }
+        }
         List<Views.BusLine> lines = new ArrayList<>();
         for (DeviceDTO d : BusSettle.devices(context, bus())) {
           lines.add(new Views.BusLine(d.name, d.state, d.driver, d.reason, d.driverOverride, d.autoprobe,
@@ -295,8 +292,12 @@ public final class VdpaCommands {
 
   // ------------------------------------------------------------------ monitor
 
-  /** {@code vdpa:monitor}: prints bus events as they happen until interrupted (Ctrl-C). */
-  @Descriptor("print bus events as they happen until interrupted (Ctrl-C); 'monitor N' stops after N events")
+  /**
+   * {@code vdpa:monitor}: prints bus events, and other runtimes coming and going, as they happen
+   * until interrupted (Ctrl-C).
+   */
+  @Descriptor("print bus events (and other runtimes coming and going) as they happen until interrupted (Ctrl-C); "
+      + "'monitor N' stops after N events")
   public void monitor(CommandSession session, @Descriptor("[COUNT]") String... argv) {
     ShellError.guard(() -> {
       watch(session, argv);
@@ -306,21 +307,11 @@ public final class VdpaCommands {
 
   private void watch(CommandSession session, String... argv) {
     int limit = argv.length > 0 ? DevAddArgs.number("count", argv[0]) : Integer.MAX_VALUE;
-    BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    Dictionary<String, Object> p = new Hashtable<>();
-    p.put(EventConstants.EVENT_TOPIC, VdpaEvents.TOPIC_ALL);
-    ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class, events::add, p);
     try {
-      for (int n = 0; n < limit; n++) {
-        Event e = events.take();
-        session.getConsole().println(MonitorFormat.line(e));
-        session.getConsole().flush();
-      }
+      new BusMonitor(context).run(session.getConsole(), limit);
     } catch (InterruptedException stop) {
       // Ctrl-C: monitoring ends, which is what the user asked for
       Thread.currentThread().interrupt();
-    } finally {
-      reg.unregister();
     }
   }
 

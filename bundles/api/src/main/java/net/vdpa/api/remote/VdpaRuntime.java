@@ -2,6 +2,7 @@ package net.vdpa.api.remote;
 
 import java.util.List;
 import net.vdpa.api.DevConfig;
+import net.vdpa.api.dto.BusDTO;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -31,11 +32,30 @@ public interface VdpaRuntime {
    */
   String PROP_PEERS = "vdpa.remote.peers";
 
+  /**
+   * The service property of the local facade naming, as {@code HOST:PORT}, the ZooKeeper server
+   * discovery uses (a {@code String}); absent with the static list. In that mode the number of
+   * other runtimes is what ZooKeeper's registry holds, not {@link #PROP_PEERS}.
+   *
+   * @since 1.1
+   */
+  String PROP_ZOOKEEPER = "vdpa.remote.zookeeper";
+
   /** The name that identifies this runtime among the others (configured; the machine's by default). */
   String host();
 
   /** The runtime's devices, in the bus's order. */
   List<RuntimeDevice> devices();
+
+  /**
+   * The runtime's bus at this moment, as {@code VdpaBus.state()} gives it there: every device with
+   * its binding state, every driver and management device. An OSGi DTO, not a serialisable record:
+   * Aries' TCP provider carries DTOs field by field.
+   *
+   * @return a snapshot
+   * @since 1.1
+   */
+  BusDTO bus();
 
   /**
    * Creates and keeps a device, as {@code vdpa:dev add} does locally.

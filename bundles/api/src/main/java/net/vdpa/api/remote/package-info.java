@@ -13,7 +13,7 @@
  * wait themselves (the shell does, see README "Several runtimes").
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.vdpa.api.remote;
 
 import org.osgi.annotation.bundle.Export;
