@@ -169,6 +169,11 @@ public class ShellIT extends BusTestSupport {
     assertEquals(run("vdpa:dev show t1"), run("vdpa d s t1"));
     assertEquals(run("vdpa:dev show"), run("vdpa dev list"));
     assertEquals(run("vdpa:mgmtdev -j show vdpasim_net"), run("vdpa -j mgmtdev show vdpasim_net"));
+    // -j and -p are Gogo options of the scoped commands (help lists them); -jp is read as iproute2 spells it
+    assertEquals(run("vdpa:dev -jp show"), run("vdpa:dev --json --pretty show"));
+    assertEquals(run("vdpa:dev -jp show"), run("vdpa:dev -j -p show"));
+    String help = run("help vdpa:dev");
+    assertTrue(help, help.contains("--json") && help.contains("JSON output") && help.contains("--pretty"));
     assertEquals(run("vdpa:dev config show t1"), run("vdpa dev config show t1"));
     assertTrue(run("vdpa help").startsWith("Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }"));
     assertTrue(run("vdpa").startsWith("Usage: vdpa [ OPTIONS ] OBJECT { COMMAND | help }"));

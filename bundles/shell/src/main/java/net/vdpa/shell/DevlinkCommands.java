@@ -13,6 +13,7 @@ import net.vdpa.api.devlink.DevlinkPort;
 import net.vdpa.api.devlink.EswitchMode;
 import net.vdpa.api.devlink.FunctionState;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -41,8 +42,11 @@ public final class DevlinkCommands {
   /** {@code devlink:dev [-j] [-p] show [DEV] | eswitch show|set DEV mode MODE | param show|set DEV name sriov_numvfs [value N cmode runtime]}. */
   @Descriptor("devlink devices: show [DEV] | eswitch show DEV | eswitch set DEV mode legacy|switchdev | "
       + "param show DEV name sriov_numvfs | param set DEV name sriov_numvfs value N cmode runtime")
-  public String dev(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
-    return ShellError.guard(() -> devCommand(Args.of(withoutStats(argv))));
+  public String dev(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor("COMMAND ...") String... argv) {
+    // devlink takes -s before any object; only port show reads it
+    return ShellError.guard(() -> devCommand(Args.withStats(json, pretty, false, argv)));
   }
 
   private String devCommand(Args a) {
@@ -101,13 +105,12 @@ public final class DevlinkCommands {
   /** {@code devlink:port [-j] [-p] [-s] show [PORT] | add DEV flavour pcisf pfnum 0 sfnum N | del PORT | function set PORT [hw_addr MAC] [state active|inactive]}. */
   @Descriptor("devlink ports: [-s] show [PORT] (-s: counters of the port and its representor) | "
       + "add DEV flavour pcisf pfnum 0 sfnum N | del PORT | function set PORT [hw_addr MAC] [state active|inactive]")
-  public String port(@Descriptor("[-j] [-p] [-s] COMMAND ...") String... argv) {
-    return ShellError.guard(() -> portCommand(Args.of(withoutStats(argv)), withoutStats(argv).length != argv.length));
-  }
-
-  /** The command line without devlink's {@code -s} ({@code --statistics}), which only port show reads. */
-  private static String[] withoutStats(String... argv) {
-    return java.util.Arrays.stream(argv).filter(w -> !w.equals("-s") && !w.equals("--statistics")).toArray(String[]::new);
+  public String port(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor(Flags.STATS_HELP) @Parameter(names = {Flags.S, Flags.STATS}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean stats,
+      @Descriptor("COMMAND ...") String... argv) {
+    Args a = Args.withStats(json, pretty, stats, argv);
+    return ShellError.guard(() -> portCommand(a, a.stats()));
   }
 
   private String ports(String only, boolean stats, VdpaFormat.Style style) {

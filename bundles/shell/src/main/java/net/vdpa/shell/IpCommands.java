@@ -7,6 +7,7 @@ import net.vdpa.api.MacAddress;
 import net.vdpa.api.devlink.Devlink;
 import net.vdpa.api.devlink.DevlinkDev;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -37,24 +38,17 @@ public final class IpCommands {
 
   /** {@code ip:link [-j] [-p] [-s] show [PF] | set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]}. */
   @Descriptor("SmartNIC PFs and their VFs: [-s] show [PF] (-s: the VFs' counters) | set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]")
-  public String link(@Descriptor("[-j] [-p] [-s] COMMAND ...") String... argv) {
-    return ShellError.guard(() -> linkCommand(argv));
+  public String link(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor(Flags.STATS_HELP) @Parameter(names = {Flags.S, Flags.STATS}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean stats,
+      @Descriptor("COMMAND ...") String... argv) {
+    return ShellError.guard(() -> linkCommand(Args.withStats(json, pretty, stats, argv)));
   }
 
-  private String linkCommand(String... argv) {
-    boolean json = false;
-    boolean pretty = false;
-    boolean stats = false;
-    List<String> w = new ArrayList<>();
-    for (String a : argv) {
-      switch (a) {
-        case "-j", "--json" -> json = true;
-        case "-p", "--pretty" -> pretty = true;
-        case "-s", "--stats" -> stats = true;
-        default -> w.add(a);
-      }
-    }
-    VdpaFormat.Style style = new VdpaFormat.Style(json, pretty);
+  private String linkCommand(Args a) {
+    final boolean stats = a.stats();
+    final List<String> w = a.words();
+    VdpaFormat.Style style = a.style();
     String cmd = w.isEmpty() ? "show" : w.get(0);
     if (cmd.equals("show")) {
       List<IpFormat.Pf> out = new ArrayList<>();

@@ -130,9 +130,9 @@ public final class LinuxTools {
   @Descriptor(VDPA_HELP)
   public Object vdpa(CommandSession session, @Descriptor("[ OPTIONS ] OBJECT { COMMAND | help }") String... argv) {
     return ShellError.guard(() -> run(VDPA, argv, (object, args) -> switch (object) {
-      case "mgmtdev" -> vdpa.mgmtdev(args);
-      case "dev" -> vdpa.dev(args);
-      case "bus" -> vdpa.bus(args);
+      case "mgmtdev" -> vdpa.mgmtdev(false, false, args);
+      case "dev" -> vdpa.dev(false, false, args);
+      case "bus" -> vdpa.bus(false, false, args);
       default -> {
         vdpa.monitor(session, args);
         yield null;
@@ -150,7 +150,7 @@ public final class LinuxTools {
       + "port show|add|del|function ... }; 'devlink help', 'devlink dev help'")
   public Object devlink(@Descriptor("[ OPTIONS ] OBJECT { COMMAND | help }") String... argv) {
     return ShellError.guard(() -> run(DEVLINK, argv, (object, args) -> object.equals("dev")
-        ? devlink.dev(args) : devlink.port(args)));
+        ? devlink.dev(false, false, args) : devlink.port(false, false, false, args)));
   }
 
   /**
@@ -162,7 +162,7 @@ public final class LinuxTools {
   @Descriptor("iproute2's ip link for SmartNIC PFs and VFs, as typed in Linux: ip [-s] [-j] [-p] link show [PF] | "
       + "ip link set PF vf N [mac MAC] [vlan V] [spoofchk on|off] [trust on|off]")
   public Object ip(@Descriptor("[ OPTIONS ] link { COMMAND | help }") String... argv) {
-    return ShellError.guard(() -> run(IP, argv, (object, args) -> ip.link(args)));
+    return ShellError.guard(() -> run(IP, argv, (object, args) -> ip.link(false, false, false, args)));
   }
 
   /** What runs an object's command: the object and its words, options first. */

@@ -13,6 +13,7 @@ import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.net.NetStats;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -53,8 +54,10 @@ public final class NetCommands {
 
   /** {@code net:stats [-j] [-p] IF}. */
   @Descriptor("counters of a network interface, total and per queue pair: [-j] [-p] IF")
-  public String stats(@Descriptor("[-j] [-p] IF: JSON, pretty, and the interface name, e.g. vnet0") String... argv) {
-    return ShellError.guard(() -> statsOf(Args.of(argv)));
+  public String stats(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor("IF: the interface name, e.g. vnet0") String... argv) {
+    return ShellError.guard(() -> statsOf(Args.of(json, pretty, argv)));
   }
 
   private String statsOf(Args a) {

@@ -15,6 +15,7 @@ import net.vdpa.api.port.SocketAddresses;
 import net.vdpa.api.port.SocketStats;
 import net.vdpa.api.port.WireKind;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -48,25 +49,19 @@ public final class PortCommands {
       + "cable PORT PEER (PEER may be another provider's port: a SmartNIC uplink to a simulated NIC) | "
       + "capture PORT FILE | udp PORT local ADDR remote ADDR | stream PORT listen|connect ADDR | link PORT up|down "
       + "(ADDR is HOST:PORT, or PORT on 127.0.0.1)")
-  public String port(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
-    return ShellError.guard(() -> portCommand(argv));
+  public String port(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor("COMMAND ...") String... argv) {
+    return ShellError.guard(() -> portCommand(Args.of(json, pretty, argv)));
   }
 
-  private String portCommand(String... argv) {
+  private String portCommand(Args line) {
     List<PortControl> all = List.copyOf(controls);
     if (all.isEmpty()) {
       throw new IllegalStateException("no ports: no device bundle with ports is running (such as device.simnet)");
     }
-    VdpaFormat.Style style = VdpaFormat.Style.TEXT;
-    List<String> w = new ArrayList<>();
-    for (String a : argv) {
-      switch (a) {
-        case "-j", "--json" -> style = new VdpaFormat.Style(true, style.pretty());
-        case "-p", "--pretty" -> style = new VdpaFormat.Style(style.json(), true);
-        case "-jp", "-pj" -> style = new VdpaFormat.Style(true, true);
-        default -> w.add(a);
-      }
-    }
+    final VdpaFormat.Style style = line.style();
+    final List<String> w = line.words();
     String cmd = w.isEmpty() ? "show" : w.get(0);
     switch (cmd) {
       case "show" -> {

@@ -13,6 +13,7 @@ import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.Process;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -75,12 +76,13 @@ public final class VdpaCommands {
 
   /** {@code vdpa:mgmtdev [-j] [-p] show [MGMTDEV]}. */
   @Descriptor("show management devices: [-j] [-p] show [MGMTDEV]")
-  public String mgmtdev(@Descriptor("[-j] [-p] show [MGMTDEV]") String... argv) {
-    return ShellError.guard(() -> mgmtdevCommand(argv));
+  public String mgmtdev(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor("show [MGMTDEV]") String... argv) {
+    return ShellError.guard(() -> mgmtdevCommand(Args.of(json, pretty, argv)));
   }
 
-  private String mgmtdevCommand(String... argv) {
-    Args a = Args.of(argv);
+  private String mgmtdevCommand(Args a) {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     if (!cmd.equals("show")) {
       throw new IllegalArgumentException("unknown mgmtdev command '" + cmd + "': expected show");
@@ -108,13 +110,15 @@ public final class VdpaCommands {
   @Descriptor("vDPA devices: show [DEV] | add name NAME mgmtdev MGMTDEV [device_features HEX] [mac MAC] [mtu MTU] "
       + "[max_vqp N] [capacity SIZE] [file PATH] [ro] [num_queues N] | del DEV | config show [DEV] | vstats show DEV qidx N | set name NAME mac MAC | bind DEV DRIVER "
       + "| unbind DEV | override DEV DRIVER|none | autoprobe DEV on|off")
-  public String dev(@Descriptor("[-j] [-p] COMMAND ...") String... argv) {
-    return ShellError.guard(() -> devCommand(argv));
+  public String dev(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor("COMMAND ...") String... argv) {
+    return ShellError.guard(() -> devCommand(Args.of(json, pretty, argv)));
   }
 
-  private String devCommand(String... argv) throws InterruptedException {
+  private String devCommand(Args a) throws InterruptedException {
     try (HeldServices held = new HeldServices(context); RemoteRuntimes remote = new RemoteRuntimes(context, remoteCalls)) {
-      return devCommand(held, remote, Args.of(argv));
+      return devCommand(held, remote, a);
     }
   }
 
@@ -261,12 +265,13 @@ public final class VdpaCommands {
 
   /** {@code vdpa:bus [-j] [-p] show [host HOST] | autoprobe on|off}. */
   @Descriptor("the vDPA bus: [-j] [-p] show [host HOST] | autoprobe on|off")
-  public String bus(@Descriptor("[-j] [-p] show [host HOST] | autoprobe on|off") String... argv) {
-    return ShellError.guard(() -> busCommand(argv));
+  public String bus(@Descriptor(Flags.JSON_HELP) @Parameter(names = {Flags.J, Flags.JSON}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean json,
+      @Descriptor(Flags.PRETTY_HELP) @Parameter(names = {Flags.P, Flags.PRETTY}, absentValue = Flags.OFF, presentValue = Flags.ON) boolean pretty,
+      @Descriptor("show [host HOST] | autoprobe on|off") String... argv) {
+    return ShellError.guard(() -> busCommand(Args.of(json, pretty, argv)));
   }
 
-  private String busCommand(String... argv) throws InterruptedException {
-    Args a = Args.of(argv);
+  private String busCommand(Args a) throws InterruptedException {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     switch (cmd) {
       case "show" -> {

@@ -40,6 +40,6 @@ public final class DevlinkPortAction extends Iproute2Action {
       System.arraycopy(argv, 0, with, 1, argv.length);
       argv = with;
     }
-    return commands.port(argv);
+    return commands.port(false, false, false, argv);
   }
 }

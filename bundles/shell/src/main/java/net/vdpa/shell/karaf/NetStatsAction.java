@@ -24,6 +24,6 @@ public final class NetStatsAction extends Iproute2Action {
 
   @Override
   Object run() throws Exception {
-    return commands.stats(argv(List.of(name)));
+    return commands.stats(false, false, argv(List.of(name)));
   }
 }

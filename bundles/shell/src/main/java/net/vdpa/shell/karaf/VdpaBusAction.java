@@ -26,6 +26,6 @@ public final class VdpaBusAction extends Iproute2Action {
 
   @Override
   Object run() throws Exception {
-    return commands.bus(argv(words));
+    return commands.bus(false, false, argv(words));
   }
 }

@@ -30,6 +30,6 @@ public final class VdpaDevAction extends Iproute2Action {
 
   @Override
   Object run() throws Exception {
-    return commands.dev(argv(words));
+    return commands.dev(false, false, argv(words));
   }
 }

@@ -21,6 +21,6 @@ public final class VdpaMgmtdevAction extends Iproute2Action {
 
   @Override
   Object run() throws Exception {
-    return commands.mgmtdev(argv(words));
+    return commands.mgmtdev(false, false, argv(words));
   }
 }

@@ -28,6 +28,6 @@ public final class VdpaPortAction extends Iproute2Action {
 
   @Override
   Object run() throws Exception {
-    return commands.port(argv(words));
+    return commands.port(false, false, argv(words));
   }
 }
