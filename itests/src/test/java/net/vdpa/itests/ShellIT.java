@@ -59,6 +59,8 @@ public class ShellIT extends BusTestSupport {
   @Override
   protected Option[] extraOptions() {
     return new Option[] {mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
+        // Gogo's help, which lists each command's options from their @Parameter annotations
+        mavenBundle("org.apache.felix", "org.apache.felix.gogo.command").versionAsInProject(),
         reactorBundle("vdpa.bundle.ring"), reactorBundle("vdpa.bundle.devicecore"), reactorBundle("vdpa.bundle.simnet"), reactorBundle("vdpa.bundle.virtionet"),
         reactorBundle("vdpa.bundle.config"), reactorBundle("vdpa.bundle.shell"),
         mavenBundle("jakarta.json", "jakarta.json-api").versionAsInProject(),
