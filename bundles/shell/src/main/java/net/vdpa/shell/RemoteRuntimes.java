@@ -140,19 +140,23 @@ final class RemoteRuntimes implements AutoCloseable {
   Peer named(String host) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
     List<String> silent = new ArrayList<>();
-    do {
-      silent.clear();
-      for (Peer p : peers()) {
-        try {
-          if (host.equals(await(p, start(p, VdpaRuntime::host), deadline))) {
-            return p;
+    try (ImportWatch watch = new ImportWatch()) {
+      long seen;
+      do {
+        seen = watch.events();
+        silent.clear();
+        for (Peer p : peers()) {
+          try {
+            if (host.equals(await(p, start(p, VdpaRuntime::host), deadline))) {
+              return p;
+            }
+          } catch (IllegalArgumentException e) {
+            silent.add(e.getMessage());
           }
-        } catch (IllegalArgumentException e) {
-          silent.add(e.getMessage());
         }
-      }
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
+        // not there or not answering: look again when discovery imports or withdraws a runtime
+      } while (watch.awaitAfter(seen, deadline));
+    }
     throw new IllegalArgumentException("no runtime named " + host + " answered within " + timeoutMs() + " ms"
         + (silent.isEmpty() ? "" : " (" + String.join("; ", silent) + ")"));
   }
@@ -189,34 +193,72 @@ final class RemoteRuntimes implements AutoCloseable {
    * deadline: woken by the registry's events, not by polling it.
    */
   private List<ServiceReference<VdpaRuntime>> awaitImported(int expected, long deadline) throws InterruptedException {
-    Object changed = new Object();
-    ServiceListener wake = event -> {
-      synchronized (changed) {
-        changed.notifyAll();
+    try (ImportWatch watch = new ImportWatch()) {
+      // listed after the listener is in place: an import in between still counts as an event
+      long seen = watch.events();
+      List<ServiceReference<VdpaRuntime>> imported = refs("(service.imported=*)");
+      while (imported.size() < expected && System.nanoTime() < deadline) {
+        watch.awaitAfter(seen, deadline);
+        seen = watch.events();
+        imported = refs("(service.imported=*)");
       }
-    };
-    try {
-      context.addServiceListener(wake, "(&(" + Constants.OBJECTCLASS + "=" + VdpaRuntime.class.getName()
-          + ")(service.imported=*))");
-    } catch (InvalidSyntaxException e) {
-      throw new IllegalStateException("the imported-runtime filter is malformed", e);
-    } catch (IllegalStateException stopped) {
-      return List.of();
+      return imported;
     }
-    try {
-      synchronized (changed) {
-        // listed under the monitor, after the listener is in place: an import in between still wakes us
-        List<ServiceReference<VdpaRuntime>> imported = refs("(service.imported=*)");
-        long left;
-        while (imported.size() < expected && (left = deadline - System.nanoTime()) > 0) {
-          TimeUnit.NANOSECONDS.timedWait(changed, left);
-          imported = refs("(service.imported=*)");
-        }
-        return imported;
-      }
-    } finally {
+  }
+
+  /**
+   * Counts the registry's events on imported runtimes (imported, modified, withdrawn) while open, so
+   * that a caller can wait for the next one after what it has seen: woken by the registry, never by
+   * polling it, and no event between a look and the wait is lost.
+   */
+  private final class ImportWatch implements AutoCloseable {
+    private final ServiceListener listener = event -> bump();
+    private long events;
+    private final boolean listening;
+
+    ImportWatch() {
+      boolean added;
       try {
-        context.removeServiceListener(wake);
+        context.addServiceListener(listener, "(&(" + Constants.OBJECTCLASS + "=" + VdpaRuntime.class.getName()
+            + ")(service.imported=*))");
+        added = true;
+      } catch (InvalidSyntaxException e) {
+        throw new IllegalStateException("the imported-runtime filter is malformed", e);
+      } catch (IllegalStateException stopped) {
+        added = false; // the shell bundle is stopping: nothing will be imported for it
+      }
+      listening = added;
+    }
+
+    private synchronized void bump() {
+      events++;
+      notifyAll();
+    }
+
+    synchronized long events() {
+      return events;
+    }
+
+    /**
+     * Waits until an event after the {@code seen}-th, or the deadline.
+     *
+     * @return whether such an event came (false at the deadline, and at once when not listening)
+     */
+    synchronized boolean awaitAfter(long seen, long deadline) throws InterruptedException {
+      long left;
+      while (listening && events == seen && (left = deadline - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return events != seen;
+    }
+
+    @Override
+    public void close() {
+      if (!listening) {
+        return;
+      }
+      try {
+        context.removeServiceListener(listener);
       } catch (IllegalStateException stopped) {
         // the shell bundle is stopping: its listeners go with it
       }
