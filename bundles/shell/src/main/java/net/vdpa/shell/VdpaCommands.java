@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutorService;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaDeviceStore;
-import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.dto.MgmtDevDTO;
