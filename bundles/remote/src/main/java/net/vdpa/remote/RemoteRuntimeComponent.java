@@ -5,6 +5,7 @@ import java.util.Hashtable;
 import java.util.Map;
 import net.vdpa.api.VdpaBus;
 import net.vdpa.api.VdpaDeviceStore;
+import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.remote.VdpaRuntime;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -16,6 +17,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -36,6 +39,7 @@ public final class RemoteRuntimeComponent {
   private volatile Logger log;
 
   private final ServiceRegistration<VdpaRuntime> registration;
+  private final ServiceRegistration<EventHandler> events;
 
   /** Reads the settings and, when remote management is asked for, starts it. */
   @Activate
@@ -46,8 +50,13 @@ public final class RemoteRuntimeComponent {
     new ZooKeeperDiscoveryConfig(cm).sync(s.zookeeper(), s.sessionMs()); // likewise
     if (!s.active()) {
       registration = null;
+      events = null;
       return;
     }
+    EventJournal journal = new EventJournal();
+    Hashtable<String, Object> topics = new Hashtable<>();
+    topics.put(EventConstants.EVENT_TOPIC, VdpaEvents.TOPIC_ALL);
+    events = context.registerService(EventHandler.class, journal, topics);
     Hashtable<String, Object> props = new Hashtable<>();
     props.put(VdpaRuntime.PROP_HOST, s.host());
     props.put(VdpaRuntime.PROP_TIMEOUT, s.timeoutMs());
@@ -63,7 +72,7 @@ public final class RemoteRuntimeComponent {
       props.put("osgi.basic.timeout", String.valueOf(s.timeoutMs()));
     }
     registration = context.registerService(VdpaRuntime.class,
-        new RuntimeFacade(s.host(), bus, store, new LocalServices(context)), props);
+        new RuntimeFacade(s.host(), bus, store, new LocalServices(context), journal), props);
     Logger l = log;
     if (l != null) {
       l.info("remote management: host {} export {} discovery {}", s.host(),
@@ -77,6 +86,7 @@ public final class RemoteRuntimeComponent {
   void deactivate() {
     if (registration != null) {
       registration.unregister();
+      events.unregister();
     }
   }
 }

@@ -13,6 +13,7 @@ import net.vdpa.api.dto.DeviceDTO;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.SocketAddresses;
 import net.vdpa.api.port.WireKind;
+import net.vdpa.api.remote.EventBatch;
 import net.vdpa.api.remote.RuntimeDevice;
 import net.vdpa.api.remote.VdpaRuntime;
 
@@ -27,12 +28,14 @@ public final class RuntimeFacade implements VdpaRuntime {
   private final VdpaBus bus;
   private final VdpaDeviceStore store;
   private final LocalServices services;
+  private final EventJournal journal;
 
-  RuntimeFacade(String host, VdpaBus bus, VdpaDeviceStore store, LocalServices services) {
+  RuntimeFacade(String host, VdpaBus bus, VdpaDeviceStore store, LocalServices services, EventJournal journal) {
     this.host = host;
     this.bus = bus;
     this.store = store;
     this.services = services;
+    this.journal = journal;
   }
 
   @Override
@@ -55,6 +58,16 @@ public final class RuntimeFacade implements VdpaRuntime {
   @Override
   public BusDTO bus() {
     return bus.state();
+  }
+
+  @Override
+  public EventBatch events(long after, long waitMs) {
+    try {
+      return journal.since(after, waitMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new EventBatch(Math.max(0, after), List.of(), 0); // the runtime is stopping: nothing more comes
+    }
   }
 
   @Override

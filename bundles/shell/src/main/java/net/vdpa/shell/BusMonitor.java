@@ -3,7 +3,9 @@ package net.vdpa.shell;
 import java.io.PrintStream;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.remote.VdpaRuntime;
@@ -18,20 +20,30 @@ import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
 /**
- * What {@code vdpa:monitor} prints, one line per happening, in the order they happened: the bus's
- * events ({@link MonitorFormat#line}) and, with remote management, other runtimes coming into and
- * leaving this one's view as discovery imports and withdraws them ({@code [runtime] UP B endpoint
- * tcp://127.0.0.1:9102}, {@code [runtime] DOWN B ...}). Both sources only enqueue; the command's
- * thread prints. One run, one thread.
+ * What {@code vdpa:monitor} prints, one line per happening, in the order they came: the bus's
+ * events ({@link MonitorFormat#line}) and, with remote management, the other runtimes in this
+ * one's view: each announced once it is followed ({@code [runtime] UP B endpoint
+ * tcp://127.0.0.1:9102}), then its bus events with its host ({@code [device] BOUND r0 driver
+ * virtio_net host B}, read by a {@link RemoteFeed}), and {@code [runtime] DOWN B ...} when
+ * discovery withdraws it. The sources only enqueue; the command's thread prints. One run, one
+ * thread (and one per followed runtime).
  */
 final class BusMonitor {
   private static final String IMPORTED = "(&(" + Constants.OBJECTCLASS + "=" + VdpaRuntime.class.getName()
       + ")(service.imported=*))";
 
   private final BundleContext context;
+  private final long timeoutMs;
 
-  BusMonitor(BundleContext context) {
+  /**
+   * A monitor.
+   *
+   * @param context the shell's context
+   * @param timeoutMs how long one call on another runtime may take
+   */
+  BusMonitor(BundleContext context, long timeoutMs) {
     this.context = context;
+    this.timeoutMs = timeoutMs;
   }
 
   /** Prints up to {@code limit} lines as they come; returns when they are printed or on interrupt. */
@@ -40,15 +52,25 @@ final class BusMonitor {
     Dictionary<String, Object> p = new Hashtable<>();
     p.put(EventConstants.EVENT_TOPIC, VdpaEvents.TOPIC_ALL);
     ServiceRegistration<EventHandler> reg = context.registerService(EventHandler.class, e -> lines.add(MonitorFormat.line(e)), p);
+    Map<ServiceReference<?>, RemoteFeed> feeds = new ConcurrentHashMap<>();
     ServiceListener runtimes = e -> {
+      ServiceReference<?> ref = e.getServiceReference();
       if (e.getType() == ServiceEvent.REGISTERED) {
-        lines.add(runtimeLine("UP", e.getServiceReference()));
+        follow(ref, lines, feeds);
       } else if (e.getType() == ServiceEvent.UNREGISTERING) {
-        lines.add(runtimeLine("DOWN", e.getServiceReference()));
+        RemoteFeed f = feeds.remove(ref);
+        if (f != null) {
+          f.stop();
+        }
+        lines.add(runtimeLine("DOWN", ref));
       }
     };
     try {
       context.addServiceListener(runtimes, IMPORTED);
+      ServiceReference<?>[] already = context.getServiceReferences(VdpaRuntime.class.getName(), "(service.imported=*)");
+      for (ServiceReference<?> ref : already == null ? new ServiceReference<?>[0] : already) {
+        follow(ref, lines, feeds);
+      }
     } catch (InvalidSyntaxException e) {
       throw new IllegalStateException("the imported-runtime filter is malformed", e);
     }
@@ -64,6 +86,18 @@ final class BusMonitor {
       } catch (IllegalStateException stopping) {
         // the shell bundle is stopping: its registrations go with it
       }
+      feeds.values().forEach(RemoteFeed::stop);
+    }
+  }
+
+  /** Starts following an imported runtime (once per reference), on a daemon thread of its own. */
+  @SuppressWarnings("unchecked")
+  private void follow(ServiceReference<?> ref, BlockingQueue<String> lines, Map<ServiceReference<?>, RemoteFeed> feeds) {
+    RemoteFeed f = new RemoteFeed(context, (ServiceReference<VdpaRuntime>) ref, lines, timeoutMs);
+    if (feeds.putIfAbsent(ref, f) == null) {
+      Thread t = new Thread(f, "vdpa-monitor-" + ref.getProperty(VdpaRuntime.PROP_HOST));
+      t.setDaemon(true);
+      t.start();
     }
   }
 

@@ -280,7 +280,7 @@ final class RemoteRuntimes implements AutoCloseable {
     }
   }
 
-  private static String rootMessage(Throwable t) {
+  static String rootMessage(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();

@@ -297,10 +297,10 @@ public final class VdpaCommands {
   // ------------------------------------------------------------------ monitor
 
   /**
-   * {@code vdpa:monitor}: prints bus events, and other runtimes coming and going, as they happen
-   * until interrupted (Ctrl-C).
+   * {@code vdpa:monitor}: prints bus events, other runtimes coming and going and their bus events,
+   * as they happen until interrupted (Ctrl-C).
    */
-  @Descriptor("print bus events (and other runtimes coming and going) as they happen until interrupted (Ctrl-C); "
+  @Descriptor("print bus events (and other runtimes coming and going, and theirs) as they happen until interrupted (Ctrl-C); "
       + "'monitor N' stops after N events")
   public void monitor(CommandSession session, @Descriptor("[COUNT]") String... argv) {
     ShellError.guard(() -> {
@@ -312,7 +312,11 @@ public final class VdpaCommands {
   private void watch(CommandSession session, String... argv) {
     int limit = argv.length > 0 ? DevAddArgs.number("count", argv[0]) : Integer.MAX_VALUE;
     try {
-      new BusMonitor(context).run(session.getConsole(), limit);
+      long timeoutMs;
+      try (RemoteRuntimes remote = new RemoteRuntimes(context, remoteCalls)) {
+        timeoutMs = remote.timeoutMs();
+      }
+      new BusMonitor(context, timeoutMs).run(session.getConsole(), limit);
     } catch (InterruptedException stop) {
       // Ctrl-C: monitoring ends, which is what the user asked for
       Thread.currentThread().interrupt();

@@ -41,6 +41,9 @@ public interface VdpaRuntime {
    */
   String PROP_ZOOKEEPER = "vdpa.remote.zookeeper";
 
+  /** How many of its latest bus events a runtime keeps for {@link #events}. */
+  int EVENTS_KEPT = 1024;
+
   /** The name that identifies this runtime among the others (configured; the machine's by default). */
   String host();
 
@@ -56,6 +59,20 @@ public interface VdpaRuntime {
    * @since 1.1
    */
   BusDTO bus();
+
+  /**
+   * The runtime's bus events after a position, as its own {@code vdpa:monitor} prints them: a
+   * long poll that returns at once when there are some, else when the first comes or after {@code
+   * waitMs}. A caller follows a runtime by passing each batch's {@link EventBatch#next} as the
+   * next {@code after}; {@code after} below 0 asks for the position only (no events), to follow
+   * from now on.
+   *
+   * @param after the sequence number of the last event the caller has, or a negative number
+   * @param waitMs how long to wait for an event, at most; keep it below the call's timeout
+   * @return the events after {@code after}, and what was lost if the runtime no longer keeps some
+   * @since 1.2
+   */
+  EventBatch events(long after, long waitMs);
 
   /**
    * Creates and keeps a device, as {@code vdpa:dev add} does locally.
