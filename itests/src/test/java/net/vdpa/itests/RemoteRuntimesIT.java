@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
@@ -83,6 +84,31 @@ public class RemoteRuntimesIT {
     RuntimeProcess.Run back = a.run(List.of("vdpa:dev show r0"), optsA);
     assertEquals(back.all(), 0, back.status());
     assertEquals(back.all(), List.of("r0:" + NET + " host B"), back.out());
+
+    // A's monitor follows B: B's bus events reach it with B's host, a device made there by another runtime's command
+    BlockingQueue<String> watched = new LinkedBlockingQueue<>();
+    List<String> seen = new ArrayList<>();
+    started.add(new RuntimeProcess(dir.newFolder("a-monitor").toPath()).start(List.of("vdpa:monitor"), optsA, watched));
+    RuntimeProcess.awaitLine(watched, seen, ("[runtime] UP B endpoint " + endpointB)::equals, 60_000);
+    RuntimeProcess.Run made = a.run(List.of("vdpa:dev add name r2 mgmtdev vdpasim_net host B", "vdpa:dev del r2 host B"), optsA);
+    assertEquals(made.all(), 0, made.status());
+    RuntimeProcess.awaitLine(watched, seen, "[device] ADDED r2 host B"::equals, 30_000);
+    RuntimeProcess.awaitLine(watched, seen, "[device] BOUND r2 driver virtio_net host B"::equals, 30_000);
+    RuntimeProcess.awaitLine(watched, seen, "[device] REMOVED r2 host B"::equals, 30_000);
+
+    // B's bus operations and management devices from A (on a device of their own: r0's echo responder stays)
+    RuntimeProcess.Run ops = a.run(List.of("vdpa:mgmtdev show vdpasim_net host B", "vdpa:dev add name r3 mgmtdev vdpasim_net host B",
+        "vdpa:dev unbind r3 host B", "vdpa:dev bind r3 virtio_net host B", "vdpa:dev autoprobe r3 off host B",
+        "vdpa:dev autoprobe r3 on host B", "vdpa:dev override r3 none host B", "vdpa:bus show host B", "vdpa:dev del r3 host B"),
+        optsA);
+    assertEquals(ops.all(), 0, ops.status());
+    assertEquals(ops.all(), "vdpasim_net:", ops.out().get(0));
+    assertTrue(ops.all(), ops.out().containsAll(List.of("r3: unbound", "r3: bound to virtio_net", "r3: autoprobe off",
+        "r3: autoprobe on", "r3: driver_override none, bound to virtio_net",
+        "r3: bound driver virtio_net placed_by bind autoprobe on")));
+    RuntimeProcess.Run wrong = a.run(List.of("vdpa:mgmtdev show nope host B"), optsA);
+    assertNotEquals(wrong.all(), 0, wrong.status());
+    assertTrue(wrong.all(), String.join("\n", wrong.err()).contains("unknown management device 'nope' on host B"));
 
     int udpA = freePort();
     int udpB = freePort();

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,6 +126,27 @@ final class RuntimeProcess {
 
   /** The line {@link #start} adds when the runtime's output ends. */
   static final String EOF = "\u0000EOF";
+
+  /**
+   * Takes lines of a started process until one passes, within the time; every line taken goes to
+   * {@code seen}.
+   *
+   * @throws AssertionError naming what was printed when no such line came in time
+   */
+  static void awaitLine(BlockingQueue<String> out, List<String> seen, Predicate<String> wanted, long ms)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    while (true) {
+      String l = out.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (l == null || EOF.equals(l)) {
+        throw new AssertionError("no such line within " + ms + " ms; the process printed:\n" + String.join("\n", seen));
+      }
+      seen.add(l);
+      if (wanted.test(l)) {
+        return;
+      }
+    }
+  }
 
   /** The id of the bundle with this symbolic name, from {@code lb -s} in a run of its own. */
   long bundleId(String bsn) throws IOException, InterruptedException {

@@ -108,19 +108,9 @@ public class ZooKeeperRuntimesIT {
     RemoteRuntimesIT.awaitPort(zk, port);
   }
 
-  /** Takes lines until one passes, within the time; every line taken goes to {@code seen}. */
   private static void await(BlockingQueue<String> out, List<String> seen, Predicate<String> wanted, long ms)
       throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    while (true) {
-      String l = out.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (l == null || RuntimeProcess.EOF.equals(l)) {
-        throw new AssertionError("no such line within " + ms + " ms; A printed:\n" + String.join("\n", seen));
-      }
-      seen.add(l);
-      if (wanted.test(l)) {
-        return;
-      }
-    }
+    RuntimeProcess.awaitLine(out, seen, wanted, ms);
   }
+
 }

@@ -96,6 +96,26 @@ public final class RuntimeFacade implements VdpaRuntime {
   }
 
   @Override
+  public DeviceDTO bind(String device, String driver) {
+    return bus.bind(device, driver);
+  }
+
+  @Override
+  public DeviceDTO unbind(String device) {
+    return bus.unbind(device);
+  }
+
+  @Override
+  public DeviceDTO override(String device, String driver) {
+    return store.setDriverOverride(device, driver == null || driver.isEmpty() ? null : driver);
+  }
+
+  @Override
+  public DeviceDTO autoprobe(String device, boolean on) {
+    return bus.setAutoprobe(device, on);
+  }
+
+  @Override
   public String plugUdp(String port, String local, String remote) {
     SocketAddresses a = SocketAddresses.udp(SocketAddresses.address(local), SocketAddresses.address(remote));
     String done = services.first(PortControl.class, null, c -> c.owns(port), c -> {

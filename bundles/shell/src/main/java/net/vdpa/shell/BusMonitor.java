@@ -62,7 +62,7 @@ final class BusMonitor {
         if (f != null) {
           f.stop();
         }
-        lines.add(runtimeLine("DOWN", ref));
+        lines.add(runtimeLine("DOWN", f == null ? null : f.host(), ref));
       }
     };
     try {
@@ -103,7 +103,15 @@ final class BusMonitor {
 
   /** {@code [runtime] UP B endpoint tcp://127.0.0.1:9102}; without a host property, the endpoint alone. */
   static String runtimeLine(String what, ServiceReference<?> ref) {
-    Object host = ref.getProperty(VdpaRuntime.PROP_HOST);
+    return runtimeLine(what, null, ref);
+  }
+
+  /**
+   * The same with the host when known otherwise (a static list's endpoint does not carry it; the
+   * runtime says it when asked).
+   */
+  static String runtimeLine(String what, String known, ServiceReference<?> ref) {
+    Object host = known != null ? known : ref.getProperty(VdpaRuntime.PROP_HOST);
     Object endpoint = ref.getProperty("endpoint.id");
     return "[runtime] " + what + " " + (host != null ? host + " endpoint " + endpoint : String.valueOf(endpoint));
   }

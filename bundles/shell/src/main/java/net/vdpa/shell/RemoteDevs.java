@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.dto.BusDTO;
 import net.vdpa.api.dto.DeviceDTO;
+import net.vdpa.api.dto.MgmtDevDTO;
 import net.vdpa.api.remote.RuntimeDevice;
 import net.vdpa.api.remote.VdpaRuntime;
 
@@ -70,6 +71,25 @@ final class RemoteDevs {
           d.displacedFrom, d.stay, d.stayReason));
     }
     return VdpaFormat.bus(state.autoprobe, lines, style);
+  }
+
+  /**
+   * {@code mgmtdev show [HANDLE] host HOST}: that runtime's management devices, from its bus snapshot.
+   *
+   * @throws IllegalArgumentException when the runtime does not answer or has no such management device
+   */
+  static List<Views.Mgmtdev> mgmtdevs(RemoteRuntimes remote, String host, String only) throws InterruptedException {
+    BusDTO state = remote.call(remote.runtime(host), VdpaRuntime::bus);
+    List<Views.Mgmtdev> out = new ArrayList<>();
+    for (MgmtDevDTO m : state.mgmtDevices == null ? new MgmtDevDTO[0] : state.mgmtDevices) {
+      if (only == null || only.equals(m.handle)) {
+        out.add(new Views.Mgmtdev(m.handle, List.of(m.supportedClasses), m.maxSupportedVqs, m.supportedFeatures));
+      }
+    }
+    if (only != null && out.isEmpty()) {
+      throw new IllegalArgumentException("unknown management device '" + only + "' on host " + host);
+    }
+    return out;
   }
 
   /** {@code dev add ... host HOST} on another runtime. */

@@ -27,6 +27,8 @@ final class RemoteFeed implements Runnable {
   private final Queue<String> lines;
   private final long waitMs;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** The runtime's host: from the import's properties, else asked of the runtime once it answers. */
+  private volatile String host;
 
   /**
    * A feed; run it on a thread of its own.
@@ -51,6 +53,17 @@ final class RemoteFeed implements Runnable {
       // the exporter's value is unreadable: ours bounds the call
     }
     this.waitMs = Math.max(1, limit / 2);
+    Object h = ref.getProperty(VdpaRuntime.PROP_HOST);
+    this.host = h == null ? null : h.toString();
+  }
+
+  /** The runtime's host once known, else {@code null}. */
+  String host() {
+    return host;
+  }
+
+  private String label() {
+    return host != null ? host : String.valueOf(ref.getProperty("endpoint.id"));
   }
 
   /** Ends the feed: its thread returns after the poll in flight, if any. */
@@ -69,10 +82,8 @@ final class RemoteFeed implements Runnable {
     if (rt == null) {
       return; // withdrawn meanwhile
     }
-    String host = String.valueOf(ref.getProperty(VdpaRuntime.PROP_HOST) != null ? ref.getProperty(VdpaRuntime.PROP_HOST)
-        : ref.getProperty("endpoint.id"));
     try {
-      follow(rt, host);
+      follow(rt);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -84,13 +95,17 @@ final class RemoteFeed implements Runnable {
     }
   }
 
-  private void follow(VdpaRuntime rt, String host) throws InterruptedException {
+  private void follow(VdpaRuntime rt) throws InterruptedException {
     long after = -1;
     boolean announced = false;
     String failing = null;
     while (stopped.getCount() > 0) {
       EventBatch b;
       try {
+        if (host == null) {
+          // a static peer list's endpoint does not carry the host: ask the runtime itself
+          host = rt.host();
+        }
         b = rt.events(after, after < 0 ? 0 : waitMs);
       } catch (IllegalArgumentException restarted) {
         after = -1; // its events start again from 1: follow from now
@@ -98,25 +113,25 @@ final class RemoteFeed implements Runnable {
       } catch (RuntimeException away) {
         String why = RemoteRuntimes.rootMessage(away);
         if (!announced) {
-          lines.add(BusMonitor.runtimeLine("UP", ref) + " (events not followed yet: " + why + ")");
+          lines.add(BusMonitor.runtimeLine("UP", host, ref) + " (events not followed yet: " + why + ")");
           announced = true;
         } else if (!why.equals(failing)) {
-          lines.add("[runtime] " + host + " events not followed: " + why);
+          lines.add("[runtime] " + label() + " events not followed: " + why);
         }
         failing = why;
         stopped.await(RETRY_MS, TimeUnit.MILLISECONDS);
         continue;
       }
       if (!announced) {
-        lines.add(BusMonitor.runtimeLine("UP", ref));
+        lines.add(BusMonitor.runtimeLine("UP", host, ref));
         announced = true;
       }
       failing = null;
       if (b.missed() > 0) {
-        lines.add("[runtime] " + host + " events missed " + b.missed());
+        lines.add("[runtime] " + label() + " events missed " + b.missed());
       }
       for (RuntimeEvent e : b.events()) {
-        lines.add(MonitorFormat.line(e, host));
+        lines.add(MonitorFormat.line(e, label()));
       }
       after = b.next();
     }

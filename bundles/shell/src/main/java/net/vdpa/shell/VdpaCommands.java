@@ -81,12 +81,20 @@ public final class VdpaCommands {
     return ShellError.guard(() -> mgmtdevCommand(Args.of(json, pretty, argv)));
   }
 
-  private String mgmtdevCommand(Args a) {
+  private String mgmtdevCommand(Args a) throws InterruptedException {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     if (!cmd.equals("show")) {
       throw new IllegalArgumentException("unknown mgmtdev command '" + cmd + "': expected show");
     }
-    String only = a.word(1);
+    List<String> words = new ArrayList<>(a.from(1));
+    String host = RemoteDevs.takeHost(words);
+    String only = word(words, 0);
+    try (RemoteRuntimes remote = new RemoteRuntimes(context, remoteCalls)) {
+      if (host != null && !host.equals(remote.localHost())) {
+        List<Views.Mgmtdev> there = RemoteDevs.mgmtdevs(remote, host, only);
+        return JsonSection.show(a.style(), "mgmtdev", () -> VdpaFormat.mgmtdevs(there, a.style()));
+      }
+    }
     return JsonSection.show(a.style(), "mgmtdev", () -> VdpaFormat.mgmtdevs(mgmtdevViews(only), a.style()));
   }
 
@@ -124,8 +132,12 @@ public final class VdpaCommands {
   private String devCommand(HeldServices held, RemoteRuntimes remote, Args a) throws InterruptedException {
     String cmd = a.word(0) == null ? "show" : a.word(0);
     List<String> words = new ArrayList<>(a.from(1));
-    String host = cmd.equals("add") || cmd.equals("del") ? RemoteDevs.takeHost(words) : null;
+    String host = switch (cmd) {
+      case "add", "del", "bind", "unbind", "override", "autoprobe" -> RemoteDevs.takeHost(words);
+      default -> null;
+    };
     boolean there = host != null && !host.equals(remote.localHost());
+    RemoteRuntimes.Peer peer = there && !cmd.equals("add") && !cmd.equals("del") ? remote.runtime(host) : null;
     return switch (cmd) {
       case "show" -> JsonSection.show(a.style(), "dev", () -> devShow(held, remote, a));
       case "add" -> there ? RemoteDevs.add(remote, host, DevAddArgs.parse(words)) : add(held, words);
@@ -141,19 +153,42 @@ public final class VdpaCommands {
       }
       case "set" -> set(a.from(1));
       case "bind" -> {
-        BusSettle.beforeClassServices(context); // a device just added is bound meanwhile: bind after that, not during
-        DeviceDTO d = bus().bind(required(a.word(1), "device name is not set."), required(a.word(2), "driver name is not set."));
+        String dev = required(word(words, 0), "device name is not set.");
+        String drv = required(word(words, 1), "driver name is not set.");
+        DeviceDTO d;
+        if (peer != null) {
+          d = remote.call(peer, rt -> rt.bind(dev, drv));
+        } else {
+          BusSettle.beforeClassServices(context); // a device just added is bound meanwhile: bind after that, not during
+          d = bus().bind(dev, drv);
+        }
         yield d.name + ": bound to " + d.driver;
       }
       case "unbind" -> {
-        BusSettle.beforeClassServices(context); // a device just added: unbind once its driver has it
-        DeviceDTO d = bus().unbind(required(a.word(1), "device name is not set."));
+        String dev = required(word(words, 0), "device name is not set.");
+        DeviceDTO d;
+        if (peer != null) {
+          d = remote.call(peer, rt -> rt.unbind(dev));
+        } else {
+          BusSettle.beforeClassServices(context); // a device just added: unbind once its driver has it
+          d = bus().unbind(dev);
+        }
         yield d.name + ": unbound";
       }
-      case "override" -> override(required(a.word(1), "device name is not set."), required(a.word(2), "driver name (or none) is not set."));
+      case "override" -> {
+        String dev = required(word(words, 0), "device name is not set.");
+        String given = required(word(words, 1), "driver name (or none) is not set.");
+        String drv = given.equals("none") ? null : given;
+        // empty, not null, clears over the wire: Aries' TCP provider cannot carry a null argument
+        DeviceDTO d = peer != null ? remote.call(peer, rt -> rt.override(dev, drv == null ? "" : drv))
+            : store().setDriverOverride(dev, drv);
+        String state = d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")";
+        yield d.name + ": driver_override " + given + ", " + state;
+      }
       case "autoprobe" -> {
-        String dev = required(a.word(1), "device name is not set.");
-        DeviceDTO d = bus().setAutoprobe(dev, onOff(a.word(2)));
+        String dev = required(word(words, 0), "device name is not set.");
+        boolean on = onOff(word(words, 1));
+        DeviceDTO d = peer != null ? remote.call(peer, rt -> rt.autoprobe(dev, on)) : bus().setAutoprobe(dev, on);
         yield d.name + ": autoprobe " + (d.autoprobe ? "on" : "off");
       }
       default -> throw new IllegalArgumentException("unknown dev command '" + cmd
@@ -207,11 +242,8 @@ public final class VdpaCommands {
     return args.name() + ": mac " + args.mac();
   }
 
-  private String override(String device, String driver) {
-    String drv = driver.equals("none") ? null : driver;
-    DeviceDTO d = store().setDriverOverride(device, drv);
-    String state = d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")";
-    return d.name + ": driver_override " + (drv == null ? "none" : drv) + ", " + state;
+  private static String word(List<String> words, int i) {
+    return i < words.size() ? words.get(i) : null;
   }
 
   /** The local devices (all, or the one named); the caller says when none is found. */

@@ -2,6 +2,7 @@ package net.vdpa.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,11 +12,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import net.vdpa.api.DevConfig;
 import net.vdpa.api.VdpaEvents;
-import net.vdpa.api.dto.BusDTO;
 import net.vdpa.api.remote.EventBatch;
-import net.vdpa.api.remote.RuntimeDevice;
 import net.vdpa.api.remote.RuntimeEvent;
 import net.vdpa.api.remote.VdpaRuntime;
 import org.apache.felix.framework.FrameworkFactory;
@@ -58,10 +56,16 @@ class RemoteFeedTest {
   }
 
   private void follow(Scripted rt) {
+    follow(rt, true);
+  }
+
+  private void follow(Scripted rt, boolean hostInProperties) {
     Hashtable<String, Object> p = new Hashtable<>();
-    p.put(VdpaRuntime.PROP_HOST, "B");
+    if (hostInProperties) {
+      p.put(VdpaRuntime.PROP_HOST, "B");
+    }
     p.put("endpoint.id", "tcp://127.0.0.1:9102");
-    ServiceReference<VdpaRuntime> ref = context.registerService(VdpaRuntime.class, rt, p).getReference();
+    ServiceReference<VdpaRuntime> ref = context.registerService(VdpaRuntime.class, rt.service(), p).getReference();
     feed = new RemoteFeed(context, ref, lines, 400);
     Thread t = new Thread(feed, "feed");
     t.setDaemon(true);
@@ -91,6 +95,16 @@ class RemoteFeedTest {
   }
 
   @Test
+  void aStaticListsEndpointWithoutHostIsNamedByWhatTheRuntimeSays() throws Exception {
+    Scripted rt = new Scripted();
+    rt.answers.add(new EventBatch(1, List.of(), 0));
+    rt.answers.add(new EventBatch(2, List.of(bound(2, "r0")), 0));
+    follow(rt, false);
+    assertThat(next()).isEqualTo("[runtime] UP B endpoint tcp://127.0.0.1:9102");
+    assertThat(next()).isEqualTo("[device] BOUND r0 driver virtio_net host B");
+  }
+
+  @Test
   void aRuntimeThatIsAwayIsAnnouncedAsNotFollowedAndTriedAgain() throws Exception {
     Scripted rt = new Scripted();
     rt.answers.add(new IllegalStateException("Connection refused"));
@@ -116,7 +130,7 @@ class RemoteFeedTest {
   }
 
   /** A runtime answering events() from a script (a batch, or an exception to throw), then waiting. */
-  private static final class Scripted implements VdpaRuntime {
+  private static final class Scripted {
     final BlockingQueue<Object> answers = new LinkedBlockingQueue<>();
     private final List<String> asked = new ArrayList<>();
 
@@ -128,8 +142,7 @@ class RemoteFeedTest {
       return List.copyOf(asked.subList(0, Math.min(n, asked.size())));
     }
 
-    @Override
-    public EventBatch events(long after, long waitMs) {
+    EventBatch events(long after, long waitMs) {
       synchronized (this) {
         asked.add(after + "/" + waitMs);
         notifyAll();
@@ -149,39 +162,14 @@ class RemoteFeedTest {
       return (EventBatch) a;
     }
 
-    @Override
-    public String host() {
-      return "B";
-    }
-
-    @Override
-    public List<RuntimeDevice> devices() {
-      return List.of();
-    }
-
-    @Override
-    public BusDTO bus() {
-      return new BusDTO();
-    }
-
-    @Override
-    public RuntimeDevice addDevice(String mgmtdev, DevConfig config) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void deleteDevice(String name) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String plugUdp(String port, String local, String remote) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String loopback(String port) {
-      throw new UnsupportedOperationException();
+    /** The runtime as a service: events from the script, host "B", nothing else. */
+    VdpaRuntime service() {
+      return (VdpaRuntime) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {VdpaRuntime.class},
+          (proxy, m, args) -> switch (m.getName()) {
+            case "events" -> events((Long) args[0], (Long) args[1]);
+            case "host" -> "B";
+            default -> throw new UnsupportedOperationException(m.getName());
+          });
     }
   }
 }

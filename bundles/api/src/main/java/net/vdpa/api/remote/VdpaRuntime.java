@@ -3,6 +3,7 @@ package net.vdpa.api.remote;
 import java.util.List;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.dto.BusDTO;
+import net.vdpa.api.dto.DeviceDTO;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -92,6 +93,53 @@ public interface VdpaRuntime {
    * @throws IllegalArgumentException when there is no such device
    */
   void deleteDevice(String name);
+
+  /**
+   * Binds an idle device to a driver, as {@code vdpa:dev bind} does locally.
+   *
+   * @param device the device
+   * @param driver the driver
+   * @return the device after the probe
+   * @throws IllegalArgumentException when the device or driver is unknown or the driver does not
+   *     match the device
+   * @throws IllegalStateException when the device is already bound (naming its driver) or the probe failed
+   * @since 1.2
+   */
+  DeviceDTO bind(String device, String driver);
+
+  /**
+   * Takes a device from its driver, as {@code vdpa:dev unbind} does locally.
+   *
+   * @param device the device
+   * @return the device afterwards
+   * @throws IllegalArgumentException when there is no such device
+   * @throws IllegalStateException when it is not bound
+   * @since 1.2
+   */
+  DeviceDTO unbind(String device);
+
+  /**
+   * Sets or clears a device's driver override and keeps it, as {@code vdpa:dev override} does locally.
+   *
+   * @param device the device
+   * @param driver the driver, or empty to clear ({@code null} clears too, but a {@code null}
+   *     argument does not cross Aries' TCP provider: callers through a proxy pass empty)
+   * @return the device afterwards
+   * @throws IllegalArgumentException when there is no such device
+   * @since 1.2
+   */
+  DeviceDTO override(String device, String driver);
+
+  /**
+   * Switches autoprobe for one device, as {@code vdpa:dev autoprobe} does locally.
+   *
+   * @param device the device
+   * @param on whether the bus may bind it by itself
+   * @return the device afterwards
+   * @throws IllegalArgumentException when there is no such device
+   * @since 1.2
+   */
+  DeviceDTO autoprobe(String device, boolean on);
 
   /**
    * Plugs one of this runtime's ports into a UDP socket, as {@code vdpa:port udp} does locally:
