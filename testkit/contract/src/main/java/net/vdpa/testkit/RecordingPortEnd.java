@@ -3,13 +3,16 @@ package net.vdpa.testkit;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortEnd;
 
 /**
  * The far end of a cable for tests of a provider's ports: it keeps every frame it is handed, counts
- * how often it is told it was unplugged, and can refuse frames.
+ * how often it is told it was unplugged or that the port made room, and can refuse frames or
+ * answer that it is full.
  */
 public final class RecordingPortEnd implements PortEnd {
   private final String name;
@@ -18,6 +21,10 @@ public final class RecordingPortEnd implements PortEnd {
   public final AtomicInteger unplugs = new AtomicInteger();
   /** Whether {@link #receive} takes frames (true) or drops them. */
   public volatile boolean taking = true;
+  /** Whether {@link #offer} answers {@link Delivery#FULL} (and keeps nothing). */
+  public volatile boolean full;
+  /** How often the port told this end it has made room ({@link #roomMade}). */
+  public final Semaphore roomMade = new Semaphore(0);
 
   /**
    * An end named as a port.
@@ -45,6 +52,19 @@ public final class RecordingPortEnd implements PortEnd {
   }
 
   @Override
+  public Delivery offer(ByteBuffer frame) {
+    if (full) {
+      return Delivery.FULL;
+    }
+    return receive(frame) ? Delivery.TAKEN : Delivery.DROPPED;
+  }
+
+  @Override
+  public void roomMade() {
+    roomMade.release();
+  }
+
+  @Override
   public void unplugged() {
     unplugs.incrementAndGet();
   }
@@ -69,5 +89,16 @@ public final class RecordingPortEnd implements PortEnd {
    */
   public static boolean send(PortEnd to, byte[] frame) {
     return to.receive(ByteBuffer.wrap(frame));
+  }
+
+  /**
+   * Offers a frame to a port's end, as this far end's sender would with back-pressure.
+   *
+   * @param to the port's end
+   * @param frame the frame's bytes
+   * @return what the port's end answered
+   */
+  public static Delivery offer(PortEnd to, byte[] frame) {
+    return to.offer(ByteBuffer.wrap(frame));
   }
 }

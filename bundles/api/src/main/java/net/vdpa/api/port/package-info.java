@@ -6,7 +6,7 @@
  * through their {@link net.vdpa.api.port.PortEnd}s.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package net.vdpa.api.port;
 
 import org.osgi.annotation.bundle.Export;

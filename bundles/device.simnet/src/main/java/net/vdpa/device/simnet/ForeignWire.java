@@ -57,7 +57,17 @@ final class ForeignWire implements Wire {
 
   @Override
   public Carry transmit(Port from, QueuePairWorker worker, Frame frame) {
-    return cable.send(frame, FrameQueue.KEEP_TAG) ? Carry.TAKEN : Carry.DROPPED;
+    return switch (cable.send(frame, FrameQueue.KEEP_TAG)) {
+      case TAKEN -> Carry.TAKEN;
+      case FULL -> Carry.FULL; // held: the far end calls this port's end back (SimNetEnd.roomMade)
+      case DROPPED -> Carry.DROPPED;
+    };
+  }
+
+  @Override
+  public void drained(Port receiver) {
+    // the only sender this port's inbox can have told FULL is the far end
+    cable.roomMade();
   }
 
   @Override

@@ -1,13 +1,15 @@
 package net.vdpa.device.simnet;
 
 import java.nio.ByteBuffer;
+import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortEnd;
 import net.vdpa.device.core.net.FrameWrap;
 
 /**
  * A simulated NIC port's end of a cable to another provider's port: frames the far end sends go
  * into the port's inboxes as a simulated cable's would (queue pair 0's mapping picks the receiving
- * pair), while the port is plugged into a {@link ForeignWire}.
+ * pair), while the port is plugged into a {@link ForeignWire}; a full inbox answers {@link
+ * Delivery#FULL} and the far end is called back once the port's worker has made room.
  */
 final class SimNetEnd implements PortEnd {
   /** What happens when the far end unplugs. */
@@ -42,7 +44,24 @@ final class SimNetEnd implements PortEnd {
 
   @Override
   public boolean receive(ByteBuffer frame) {
-    return port.wire() instanceof ForeignWire && port.acceptFromWire(0, wrap.wrap(frame)) == Carry.TAKEN;
+    return offer(frame) == Delivery.TAKEN;
+  }
+
+  @Override
+  public Delivery offer(ByteBuffer frame) {
+    if (!(port.wire() instanceof ForeignWire)) {
+      return Delivery.DROPPED;
+    }
+    return switch (port.acceptFromWire(0, wrap.wrap(frame))) {
+      case TAKEN -> Delivery.TAKEN;
+      case FULL -> Delivery.FULL; // the port's worker calls the far end back once it has drained (ForeignWire.drained)
+      case DROPPED -> Delivery.DROPPED;
+    };
+  }
+
+  @Override
+  public void roomMade() {
+    port.wakeSenders();
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortControl;
 import net.vdpa.api.port.PortEnd;
 import net.vdpa.api.port.PortState;
@@ -26,7 +27,11 @@ class ForeignWireTest {
   }
 
   private SimNetDevice create(String name) {
-    SimNetDevice d = devices.create(name, 1500, 1);
+    return create(name, 1500);
+  }
+
+  private SimNetDevice create(String name, int mtu) {
+    SimNetDevice d = devices.create(name, mtu, 1);
     byName.put(name, d);
     return d;
   }
@@ -49,6 +54,72 @@ class ForeignWireTest {
     }
     assertThat(a.portCounters().txFrames()).isEqualTo(20);
     assertThat(a.portCounters().rxFrames()).isEqualTo(20);
+  }
+
+  /**
+   * The far end sends faster than the port's worker takes (here: not at all, the device is
+   * suspended): the inbox fills, the far end is told FULL and keeps its frame, and once the worker
+   * has drained it calls the far end back; every frame reaches the driver, none is dropped.
+   */
+  @Test
+  void aFullInboxTellsTheFarEndFullAndCallsItBackOnceDrained() throws InterruptedException {
+    SimNetDevice a = create("fe", 9000);
+    NetTestDriver da = new NetTestDriver(a, NetTestDriver.baseFeatures(), 256, 9100, 16).start(1);
+    PortEnd mine = board.end("fe");
+    board.join("fe", far);
+    long macA = Devices.mac(a).value();
+    a.suspend();
+    java.util.List<byte[]> sent = new java.util.ArrayList<>();
+    byte[] held = null;
+    for (int i = 0; i < 1000 && held == null; i++) {
+      byte[] in = NetTestDriver.frame(macA, 60 + i, i);
+      if (RecordingPortEnd.offer(mine, in) == Delivery.FULL) {
+        held = in;
+      } else {
+        sent.add(in);
+      }
+    }
+    assertThat(held).as("the inbox filled while the worker was suspended").isNotNull();
+    assertThat(far.roomMade.availablePermits()).isZero();
+    a.resume();
+    assertThat(far.roomMade.tryAcquire(NetTestDriver.TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+        .as("the port called the far end back").isTrue();
+    assertThat(RecordingPortEnd.offer(mine, held)).isEqualTo(Delivery.TAKEN);
+    sent.add(held);
+    for (byte[] f : sent) {
+      assertThat(da.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(f);
+    }
+    assertThat(a.portCounters().rxFrames()).isEqualTo(sent.size());
+    assertThat(a.portCounters().rxDrops()).isZero();
+  }
+
+  /** The far end is full: the port's worker holds the frames, drops none, and sends them when called back. */
+  @Test
+  void aFullFarEndHoldsTheSenderUntilItMakesRoom() throws InterruptedException {
+    SimNetDevice a = create("ff");
+    NetTestDriver da = new NetTestDriver(a, NetTestDriver.baseFeatures(), 128, 2048, 16).start(1);
+    PortEnd mine = board.end("ff");
+    board.join("ff", far);
+    far.full = true;
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      byte[] f = NetTestDriver.frame(0x02_00_00_00_00_99L, 60 + i, i);
+      out.add(f);
+      da.send(0, f);
+    }
+    assertThat(far.next(200)).as("nothing crosses while the far end is full").isNull();
+    far.full = false;
+    mine.roomMade();
+    for (byte[] f : out) {
+      assertThat(far.next(NetTestDriver.TIMEOUT_MS)).isEqualTo(f);
+    }
+    // the worker counts a pass's frames once the pass is done, just after the far end has them
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(NetTestDriver.TIMEOUT_MS);
+    while (a.portCounters().txFrames() < 5 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(a.portCounters().txFrames()).isEqualTo(5);
+    assertThat(a.portCounters().txDrops()).isZero();
   }
 
   @Test

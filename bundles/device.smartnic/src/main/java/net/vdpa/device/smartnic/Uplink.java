@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import net.vdpa.api.port.PortCounters;
+import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortEnd;
 import net.vdpa.api.port.PortState;
 import net.vdpa.api.port.WireKind;
@@ -39,6 +40,8 @@ final class Uplink implements SwitchPort.Receiver {
   private final FrameWrap wrap = new FrameWrap();
   /** The cable to another port, or null. Written under this, read per frame. */
   private volatile ForeignCable cable;
+  /** Whether the far end was told {@link Delivery#FULL} and waits to be called back. */
+  private volatile boolean farWaiting;
   /** The capture, or null. Written under this, read per frame. */
   private volatile PcapWriter capture;
   /** The administrator's link state. Guarded by this. */
@@ -175,7 +178,11 @@ final class Uplink implements SwitchPort.Receiver {
     final ForeignCable c = cable;
     final boolean sent;
     if (c != null) {
-      sent = c.send(frame, tag);
+      final Delivery d = c.send(frame, tag);
+      if (d == Delivery.FULL) {
+        return SwitchPort.FULL; // the far end calls End.roomMade once it has room
+      }
+      sent = d == Delivery.TAKEN;
     } else {
       final PcapWriter w = capture;
       // a capture records the frame as the switch carried it, before its tag is pushed or popped
@@ -190,6 +197,21 @@ final class Uplink implements SwitchPort.Receiver {
     txPackets.incrementAndGet();
     txBytes.addAndGet(FrameQueue.taggedLength(frame, tag));
     return SwitchPort.TAKEN;
+  }
+
+  /**
+   * A function's full inbox has made room: the far end, which may have been told {@link
+   * Delivery#FULL}, offers again (nothing if unplugged).
+   */
+  @Override
+  public void wakeSenders() {
+    final ForeignCable c = cable;
+    // only a far end this uplink told FULL is called back: two adapters cabled both ways would
+    // otherwise wake each other for ever
+    if (farWaiting && c != null) {
+      farWaiting = false;
+      c.roomMade();
+    }
   }
 
   /**
@@ -231,18 +253,42 @@ final class Uplink implements SwitchPort.Receiver {
 
     @Override
     public boolean receive(ByteBuffer b) {
+      return offer(b) == Delivery.TAKEN;
+    }
+
+    @Override
+    public Delivery offer(ByteBuffer b) {
       final int len = b.remaining();
       if (cable == null || !port.linkUp() || len < 14) {
         rxDropped.incrementAndGet();
-        return false;
+        return Delivery.DROPPED;
       }
-      if (eswitch.forward(port, 0, wrap.wrap(b)) <= 0) {
+      final Frame f = wrap.wrap(b);
+      int out = eswitch.forward(port, 0, f);
+      if (out == SwitchPort.FULL) {
+        // a function's inbox is full: once its worker has drained, it wakes the switch's senders,
+        // and this uplink calls the far end back (wakeSenders). Marked first, then tried again: a
+        // drain between the refusal and the mark would otherwise call nobody back
+        farWaiting = true;
+        out = eswitch.forward(port, 0, f);
+        if (out == SwitchPort.FULL) {
+          return Delivery.FULL;
+        }
+      }
+      if (out <= 0) {
         rxDropped.incrementAndGet();
-        return false;
+        return Delivery.DROPPED;
       }
       rxPackets.incrementAndGet();
       rxBytes.addAndGet(len);
-      return true;
+      return Delivery.TAKEN;
+    }
+
+    @Override
+    public void roomMade() {
+      // the far port has room again: the functions holding frames for it go on (and an uplink
+      // that told its own far end FULL calls it back, once)
+      eswitch.wakeSenders();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
+import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortEnd;
 import net.vdpa.api.port.WireKind;
@@ -37,11 +38,76 @@ class UplinkTest {
   }
 
   private void start() {
+    start(null, 128, 2048);
+  }
+
+  private void start(Integer mtu, int qsize, int rxBufLen) {
     t.standard().setNumVfs(1);
     vf = (FunctionDevice) t.mgmtdevs.get("pci/0000:03:00.2")
-        .devAdd(new DevConfig("v0", new MacAddress(VF), null, null, null));
-    driver = new NetTestDriver(vf, NetTestDriver.baseFeatures(), 128, 2048, 16).start(1);
+        .devAdd(new DevConfig("v0", new MacAddress(VF), mtu, null, null));
+    driver = new NetTestDriver(vf, NetTestDriver.baseFeatures(), qsize, rxBufLen, 16).start(1);
     uplink = board.ports().get(0).port();
+  }
+
+  /** The switch learns OUTSIDE behind the uplink and VF behind its port: unicast frames may wait. */
+  private void learn(PortEnd mine) throws InterruptedException {
+    byte[] in = NetTestDriver.frame(VF, OUTSIDE, 60, 0);
+    assertThat(RecordingPortEnd.send(mine, in)).isTrue();
+    assertThat(driver.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(in);
+    byte[] out = NetTestDriver.frame(OUTSIDE, VF, 60, 1);
+    driver.send(0, out);
+    assertThat(far.next(NetTestDriver.TIMEOUT_MS)).isEqualTo(out);
+  }
+
+  @Test
+  void aFullFarEndHoldsTheFunctionUntilItMakesRoomAndNothingIsDropped() throws InterruptedException {
+    start();
+    PortEnd mine = board.end(uplink);
+    board.join(uplink, far);
+    learn(mine);
+    far.full = true;
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      byte[] f = NetTestDriver.frame(OUTSIDE, VF, 100 + i, 10 + i);
+      out.add(f);
+      driver.send(0, f);
+    }
+    assertThat(far.next(200)).as("nothing crosses while the far end is full").isNull();
+    far.full = false;
+    mine.roomMade();
+    for (byte[] f : out) {
+      assertThat(far.next(NetTestDriver.TIMEOUT_MS)).isEqualTo(f);
+    }
+    assertThat(board.counters(uplink).txDrops()).isZero();
+  }
+
+  @Test
+  void aFullFunctionInboxTellsTheFarEndFullAndCallsItBackOnceDrained() throws InterruptedException {
+    start(9000, 256, 9100); // 64 inbox slots of a 9000-byte MTU, 256 receive buffers
+    PortEnd mine = board.end(uplink);
+    board.join(uplink, far);
+    learn(mine);
+    vf.suspend();
+    java.util.List<byte[]> sent = new java.util.ArrayList<>();
+    byte[] held = null;
+    for (int i = 0; i < 1000 && held == null; i++) {
+      byte[] in = NetTestDriver.frame(VF, OUTSIDE, 60 + i, 100 + i);
+      if (RecordingPortEnd.offer(mine, in) == Delivery.FULL) {
+        held = in;
+      } else {
+        sent.add(in);
+      }
+    }
+    assertThat(held).as("the function's inbox filled while it was suspended").isNotNull();
+    vf.resume();
+    assertThat(far.roomMade.tryAcquire(NetTestDriver.TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
+        .as("the uplink called the far end back").isTrue();
+    assertThat(RecordingPortEnd.offer(mine, held)).isEqualTo(Delivery.TAKEN);
+    sent.add(held);
+    for (byte[] f : sent) {
+      assertThat(driver.receive(0, NetTestDriver.TIMEOUT_MS)).isEqualTo(f);
+    }
+    assertThat(board.counters(uplink).rxDrops()).isZero();
   }
 
   private int linkBit() {

@@ -2,6 +2,7 @@ package net.vdpa.device.core.net;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortEnd;
 
 /**
@@ -52,22 +53,34 @@ public final class ForeignCable {
    *
    * @param frame the frame, read from its start
    * @param tag {@link FrameQueue#KEEP_TAG}, {@link FrameQueue#POP_TAG} or {@code 0x10000 | vid}
-   * @return true if the far end took it; false if it dropped it, it is too long, or the cable is unplugged
+   * @return {@link Delivery#TAKEN}; {@link Delivery#FULL} if the far port's queue is full (hold the
+   *     frame: the far end calls this side's {@link PortEnd#roomMade} once it has room); {@link
+   *     Delivery#DROPPED} if it dropped it, it is too long, or the cable is unplugged
    */
-  public boolean send(final Frame frame, final int tag) {
+  public Delivery send(final Frame frame, final int tag) {
     if (!open.get()) {
-      return false;
+      return Delivery.DROPPED;
     }
     final ByteBuffer b = scratch.get();
     final int len = FrameQueue.taggedLength(frame, tag);
     if (len > b.capacity() || len < 14) {
-      return false;
+      return Delivery.DROPPED;
     }
     // absolute writes respect the limit the previous frame left
     b.clear();
     FrameQueue.copy(frame, tag, b, len);
     b.limit(len);
-    return far.receive(b);
+    return far.offer(b);
+  }
+
+  /**
+   * This side's port has made room after telling the far end {@link Delivery#FULL}: the far end's
+   * senders go on (any thread; nothing once unplugged).
+   */
+  public void roomMade() {
+    if (open.get()) {
+      far.roomMade();
+    }
   }
 
   /** This side unplugs (replugged, its device deleted, its bundle stopped): the far end hears it once. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortEnd;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +13,23 @@ import org.junit.jupiter.api.Test;
 class ForeignCableTest {
   private final List<byte[]> got = new ArrayList<>();
   private int unplugs;
+  private int roomCalls;
+  /** What the far end answers an offer with while it takes nothing. */
+  private Delivery refusing;
   private final PortEnd far = new PortEnd() {
     @Override
     public String port() {
       return "far0";
+    }
+
+    @Override
+    public Delivery offer(ByteBuffer frame) {
+      return refusing != null ? refusing : PortEnd.super.offer(frame);
+    }
+
+    @Override
+    public void roomMade() {
+      roomCalls++;
     }
 
     @Override
@@ -52,9 +66,9 @@ class ForeignCableTest {
   void aFrameCrossesAsItIsOrWithItsTagPushed() {
     ForeignCable c = new ForeignCable(far, 1518);
     byte[] plain = ethernet(60);
-    assertThat(c.send(frame(plain), FrameQueue.KEEP_TAG)).isTrue();
+    assertThat(c.send(frame(plain), FrameQueue.KEEP_TAG)).isEqualTo(Delivery.TAKEN);
     assertThat(got.get(0)).isEqualTo(plain);
-    assertThat(c.send(frame(plain), 0x10000 | 42)).isTrue();
+    assertThat(c.send(frame(plain), 0x10000 | 42)).isEqualTo(Delivery.TAKEN);
     byte[] tagged = got.get(1);
     assertThat(tagged).hasSize(64);
     assertThat(tagged[12]).isEqualTo((byte) 0x81);
@@ -64,9 +78,24 @@ class ForeignCableTest {
   }
 
   @Test
+  void aFullFarPortIsToldToTheSenderAndItsRoomMadeCrossesBackUntilUnplugged() {
+    ForeignCable c = new ForeignCable(far, 1518);
+    refusing = Delivery.FULL;
+    assertThat(c.send(frame(ethernet(60)), FrameQueue.KEEP_TAG)).isEqualTo(Delivery.FULL);
+    assertThat(got).isEmpty();
+    c.roomMade();
+    assertThat(roomCalls).isEqualTo(1);
+    refusing = null;
+    assertThat(c.send(frame(ethernet(60)), FrameQueue.KEEP_TAG)).isEqualTo(Delivery.TAKEN);
+    c.close();
+    c.roomMade();
+    assertThat(roomCalls).isEqualTo(1);
+  }
+
+  @Test
   void aFrameLongerThanTheCableCarriesIsRefused() {
     ForeignCable c = new ForeignCable(far, 100);
-    assertThat(c.send(frame(ethernet(200)), FrameQueue.KEEP_TAG)).isFalse();
+    assertThat(c.send(frame(ethernet(200)), FrameQueue.KEEP_TAG)).isEqualTo(Delivery.DROPPED);
     assertThat(got).isEmpty();
   }
 
@@ -76,7 +105,7 @@ class ForeignCableTest {
     c.close();
     c.close();
     assertThat(unplugs).isEqualTo(1);
-    assertThat(c.send(frame(ethernet(60)), FrameQueue.KEEP_TAG)).isFalse();
+    assertThat(c.send(frame(ethernet(60)), FrameQueue.KEEP_TAG)).isEqualTo(Delivery.DROPPED);
     assertThat(got).isEmpty();
   }
 
