@@ -86,7 +86,8 @@ public final class Main {
     try {
       while (true) {
         Map<String, String> properties = frameworkProperties(config, factory);
-        Framework fw = factory.newFramework(properties);
+        FrameworkLog frameworkLog = felix(factory) ? new FrameworkLog(err) : null;
+        Framework fw = factory.newFramework(frameworkLog == null ? properties : withLogger(properties, frameworkLog));
         fw.init();
         if (properties.containsKey(CM_DIR) && properties.containsKey(STORAGE)) {
           OldConfigStore.migrate(fw.getBundleContext(), Path.of(properties.get(STORAGE)), Path.of(properties.get(CM_DIR)), err);
@@ -96,7 +97,13 @@ public final class Main {
         Thread hook = new Thread(() -> stopQuietly(fw), "vdpa-runtime-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         fw.start();
+        if (frameworkLog != null) {
+          frameworkLog.attach(fw.getBundleContext());
+        }
         FrameworkEvent stopped = fw.waitForStop(0);
+        if (frameworkLog != null) {
+          frameworkLog.detach();
+        }
         removeHook(hook);
         switch (stopped.getType()) {
           case FrameworkEvent.STOPPED_UPDATE, FrameworkEvent.STOPPED_SYSTEM_REFRESHED -> {
@@ -120,18 +127,27 @@ public final class Main {
     }
   }
 
+  private static boolean felix(FrameworkFactory factory) {
+    return factory.getClass().getName().startsWith("org.apache.felix.");
+  }
+
+  /** Felix takes its logger as an object among the (otherwise textual) framework properties. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Map<String, String> withLogger(Map<String, String> properties, FrameworkLog log) {
+    Map<String, Object> p = new HashMap<>(properties);
+    p.put(FrameworkLog.PROPERTY, FelixLogger.of(log));
+    return (Map) p;
+  }
+
   /**
-   * The framework properties, with ConfigAdmin's store made absolute: Felix ConfigAdmin takes a
-   * relative {@code felix.cm.dir} inside its bundle's data area, that is inside the framework
-   * cache, where deleting the cache would take every kept device with it. Relative to the working
-   * directory, as the cache itself is, it sits beside the cache.
-   */
-  /**
-   * The framework's properties from launcher.properties and -D. Felix and Equinox keep their storage
-   * in different formats, so the Equinox runtime keeps its own ({@code vdpa-cache-equinox}) unless
-   * {@code -Dorg.osgi.framework.storage} names one; what the user keeps ({@code vdpa-state}) is
-   * shared, so devices created under one framework are there under the other. Bundles see {@code -D}
-   * settings under both.
+   * The framework's properties from launcher.properties and -D, with ConfigAdmin's store made
+   * absolute: Felix ConfigAdmin takes a relative {@code felix.cm.dir} inside its bundle's data area,
+   * that is inside the framework cache, where deleting the cache would take every kept device with
+   * it; relative to the working directory, as the cache itself is, it sits beside the cache. Felix
+   * and Equinox keep their storage in different formats, so the Equinox runtime keeps its own
+   * ({@code vdpa-cache-equinox}) unless {@code -Dorg.osgi.framework.storage} names one; what the
+   * user keeps ({@code vdpa-state}) is shared, so devices created under one framework are there
+   * under the other. Bundles see {@code -D} settings under both.
    */
   private static Map<String, String> frameworkProperties(LaunchConfig config, FrameworkFactory factory) {
     Map<String, String> p = new HashMap<>(config.frameworkProperties());
