@@ -39,7 +39,11 @@ public final class DeviceTable<D extends VdpaDevice> {
   private final String handle;
   private final Publisher publisher;
   private final EventLog log;
-  /** Devices by name, in creation order; a null entry reserves a name being published. */
+  /**
+   * Devices by name, in creation order: a null entry reserves a name being set up, an entry
+   * without a withdrawal is being published (findable already: the bus may act on the device, and a
+   * user on its port, as soon as the service is registered), a full entry is published.
+   */
   private final Map<String, Entry<D>> devices = new LinkedHashMap<>();
   private boolean closed;
 
@@ -97,6 +101,9 @@ public final class DeviceTable<D extends VdpaDevice> {
     Runnable withdraw;
     try {
       attach.accept(device);
+      synchronized (this) {
+        devices.put(name, new Entry<>(device, null));
+      }
       withdraw = publisher.publish(device, Map.of(VdpaDevice.PROP_NAME, name, VdpaDevice.PROP_MGMTDEV, handle));
     } catch (RuntimeException e) {
       synchronized (this) {
@@ -123,7 +130,7 @@ public final class DeviceTable<D extends VdpaDevice> {
     Entry<D> e;
     synchronized (this) {
       e = devices.get(name);
-      if (e == null) {
+      if (e == null || e.withdraw() == null) {
         throw new IllegalArgumentException("device '" + name + "' was not created by management device " + handle
             + (devices.containsKey(name) ? " (it is still being added)" : ""));
       }
@@ -154,7 +161,7 @@ public final class DeviceTable<D extends VdpaDevice> {
   public synchronized List<String> names() {
     List<String> names = new ArrayList<>();
     devices.forEach((n, e) -> {
-      if (e != null) {
+      if (e != null && e.withdraw() != null) {
         names.add(n);
       }
     });
@@ -162,7 +169,7 @@ public final class DeviceTable<D extends VdpaDevice> {
   }
 
   /**
-   * A published device.
+   * A device published or being published (its service may be registered already).
    *
    * @param name its name
    * @return the device, or null
@@ -182,7 +189,7 @@ public final class DeviceTable<D extends VdpaDevice> {
     synchronized (this) {
       closed = true;
       for (Entry<D> e : devices.values()) {
-        if (e != null) {
+        if (e != null && e.withdraw() != null) {
           all.add(e);
         }
       }
