@@ -3,9 +3,7 @@ package net.vdpa.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -16,30 +14,23 @@ import net.vdpa.api.VdpaEvents;
 import net.vdpa.api.remote.EventBatch;
 import net.vdpa.api.remote.RuntimeEvent;
 import net.vdpa.api.remote.VdpaRuntime;
-import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.launch.Framework;
 
 /** {@link RemoteFeed} following a runtime service in a real framework, as the monitor does. */
 class RemoteFeedTest {
-  private Framework framework;
+  private EmptyFramework framework;
   private BundleContext context;
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private RemoteFeed feed;
 
   @BeforeEach
   void start() throws Exception {
-    Map<String, String> config = new HashMap<>();
-    config.put(Constants.FRAMEWORK_STORAGE, Files.createTempDirectory("feed").toString());
-    config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-    framework = new FrameworkFactory().newFramework(config);
-    framework.start();
-    context = framework.getBundleContext();
+    framework = new EmptyFramework();
+    context = framework.context();
   }
 
   @AfterEach
@@ -47,8 +38,7 @@ class RemoteFeedTest {
     if (feed != null) {
       feed.stop();
     }
-    framework.stop();
-    framework.waitForStop(10_000);
+    framework.close();
   }
 
   private static RuntimeEvent bound(long seq, String device) {

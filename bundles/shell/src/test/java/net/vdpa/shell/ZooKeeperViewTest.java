@@ -2,7 +2,6 @@ package net.vdpa.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import net.vdpa.api.remote.VdpaRuntime;
-import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,6 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.launch.Framework;
 import org.osgi.service.remoteserviceadmin.EndpointDescription;
 import org.osgi.service.remoteserviceadmin.EndpointEvent;
 import org.osgi.service.remoteserviceadmin.EndpointEventListener;
@@ -31,25 +28,20 @@ import org.osgi.util.tracker.ServiceTracker;
  * each, on the thread that hands it over, the endpoints its scope matches.
  */
 class ZooKeeperViewTest {
-  private Framework framework;
+  private EmptyFramework framework;
   private BundleContext context;
   private final CountDownLatch release = new CountDownLatch(1);
 
   @BeforeEach
   void start() throws Exception {
-    Map<String, String> config = new HashMap<>();
-    config.put(Constants.FRAMEWORK_STORAGE, Files.createTempDirectory("zkview").toString());
-    config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-    framework = new FrameworkFactory().newFramework(config);
-    framework.start();
-    context = framework.getBundleContext();
+    framework = new EmptyFramework();
+    context = framework.context();
   }
 
   @AfterEach
   void stop() throws Exception {
     release.countDown();
-    framework.stop();
-    framework.waitForStop(10_000);
+    framework.close();
   }
 
   @Test

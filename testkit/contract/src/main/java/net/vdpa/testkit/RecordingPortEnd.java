@@ -1,11 +1,14 @@
 package net.vdpa.testkit;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import net.vdpa.api.port.Delivery;
 import net.vdpa.api.port.PortEnd;
 
@@ -100,5 +103,34 @@ public final class RecordingPortEnd implements PortEnd {
    */
   public static Delivery offer(PortEnd to, byte[] frame) {
     return to.offer(ByteBuffer.wrap(frame));
+  }
+
+  /**
+   * What {@link #offerUntilFull} offered.
+   *
+   * @param taken the frames the port took, in order
+   * @param held the frame it answered {@link Delivery#FULL} to, or {@code null} if it never did
+   */
+  public record Offered(List<byte[]> taken, byte[] held) {}
+
+  /**
+   * Offers frames to a port's end until it answers {@link Delivery#FULL}, as a far end's sender
+   * facing a stalled receiver would.
+   *
+   * @param to the port's end
+   * @param frame makes the i-th frame (0, 1, ...)
+   * @param max how many to offer at most
+   * @return the frames taken and the one held
+   */
+  public static Offered offerUntilFull(PortEnd to, IntFunction<byte[]> frame, int max) {
+    List<byte[]> taken = new ArrayList<>();
+    for (int i = 0; i < max; i++) {
+      byte[] f = frame.apply(i);
+      if (offer(to, f) == Delivery.FULL) {
+        return new Offered(taken, f);
+      }
+      taken.add(f);
+    }
+    return new Offered(taken, null);
   }
 }

@@ -69,16 +69,9 @@ class ForeignWireTest {
     board.join("fe", far);
     long macA = Devices.mac(a).value();
     a.suspend();
-    java.util.List<byte[]> sent = new java.util.ArrayList<>();
-    byte[] held = null;
-    for (int i = 0; i < 1000 && held == null; i++) {
-      byte[] in = NetTestDriver.frame(macA, 60 + i, i);
-      if (RecordingPortEnd.offer(mine, in) == Delivery.FULL) {
-        held = in;
-      } else {
-        sent.add(in);
-      }
-    }
+    RecordingPortEnd.Offered offered = RecordingPortEnd.offerUntilFull(mine, i -> NetTestDriver.frame(macA, 60 + i, i), 1000);
+    java.util.List<byte[]> sent = new java.util.ArrayList<>(offered.taken());
+    byte[] held = offered.held();
     assertThat(held).as("the inbox filled while the worker was suspended").isNotNull();
     assertThat(far.roomMade.availablePermits()).isZero();
     a.resume();

@@ -88,16 +88,10 @@ class UplinkTest {
     board.join(uplink, far);
     learn(mine);
     vf.suspend();
-    java.util.List<byte[]> sent = new java.util.ArrayList<>();
-    byte[] held = null;
-    for (int i = 0; i < 1000 && held == null; i++) {
-      byte[] in = NetTestDriver.frame(VF, OUTSIDE, 60 + i, 100 + i);
-      if (RecordingPortEnd.offer(mine, in) == Delivery.FULL) {
-        held = in;
-      } else {
-        sent.add(in);
-      }
-    }
+    RecordingPortEnd.Offered offered =
+        RecordingPortEnd.offerUntilFull(mine, i -> NetTestDriver.frame(VF, OUTSIDE, 60 + i, 100 + i), 1000);
+    java.util.List<byte[]> sent = new java.util.ArrayList<>(offered.taken());
+    byte[] held = offered.held();
     assertThat(held).as("the function's inbox filled while it was suspended").isNotNull();
     vf.resume();
     assertThat(far.roomMade.tryAcquire(NetTestDriver.TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS))
