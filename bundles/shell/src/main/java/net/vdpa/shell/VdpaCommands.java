@@ -88,7 +88,7 @@ public final class VdpaCommands {
     }
     List<String> words = new ArrayList<>(a.from(1));
     String host = RemoteDevs.takeHost(words);
-    String only = word(words, 0);
+    String only = words.isEmpty() ? null : words.get(0);
     try (RemoteRuntimes remote = new RemoteRuntimes(context, remoteCalls)) {
       if (host != null && !host.equals(remote.localHost())) {
         List<Views.Mgmtdev> there = RemoteDevs.mgmtdevs(remote, host, only);
@@ -152,45 +152,8 @@ public final class VdpaCommands {
         yield JsonSection.show(a.style(), "vstats", () -> VdpaFormat.vstats(vstats(held, v), a.style()));
       }
       case "set" -> set(a.from(1));
-      case "bind" -> {
-        String dev = required(word(words, 0), "device name is not set.");
-        String drv = required(word(words, 1), "driver name is not set.");
-        DeviceDTO d;
-        if (peer != null) {
-          d = remote.call(peer, rt -> rt.bind(dev, drv));
-        } else {
-          BusSettle.beforeClassServices(context); // a device just added is bound meanwhile: bind after that, not during
-          d = bus().bind(dev, drv);
-        }
-        yield d.name + ": bound to " + d.driver;
-      }
-      case "unbind" -> {
-        String dev = required(word(words, 0), "device name is not set.");
-        DeviceDTO d;
-        if (peer != null) {
-          d = remote.call(peer, rt -> rt.unbind(dev));
-        } else {
-          BusSettle.beforeClassServices(context); // a device just added: unbind once its driver has it
-          d = bus().unbind(dev);
-        }
-        yield d.name + ": unbound";
-      }
-      case "override" -> {
-        String dev = required(word(words, 0), "device name is not set.");
-        String given = required(word(words, 1), "driver name (or none) is not set.");
-        String drv = given.equals("none") ? null : given;
-        // empty, not null, clears over the wire: Aries' TCP provider cannot carry a null argument
-        DeviceDTO d = peer != null ? remote.call(peer, rt -> rt.override(dev, drv == null ? "" : drv))
-            : store().setDriverOverride(dev, drv);
-        String state = d.state == DeviceDTO.State.BOUND ? "bound to " + d.driver : "unbound (" + d.reason + ")";
-        yield d.name + ": driver_override " + given + ", " + state;
-      }
-      case "autoprobe" -> {
-        String dev = required(word(words, 0), "device name is not set.");
-        boolean on = onOff(word(words, 1));
-        DeviceDTO d = peer != null ? remote.call(peer, rt -> rt.autoprobe(dev, on)) : bus().setAutoprobe(dev, on);
-        yield d.name + ": autoprobe " + (d.autoprobe ? "on" : "off");
-      }
+      case "bind", "unbind", "override", "autoprobe" -> DevBusOps.run(cmd, words,
+          peer != null ? DevBusOps.remote(remote, peer) : DevBusOps.local(context, this::bus, this::store));
       default -> throw new IllegalArgumentException("unknown dev command '" + cmd
           + "': expected show, add, del, config, vstats, set, bind, unbind, override or autoprobe");
     };
@@ -240,10 +203,6 @@ public final class VdpaCommands {
     DevSetArgs args = DevSetArgs.parse(words);
     store().setMac(args.name(), args.mac());
     return args.name() + ": mac " + args.mac();
-  }
-
-  private static String word(List<String> words, int i) {
-    return i < words.size() ? words.get(i) : null;
   }
 
   /** The local devices (all, or the one named); the caller says when none is found. */
@@ -403,7 +362,7 @@ public final class VdpaCommands {
     }
   }
 
-  private static boolean onOff(String word) {
+  static boolean onOff(String word) {
     if ("on".equals(word)) {
       return true;
     }
