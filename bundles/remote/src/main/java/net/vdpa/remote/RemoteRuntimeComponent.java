@@ -41,10 +41,14 @@ public final class RemoteRuntimeComponent {
   private final ServiceRegistration<VdpaRuntime> registration;
   private final ServiceRegistration<EventHandler> events;
 
-  /** Reads the settings and, when remote management is asked for, starts it. */
+  /**
+   * Reads the settings and, when remote management is asked for, starts it. {@code bind} is not
+   * called: referencing it makes its weaving hook exist before this component can export, so that
+   * Aries' TCP server listens on {@code address} only.
+   */
   @Activate
   public RemoteRuntimeComponent(BundleContext context, Map<String, Object> config, @Reference VdpaBus bus,
-      @Reference VdpaDeviceStore store, @Reference ConfigurationAdmin cm) throws IOException {
+      @Reference VdpaDeviceStore store, @Reference ConfigurationAdmin cm, @Reference AriesTcpBind bind) throws IOException {
     RemoteSettings s = RemoteSettings.read(config, context::getProperty);
     new PeerEndpoints(cm).sync(s.peers(), s.timeoutMs()); // no peers: removes the ones an earlier run wrote
     new ZooKeeperDiscoveryConfig(cm).sync(s.zookeeper(), s.sessionMs()); // likewise
