@@ -26,7 +26,8 @@ import org.junit.rules.TemporaryFolder;
  * static discovery): runtime A creates a device on B and lists it with host B; B dies and A's
  * listing leaves it out within the stated timeout, naming B's endpoint; a runtime that accepts
  * and never answers (a partition) costs a command no more than the timeout; B restarts with the
- * same state and its device is back in A's listing; one command on A joins a port of A and the
+ * same state and its device is back in A's listing; B's export listens on 127.0.0.1 only, the
+ * address it advertises; one command on A joins a port of A and the
  * device on B with a UDP cable, and A pings B's echo responder through it.
  */
 public class RemoteRuntimesIT {
@@ -57,6 +58,7 @@ public class RemoteRuntimesIT {
     List<String> optsA = List.of("-Dvdpa.remote.host=A", "-Dvdpa.remote.peers=" + endpointB, "-Dorg.osgi.service.http.port=0");
 
     Process runningB = startExporting(b, List.of("vdpa:monitor"), optsB, portB);
+    assertListensOnLoopbackOnly(portB);
     RuntimeProcess.Run created = a.run(List.of("vdpa:dev add name r0 mgmtdev vdpasim_net host B", "vdpa:dev show"), optsA);
     assertEquals(created.all(), 0, created.status());
     assertEquals(created.all(), List.of("r0: created on host B", "vdpa0:" + NET + " host A", "r0:" + NET + " host B",
@@ -81,6 +83,7 @@ public class RemoteRuntimesIT {
         + " ms (runtime " + endpointB + " did not answer: Connection refused)"));
 
     startExporting(b, List.of("net:echo start vnet-r0 10.0.0.2", "vdpa:monitor"), optsB, portB);
+    assertListensOnLoopbackOnly(portB);
     RuntimeProcess.Run back = a.run(List.of("vdpa:dev show r0"), optsA);
     assertEquals(back.all(), 0, back.status());
     assertEquals(back.all(), List.of("r0:" + NET + " host B"), back.out());
@@ -132,6 +135,15 @@ public class RemoteRuntimesIT {
     started.add(p);
     awaitPort(p, port);
     return p;
+  }
+
+  /**
+   * The export listens where it advertises, the default address 127.0.0.1, and on no other
+   * interface (Aries RSA 1.14's TCP server alone listens on every one: the remote bundle's weaving
+   * hook binds it).
+   */
+  static void assertListensOnLoopbackOnly(int port) throws IOException {
+    assertEquals("listeners on port " + port, List.of(InetAddress.getByName("127.0.0.1")), ListeningSockets.on(port));
   }
 
   /** Waits (60 s at most) until the process accepts connections on the loopback port. */
