@@ -2,9 +2,14 @@ package net.vdpa.remote;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.osgi.framework.hooks.weaving.WovenClass;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -25,15 +30,20 @@ import org.osgi.service.remoteserviceadmin.RemoteServiceAdminListener;
  * {@code org.apache.aries.rsa.provider.tcp.TCPServer} of bundle {@code org.apache.aries.rsa.provider.tcp},
  * through {@link TcpServerBind}. The class is loaded at the first TCP export, so the hook must be
  * registered before anything is exported: {@link RemoteRuntimeComponent} references this component,
- * which registers it before the facade carrying the export exists.
+ * which registers it before the facade carrying the export exists. The component registers itself
+ * as the hook (and as a {@link RemoteServiceAdminListener}) with the framework directly, not as a DS
+ * service: the framework asks every weaving hook about every class it defines, and a DS service
+ * created on first use would be asked about its own classes while being created (Felix reports
+ * "ServiceFactory.getService() resulted in a cycle").
  *
  * <p>It fails safe, and says so once through the Log Service: if the class is not the one expected, it
- * is loaded unchanged; if it was loaded before this hook existed (another bundle exported first, or
- * this bundle was updated after an export), the hook never sees it, and the first TCP export it hears
- * of (as a {@link RemoteServiceAdminListener}) is reported. Either way the export listens on every
- * interface, as without this bundle.
+ * is loaded unchanged. If it was loaded before this hook existed (another bundle exported first, or
+ * this bundle was restarted after an export), the hook never sees it; at the first TCP export it hears
+ * of (as a {@link RemoteServiceAdminListener}) it looks at the loaded class, and reports it unless an
+ * earlier hook bound it ({@link TcpServerBind#isBound}). Either way an unchanged class listens on
+ * every interface, as without this bundle.
  */
-@Component(service = {WeavingHook.class, RemoteServiceAdminListener.class, AriesTcpBind.class})
+@Component(service = AriesTcpBind.class, immediate = true)
 public final class AriesTcpBind implements WeavingHook, RemoteServiceAdminListener {
   static final String BUNDLE = "org.apache.aries.rsa.provider.tcp";
   static final String CLASS = "org.apache.aries.rsa.provider.tcp.TCPServer";
@@ -46,6 +56,24 @@ public final class AriesTcpBind implements WeavingHook, RemoteServiceAdminListen
   private volatile Logger log;
 
   private final AtomicReference<Outcome> outcome = new AtomicReference<>(Outcome.NOT_SEEN);
+  /** This object as the framework's weaving hook and RSA's listener, from activation to deactivation. */
+  private ServiceRegistration<?> hook;
+  /** Where to find a TCP server class loaded before the hook; set once at activation. */
+  private volatile BundleContext context;
+
+  /** Registers the hook. */
+  @Activate
+  void activate(BundleContext context) {
+    this.context = context;
+    hook = context.registerService(new String[] {WeavingHook.class.getName(), RemoteServiceAdminListener.class.getName()},
+        this, null);
+  }
+
+  /** Withdraws the hook; a TCP server class it bound stays bound until Aries' bundle is refreshed. */
+  @Deactivate
+  void deactivate() {
+    hook.unregister();
+  }
 
   /** Rewrites Aries' TCP server as its bundle defines it; every other class passes untouched. */
   @Override
@@ -79,11 +107,29 @@ public final class AriesTcpBind implements WeavingHook, RemoteServiceAdminListen
     }
     ExportReference export = event.getExportReference();
     EndpointDescription endpoint = export == null ? null : export.getExportedEndpoint();
-    if (endpoint != null && endpoint.getConfigurationTypes().contains(TCP_CONFIG)
-        && outcome.compareAndSet(Outcome.NOT_SEEN, Outcome.LEFT_UNCHANGED)) {
+    if (endpoint == null || !endpoint.getConfigurationTypes().contains(TCP_CONFIG) || outcome.get() != Outcome.NOT_SEEN) {
+      return;
+    }
+    if (loadedServerIsBound()) {
+      outcome.compareAndSet(Outcome.NOT_SEEN, Outcome.BOUND);
+    } else if (outcome.compareAndSet(Outcome.NOT_SEEN, Outcome.LEFT_UNCHANGED)) {
       warn("remote management: export {} listens on every interface, not only on its address: {} was loaded before"
           + " this bundle's weaving hook existed (restart the runtime to bind the address only)", endpoint.getId(), CLASS);
     }
+  }
+
+  /** Whether Aries' TCP server class, loaded by the time of an export, is one a hook rewrote. */
+  private boolean loadedServerIsBound() {
+    for (Bundle b : context.getBundles()) {
+      if (BUNDLE.equals(b.getSymbolicName())) {
+        try {
+          return TcpServerBind.isBound(b.loadClass(CLASS));
+        } catch (ClassNotFoundException | RuntimeException unloadable) { // cannot tell: report what an unchanged class does
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   /** What became of the TCP server class so far. */

@@ -21,6 +21,9 @@ import org.objectweb.asm.Opcodes;
  * bundle needs no new import; an unknown hostname throws {@code UnknownHostException}, an
  * {@code IOException} that the constructor's own handler already turns into its failure.
  *
+ * <p>The rewritten class carries a constant, {@link #MARK}, so that a class loaded earlier can be
+ * told bound or not ({@link #isBound}).
+ *
  * <p>It rewrites only a class whose bytes are exactly what it expects: named {@code TCPServer}, with
  * that constructor, holding exactly one {@code new ServerSocket(int)}. Anything else (another Aries
  * version that changed the constructor, or that binds already) is left alone and reported as empty.
@@ -31,6 +34,8 @@ final class TcpServerBind {
   static final String CLASS = "org/apache/aries/rsa/provider/tcp/TCPServer";
   /** Descriptor of the constructor rewritten: (service, hostname, port, numThreads). */
   static final String CONSTRUCTOR = "(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/Integer;I)V";
+  /** Name of the {@code private static final synthetic boolean} (true) a rewritten class carries. */
+  static final String MARK = "vdpa$bindsHostname";
   /** Local variable slot of the constructor's {@code hostname}: 0 is {@code this}, 1 the service. */
   private static final int HOSTNAME_SLOT = 2;
   /** What {@code new ServerSocket(int)} uses when it is given no backlog. */
@@ -52,8 +57,17 @@ final class TcpServerBind {
       return Optional.empty();
     }
     ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS); // two more stack slots; no new branch, frames stay
-    reader.accept(new InConstructor(writer, BindToHostname::new), 0);
+    reader.accept(new InConstructor(new Marked(writer), BindToHostname::new), 0);
     return Optional.of(writer.toByteArray());
+  }
+
+  /** Whether a loaded class is one {@link #rewrite} produced. */
+  static boolean isBound(Class<?> tcpServer) {
+    try {
+      return tcpServer.getDeclaredField(MARK).getType() == boolean.class;
+    } catch (NoSuchFieldException notRewritten) {
+      return false;
+    }
   }
 
   /** How many {@code new ServerSocket(int)} calls the constructor holds. */
@@ -89,6 +103,20 @@ final class TcpServerBind {
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
       MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
       return "<init>".equals(name) && CONSTRUCTOR.equals(descriptor) ? wrap.apply(next) : next;
+    }
+  }
+
+  /** Adds {@link #MARK}, a constant: no initialiser runs for it. */
+  private static final class Marked extends ClassVisitor {
+    Marked(ClassVisitor next) {
+      super(Opcodes.ASM9, next);
+    }
+
+    @Override
+    public void visitEnd() {
+      super.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_SYNTHETIC, MARK, "Z", null, 1)
+          .visitEnd();
+      super.visitEnd();
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
 import org.osgi.framework.hooks.weaving.WovenClass;
 import org.osgi.framework.wiring.BundleWiring;
@@ -67,12 +68,30 @@ class AriesTcpBindTest {
   }
 
   @Test
-  void anExportWhoseServerWasNeverSeenIsReportedOnce() {
+  void anExportWhoseServerWasNeverSeenIsReportedOnce() throws Exception {
+    hook.activate(context(TcpServerBindTest.load(TcpServerBindTest.classBytes(AriesTcpBind.CLASS))));
     hook.remoteAdminEvent(exported("tcp://127.0.0.1:9102"));
     hook.remoteAdminEvent(exported("tcp://127.0.0.1:9103"));
     assertThat(warnings).hasSize(1);
     assertThat(warnings.get(0)).contains("listens on every interface").contains("tcp://127.0.0.1:9102")
         .contains("loaded before");
+  }
+
+  @Test
+  void anExportWhoseServerAnEarlierHookBoundIsNotReported() throws Exception {
+    byte[] bound = TcpServerBind.rewrite(TcpServerBindTest.classBytes(AriesTcpBind.CLASS)).orElseThrow();
+    hook.activate(context(TcpServerBindTest.load(bound)));
+    hook.remoteAdminEvent(exported("tcp://127.0.0.1:9102"));
+    assertThat(warnings).isEmpty();
+    assertThat(hook.outcome()).isEqualTo(AriesTcpBind.Outcome.BOUND);
+  }
+
+  /** A framework holding Aries' TCP provider bundle, whose TCPServer class is {@code loaded}. */
+  private static BundleContext context(Class<?> loaded) {
+    Bundle tcp = bundle(AriesTcpBind.BUNDLE, loaded);
+    Bundle other = bundle("net.vdpa.api", null);
+    return (BundleContext) Proxy.newProxyInstance(AriesTcpBindTest.class.getClassLoader(), new Class<?>[] {BundleContext.class},
+        (p, m, args) -> m.getName().equals("getBundles") ? new Bundle[] {other, tcp} : null);
   }
 
   private static RemoteServiceAdminEvent exported(String id) {
@@ -85,10 +104,15 @@ class AriesTcpBindTest {
   }
 
   private static Bundle bundle(String bsn) {
+    return bundle(bsn, null);
+  }
+
+  private static Bundle bundle(String bsn, Class<?> tcpServer) {
     return (Bundle) Proxy.newProxyInstance(AriesTcpBindTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
         (p, m, args) -> switch (m.getName()) {
           case "getSymbolicName" -> bsn;
           case "getVersion" -> new Version(1, 14, 0);
+          case "loadClass" -> tcpServer;
           default -> null;
         });
   }

@@ -61,9 +61,20 @@ class TcpServerBindTest {
     assertThat(TcpServerBind.rewrite(woven)).isEmpty();
   }
 
+  @Test
+  void aLoadedServerTellsWhetherItWasRewritten() throws Exception {
+    assertThat(TcpServerBind.isBound(load(TcpServerBind.rewrite(classBytes(AriesTcpBind.CLASS)).orElseThrow()))).isTrue();
+    assertThat(TcpServerBind.isBound(load(classBytes(AriesTcpBind.CLASS)))).isFalse();
+  }
+
+  /** Defines TCPServer from the given bytes in a loader of its own. */
+  static Class<?> load(byte[] tcpServer) throws ClassNotFoundException {
+    return new AriesLoader(tcpServer).loadClass(AriesTcpBind.CLASS);
+  }
+
   /** Builds {@code TCPServer(service, hostname, 0, 0)} from the given bytes (no accept threads). */
   static Closeable construct(byte[] tcpServer, String hostname) throws Exception {
-    Class<?> c = new AriesLoader(tcpServer).loadClass(AriesTcpBind.CLASS);
+    Class<?> c = load(tcpServer);
     Constructor<?> k = c.getConstructor(Object.class, String.class, Integer.class, int.class);
     return (Closeable) k.newInstance(new Object(), hostname, 0, 0);
   }
