@@ -114,7 +114,8 @@ public final class AriesTcpBind implements WeavingHook, RemoteServiceAdminListen
       outcome.compareAndSet(Outcome.NOT_SEEN, Outcome.BOUND);
     } else if (outcome.compareAndSet(Outcome.NOT_SEEN, Outcome.LEFT_UNCHANGED)) {
       warn("remote management: export {} listens on every interface, not only on its address: {} was loaded before"
-          + " this bundle's weaving hook existed (restart the runtime to bind the address only)", endpoint.getId(), CLASS);
+          + " this bundle's weaving hook existed (start {} before any bundle that exports through it)", endpoint.getId(), CLASS,
+          context.getBundle().getSymbolicName());
     }
   }
 

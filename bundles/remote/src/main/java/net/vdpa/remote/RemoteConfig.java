@@ -14,8 +14,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         + "zookeeper are all unset.")
 @interface RemoteConfig {
   /** Whether the facade is exported. */
-  @AttributeDefinition(name = "Export", description = "Export this runtime's facade (Aries' TCP provider listens on the "
-      + "port on every interface: see README 'What the transport does not protect').")
+  @AttributeDefinition(name = "Export", description = "Export this runtime's facade (no authentication, no encryption: "
+      + "see README 'What the transport does not protect').")
   boolean export() default false;
 
   /** The name the other runtimes know this one by. */
@@ -23,9 +23,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
       + "host NAME); the machine's name when empty.")
   String host();
 
-  /** The address written into the endpoint. */
-  @AttributeDefinition(name = "Advertised address", description = "The address written into the endpoint the others "
-      + "connect to.")
+  /** The address the export listens on and writes into the endpoint. */
+  @AttributeDefinition(name = "Address", description = "The address the export listens on, and writes into the endpoint "
+      + "the others connect to.")
   String address() default "127.0.0.1";
 
   /** The export's TCP port. */

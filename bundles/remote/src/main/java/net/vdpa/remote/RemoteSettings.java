@@ -14,13 +14,14 @@ import java.util.regex.Pattern;
  * How this runtime takes part in remote management, read from the {@code net.vdpa.remote}
  * configuration, else from the framework properties of the same names with a {@code vdpa.remote.}
  * prefix ({@code -Dvdpa.remote.export=true}), else the defaults: no export, the machine's host
- * name, the advertised address {@code 127.0.0.1}, any free port, no peers, no ZooKeeper, 3000 ms,
+ * name, the address {@code 127.0.0.1}, any free port, no peers, no ZooKeeper, 3000 ms,
  * a 6000 ms ZooKeeper session. Discovery is either the static list ({@code peers}) or ZooKeeper
  * ({@code zookeeper}), never both.
  *
  * @param export whether the facade carries {@code service.exported.interfaces}
  * @param host the name the other runtimes know this one by
- * @param address the address written into the endpoint the others connect to
+ * @param address the address the export listens on (see {@link AriesTcpBind}) and writes into the
+ *     endpoint the others connect to
  * @param port the TCP port of the export, 0 for any free one
  * @param peers the other runtimes' endpoints ({@code tcp://HOST:PORT}), the static discovery list
  * @param timeoutMs how long one remote call may take before it fails (also the endpoint's {@code

@@ -74,7 +74,7 @@ class AriesTcpBindTest {
     hook.remoteAdminEvent(exported("tcp://127.0.0.1:9103"));
     assertThat(warnings).hasSize(1);
     assertThat(warnings.get(0)).contains("listens on every interface").contains("tcp://127.0.0.1:9102")
-        .contains("loaded before");
+        .contains("loaded before").contains("net.vdpa.remote");
   }
 
   @Test
@@ -89,9 +89,13 @@ class AriesTcpBindTest {
   /** A framework holding Aries' TCP provider bundle, whose TCPServer class is {@code loaded}. */
   private static BundleContext context(Class<?> loaded) {
     Bundle tcp = bundle(AriesTcpBind.BUNDLE, loaded);
-    Bundle other = bundle("net.vdpa.api", null);
+    Bundle self = bundle("net.vdpa.remote", null);
     return (BundleContext) Proxy.newProxyInstance(AriesTcpBindTest.class.getClassLoader(), new Class<?>[] {BundleContext.class},
-        (p, m, args) -> m.getName().equals("getBundles") ? new Bundle[] {other, tcp} : null);
+        (p, m, args) -> switch (m.getName()) {
+          case "getBundles" -> new Bundle[] {self, tcp};
+          case "getBundle" -> self;
+          default -> null;
+        });
   }
 
   private static RemoteServiceAdminEvent exported(String id) {
