@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -274,7 +275,7 @@ public class KarafIT {
    * Karaf's login, refusing a POST without the page's CSRF token and acting with it.
    */
   @Test
-  public void theRemoteFeatureInstallsWithZooKeeperDiscoveryActive() throws Exception {
+  public void theRemoteFeatureInstallsWithZooKeeperDiscoveryActiveAndExportsOnLoopbackOnly() throws Exception {
     String install = client("feature:install vdpa-remote");
     assertFalse(install, install.toLowerCase().contains("error"));
     List<String> wanted = List.of("net.vdpa.remote", "net.vdpa.zookeeper", "org.apache.aries.rsa.discovery.local",
@@ -286,6 +287,21 @@ public class KarafIT {
     for (String bsn : wanted) {
       assertTrue(bsn + " is not Active:\n" + bundles, allActive(bundles, List.of(bsn)));
     }
+    // exported, it listens on its address only (127.0.0.1): the remote bundle's weaving hook binds Aries' TCP server
+    int port = KarafSetup.freePort();
+    String export = batch("config:edit net.vdpa.remote; config:property-set export true; config:property-set port " + port
+        + "; config:update");
+    assertFalse(export, export.toLowerCase().contains("error"));
+    List<InetAddress> listening = ListeningSockets.on(port);
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); listening.isEmpty() && System.nanoTime() < end; ) {
+      Thread.sleep(200);
+      listening = ListeningSockets.on(port);
+    }
+    assertEquals("listeners on port " + port, List.of(InetAddress.getByName("127.0.0.1")), listening);
+    String warnings = client("log:display --level WARN");
+    assertFalse(warnings, warnings.contains("listens on every interface"));
+    String unexport = batch("config:delete net.vdpa.remote");
+    assertFalse(unexport, unexport.toLowerCase().contains("error"));
     String uninstall = client("feature:uninstall vdpa-remote");
     assertFalse(uninstall, uninstall.toLowerCase().contains("error"));
   }
