@@ -16,6 +16,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Suspension parks the worker between passes; kicks that arrive meanwhile are served on resume
  * (the worker makes a full pass first).
  *
+ * <p>A kick from another worker's thread (a frame switched or cabled from one device's worker into
+ * another's inbox) is held by the kicking worker until the end of its pass and given then, once per
+ * kicked worker: a pass of 32 frames to one receiver makes one kick, not 32, and the kicking worker
+ * does not stall on a locked write after every frame (each one waits for that frame's copy to
+ * leave its core). Kicks from any other thread are given at once.
+ *
  * <p>Only the worker's thread touches the queues it serves, so the datapath needs no lock.
  */
 @ConsumerType
@@ -29,8 +35,13 @@ public abstract class QueueWorker implements Runnable {
    */
   private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(5);
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** The most workers one pass holds kicks for; a further one is kicked at once. */
+  private static final int HELD_KICKS = 8;
 
   private final Thread thread;
+  /** Workers this worker kicked during its pass, kicked at its end; this worker's thread only. */
+  private final QueueWorker[] heldKicks = new QueueWorker[HELD_KICKS];
+  private int heldCount;
   private WorkerHost host;
   private volatile boolean running = true;
   private volatile boolean kicked = true;
@@ -47,7 +58,7 @@ public abstract class QueueWorker implements Runnable {
    */
   protected QueueWorker(String name, boolean paused) {
     this.pauseRequested = paused;
-    this.thread = new Thread(this, name);
+    this.thread = new WorkerThread(this, name);
     thread.setDaemon(true);
   }
 
@@ -127,6 +138,13 @@ public abstract class QueueWorker implements Runnable {
 
   /** Something to do: wake up if asleep. Cheap, never blocks, any thread. */
   public final void kick() {
+    if (Thread.currentThread() instanceof WorkerThread w && w.worker != this && w.worker.hold(this)) {
+      return;
+    }
+    kickNow();
+  }
+
+  private void kickNow() {
     // written only when clear: a sender that kicks for every frame then reads the flag's line
     // instead of taking it from the worker's cache each time. Not lost: a flag seen set is cleared by
     // the worker only after this read, and the worker looks for work after clearing it
@@ -213,14 +231,54 @@ public abstract class QueueWorker implements Runnable {
     } catch (RuntimeException | Error e) {
       host.workerFailed(this, e);
     } finally {
+      giveHeldKicks();
       setPaused(true);
     }
+  }
+
+  /** Holds a kick from this worker's thread for another worker; false if too many are held. */
+  private boolean hold(QueueWorker target) {
+    final QueueWorker[] held = heldKicks;
+    final int n = heldCount;
+    for (int i = 0; i < n; i++) {
+      if (held[i] == target) {
+        return true;
+      }
+    }
+    if (n == held.length) {
+      return false;
+    }
+    held[n] = target;
+    heldCount = n + 1;
+    return true;
+  }
+
+  /** Gives the kicks held during the pass (this worker's thread). */
+  private void giveHeldKicks() {
+    final int n = heldCount;
+    if (n == 0) {
+      return;
+    }
+    final QueueWorker[] held = heldKicks;
+    for (int i = 0; i < n; i++) {
+      held[i].kickNow();
+      held[i] = null;
+    }
+    heldCount = 0;
+  }
+
+  /** One pass, then the kicks it held. */
+  private boolean step() {
+    final boolean did = pass();
+    giveHeldKicks();
+    return did;
   }
 
   private void loop() {
     while (running) {
       if (pauseRequested) {
         beforePause();
+        giveHeldKicks();
         setPaused(true);
         while (pauseRequested && running) {
           LockSupport.parkNanos(this, PARK_NANOS);
@@ -229,13 +287,14 @@ public abstract class QueueWorker implements Runnable {
         continue;
       }
       kicked = false;
-      if (pass() || poll()) {
+      if (step() || poll()) {
         continue;
       }
       if (mayArm() && armNotifications()) {
         disarmNotifications();
         continue;
       }
+      giveHeldKicks();
       sleeping = true;
       if (!kicked && running && !pauseRequested && !moreWork()) {
         LockSupport.parkNanos(this, PARK_NANOS);
@@ -261,11 +320,21 @@ public abstract class QueueWorker implements Runnable {
         // for may need this core; with a core to spare it returns at once
         Thread.yield();
       }
-      if (pass()) {
+      if (step()) {
         return true;
       }
       now = System.nanoTime();
     } while (now - start < POLL_NANOS && running && !pauseRequested);
     return false;
+  }
+
+  /** A worker's thread: a kick made on it is held until the worker's pass ends. */
+  private static final class WorkerThread extends Thread {
+    final QueueWorker worker;
+
+    WorkerThread(QueueWorker worker, String name) {
+      super(worker, name);
+      this.worker = worker;
+    }
   }
 }

@@ -1,30 +1,48 @@
 package net.vdpa.device.core.net;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A bounded queue of frames with preallocated slots, for handing frames from the workers of one
  * device to a queue pair worker of another (a cable). Many producers, one consumer; lock-free and
- * allocation-free: a producer claims a slot by CAS on the tail, copies the frame in and releases
- * the slot's sequence number; the consumer reads the slot in place and hands it back.
+ * allocation-free: a producer claims a ticket by CAS on the tail, copies the frame into the ticket's
+ * slot and then publishes the slot's sequence number ({@code ticket + 1}); the consumer reads the
+ * slot in place and frees it by moving its head on.
  *
- * <p>Each slot has a sequence number: {@code i} when free for the producer of ticket {@code i},
- * {@code i + 1} when filled for the consumer at head {@code i}.
+ * <p>Built so that a frame costs each side as few cache lines taken from the other core as
+ * possible: the consumer never writes a slot (it frees slots by publishing its head, a line of its
+ * own), producers read that head only when their cached limit says the queue may be full, and each
+ * slot is whole cache lines: one for its sequence number, length and hash, then the frame (a
+ * 64-byte frame is one line). Tail, head and the slots never share a line.
  */
 public final class FrameQueue {
+  private static final int LINE = 64;
+  private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  /** Producers' line: the next ticket, and the ticket below which slots are known to be free. */
+  private static final int TAIL = 0;
+  private static final int LIMIT = 8;
+  /** The consumer's line: its head, published after each removal. */
+  private static final int HEAD = LINE;
+  /** Where the first slot starts. */
+  private static final int SLOTS = 2 * LINE;
+  /** Offsets in a slot's first line. */
+  private static final int SEQ = 0;
+  private static final int HASH = 8;
+  private static final int LEN = 16;
+
+  private final int capacity;
   private final int mask;
   private final int slotSize;
+  /** Bytes from one slot's first line to the next's. */
+  private final int stride;
+  /** The control lines, then every slot: its metadata line, then its frame. */
+  private final ByteBuffer area;
+  /** Each slot's frame bytes, views of {@link #area}. */
   private final ByteBuffer[] slots;
-  private final int[] lengths;
-  /** Each slot's frame's receive hash ({@link Frame#hash()}). */
-  private final long[] hashes;
-  private final AtomicLongArray sequence;
-  /** Next ticket for a producer. */
-  private final AtomicLong tail = new AtomicLong();
-  /** Next slot the consumer reads; consumer thread only. */
-  private long head;
   /** Frames refused because every slot was full; producers count. */
   private final AtomicLong overflows = new AtomicLong();
   /** Set by a producer that was refused and waits for room; cleared by the consumer that wakes it. */
@@ -40,17 +58,18 @@ public final class FrameQueue {
     if (Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("frame queue capacity " + capacity + " is not a power of two");
     }
+    this.capacity = capacity;
     this.mask = capacity - 1;
     this.slotSize = slotSize;
+    this.stride = LINE + (slotSize + LINE - 1) / LINE * LINE;
+    this.area = ByteBuffer.allocateDirect(SLOTS + capacity * stride + LINE).alignedSlice(LINE)
+        .order(ByteOrder.nativeOrder());
     this.slots = new ByteBuffer[capacity];
-    this.lengths = new int[capacity];
-    this.hashes = new long[capacity];
-    this.sequence = new AtomicLongArray(capacity);
-    ByteBuffer all = ByteBuffer.allocateDirect(capacity * slotSize);
     for (int i = 0; i < capacity; i++) {
-      slots[i] = all.slice(i * slotSize, slotSize);
-      sequence.set(i, i);
+      slots[i] = area.slice(SLOTS + i * stride + LINE, slotSize);
     }
+    // every slot free for its first ticket; a slot's sequence is ticket + 1 once filled (never 0)
+    LONGS.setRelease(area, LIMIT, (long) capacity);
   }
 
   /**
@@ -89,25 +108,28 @@ public final class FrameQueue {
     if (len > slotSize) {
       return false;
     }
+    final ByteBuffer a = area;
     long t;
-    while (true) {
-      t = tail.get();
-      final long s = sequence.get((int) t & mask);
-      if (s == t) {
-        if (tail.compareAndSet(t, t + 1)) {
-          break;
+    do {
+      t = (long) LONGS.getVolatile(a, TAIL);
+      if (t >= (long) LONGS.getAcquire(a, LIMIT)) {
+        // acquire: the consumer read those slots before it published its head
+        final long limit = (long) LONGS.getAcquire(a, HEAD) + capacity;
+        if (t >= limit) {
+          overflows.incrementAndGet();
+          return false;
         }
-      } else if (s < t) {
-        overflows.incrementAndGet();
-        return false;
+        // a stale limit from a slower producer only sends the next one here again
+        LONGS.setRelease(a, LIMIT, limit);
       }
-    }
+    } while (!LONGS.compareAndSet(a, TAIL, t, t + 1));
     final int i = (int) t & mask;
+    final int meta = SLOTS + i * stride;
     copy(frame, tag, slots[i], len);
-    lengths[i] = len;
-    hashes[i] = frame.hash();
-    // release: publishes the copied bytes and the length; pairs with the acquire in peek()
-    sequence.setRelease(i, t + 1);
+    a.putInt(meta + LEN, len);
+    a.putLong(meta + HASH, frame.hash());
+    // release: publishes the copied bytes, length and hash; pairs with the acquire in peek()
+    LONGS.setRelease(a, meta + SEQ, t + 1);
     return true;
   }
 
@@ -121,7 +143,6 @@ public final class FrameQueue {
   public static int taggedLength(final Frame frame, final int tag) {
     return frame.length() + (tag > 0 ? 4 : tag < 0 ? -4 : 0);
   }
-
   /**
    * Copies a frame from its start into {@code dst} at index 0, pushing or popping an 802.1Q tag on
    * the way (no allocation); used by the queue's slots and by wires that hand frames on.
@@ -154,24 +175,24 @@ public final class FrameQueue {
    * @return true if there was a frame
    */
   public boolean peek(final Frame into) {
-    final long h = head;
+    final ByteBuffer a = area;
+    final long h = a.getLong(HEAD);
     final int i = (int) h & mask;
+    final int meta = SLOTS + i * stride;
     // acquire: pairs with the producer's release in offer(); the slot's bytes are visible after it
-    if (sequence.getAcquire(i) != h + 1) {
+    if ((long) LONGS.getAcquire(a, meta + SEQ) != h + 1) {
       return false;
     }
     into.clear();
-    into.add(slots[i], 0, lengths[i]);
-    into.setHash(hashes[i]);
+    into.add(slots[i], 0, a.getInt(meta + LEN));
+    into.setHash(a.getLong(meta + HASH));
     return true;
   }
 
   /** Frees the frame {@link #peek} exposed (consumer only). */
   public void remove() {
-    final long h = head;
-    // release: the consumer is done reading the slot; pairs with the producers' read in offer()
-    sequence.setRelease((int) h & mask, h + mask + 1);
-    head = h + 1;
+    // release: the consumer is done reading the slot; pairs with the producers' acquire in offer()
+    LONGS.setRelease(area, HEAD, area.getLong(HEAD) + 1);
   }
 
   /**
@@ -180,8 +201,8 @@ public final class FrameQueue {
    * @return true if {@link #peek} would succeed
    */
   public boolean nonEmpty() {
-    final long h = head;
-    return sequence.getAcquire((int) h & mask) == h + 1;
+    final long h = area.getLong(HEAD);
+    return (long) LONGS.getAcquire(area, SLOTS + ((int) h & mask) * stride + SEQ) == h + 1;
   }
 
   /** A producer was refused and waits: the consumer wakes it after its next removal. */
@@ -195,9 +216,9 @@ public final class FrameQueue {
    * @return true if the consumer should wake the producers
    */
   public boolean takeBlocked() {
-    // full fence: the slots freed by remove() (release stores) must be visible before the mark is
-    // read, or a producer that marks after its failed offer and looks again could miss both
-    java.lang.invoke.VarHandle.fullFence();
+    // full fence: the head published by remove() (a release store) must be visible before the mark
+    // is read, or a producer that marks after its failed offer and looks again could miss both
+    VarHandle.fullFence();
     if (!blocked) {
       return false;
     }
