@@ -40,13 +40,27 @@ final class ESwitch {
   }
 
   /**
-   * Adds a port at the lowest free index.
+   * Adds a function's port (its frames come in from one worker per queue pair) at the lowest free
+   * index.
    *
    * @param name its name
    * @param linkUp its link state
    * @return the port
    */
   synchronized SwitchPort add(String name, boolean linkUp) {
+    return add(name, linkUp, false);
+  }
+
+  /**
+   * Adds a port at the lowest free index.
+   *
+   * @param name its name
+   * @param linkUp its link state
+   * @param sharedIngress whether its frames come in from any thread (an uplink), not from one
+   *     worker per queue pair (a function)
+   * @return the port
+   */
+  synchronized SwitchPort add(String name, boolean linkUp, boolean sharedIngress) {
     SwitchPort[] now = ports;
     int i = 0;
     while (i < now.length && now[i] != null) {
@@ -55,7 +69,7 @@ final class ESwitch {
     if (i == MAX_PORTS) {
       throw new IllegalStateException("the switch has " + MAX_PORTS + " ports already; " + name + " cannot be added");
     }
-    SwitchPort p = new SwitchPort(i, name, linkUp);
+    SwitchPort p = new SwitchPort(i, name, linkUp, sharedIngress);
     SwitchPort[] next = Arrays.copyOf(now, Math.max(now.length, i + 1));
     next[i] = p;
     ports = next;
@@ -95,7 +109,7 @@ final class ESwitch {
       // the fast path: the first rule that matches carries the frame, function to function
       for (final SwitchRule r : in.rules()) {
         if (r.matches(frame)) {
-          return r.apply(senderPair, frame);
+          return r.apply(senderPair, frame, in.sharedIngress());
         }
       }
       // the slow path: the function's representor gets what no rule carries

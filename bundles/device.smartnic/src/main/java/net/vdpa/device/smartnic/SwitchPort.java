@@ -39,6 +39,7 @@ final class SwitchPort {
 
   private final int index;
   private final String name;
+  private final boolean sharedIngress;
   private volatile Receiver receiver;
   private volatile boolean linkUp;
   private final AtomicLong txDropped = new AtomicLong();
@@ -62,10 +63,13 @@ final class SwitchPort {
    * @param index its index in the switch (the FDB's port number)
    * @param name its name, for messages
    * @param linkUp the initial link state
+   * @param sharedIngress whether frames come in from any thread (an uplink: the far provider's
+   *     workers), not from one worker per queue pair (a function)
    */
-  SwitchPort(int index, String name, boolean linkUp) {
+  SwitchPort(int index, String name, boolean linkUp, boolean sharedIngress) {
     this.index = index;
     this.name = name;
+    this.sharedIngress = sharedIngress;
     this.linkUp = linkUp;
   }
 
@@ -75,6 +79,10 @@ final class SwitchPort {
 
   String name() {
     return name;
+  }
+
+  boolean sharedIngress() {
+    return sharedIngress;
   }
 
   /**

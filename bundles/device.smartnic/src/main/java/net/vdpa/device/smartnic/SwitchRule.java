@@ -2,7 +2,7 @@ package net.vdpa.device.smartnic;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
 import net.vdpa.api.devlink.FlowAction;
 import net.vdpa.api.devlink.FlowRule;
@@ -30,8 +30,15 @@ final class SwitchRule {
   private final int[] mirrorTags;
   private final SwitchPort redirect;
   private final int redirectTag;
-  private final AtomicLong packets = new AtomicLong();
-  private final AtomicLong bytes = new AtomicLong();
+  /** Whether an action pops a tag. */
+  private final boolean pops;
+  /**
+   * Hits and bytes, one cache line per sending queue pair ({@link #STRIDE} longs): a function's pair
+   * has one worker, the only writer of its line, which then counts with plain ordered writes instead
+   * of a locked add per frame; an uplink's frames come from any thread and are added atomically.
+   */
+  private final AtomicLongArray counts = new AtomicLongArray(FunctionSpec.MAX_VQP * STRIDE);
+  private static final int STRIDE = 8;
 
   /**
    * Compiles a rule.
@@ -67,6 +74,7 @@ final class SwitchRule {
     this.mirrorTags = mt.stream().mapToInt(Integer::intValue).toArray();
     this.redirect = r;
     this.redirectTag = rt;
+    this.pops = rt == FrameQueue.POP_TAG || mt.contains(FrameQueue.POP_TAG);
   }
 
   FlowRule rule() {
@@ -87,7 +95,13 @@ final class SwitchRule {
   }
 
   FlowRuleStats stats(String dev) {
-    return new FlowRuleStats(dev, rule, packets.get(), bytes.get());
+    long packets = 0;
+    long bytes = 0;
+    for (int i = 0; i < counts.length(); i += STRIDE) {
+      packets += counts.get(i);
+      bytes += counts.get(i + 1);
+    }
+    return new FlowRuleStats(dev, rule, packets, bytes);
   }
 
   /**
@@ -102,6 +116,9 @@ final class SwitchRule {
     }
     if (src != NONE && f.mac(6) != src) {
       return false;
+    }
+    if (vlan == NONE && ethType == NONE) {
+      return true;
     }
     final int vid = f.vid();
     if (vlan != NONE && vid != vlan) {
@@ -119,11 +136,14 @@ final class SwitchRule {
    *
    * @param senderPair the sending queue pair
    * @param f the frame
+   * @param sharedIngress whether frames come in from any thread (an uplink), not from one worker per
+   *     pair (a function)
    * @return ports it went out of, or {@link SwitchPort#FULL}: the redirect's receiver is full and the
    *     sender offers the frame again later (nothing was sent or counted)
    */
-  int apply(int senderPair, Frame f) {
-    final boolean tagged = f.vid() >= 0;
+  int apply(int senderPair, Frame f, boolean sharedIngress) {
+    // only a pop asks whether the frame is tagged (a pop of an untagged frame leaves it as it is)
+    final boolean tagged = pops && f.vid() >= 0;
     int sent = 0;
     if (redirect != null) {
       final int c = redirect.send(senderPair, f, tagFor(redirectTag, tagged), true);
@@ -135,8 +155,15 @@ final class SwitchRule {
     for (int i = 0; i < mirrors.length; i++) {
       sent += mirrors[i].send(senderPair, f, tagFor(mirrorTags[i], tagged), false) == SwitchPort.TAKEN ? 1 : 0;
     }
-    packets.incrementAndGet();
-    bytes.addAndGet(f.length());
+    final int at = (senderPair & (FunctionSpec.MAX_VQP - 1)) * STRIDE;
+    if (sharedIngress) {
+      counts.getAndIncrement(at);
+      counts.getAndAdd(at + 1, f.length());
+    } else {
+      // the pair's worker is the only writer: a release store, read whole by stats()
+      counts.lazySet(at, counts.get(at) + 1);
+      counts.lazySet(at + 1, counts.get(at + 1) + f.length());
+    }
     return sent;
   }
 

@@ -24,7 +24,7 @@ final class Uplinks {
   Uplinks(AdapterConfig config, ESwitch eswitch, Set<String> down) {
     all = new Uplink[config.uplinks()];
     for (int i = 0; i < all.length; i++) {
-      all[i] = new Uplink(eswitch.add(config.pci().netdev(i), false), eswitch);
+      all[i] = new Uplink(eswitch.add(config.pci().netdev(i), false, true), eswitch);
       all[i].setLink(!down.contains(all[i].name()));
     }
   }

@@ -319,4 +319,61 @@ class ESwitchTest {
     // the measuring call itself may allocate a little; per frame it is zero
     assertThat((after - before) / 300_000).as("bytes per switched frame").isZero();
   }
+
+  /** Counts and drops, from any number of threads at once. */
+  private static final class CountingSink implements SwitchPort.Receiver {
+    final AtomicLong taken = new AtomicLong();
+
+    @Override
+    public int accept(int senderPair, Frame frame, int tag) {
+      taken.incrementAndGet();
+      return SwitchPort.TAKEN;
+    }
+  }
+
+  @Test
+  void ruleHitsAreExactWithOneWorkerPerPairOnAFunctionAndManyThreadsOnAnUplink() throws Exception {
+    CountingSink sink = new CountingSink();
+    SwitchPort vf = sw.add("vf0", true);
+    SwitchPort uplink = sw.add("p0", true, true);
+    SwitchPort target = sw.add("vf1", true);
+    target.attach(sink);
+    java.util.function.Function<String, SwitchPort> portOf = java.util.Map.of("rep1", target)::get;
+    net.vdpa.api.devlink.FlowRule toTarget = new net.vdpa.api.devlink.FlowRule(1,
+        new net.vdpa.api.devlink.FlowMatch(new net.vdpa.api.MacAddress(B), null, null, null),
+        List.of(new net.vdpa.api.devlink.FlowAction.Redirect("rep1")));
+    SwitchRule fromVf = new SwitchRule(toTarget, portOf);
+    SwitchRule fromUplink = new SwitchRule(toTarget, portOf);
+    vf.rules(new SwitchRule[] {fromVf});
+    uplink.rules(new SwitchRule[] {fromUplink});
+    sw.switchdev(true);
+    final int each = 50_000;
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      final int pair = t;
+      // a function's four pairs, one worker each; and four threads of a far provider into the uplink,
+      // all as pair 0
+      threads.add(new Thread(() -> {
+        Frame f = frame(B, A);
+        for (int i = 0; i < each; i++) {
+          sw.forward(vf, pair, f);
+        }
+      }));
+      threads.add(new Thread(() -> {
+        Frame f = frame(B, A);
+        for (int i = 0; i < each; i++) {
+          sw.forward(uplink, 0, f);
+        }
+      }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(sink.taken.get()).isEqualTo(8L * each);
+    assertThat(fromVf.stats("rep0").packets()).isEqualTo(4L * each);
+    assertThat(fromVf.stats("rep0").bytes()).isEqualTo(4L * each * 64);
+    assertThat(fromUplink.stats("p0").packets()).as("an uplink's hits come from many threads at once").isEqualTo(4L * each);
+    assertThat(fromUplink.stats("p0").bytes()).isEqualTo(4L * each * 64);
+  }
 }
