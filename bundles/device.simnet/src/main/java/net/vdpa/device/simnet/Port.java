@@ -165,6 +165,24 @@ final class Port {
     return Carry.TAKEN;
   }
 
+  /**
+   * Whether the port's device receives now (its pair 0 has a receive queue).
+   *
+   * @return true if a worker reads for it
+   */
+  boolean receiving() {
+    return owner.receivingPair(0) >= 0;
+  }
+
+  /**
+   * Wakes one queue pair's worker: something it polls has arrived.
+   *
+   * @param pair the queue pair
+   */
+  void wakePair(int pair) {
+    owner.wake(pair);
+  }
+
   /** Wakes every queue pair worker of this port's device: a cable's far end has made room. */
   void wakeSenders() {
     final int n = owner.maxPairs();

@@ -61,4 +61,14 @@ final class QueuePairWorker extends NetPairWorker {
   protected void drained() {
     port.wire().drained(port);
   }
+
+  @Override
+  protected boolean receiveMore() {
+    return port.wire().poll(this);
+  }
+
+  @Override
+  protected boolean armMore() {
+    return port.wire().arm(this);
+  }
 }

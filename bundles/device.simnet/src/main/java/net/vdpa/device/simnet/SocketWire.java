@@ -114,12 +114,7 @@ abstract class SocketWire implements Wire {
    * @param len its length
    */
   final void deliver(ByteBuffer buf, int off, int len) {
-    if (len < VirtioNet.ETH_HLEN) {
-      counters.drop(SocketDrop.RUNT);
-      return;
-    }
-    if (len > maxFrame) {
-      counters.drop(SocketDrop.OVERSIZE);
+    if (!fits(len)) {
       return;
     }
     final Frame f = rxFrame;
@@ -137,6 +132,24 @@ abstract class SocketWire implements Wire {
     if (c != Carry.TAKEN) {
       counters.drop(SocketDrop.NOT_RECEIVING);
     }
+  }
+
+  /**
+   * Whether a received frame's length is one a port takes; a runt or an oversize frame is counted.
+   *
+   * @param len its length
+   * @return true if it may be handed on
+   */
+  final boolean fits(int len) {
+    if (len < VirtioNet.ETH_HLEN) {
+      counters.drop(SocketDrop.RUNT);
+      return false;
+    }
+    if (len > maxFrame) {
+      counters.drop(SocketDrop.OVERSIZE);
+      return false;
+    }
+    return true;
   }
 
   @Override

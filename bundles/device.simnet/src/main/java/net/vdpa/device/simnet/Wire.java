@@ -36,6 +36,27 @@ interface Wire {
     return false;
   }
 
+  /**
+   * Receives what arrived for a queue pair whose worker polls this wire itself (a UDP socket), at
+   * most a batch, through {@link QueuePairWorker#receive} (that worker's thread).
+   *
+   * @param worker the polling worker
+   * @return true if anything was received
+   */
+  default boolean poll(QueuePairWorker worker) {
+    return false;
+  }
+
+  /**
+   * The polling worker goes to sleep: have it kicked when something arrives.
+   *
+   * @param worker the worker
+   * @return true if something is known to have arrived already
+   */
+  default boolean arm(QueuePairWorker worker) {
+    return false;
+  }
+
   /** Called after each transmit batch: make what was carried visible (a capture file flushes). */
   default void flush() {}
 

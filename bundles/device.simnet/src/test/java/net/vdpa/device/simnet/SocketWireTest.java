@@ -117,6 +117,31 @@ class SocketWireTest {
   }
 
   @Test
+  void udpDatagramsForADeviceThatIsNotRunningAreReadAndCountedNotReceiving() throws Exception {
+    SimNetDevice idle = devices.create("u9", 1500, 1);
+    byName.put("u9", idle);
+    try (DatagramSocket peer = new DatagramSocket(at(freePort()))) {
+      int local = freePort();
+      board.socket("u9", WireKind.UDP, SocketAddresses.udp(at(local), (InetSocketAddress) peer.getLocalSocketAddress()));
+      byte[] f = NetTestDriver.frame(Devices.mac(idle).value(), 100, 1);
+      for (int i = 0; i < 3; i++) {
+        peer.send(new DatagramPacket(f, f.length, at(local)));
+      }
+      peer.send(new DatagramPacket(new byte[5], 5, at(local)));
+      // no worker polls the socket: the wire's thread reads and drops what comes
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while ((stats("u9").drops(SocketDrop.NOT_RECEIVING) < 3 || stats("u9").drops(SocketDrop.RUNT) < 1)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      SocketStats s = stats("u9");
+      assertThat(s.drops(SocketDrop.NOT_RECEIVING)).isEqualTo(3);
+      assertThat(s.rxFrames()).isEqualTo(3);
+      assertThat(s.drops(SocketDrop.RUNT)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void twoPortsJoinedByUdpWiresExchangeFrames() throws IOException {
     NetTestDriver a = device("ua");
     NetTestDriver b = device("ub");

@@ -112,6 +112,37 @@ public abstract class NetPairWorker extends QueueWorker {
   protected void drained() {}
 
   /**
+   * Receives from a source this worker polls itself (a socket), after the inbox and before the
+   * receive queue's used entries are published: at most a batch, each through {@link #receive}.
+   *
+   * @return true if anything was received
+   */
+  protected boolean receiveMore() {
+    return false;
+  }
+
+  /**
+   * Before the worker sleeps: asks the polled source to kick it when something arrives.
+   *
+   * @return true if something has arrived already (the worker then does not sleep)
+   */
+  protected boolean armMore() {
+    return false;
+  }
+
+  /**
+   * Whether the receive queue has buffers for a frame of that length now (taking them ahead), for a
+   * polled source that leaves a frame where it is otherwise (this worker's thread).
+   *
+   * @param frameLength the longest frame that may come
+   * @return true if {@link #receive} can write it
+   */
+  public final boolean receiveReady(int frameLength) {
+    final RxQueue r = rx;
+    return r != null && !r.slot().broken() && r.reserve(frameLength);
+  }
+
+  /**
    * The queue pair.
    *
    * @return its number
@@ -176,6 +207,7 @@ public abstract class NetPairWorker extends QueueWorker {
     if (in != null && in.nonEmpty()) {
       did |= drain(in);
     }
+    did |= receiveMore();
     if (rx != null) {
       rx.finish();
       check(rx.slot());
@@ -271,7 +303,7 @@ public abstract class NetPairWorker extends QueueWorker {
     if (ctrl != null && !ctrl.slot().broken()) {
       work |= ctrl.queue().enableNotifications();
     }
-    return work;
+    return armMore() || work;
   }
 
   @Override

@@ -164,6 +164,25 @@ public final class RxQueue {
     return true;
   }
 
+  /**
+   * Takes receive buffers ahead of a frame, for a source that can leave a frame where it is while
+   * the driver has posted none (a socket: the kernel keeps it): true if a frame of that length can
+   * be delivered now (or would be refused as too long for a buffer without MRG_RXBUF, which
+   * {@link #deliver} counts), false if the driver has not posted enough.
+   *
+   * @param frameLength the longest frame that may come
+   * @return true if {@link #deliver} has buffers for it
+   */
+  public boolean reserve(final int frameLength) {
+    final int need = hdrLen + frameLength;
+    while (heldBytes < need && (mergeable || held == 0)) {
+      if (!take()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Writes the header and the frame across the held chains as one stream; false if the ring broke. */
   private boolean writeChains(final Frame frame, final int n) {
     for (int i = 0; i < n; i++) {
