@@ -45,6 +45,10 @@ TARGETS = {
     "PMD 64 B / bare ring 64 B": (None, 0.8),
     "UDP cable 64 B / DatagramChannel 64 B": (0.5, 0.8),
     "UDP cable 1514 B / DatagramChannel 1514 B": (0.5, 0.8),
+    "VF to VF 64 B / simnet loopback 64 B": (0.4, 0.7),
+    "VF to VF 1514 B / simnet loopback 1514 B": (0.4, 0.7),
+    "VF to VF by a rule 64 B / by the bridge 64 B": (1.0, 1.3),
+    "VF to VF by a rule 1514 B / by the bridge 1514 B": (1.0, 1.3),
 }
 TARGETS.update({f"BlockDevice QD {qd} {how} {rw} / FileChannel, {qd} thread{'' if qd == '1' else 's'}": (0.5, 0.8)
                 for rw in ("randread", "randwrite") for qd in ("1", "32") for how in ("waiting submitter", "chained")})
@@ -118,6 +122,14 @@ for _frame in ("64", "1514"):
     DEFAULT_RATIOS.append((f"UDP cable {_frame} B / DatagramChannel {_frame} B",
                            rf"UdpCableBenchmark\.\w+ frame={_frame},path=udp-cable",
                            rf"UdpCableBenchmark\.\w+ frame={_frame},path=datagram-channel"))
+    # issue 16: VF to VF through the SmartNIC's legacy switch against the simulated NIC's loopback,
+    # and by a switchdev rule against the learning bridge
+    DEFAULT_RATIOS.append((f"VF to VF {_frame} B / simnet loopback {_frame} B",
+                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=vf-to-vf",
+                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=simnet-loopback"))
+    DEFAULT_RATIOS.append((f"VF to VF by a rule {_frame} B / by the bridge {_frame} B",
+                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=vf-to-vf-rule",
+                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=vf-to-vf"))
 DEFAULT_RATIOS.append(("PMD 64 B / bare ring 64 B", r"PmdBenchmark\.pmd burst=32,frame=64",
                        r"RingBenchmark\.ring batch=32,payload=64,ring=split"))
 # issue 15 before/after: the current build (untagged, or an after15 jar) against the before15 jar
