@@ -124,12 +124,10 @@ for _frame in ("64", "1514"):
                            rf"UdpCableBenchmark\.\w+ frame={_frame},path=datagram-channel"))
     # issue 16: VF to VF through the SmartNIC's legacy switch against the simulated NIC's loopback,
     # and by a switchdev rule against the learning bridge
-    DEFAULT_RATIOS.append((f"VF to VF {_frame} B / simnet loopback {_frame} B",
-                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=vf-to-vf",
-                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=simnet-loopback"))
-    DEFAULT_RATIOS.append((f"VF to VF by a rule {_frame} B / by the bridge {_frame} B",
-                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=vf-to-vf-rule",
-                           rf"SmartNicBenchmark\.\w+ frame={_frame},path=vf-to-vf"))
+    for _name, _a, _b in (("VF to VF {f} B / simnet loopback {f} B", "vf-to-vf", "simnet-loopback"),
+                          ("VF to VF by a rule {f} B / by the bridge {f} B", "vf-to-vf-rule", "vf-to-vf")):
+        DEFAULT_RATIOS.append((_name.format(f=_frame), rf"SmartNicBenchmark\.\w+ frame={_frame},path={_a}",
+                               rf"SmartNicBenchmark\.\w+ frame={_frame},path={_b}"))
 DEFAULT_RATIOS.append(("PMD 64 B / bare ring 64 B", r"PmdBenchmark\.pmd burst=32,frame=64",
                        r"RingBenchmark\.ring batch=32,payload=64,ring=split"))
 # issue 15 before/after: the current build (untagged, or an after15 jar) against the before15 jar

@@ -23,15 +23,30 @@ class QueueWorkerTest {
     }
   };
 
+  /** A worker with no driver to ask for kicks: only its passes differ. */
+  private abstract static class TestWorker extends QueueWorker {
+    TestWorker(String name) {
+      super(name, false);
+    }
+
+    @Override
+    protected boolean armNotifications() {
+      return false;
+    }
+
+    @Override
+    protected void disarmNotifications() {}
+  }
+
   /** A worker whose work is a counter others add to; it counts the passes that found some. */
-  private static final class Receiver extends QueueWorker {
+  private static final class Receiver extends TestWorker {
     final AtomicInteger work = new AtomicInteger();
     final AtomicInteger served = new AtomicInteger();
     final AtomicInteger wakeUps = new AtomicInteger();
     private boolean wasIdle;
 
     Receiver() {
-      super("receiver", false);
+      super("receiver");
     }
 
     @Override
@@ -48,23 +63,15 @@ class QueueWorkerTest {
       served.addAndGet(n);
       return true;
     }
-
-    @Override
-    protected boolean armNotifications() {
-      return false;
-    }
-
-    @Override
-    protected void disarmNotifications() {}
   }
 
   /** A worker whose one pass runs the given action, then idles. */
-  private static final class Sender extends QueueWorker {
+  private static final class Sender extends TestWorker {
     private final Runnable action;
     private boolean done;
 
     Sender(Runnable action) {
-      super("sender", false);
+      super("sender");
       this.action = action;
     }
 
@@ -77,14 +84,6 @@ class QueueWorkerTest {
       action.run();
       return true;
     }
-
-    @Override
-    protected boolean armNotifications() {
-      return false;
-    }
-
-    @Override
-    protected void disarmNotifications() {}
   }
 
   private final Receiver receiver = new Receiver();
