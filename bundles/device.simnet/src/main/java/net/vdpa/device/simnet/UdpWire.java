@@ -149,10 +149,8 @@ final class UdpWire extends SocketWire {
         break;
       }
       n++;
-      if (len > max) {
-        counters.drop(SocketDrop.OVERSIZE);
-      } else if (fits(Math.max(0, len))) {
-        // an empty datagram reads as -1 (the JDK reports recv's 0 as end of stream): a runt too
+      // an empty datagram reads as -1 (the JDK reports recv's 0 as end of stream): a runt too
+      if (fits(Math.max(0, len))) {
         counters.received(len);
         if (!port().linkUp()) {
           counters.drop(SocketDrop.NOT_RECEIVING);
@@ -196,9 +194,7 @@ final class UdpWire extends SocketWire {
       if (len == 0) {
         return;
       }
-      if (len > maxFrame()) {
-        counters.drop(SocketDrop.OVERSIZE);
-      } else if (fits(Math.max(0, len))) {
+      if (fits(Math.max(0, len))) {
         counters.received(len);
         counters.drop(SocketDrop.NOT_RECEIVING);
       }
