@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.inject.Inject;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.VdpaBus;
@@ -113,16 +114,21 @@ public abstract class BusTestSupport {
   }
 
   protected static void await(String what, BooleanSupplier condition) {
+    await(() -> what, condition);
+  }
+
+  /** Waits for a condition; {@code what} is read when the time runs out, so it can say how things are then. */
+  protected static void await(Supplier<String> what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what);
+        throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for: " + what.get());
       }
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what);
+        throw new AssertionError("interrupted waiting for " + what.get());
       }
     }
   }
@@ -189,8 +195,13 @@ public abstract class BusTestSupport {
   }
 
   protected void awaitBound(String device, String driver) {
-    await(device + " bound to " + driver + " (now " + bus.device(device).map(d -> d.state + " " + d.driver + " " + d.reason).orElse("absent") + ")",
+    await(() -> device + " bound to " + driver + " (now " + onTheBus(device) + ")",
         () -> bus.device(device).map(d -> d.state == DeviceDTO.State.BOUND && driver.equals(d.driver)).orElse(false));
+  }
+
+  /** Where a device is on the bus now, for failure messages: state, driver and why. */
+  protected String onTheBus(String device) {
+    return bus.device(device).map(d -> d.state + " " + d.driver + " " + d.reason).orElse("absent");
   }
 
   /** Waits for the interface a network driver publishes on a device. */

@@ -88,7 +88,7 @@ public class VhostLifecycleIT extends BusTestSupport {
   /** Waits for the device's vhost service and has a frontend exchange GET_FEATURES on its socket. */
   private void talkToTheSocket(ServiceTracker<VhostVdpa, VhostVdpa> vhost, int cycle) throws Exception {
     VhostVdpa v = vhost.waitForService(WAIT.toMillis());
-    assertNotNull("cycle " + cycle + ": no vhost service", v);
+    assertNotNull("cycle " + cycle + ": no vhost service; vdpa0 is " + onTheBus("vdpa0"), v);
     awaitBound("vdpa0", "vhost_vdpa");
     try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(v.socketPath()))) {
       ByteBuffer out = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
@@ -169,7 +169,7 @@ public class VhostLifecycleIT extends BusTestSupport {
         await("vhost service gone", () -> vhost.getService() == null);
         b.start();
         VhostVdpa v = vhost.waitForService(WAIT.toMillis());
-        assertNotNull("cycle " + i + ": no vhost service", v);
+        assertNotNull("cycle " + i + ": no vhost service; vdpa0 is " + onTheBus("vdpa0"), v);
       }
       beTheFrontend(frontend, selector, -1);
       Usage end = Usage.now();

@@ -151,12 +151,17 @@ final class Arrivals {
       }
       state.addDriver(d);
       if (state.autoprobe) {
-        // a NEW device is matched again too: its first matching may have read the drivers before this one
         for (DeviceEntry e : state.devices()) {
-          if ((e.state == State.UNBOUND || e.state == State.NEW) && e.autoprobe && !e.held) {
-            matchings.add(state.queueMatch(e, () -> sequence.reconcile(e, false, null)));
-          } else if (e.state == State.BOUND && e.autoprobe && name.equals(e.displacedFrom)) {
-            displaced.add(e);
+          if (!e.autoprobe || e.held) {
+            continue;
+          }
+          if (e.state == State.BOUND) {
+            if (name.equals(e.displacedFrom)) {
+              displaced.add(e);
+            }
+          } else {
+            // a NEW, PROBING or REMOVING device too: its matching may have read the drivers before this one
+            matchings.add(sequence.queueMatch(e, () -> arrived(e, d)));
           }
         }
       }
@@ -168,6 +173,23 @@ final class Arrivals {
       e.lane.submit(() -> handover.homecoming(e, d));
     }
     return d;
+  }
+
+  /**
+   * After driver {@code d} arrived while {@code e} was not bound: its matching then may have read the
+   * drivers before {@code d} was there. If it has ended bound to another driver although it belongs
+   * to {@code d}, that is a homecoming; if it is idle, it is matched again. Lane only.
+   */
+  private void arrived(DeviceEntry e, DriverEntry d) {
+    boolean home;
+    synchronized (state.lock) {
+      home = e.state == State.BOUND && d.name.equals(e.displacedFrom);
+    }
+    if (home) {
+      handover.homecoming(e, d);
+    } else {
+      sequence.reconcile(e, false, null);
+    }
   }
 
   /**
@@ -188,7 +210,7 @@ final class Arrivals {
         CompletableFuture<Void> f = new CompletableFuture<>();
         released.add(f);
         // counted as a queued matching from now: a reader never sees it idle between release and match
-        handovers.add(state.queueMatch(e, () -> {
+        handovers.add(sequence.queueMatch(e, () -> {
           try {
             synchronized (state.lock) {
               if (e.displacedFrom == null && e.driver == d) {

@@ -204,7 +204,7 @@ final class BusCore implements VdpaBus {
     synchronized (state.lock) {
       DeviceEntry e = state.existing(device);
       if (e.state == State.UNBOUND && !e.held && state.autoprobe && e.autoprobe) {
-        matching = state.queueMatch(e, () -> sequence.reconcile(e, false, null));
+        matching = sequence.queueMatch(e, () -> sequence.reconcile(e, false, null));
       }
     }
     if (matching != null) {
@@ -255,10 +255,10 @@ final class BusCore implements VdpaBus {
       for (DeviceEntry e : state.devices()) {
         if (e.state == State.NEW && on && e.autoprobe) {
           // its first matching may have read the switch before it was on
-          matchings.add(state.queueMatch(e, () -> sequence.reconcile(e, false, null)));
+          matchings.add(sequence.queueMatch(e, () -> sequence.reconcile(e, false, null)));
         } else if (e.state == State.UNBOUND) {
           if (on && e.autoprobe) {
-            matchings.add(state.queueMatch(e, () -> sequence.reconcile(e, false, null)));
+            matchings.add(sequence.queueMatch(e, () -> sequence.reconcile(e, false, null)));
           } else if (!e.held) {
             // said now, not when a lane gets to it: a reader right after this call sees why it waits
             e.reason = on ? "autoprobe is off for this device" : "autoprobe is off for the bus";

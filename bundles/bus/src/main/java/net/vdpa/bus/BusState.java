@@ -100,37 +100,74 @@ final class BusState {
   }
 
   /**
-   * The device's matching ended with no driver holding it: unbound, for {@code why}.
-   *
-   * @return true if this is news: its first matching, or the DTO says something else now (it was
-   *     not unbound, or for another reason); worth a {@code SETTLED} event
-   */
-  /**
    * Counts a matching of {@code e} as queued ({@link DeviceEntry#queuedMatches}) from now until it
    * has ended. Caller holds lock; it runs the returned submission once it has let go of the lock.
+   *
+   * @param ended called on the lane, without the lock, when the matching ended without settling the
+   *     device and its end changed what the device shows (from {@code NEW} to unbound)
    */
-  Runnable queueMatch(DeviceEntry e, Runnable matching) {
+  Runnable queueMatch(DeviceEntry e, Runnable matching, Runnable ended) {
     e.queuedMatches++;
-    Runnable counted = () -> {
-      try {
-        matching.run();
-      } finally {
+    Runnable counted = new Runnable() {
+      @Override
+      public void run() {
         synchronized (lock) {
-          e.queuedMatches = Math.max(0, e.queuedMatches - 1); // a timed-out probe may have cleared it
+          e.runningMatch = this;
+        }
+        boolean revealed;
+        try {
+          matching.run();
+        } finally {
+          synchronized (lock) {
+            revealed = e.runningMatch == this && endCount(e);
+          }
+        }
+        if (revealed) {
+          ended.run();
         }
       }
     };
     return () -> e.lane.submit(counted);
   }
 
+  /**
+   * The running queued matching stops counting. Caller holds lock.
+   *
+   * @return true if the device was shown {@code NEW} for it and is shown unbound now
+   */
+  private boolean endCount(DeviceEntry e) {
+    boolean shownNew = shown(e) == State.NEW;
+    e.runningMatch = null;
+    e.queuedMatches = Math.max(0, e.queuedMatches - 1); // a timed-out probe may have cleared it
+    return shownNew && shown(e) == State.UNBOUND && e.matched;
+  }
+
+  /** The state a reader is shown: unbound with a matching queued is {@code NEW}. Caller holds lock. */
+  static State shown(DeviceEntry e) {
+    return e.state == State.UNBOUND && e.queuedMatches > 0 ? State.NEW : e.state;
+  }
+
+  /**
+   * The device's matching ended with no driver holding it: unbound, for {@code why}. A queued
+   * matching that settles stops counting here, with the state change, so that a reader who hears
+   * of it sees the device unbound, not {@code NEW}.
+   *
+   * @return true if this is news: its first matching, or a reader was shown something else (it was
+   *     not unbound, or for another reason), and no other matching is queued; worth a {@code
+   *     SETTLED} event
+   */
   boolean settleUnbound(DeviceEntry e, String why) {
     synchronized (lock) {
-      boolean changed = !e.matched || e.state != State.UNBOUND || !Objects.equals(e.reason, why);
+      State before = shown(e);
+      if (e.runningMatch != null) {
+        endCount(e);
+      }
+      boolean changed = !e.matched || before != State.UNBOUND || !Objects.equals(e.reason, why);
       e.matched = true;
       e.state = State.UNBOUND;
       e.driver = null;
       e.reason = why;
-      return changed;
+      return changed && shown(e) == State.UNBOUND; // else a matching still queued will say how it ended
     }
   }
 

@@ -57,6 +57,12 @@ final class DeviceEntry {
    * not all been asked about it yet.
    */
   int queuedMatches;
+  /**
+   * Guarded by the bus lock: the queued matching running on the lane now, until it ends its count
+   * (when it settles the device, so that the count and the state change together, or when it ends);
+   * null when none is.
+   */
+  Object runningMatch;
   /** Guarded by the bus lock: the device service is going or gone. */
   boolean gone;
 

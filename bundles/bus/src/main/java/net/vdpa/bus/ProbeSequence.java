@@ -238,6 +238,7 @@ final class ProbeSequence {
     pool.lostThread();
     synchronized (state.lock) {
       e.queuedMatches = 0; // the stuck thread holds the queued matching and may never return to end it
+      e.runningMatch = null;
     }
     String why = "probe timed out after " + timeout + " ms";
     failures.append("; ").append(d.name).append(": ").append(why);
@@ -263,6 +264,24 @@ final class ProbeSequence {
         calls.reset(e);
       }
       sink.warn("driver " + d.name + " returned from a timed-out probe of device " + e.name + "; it was told to remove it");
+    });
+  }
+
+  /**
+   * Queues {@code matching} of {@code e} on its lane, counted until it ends (the device is shown
+   * {@code NEW} meanwhile, see {@link BusState#queueMatch}). Caller holds lock; it runs the returned
+   * submission once it has let go of the lock.
+   */
+  Runnable queueMatch(DeviceEntry e, Runnable matching) {
+    return state.queueMatch(e, matching, () -> {
+      String why;
+      synchronized (state.lock) {
+        why = e.state == State.UNBOUND ? e.reason : null;
+      }
+      if (why != null) {
+        // it ended without settling, and only now is it shown unbound: a reader waiting on events must hear it
+        sink.post(VdpaEvents.DEVICE_SETTLED, props(VdpaEvents.DEVICE, e.name, VdpaEvents.REASON, why));
+      }
     });
   }
 

@@ -109,7 +109,7 @@ final class Snapshots {
       dto.vendorId = e.vendorId;
       dto.mgmtdev = e.mgmtdev;
       // unbound with a matching queued: not all drivers present have been asked yet
-      dto.state = e.state == State.UNBOUND && e.queuedMatches > 0 ? State.NEW : e.state;
+      dto.state = BusState.shown(e);
       dto.driver = e.driver == null ? null : e.driver.name;
       dto.score = e.driver == null ? 0 : e.score;
       dto.reason = dto.state == State.UNBOUND ? e.reason : null; // a device in transition has no reason yet

@@ -81,7 +81,7 @@ class BusEventsTest {
     add(new FakeDriver("blk_only", 0));
     bus.probe("d"); // waits for the lane, so the matching the new driver caused has run too
     assertThat(events).contains("SETTLED d no driver matches");
-    add(new FakeDriver("other_blk", 0));
+    assertThat(count("SETTLED d")).as("matched again for the new driver, shown NEW meanwhile").isEqualTo(2);
     bus.probe("d");
     assertThat(count("SETTLED d")).as("same reason, no news").isEqualTo(2);
   }
@@ -148,5 +148,36 @@ class BusEventsTest {
     DeviceDTO d = bus.device("d").orElseThrow();
     assertThat(d.driver).isEqualTo("next");
     assertThat(d.displacedFrom).isNull();
+  }
+
+  @Test
+  void aDeviceWhoseDriverLeftIsShownUnboundWhenItsSettledEventIsPosted() {
+    DriverEntry only = add(new FakeDriver("only", 10));
+    add(new FakeDriver("other", 0)); // present, but takes nothing
+    add(new FakeDevice("d", 1));
+    BusAwait.awaitBound(bus, "d", "only");
+    bus.driverRemoved(only);
+    BusAwait.eventually("settled", () -> count("SETTLED d") == 1);
+    // a page or a script reading the bus when it hears the event must see where the device ended
+    assertThat(statesAtEvents).endsWith("SETTLED UNBOUND");
+    assertThat(statesAtEvents).doesNotContain("SETTLED NEW");
+    assertThat(bus.device("d").orElseThrow().state).isEqualTo(State.UNBOUND);
+  }
+
+  @Test
+  void aDriverArrivingWhileTheDeviceIsProbingAnotherIsOfferedItToo() {
+    FakeDriver failing = new FakeDriver("failing", 10);
+    failing.probe = FakeDriver.Probe.THROW;
+    FakeDriver warden = new FakeDriver("warden", 0);
+    add(failing);
+    add(warden);
+    // asked while the device is PROBING by "failing", after its candidates were read
+    warden.onRefusesAsked = () -> {
+      warden.onRefusesAsked = null;
+      add(new FakeDriver("good", 5));
+    };
+    add(new FakeDevice("d", 1));
+    BusAwait.awaitBound(bus, "d", "good");
+    assertThat(statesAtEvents).doesNotContain("SETTLED NEW");
   }
 }
