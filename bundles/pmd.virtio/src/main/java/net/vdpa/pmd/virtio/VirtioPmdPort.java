@@ -18,10 +18,21 @@ import net.vdpa.ring.DriverQueue;
  * A poll-mode port over one passthrough handle: queue 0 receives, queue 1 transmits, both in the
  * port's own {@link PacketMemory}. The burst methods run on one polling thread, allocate nothing
  * and take no lock; the release request only sets a flag the next burst acts on.
+ *
+ * <p><b>Ring indices in batches.</b> Each ring index is a cache line the device's thread writes or
+ * reads on another core, so the port touches them in batches, as DPDK's virtio PMD does: receive
+ * slots are refilled once {@link #RX_FREE_THRESH} are free ({@code rx_free_thresh}), and a
+ * transmit burst reclaims used buffers only when fewer than {@link #TX_FREE_THRESH} descriptors
+ * (or fewer than it sends) are free ({@code tx_free_thresh}). So at least {@code QUEUE_SIZE -
+ * RX_FREE_THRESH + 1} receive buffers are posted at any time after a burst.
  */
 final class VirtioPmdPort implements PmdPort {
   /** Queue size asked for (or the device's maximum if smaller). */
   static final int QUEUE_SIZE = 256;
+  /** Free receive slots that make a refill (DPDK's {@code rx_free_thresh} default). */
+  static final int RX_FREE_THRESH = 32;
+  /** Free transmit descriptors below which a burst reclaims first (DPDK's {@code tx_free_thresh} default). */
+  static final int TX_FREE_THRESH = 32;
   private static final int RX = 0;
   private static final int TX = 1;
 
@@ -143,7 +154,9 @@ final class VirtioPmdPort implements PmdPort {
     }
     if (n > 0) {
       rxPackets += n;
-      refill();
+      if (q.freeDescriptors() >= RX_FREE_THRESH) {
+        refill();
+      }
     }
     return n;
   }
@@ -154,7 +167,9 @@ final class VirtioPmdPort implements PmdPort {
       return 0;
     }
     final DriverQueue q = tx;
-    reclaim(q);
+    if (q.freeDescriptors() < Math.max(count, TX_FREE_THRESH)) {
+      reclaim(q);
+    }
     int i = 0;
     for (; i < count; i++) {
       SlotMbuf m = (SlotMbuf) pkts[i];
@@ -234,6 +249,16 @@ final class VirtioPmdPort implements PmdPort {
       return false;
     }
     return true;
+  }
+
+  /** Receive buffers posted to the device now (for tests; polling thread). */
+  int rxPosted() {
+    return rx.size() - rx.freeDescriptors();
+  }
+
+  /** Transmit buffers in the ring, used or not, not yet reclaimed (for tests; polling thread). */
+  int txInRing() {
+    return tx.size() - tx.freeDescriptors();
   }
 
   @Override

@@ -112,6 +112,27 @@ class VirtioPmdTest {
   }
 
   @Test
+  void ringIndicesAreTouchedInBatchesAsDpdkDoes() {
+    driver.probe(nic);
+    VirtioPmdPort port = (VirtioPmdPort) pmd.start("pmd0", "test");
+    Mbuf[] tx = new Mbuf[BURST];
+    Mbuf[] rx = new Mbuf[BURST];
+    int size = VirtioPmdPort.QUEUE_SIZE;
+    assertThat(port.rxPosted()).as("posted at start").isEqualTo(size);
+    roundTrip(port, 10, 64, tx, rx);
+    assertThat(port.rxPosted()).as("10 received: fewer than rx_free_thresh, not refilled yet").isEqualTo(size - 10);
+    assertThat(port.txInRing()).as("10 sent: plenty free, not reclaimed yet").isEqualTo(10);
+    roundTrip(port, VirtioPmdPort.RX_FREE_THRESH - 10, 64, tx, rx);
+    assertThat(port.rxPosted()).as("rx_free_thresh received: refilled").isEqualTo(size);
+    // send until fewer than tx_free_thresh descriptors are free: the next burst reclaims them
+    roundTrip(port, size - VirtioPmdPort.TX_FREE_THRESH - VirtioPmdPort.RX_FREE_THRESH + 1, 64, tx, rx);
+    assertThat(port.txInRing()).as("none reclaimed while tx_free_thresh were free").isEqualTo(size - VirtioPmdPort.TX_FREE_THRESH + 1);
+    roundTrip(port, 1, 64, tx, rx);
+    assertThat(port.txInRing()).as("reclaimed, then one more sent").isEqualTo(1);
+    assertThat(port.rxPosted()).isGreaterThan(size - VirtioPmdPort.RX_FREE_THRESH);
+  }
+
+  @Test
   void theBurstPathAllocatesNothing() {
     driver.probe(nic);
     PmdPort port = pmd.start("pmd0", "test");
