@@ -23,13 +23,30 @@ class PacketMemoryTest {
   }
 
   @Test
-  void aReclaimedTransmitMbufGoesBackToTheApplicationFirst() {
+  void aReceivedMbufGoesBackToTheDeviceFirst() {
     SlotMbuf received = mem.takeForDevice();
     mem.put(received);
     SlotMbuf sent = mem.takeForApp();
     mem.put(sent);
-    assertThat(mem.takeForApp()).isSameAs(sent);
     assertThat(mem.takeForDevice()).isSameAs(received);
+  }
+
+  @Test
+  void theApplicationGetsMbufsInTheOrderTheyWereFreedSoThatItsFramesFormAStream() {
+    SlotMbuf[] all = new SlotMbuf[6];
+    for (int i = 0; i < 6; i++) {
+      all[i] = mem.takeForApp();
+      assertThat(all[i].index).as("fresh mbufs in address order").isEqualTo(i);
+    }
+    mem.put(all[3]);
+    mem.put(all[1]);
+    mem.put(all[4]);
+    assertThat(mem.takeForApp()).isSameAs(all[3]);
+    mem.put(all[0]);
+    assertThat(mem.takeForApp()).isSameAs(all[1]);
+    assertThat(mem.takeForApp()).isSameAs(all[4]);
+    assertThat(mem.takeForApp()).isSameAs(all[0]);
+    assertThat(mem.takeForApp()).isNull();
   }
 
   @Test
