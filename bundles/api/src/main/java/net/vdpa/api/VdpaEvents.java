@@ -32,7 +32,9 @@ public final class VdpaEvents {
   /**
    * The bus looked at a device and left it where it is, and no other event says so: a matching
    * ended with no driver holding it ({@link #REASON} says why; posted after a device's first
-   * matching, then only when the reason changes), or a driver the device had left came back and the
+   * matching, then when the reason changes or when a matching the bus queued on its own (a driver
+   * came or went) ends, during which the device showed as {@code NEW}; when it is posted the device
+   * reads {@code UNBOUND}), or a driver the device had left came back and the
    * driver holding it fits at least as well ({@link #DRIVER} the holder, {@link #FROM} the driver
    * that came back). With {@link #DEVICE_BOUND}, {@link #DEVICE_UNBOUND}, {@link #DEVICE_MOVED},
    * {@link #DEVICE_STAYS} and {@link #DEVICE_REMOVED} it ends every piece of work the bus does on a

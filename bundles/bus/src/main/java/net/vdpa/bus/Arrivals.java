@@ -183,7 +183,8 @@ final class Arrivals {
   private void arrived(DeviceEntry e, DriverEntry d) {
     boolean home;
     synchronized (state.lock) {
-      home = e.state == State.BOUND && d.name.equals(e.displacedFrom);
+      // as when it arrived: autoprobe may have been turned off while this waited behind a probe
+      home = e.state == State.BOUND && d.name.equals(e.displacedFrom) && e.autoprobe && state.autoprobe;
     }
     if (home) {
       handover.homecoming(e, d);

@@ -165,7 +165,11 @@ final class BusCore implements VdpaBus {
     if (dto.state == State.BOUND && driver.equals(dto.driver)) {
       return dto;
     }
-    throw new IllegalStateException("binding device " + device + " to driver " + driver + " failed: " + dto.reason);
+    String why;
+    synchronized (state.lock) {
+      why = e.reason; // the DTO hides it while another matching is queued (a driver arrived meanwhile)
+    }
+    throw new IllegalStateException("binding device " + device + " to driver " + driver + " failed: " + why);
   }
 
   @Override

@@ -138,7 +138,7 @@ final class BusState {
   private boolean endCount(DeviceEntry e) {
     boolean shownNew = shown(e) == State.NEW;
     e.runningMatch = null;
-    e.queuedMatches = Math.max(0, e.queuedMatches - 1); // a timed-out probe may have cleared it
+    e.queuedMatches = Math.max(0, e.queuedMatches - 1);
     return shownNew && shown(e) == State.UNBOUND && e.matched;
   }
 

@@ -20,7 +20,9 @@ import net.vdpa.api.dto.DeviceDTO.State;
  *
  * <p>While candidates are tried the device is {@link State#PROBING}; the sequence ends with it
  * {@link State#BOUND} (a {@code BOUND} event, or {@code MOVED} too) or {@link State#UNBOUND} (a
- * {@code SETTLED} event when that says something new), so a caller can wait on events.
+ * {@code SETTLED} event when that says something new to a reader: its first matching, another
+ * reason, or the end of a queued matching during which it was shown {@code NEW}), so a caller can
+ * wait on events.
  */
 final class ProbeSequence {
 
@@ -237,8 +239,11 @@ final class ProbeSequence {
       StringBuilder failures, Placement how, Move move) {
     pool.lostThread();
     synchronized (state.lock) {
-      e.queuedMatches = 0; // the stuck thread holds the queued matching and may never return to end it
-      e.runningMatch = null;
+      if (e.runningMatch != null) {
+        // the stuck thread holds this queued matching and may never return to end its count
+        e.runningMatch = null;
+        e.queuedMatches = Math.max(0, e.queuedMatches - 1);
+      }
     }
     String why = "probe timed out after " + timeout + " ms";
     failures.append("; ").append(d.name).append(": ").append(why);
@@ -276,7 +281,7 @@ final class ProbeSequence {
     return state.queueMatch(e, matching, () -> {
       String why;
       synchronized (state.lock) {
-        why = e.state == State.UNBOUND ? e.reason : null;
+        why = e.state == State.UNBOUND && !e.gone ? e.reason : null;
       }
       if (why != null) {
         // it ended without settling, and only now is it shown unbound: a reader waiting on events must hear it
