@@ -105,18 +105,7 @@ public final class RxQueue {
    */
   public boolean deliver(final Frame frame) {
     final int need = hdrLen + frame.length();
-    boolean flushed = false;
-    while (heldBytes < need && (mergeable || held == 0)) {
-      if (take()) {
-        continue;
-      }
-      if (!flushed && pending && !queue.needsReset()) {
-        // out of buffers mid-batch: hand the driver what is used so far; one that refills on the
-        // interrupt posts buffers again before this returns (a loopback with a receiver)
-        flushed = true;
-        finish();
-        continue;
-      }
+    if (!reserve(frame.length()) && !flushedAndReserved(frame.length())) {
       stats.inc(QueueStats.RX_OVERRUNS);
       return !queue.needsReset();
     }
@@ -181,6 +170,19 @@ public final class RxQueue {
       }
     }
     return true;
+  }
+
+  /**
+   * Out of buffers mid-batch: hands the driver what is used so far (one that refills on the
+   * interrupt posts buffers again before this returns: a loopback with a receiver), then takes
+   * buffers again.
+   */
+  private boolean flushedAndReserved(final int frameLength) {
+    if (!pending || queue.needsReset()) {
+      return false;
+    }
+    finish();
+    return reserve(frameLength);
   }
 
   /** Writes the header and the frame across the held chains as one stream; false if the ring broke. */
