@@ -249,6 +249,56 @@ public final class DescriptorChain {
   }
 
   /**
+   * Fills the chain with one descriptor that translated to one segment, the common case, in one
+   * step (queue implementations only): what {@link #begin}, {@link #append} and {@link #finish}
+   * leave for such a descriptor, with no loop. The caller has translated the whole descriptor into
+   * this one piece with the descriptor's permission.
+   *
+   * @param chainId the chain's id
+   * @param buffer the translated buffer
+   * @param offset where the descriptor starts in it
+   * @param length the descriptor's length, at least 1
+   * @param writable whether the descriptor is device-writable
+   */
+  public void single(
+      final int chainId, final ByteBuffer buffer, final int offset, final int length, final boolean writable) {
+    // Only what differs from the last chain is stored. A device pops one chain after another from a
+    // ring the driver writes on another core; every store the device makes waits in the core's
+    // store buffer behind its stores to the shared used ring, whose lines the driver keeps taking
+    // back, and once the buffer is full the device stops. Chains of one descriptor mostly differ
+    // only in id and offset, so two stores instead of ten.
+    id = chainId;
+    offsets[0] = offset;
+    if (descriptorCount != 1) {
+      descriptorCount = 1;
+    }
+    if (segments != 1) {
+      segments = 1;
+    }
+    if (buffers[0] != buffer) {
+      buffers[0] = buffer;
+    }
+    if (lengths[0] != length) {
+      lengths[0] = length;
+    }
+    if (sawWritable != writable) {
+      sawWritable = writable;
+    }
+    final int readable = writable ? 0 : 1;
+    final long readBytes = writable ? 0 : length;
+    final long writeBytes = writable ? length : 0;
+    if (readableSegments != readable) {
+      readableSegments = readable;
+    }
+    if (readableBytes != readBytes) {
+      readableBytes = readBytes;
+    }
+    if (writableBytes != writeBytes) {
+      writableBytes = writeBytes;
+    }
+  }
+
+  /**
    * Translates one descriptor and appends its segments (queue implementations only). Checks, in
    * this order: readable after writable, total length over 2^32 - 1, then the translation of every
    * byte (mapping, wrap, permission).

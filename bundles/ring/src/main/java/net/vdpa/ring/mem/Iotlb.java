@@ -222,9 +222,16 @@ public final class Iotlb {
     if (hb != null && out.cachedTable == t && out.hitWrite == write
         && Long.compareUnsigned(iova - out.hitLo, out.hitHi - out.hitLo) <= 0) {
       final long toEnd = out.hitHi - iova + 1;
-      out.buffer = hb;
+      final int contiguous = (int) (length < toEnd ? length : toEnd);
+      // buffer and length are mostly what they were: storing them only when they differ keeps a
+      // device's store buffer short (see DescriptorChain.single) and skips the GC write barrier
+      if (out.buffer != hb) {
+        out.buffer = hb;
+      }
+      if (out.length != contiguous) {
+        out.length = contiguous;
+      }
       out.offset = (int) (iova - out.hitBase);
-      out.length = (int) (length < toEnd ? length : toEnd);
       return RingError.NONE;
     }
     return translateSlow(t, iova, length, write, out);

@@ -130,6 +130,31 @@ public final class PackedDevice extends DeviceQueueBase {
   }
 
   private RingError walk(final int head, final boolean wrap, final int headFlags, final DescriptorChain chain) {
+    if ((headFlags & (F_NEXT | F_INDIRECT)) == 0) {
+      // a chain of one descriptor in one piece of memory, the common case: checked in the order the
+      // loop below checks it (translation, then the id), filled in one step
+      final int o = descOff + DESC_SIZE * head;
+      final long lenIdFlags = (long) Le.U64.get(desc, o + DESC_LEN);
+      final long len = lenIdFlags & 0xFFFF_FFFFL;
+      if (len != 0) {
+        final boolean writable = (headFlags & F_WRITE) != 0;
+        final RingError e = iotlb.translate((long) Le.U64.get(desc, o + DESC_ADDR), len, writable, tr);
+        if (e != RingError.NONE) {
+          return e;
+        }
+        if (tr.length() == len) {
+          final int id = (int) (lenIdFlags >>> 32) & 0xffff;
+          if (id >= size) {
+            return RingError.ID_OUT_OF_RANGE;
+          }
+          if (idCount[id] != 0) {
+            return RingError.ID_IN_USE;
+          }
+          chain.single(id, tr.buffer(), tr.offset(), (int) len, writable);
+          return RingError.NONE;
+        }
+      }
+    }
     chain.begin(0);
     final ByteBuffer d = desc;
     int p = head;

@@ -155,10 +155,24 @@ public final class SplitDevice extends DeviceQueueBase {
       return chains.walk(d, descOff, head, chain);
     }
     // a chain of one descriptor cannot loop, so it needs no visit stamp; it is translated and
-    // checked exactly as in walkChain
+    // checked exactly as in SplitChains.walk (a single descriptor can be neither readable after a
+    // writable one nor longer than a chain may be, so the translation is all there is to check)
+    final long addr = (long) Le.U64.get(d, o + DESC_ADDR);
+    final long len = lenFlagsNext & 0xFFFF_FFFFL;
+    final boolean writable = (flags & F_WRITE) != 0;
+    if (len != 0) {
+      final RingError e = iotlb.translate(addr, len, writable, tr);
+      if (e != RingError.NONE) {
+        return e;
+      }
+      if (tr.length() == len) {
+        chain.single(head, tr.buffer(), tr.offset(), (int) len, writable);
+        return RingError.NONE;
+      }
+    }
+    // empty, or across mappings: several segments (translated again, from the last hit)
     chain.begin(head);
-    final RingError e = chain.append(
-        iotlb, tr, (long) Le.U64.get(d, o + DESC_ADDR), lenFlagsNext & 0xFFFF_FFFFL, (flags & F_WRITE) != 0);
+    final RingError e = chain.append(iotlb, tr, addr, len, writable);
     if (e == RingError.NONE) {
       chain.finish(head, 1);
     }
@@ -180,15 +194,20 @@ public final class SplitDevice extends DeviceQueueBase {
       return error;
     }
     inFlight[id] = false;
-    pushSeq++;
+    if (inOrder) {
+      pushSeq++;
+    }
     final int u = usedIdx;
     final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
     // An element that already holds the value (the same id used with the same length a lap ago) is not
     // written: the driver has read that line since, and storing identical bytes would take it
     // away from the driver's cache for nothing. The read is only compared, never trusted.
-    if ((int) Le.U32.get(used, o + USED_ELEM_ID) != id || (int) Le.U32.get(used, o + USED_ELEM_LEN) != len) {
-      // two 32-bit stores, not one 64-bit one: every eighth element straddles two cache lines
+    // Each half on its own: a device that uses buffers of one length stores only the id. Two 32-bit
+    // fields, not one 64-bit one: every eighth element straddles two cache lines.
+    if ((int) Le.U32.get(used, o + USED_ELEM_ID) != id) {
       Le.U32.set(used, o + USED_ELEM_ID, id);
+    }
+    if ((int) Le.U32.get(used, o + USED_ELEM_LEN) != len) {
       Le.U32.set(used, o + USED_ELEM_LEN, len);
     }
     usedIdx = RingIndex.add(u, 1);
