@@ -150,6 +150,11 @@ final class PacketMemory {
     }
   }
 
+  /** The mbuf with an index (one the port recorded when it handed the mbuf to the device). */
+  SlotMbuf mbuf(int index) {
+    return mbufs[index];
+  }
+
   boolean owns(Object o) {
     return o instanceof SlotMbuf m && m.index < mbufs.length && mbufs[m.index] == m;
   }

@@ -44,8 +44,14 @@ final class VirtioPmdPort implements PmdPort {
   private final PacketMemory mem;
   private final DriverQueue rx;
   private final DriverQueue tx;
-  private final SlotMbuf[] rxById;
-  private final SlotMbuf[] txById;
+  /**
+   * The mbuf (its index in the packet memory) each chain id in flight carries. Indices, not
+   * references: storing a reference runs the GC's write barrier, whose fence waits until every
+   * earlier store (the frame, the ring entries, lines the device's core reads) has left the core,
+   * once per frame on the polling thread.
+   */
+  private final int[] rxById;
+  private final int[] txById;
   private DeviceHandle handle;
   private volatile State state = State.RUNNING;
   private volatile boolean releaseRequested;
@@ -71,8 +77,8 @@ final class VirtioPmdPort implements PmdPort {
     this.mem = new PacketMemory(QUEUE_SIZE, 3 * QUEUE_SIZE, features);
     this.rx = mem.rx.queue();
     this.tx = mem.tx.queue();
-    this.rxById = new SlotMbuf[QUEUE_SIZE];
-    this.txById = new SlotMbuf[QUEUE_SIZE];
+    this.rxById = new int[QUEUE_SIZE];
+    this.txById = new int[QUEUE_SIZE];
     boolean mapped = false;
     try {
       handle = group.openDevice(device, owner, (d, why, grace) -> releaseRequested = true);
@@ -145,8 +151,7 @@ final class VirtioPmdPort implements PmdPort {
         break;
       }
       int id = DriverQueue.usedId(used);
-      SlotMbuf m = rxById[id];
-      rxById[id] = null;
+      SlotMbuf m = mem.mbuf(rxById[id]);
       int len = DriverQueue.usedLength(used) - PacketMemory.HDR;
       m.length = len;
       rxBytes += len;
@@ -179,7 +184,7 @@ final class VirtioPmdPort implements PmdPort {
         txFull++;
         break;
       }
-      txById[id] = m;
+      txById[id] = m.index;
       txBytes += m.length;
     }
     if (i > 0) {
@@ -196,8 +201,7 @@ final class VirtioPmdPort implements PmdPort {
     long used;
     while ((used = q.pollUsed()) != DriverQueue.EMPTY) {
       int id = DriverQueue.usedId(used);
-      SlotMbuf m = txById[id];
-      txById[id] = null;
+      SlotMbuf m = mem.mbuf(txById[id]);
       m.deviceWrote = false; // the device only read it; the application wrote it last
       mem.put(m);
     }
@@ -214,7 +218,7 @@ final class VirtioPmdPort implements PmdPort {
         break;
       }
       int id = q.add(m.iova, PacketMemory.BUFFER, true);
-      rxById[id] = m;
+      rxById[id] = m.index;
       added++;
     }
     if (added > 0) {

@@ -43,7 +43,11 @@ public final class Frame {
     if (count == buffers.length) {
       grow();
     }
-    buffers[count] = buffer;
+    if (buffers[count] != buffer) {
+      // a reference store runs the GC's write barrier, whose fence waits for every store before it
+      // (those to rings the driver shares too) to leave the core; frames mostly reuse the same views
+      buffers[count] = buffer;
+    }
     offsets[count] = offset;
     lengths[count] = len;
     count++;

@@ -242,7 +242,9 @@ public abstract class NetPairWorker extends QueueWorker {
           dropped++;
         }
       }
-      holding = false;
+      if (holding) {
+        holding = false;
+      }
       n++;
       q.push(c.id(), 0);
     }
