@@ -2,6 +2,7 @@ package net.vdpa.benchmarks.ring;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import net.vdpa.ring.ChainBatch;
 import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.DriverQueue;
@@ -30,9 +31,10 @@ import org.openjdk.jmh.annotations.State;
  * buffers only when fewer than 32 slots are free (a poll-mode driver's reclaim threshold, DPDK's
  * {@code tx_free_thresh}), and per call copies the template into up to {@code batch} slots, stamps
  * each with a sequence number, adds each as a device-readable descriptor and publishes the lot with
- * one release store. Device: pops up to {@code batch} chains (each descriptor's id, address, length
- * and flags validated and its address translated through the device's IOTLB with its permission),
- * copies each payload into its own buffer, pushes it used and publishes once. {@code batch} 1 means
+ * one release store. Device: takes up to {@code batch} chains in one {@link
+ * net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags validated and
+ * its address translated through the device's IOTLB with its permission, as a single pop does),
+ * copies each payload into its own buffer, pushes them used and publishes once. {@code batch} 1 means
  * every descriptor is published on its own. Counted: payloads the device copied ({@link
  * Transfers}). The baselines ({@link JctoolsPairBenchmark}, {@link AgronaRingBenchmark}) do the
  * same work with the same slab, template, stamp and copy.
@@ -97,7 +99,7 @@ public class RingBenchmark {
   /** Device thread only. */
   static final class Device extends PadBefore {
     DeviceQueue queue;
-    DescriptorChain chain;
+    ChainBatch batch;
     ByteBuffer own;
     long a0;
     long a1;
@@ -139,7 +141,7 @@ public class RingBenchmark {
     driver = d;
     Device v = new Device();
     v.queue = m.newDevice();
-    v.chain = new DescriptorChain(SIZE);
+    v.batch = new ChainBatch(batch);
     v.own = ByteBuffer.allocateDirect(payload);
     device = v;
   }
@@ -185,24 +187,35 @@ public class RingBenchmark {
     return n;
   }
 
-  /** Device: pop up to {@code batch} chains, copy each payload out, push it used, publish once. */
+  /**
+   * Device: take up to {@code batch} chains in one {@link DeviceQueue#popBatch}, copy each payload
+   * out, push them used ({@link DeviceQueue#pushBatch}; a chain that is not a single descriptor
+   * comes as the batch's rest chain and is pushed after them), publish once.
+   */
   @Benchmark
   @Group("ring")
   @GroupThreads(1)
   public void device(Transfers t) {
     final Device v = device;
     final DeviceQueue q = v.queue;
-    final DescriptorChain c = v.chain;
-    final int max = batch;
-    int n = 0;
-    while (n < max && q.pop(c)) {
-      c.readTo(v.own, 0, payload);
+    final ChainBatch b = v.batch;
+    final int n = q.popBatch(b);
+    if (n == 0) {
+      return;
+    }
+    final int len = payload;
+    final ByteBuffer own = v.own;
+    final int singles = b.count();
+    for (int i = 0; i < singles; i++) {
+      b.readTo(i, own, 0, len);
+    }
+    q.pushBatch(b, 0);
+    if (b.hasRest()) {
+      final DescriptorChain c = b.rest();
+      c.readTo(own, 0, len);
       q.push(c.id(), 0);
-      n++;
     }
-    if (n > 0) {
-      q.publish();
-      t.transfers += n;
-    }
+    q.publish();
+    t.transfers += n;
   }
 }

@@ -30,6 +30,57 @@ public interface DeviceQueue {
   boolean pop(DescriptorChain chain);
 
   /**
+   * Takes up to {@link ChainBatch#capacity()} available chains of one descriptor each, and stops
+   * after the first chain that is not one (kept in {@link ChainBatch#rest()}), or when none is
+   * available or the queue breaks. Each chain is validated and translated exactly as {@link #pop}
+   * does; an invalid one stops the queue as there, and the chains taken before it stay in the batch.
+   *
+   * <p>This default pops one chain at a time; the split and packed queues check their state once
+   * per batch.
+   *
+   * @param batch emptied, then filled
+   * @return chains taken: {@link ChainBatch#count()}, plus one if {@link ChainBatch#hasRest()}
+   */
+  default int popBatch(ChainBatch batch) {
+    batch.clear();
+    final DescriptorChain c = batch.rest();
+    final int max = batch.capacity();
+    int n = 0;
+    while (n < max && pop(c)) {
+      if (c.descriptorCount() == 1 && c.segments() == 1) {
+        batch.set(n++, c.id(), c.buffer(0), c.offset(0), c.length(0), c.writable(0));
+      } else {
+        batch.setCount(n);
+        batch.keepRest();
+        return n + 1;
+      }
+    }
+    batch.setCount(n);
+    return n;
+  }
+
+  /**
+   * Returns the single-descriptor chains of a batch as used, in batch order, all with one length
+   * (what a transmit queue does: 0). The rest chain, if any, is pushed on its own with {@link
+   * #push}, after these.
+   *
+   * @param batch a batch {@link #popBatch} filled
+   * @param len the used length of every chain
+   * @return {@link RingError#NONE}, or the first refusal as {@link #push} gives it (the chains
+   *     before it are pushed, none after it)
+   */
+  default RingError pushBatch(ChainBatch batch, int len) {
+    final int n = batch.count();
+    for (int i = 0; i < n; i++) {
+      final RingError e = push(batch.id(i), len);
+      if (e != RingError.NONE) {
+        return e;
+      }
+    }
+    return RingError.NONE;
+  }
+
+  /**
    * Returns a chain as used. Becomes visible to the driver at the next {@link #publish()}.
    *
    * @param id the popped chain's {@link DescriptorChain#id()}

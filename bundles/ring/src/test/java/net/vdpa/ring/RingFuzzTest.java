@@ -116,13 +116,17 @@ class RingFuzzTest {
   }
 
   private void run(DeviceQueue dev, SplittableRandom rnd, int n) {
+    if (rnd.nextBoolean()) {
+      runBatched(dev, rnd, n);
+      return;
+    }
     int pops = 0;
     for (int step = 0; step < n + 4; step++) {
       if (!dev.pop(chain)) {
         break;
       }
       pops++;
-      checkChain(n);
+      checkChain(chain, n);
       chain.readTo(scratch, 0, scratch.length);
       int written = chain.writeFrom(scratch, 0, rnd.nextInt(scratch.length));
       if (rnd.nextInt(8) == 0) {
@@ -146,7 +150,63 @@ class RingFuzzTest {
     }
   }
 
-  private void checkChain(int n) {
+  /** As {@link #run}, through popBatch and pushBatch: the same checks on every chain taken. */
+  private void runBatched(DeviceQueue dev, SplittableRandom rnd, int n) {
+    ChainBatch batch = new ChainBatch(1 + rnd.nextInt(8));
+    int pops = 0;
+    for (int step = 0; step < n + 4; step++) {
+      int took = dev.popBatch(batch);
+      if (took == 0) {
+        break;
+      }
+      pops += took;
+      assertThat(took).isEqualTo(batch.count() + (batch.hasRest() ? 1 : 0));
+      for (int i = 0; i < batch.count(); i++) {
+        checkSegment(batch.buffer(i), batch.offset(i), batch.length(i), batch.writable(i));
+        batch.readTo(i, ByteBuffer.wrap(scratch), 0, scratch.length);
+        if (batch.writable(i)) {
+          batch.buffer(i).put(batch.offset(i), (byte) 1);
+        }
+      }
+      if (rnd.nextInt(8) == 0) {
+        dev.push(rnd.nextInt(n + 2) - 1, 0);
+      }
+      dev.pushBatch(batch, rnd.nextInt(4));
+      if (batch.hasRest()) {
+        DescriptorChain rest = batch.rest();
+        checkChain(rest, n);
+        dev.push(rest.id(), rest.writeFrom(scratch, 0, rnd.nextInt(scratch.length)));
+      }
+      if (rnd.nextBoolean()) {
+        dev.publish();
+        dev.needsNotify();
+      }
+    }
+    dev.publish();
+    dev.needsNotify();
+    assertThat(pops).isLessThanOrEqualTo(n);
+    popped += pops;
+    if (dev.needsReset()) {
+      refused++;
+      assertThat(dev.error()).isNotEqualTo(RingError.NONE);
+    }
+  }
+
+  private void checkSegment(ByteBuffer b, int from, int length, boolean write) {
+    int to = from + length;
+    boolean ok = false;
+    for (int z = 0; z < ZONE_START.length; z++) {
+      if (from >= ZONE_START[z] && to <= ZONE_END[z]) {
+        ok = write ? ZONE_WRITE[z] : ZONE_READ[z];
+      }
+    }
+    assertThat(length).isPositive();
+    assertThat(ok).as("segment %d..%d write=%s in a zone that allows it", from, to, write).isTrue();
+    assertThat(b.capacity()).isEqualTo(SIZE);
+    assertThat(b.isReadOnly()).as("readable segments are read-only views").isEqualTo(!write);
+  }
+
+  private void checkChain(DescriptorChain chain, int n) {
     if (chain.descriptorCount() > n || chain.descriptorCount() < 1) {
       assertThat(chain.descriptorCount()).isBetween(1, n);
     }

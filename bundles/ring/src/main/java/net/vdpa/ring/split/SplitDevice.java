@@ -21,6 +21,7 @@ import static net.vdpa.ring.split.SplitLayout.USED_RING;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import net.vdpa.ring.ChainBatch;
 import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
@@ -143,6 +144,135 @@ public final class SplitDevice extends DeviceQueueBase {
     }
     lastAvail = RingIndex.add(last, 1);
     return true;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One ready check and the available index read only when the cached one is used up, as in
+   * {@link #pop}; per chain the same checks in the same order (head in range, not in flight, then
+   * the descriptor and its translation with its permission). A chain that is not a single
+   * descriptor in one piece is popped by {@link #pop} into the batch's rest chain.
+   */
+  @Override
+  public int popBatch(final ChainBatch batch) {
+    batch.clear();
+    if (!ready()) {
+      return 0;
+    }
+    final int max = batch.capacity();
+    final ByteBuffer a = avail;
+    final int aOff = availOff;
+    final ByteBuffer d = desc;
+    final int dOff = descOff;
+    final boolean[] busy = inFlight;
+    int last = lastAvail;
+    int cached = cachedAvail;
+    int n = 0;
+    boolean rest = false;
+    while (n < max) {
+      if (last == cached) {
+        // acquire: pairs with the driver's release store of avail.idx (virtio 1.2 §2.7.13.3)
+        final int idx = (short) Le.U16.getAcquire(a, aOff + AVAIL_IDX) & RingIndex.MASK;
+        if (idx == last) {
+          break;
+        }
+        if (RingIndex.distance(idx, last) > size) {
+          fail(RingError.AVAIL_INDEX_JUMP);
+          break;
+        }
+        cached = idx;
+      }
+      final int head = (short) Le.U16.get(a, aOff + AVAIL_RING + 2 * (last & mask)) & RingIndex.MASK;
+      if (head >= size) {
+        fail(RingError.NEXT_OUT_OF_RANGE);
+        break;
+      }
+      if (busy[head]) {
+        fail(RingError.ID_IN_USE);
+        break;
+      }
+      final int o = dOff + DESC_SIZE * head;
+      final long lenFlagsNext = (long) Le.U64.get(d, o + DESC_LEN);
+      final int flags = (int) (lenFlagsNext >>> 32) & RingIndex.MASK;
+      final long len = lenFlagsNext & 0xFFFF_FFFFL;
+      if ((flags & (F_NEXT | F_INDIRECT)) != 0 || len == 0) {
+        rest = true;
+        break;
+      }
+      final boolean writable = (flags & F_WRITE) != 0;
+      final RingError e = iotlb.translate((long) Le.U64.get(d, o + DESC_ADDR), len, writable, tr);
+      if (e != RingError.NONE) {
+        fail(e);
+        break;
+      }
+      if (tr.length() != len) {
+        rest = true;
+        break;
+      }
+      batch.set(n, head, tr.buffer(), tr.offset(), (int) len, writable);
+      busy[head] = true;
+      if (inOrder) {
+        popOrder[popSeq & mask] = head;
+        popSeq++;
+      }
+      last = RingIndex.add(last, 1);
+      n++;
+    }
+    lastAvail = last;
+    cachedAvail = cached;
+    batch.setCount(n);
+    if (rest && pop(batch.rest())) {
+      batch.keepRest();
+      return n + 1;
+    }
+    return n;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The checks of {@link #push} for every chain, the used index kept in a local.
+   */
+  @Override
+  public RingError pushBatch(final ChainBatch batch, final int len) {
+    if (error != RingError.NONE) {
+      return error;
+    }
+    if (!ready()) {
+      return error;
+    }
+    final int n = batch.count();
+    final ByteBuffer us = used;
+    final boolean[] busy = inFlight;
+    int u = usedIdx;
+    RingError result = RingError.NONE;
+    for (int i = 0; i < n; i++) {
+      final int id = batch.id(i);
+      if (id < 0 || id >= size || !busy[id]) {
+        result = RingError.USED_ID_INVALID;
+        break;
+      }
+      if (inOrder) {
+        if (popOrder[pushSeq & mask] != id) {
+          result = RingError.OUT_OF_ORDER;
+          break;
+        }
+        pushSeq++;
+      }
+      busy[id] = false;
+      final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
+      // as in push: each half stored only when it differs
+      if ((int) Le.U32.get(us, o + USED_ELEM_ID) != id) {
+        Le.U32.set(us, o + USED_ELEM_ID, id);
+      }
+      if ((int) Le.U32.get(us, o + USED_ELEM_LEN) != len) {
+        Le.U32.set(us, o + USED_ELEM_LEN, len);
+      }
+      u = RingIndex.add(u, 1);
+    }
+    usedIdx = u;
+    return result;
   }
 
   private RingError walk(final int head, final DescriptorChain chain) {

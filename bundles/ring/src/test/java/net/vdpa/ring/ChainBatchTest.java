@@ -1,0 +1,163 @@
+package net.vdpa.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import net.vdpa.ring.split.SplitLayout;
+import net.vdpa.ring.testing.MockDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link DeviceQueue#popBatch} and {@link DeviceQueue#pushBatch}: the same chains, in the same
+ * order, with the same checks as one {@link DeviceQueue#pop} at a time (the split queue has its own
+ * loop, the packed one uses the interface's default).
+ */
+class ChainBatchTest {
+  private static MockDriver mock(String ring, int size, long features) {
+    return "packed".equals(ring) ? MockDriver.packed(size, features, 1 << 20) : MockDriver.split(size, features, 1 << 20);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void singlesThenTheChainThatEndsTheBatchInRingOrder(String ring) {
+    MockDriver m = mock(ring, 64, 0);
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    List<Integer> added = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long b = m.allocate(60 + i);
+      m.write(b, new byte[] {(byte) i, (byte) (i + 1)});
+      added.add(q.add(b, 60 + i, false));
+    }
+    int multi = q.add(new long[] {m.allocate(10), m.allocate(20)}, new int[] {10, 20}, 1, 1);
+    added.add(multi);
+    int rx = q.add(m.allocate(100), 100, true);
+    added.add(rx);
+    q.publish();
+
+    ChainBatch batch = new ChainBatch(32);
+    assertThat(d.popBatch(batch)).isEqualTo(6);
+    assertThat(batch.count()).isEqualTo(5);
+    ByteBuffer out = ByteBuffer.allocate(64);
+    for (int i = 0; i < 5; i++) {
+      assertThat(batch.id(i)).isEqualTo(added.get(i));
+      assertThat(batch.length(i)).isEqualTo(60 + i);
+      assertThat(batch.writable(i)).isFalse();
+      assertThat(batch.readTo(i, out, 0, 64)).isEqualTo(60 + i);
+      assertThat(out.get(0)).isEqualTo((byte) i);
+      assertThat(out.get(1)).isEqualTo((byte) (i + 1));
+    }
+    assertThat(batch.hasRest()).isTrue();
+    assertThat(batch.rest().id()).isEqualTo(multi);
+    assertThat(batch.rest().segments()).isEqualTo(2);
+    assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+    assertThat(d.push(batch.rest().id(), 20)).isEqualTo(RingError.NONE);
+
+    // the next batch: the receive buffer, writable, alone
+    assertThat(d.popBatch(batch)).isEqualTo(1);
+    assertThat(batch.hasRest()).isFalse();
+    assertThat(batch.writable(0)).isTrue();
+    assertThat(batch.readTo(0, out, 0, 64)).isZero();
+    batch.buffer(0).put(batch.offset(0), (byte) 42);
+    assertThat(d.push(batch.id(0), 1)).isEqualTo(RingError.NONE);
+    d.publish();
+
+    List<Integer> used = new ArrayList<>();
+    long u;
+    while ((u = q.pollUsed()) != DriverQueue.EMPTY) {
+      used.add(DriverQueue.usedId(u));
+    }
+    assertThat(used).isEqualTo(added);
+    assertThat(d.popBatch(batch)).isZero();
+    assertThat(d.error()).isEqualTo(RingError.NONE);
+    assertThat(q.error()).isEqualTo(RingError.NONE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void aBatchHoldsAtMostItsCapacity(String ring) {
+    MockDriver m = mock(ring, 64, 0);
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    for (int i = 0; i < 40; i++) {
+      q.add(b, 64, false);
+    }
+    q.publish();
+    ChainBatch batch = new ChainBatch(32);
+    assertThat(d.popBatch(batch)).isEqualTo(32);
+    assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+    assertThat(d.popBatch(batch)).isEqualTo(8);
+    assertThat(batch.count()).isEqualTo(8);
+    assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+    // pushed already: the same ids again are refused, and the queue keeps running
+    assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.USED_ID_INVALID);
+    assertThat(d.needsReset()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void anUnmappedBufferStopsTheQueueAfterTheChainsBeforeIt(String ring) {
+    MockDriver m = mock(ring, 64, 0);
+    List<RingError> faults = new ArrayList<>();
+    m.deviceIotlb().setFaultListener((iova, length, write, error) -> faults.add(error));
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    int first = q.add(b, 64, false);
+    int second = q.add(b, 64, false);
+    q.add(0x6_0000_0000L, 64, false);
+    q.add(b, 64, false);
+    q.publish();
+    ChainBatch batch = new ChainBatch(32);
+    assertThat(d.popBatch(batch)).isEqualTo(2);
+    assertThat(batch.id(0)).isEqualTo(first);
+    assertThat(batch.id(1)).isEqualTo(second);
+    assertThat(d.error()).isEqualTo(RingError.ADDRESS_UNMAPPED);
+    assertThat(faults).containsExactly(RingError.ADDRESS_UNMAPPED);
+    assertThat(d.popBatch(batch)).isZero();
+  }
+
+  @Test
+  void aHeadMadeAvailableTwiceIsRefusedInsideABatch() {
+    MockDriver m = MockDriver.split(8, 0, 1 << 16);
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    int first = q.add(b, 64, false);
+    q.add(b, 64, false);
+    q.publish();
+    // the driver (or anyone) rewrites the second available entry to the first head
+    RawRing.of(m).put(m.config().driverAddr() + SplitLayout.AVAIL_RING + 2, first, 2);
+    ChainBatch batch = new ChainBatch(8);
+    assertThat(d.popBatch(batch)).isEqualTo(1);
+    assertThat(d.error()).isEqualTo(RingError.ID_IN_USE);
+  }
+
+  @Test
+  void inOrderBatchesArePushedInOrderOrRefused() {
+    MockDriver m = MockDriver.split(8, VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER), 1 << 16);
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    for (int i = 0; i < 3; i++) {
+      q.add(b, 64, false);
+    }
+    q.publish();
+    ChainBatch batch = new ChainBatch(8);
+    assertThat(d.popBatch(batch)).isEqualTo(3);
+    // the last one alone first: out of order
+    assertThat(d.push(batch.id(2), 0)).isEqualTo(RingError.OUT_OF_ORDER);
+    assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+    d.publish();
+    int n = 0;
+    while (q.pollUsed() != DriverQueue.EMPTY) {
+      n++;
+    }
+    assertThat(n).isEqualTo(3);
+  }
+}
