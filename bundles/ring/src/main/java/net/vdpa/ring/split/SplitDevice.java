@@ -114,17 +114,8 @@ public final class SplitDevice extends DeviceQueueBase {
       return false;
     }
     final int last = lastAvail;
-    if (last == cachedAvail) {
-      // acquire: pairs with the driver's release store of avail.idx, so the ring entries and
-      // descriptors it covers are visible below (virtio 1.2 §2.7.13.3)
-      final int idx = (short) Le.U16.getAcquire(avail, availOff + AVAIL_IDX) & RingIndex.MASK;
-      if (idx == last) {
-        return false;
-      }
-      if (RingIndex.distance(idx, last) > size) {
-        return fail(RingError.AVAIL_INDEX_JUMP);
-      }
-      cachedAvail = idx;
+    if (last == cachedAvail && !availableAfter(last)) {
+      return false;
     }
     final int head = (short) Le.U16.get(avail, availOff + AVAIL_RING + 2 * (last & mask)) & RingIndex.MASK;
     if (head >= size) {
@@ -143,6 +134,27 @@ public final class SplitDevice extends DeviceQueueBase {
       popSeq++;
     }
     lastAvail = RingIndex.add(last, 1);
+    return true;
+  }
+
+  /**
+   * Reads the available index once the cached one is used up.
+   *
+   * @param last the next available index to pop
+   * @return true if chains are available past {@code last} ({@code cachedAvail} updated); false if
+   *     none are, or if the index jumped (the queue is then stopped)
+   */
+  private boolean availableAfter(final int last) {
+    // acquire: pairs with the driver's release store of avail.idx, so the ring entries and
+    // descriptors it covers are visible after it (virtio 1.2 §2.7.13.3)
+    final int idx = (short) Le.U16.getAcquire(avail, availOff + AVAIL_IDX) & RingIndex.MASK;
+    if (idx == last) {
+      return false;
+    }
+    if (RingIndex.distance(idx, last) > size) {
+      return fail(RingError.AVAIL_INDEX_JUMP);
+    }
+    cachedAvail = idx;
     return true;
   }
 
@@ -172,16 +184,10 @@ public final class SplitDevice extends DeviceQueueBase {
     boolean rest = false;
     while (n < max) {
       if (last == cached) {
-        // acquire: pairs with the driver's release store of avail.idx (virtio 1.2 §2.7.13.3)
-        final int idx = (short) Le.U16.getAcquire(a, aOff + AVAIL_IDX) & RingIndex.MASK;
-        if (idx == last) {
+        if (!availableAfter(last)) {
           break;
         }
-        if (RingIndex.distance(idx, last) > size) {
-          fail(RingError.AVAIL_INDEX_JUMP);
-          break;
-        }
-        cached = idx;
+        cached = cachedAvail;
       }
       final int head = (short) Le.U16.get(a, aOff + AVAIL_RING + 2 * (last & mask)) & RingIndex.MASK;
       if (head >= size) {
