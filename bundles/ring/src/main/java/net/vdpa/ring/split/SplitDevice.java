@@ -267,14 +267,7 @@ public final class SplitDevice extends DeviceQueueBase {
         pushSeq++;
       }
       busy[id] = false;
-      final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
-      // as in push: each half stored only when it differs
-      if ((int) Le.U32.get(us, o + USED_ELEM_ID) != id) {
-        Le.U32.set(us, o + USED_ELEM_ID, id);
-      }
-      if ((int) Le.U32.get(us, o + USED_ELEM_LEN) != len) {
-        Le.U32.set(us, o + USED_ELEM_LEN, len);
-      }
+      writeUsed(us, u, id, len);
       u = RingIndex.add(u, 1);
     }
     usedIdx = u;
@@ -334,20 +327,27 @@ public final class SplitDevice extends DeviceQueueBase {
       pushSeq++;
     }
     final int u = usedIdx;
-    final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
-    // An element that already holds the value (the same id used with the same length a lap ago) is not
-    // written: the driver has read that line since, and storing identical bytes would take it
-    // away from the driver's cache for nothing. The read is only compared, never trusted.
-    // Each half on its own: a device that uses buffers of one length stores only the id. Two 32-bit
-    // fields, not one 64-bit one: every eighth element straddles two cache lines.
-    if ((int) Le.U32.get(used, o + USED_ELEM_ID) != id) {
-      Le.U32.set(used, o + USED_ELEM_ID, id);
-    }
-    if ((int) Le.U32.get(used, o + USED_ELEM_LEN) != len) {
-      Le.U32.set(used, o + USED_ELEM_LEN, len);
-    }
+    writeUsed(used, u, id, len);
     usedIdx = RingIndex.add(u, 1);
     return RingError.NONE;
+  }
+
+  /**
+   * Writes the used element at index {@code u}. An element that already holds the value (the same
+   * id used with the same length a lap ago) is not written: the driver has read that line since,
+   * and storing identical bytes would take it away from the driver's cache for nothing. The read
+   * is only compared, never trusted. Each half on its own: a device that uses buffers of one length
+   * stores only the id. Two 32-bit fields, not one 64-bit one: every eighth element straddles two
+   * cache lines.
+   */
+  private void writeUsed(final ByteBuffer us, final int u, final int id, final int len) {
+    final int o = usedOff + USED_RING + USED_ELEM_SIZE * (u & mask);
+    if ((int) Le.U32.get(us, o + USED_ELEM_ID) != id) {
+      Le.U32.set(us, o + USED_ELEM_ID, id);
+    }
+    if ((int) Le.U32.get(us, o + USED_ELEM_LEN) != len) {
+      Le.U32.set(us, o + USED_ELEM_LEN, len);
+    }
   }
 
   @Override
