@@ -32,11 +32,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PmdBenchmark {
   /**
-   * Frames in flight at most: the port's receive ring of 256 less its refill threshold of 32
-   * (DPDK's {@code rx_free_thresh}), the fewest receive buffers it has posted after a burst, so
+   * Frames in flight at most: the port's receive ring of 256 less the 64 free slots that make it
+   * refill at the end of a burst (twice DPDK's {@code rx_free_thresh}; below that it refills at the
+   * next burst's start), the fewest receive buffers it has posted after a burst of up to 32, so
    * every frame in flight finds one.
    */
-  static final int WINDOW = 224;
+  static final int WINDOW = 192;
   private static final boolean YIELD = Boolean.parseBoolean(System.getProperty("vdpa.bench.yield", "true"));
 
   /** Frame length in bytes, Ethernet header included. */

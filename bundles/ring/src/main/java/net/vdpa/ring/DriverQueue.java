@@ -42,6 +42,17 @@ public interface DriverQueue {
   int add(long addr, int len, boolean deviceWritable);
 
   /**
+   * The id the next {@link #add(long, int, boolean)} would return, so that a driver that keeps a
+   * buffer per id can add the same buffer under the same id again: the descriptor then holds the
+   * same bytes, which the queue does not store again, and the line stays in the device's cache.
+   *
+   * @return the id, or {@link #FULL} if the next add would fail (or the queue cannot tell)
+   */
+  default int nextId() {
+    return FULL;
+  }
+
+  /**
    * Adds a chain: {@code readable} device-readable buffers followed by {@code writable}
    * device-writable ones, each taking one ring descriptor.
    *

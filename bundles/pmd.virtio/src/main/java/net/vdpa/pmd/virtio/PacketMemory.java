@@ -68,6 +68,8 @@ final class PacketMemory {
   private final SlotMbuf[] mbufs;
   /** Free mbufs the device wrote last (received and freed), a stack. */
   private final int[] deviceWritten;
+  /** Where each mbuf sits in {@link #deviceWritten} while it is there (so one can be taken out of the middle). */
+  private final int[] deviceWrittenAt;
   private int deviceWrittenCount;
   /** Free mbufs the application wrote last, or never used, first in first out: a ring of indices. */
   private final int[] appWritten;
@@ -88,6 +90,7 @@ final class PacketMemory {
     tx = DriverRing.create(memory, queueSize, false, features);
     mbufs = new SlotMbuf[mbufCount];
     deviceWritten = new int[mbufCount];
+    deviceWrittenAt = new int[mbufCount];
     appWritten = new int[mbufCount];
     for (int i = 0; i < mbufCount; i++) {
       long iova = memory.allocate(SLOT, 64);
@@ -112,8 +115,20 @@ final class PacketMemory {
     return deviceWrittenCount > 0 ? taken(deviceWritten[--deviceWrittenCount], false) : null;
   }
 
-  /** An mbuf for the device to fill: one it wrote last if there is one. */
-  SlotMbuf takeForDevice() {
+  /**
+   * An mbuf for the device to fill: {@code preferred} if it is free and the device wrote it last,
+   * else the one the device wrote most recently, else the application's oldest.
+   *
+   * @param preferred an mbuf index (the one the receive slot carried last), or -1
+   */
+  SlotMbuf takeForDevice(int preferred) {
+    if (preferred >= 0 && mbufs[preferred].pooled && mbufs[preferred].deviceWrote) {
+      int at = deviceWrittenAt[preferred];
+      int top = deviceWritten[--deviceWrittenCount];
+      deviceWritten[at] = top;
+      deviceWrittenAt[top] = at;
+      return taken(preferred, true);
+    }
     if (deviceWrittenCount > 0) {
       return taken(deviceWritten[--deviceWrittenCount], true);
     }
@@ -142,6 +157,7 @@ final class PacketMemory {
     }
     m.pooled = true;
     if (m.deviceWrote) {
+      deviceWrittenAt[m.index] = deviceWrittenCount;
       deviceWritten[deviceWrittenCount++] = m.index;
     } else {
       int tail = appWrittenHead + appWrittenCount;

@@ -1,5 +1,6 @@
 package net.vdpa.pmd.virtio;
 
+import java.util.Arrays;
 import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.api.passthrough.CommonCfg;
@@ -23,14 +24,27 @@ import net.vdpa.ring.DriverQueue;
  * reads on another core, so the port touches them in batches, as DPDK's virtio PMD does: receive
  * slots are refilled once {@link #RX_FREE_THRESH} are free ({@code rx_free_thresh}), and a
  * transmit burst reclaims used buffers only when fewer than {@link #TX_FREE_THRESH} descriptors
- * (or fewer than it sends) are free ({@code tx_free_thresh}). So at least {@code QUEUE_SIZE -
- * RX_FREE_THRESH + 1} receive buffers are posted at any time after a burst.
+ * (or fewer than it sends) are free ({@code tx_free_thresh}).
+ *
+ * <p><b>Each receive slot keeps its mbuf.</b> A receive descriptor the port writes again is a line
+ * the device's core must fetch again. So a refill gives each chain id the mbuf it carried last,
+ * when the application has freed it (an index per id, {@link DriverQueue#nextId()}); the
+ * descriptor then holds the same bytes, which the ring does not store again. To find the
+ * application's frees, the refill runs at the start of a burst, before the used buffers are taken;
+ * the end of a burst refills only once {@link #RX_REFILL_LATE} slots are free, so at least {@code
+ * QUEUE_SIZE - RX_REFILL_LATE + 1} receive buffers are posted at any time after a burst.
  */
 final class VirtioPmdPort implements PmdPort {
   /** Queue size asked for (or the device's maximum if smaller). */
   static final int QUEUE_SIZE = 256;
   /** Free receive slots that make a refill (DPDK's {@code rx_free_thresh} default). */
   static final int RX_FREE_THRESH = 32;
+  /**
+   * Free receive slots that make a refill at the end of a burst: twice {@link #RX_FREE_THRESH}, so
+   * that a port polled in bursts of up to {@code RX_FREE_THRESH} refills at the start of the next
+   * burst, with the mbufs the application freed meanwhile.
+   */
+  static final int RX_REFILL_LATE = 2 * RX_FREE_THRESH;
   /** Free transmit descriptors below which a burst reclaims first (DPDK's {@code tx_free_thresh} default). */
   static final int TX_FREE_THRESH = 32;
   private static final int RX = 0;
@@ -45,7 +59,8 @@ final class VirtioPmdPort implements PmdPort {
   private final DriverQueue rx;
   private final DriverQueue tx;
   /**
-   * The mbuf (its index in the packet memory) each chain id in flight carries. Indices, not
+   * The mbuf (its index in the packet memory) each chain id in flight carries, or carried last
+   * (receive, -1 before the first). Indices, not
    * references: storing a reference runs the GC's write barrier, whose fence waits until every
    * earlier store (the frame, the ring entries, lines the device's core reads) has left the core,
    * once per frame on the polling thread.
@@ -79,6 +94,7 @@ final class VirtioPmdPort implements PmdPort {
     this.tx = mem.tx.queue();
     this.rxById = new int[QUEUE_SIZE];
     this.txById = new int[QUEUE_SIZE];
+    Arrays.fill(rxById, -1);
     boolean mapped = false;
     try {
       handle = group.openDevice(device, owner, (d, why, grace) -> releaseRequested = true);
@@ -144,6 +160,9 @@ final class VirtioPmdPort implements PmdPort {
       return 0;
     }
     final DriverQueue q = rx;
+    if (q.freeDescriptors() >= RX_FREE_THRESH) {
+      refill();
+    }
     int n = 0;
     while (n < max) {
       long used = q.pollUsed();
@@ -159,7 +178,7 @@ final class VirtioPmdPort implements PmdPort {
     }
     if (n > 0) {
       rxPackets += n;
-      if (q.freeDescriptors() >= RX_FREE_THRESH) {
+      if (q.freeDescriptors() >= RX_REFILL_LATE) {
         refill();
       }
     }
@@ -212,7 +231,8 @@ final class VirtioPmdPort implements PmdPort {
     final DriverQueue q = rx;
     int added = 0;
     while (q.freeDescriptors() > 0) {
-      SlotMbuf m = mem.takeForDevice();
+      int next = q.nextId();
+      SlotMbuf m = mem.takeForDevice(next >= 0 ? rxById[next] : -1);
       if (m == null) {
         rxNoMbuf++;
         break;
@@ -258,6 +278,11 @@ final class VirtioPmdPort implements PmdPort {
   /** Receive buffers posted to the device now (for tests; polling thread). */
   int rxPosted() {
     return rx.size() - rx.freeDescriptors();
+  }
+
+  /** The mbuf index receive chain {@code id} carries or carried last, -1 if none yet (for tests; polling thread). */
+  int rxMbufOf(int id) {
+    return rxById[id];
   }
 
   /** Transmit buffers in the ring, used or not, not yet reclaimed (for tests; polling thread). */

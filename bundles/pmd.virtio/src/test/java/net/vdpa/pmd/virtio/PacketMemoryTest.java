@@ -15,20 +15,44 @@ class PacketMemoryTest {
 
   @Test
   void aFreedReceiveMbufGoesBackToTheReceiveRingNotToTheApplication() {
-    SlotMbuf received = mem.takeForDevice();
+    SlotMbuf received = mem.takeForDevice(-1);
     mem.put(received);
     SlotMbuf forApp = mem.takeForApp();
     assertThat(forApp).isNotSameAs(received);
-    assertThat(mem.takeForDevice()).isSameAs(received);
+    assertThat(mem.takeForDevice(-1)).isSameAs(received);
   }
 
   @Test
   void aReceivedMbufGoesBackToTheDeviceFirst() {
-    SlotMbuf received = mem.takeForDevice();
+    SlotMbuf received = mem.takeForDevice(-1);
     mem.put(received);
     SlotMbuf sent = mem.takeForApp();
     mem.put(sent);
-    assertThat(mem.takeForDevice()).isSameAs(received);
+    assertThat(mem.takeForDevice(-1)).isSameAs(received);
+  }
+
+  @Test
+  void aReceiveSlotGetsTheMbufItAskedForFromAnywhereInTheDeviceStack() {
+    SlotMbuf[] received = new SlotMbuf[4];
+    for (int i = 0; i < 4; i++) {
+      received[i] = mem.takeForDevice(-1);
+    }
+    for (SlotMbuf m : received) {
+      mem.put(m);
+    }
+    assertThat(mem.takeForDevice(received[1].index)).as("from the middle").isSameAs(received[1]);
+    SlotMbuf other = mem.takeForDevice(received[1].index);
+    assertThat(other).as("taken already: another the device wrote").isIn(received[0], received[2], received[3]);
+    SlotMbuf sent = mem.takeForApp();
+    mem.put(sent);
+    SlotMbuf third = mem.takeForDevice(sent.index);
+    assertThat(third).as("written by the application: not taken out of its queue").isIn(received[0], received[2], received[3])
+        .isNotSameAs(other);
+    assertThat(mem.takeForDevice(received[0].index)).isIn(received[0], received[2], received[3])
+        .isNotIn(other, third);
+    assertThat(mem.takeForDevice(-1)).as("the device stack is empty: the application's oldest, never used")
+        .isNotNull().isNotSameAs(sent).isNotIn((Object[]) received);
+    assertThat(mem.freeCount()).isEqualTo(1);
   }
 
   @Test
@@ -53,10 +77,10 @@ class PacketMemoryTest {
   void eachSideFallsBackToTheOtherStackWhenItsOwnIsEmpty() {
     SlotMbuf[] all = new SlotMbuf[6];
     for (int i = 0; i < 6; i++) {
-      all[i] = mem.takeForDevice(); // every mbuf starts on the application's stack
+      all[i] = mem.takeForDevice(-1); // every mbuf starts on the application's stack
     }
     assertThat(all).doesNotContainNull().doesNotHaveDuplicates();
-    assertThat(mem.takeForDevice()).isNull();
+    assertThat(mem.takeForDevice(-1)).isNull();
     assertThat(mem.takeForApp()).isNull();
     mem.put(all[0]);
     assertThat(mem.freeCount()).isEqualTo(1);

@@ -123,13 +123,56 @@ class VirtioPmdTest {
     assertThat(port.rxPosted()).as("10 received: fewer than rx_free_thresh, not refilled yet").isEqualTo(size - 10);
     assertThat(port.txInRing()).as("10 sent: plenty free, not reclaimed yet").isEqualTo(10);
     roundTrip(port, VirtioPmdPort.RX_FREE_THRESH - 10, 64, tx, rx);
-    assertThat(port.rxPosted()).as("rx_free_thresh received: refilled").isEqualTo(size);
+    assertThat(port.rxPosted()).as("rx_free_thresh received: refilled at the next burst's start").isEqualTo(size - VirtioPmdPort.RX_FREE_THRESH);
+    assertThat(port.rxBurst(rx, BURST)).isZero();
+    assertThat(port.rxPosted()).as("rx_free_thresh free at a burst's start: refilled").isEqualTo(size);
     // send until fewer than tx_free_thresh descriptors are free: the next burst reclaims them
     roundTrip(port, size - VirtioPmdPort.TX_FREE_THRESH - VirtioPmdPort.RX_FREE_THRESH + 1, 64, tx, rx);
     assertThat(port.txInRing()).as("none reclaimed while tx_free_thresh were free").isEqualTo(size - VirtioPmdPort.TX_FREE_THRESH + 1);
     roundTrip(port, 1, 64, tx, rx);
     assertThat(port.txInRing()).as("reclaimed, then one more sent").isEqualTo(1);
-    assertThat(port.rxPosted()).isGreaterThan(size - VirtioPmdPort.RX_FREE_THRESH);
+    assertThat(port.rxPosted()).isGreaterThan(size - VirtioPmdPort.RX_REFILL_LATE);
+  }
+
+  @Test
+  void eachReceiveSlotKeepsItsMbufWhateverOrderTheApplicationFreesIn() {
+    driver.probe(nic);
+    VirtioPmdPort port = (VirtioPmdPort) pmd.start("pmd0", "test");
+    Mbuf[] tx = new Mbuf[BURST];
+    Mbuf[] rx = new Mbuf[BURST];
+    int size = VirtioPmdPort.QUEUE_SIZE;
+    int[] before = new int[size];
+    long seq = 0;
+    for (int lap = 0; lap < 6; lap++) {
+      for (int id = 0; id < size; id++) {
+        if (lap == 2) {
+          // two laps of the receive ring: every slot has carried an mbuf the application then freed
+          before[id] = port.rxMbufOf(id);
+        } else if (lap > 2) {
+          assertThat(port.rxMbufOf(id)).as("receive chain id %d's mbuf, lap %d", id, lap).isEqualTo(before[id]);
+        }
+      }
+      for (int b = 0; b < size / BURST; b++) {
+        for (int k = 0; k < BURST; k++) {
+          tx[k] = port.alloc();
+          fill(tx[k], seq++, 64);
+        }
+        assertThat(port.txBurst(tx, BURST)).isEqualTo(BURST);
+        Mbuf[] back = new Mbuf[BURST];
+        int got = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (got < BURST) {
+          int r = port.rxBurst(rx, BURST - got);
+          System.arraycopy(rx, 0, back, got, r);
+          got += r;
+          assertThat(System.nanoTime()).as("frames back in time").isLessThan(deadline);
+        }
+        for (int k = BURST - 1; k >= 0; k--) {
+          port.free(back[k]); // last to first: not the order the port would hand them out again
+        }
+      }
+    }
+    assertThat(port.stats().rxPackets()).isEqualTo(6L * size);
   }
 
   @Test

@@ -113,6 +113,11 @@ public final class PackedDriver implements DriverQueue {
   }
 
   @Override
+  public int nextId() {
+    return numFree < 1 || freeTop == 0 || error != RingError.NONE ? FULL : freeIds[freeTop - 1];
+  }
+
+  @Override
   public int add(final long addr, final int len, final boolean deviceWritable) {
     if (numFree < 1 || freeTop == 0 || error != RingError.NONE) {
       return FULL;

@@ -138,6 +138,11 @@ public final class SplitDriver implements DriverQueue {
   }
 
   @Override
+  public int nextId() {
+    return numFree < 1 || error != RingError.NONE ? FULL : freeHead;
+  }
+
+  @Override
   public int add(final long addr, final int len, final boolean deviceWritable) {
     if (numFree < 1 || error != RingError.NONE) {
       return FULL;
