@@ -27,8 +27,11 @@ import org.openjdk.jmh.annotations.State;
  * a poll-mode driver and a device facing an untrusted driver do.
  *
  * <p>Driver: payload slots live in one page-aligned area of the driver's DMA memory (a slot per
- * cache line or more, {@link Slab}); the driver keeps a private free stack of slots, reaps used
- * buffers only when fewer than 32 slots are free (a poll-mode driver's reclaim threshold, DPDK's
+ * cache line or more, {@link Slab}), one per chain id: the driver fills the slot of the id the
+ * queue hands out next ({@code slots=byId}, as DPDK's virtio PMD keeps an mbuf per descriptor; the
+ * queue reuses ids first in, first out, so slots are filled and read in the same order every lap
+ * and each descriptor keeps its bytes; {@code stack} and {@code fifo} take slots from a private
+ * free list instead, for comparison), reaps used buffers only when fewer than 32 slots are free (a poll-mode driver's reclaim threshold, DPDK's
  * {@code tx_free_thresh}), and per call copies the template into up to {@code batch} slots, stamps
  * each with a sequence number, adds each as a device-readable descriptor and publishes the lot with
  * one release store. Device: takes up to {@code batch} chains in one {@link
@@ -47,6 +50,9 @@ public class RingBenchmark {
   static final int SIZE = Slab.SLOTS;
   /** Below this many free slots the driver reaps used buffers. */
   static final int RECLAIM_BELOW = 32;
+  private static final int STACK = 0;
+  private static final int FIFO = 1;
+  private static final int BY_ID = 2;
 
   @Param({"split", "packed"})
   public String ring;
@@ -56,6 +62,15 @@ public class RingBenchmark {
 
   @Param({"1", "32"})
   public int batch;
+
+  /**
+   * Which free slot the driver fills next: {@code stack} the one freed last; {@code fifo} the one
+   * freed first (slots are then filled, and read, in the same order every lap); {@code byId} the
+   * slot of the chain id the queue hands out next ({@link DriverQueue#nextId()}), so each id always
+   * carries the same slot and its descriptor keeps the same bytes.
+   */
+  @Param({"byId"})
+  public String slots;
 
   Driver driver;
   Device device;
@@ -81,9 +96,11 @@ public class RingBenchmark {
     /** Per slot: its IOVA and where it starts in {@link #memory}. */
     long[] slotIova;
     int[] slotOffset;
-    /** Free slots (a stack), and the slot each chain id in flight carries. */
+    /** Free slots (a stack, or a ring from {@link #freeHead} for {@code fifo}), and the slot each chain id in flight carries. */
     int[] free;
     int freeCount;
+    int freeHead;
+    int mode;
     int[] slotOfId;
     long seq;
     long a0;
@@ -138,6 +155,12 @@ public class RingBenchmark {
       d.free[i] = i;
     }
     d.freeCount = SIZE;
+    d.mode = switch (slots) {
+      case "stack" -> STACK;
+      case "fifo" -> FIFO;
+      case "byId" -> BY_ID;
+      default -> throw new IllegalArgumentException("slots " + slots + " is not stack, fifo or byId");
+    };
     driver = d;
     Device v = new Device();
     v.queue = m.newDevice();
@@ -165,8 +188,20 @@ public class RingBenchmark {
     final ByteBuffer mem = d.memory;
     final int k = Math.min(batch, n);
     long s = d.seq;
+    final int mode = d.mode;
+    int h = d.freeHead;
     for (int i = 0; i < k; i++) {
-      final int slot = d.free[--n];
+      final int slot;
+      if (mode == STACK) {
+        slot = d.free[--n];
+      } else if (mode == FIFO) {
+        slot = d.free[h];
+        h = (h + 1) & (SIZE - 1);
+        n--;
+      } else {
+        slot = q.nextId(); // a slot per id: the slot is free when its id is
+        n--;
+      }
       final int o = d.slotOffset[slot];
       mem.put(o, d.template, 0, len);
       mem.putLong(o, s++);
@@ -174,14 +209,17 @@ public class RingBenchmark {
     }
     d.seq = s;
     d.freeCount = n;
+    d.freeHead = h;
     q.publish();
     c.posted += k;
   }
 
   private static int reap(final Driver d, final DriverQueue q, int n) {
     long u;
+    final int tail = d.freeHead;
     while ((u = q.pollUsed()) != DriverQueue.EMPTY) {
-      d.free[n++] = d.slotOfId[DriverQueue.usedId(u)];
+      d.free[(tail + n) & (SIZE - 1)] = d.slotOfId[DriverQueue.usedId(u)];
+      n++;
     }
     d.freeCount = n;
     return n;

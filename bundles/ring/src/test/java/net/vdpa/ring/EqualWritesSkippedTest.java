@@ -2,6 +2,7 @@ package net.vdpa.ring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import net.vdpa.ring.split.SplitDriver;
 import net.vdpa.ring.split.SplitLayout;
 import net.vdpa.ring.testing.MockDriver;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,16 @@ class EqualWritesSkippedTest {
     assertThat(d.push(c.id(), 0)).isEqualTo(RingError.NONE);
     d.publish();
     assertThat(DriverQueue.usedId(q.pollUsed())).isEqualTo(id);
+    // the other ids in turn, until the queue hands out the first one again (free ids are first in, first out)
+    while (q.nextId() != id) {
+      q.add(m.allocate(64), 64, false);
+      q.publish();
+      assertThat(d.pop(c)).isTrue();
+      assertThat(d.push(c.id(), 0)).isEqualTo(RingError.NONE);
+      d.publish();
+      assertThat(q.pollUsed()).isNotEqualTo(DriverQueue.EMPTY);
+    }
+    int availIdx = ((SplitDriver) q).availIdx();
     // someone scribbles over the free descriptor and the available entry
     RawRing r = RawRing.of(m);
     long desc = m.config().descAddr() + SplitLayout.DESC_SIZE * (long) id;
@@ -33,12 +44,12 @@ class EqualWritesSkippedTest {
     r.put(desc + SplitLayout.DESC_LEN, 7, 4);
     r.put(desc + SplitLayout.DESC_FLAGS, SplitLayout.F_WRITE | SplitLayout.F_NEXT, 2);
     r.put(desc + SplitLayout.DESC_NEXT, 5, 2);
-    long availSlot1 = m.config().driverAddr() + SplitLayout.AVAIL_RING + 2;
-    r.put(availSlot1, 6, 2);
+    long availSlot = m.config().driverAddr() + SplitLayout.AVAIL_RING + 2L * (availIdx % 8);
+    r.put(availSlot, 6, 2);
     // the same buffer under the same id again: the device must see the driver's values
     assertThat(q.add(buf, 64, false)).isEqualTo(id);
     q.publish();
-    assertThat(r.get(availSlot1, 2)).isEqualTo(id);
+    assertThat(r.get(availSlot, 2)).isEqualTo(id);
     assertThat(d.pop(c)).isTrue();
     assertThat(c.id()).isEqualTo(id);
     assertThat(c.descriptorCount()).isEqualTo(1);

@@ -31,7 +31,7 @@ import net.vdpa.ring.mem.Translation;
  * <p>Batching: the head flags of the first chain added after a {@link #publish()} are held back;
  * every later descriptor is written with plain stores, and {@link #publish()} release-stores the held
  * flags last, so the device sees the whole batch at once (virtio 1.2 §2.8.21, "Updating flags").
- * Buffer ids are kept on a free stack; a used descriptor naming no id in flight stops the queue.
+ * Buffer ids are reused first in, first out; a used descriptor naming no id in flight stops the queue.
  *
  * <p>Driver side: one thread.
  */
@@ -51,7 +51,9 @@ public final class PackedDriver implements DriverQueue {
   /** Ring descriptors per buffer id in flight; 0 when free. */
   private final int[] idCount;
 
-  private int freeTop;
+  /** Where the next free id is in {@link #freeIds}, a ring: ids are reused first in, first out. */
+  private int freeIdHead;
+  private int freeIdCount;
   private int numFree;
   private int nextAvail;
   private boolean availWrap = true;
@@ -89,9 +91,9 @@ public final class PackedDriver implements DriverQueue {
     freeIds = new int[size];
     idCount = new int[size];
     for (int i = 0; i < size; i++) {
-      freeIds[i] = size - 1 - i;
+      freeIds[i] = i;
     }
-    freeTop = size;
+    freeIdCount = size;
     numFree = size;
     for (int i = 0; i < size; i++) {
       Le.U64.set(desc, descOff + DESC_SIZE * i + DESC_ADDR, 0L);
@@ -112,17 +114,25 @@ public final class PackedDriver implements DriverQueue {
     return numFree;
   }
 
+  /** The free id freed longest ago: buffer ids come round in the same order, lap after lap. */
+  private int takeId() {
+    final int id = freeIds[freeIdHead];
+    freeIdHead = freeIdHead + 1 == size ? 0 : freeIdHead + 1;
+    freeIdCount--;
+    return id;
+  }
+
   @Override
   public int nextId() {
-    return numFree < 1 || freeTop == 0 || error != RingError.NONE ? FULL : freeIds[freeTop - 1];
+    return numFree < 1 || freeIdCount == 0 || error != RingError.NONE ? FULL : freeIds[freeIdHead];
   }
 
   @Override
   public int add(final long addr, final int len, final boolean deviceWritable) {
-    if (numFree < 1 || freeTop == 0 || error != RingError.NONE) {
+    if (numFree < 1 || freeIdCount == 0 || error != RingError.NONE) {
       return FULL;
     }
-    final int id = freeIds[--freeTop];
+    final int id = takeId();
     writeSingle(nextAvail, addr, len, id, (deviceWritable ? F_WRITE : 0) | PackedLayout.availBits(availWrap));
     advance(1);
     idCount[id] = 1;
@@ -133,10 +143,10 @@ public final class PackedDriver implements DriverQueue {
   public int add(final long[] addrs, final int[] lens, final int readable, final int writable) {
     final int n = readable + writable;
     checkChain(n, readable, writable);
-    if (numFree < n || freeTop == 0 || error != RingError.NONE) {
+    if (numFree < n || freeIdCount == 0 || error != RingError.NONE) {
       return FULL;
     }
-    final int id = freeIds[--freeTop];
+    final int id = takeId();
     final int head = nextAvail;
     final int headFlags = (readable == 0 ? F_WRITE : 0) | (n > 1 ? F_NEXT : 0) | PackedLayout.availBits(availWrap);
     writeDesc(head, addrs[0], lens[0], id);
@@ -162,7 +172,7 @@ public final class PackedDriver implements DriverQueue {
     if (!indirect) {
       throw new IllegalArgumentException("VIRTIO_F_INDIRECT_DESC was not negotiated");
     }
-    if (numFree < 1 || freeTop == 0 || error != RingError.NONE) {
+    if (numFree < 1 || freeIdCount == 0 || error != RingError.NONE) {
       return FULL;
     }
     final RingError e = iotlb.translateContiguous(tableAddr, (long) DESC_SIZE * n, true, tableTr);
@@ -179,7 +189,7 @@ public final class PackedDriver implements DriverQueue {
       Le.U16.set(t, o + DESC_ID, (short) 0);
       Le.U16.set(t, o + DESC_FLAGS, (short) (k >= readable ? F_WRITE : 0));
     }
-    final int id = freeIds[--freeTop];
+    final int id = takeId();
     writeSingle(nextAvail, tableAddr, DESC_SIZE * n, id, F_INDIRECT | PackedLayout.availBits(availWrap));
     advance(1);
     idCount[id] = 1;
@@ -287,7 +297,9 @@ public final class PackedDriver implements DriverQueue {
     }
     final int count = idCount[id];
     idCount[id] = 0;
-    freeIds[freeTop++] = id;
+    final int tail = freeIdHead + freeIdCount;
+    freeIds[tail >= size ? tail - size : tail] = id;
+    freeIdCount++;
     numFree += count;
     final int next = pos + count;
     if (next >= size) {

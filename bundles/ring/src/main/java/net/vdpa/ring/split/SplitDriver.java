@@ -40,6 +40,13 @@ import net.vdpa.ring.mem.Translation;
  * index that jumps, stops the queue with a {@link RingError}. With VIRTIO_F_IN_ORDER it also accepts
  * a device that writes one used element for a batch (the earlier chains come back with length 0).
  *
+ * <p><b>Free descriptors first in, first out.</b> A used chain's descriptors go to the end of the
+ * free list, not its front. A device that uses chains in the order they were made available then
+ * gets the ids round in the same order every lap: available slot {@code i} names the same head each
+ * time, and a driver that keeps a buffer per id ({@link #nextId()}) writes the same descriptor
+ * bytes, so neither line is stored again and both stay in the device's cache. Reused front first,
+ * each lap reversed the order of the one before, and every available entry changed.
+ *
  * <p>Driver side: one thread.
  */
 public final class SplitDriver implements DriverQueue {
@@ -67,6 +74,8 @@ public final class SplitDriver implements DriverQueue {
   private final int[] order;
 
   private int freeHead;
+  /** The last free descriptor: released chains join the free list here (first in, first out). */
+  private int freeTail;
   private int numFree;
   private int inFlight;
   private int availIdx;
@@ -118,6 +127,7 @@ public final class SplitDriver implements DriverQueue {
       nextFree[i] = i + 1;
     }
     numFree = size;
+    freeTail = size - 1;
     Le.U16.set(avail, availOff + AVAIL_FLAGS, (short) 0);
     Le.U16.set(avail, availOff + usedEventOffset, (short) 0);
     Le.U16.set(used, usedOff + USED_FLAGS, (short) 0);
@@ -339,8 +349,12 @@ public final class SplitDriver implements DriverQueue {
   }
 
   private void release(final int head) {
-    nextFree[chainLast[head]] = freeHead;
-    freeHead = head;
+    if (numFree == 0) {
+      freeHead = head;
+    } else {
+      nextFree[freeTail] = head;
+    }
+    freeTail = chainLast[head];
     numFree += chainCount[head];
     chainCount[head] = 0;
     inFlight--;
