@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DeviceQueue#popBatch} and {@link DeviceQueue#pushBatch}: the same chains, in the same
- * order, with the same checks as one {@link DeviceQueue#pop} at a time (the split queue has its own
- * loop, the packed one uses the interface's default).
+ * order, with the same checks as one {@link DeviceQueue#pop} at a time (both queues have their own
+ * popBatch loop).
  */
 class ChainBatchTest {
   private static MockDriver mock(String ring, int size, long features) {

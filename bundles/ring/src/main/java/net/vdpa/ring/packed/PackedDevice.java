@@ -16,6 +16,7 @@ import static net.vdpa.ring.packed.PackedLayout.F_WRITE;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import net.vdpa.ring.ChainBatch;
 import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
@@ -127,6 +128,88 @@ public final class PackedDevice extends DeviceQueueBase {
       nextAvail = next;
     }
     return true;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each head's flags are read with acquire, as {@link #pop} reads them (the driver publishes
+   * a batch with one release store of its first head's flags, and the device cannot tell where a
+   * batch ends); each chain gets every check of {@link #pop}, in its order.
+   */
+  @Override
+  public int popBatch(final ChainBatch batch) {
+    batch.clear();
+    if (!ready()) {
+      return 0;
+    }
+    final int max = batch.capacity();
+    final ByteBuffer d = desc;
+    final int dOff = descOff;
+    final int[] count = idCount;
+    int pos = nextAvail;
+    boolean w = availWrap;
+    int n = 0;
+    boolean rest = false;
+    while (n < max) {
+      final int o = dOff + DESC_SIZE * pos;
+      // acquire: pairs with the driver's release store of a head's flags (virtio 1.2 §2.8.21)
+      final int flags = (short) Le.U16.getAcquire(d, o + DESC_FLAGS) & 0xffff;
+      final boolean a = (flags & F_AVAIL) != 0;
+      if (a == ((flags & F_USED) != 0)) {
+        if (a == w) {
+          fail(RingError.WRAP_STATE); // as pop: "used" in a lap the device has not reached
+        }
+        break;
+      }
+      if (a != w) {
+        break;
+      }
+      final long lenIdFlags = (long) Le.U64.get(d, o + DESC_LEN);
+      final long len = lenIdFlags & 0xFFFF_FFFFL;
+      if ((flags & (F_NEXT | F_INDIRECT)) != 0 || len == 0) {
+        rest = true;
+        break;
+      }
+      final boolean writable = (flags & F_WRITE) != 0;
+      final RingError e = iotlb.translate((long) Le.U64.get(d, o + DESC_ADDR), len, writable, tr);
+      if (e != RingError.NONE) {
+        fail(e);
+        break;
+      }
+      if (tr.length() != len) {
+        rest = true;
+        break;
+      }
+      final int id = (int) (lenIdFlags >>> 32) & 0xffff;
+      if (id >= size) {
+        fail(RingError.ID_OUT_OF_RANGE);
+        break;
+      }
+      if (count[id] != 0) {
+        fail(RingError.ID_IN_USE);
+        break;
+      }
+      batch.set(n, id, tr.buffer(), tr.offset(), (int) len, writable);
+      count[id] = 1;
+      if (inOrder) {
+        popOrder[popSeq % size] = id;
+        popSeq++;
+      }
+      if (++pos == size) {
+        pos = 0;
+        w = !w;
+      }
+      n++;
+    }
+    nextAvail = pos;
+    availWrap = w;
+    batch.setCount(n);
+    if (rest && pop(batch.rest())) {
+      batch.keepRest();
+      return n + 1;
+    }
+    return n;
   }
 
   private RingError walk(final int head, final boolean wrap, final int headFlags, final DescriptorChain chain) {
