@@ -70,7 +70,7 @@ public class RingBenchmark {
    * carries the same slot and its descriptor keeps the same bytes.
    */
   @Param({"byId"})
-  public String slots;
+  public String slots = "byId";
 
   Driver driver;
   Device device;
