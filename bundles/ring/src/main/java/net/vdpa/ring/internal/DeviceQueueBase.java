@@ -1,5 +1,6 @@
 package net.vdpa.ring.internal;
 
+import net.vdpa.ring.ChainBatch;
 import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
@@ -59,6 +60,35 @@ public abstract class DeviceQueueBase implements DeviceQueue {
    */
   protected final boolean ready() {
     return error == RingError.NONE && (iotlb.generation() == generation || refreshRings());
+  }
+
+  /**
+   * Starts a {@link #popBatch}: empties the batch.
+   *
+   * @param batch the caller's batch
+   * @return whether the queue can be read now ({@link #ready()})
+   */
+  protected final boolean beginBatch(ChainBatch batch) {
+    batch.clear();
+    return ready();
+  }
+
+  /**
+   * Ends a {@link #popBatch} of {@code n} single-descriptor chains; if a chain that is not one
+   * ended the batch, pops it as the batch's rest chain.
+   *
+   * @param batch the caller's batch
+   * @param n chains set in it
+   * @param rest whether the next chain is available and not a single descriptor in one piece
+   * @return chains taken, the rest chain included
+   */
+  protected final int endBatch(ChainBatch batch, int n, boolean rest) {
+    batch.setCount(n);
+    if (rest && pop(batch.rest())) {
+      batch.keepRest();
+      return n + 1;
+    }
+    return n;
   }
 
   /**

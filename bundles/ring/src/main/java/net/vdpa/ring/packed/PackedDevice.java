@@ -139,8 +139,7 @@ public final class PackedDevice extends DeviceQueueBase {
    */
   @Override
   public int popBatch(final ChainBatch batch) {
-    batch.clear();
-    if (!ready()) {
+    if (!beginBatch(batch)) {
       return 0;
     }
     final int max = batch.capacity();
@@ -204,12 +203,7 @@ public final class PackedDevice extends DeviceQueueBase {
     }
     nextAvail = pos;
     availWrap = w;
-    batch.setCount(n);
-    if (rest && pop(batch.rest())) {
-      batch.keepRest();
-      return n + 1;
-    }
-    return n;
+    return endBatch(batch, n, rest);
   }
 
   private RingError walk(final int head, final boolean wrap, final int headFlags, final DescriptorChain chain) {

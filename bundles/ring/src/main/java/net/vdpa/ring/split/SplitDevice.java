@@ -168,8 +168,7 @@ public final class SplitDevice extends DeviceQueueBase {
    */
   @Override
   public int popBatch(final ChainBatch batch) {
-    batch.clear();
-    if (!ready()) {
+    if (!beginBatch(batch)) {
       return 0;
     }
     final int max = batch.capacity();
@@ -227,12 +226,7 @@ public final class SplitDevice extends DeviceQueueBase {
     }
     lastAvail = last;
     cachedAvail = cached;
-    batch.setCount(n);
-    if (rest && pop(batch.rest())) {
-      batch.keepRest();
-      return n + 1;
-    }
-    return n;
+    return endBatch(batch, n, rest);
   }
 
   /**
