@@ -17,6 +17,7 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public final class DriverMemory {
+  private static final int PAGE = 4096;
   private final long base;
   private final ByteBuffer buffer;
   private final Iotlb iotlb = new Iotlb();
@@ -34,7 +35,15 @@ public final class DriverMemory {
       throw new IllegalArgumentException("driver memory size " + size + " is below 1");
     }
     this.base = base;
-    this.buffer = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+    // page-aligned, so that what the allocator aligns in IOVA space (descriptor tables, cache-line
+    // slots) is aligned in memory too: a plain direct buffer starts 16 bytes into a page, which put
+    // every 64-byte-aligned block across two cache lines
+    int pages = (int) (((long) size + PAGE - 1) & -PAGE);
+    if (pages < size || pages > Integer.MAX_VALUE - PAGE) {
+      throw new IllegalArgumentException("driver memory size " + size + " is too large");
+    }
+    this.buffer = ByteBuffer.allocateDirect(pages + PAGE).alignedSlice(PAGE).limit(size).slice()
+        .order(ByteOrder.LITTLE_ENDIAN);
     MemoryRegion region = MemoryRegion.wrap(buffer);
     iotlb.map(base, size, region, 0, Permission.READ_WRITE);
     this.allocator = new DmaAllocator(region, base);
