@@ -17,7 +17,6 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public final class DriverMemory {
-  private static final int PAGE = 4096;
   private final long base;
   private final ByteBuffer buffer;
   private final Iotlb iotlb = new Iotlb();
@@ -28,7 +27,7 @@ public final class DriverMemory {
    *
    * @param base where it starts in IOVA space
    * @param size its size in bytes
-   * @throws IllegalArgumentException if {@code size} is below 1
+   * @throws IllegalArgumentException naming the size if it is below 1 or too large for one direct buffer
    */
   public DriverMemory(long base, int size) {
     if (size < 1) {
@@ -36,14 +35,8 @@ public final class DriverMemory {
     }
     this.base = base;
     // page-aligned, so that what the allocator aligns in IOVA space (descriptor tables, cache-line
-    // slots) is aligned in memory too: a plain direct buffer starts 16 bytes into a page, which put
-    // every 64-byte-aligned block across two cache lines
-    int pages = (int) (((long) size + PAGE - 1) & -PAGE);
-    if (pages < size || pages > Integer.MAX_VALUE - PAGE) {
-      throw new IllegalArgumentException("driver memory size " + size + " is too large");
-    }
-    this.buffer = ByteBuffer.allocateDirect(pages + PAGE).alignedSlice(PAGE).limit(size).slice()
-        .order(ByteOrder.LITTLE_ENDIAN);
+    // slots) is aligned in memory too
+    this.buffer = MemoryRegion.pageAlignedBuffer(size).order(ByteOrder.LITTLE_ENDIAN);
     MemoryRegion region = MemoryRegion.wrap(buffer);
     iotlb.map(base, size, region, 0, Permission.READ_WRITE);
     this.allocator = new DmaAllocator(region, base);

@@ -15,7 +15,7 @@
  * <p>0.2.0 adds {@link net.vdpa.ring.mem.DmaFaultListener}: an IOTLB tells of refused translations.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package net.vdpa.ring.mem;
 
 import org.osgi.annotation.bundle.Export;
