@@ -250,6 +250,29 @@ public interface VdpaDevice {
    */
   void setVqReady(int idx, boolean ready);
 
+  /** The furthest {@link #setVqReadAhead} looks, in chains. */
+  int MAX_VQ_READ_AHEAD = 64;
+
+  /**
+   * Asks the device to look ahead in a queue: at each chain it takes, it reads the descriptor that
+   * many chains further on and the first byte of its buffer, so that the cache misses of several
+   * chains overlap instead of coming one after another. For a driver whose buffers lie apart in
+   * memory that another core writes (a vhost-user frontend's mbufs, 2 KiB apart); where buffers lie
+   * back to back the hardware prefetcher does this already and the extra loads cost, so the
+   * default is none. Nothing read ahead is acted on. Part of the queue's set-up: before DRIVER_OK,
+   * cleared by a reset. A hint: a device without it ignores it, as this default does.
+   *
+   * @param idx queue index
+   * @param chains 0 (none) to {@link #MAX_VQ_READ_AHEAD}
+   * @throws IllegalArgumentException if {@code chains} is outside that range (the message names it)
+   */
+  default void setVqReadAhead(int idx, int chains) {
+    if (chains < 0 || chains > MAX_VQ_READ_AHEAD) {
+      throw new IllegalArgumentException("vq " + idx + " read-ahead of " + chains + " chains is outside 0.."
+          + MAX_VQ_READ_AHEAD);
+    }
+  }
+
   /**
    * Whether a queue is enabled ({@code get_vq_ready}).
    *

@@ -20,7 +20,7 @@
  * {@link VdpaDeviceStore#create}, which returns once a device exists instead of once it is bound.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package net.vdpa.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,7 +3,7 @@
  * byte-exact in off-heap memory, with a driver side and a device side.
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package net.vdpa.ring;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -24,7 +26,10 @@ import net.vdpa.ring.split.SplitLayout;
  * <p>Checked: nothing throws; every segment handed out lies inside a mapped zone that permits the
  * access; bytes outside the map, in the hole and in the read-only zone never change (canaries); the
  * device pops at most the queue size per ring and every chain has at most the queue size of
- * descriptors; a stopped queue reports its error.
+ * descriptors; a stopped queue reports its error. Each try reads ahead a random number of chains
+ * ({@link DeviceQueue#readAhead}, 0 to 64, past the queue size too); and a random ring popped with
+ * and without a read-ahead gives the same chains, the same error and the same faults, in the same
+ * order (a read-ahead never faults and never changes what is popped).
  */
 class RingFuzzTest {
   static final int RINGS_PER_TRY = 1000;
@@ -72,6 +77,7 @@ class RingFuzzTest {
     refused = 0;
     int n = 16;
     SplitDevice dev = new SplitDevice(new QueueConfig(n, DESC, DRIVER, DEVICE, features(rnd)), iotlb);
+    dev.readAhead(readAhead(rnd));
     for (int r = 0; r < RINGS_PER_TRY; r++) {
       dev.reset();
       fillSplit(rnd, n);
@@ -91,6 +97,7 @@ class RingFuzzTest {
     PackedDevice dev = new PackedDevice(
         new QueueConfig(n, DESC, DRIVER, DEVICE, features(rnd) | VirtioRingFeatures.mask(VirtioRingFeatures.RING_PACKED)),
         iotlb);
+    dev.readAhead(readAhead(rnd));
     for (int r = 0; r < RINGS_PER_TRY; r++) {
       dev.reset();
       fillPacked(rnd, n);
@@ -99,6 +106,80 @@ class RingFuzzTest {
     checkCanaries();
     assertThat(popped).as("chains popped").isPositive();
     assertThat(refused).as("rings refused").isPositive();
+  }
+
+  @Property(tries = 3000)
+  void readingAheadChangesNothingThatIsPopped(@ForAll long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    boolean packed = rnd.nextBoolean();
+    int n = packed ? 13 : 16;
+    long f = features(rnd) | (packed ? VirtioRingFeatures.mask(VirtioRingFeatures.RING_PACKED) : 0);
+    QueueConfig config = new QueueConfig(n, DESC, DRIVER, DEVICE, f);
+    if (packed) {
+      fillPacked(rnd, n);
+    } else {
+      fillSplit(rnd, n);
+    }
+    byte[] ring = new byte[SIZE];
+    region.get(0, ring);
+    boolean batched = rnd.nextBoolean();
+    int ahead = 1 + rnd.nextInt(DeviceQueue.MAX_READ_AHEAD);
+    List<String> without = popAll(config, 0, batched);
+    region.put(0, ring);
+    List<String> with = popAll(config, ahead, batched);
+    assertThat(with).as("read-ahead %d, %s", ahead, batched ? "popBatch" : "pop").isEqualTo(without);
+  }
+
+  /** Pops a fresh device side until it stops; every chain, the error and every fault, in order. */
+  private List<String> popAll(QueueConfig config, int ahead, boolean batched) {
+    List<String> seen = new ArrayList<>();
+    iotlb.setFaultListener((iova, length, write, error) ->
+        seen.add("fault " + Long.toHexString(iova) + " " + length + " " + write + " " + error));
+    try {
+      DeviceQueue dev = config.has(VirtioRingFeatures.RING_PACKED) ? new PackedDevice(config, iotlb)
+          : new SplitDevice(config, iotlb);
+      dev.readAhead(ahead);
+      ChainBatch batch = new ChainBatch(4);
+      for (int step = 0; step < config.size() + 4; step++) {
+        if (batched) {
+          int took = dev.popBatch(batch);
+          if (took == 0) {
+            break;
+          }
+          for (int i = 0; i < batch.count(); i++) {
+            seen.add("chain " + batch.id(i) + " " + batch.offset(i) + "+" + batch.length(i) + " " + batch.writable(i));
+          }
+          dev.pushBatch(batch, 0);
+          if (batch.hasRest()) {
+            seen.add(describe(batch.rest()));
+            dev.push(batch.rest().id(), 0);
+          }
+        } else {
+          if (!dev.pop(chain)) {
+            break;
+          }
+          seen.add(describe(chain));
+          dev.push(chain.id(), 0);
+        }
+      }
+      seen.add("error " + dev.error());
+      return seen;
+    } finally {
+      iotlb.setFaultListener(null);
+    }
+  }
+
+  private static String describe(DescriptorChain c) {
+    StringBuilder b = new StringBuilder("chain ").append(c.id()).append(" of ").append(c.descriptorCount());
+    for (int s = 0; s < c.segments(); s++) {
+      b.append(' ').append(c.offset(s)).append('+').append(c.length(s)).append(' ').append(c.writable(s));
+    }
+    return b.toString();
+  }
+
+  /** None a quarter of the time, else 1 to 64 chains, often more than the queue holds. */
+  private static int readAhead(SplittableRandom rnd) {
+    return rnd.nextInt(4) == 0 ? 0 : 1 + rnd.nextInt(DeviceQueue.MAX_READ_AHEAD);
   }
 
   private static long features(SplittableRandom rnd) {

@@ -307,6 +307,14 @@ public abstract class VirtioDevice<C extends QueueCounters> implements VdpaDevic
   }
 
   @Override
+  public void setVqReadAhead(int idx, int chains) {
+    synchronized (lock) {
+      checkSetUp(idx, "set_vq_read_ahead");
+      vqs.setReadAhead(idx, chains);
+    }
+  }
+
+  @Override
   public void setVqReady(int idx, boolean ready) {
     synchronized (lock) {
       checkSetUp(idx, "set_vq_ready");

@@ -2,6 +2,7 @@ package net.vdpa.device.core;
 
 import java.util.function.IntFunction;
 import java.util.function.LongPredicate;
+import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VqState;
 import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.QueueConfig;
@@ -75,6 +76,15 @@ final class Virtqueues<C extends QueueCounters> {
     slot.num = num;
   }
 
+  void setReadAhead(int idx, int chains) {
+    VqSlot<C> slot = slot(idx);
+    if (chains < 0 || chains > VdpaDevice.MAX_VQ_READ_AHEAD) {
+      throw new IllegalArgumentException("device " + device + ": vq " + idx + " read-ahead of " + chains
+          + " chains is outside 0.." + VdpaDevice.MAX_VQ_READ_AHEAD);
+    }
+    slot.readAhead = chains;
+  }
+
   VqState state(int idx, HeldBack held) {
     VqSlot<C> slot = slot(idx);
     DeviceQueue q = slot.queue;
@@ -138,10 +148,14 @@ final class Virtqueues<C extends QueueCounters> {
     QueueConfig qc = new QueueConfig(slot.num, slot.descArea, slot.driverArea, slot.deviceArea, f);
     try {
       VqState s = slot.state;
+      DeviceQueue q;
       if (packed) {
-        return s == null ? new PackedDevice(qc, iotlb) : PackedDevice.restore(qc, iotlb, packedState(s));
+        q = s == null ? new PackedDevice(qc, iotlb) : PackedDevice.restore(qc, iotlb, packedState(s));
+      } else {
+        q = s == null ? new SplitDevice(qc, iotlb) : SplitDevice.restore(qc, iotlb, splitState(s));
       }
-      return s == null ? new SplitDevice(qc, iotlb) : SplitDevice.restore(qc, iotlb, splitState(s));
+      q.readAhead(slot.readAhead);
+      return q;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("vq " + slot.index() + ": " + e.getMessage(), e);
     }

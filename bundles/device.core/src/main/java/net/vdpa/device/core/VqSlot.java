@@ -25,6 +25,8 @@ public final class VqSlot<C extends QueueCounters> {
   long deviceArea;
   int num;
   boolean ready;
+  /** {@link net.vdpa.api.VdpaDevice#setVqReadAhead}: chains, 0 for none. */
+  int readAhead;
   VqState state;
   DeviceQueue queue;
   private volatile boolean broken;
@@ -104,6 +106,7 @@ public final class VqSlot<C extends QueueCounters> {
     deviceArea = 0;
     num = 0;
     ready = false;
+    readAhead = 0;
     state = null;
     queue = null;
     broken = false;

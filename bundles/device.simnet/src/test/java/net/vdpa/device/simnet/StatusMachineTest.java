@@ -133,6 +133,8 @@ class StatusMachineTest {
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("after DRIVER_OK");
     assertThatThrownBy(() -> dev.setVqState(1, VqState.split(3)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("after DRIVER_OK");
+    assertThatThrownBy(() -> dev.setVqReadAhead(1, 8))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("set_vq_read_ahead of vq 1 after DRIVER_OK");
   }
 
   @Test
@@ -152,6 +154,13 @@ class StatusMachineTest {
         .hasMessageContaining("more than queue size 64");
     dev.setVqState(0, VqState.split(7));
     assertThat(dev.getVqState(0)).isEqualTo(VqState.split(7));
+    assertThatThrownBy(() -> dev.setVqReadAhead(0, 65))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vq 0 read-ahead of 65 chains is outside 0..64");
+    assertThatThrownBy(() -> dev.setVqReadAhead(1, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-ahead of -1 chains");
+    assertThatThrownBy(() -> dev.setVqReadAhead(5, 8))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vq 5 does not exist (vq count 5)");
+    dev.setVqReadAhead(0, 64);
   }
 
   @Test

@@ -35,6 +35,12 @@ public abstract class DeviceQueueBase implements DeviceQueue {
   protected Object generation;
   /** Why the queue stopped, or {@link RingError#NONE}. */
   protected RingError error = RingError.NONE;
+  /** {@link #readAhead}: chains looked at ahead of the one popped, 0 for none. */
+  protected int readAhead;
+  /** The read-ahead's own translation, so that it never moves the chains' last-hit cache. */
+  private final Translation aheadTr = new Translation();
+  /** What the read-ahead read, kept so that its loads are not dead code; never used. */
+  private int aheadSink;
   private long errorCount;
 
   /**
@@ -50,6 +56,25 @@ public abstract class DeviceQueueBase implements DeviceQueue {
     this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
     this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
     this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
+  }
+
+  @Override
+  public final void readAhead(final int chains) {
+    this.readAhead = DeviceQueue.checkReadAhead(chains);
+  }
+
+  /**
+   * Reads the first byte of a buffer a descriptor further on names, if the device may read it (a
+   * {@link #readAhead}): the miss overlaps with the work on the chains before it. Nothing read is
+   * acted on, and an address the device may not read is no fault here.
+   *
+   * @param iova the descriptor's address, as the driver wrote it
+   */
+  protected final void touchAhead(final long iova) {
+    final Translation t = aheadTr;
+    if (iotlb.peek(iova, false, t)) {
+      aheadSink += t.buffer().get(t.offset());
+    }
   }
 
   /**

@@ -234,18 +234,43 @@ public final class Iotlb {
       out.offset = (int) (iova - out.hitBase);
       return RingError.NONE;
     }
-    return translateSlow(t, iova, length, write, out);
+    return translateSlow(t, iova, length, write, out, true);
   }
 
-  private RingError translateSlow(
-      final Table t, final long iova, final long length, final boolean write, final Translation out) {
+  /**
+   * Translates one byte for a look that changes nothing (a device reading ahead of the chains it
+   * pops): as {@link #translate} with a length of 1, but a refusal is no fault, so the fault
+   * listener is not told. The caller must not act on what it reads; the chain's own translation
+   * decides. Allocation-free.
+   *
+   * @param iova the IOVA (unsigned)
+   * @param write true for write access, false for read access
+   * @param out receives the result and keeps its own last-hit cache
+   * @return true if {@code out} now holds the byte's buffer and offset
+   */
+  public boolean peek(final long iova, final boolean write, final Translation out) {
+    final Table t = table;
+    final ByteBuffer hb = out.hitBuffer;
+    if (hb != null && out.cachedTable == t && out.hitWrite == write
+        && Long.compareUnsigned(iova - out.hitLo, out.hitHi - out.hitLo) <= 0) {
+      if (out.buffer != hb) {
+        out.buffer = hb;
+      }
+      out.offset = (int) (iova - out.hitBase);
+      return true;
+    }
+    return translateSlow(t, iova, 1, write, out, false) == RingError.NONE;
+  }
+
+  private RingError translateSlow(final Table t, final long iova, final long length, final boolean write,
+      final Translation out, final boolean report) {
     out.hitBuffer = null;
     int i = out.cachedIndex;
     if (out.cachedTable != t
         || Long.compareUnsigned(iova - t.first[i], t.last[i] - t.first[i]) > 0) {
       i = search(t, iova);
       if (i < 0) {
-        return fault(iova, length, write, RingError.ADDRESS_UNMAPPED);
+        return report ? fault(iova, length, write, RingError.ADDRESS_UNMAPPED) : RingError.ADDRESS_UNMAPPED;
       }
       out.cachedTable = t;
       out.cachedIndex = i;
@@ -253,7 +278,8 @@ public final class Iotlb {
     final Entry e = t.entries[i];
     final Permission p = e.permission;
     if (write ? !p.allowsWrite() : !p.allowsRead()) {
-      return fault(iova, length, write, write ? RingError.WRITE_TO_READ_ONLY : RingError.READ_FROM_WRITE_ONLY);
+      final RingError refused = write ? RingError.WRITE_TO_READ_ONLY : RingError.READ_FROM_WRITE_ONLY;
+      return report ? fault(iova, length, write, refused) : refused;
     }
     final long regionOffset = e.offset + (iova - e.first);
     final int chunk = (int) (regionOffset >>> MemoryRegion.CHUNK_SHIFT);

@@ -127,7 +127,35 @@ public final class PackedDevice extends DeviceQueueBase {
     } else {
       nextAvail = next;
     }
+    if (readAhead != 0) {
+      lookAhead(nextAvail, availWrap);
+    }
     return true;
+  }
+
+  /**
+   * Reads the descriptor {@link #readAhead} places after {@code pos} and the first byte of its
+   * buffer, if the driver has made it available in this lap (its flags read plainly: nothing read
+   * here is acted on, the pop reads them again with acquire) and the device may read it.
+   */
+  private void lookAhead(final int pos, final boolean wrap) {
+    int at = pos + readAhead;
+    boolean w = wrap;
+    if (at >= size) {
+      at -= size;
+      w = !w;
+      if (at >= size) {
+        return;
+      }
+    }
+    final int o = descOff + DESC_SIZE * at;
+    final int flags = (short) Le.U16.get(desc, o + DESC_FLAGS) & 0xffff;
+    final boolean a = (flags & F_AVAIL) != 0;
+    if (a == ((flags & F_USED) != 0) || a != w || (flags & (F_WRITE | F_INDIRECT)) != 0
+        || (int) Le.U32.get(desc, o + DESC_LEN) == 0) {
+      return;
+    }
+    touchAhead((long) Le.U64.get(desc, o + DESC_ADDR));
   }
 
   /**
@@ -198,6 +226,9 @@ public final class PackedDevice extends DeviceQueueBase {
       if (++pos == size) {
         pos = 0;
         w = !w;
+      }
+      if (readAhead != 0) {
+        lookAhead(pos, w);
       }
       n++;
     }

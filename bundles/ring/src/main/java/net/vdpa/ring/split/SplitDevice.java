@@ -134,7 +134,33 @@ public final class SplitDevice extends DeviceQueueBase {
       popSeq++;
     }
     lastAvail = RingIndex.add(last, 1);
+    if (readAhead != 0) {
+      lookAhead(last);
+    }
     return true;
+  }
+
+  /**
+   * Reads the descriptor {@link #readAhead} places after {@code last} and the first byte of its
+   * buffer, if the driver has made it available and the device may read it: the misses overlap with
+   * the work on the chains before it. Nothing read here is acted on; the pop checks it all again.
+   */
+  private void lookAhead(final int last) {
+    final int ahead = readAhead;
+    if (RingIndex.distance(cachedAvail, last) <= ahead) {
+      return;
+    }
+    final int head = (short) Le.U16.get(avail, availOff + AVAIL_RING + 2 * ((last + ahead) & mask))
+        & RingIndex.MASK;
+    if (head >= size) {
+      return;
+    }
+    final int o = descOff + DESC_SIZE * head;
+    final long lenFlagsNext = (long) Le.U64.get(desc, o + DESC_LEN);
+    if (((lenFlagsNext >>> 32) & (F_WRITE | F_INDIRECT)) != 0 || (int) lenFlagsNext == 0) {
+      return;
+    }
+    touchAhead((long) Le.U64.get(desc, o + DESC_ADDR));
   }
 
   /**
@@ -220,6 +246,9 @@ public final class SplitDevice extends DeviceQueueBase {
       if (inOrder) {
         popOrder[popSeq & mask] = head;
         popSeq++;
+      }
+      if (readAhead != 0) {
+        lookAhead(last);
       }
       last = RingIndex.add(last, 1);
       n++;

@@ -24,6 +24,26 @@ class IotlbTest {
   }
 
   @Test
+  void aPeekFindsWhatATranslationFindsButNeverFaults() {
+    iotlb.map(0x10000, 4096, mem, 8192, Permission.READ_ONLY);
+    iotlb.map(0x20000, 4096, mem, 0, Permission.WRITE_ONLY);
+    java.util.List<RingError> faults = new java.util.ArrayList<>();
+    iotlb.setFaultListener((iova, length, write, error) -> faults.add(error));
+    Translation p = new Translation();
+    assertThat(iotlb.peek(0x10010, false, p)).isTrue();
+    assertThat(p.offset()).isEqualTo(8192 + 16);
+    assertThat(iotlb.peek(0x10FFF, false, p)).as("the last byte, from the last hit").isTrue();
+    assertThat(p.offset()).isEqualTo(8192 + 4095);
+    assertThat(iotlb.peek(0x20010, false, p)).as("a read of write-only memory").isFalse();
+    assertThat(iotlb.peek(0x10010, true, p)).as("a write to read-only memory").isFalse();
+    assertThat(iotlb.peek(0x11000, false, p)).as("past the mapping").isFalse();
+    assertThat(iotlb.peek(-1L, false, p)).as("the last IOVA").isFalse();
+    assertThat(faults).as("faults told to the listener").isEmpty();
+    assertThat(iotlb.translate(0x11000, 1, false, t)).isEqualTo(RingError.ADDRESS_UNMAPPED);
+    assertThat(faults).containsExactly(RingError.ADDRESS_UNMAPPED);
+  }
+
+  @Test
   void refusesAddressesOutsideEveryMapping() {
     iotlb.map(0x10000, 4096, mem, 0, Permission.READ_WRITE);
     assertThat(iotlb.translate(0xFFFF, 1, false, t)).isEqualTo(RingError.ADDRESS_UNMAPPED);
