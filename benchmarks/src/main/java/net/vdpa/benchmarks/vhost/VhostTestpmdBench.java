@@ -21,16 +21,26 @@ import org.osgi.framework.Constants;
 /**
  * Packets per second from {@code dpdk-testpmd} (virtio-user, 64 B frames) into our vhost-user
  * backend with a simulated NIC behind it, beside DPDK's own vhost PMD ({@code net_vhost}, a second
- * testpmd) receiving from the same frontend configuration, in the same run. Two figures each:
- * {@code txonly} (frontend transmits, backend receives) and the {@code io} loop ({@code tx_first};
- * our NIC loops frames back, DPDK's backend forwards them back with {@code io}).
+ * testpmd) receiving from the same frontend configuration. Two figures each: {@code txonly}
+ * (frontend transmits, backend receives) and the {@code io} loop ({@code tx_first}; our NIC loops
+ * frames back, DPDK's backend forwards them back with {@code io}).
+ *
+ * <p>Paired windows: for each mode both set-ups are brought up once and stay up (our device with
+ * its frontend; DPDK's backend with its frontend), and each round measures one window of each, one
+ * right after the other, alternating which goes first (ours first in even rounds). Only the side
+ * being measured runs: the other side's testpmds are frozen with SIGSTOP between its windows (a
+ * testpmd whose forwarding is stopped still spins its worker lcore), and our device's worker sleeps
+ * while its frontend is frozen. On a shared 2-vCPU machine the host moves the vCPUs between near and far cores every
+ * fraction of a second (the cross-core round trip jumps between about 60, 100 and 440 ns), so
+ * figures measured minutes apart say little about each other: a round's ratio compares windows
+ * measured seconds apart, and the median of the per-round ratios is the figure.
  *
  * <p>Not JMH: the work happens in other processes; each figure is a counter difference over a
- * fixed window, repeated {@code rounds} times, reported as median and range.
+ * window (our device's queue counters; the DPDK backend's port counter).
  *
- * <p>Usage: {@code VhostTestpmdBench [seconds=3] [rounds=3] [pairs=1]}: with 2 pairs, both sides get
- * {@code queues=2} (virtio-user with its control queue, {@code --txq=2 --rxq=2}) and the figure is
- * the sum over the pairs.
+ * <p>Usage: {@code VhostTestpmdBench [seconds=2] [rounds=9] [pairs=1] [modes=txonly,io]}: with 2
+ * pairs, both sides get {@code queues=2} (virtio-user with its control queue, {@code --txq=2
+ * --rxq=2}) and the figure is the sum over the pairs.
  */
 public final class VhostTestpmdBench {
   private static final String VHOST_PID = "net.vdpa.driver.vhost";
@@ -38,9 +48,9 @@ public final class VhostTestpmdBench {
   private VhostTestpmdBench() {}
 
   /**
-   * Runs the comparison and prints one line per figure.
+   * Runs the comparison: one line per round, then the medians.
    *
-   * @param args seconds per window, rounds
+   * @param args seconds per window, rounds, queue pairs, modes
    * @throws Exception if a process cannot be run
    */
   public static void main(String[] args) throws Exception {
@@ -48,35 +58,51 @@ public final class VhostTestpmdBench {
       System.err.println(Testpmd.BINARY + " is not installed (apt-get install dpdk): nothing to compare with");
       System.exit(2);
     }
-    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
     int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-    Path dir = Files.createTempDirectory("vhost-bench");
-    long[][] ours = new long[2][rounds];
-    long[][] dpdk = new long[2][rounds];
-    try (BenchFramework fw = runtime(dir)) {
-      for (int r = 0; r < rounds; r++) {
-        ours[0][r] = oursRate(fw, "txonly", seconds, r, pairs);
-        ours[1][r] = oursRate(fw, "io", seconds, r, pairs);
-        dpdk[0][r] = dpdkRate(dir, "txonly", seconds, r, pairs);
-        dpdk[1][r] = dpdkRate(dir, "io", seconds, r, pairs);
-        System.out.printf("round %d (load %s): txonly ours %,d dpdk %,d ratio %.2f | io ours %,d dpdk %,d ratio %.2f"
-            + " packets/s%n", r, Files.readString(Path.of("/proc/loadavg")).split(" ")[0], ours[0][r], dpdk[0][r],
-            (double) ours[0][r] / dpdk[0][r], ours[1][r], dpdk[1][r], (double) ours[1][r] / dpdk[1][r]);
+    final String[] modes = (args.length > 3 ? args[3] : "txonly,io").split(",");
+    for (String m : modes) {
+      if (!m.equals("txonly") && !m.equals("io")) {
+        System.err.println("mode " + m + " is neither txonly nor io");
+        System.exit(2);
       }
     }
-    String[] names = {"txonly 64 B", "io loop 64 B"};
-    for (int k = 0; k < 2; k++) {
-      long o = median(ours[k]);
-      long d = median(dpdk[k]);
+    Path dir = Files.createTempDirectory("vhost-bench");
+    long[][] ours = new long[modes.length][rounds];
+    long[][] dpdk = new long[modes.length][rounds];
+    try (BenchFramework fw = runtime(dir)) {
+      for (int k = 0; k < modes.length; k++) {
+        String mode = modes[k];
+        try (Paired p = Paired.open(fw, dir, mode, pairs)) {
+          // one window each unrecorded: the JIT and both sides' caches warm up
+          p.ours(1);
+          p.dpdk(1);
+          for (int r = 0; r < rounds; r++) {
+            if (r % 2 == 0) {
+              ours[k][r] = p.ours(seconds);
+              dpdk[k][r] = p.dpdk(seconds);
+            } else {
+              dpdk[k][r] = p.dpdk(seconds);
+              ours[k][r] = p.ours(seconds);
+            }
+            System.out.printf("%s round %d (load %s): ours %,d dpdk %,d ratio %.2f packets/s%n", mode, r,
+                Files.readString(Path.of("/proc/loadavg")).split(" ")[0], ours[k][r], dpdk[k][r],
+                (double) ours[k][r] / dpdk[k][r]);
+          }
+        }
+      }
+    }
+    for (int k = 0; k < modes.length; k++) {
       double[] ratios = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         ratios[r] = (double) ours[k][r] / dpdk[k][r];
       }
       Arrays.sort(ratios);
-      System.out.printf("%s, %d pair(s): ours %,d pps [%,d..%,d], DPDK vhost PMD %,d pps [%,d..%,d], median of the"
-          + " per-round ratios %.2f%n", names[k], pairs, o, min(ours[k]), max(ours[k]), d, min(dpdk[k]),
-          max(dpdk[k]), ratios[rounds / 2]);
+      System.out.printf("%s 64 B, %d pair(s), %d rounds of %d s windows: ours %,d pps [%,d..%,d], DPDK vhost PMD"
+          + " %,d pps [%,d..%,d], median of the per-round ratios %.2f [%.2f..%.2f]%n", modes[k], pairs, rounds,
+          seconds, median(ours[k]), min(ours[k]), max(ours[k]), median(dpdk[k]), min(dpdk[k]), max(dpdk[k]),
+          ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
     }
   }
 
@@ -114,63 +140,125 @@ public final class VhostTestpmdBench {
   }
 
   /**
-   * One window of our backend: a simulated NIC created through {@code vdpasim_net} with a driver
-   * override, so the bus binds it to {@code vhost_vdpa}, testpmd in front of its socket; the device is
-   * deleted afterwards.
+   * Both set-ups of one mode, up together: a simulated NIC created through {@code vdpasim_net} with a
+   * driver override (so the bus binds it to {@code vhost_vdpa}) and a testpmd in front of its socket;
+   * DPDK's vhost PMD in a testpmd and a second testpmd in front of it. Nothing forwards between
+   * windows. Closing deletes the device and ends the testpmds.
    */
-  private static long oursRate(BenchFramework fw, String mode, int seconds, int round, int pairs) throws Exception {
-    VdpaMgmtDevice mgmt = fw.awaitService(VdpaMgmtDevice.class, "(&(" + Constants.OBJECTCLASS + "="
-        + VdpaMgmtDevice.class.getName() + ")(" + VdpaMgmtDevice.PROP_HANDLE + "=vdpasim_net))",
-        "the vdpasim_net management device");
-    VdpaBus bus = fw.awaitService(VdpaBus.class, "(" + Constants.OBJECTCLASS + "=" + VdpaBus.class.getName() + ")",
-        "the bus");
-    String name = "bench" + round + mode;
-    // vhost_vdpa takes devices on request only, as a user asks with `vdpa:dev override NAME vhost_vdpa`
-    bus.presetDriverOverride(name, "vhost_vdpa");
-    VdpaDevice dev = mgmt.devAdd(new DevConfig(name, null, null, pairs, null));
-    try {
-      VhostVdpa endpoint = fw.awaitService(VhostVdpa.class, "(&(" + Constants.OBJECTCLASS + "="
-          + VhostVdpa.class.getName() + ")(" + VhostVdpa.PROP_DEVICE + "=" + name + "))",
-          "the vhost endpoint of device " + name);
-      try (Testpmd t = testpmd(virtioUser(endpoint.socketPath(), pairs), "vbo" + round, "--txq=" + pairs,
-          "--rxq=" + pairs, "--forward-mode=" + mode, "--eth-peer=0," + mac(dev))) {
-        t.awaitPrompt(30_000);
-        int q = mode.equals("txonly") ? 1 : 0;
-        String counter = mode.equals("txonly") ? "tx_packets" : "rx_packets";
-        t.command(mode.equals("txonly") ? "start" : "start tx_first");
-        Thread.sleep(500);
-        long a = sum(dev, q, counter, pairs);
-        long t0 = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        long b = sum(dev, q, counter, pairs);
-        long t1 = System.nanoTime();
-        t.command("stop");
-        return (long) ((b - a) * 1e9 / (t1 - t0));
-      }
-    } finally {
-      mgmt.devDel(name);
-    }
-  }
+  private static final class Paired implements AutoCloseable {
+    private final String mode;
+    private final int pairs;
+    private final VdpaMgmtDevice mgmt;
+    private final String name;
+    private VdpaDevice dev;
+    private Testpmd oursFront;
+    private Testpmd dpdkBack;
+    private Testpmd dpdkFront;
 
-  /** DPDK's own vhost PMD in a second testpmd as the backend, the same frontend in front. */
-  private static long dpdkRate(Path dir, String mode, int seconds, int round, int pairs) throws Exception {
-    Path sock = dir.resolve("dpdk" + round + mode + ".sock");
-    try (Testpmd backend = testpmd("net_vhost0,iface=" + sock + ",queues=" + pairs, "vbb" + round,
-        "--txq=" + pairs, "--rxq=" + pairs, "--forward-mode=" + (mode.equals("txonly") ? "rxonly" : "io"))) {
-      backend.awaitPrompt(30_000);
-      backend.command("start");
-      try (Testpmd front = testpmd(virtioUser(sock, pairs), "vbf" + round, "--txq=" + pairs, "--rxq=" + pairs,
-          "--forward-mode=" + mode)) {
-        front.awaitPrompt(30_000);
-        front.command(mode.equals("txonly") ? "start" : "start tx_first");
-        Thread.sleep(500);
-        long a = backend.portCounter("RX-packets");
-        long t0 = System.nanoTime();
-        Thread.sleep(seconds * 1000L);
-        long b = backend.portCounter("RX-packets");
-        long t1 = System.nanoTime();
-        front.command("stop");
-        return (long) ((b - a) * 1e9 / (t1 - t0));
+    private Paired(String mode, int pairs, VdpaMgmtDevice mgmt, String name) {
+      this.mode = mode;
+      this.pairs = pairs;
+      this.mgmt = mgmt;
+      this.name = name;
+    }
+
+    static Paired open(BenchFramework fw, Path dir, String mode, int pairs) throws Exception {
+      VdpaMgmtDevice mgmt = fw.awaitService(VdpaMgmtDevice.class, "(&(" + Constants.OBJECTCLASS + "="
+          + VdpaMgmtDevice.class.getName() + ")(" + VdpaMgmtDevice.PROP_HANDLE + "=vdpasim_net))",
+          "the vdpasim_net management device");
+      VdpaBus bus = fw.awaitService(VdpaBus.class, "(" + Constants.OBJECTCLASS + "=" + VdpaBus.class.getName()
+          + ")", "the bus");
+      String name = "bench" + mode;
+      // vhost_vdpa takes devices on request only, as a user asks with `vdpa:dev override NAME vhost_vdpa`
+      bus.presetDriverOverride(name, "vhost_vdpa");
+      Paired p = new Paired(mode, pairs, mgmt, name);
+      try {
+        p.dev = mgmt.devAdd(new DevConfig(name, null, null, pairs, null));
+        VhostVdpa endpoint = fw.awaitService(VhostVdpa.class, "(&(" + Constants.OBJECTCLASS + "="
+            + VhostVdpa.class.getName() + ")(" + VhostVdpa.PROP_DEVICE + "=" + name + "))",
+            "the vhost endpoint of device " + name);
+        p.oursFront = testpmd(virtioUser(endpoint.socketPath(), pairs), "vbo" + mode, "--txq=" + pairs,
+            "--rxq=" + pairs, "--forward-mode=" + mode, "--eth-peer=0," + mac(p.dev));
+        p.oursFront.awaitPrompt(30_000);
+        Path sock = dir.resolve("dpdk" + mode + ".sock");
+        p.dpdkBack = testpmd("net_vhost0,iface=" + sock + ",queues=" + pairs, "vbb" + mode, "--txq=" + pairs,
+            "--rxq=" + pairs, "--forward-mode=" + (mode.equals("txonly") ? "rxonly" : "io"));
+        p.dpdkBack.awaitPrompt(30_000);
+        p.dpdkFront = testpmd(virtioUser(sock, pairs), "vbf" + mode, "--txq=" + pairs, "--rxq=" + pairs,
+            "--forward-mode=" + mode);
+        p.dpdkFront.awaitPrompt(30_000);
+        signal("STOP", p.oursFront, p.dpdkBack, p.dpdkFront);
+        return p;
+      } catch (Exception | Error e) {
+        p.close();
+        throw e;
+      }
+    }
+
+    private String start() {
+      return mode.equals("txonly") ? "start" : "start tx_first";
+    }
+
+    /** One window of our backend: the packets its device counted per second. */
+    long ours(int seconds) throws Exception {
+      int q = mode.equals("txonly") ? 1 : 0;
+      String counter = mode.equals("txonly") ? "tx_packets" : "rx_packets";
+      signal("CONT", oursFront);
+      oursFront.command(start());
+      Thread.sleep(300);
+      long a = sum(dev, q, counter, pairs);
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      long b = sum(dev, q, counter, pairs);
+      long t1 = System.nanoTime();
+      oursFront.command("stop");
+      Thread.sleep(300);
+      signal("STOP", oursFront);
+      return (long) ((b - a) * 1e9 / (t1 - t0));
+    }
+
+    /** One window of DPDK's vhost PMD: the packets its port received per second. */
+    long dpdk(int seconds) throws Exception {
+      signal("CONT", dpdkBack, dpdkFront);
+      dpdkBack.command("start");
+      dpdkFront.command(start());
+      Thread.sleep(300);
+      // the counter is sampled when the command is typed, t0 and t1 200 ms later: the same shift
+      long a = dpdkBack.portCounter("RX-packets");
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      long b = dpdkBack.portCounter("RX-packets");
+      long t1 = System.nanoTime();
+      dpdkFront.command("stop");
+      dpdkBack.command("stop");
+      Thread.sleep(300);
+      signal("STOP", dpdkBack, dpdkFront);
+      return (long) ((b - a) * 1e9 / (t1 - t0));
+    }
+
+    /** Sends SIGSTOP or SIGCONT to testpmds. */
+    private static void signal(String sig, Testpmd... ts) throws IOException, InterruptedException {
+      for (Testpmd t : ts) {
+        int rc = new ProcessBuilder("kill", "-" + sig, Long.toString(t.process().pid())).start().waitFor();
+        if (rc != 0) {
+          throw new IOException("kill -" + sig + " " + t.process().pid() + " exited with " + rc);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      try {
+        for (Testpmd t : new Testpmd[] {oursFront, dpdkFront, dpdkBack}) {
+          if (t != null) {
+            if (t.process().isAlive()) {
+              signal("CONT", t);
+            }
+            t.close();
+          }
+        }
+      } finally {
+        mgmt.devDel(name);
       }
     }
   }
