@@ -17,12 +17,6 @@ final class DeviceRunner {
   private static final long PROTOCOL_FEATURES = 1L << Message.F_PROTOCOL_FEATURES;
   private static final long ACCESS_PLATFORM = 1L << VirtioNet.F_ACCESS_PLATFORM;
   private static final long CTRL_VQ = 1L << VirtioNet.F_CTRL_VQ;
-  /**
-   * Chains the device looks ahead in each ring ({@link VdpaDevice#setVqReadAhead}): a frontend's
-   * buffers are its mbufs, 2 KiB apart in memory its own core has just written, so the device's
-   * misses on them overlap when it reads ahead (testpmd txonly +25-30%, benchmarks/README.md).
-   */
-  static final int READ_AHEAD = 8;
 
   /** Checks a ring's addresses against the memory table before the device gets them. */
   interface AddressCheck {
@@ -164,7 +158,7 @@ final class DeviceRunner {
             mem.uvaToGpa(r.usedUva, sizes[2]));
         device.setVqState(r.index, r.deviceState(packed));
         device.setVqCallback(r.index, r);
-        device.setVqReadAhead(r.index, READ_AHEAD);
+        device.setVqReadAhead(r.index, kind.readAhead(r.index));
         device.setVqReady(r.index, true);
         r.started = true;
         r.seenAvail = device.getVqState(r.index).lastAvailIdx();

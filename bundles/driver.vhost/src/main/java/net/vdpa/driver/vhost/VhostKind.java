@@ -46,6 +46,13 @@ enum VhostKind {
     String featureNames(long features) {
       return VirtioNet.featureNames(features);
     }
+
+    @Override
+    int readAhead(int ring) {
+      // transmit rings (odd): the frames a frontend sends sit in its mbufs, 2 KiB apart, just
+      // written by its own core; receive buffers are only written, so reading them ahead buys nothing
+      return ring % 2 == 1 ? TRANSMIT_READ_AHEAD : 0;
+    }
   },
 
   /** virtio-blk for vhost-user-blk frontends (QEMU's {@code -device vhost-user-blk-pci}). */
@@ -92,6 +99,12 @@ enum VhostKind {
    * RSS or HASH_REPORT: the backend shadows the control queue, so a frontend could not configure
    * the hash, and its headers stay the 12-byte ones the device then writes.
    */
+  /**
+   * Chains the device reads ahead in a network transmit ring: with testpmd's txonly in front, +25-30%
+   * on one host (2026-12-03, s29), no change on another (s31; benchmarks/README.md, "vhost").
+   */
+  static final int TRANSMIT_READ_AHEAD = 8;
+
   static final long NET_FEATURES = bits(VirtioNet.F_CSUM, VirtioNet.F_GUEST_CSUM, VirtioNet.F_MTU,
       VirtioNet.F_MAC, VirtioNet.F_MRG_RXBUF, VirtioNet.F_STATUS, VirtioNet.F_MQ, VirtioNet.F_INDIRECT_DESC,
       VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED);
@@ -136,6 +149,17 @@ enum VhostKind {
 
   /** Feature names for log lines. */
   abstract String featureNames(long features);
+
+  /**
+   * Chains the device reads ahead in a ring ({@link VdpaDevice#setVqReadAhead}): 0 for none, the
+   * default of a class where it was not measured to pay.
+   *
+   * @param ring the vring index
+   * @return chains
+   */
+  int readAhead(int ring) {
+    return 0;
+  }
 
   private static long bits(int... bits) {
     long v = 0;
