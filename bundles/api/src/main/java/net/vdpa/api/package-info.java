@@ -18,6 +18,8 @@
  * DevAttr#NUM_QUEUES}); the constructor of the 1.3.0 fields stays. 1.5.0 makes {@link DevConfig} and
  * {@link MacAddress} serializable, for the remote facade of {@code net.vdpa.api.remote}. 1.6.0 adds
  * {@link VdpaDeviceStore#create}, which returns once a device exists instead of once it is bound.
+ * 1.7.0 adds {@link VdpaDevice#setVqReadAhead}, a queue set-up hint for drivers whose buffers lie
+ * apart in memory another core writes.
  */
 @Export
 @Version("1.7.0")

@@ -1,6 +1,9 @@
 /**
  * The virtqueue library every device and driver shares: virtio 1.x split and packed rings laid out
  * byte-exact in off-heap memory, with a driver side and a device side.
+ *
+ * <p>0.3.0 adds {@link net.vdpa.ring.DriverQueue#nextId()}; 0.4.0 adds {@link
+ * net.vdpa.ring.DeviceQueue#readAhead}.
  */
 @Export
 @Version("0.4.0")

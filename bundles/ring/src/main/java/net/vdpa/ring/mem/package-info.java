@@ -13,6 +13,8 @@
  * every change, so translations need no lock.
  *
  * <p>0.2.0 adds {@link net.vdpa.ring.mem.DmaFaultListener}: an IOTLB tells of refused translations.
+ * 0.3.0 adds {@link net.vdpa.ring.mem.MemoryRegion#pageAlignedBuffer} and {@link
+ * net.vdpa.ring.mem.Iotlb#peek} (a translation that reports no fault, for reading ahead).
  */
 @Export
 @Version("0.3.0")
