@@ -154,6 +154,8 @@ public final class VhostTestpmdBench {
     private Testpmd oursFront;
     private Testpmd dpdkBack;
     private Testpmd dpdkFront;
+    /** Ends the testpmds if the JVM ends first: a frozen testpmd ignores stdin closing and SIGINT. */
+    private final Thread reaper = new Thread(this::killAll, "vhost-bench-reaper");
 
     private Paired(String mode, int pairs, VdpaMgmtDevice mgmt, String name) {
       this.mode = mode;
@@ -172,6 +174,7 @@ public final class VhostTestpmdBench {
       // vhost_vdpa takes devices on request only, as a user asks with `vdpa:dev override NAME vhost_vdpa`
       bus.presetDriverOverride(name, "vhost_vdpa");
       Paired p = new Paired(mode, pairs, mgmt, name);
+      Runtime.getRuntime().addShutdownHook(p.reaper);
       try {
         p.dev = mgmt.devAdd(new DevConfig(name, null, null, pairs, null));
         VhostVdpa endpoint = fw.awaitService(VhostVdpa.class, "(&(" + Constants.OBJECTCLASS + "="
@@ -190,13 +193,22 @@ public final class VhostTestpmdBench {
         signal("STOP", p.oursFront, p.dpdkBack, p.dpdkFront);
         return p;
       } catch (Exception | Error e) {
-        p.close();
+        try {
+          p.close();
+        } catch (Exception closing) {
+          e.addSuppressed(closing);
+        }
         throw e;
       }
     }
 
+    /**
+     * txonly starts as it is; the io loop with a burst (tx_first) in every window: testpmd's
+     * {@code start} first drains its receive queues, so what was in flight when the window before
+     * stopped is gone, and every window starts from the same burst.
+     */
     private String start() {
-      return mode.equals("txonly") ? "start" : "start tx_first";
+      return mode.equals("io") ? "start tx_first" : "start";
     }
 
     /** One window of our backend: the packets its device counted per second. */
@@ -223,7 +235,7 @@ public final class VhostTestpmdBench {
       dpdkBack.command("start");
       dpdkFront.command(start());
       Thread.sleep(300);
-      // the counter is sampled when the command is typed, t0 and t1 200 ms later: the same shift
+      // portCounter returns once testpmd has printed the statistics the command asked for
       long a = dpdkBack.portCounter("RX-packets");
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
@@ -249,16 +261,37 @@ public final class VhostTestpmdBench {
     @Override
     public void close() throws Exception {
       try {
-        for (Testpmd t : new Testpmd[] {oursFront, dpdkFront, dpdkBack}) {
-          if (t != null) {
-            if (t.process().isAlive()) {
-              signal("CONT", t);
-            }
-            t.close();
-          }
-        }
+        killAll();
       } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run: it ends the testpmds itself
+        }
         mgmt.devDel(name);
+      }
+    }
+
+    /** Ends every testpmd, each on its own: a frozen one is woken first, so that it can end. */
+    private void killAll() {
+      for (Testpmd t : new Testpmd[] {oursFront, dpdkFront, dpdkBack}) {
+        if (t == null) {
+          continue;
+        }
+        try {
+          if (t.process().isAlive()) {
+            signal("CONT", t);
+          }
+        } catch (IOException e) {
+          // it has gone, or kill could not run: close ends it by force
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        try {
+          t.close();
+        } catch (IOException e) {
+          t.process().destroyForcibly();
+        }
       }
     }
   }

@@ -255,7 +255,7 @@ public interface VdpaDevice {
 
   /**
    * Asks the device to look ahead in a queue: at each chain it takes, it reads the descriptor that
-   * many chains further on and the first byte of its buffer, so that the cache misses of several
+   * many chains further on (descriptor slots in a packed ring) and the first byte of its buffer, so that the cache misses of several
    * chains overlap instead of coming one after another. For a driver whose buffers lie apart in
    * memory that another core writes (a vhost-user frontend's mbufs, 2 KiB apart); where buffers lie
    * back to back the hardware prefetcher does this already and the extra loads cost, so the

@@ -114,10 +114,11 @@ public interface DeviceQueue {
   void disableNotifications();
 
   /**
-   * Sets how many chains ahead of the one it pops the queue looks: at each {@link #pop} and each
-   * chain of {@link #popBatch} it reads the descriptor of the chain that many places further on
-   * (when the driver has already made it available) and the first byte of that descriptor's buffer
-   * if the device may read it, so that the cache misses of several chains overlap instead of
+   * Sets how far ahead of the chain it pops the queue looks: at each {@link #pop} and each chain
+   * of {@link #popBatch} it reads the descriptor that many places further on (available ring
+   * entries in a split ring, descriptor slots in a packed one: chains, where each chain is one
+   * descriptor), when the driver has already made it available, and the first byte of that
+   * descriptor's buffer if the device may read it, so that the cache misses of several chains overlap instead of
    * coming one after another. It pays where the driver writes its buffers on another core and
    * places them apart (a vhost-user frontend's mbufs); where buffers lie back to back the hardware
    * prefetcher does it already and the extra loads cost. What is read ahead is never acted on: a

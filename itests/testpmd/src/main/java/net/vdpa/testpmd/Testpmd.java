@@ -151,9 +151,25 @@ public final class Testpmd implements AutoCloseable {
    * @throws InterruptedException if interrupted
    */
   public long portCounter(String name) throws IOException, InterruptedException {
+    // only what the command prints counts: earlier statistics (a stop's summary, an earlier call)
+    // are in the same output; wait until the answer is there, a whole number followed by a space
+    final int from = output().length();
     command("show port stats 0");
-    Thread.sleep(200);
-    return lastCounter(name);
+    final Pattern counter = Pattern.compile(Pattern.quote(name) + ":\\s*(\\d+)\\s");
+    final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (true) {
+      String out = output();
+      if (out.length() > from) {
+        Matcher m = counter.matcher(out.substring(from));
+        if (m.find()) {
+          return Long.parseLong(m.group(1));
+        }
+      }
+      if (System.nanoTime() > end || !process.isAlive()) {
+        return -1;
+      }
+      Thread.sleep(10);
+    }
   }
 
   /**

@@ -95,16 +95,16 @@ enum VhostKind {
   };
 
   /**
-   * Net device features the backend can pass on, and transport bits, packed rings included. Never
-   * RSS or HASH_REPORT: the backend shadows the control queue, so a frontend could not configure
-   * the hash, and its headers stay the 12-byte ones the device then writes.
-   */
-  /**
    * Chains the device reads ahead in a network transmit ring: with testpmd's txonly in front, +25-30%
    * on one host (2026-12-03, s29), no change on another (s31; benchmarks/README.md, "vhost").
    */
   static final int TRANSMIT_READ_AHEAD = 8;
 
+  /**
+   * Net device features the backend can pass on, and transport bits, packed rings included. Never
+   * RSS or HASH_REPORT: the backend shadows the control queue, so a frontend could not configure
+   * the hash, and its headers stay the 12-byte ones the device then writes.
+   */
   static final long NET_FEATURES = bits(VirtioNet.F_CSUM, VirtioNet.F_GUEST_CSUM, VirtioNet.F_MTU,
       VirtioNet.F_MAC, VirtioNet.F_MRG_RXBUF, VirtioNet.F_STATUS, VirtioNet.F_MQ, VirtioNet.F_INDIRECT_DESC,
       VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED);

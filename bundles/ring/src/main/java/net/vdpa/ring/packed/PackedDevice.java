@@ -134,12 +134,14 @@ public final class PackedDevice extends DeviceQueueBase {
   }
 
   /**
-   * Reads the descriptor {@link #readAhead} places after {@code pos} and the first byte of its
-   * buffer, if the driver has made it available in this lap (its flags read plainly: nothing read
-   * here is acted on, the pop reads them again with acquire) and the device may read it.
+   * Reads the descriptor {@link #readAhead} slots after the head just popped (so {@code pos}, the
+   * next head, plus {@code readAhead - 1}: the same place a split ring looks when chains are single
+   * descriptors) and the first byte of its buffer, if the driver has made it available in this lap
+   * (its flags read plainly: nothing read here is acted on, the pop reads them again with acquire)
+   * and the device may read it.
    */
   private void lookAhead(final int pos, final boolean wrap) {
-    int at = pos + readAhead;
+    int at = pos + readAhead - 1;
     boolean w = wrap;
     if (at >= size) {
       at -= size;
