@@ -9,7 +9,10 @@ holds /tmp/jmh.lock (sampling every other process too, so that the record names 
 and the fork, and stores per fork: how long it waited, the load before, the CPU time other processes
 took while the fork ran (all CPU time in /proc/stat minus the fork's own, from wait4's rusage), the
 probe's round trip, and whether the fork counts as disturbed (others took more than --disturbed
-CPUs on average, or the machine never became quiet). A disturbed fork is run again, after another
+CPUs on average, or the machine never became quiet). Every fork also runs with
+net.vdpa.benchmarks.PlacementProfiler (unless --no-placement), which probes the round trip again
+before and after each measured iteration, so that the summary can compare iterations measured in
+the same vCPU placement. A disturbed fork is run again, after another
 wait, up to --retries times; every attempt is recorded, the last one counts. At the end the script
 runs interleaved-summary.py on OUTDIR, which reads the record (forks.jsonl) and writes the tables to
 OUTDIR/summary.md and the per-round ratios to OUTDIR/ratios.svg (--ratio and --target are passed on
@@ -34,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 OWN_JAR = os.path.join(HERE, "target", "benchmarks.jar")
 BUNDLES = os.path.join(HERE, "target", "bundles")
+PLACEMENT_PROFILER = "net.vdpa.benchmarks.PlacementProfiler"
 HZ = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count()
 
@@ -158,6 +162,8 @@ def main():
                     help="run a disturbed fork again (after waiting for quiet) up to this many times")
     ap.add_argument("--disturbed", type=float, default=0.2,
                     help="a fork is disturbed if other processes took more CPUs than this on average")
+    ap.add_argument("--no-placement", dest="placement", action="store_false",
+                    help="do not probe the cross-core round trip around every measured iteration")
     ap.add_argument("--jmh", default="", help="more JMH options for every fork")
     ap.add_argument("--jar", default=OWN_JAR,
                     help="the project's benchmarks.jar (a copy, if a rebuild may replace target/ meanwhile)")
@@ -192,8 +198,11 @@ def main():
                 # an older build kept for a before/after comparison boots its own bundles, kept beside it
                 beside = os.path.join(os.path.dirname(os.path.abspath(jar)), "bundles")
                 bundles = beside if jar != own and os.path.isdir(beside) else a.bundles
-                cmd = (["java", f"-Dvdpa.bench.bundles={bundles}", "-jar", jar] + shlex.split(spec)
-                       + ["-f", "1", "-wi", str(a.warmups), "-w", "1s", "-i", str(a.iterations), "-r", "1s",
+                # the placement profiler is in the project's jar: put it on the class path after any other
+                cp = jar if jar == own or not a.placement else f"{jar}{os.pathsep}{own}"
+                prof = ["-prof", PLACEMENT_PROFILER] if a.placement else []
+                cmd = (["java", f"-Dvdpa.bench.bundles={bundles}", "-cp", cp, "org.openjdk.jmh.Main"] + shlex.split(spec)
+                       + prof + ["-f", "1", "-wi", str(a.warmups), "-w", "1s", "-i", str(a.iterations), "-r", "1s",
                           "-rf", "json", "-rff", stem + ".json"] + shlex.split(a.jmh))
                 start = time.strftime("%H:%M:%S")
                 wall, others, status = run_fork(cmd, stem + ".txt")

@@ -25,6 +25,7 @@ usage: benchmarks/interleaved-summary.py OUTDIR [--ratio 'NAME=REGEX_A/REGEX_B' 
 import argparse
 import glob
 import json
+import math
 import os
 import re
 import statistics
@@ -60,20 +61,41 @@ PER_OP = {"s/op": 1.0, "ms/op": 1e3, "us/op": 1e6, "ns/op": 1e9}
 PER_TIME = {"ops/s": 1.0, "ops/ms": 1e3, "ops/us": 1e6, "ops/ns": 1e9}
 
 
-def figure(bench):
-    """The figure a configuration is read from, as operations per second: its transfers (ring,
-    baselines), frames received (NetInterface, PMD, UDP) or requests completed (chained block I/O)
-    counter; else its primary score (block I/O with a waiting submitter, FileChannel, bus bind),
-    a time per operation turned into a rate, so that every ratio reads "higher is better"."""
+def as_rate(unit, score):
+    """A score in operations per second: a time per operation inverted, a rate rescaled."""
+    if unit in PER_OP:
+        return PER_OP[unit] / score if score else None
+    return score * PER_TIME[unit] if unit in PER_TIME else None
+
+
+def source(bench):
+    """The metric a configuration is read from: its transfers (ring, baselines), frames received
+    (NetInterface, PMD, UDP) or requests completed (chained block I/O) counter; else its primary
+    score (block I/O with a waiting submitter, FileChannel, bus bind)."""
     m = bench["secondaryMetrics"]
     for key in ("transfers", "received", "completed"):
         if key in m:
-            return m[key]["score"]
-    p = bench["primaryMetric"]
-    unit = p.get("scoreUnit", "ops/s")
-    if unit in PER_OP:
-        return PER_OP[unit] / p["score"] if p["score"] else None
-    return p["score"] * PER_TIME[unit] if unit in PER_TIME else None
+            return m[key]
+    return bench["primaryMetric"]
+
+
+def figure(bench):
+    """The figure of a fork as operations per second (a time per operation turned into a rate, so
+    that every ratio reads "higher is better")."""
+    m = source(bench)
+    return as_rate(m.get("scoreUnit", "ops/s"), m["score"])
+
+
+def iterations(bench):
+    """[(figure, round trip before, round trip after)] of each measured iteration, when the fork ran
+    with PlacementProfiler; else []."""
+    m = bench["secondaryMetrics"]
+    before, after = m.get("rtt.before"), m.get("rtt.after")
+    if not before or not after:
+        return []
+    s = source(bench)
+    unit = s.get("scoreUnit", "ops/s")
+    return [(as_rate(unit, f), b, a) for f, b, a in zip(s["rawData"][0], before["rawData"][0], after["rawData"][0])]
 
 
 def label(tag, bench):
@@ -146,9 +168,13 @@ for _ring in ("split", "packed"):
                                    rf"NetInterfaceBenchmark\.pairs2 burst={_burst},frame={_frame},ring={_ring}",
                                    rf"NetInterfaceBenchmark\.pairs1 burst={_burst},frame={_frame},ring={_ring}"))
 
+# RingBenchmark's slots parameter (s30) defaults to byId; the ratios above name the ring without it
+DEFAULT_RATIOS = [tuple(re.sub(r"(RingBenchmark\\\.ring batch=\d+,payload=\d+,ring=\w+)$", r"\1(?:,slots=byId)?", p)
+                        for p in ratio) for ratio in DEFAULT_RATIOS]
+
 
 def load(out):
-    """{label: {round: (figure, fork record)}}."""
+    """{label: {round: (figure, fork record, [(figure, rtt before, rtt after)] per iteration)}}."""
     forks = {}
     path = os.path.join(out, "forks.jsonl")
     if os.path.exists(path):
@@ -169,7 +195,7 @@ def load(out):
         for bench in data:
             f = figure(bench)
             if f is not None:
-                rows.setdefault(label(rec.get("tag", ""), bench), {})[r] = (f, rec)
+                rows.setdefault(label(rec.get("tag", ""), bench), {})[r] = (f, rec, iterations(bench))
     return rows
 
 
@@ -180,6 +206,74 @@ def mega(x):
 
 def med(xs):
     return f"{statistics.median(xs):.2f}" if xs else "-"
+
+
+# an iteration whose round trips before and after differ by less than this factor ran in one placement
+STABLE = 1.3
+# in the sorted round trips of such iterations, a step larger than this factor starts a new placement
+GAP = 1.25
+
+
+def stable_rtt(before, after):
+    """The round trip of an iteration that ran in one placement (geometric mean of its two probes), else None."""
+    if not before or not after or before != before or after != after:
+        return None
+    return math.sqrt(before * after) if max(before, after) / min(before, after) < STABLE else None
+
+
+def placements(rows):
+    """The placements seen in the run, [(lowest, highest, median round trip, iterations)], found as
+    groups of the stable iterations' round trips with no step larger than GAP inside."""
+    rtts = sorted(x for v in rows.values() for (_, _, its) in v.values()
+                  for (_, b, a) in its if (x := stable_rtt(b, a)) is not None)
+    groups = []
+    for x in rtts:
+        if groups and x <= groups[-1][-1] * GAP:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    return [(g[0], g[-1], statistics.median(g), len(g)) for g in groups]
+
+
+def placement_table(rows, ratios, find, emit):
+    """The ratios again, inside each placement: per round, the median figure of the numerator's
+    iterations in that placement over the denominator's in the same placement and round."""
+    classes = placements(rows)
+    if not classes:
+        return
+
+    def in_class(its, k):
+        lo, hi = classes[k][0], classes[k][1]
+        return [f for f, b, a in its if (x := stable_rtt(b, a)) is not None and lo <= x <= hi]
+
+    emit()
+    emit("Placements (cross-core round trip around each measured iteration, PlacementProfiler): " + "; ".join(
+        f"~{m:.0f} ns ({lo:.0f}-{hi:.0f} ns, {n} iterations)" for lo, hi, m, n in classes))
+    table = []
+    for name, num, den in ratios:
+        x, y = find(num), find(den)
+        if not x or not y:
+            continue
+        for k, (_, _, mid, _) in enumerate(classes):
+            cells, qs, xs, ys = [], [], [], []
+            for r in sorted(set(x) & set(y)):
+                a, b = in_class(x[r][2], k), in_class(y[r][2], k)
+                if a and b:
+                    q = statistics.median(a) / statistics.median(b)
+                    cells.append(f"r{r} {q:.2f}")
+                    qs.append(q)
+                    xs += a
+                    ys += b
+            if qs:
+                table.append(f"| {name} | ~{mid:.0f} ns | {' / '.join(cells)} | {med(qs)}× ({len(qs)} round"
+                             f"{'' if len(qs) == 1 else 's'}) | {statistics.median(xs) / statistics.median(ys):.2f}× "
+                             f"({len(xs)}:{len(ys)} iterations) |")
+    if table:
+        emit()
+        emit("| ratio inside one placement | placement | per round | median of rounds | pooled |")
+        emit("|---|---|---|---|---|")
+        for line in table:
+            emit(line)
 
 
 def main():
@@ -244,6 +338,7 @@ def main():
              f"{med([q[r] for r in rs if r not in bad])}× ({len(rs) - len(bad)} of {len(rs)}) |")
         must, goal = targets.get(name, (None, None))
         panels.append((name, [(r, q[r], r in bad) for r in rs], must, goal))
+    placement_table(rows, ratios, find, emit)
     if panels:
         chart = os.path.join(a.out, "ratios.svg")
         ratio_chart.write(chart, panels, f"per-round ratios: {os.path.basename(os.path.abspath(a.out))}")

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * block I/O, PMD, UDP cable and issue 15 before/after forks, round 2's FileChannel fork disturbed): the
  * default ratios of every script are computed from the right figure (a counter where there is one,
  * else the primary score, a time per operation as a rate) and written to {@code summary.md} beside a
- * {@code ratios.svg} with one panel per ratio. Needs {@code python3}; skipped, saying so, without it.
+ * {@code ratios.svg} with one panel per ratio; and, from {@code placement-fixture}, the same ratios
+ * inside each vCPU placement that {@code PlacementProfiler} recorded per iteration. Needs {@code python3}; skipped, saying so, without it.
  */
 class InterleavedSummaryTest {
   @TempDir
@@ -58,6 +59,29 @@ class InterleavedSummaryTest {
     long ratioRows = summary.stream().filter(l -> l.matches("\\| [^|]+ \\| [0-9.* /]+ \\| [0-9.]+× \\|.*")).count();
     assertThat(ratioRows).isEqualTo(7);
     assertThat(svg.split("fill=\"#fafafa\"", -1)).hasSize(8);
+  }
+
+  @Test
+  void ratiosInsideOnePlacementCompareOnlyIterationsWhoseProbesAgree() throws Exception {
+    assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
+    // placement-fixture: PMD and NetInterface forks with PlacementProfiler's round trips per
+    // iteration; one PMD iteration (9 M, 100 ns before, 400 ns after) moved and must count nowhere
+    Path out = tmp.resolve("out");
+    copy(Path.of("src/test/resources/placement-fixture"), out);
+    Process p = new ProcessBuilder("python3", "interleaved-summary.py", out.toString())
+        .redirectErrorStream(true).start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(printed).isZero();
+
+    List<String> summary = Files.readAllLines(out.resolve("summary.md"));
+    assertThat(summary).contains(
+        "Placements (cross-core round trip around each measured iteration, PlacementProfiler): "
+            + "~50 ns (50-51 ns, 2 iterations); ~100 ns (100-102 ns, 3 iterations); "
+            + "~400 ns (400-405 ns, 5 iterations)",
+        "| PMD 64 B / NetInterface 64 B, split, 1 pair | ~50 ns | r2 1.50 | 1.50× (1 round) | 1.50× (1:1 iterations) |",
+        "| PMD 64 B / NetInterface 64 B, split, 1 pair | ~100 ns | r1 1.25 | 1.25× (1 round) | 1.25× (2:1 iterations) |",
+        "| PMD 64 B / NetInterface 64 B, split, 1 pair | ~400 ns | r1 2.00 / r2 1.25 | 1.62× (2 rounds) | 2.25× (2:3 iterations) |");
   }
 
   private static boolean python3() {
