@@ -205,13 +205,18 @@
     });
   }
 
+  // the stream's first frame is the picture too: state.json only fills the page until it comes, and
+  // a late answer never draws over a newer picture from the stream
+  var streamed = false;
   fetch(base + '/state.json', {credentials: 'same-origin'}).then(function (r) { return r.json(); }).then(function (s) {
-    rates = s.rates;
-    render(s.bus);
+    if (!streamed) {
+      rates = s.rates;
+      render(s.bus);
+    }
   });
   var events = new EventSource(base + '/events.stream');
   events.addEventListener('open', function () { status.textContent = 'live'; });
   events.addEventListener('error', function () { status.textContent = 'reconnecting'; });
-  events.addEventListener('bus', function (e) { render(JSON.parse(e.data)); });
+  events.addEventListener('bus', function (e) { streamed = true; render(JSON.parse(e.data)); });
   events.addEventListener('rates', function (e) { drawRates(JSON.parse(e.data)); });
 })();

@@ -7,6 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The open server-sent-event streams of the page: each browser tab holds one request open and
@@ -52,14 +53,16 @@ final class EventStream {
    * behind, or {@link #closeAll} is called.
    *
    * @param out the response writer (the caller has set the event-stream headers)
-   * @param first frames to send before any published event (the current picture and rates)
+   * @param first the frames to send before any published event (the current picture and rates),
+   *     asked for only once the stream is registered, so that a change published while they are
+   *     being drawn still reaches this stream after them
    * @param flush flushes the response through to the browser
    */
-  void serve(Writer out, String first, Flush flush) throws IOException {
+  void serve(Writer out, Supplier<String> first, Flush flush) throws IOException {
     BlockingQueue<String> q = new ArrayBlockingQueue<>(QUEUE);
     clients.add(q);
     try {
-      out.write(first);
+      out.write(first.get());
       flush.flush();
       while (true) {
         String frame = q.poll(KEEPALIVE_SECONDS, TimeUnit.SECONDS);

@@ -49,7 +49,7 @@ final class PluginCore {
       json(x, 200, live.stateJson());
     } else if (uri.endsWith("/" + LABEL + "/events.stream")) {
       x.start(200, "text/event-stream");
-      live.stream().serve(x.writer(), live.firstFrames(), x::flush);
+      live.stream().serve(x.writer(), live::firstFrames, x::flush);
     } else if (uri.endsWith("/" + LABEL) || uri.endsWith("/" + LABEL + "/")) {
       page(x);
     } else {

@@ -17,7 +17,7 @@ class EventStreamTest {
     CountDownLatch flushed = new CountDownLatch(2);
     CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
       try {
-        s.serve(out, EventStream.frame("bus", "{}"), () -> {
+        s.serve(out, () -> EventStream.frame("bus", "{}"), () -> {
           first.countDown();
           flushed.countDown();
         });
@@ -34,5 +34,29 @@ class EventStreamTest {
     served.get(5, TimeUnit.SECONDS);
     assertThat(out.toString()).isEqualTo("event: bus\ndata: {}\n\nevent: rates\ndata: {\"a\":1}\n\n");
     assertThat(s.size()).isZero();
+  }
+
+  @Test
+  void aChangePublishedWhileTheFirstPictureIsDrawnStillReachesTheStream() throws Exception {
+    // the bus changes (and publishes) while a new stream's first picture is being drawn: had the
+    // picture been drawn before the stream was registered, the change would be lost to this page
+    EventStream s = new EventStream();
+    StringWriter out = new StringWriter();
+    CountDownLatch flushed = new CountDownLatch(2);
+    CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+      try {
+        s.serve(out, () -> {
+          s.publish("bus", "{\"vdpa0\":\"BOUND\"}");
+          return EventStream.frame("bus", "{\"vdpa0\":\"PROBING\"}");
+        }, flushed::countDown);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(flushed.await(5, TimeUnit.SECONDS)).isTrue();
+    s.closeAll();
+    served.get(5, TimeUnit.SECONDS);
+    assertThat(out.toString()).isEqualTo("event: bus\ndata: {\"vdpa0\":\"PROBING\"}\n\n"
+        + "event: bus\ndata: {\"vdpa0\":\"BOUND\"}\n\n");
   }
 }
