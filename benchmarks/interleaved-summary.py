@@ -168,8 +168,9 @@ for _ring in ("split", "packed"):
                                    rf"NetInterfaceBenchmark\.pairs2 burst={_burst},frame={_frame},ring={_ring}",
                                    rf"NetInterfaceBenchmark\.pairs1 burst={_burst},frame={_frame},ring={_ring}"))
 
-# RingBenchmark's slots parameter (s30) defaults to byId; the ratios above name the ring without it
-DEFAULT_RATIOS = [tuple(re.sub(r"(RingBenchmark\\\.ring batch=\d+,payload=\d+,ring=\w+)$", r"\1(?:,slots=byId)?", p)
+# RingBenchmark's parameters added later take their defaults in these ratios: readAhead 0 (s32), slots byId (s30)
+DEFAULT_RATIOS = [tuple(re.sub(r"(RingBenchmark\\\.ring batch=\d+,payload=\d+)(,ring=\w+)$",
+                               r"\1(?:,readAhead=0)?\2(?:,slots=byId)?", p)
                         for p in ratio) for ratio in DEFAULT_RATIOS]
 
 
