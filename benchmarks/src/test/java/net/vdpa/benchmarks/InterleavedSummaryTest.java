@@ -30,13 +30,7 @@ class InterleavedSummaryTest {
   void theSummaryWritesEveryScriptsRatiosAndTheirChart() throws Exception {
     assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
     Path out = tmp.resolve("out");
-    copy(Path.of("src/test/resources/interleaved-fixture"), out);
-    Process p = new ProcessBuilder("python3", "interleaved-summary.py", out.toString())
-        .redirectErrorStream(true).start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(printed).isZero();
-
+    String printed = summarise("interleaved-fixture", out);
     List<String> summary = Files.readAllLines(out.resolve("summary.md"));
     assertThat(summary).contains(
         // blk: the waiting submitter's primary score; the chained method's "completed", not its primary
@@ -67,13 +61,7 @@ class InterleavedSummaryTest {
     // placement-fixture: PMD and NetInterface forks with PlacementProfiler's round trips per
     // iteration; one PMD iteration (9 M, 100 ns before, 400 ns after) moved and must count nowhere
     Path out = tmp.resolve("out");
-    copy(Path.of("src/test/resources/placement-fixture"), out);
-    Process p = new ProcessBuilder("python3", "interleaved-summary.py", out.toString())
-        .redirectErrorStream(true).start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(printed).isZero();
-
+    summarise("placement-fixture", out);
     List<String> summary = Files.readAllLines(out.resolve("summary.md"));
     assertThat(summary).contains(
         "Placements (cross-core round trip around each measured iteration, PlacementProfiler): "
@@ -82,6 +70,17 @@ class InterleavedSummaryTest {
         "| PMD 64 B / NetInterface 64 B, split, 1 pair | ~50 ns | r2 1.50 | 1.50× (1 round) | 1.50× (1:1 iterations) |",
         "| PMD 64 B / NetInterface 64 B, split, 1 pair | ~100 ns | r1 1.25 | 1.25× (1 round) | 1.25× (2:1 iterations) |",
         "| PMD 64 B / NetInterface 64 B, split, 1 pair | ~400 ns | r1 2.00 / r2 1.25 | 1.62× (2 rounds) | 2.25× (2:3 iterations) |");
+  }
+
+  /** Copies a fixture folder to {@code out}, runs the summary on it and returns what it printed. */
+  private static String summarise(String fixture, Path out) throws IOException, InterruptedException {
+    copy(Path.of("src/test/resources", fixture), out);
+    Process p = new ProcessBuilder("python3", "interleaved-summary.py", out.toString())
+        .redirectErrorStream(true).start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(printed).isZero();
+    return printed;
   }
 
   private static boolean python3() {
