@@ -15,6 +15,7 @@ import net.vdpa.api.VdpaDevice;
 import net.vdpa.api.VdpaMgmtDevice;
 import net.vdpa.api.vhost.VhostVdpa;
 import net.vdpa.benchmarks.BenchFramework;
+import net.vdpa.benchmarks.CoreProbe;
 import net.vdpa.testpmd.Testpmd;
 import org.osgi.framework.Constants;
 
@@ -31,9 +32,11 @@ import org.osgi.framework.Constants;
  * being measured runs: the other side's testpmds are frozen with SIGSTOP between its windows (a
  * testpmd whose forwarding is stopped still spins its worker lcore), and our device's worker sleeps
  * while its frontend is frozen. On a shared 2-vCPU machine the host moves the vCPUs between near and far cores every
- * fraction of a second (the cross-core round trip jumps between about 60, 100 and 440 ns), so
+ * few seconds (the cross-core round trip jumps between about 30, 100 and 420 ns), so
  * figures measured minutes apart say little about each other: a round's ratio compares windows
- * measured seconds apart, and the median of the per-round ratios is the figure.
+ * measured seconds apart, and the median of the per-round ratios is the figure. Each round is
+ * bracketed by the cross-core round-trip probe ({@link CoreProbe#measure}), and the ratios are
+ * also given per placement, from the rounds whose two probes agree.
  *
  * <p>Not JMH: the work happens in other processes; each figure is a counter difference over a
  * window (our device's queue counters; the DPDK backend's port counter).
@@ -71,6 +74,8 @@ public final class VhostTestpmdBench {
     Path dir = Files.createTempDirectory("vhost-bench");
     long[][] ours = new long[modes.length][rounds];
     long[][] dpdk = new long[modes.length][rounds];
+    // the cross-core round trip (ns) just before and after each window, both windows of a round
+    double[][][] rtt = new double[modes.length][rounds][];
     try (BenchFramework fw = runtime(dir)) {
       for (int k = 0; k < modes.length; k++) {
         String mode = modes[k];
@@ -79,6 +84,7 @@ public final class VhostTestpmdBench {
           p.ours(1);
           p.dpdk(1);
           for (int r = 0; r < rounds; r++) {
+            double before = probe();
             if (r % 2 == 0) {
               ours[k][r] = p.ours(seconds);
               dpdk[k][r] = p.dpdk(seconds);
@@ -86,9 +92,10 @@ public final class VhostTestpmdBench {
               dpdk[k][r] = p.dpdk(seconds);
               ours[k][r] = p.ours(seconds);
             }
-            System.out.printf("%s round %d (load %s): ours %,d dpdk %,d ratio %.2f packets/s%n", mode, r,
-                Files.readString(Path.of("/proc/loadavg")).split(" ")[0], ours[k][r], dpdk[k][r],
-                (double) ours[k][r] / dpdk[k][r]);
+            rtt[k][r] = new double[] {before, probe()};
+            System.out.printf("%s round %d (load %s, round trip %.0f/%.0f ns): ours %,d dpdk %,d ratio %.2f packets/s%n",
+                mode, r, Files.readString(Path.of("/proc/loadavg")).split(" ")[0], rtt[k][r][0], rtt[k][r][1],
+                ours[k][r], dpdk[k][r], (double) ours[k][r] / dpdk[k][r]);
           }
         }
       }
@@ -103,7 +110,40 @@ public final class VhostTestpmdBench {
           + " %,d pps [%,d..%,d], median of the per-round ratios %.2f [%.2f..%.2f]%n", modes[k], pairs, rounds,
           seconds, median(ours[k]), min(ours[k]), max(ours[k]), median(dpdk[k]), min(dpdk[k]), max(dpdk[k]),
           ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+      byPlacement(modes[k], ours[k], dpdk[k], rtt[k]);
     }
+  }
+
+  /**
+   * The per-round ratios again, grouped by the vCPU placement the round ran in: only rounds whose
+   * probes before and after agree within 1.3x count (the host did not move the vCPUs meanwhile),
+   * and placements are their round trips sorted and split at a step over 1.25x, as
+   * interleaved-summary.py groups JMH iterations.
+   */
+  private static void byPlacement(String mode, long[] ours, long[] dpdk, double[][] rtt) {
+    List<double[]> stable = new java.util.ArrayList<>(); // {round trip, ratio}
+    for (int r = 0; r < ours.length; r++) {
+      double a = rtt[r][0];
+      double b = rtt[r][1];
+      if (Math.max(a, b) / Math.min(a, b) < 1.3 && dpdk[r] > 0) {
+        stable.add(new double[] {Math.sqrt(a * b), (double) ours[r] / dpdk[r]});
+      }
+    }
+    stable.sort((x, y) -> Double.compare(x[0], y[0]));
+    int from = 0;
+    for (int i = 1; i <= stable.size(); i++) {
+      if (i == stable.size() || stable.get(i)[0] > stable.get(i - 1)[0] * 1.25) {
+        double[] q = stable.subList(from, i).stream().mapToDouble(x -> x[1]).sorted().toArray();
+        System.out.printf("%s, placement %.0f-%.0f ns: %d rounds, median of the per-round ratios %.2f [%.2f..%.2f]%n",
+            mode, stable.get(from)[0], stable.get(i - 1)[0], q.length, q[q.length / 2], q[0], q[q.length - 1]);
+        from = i;
+      }
+    }
+  }
+
+  /** The cross-core round trip now, while every testpmd is frozen and our device's worker sleeps. */
+  private static double probe() throws InterruptedException {
+    return CoreProbe.measure(1_000, 5)[2];
   }
 
   private static long median(long[] v) {
