@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The cross-core round-trip probe: two threads bounce one counter between them through a cache
  * line each way, and the probe gives the median time of one round trip in nanoseconds. On a shared
  * 2-vCPU machine that time moves 2-10x with where the host places the vCPUs (PERFORMANCE.md;
- * benchmarks/README.md, "Placement"), and two-thread ring rates move with it. The interleaving
+ * benchmarks/README.md, "Ratios inside one placement"), and two-thread ring rates move with it. The interleaving
  * script runs {@link #main} before each fork, and {@link PlacementProfiler} runs {@link #measure}
  * around every measured JMH iteration so that iterations can be compared with others measured in
  * the same placement.
