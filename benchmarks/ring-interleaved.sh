@@ -9,6 +9,7 @@ exec "$(dirname "$0")/interleave.py" --rounds "${1:-5}" "${2:-ring-interleaved}"
   "JctoolsPairBenchmark -p payload=64" \
   "ring.RingBenchmark -p ring=split -p payload=64 -p batch=32" \
   "ring.RingBenchmark -p ring=packed -p payload=64 -p batch=32" \
+  "PlainSplitBenchmark -p payload=64" \
   "base::AgronaBench -p payload=1500" \
   "AgronaRingBenchmark -p payload=1500" \
   "ring.RingBenchmark -p ring=split -p payload=1500 -p batch=32" \

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * other on one thread, 32 payloads per call, as in {@link RingCostBenchmark}: no cross-core
  * traffic, so this is what the code costs, not what coherence adds.
  *
- * <p>Usage: {@code java -cp benchmarks.jar net.vdpa.benchmarks.ring.RingCpuCost RING PAYLOAD}.
+ * <p>Usage: {@code java -cp benchmarks.jar net.vdpa.benchmarks.ring.RingCpuCost RING PAYLOAD}, RING
+ * one of split, packed, or plain for {@link PlainSplitBenchmark} (the floor, same work).
  * Put an older build's jar first on the class path ({@code -cp old.jar:benchmarks.jar}) to measure
  * its ring with this harness.
  */
@@ -25,16 +26,29 @@ public final class RingCpuCost {
    * Prints {@code cpu_ns_per_transfer MEDIAN min MIN max MAX} over 9 samples of 0.2 s CPU each,
    * after 2 s of warm-up.
    *
-   * @param args ring type (split, packed) and payload bytes
+   * @param args ring type (split, packed, plain) and payload bytes
    */
   public static void main(String[] args) {
-    RingBenchmark b = new RingBenchmark();
-    b.ring = args[0];
-    b.payload = Integer.parseInt(args[1]);
-    b.batch = 32;
-    b.setUp();
-    Posts p = new Posts();
-    Transfers t = new Transfers();
+    final Posts p = new Posts();
+    final Transfers t = new Transfers();
+    final Runnable driver;
+    final Runnable device;
+    if ("plain".equals(args[0])) {
+      PlainSplitBenchmark b = new PlainSplitBenchmark();
+      b.payload = Integer.parseInt(args[1]);
+      b.batch = 32;
+      b.setUp();
+      driver = () -> b.driver(p);
+      device = () -> b.device(t);
+    } else {
+      RingBenchmark b = new RingBenchmark();
+      b.ring = args[0];
+      b.payload = Integer.parseInt(args[1]);
+      b.batch = 32;
+      b.setUp();
+      driver = () -> b.driver(p);
+      device = () -> b.device(t);
+    }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     double[] ns = new double[SAMPLES];
     for (int s = -10; s < SAMPLES; s++) { // the first 10 samples (2 s of CPU) warm up the JIT
@@ -43,8 +57,8 @@ public final class RingCpuCost {
       long c1;
       do {
         for (int k = 0; k < 10_000; k++) {
-          b.driver(p);
-          b.device(t);
+          driver.run();
+          device.run();
         }
         c1 = mx.getCurrentThreadCpuTime();
       } while (c1 - c0 < SAMPLE_CPU_NS);
