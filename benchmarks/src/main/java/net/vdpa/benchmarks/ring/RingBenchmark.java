@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
  * queue reuses ids first in, first out, so slots are filled and read in the same order every lap
  * and each descriptor keeps its bytes; {@code stack} and {@code fifo} take slots from a private
  * free list instead, for comparison), reaps used buffers only when fewer than 32 slots are free (a poll-mode driver's reclaim threshold, DPDK's
- * {@code tx_free_thresh}), and per call copies the template into up to {@code batch} slots, stamps
+ * {@code tx_free_thresh}), in bursts ({@link DriverQueue#pollUsed(int[], int[], int)}, until none are left), and per call copies the template into up to {@code batch} slots, stamps
  * each with a sequence number, adds each as a device-readable descriptor and publishes the lot with
  * one release store. Device: takes up to {@code batch} chains in one {@link
  * net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags validated and
@@ -109,6 +109,8 @@ public class RingBenchmark {
     int freeHead;
     int mode;
     int[] slotOfId;
+    /** Ids the last {@link DriverQueue#pollUsed(int[], int[], int)} took back. */
+    int[] reaped;
     long seq;
     long a0;
     long a1;
@@ -156,6 +158,7 @@ public class RingBenchmark {
     d.slotOffset = new int[SIZE];
     d.free = new int[SIZE];
     d.slotOfId = new int[SIZE];
+    d.reaped = new int[SIZE];
     for (int i = 0; i < SIZE; i++) {
       d.slotIova[i] = base + (long) i * stride;
       d.slotOffset[i] = t.offset() + i * stride;
@@ -213,7 +216,10 @@ public class RingBenchmark {
       final int o = d.slotOffset[slot];
       mem.put(o, d.template, 0, len);
       mem.putLong(o, s++);
-      d.slotOfId[q.add(d.slotIova[slot], len, false)] = slot; // cannot be FULL: a slot per descriptor
+      final int id = q.add(d.slotIova[slot], len, false); // cannot be FULL: a slot per descriptor
+      if (mode != BY_ID) {
+        d.slotOfId[id] = slot;
+      }
     }
     d.seq = s;
     d.freeCount = n;
@@ -223,11 +229,19 @@ public class RingBenchmark {
   }
 
   private static int reap(final Driver d, final DriverQueue q, int n) {
-    long u;
     final int tail = d.freeHead;
-    while ((u = q.pollUsed()) != DriverQueue.EMPTY) {
-      d.free[(tail + n) & (SIZE - 1)] = d.slotOfId[DriverQueue.usedId(u)];
-      n++;
+    final int[] ids = d.reaped;
+    final boolean byId = d.mode == BY_ID;
+    int k;
+    while ((k = q.pollUsed(ids, null, SIZE)) > 0) {
+      if (byId) { // the slot is the id's: the queue's own free list is all the bookkeeping
+        n += k;
+        continue;
+      }
+      for (int i = 0; i < k; i++) {
+        d.free[(tail + n) & (SIZE - 1)] = d.slotOfId[ids[i]];
+        n++;
+      }
     }
     d.freeCount = n;
     return n;

@@ -100,6 +100,49 @@ public interface DriverQueue {
   long pollUsed();
 
   /**
+   * Takes back up to {@code max} used buffers in one call, as {@link #pollUsed()} does one at a
+   * time (same order, same checks, the queue stops on the same invalid element): for a driver that
+   * reclaims in bursts, as a transmit queue frees its buffers below a threshold (DPDK's
+   * {@code tx_free_thresh}). The split queue reads the used index at most once per call and keeps
+   * its free list in locals for the burst; this default calls {@link #pollUsed()}.
+   *
+   * @param ids receives the chain ids from index 0
+   * @param lens receives the lengths the device wrote, index for index; null if not needed
+   * @param max at most this many, at most {@code ids.length} (and {@code lens.length})
+   * @return how many were taken: 0 if none are used (or the queue stopped); fewer than {@code max}
+   *     does not mean none are left (call again until 0 to drain)
+   * @throws IllegalArgumentException if {@code max} is negative or does not fit the arrays
+   */
+  default int pollUsed(int[] ids, int[] lens, int max) {
+    checkBurst(ids, lens, max);
+    int n = 0;
+    long used;
+    while (n < max && (used = pollUsed()) != EMPTY) {
+      ids[n] = usedId(used);
+      if (lens != null) {
+        lens[n] = usedLength(used);
+      }
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Checks the arguments of {@link #pollUsed(int[], int[], int)}.
+   *
+   * @param ids the ids array
+   * @param lens the lengths array, or null
+   * @param max the burst
+   * @throws IllegalArgumentException if {@code max} is negative or does not fit the arrays
+   */
+  static void checkBurst(int[] ids, int[] lens, int max) {
+    if (max < 0 || max > ids.length || (lens != null && max > lens.length)) {
+      throw new IllegalArgumentException("used burst of " + max + " does not fit arrays of " + ids.length
+          + (lens == null ? "" : " and " + lens.length) + " elements");
+    }
+  }
+
+  /**
    * Asks the device for used-buffer notifications again.
    *
    * @return true if used buffers arrived meanwhile (poll again before sleeping)

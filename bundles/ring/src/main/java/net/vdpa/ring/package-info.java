@@ -3,10 +3,11 @@
  * byte-exact in off-heap memory, with a driver side and a device side.
  *
  * <p>0.3.0 adds {@link net.vdpa.ring.DriverQueue#nextId()}; 0.4.0 adds {@link
- * net.vdpa.ring.DeviceQueue#readAhead}.
+ * net.vdpa.ring.DeviceQueue#readAhead}; 0.5.0 adds {@link
+ * net.vdpa.ring.DriverQueue#pollUsed(int[], int[], int)} (used buffers taken back in bursts).
  */
 @Export
-@Version("0.4.0")
+@Version("0.5.0")
 package net.vdpa.ring;
 
 import org.osgi.annotation.bundle.Export;

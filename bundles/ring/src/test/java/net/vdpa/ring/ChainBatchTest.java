@@ -122,6 +122,28 @@ class ChainBatchTest {
     assertThat(d.popBatch(batch)).isZero();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void aMapChangeBetweenBatchesAppliesToTheNextOne(String ring) {
+    MockDriver m = mock(ring, 64, 0);
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.dma().allocate(64, 4096);
+    q.add(b, 64, false);
+    q.publish();
+    ChainBatch batch = new ChainBatch(32);
+    assertThat(d.popBatch(batch)).as("the device's last hit now covers the buffer").isEqualTo(1);
+    assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+    long page = b & -4096L;
+    assertThat(page).as("the buffer's page holds no ring area").isGreaterThanOrEqualTo(m.config().deviceAddr() + 4096);
+    m.deviceIotlb().unmap(page, 4096);
+    q.add(b, 64, false);
+    q.add(b, 64, false);
+    q.publish();
+    assertThat(d.popBatch(batch)).isZero();
+    assertThat(d.error()).isEqualTo(RingError.ADDRESS_UNMAPPED);
+  }
+
   @Test
   void aHeadMadeAvailableTwiceIsRefusedInsideABatch() {
     MockDriver m = MockDriver.split(8, 0, 1 << 16);

@@ -23,6 +23,8 @@ final class TxQueue {
   private final TxArea area;
   /** Guarded by this: the area ticket of the buffer behind each head id in flight. */
   private final int[] ticketOfHead;
+  /** Heads the last reclaim burst took back. */
+  private final int[] reclaimed;
   /** Guarded by this: frames handed to the device and not yet used. */
   private int inFlight;
   private boolean down;
@@ -52,6 +54,7 @@ final class TxQueue {
     this.areaIova = memory.allocate(capacity, TxArea.ALIGN);
     this.areaOffset = memory.offset(areaIova);
     this.ticketOfHead = new int[n];
+    this.reclaimed = new int[n];
     q.disableInterrupts();
   }
 
@@ -160,9 +163,12 @@ final class TxQueue {
 
   /** Takes back every buffer the device has used. Caller holds the lock. */
   private void reclaim() {
-    for (long used; (used = q.pollUsed()) != DriverQueue.EMPTY; ) {
-      area.giveBack(ticketOfHead[DriverQueue.usedId(used)]);
-      inFlight--;
+    final int[] heads = reclaimed;
+    for (int k; (k = q.pollUsed(heads, null, heads.length)) > 0; ) {
+      for (int i = 0; i < k; i++) {
+        area.giveBack(ticketOfHead[heads[i]]);
+      }
+      inFlight -= k;
     }
   }
 

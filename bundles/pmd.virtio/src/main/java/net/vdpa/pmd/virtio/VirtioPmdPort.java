@@ -67,6 +67,8 @@ final class VirtioPmdPort implements PmdPort {
    */
   private final int[] rxById;
   private final int[] txById;
+  /** Transmit ids the last reclaim burst took back. */
+  private final int[] reclaimed;
   private DeviceHandle handle;
   private volatile State state = State.RUNNING;
   private volatile boolean releaseRequested;
@@ -94,6 +96,7 @@ final class VirtioPmdPort implements PmdPort {
     this.tx = mem.tx.queue();
     this.rxById = new int[QUEUE_SIZE];
     this.txById = new int[QUEUE_SIZE];
+    this.reclaimed = new int[QUEUE_SIZE];
     Arrays.fill(rxById, -1);
     boolean mapped = false;
     try {
@@ -217,12 +220,13 @@ final class VirtioPmdPort implements PmdPort {
   }
 
   private void reclaim(DriverQueue q) {
-    long used;
-    while ((used = q.pollUsed()) != DriverQueue.EMPTY) {
-      int id = DriverQueue.usedId(used);
-      SlotMbuf m = mem.mbuf(txById[id]);
-      m.deviceWrote = false; // the device only read it; the application wrote it last
-      mem.put(m);
+    final int[] ids = reclaimed;
+    for (int k; (k = q.pollUsed(ids, null, ids.length)) > 0; ) {
+      for (int i = 0; i < k; i++) {
+        SlotMbuf m = mem.mbuf(txById[ids[i]]);
+        m.deviceWrote = false; // the device only read it; the application wrote it last
+        mem.put(m);
+      }
     }
   }
 

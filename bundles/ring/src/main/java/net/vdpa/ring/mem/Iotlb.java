@@ -213,10 +213,62 @@ public final class Iotlb {
    *     RingError#READ_FROM_WRITE_ONLY}
    */
   public RingError translate(final long iova, final long length, final boolean write, final Translation out) {
+    return translate(table, iova, length, write, out);
+  }
+
+  /**
+   * Translates as {@link #translate(long, long, boolean, Translation)} does, against the map as it
+   * was at {@code generation}: for a device translating a batch of descriptors, which reads the
+   * map once for the batch (one volatile read, not one per descriptor, so the loop's other loads
+   * stay hoisted). An unmap that completes while the batch is translated applies from the next
+   * batch on, as it applies to memory a chain already translated; the memory stays valid for the
+   * Java heap either way.
+   *
+   * @param generation what {@link #generation()} returned, checked by the caller to be current when
+   *     its batch began
+   * @param iova the first IOVA (unsigned)
+   * @param length bytes, 1 to 2^63 - 1
+   * @param write true for a device write, false for a device read
+   * @param out receives the result and keeps the last-hit cache
+   * @return as {@link #translate(long, long, boolean, Translation)}
+   * @throws ClassCastException if {@code generation} did not come from {@link #generation()}
+   */
+  public RingError translate(
+      final Object generation, final long iova, final long length, final boolean write, final Translation out) {
+    return translate((Table) generation, iova, length, write, out);
+  }
+
+  /**
+   * Where a range lies in the buffer of {@code out}'s last hit ({@link Translation#hitBuffer()}), if
+   * the whole range lies in that mapping and chunk, for the same access mode, in the map as it was
+   * at {@code generation}; -1 otherwise, and then {@link #translate(Object, long, long, boolean,
+   * Translation)} decides (and reports a fault if there is one). The fast path of a device taking a
+   * batch of single descriptors: it writes nothing, not even into {@code out}.
+   *
+   * @param generation what {@link #generation()} returned, current when the caller's batch began
+   * @param iova the first IOVA (unsigned)
+   * @param length bytes
+   * @param write true for a device write, false for a device read
+   * @param out the caller's translation, holding the last hit
+   * @return an absolute index in {@code out.hitBuffer()}, or -1
+   */
+  public int hitOffset(
+      final Object generation, final long iova, final long length, final boolean write, final Translation out) {
+    final long lo = out.hitLo;
+    final long hi = out.hitHi;
+    if (out.hitBuffer != null && out.cachedTable == generation && out.hitWrite == write
+        && Long.compareUnsigned(iova - lo, hi - lo) <= 0
+        && length >= 1 && Long.compareUnsigned(length - 1, hi - iova) <= 0) {
+      return (int) (iova - out.hitBase);
+    }
+    return -1;
+  }
+
+  private RingError translate(
+      final Table t, final long iova, final long length, final boolean write, final Translation out) {
     if (length < 1 || Long.compareUnsigned(length - 1, -1L - iova) > 0) {
       return fault(iova, length, write, RingError.ADDRESS_WRAP);
     }
-    final Table t = table;
     // fast path: the same mapping, chunk and access mode as the last translation
     final ByteBuffer hb = out.hitBuffer;
     if (hb != null && out.cachedTable == t && out.hitWrite == write

@@ -49,6 +49,15 @@ public final class Translation {
   }
 
   /**
+   * The buffer of the last hit, for {@link Iotlb#hitOffset}; use absolute indices only.
+   *
+   * @return the buffer, or null when nothing is cached
+   */
+  public ByteBuffer hitBuffer() {
+    return hitBuffer;
+  }
+
+  /**
    * How many bytes of the requested range are contiguous in {@link #buffer()} from
    * {@link #offset()}: the whole request, or less where the range crosses into another mapping.
    *

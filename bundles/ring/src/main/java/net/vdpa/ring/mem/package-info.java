@@ -14,10 +14,13 @@
  *
  * <p>0.2.0 adds {@link net.vdpa.ring.mem.DmaFaultListener}: an IOTLB tells of refused translations.
  * 0.3.0 adds {@link net.vdpa.ring.mem.MemoryRegion#pageAlignedBuffer} and {@link
- * net.vdpa.ring.mem.Iotlb#peek} (a translation that reports no fault, for reading ahead).
+ * net.vdpa.ring.mem.Iotlb#peek} (a translation that reports no fault, for reading ahead). 0.4.0
+ * adds a batch's translations against one snapshot of the map ({@link
+ * net.vdpa.ring.mem.Iotlb#translate(Object, long, long, boolean, Translation)}, {@link
+ * net.vdpa.ring.mem.Iotlb#hitOffset}, {@link net.vdpa.ring.mem.Translation#hitBuffer}).
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package net.vdpa.ring.mem;
 
 import org.osgi.annotation.bundle.Export;

@@ -187,8 +187,8 @@ public final class SplitDevice extends DeviceQueueBase {
   /**
    * {@inheritDoc}
    *
-   * <p>One ready check and the available index read only when the cached one is used up, as in
-   * {@link #pop}; per chain the same checks in the same order (head in range, not in flight, then
+   * <p>One ready check, and one read of the available index, only when fewer than a batch are
+   * cached: a batch takes what was available then (the next call sees what came since); per chain the same checks in the same order (head in range, not in flight, then
    * the descriptor and its translation with its permission). A chain that is not a single
    * descriptor in one piece is popped by {@link #pop} into the batch's rest chain.
    */
@@ -203,17 +203,23 @@ public final class SplitDevice extends DeviceQueueBase {
     final ByteBuffer d = desc;
     final int dOff = descOff;
     final boolean[] busy = inFlight;
-    int last = lastAvail;
-    int cached = cachedAvail;
+    // the map as ready() found it current: one volatile read for the batch (Iotlb.translate)
+    final Object map = generation;
+    final int last0 = lastAvail;
+    // the available index read once per batch, and only when fewer than a batch are cached: the
+    // loop below then holds no acquire load, which would make every load in it be done again per
+    // chain (the buffers' fields, the batch's arrays, the last hit)
+    if (RingIndex.distance(cachedAvail, last0) < max) {
+      availableAfter(last0); // false if nothing is new, or if the index jumped (the queue stops)
+      if (error != RingError.NONE) {
+        return endBatch(batch, 0, false);
+      }
+    }
+    final int k = Math.min(max, RingIndex.distance(cachedAvail, last0));
+    int last = last0;
     int n = 0;
     boolean rest = false;
-    while (n < max) {
-      if (last == cached) {
-        if (!availableAfter(last)) {
-          break;
-        }
-        cached = cachedAvail;
-      }
+    while (n < k) {
       final int head = (short) Le.U16.get(a, aOff + AVAIL_RING + 2 * (last & mask)) & RingIndex.MASK;
       if (head >= size) {
         fail(RingError.NEXT_OUT_OF_RANGE);
@@ -232,16 +238,26 @@ public final class SplitDevice extends DeviceQueueBase {
         break;
       }
       final boolean writable = (flags & F_WRITE) != 0;
-      final RingError e = iotlb.translate((long) Le.U64.get(d, o + DESC_ADDR), len, writable, tr);
-      if (e != RingError.NONE) {
-        fail(e);
-        break;
+      final long addr = (long) Le.U64.get(d, o + DESC_ADDR);
+      // the last hit's mapping and chunk hold the whole buffer (as in steady state): no writes
+      int off = iotlb.hitOffset(map, addr, len, writable, tr);
+      final ByteBuffer buf;
+      if (off >= 0) {
+        buf = tr.hitBuffer();
+      } else {
+        final RingError e = iotlb.translate(map, addr, len, writable, tr);
+        if (e != RingError.NONE) {
+          fail(e);
+          break;
+        }
+        if (tr.length() != len) {
+          rest = true;
+          break;
+        }
+        buf = tr.buffer();
+        off = tr.offset();
       }
-      if (tr.length() != len) {
-        rest = true;
-        break;
-      }
-      batch.set(n, head, tr.buffer(), tr.offset(), (int) len, writable);
+      batch.set(n, head, buf, off, (int) len, writable);
       busy[head] = true;
       if (inOrder) {
         popOrder[popSeq & mask] = head;
@@ -254,7 +270,6 @@ public final class SplitDevice extends DeviceQueueBase {
       n++;
     }
     lastAvail = last;
-    cachedAvail = cached;
     return endBatch(batch, n, rest);
   }
 

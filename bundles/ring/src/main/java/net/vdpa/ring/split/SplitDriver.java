@@ -67,9 +67,12 @@ public final class SplitDriver implements DriverQueue {
   private final Translation tableTr = new Translation();
   /** Free list links (and chain links while in flight). */
   private final int[] nextFree;
-  private final int[] chainLast;
-  /** Descriptors per chain in flight, by head; 0 when not in flight. */
-  private final int[] chainCount;
+  /**
+   * Per chain in flight, by head: its last descriptor in the upper 16 bits and its descriptor count
+   * in the lower 16 ({@link #chain}); 0 when not in flight. One word, so that adding and releasing a
+   * chain store and load one array element, not two.
+   */
+  private final int[] chains;
   /** IN_ORDER: heads in the order they were made available. */
   private final int[] order;
 
@@ -120,8 +123,7 @@ public final class SplitDriver implements DriverQueue {
     used = t.buffer();
     usedOff = t.offset();
     nextFree = new int[size];
-    chainLast = new int[size];
-    chainCount = new int[size];
+    chains = new int[size];
     order = new int[size];
     for (int i = 0; i < size; i++) {
       nextFree[i] = i + 1;
@@ -161,8 +163,7 @@ public final class SplitDriver implements DriverQueue {
     freeHead = nextFree[head];
     numFree--;
     writeDesc(head, addr, len, deviceWritable ? F_WRITE : 0, 0);
-    chainLast[head] = head;
-    chainCount[head] = 1;
+    chains[head] = chain(head, 1);
     return enqueue(head);
   }
 
@@ -185,8 +186,7 @@ public final class SplitDriver implements DriverQueue {
     }
     freeHead = i;
     numFree -= n;
-    chainLast[head] = last;
-    chainCount[head] = n;
+    chains[head] = chain(last, n);
     return enqueue(head);
   }
 
@@ -211,9 +211,18 @@ public final class SplitDriver implements DriverQueue {
     freeHead = nextFree[head];
     numFree--;
     writeDesc(head, tableAddr, DESC_SIZE * n, F_INDIRECT, 0);
-    chainLast[head] = head;
-    chainCount[head] = 1;
+    chains[head] = chain(head, 1);
     return enqueue(head);
+  }
+
+  /**
+   * A chain's entry in {@link #chains}: never 0, as a chain has at least one descriptor.
+   *
+   * @param last its last descriptor, below the size (at most 32768)
+   * @param count its descriptors, 1 to the size
+   */
+  private static int chain(final int last, final int count) {
+    return last << 16 | count;
   }
 
   private void checkChain(int n, int readable, int writable) {
@@ -315,7 +324,7 @@ public final class SplitDriver implements DriverQueue {
     final int o = usedOff + USED_RING + USED_ELEM_SIZE * (last & mask);
     final int id = (int) Le.U32.get(used, o + USED_ELEM_ID);
     final int len = (int) Le.U32.get(used, o + USED_ELEM_LEN);
-    if (id < 0 || id >= size || chainCount[id] == 0) {
+    if (id < 0 || id >= size || chains[id] == 0) {
       return fail(RingError.USED_ID_INVALID);
     }
     lastUsed = RingIndex.add(last, 1);
@@ -324,6 +333,76 @@ public final class SplitDriver implements DriverQueue {
     }
     release(id);
     return DriverQueue.used(id, len);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The used index is read (acquire) only if the cached one is used up, so a call takes what
+   * was visible then; the free list, the used index and the in-flight count stay in locals for the
+   * burst. Every element is checked as in {@link #pollUsed()}. With IN_ORDER, one element at a time
+   * through {@link #pollUsed()} (a device may return a batch with one element).
+   */
+  @Override
+  public int pollUsed(final int[] ids, final int[] lens, final int max) {
+    DriverQueue.checkBurst(ids, lens, max);
+    if (inOrder) {
+      return DriverQueue.super.pollUsed(ids, lens, max);
+    }
+    int last = lastUsed;
+    if (last == cachedUsed) {
+      if (error != RingError.NONE) {
+        return 0;
+      }
+      // acquire: pairs with the device's release store of used.idx, so the used elements it covers
+      // are visible below (virtio 1.2 §2.7.14)
+      final int idx = (short) Le.U16.getAcquire(used, usedOff + USED_IDX) & RingIndex.MASK;
+      if (idx == last) {
+        return 0;
+      }
+      if (RingIndex.distance(idx, last) > inFlight) {
+        fail(RingError.USED_INDEX_JUMP);
+        return 0;
+      }
+      cachedUsed = idx;
+    }
+    final int k = Math.min(max, RingIndex.distance(cachedUsed, last));
+    final ByteBuffer u = used;
+    final int base = usedOff + USED_RING;
+    final int[] inFlightChains = chains;
+    final int[] links = nextFree;
+    int free = numFree;
+    int tail = freeTail;
+    int n = 0;
+    while (n < k) {
+      final int o = base + USED_ELEM_SIZE * (last & mask);
+      final int id = (int) Le.U32.get(u, o + USED_ELEM_ID);
+      if (id < 0 || id >= size || inFlightChains[id] == 0) {
+        fail(RingError.USED_ID_INVALID);
+        break;
+      }
+      final int c = inFlightChains[id];
+      // release(id), with the list in locals
+      if (free == 0) {
+        freeHead = id;
+      } else {
+        links[tail] = id;
+      }
+      tail = c >>> 16;
+      free += c & RingIndex.MASK;
+      inFlightChains[id] = 0;
+      ids[n] = id;
+      if (lens != null) {
+        lens[n] = (int) Le.U32.get(u, o + USED_ELEM_LEN);
+      }
+      last = RingIndex.add(last, 1);
+      n++;
+    }
+    lastUsed = last;
+    numFree = free;
+    freeTail = tail;
+    inFlight -= n;
+    return n;
   }
 
   /** IN_ORDER batch: one used element stands for every chain up to {@code id}. */
@@ -354,9 +433,10 @@ public final class SplitDriver implements DriverQueue {
     } else {
       nextFree[freeTail] = head;
     }
-    freeTail = chainLast[head];
-    numFree += chainCount[head];
-    chainCount[head] = 0;
+    final int c = chains[head];
+    freeTail = c >>> 16;
+    numFree += c & RingIndex.MASK;
+    chains[head] = 0;
     inFlight--;
     if (inOrder) {
       orderHead = (orderHead + 1) & mask;

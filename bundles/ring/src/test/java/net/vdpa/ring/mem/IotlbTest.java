@@ -130,6 +130,42 @@ class IotlbTest {
   }
 
   @Test
+  void aBatchTranslatesAgainstTheMapAsItWasWhenItBegan() {
+    iotlb.map(0x1000, 0x1000, mem, 0, Permission.READ_WRITE);
+    Object g = iotlb.generation();
+    iotlb.map(0x4000, 0x1000, mem, 0x4000, Permission.READ_ONLY);
+    assertThat(iotlb.translate(g, 0x4000, 1, false, t))
+        .as("a mapping added after the batch began is not in its snapshot")
+        .isEqualTo(RingError.ADDRESS_UNMAPPED);
+    Object now = iotlb.generation();
+    assertThat(iotlb.translate(now, 0x4000, 1, false, t)).isEqualTo(RingError.NONE);
+    assertThat(iotlb.translate(now, 0x4000, 1, true, t)).isEqualTo(RingError.WRITE_TO_READ_ONLY);
+    assertThatThrownBy(() -> iotlb.translate("not a generation", 0x1000, 1, false, t))
+        .isInstanceOf(ClassCastException.class);
+  }
+
+  @Test
+  void aHitOffsetOnlyForTheWholeRangeInTheLastHitWithTheSameAccessAndMap() {
+    iotlb.map(0x10000, 0x1000, mem, 8192, Permission.READ_WRITE);
+    Object g = iotlb.generation();
+    assertThat(iotlb.hitOffset(g, 0x10000, 1, false, t)).as("nothing hit yet").isEqualTo(-1);
+    assertThat(iotlb.translate(g, 0x10010, 16, false, t)).isEqualTo(RingError.NONE);
+    assertThat(iotlb.hitOffset(g, 0x10020, 64, false, t)).isEqualTo(8192 + 0x20);
+    assertThat(t.hitBuffer()).isSameAs(t.buffer());
+    assertThat(iotlb.hitOffset(g, 0x10FFF, 1, false, t)).as("the last byte").isEqualTo(8192 + 0xFFF);
+    assertThat(iotlb.hitOffset(g, 0x10FFF, 2, false, t)).as("one byte past the mapping").isEqualTo(-1);
+    assertThat(iotlb.hitOffset(g, 0xFFFF, 2, false, t)).as("one byte before it").isEqualTo(-1);
+    assertThat(iotlb.hitOffset(g, 0x10020, 0, false, t)).as("empty").isEqualTo(-1);
+    assertThat(iotlb.hitOffset(g, 0x10020, -1L, false, t)).as("2^64 - 1 bytes").isEqualTo(-1);
+    assertThat(iotlb.hitOffset(g, 0x10020, 1, true, t)).as("a write after a read").isEqualTo(-1);
+    iotlb.map(0x20000, 0x1000, mem, 0, Permission.READ_WRITE);
+    assertThat(iotlb.hitOffset(iotlb.generation(), 0x10020, 1, false, t)).as("the map changed").isEqualTo(-1);
+    int offset = t.offset();
+    assertThat(iotlb.hitOffset(g, 0x10030, 1, false, t)).isEqualTo(8192 + 0x30);
+    assertThat(t.offset()).as("a hit writes nothing").isEqualTo(offset);
+  }
+
+  @Test
   void findsTheRightEntryAmongMany() {
     for (int i = 0; i < 100; i++) {
       iotlb.map(0x100000L * (100 - i), 256, mem, 256L * i, Permission.READ_WRITE);

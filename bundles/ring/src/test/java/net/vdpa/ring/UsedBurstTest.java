@@ -1,0 +1,141 @@
+package net.vdpa.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.vdpa.ring.split.SplitLayout;
+import net.vdpa.ring.testing.MockDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link DriverQueue#pollUsed(int[], int[], int)}: the same buffers, in the same order, with the
+ * same checks as {@link DriverQueue#pollUsed()} one at a time (the split queue has its own loop;
+ * packed and IN_ORDER use the default).
+ */
+class UsedBurstTest {
+  private static MockDriver mock(String ring, long features) {
+    return "packed".equals(ring) ? MockDriver.packed(16, features, 1 << 20) : MockDriver.split(16, features, 1 << 20);
+  }
+
+  private static final long IN_ORDER = VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER);
+
+  /** Adds {@code n} buffers, the device uses each with length 100 + its place, returns the ids. */
+  private static List<Integer> roundTrip(MockDriver m, DeviceQueue d, int n) {
+    List<Integer> added = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      added.add(m.queue().add(m.allocate(64), 64, true));
+    }
+    m.queue().publish();
+    DescriptorChain c = new DescriptorChain(4);
+    for (int i = 0; i < n; i++) {
+      assertThat(d.pop(c)).isTrue();
+      assertThat(d.push(c.id(), 100 + i)).isEqualTo(RingError.NONE);
+    }
+    d.publish();
+    return added;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed", "split-in-order"})
+  void takesWhatSinglePollsTakeInTheSameOrderAndFreesTheDescriptors(String kind) {
+    MockDriver m = mock(kind.startsWith("packed") ? "packed" : "split", kind.endsWith("in-order") ? IN_ORDER : 0);
+    DeviceQueue d = m.newDevice();
+    for (int lap = 0; lap < 3; lap++) {
+      List<Integer> added = roundTrip(m, d, 11);
+      assertThat(m.queue().freeDescriptors()).isEqualTo(16 - 11);
+      int[] ids = new int[16];
+      int[] lens = new int[16];
+      assertThat(m.queue().pollUsed(ids, lens, 4)).isEqualTo(4);
+      assertThat(m.queue().pollUsed(ids, lens, 0)).isZero();
+      int n = 4;
+      int[] rest = new int[16];
+      int[] restLens = new int[16];
+      int k = m.queue().pollUsed(rest, restLens, 16);
+      assertThat(k).isEqualTo(7);
+      assertThat(m.queue().pollUsed(rest, null, 16)).as("drained").isZero();
+      List<Integer> got = new ArrayList<>();
+      List<Integer> gotLens = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        got.add(ids[i]);
+        gotLens.add(lens[i]);
+      }
+      for (int i = 0; i < k; i++) {
+        got.add(rest[i]);
+        gotLens.add(restLens[i]);
+      }
+      assertThat(got).isEqualTo(added);
+      for (int i = 0; i < 11; i++) {
+        assertThat(gotLens.get(i)).isEqualTo(100 + i);
+      }
+      assertThat(m.queue().freeDescriptors()).isEqualTo(16);
+      assertThat(m.queue().error()).isEqualTo(RingError.NONE);
+    }
+  }
+
+  @Test
+  void readsTheUsedIndexOnceAndTakesOnlyWhatWasVisibleThen() {
+    MockDriver m = MockDriver.split(16, 0, 1 << 20);
+    DeviceQueue d = m.newDevice();
+    List<Integer> first = roundTrip(m, d, 3);
+    int[] ids = new int[16];
+    assertThat(m.queue().pollUsed(ids, null, 2)).isEqualTo(2);
+    List<Integer> second = roundTrip(m, d, 2); // published after the index was read
+    assertThat(m.queue().pollUsed(ids, null, 16)).as("the rest of what was visible").isEqualTo(1);
+    assertThat(ids[0]).isEqualTo(first.get(2));
+    assertThat(m.queue().pollUsed(ids, null, 16)).isEqualTo(2);
+    assertThat(List.of(ids[0], ids[1])).isEqualTo(second);
+  }
+
+  @Test
+  void anInvalidUsedElementStopsTheQueueAfterTheOnesBeforeIt() {
+    MockDriver m = MockDriver.split(8, 0, 1 << 16);
+    int a = m.queue().add(m.allocate(8), 8, true);
+    int b = m.queue().add(m.allocate(8), 8, true);
+    m.queue().publish();
+    RawRing r = RawRing.of(m);
+    long u = r.config.deviceAddr();
+    r.put(u + SplitLayout.USED_RING, a, 4);
+    r.put(u + SplitLayout.USED_RING + 4, 8, 4);
+    r.put(u + SplitLayout.USED_RING + 8, 7, 4); // never made available
+    r.put(u + SplitLayout.USED_RING + 12, 8, 4);
+    r.put(u + SplitLayout.USED_IDX, 2, 2);
+    int[] ids = new int[8];
+    assertThat(m.queue().pollUsed(ids, null, 8)).isEqualTo(1);
+    assertThat(ids[0]).isEqualTo(a);
+    assertThat(m.queue().error()).isEqualTo(RingError.USED_ID_INVALID);
+    assertThat(m.queue().pollUsed(ids, null, 8)).isZero();
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(m.queue().freeDescriptors()).as("b stays in flight").isEqualTo(7);
+    assertThat(b).isNotEqualTo(a);
+  }
+
+  @Test
+  void aUsedIndexJumpStopsTheQueue() {
+    MockDriver m = MockDriver.split(8, 0, 1 << 16);
+    int a = m.queue().add(m.allocate(8), 8, true);
+    m.queue().publish();
+    RawRing r = RawRing.of(m);
+    long u = r.config.deviceAddr();
+    r.put(u + SplitLayout.USED_RING, a, 4);
+    r.put(u + SplitLayout.USED_IDX, 2, 2);
+    assertThat(m.queue().pollUsed(new int[8], null, 8)).isZero();
+    assertThat(m.queue().error()).isEqualTo(RingError.USED_INDEX_JUMP);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void aBurstThatDoesNotFitItsArraysIsRefusedNamingTheSizes(String ring) {
+    DriverQueue q = mock(ring, 0).queue();
+    assertThatThrownBy(() -> q.pollUsed(new int[4], null, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("used burst of 5 does not fit arrays of 4 elements");
+    assertThatThrownBy(() -> q.pollUsed(new int[8], new int[2], 4))
+        .hasMessage("used burst of 4 does not fit arrays of 8 and 2 elements");
+    assertThatThrownBy(() -> q.pollUsed(new int[8], null, -1))
+        .hasMessage("used burst of -1 does not fit arrays of 8 elements");
+  }
+}
