@@ -201,8 +201,7 @@ public final class PackedDevice extends DeviceQueueBase {
         break;
       }
       final boolean writable = (flags & F_WRITE) != 0;
-      // the map as beginBatch's ready() found it current: one volatile read for the batch
-      final RingError e = iotlb.translate(generation, (long) Le.U64.get(d, o + DESC_ADDR), len, writable, tr);
+      final RingError e = iotlb.translate((long) Le.U64.get(d, o + DESC_ADDR), len, writable, tr);
       if (e != RingError.NONE) {
         fail(e);
         break;
@@ -249,8 +248,7 @@ public final class PackedDevice extends DeviceQueueBase {
       final long len = lenIdFlags & 0xFFFF_FFFFL;
       if (len != 0) {
         final boolean writable = (headFlags & F_WRITE) != 0;
-        // the map pop's ready() found current: no second volatile read of it
-        final RingError e = iotlb.translate(generation, (long) Le.U64.get(desc, o + DESC_ADDR), len, writable, tr);
+        final RingError e = iotlb.translate((long) Le.U64.get(desc, o + DESC_ADDR), len, writable, tr);
         if (e != RingError.NONE) {
           return e;
         }

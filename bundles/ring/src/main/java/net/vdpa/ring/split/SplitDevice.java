@@ -328,8 +328,7 @@ public final class SplitDevice extends DeviceQueueBase {
     final long len = lenFlagsNext & 0xFFFF_FFFFL;
     final boolean writable = (flags & F_WRITE) != 0;
     if (len != 0) {
-      // the map pop's ready() found current: no second volatile read of it
-      final RingError e = iotlb.translate(generation, addr, len, writable, tr);
+      final RingError e = iotlb.translate(addr, len, writable, tr);
       if (e != RingError.NONE) {
         return e;
       }
