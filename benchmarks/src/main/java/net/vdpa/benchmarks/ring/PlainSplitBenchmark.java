@@ -62,20 +62,8 @@ public class PlainSplitBenchmark {
   Driver driver;
   Device device;
 
-  /** Keeps the fields of the subclasses off the cache lines of whatever the JVM places before. */
-  abstract static class PadBefore {
-    long b0;
-    long b1;
-    long b2;
-    long b3;
-    long b4;
-    long b5;
-    long b6;
-    long b7;
-  }
-
   /** Driver thread only. */
-  static final class Driver extends PadBefore {
+  static final class Driver extends RingBenchmark.PadBefore {
     ByteBuffer ring;
     ByteBuffer slab;
     ByteBuffer template;
@@ -96,7 +84,7 @@ public class PlainSplitBenchmark {
   }
 
   /** Device thread only. */
-  static final class Device extends PadBefore {
+  static final class Device extends RingBenchmark.PadBefore {
     ByteBuffer ring;
     ByteBuffer slab;
     ByteBuffer own;

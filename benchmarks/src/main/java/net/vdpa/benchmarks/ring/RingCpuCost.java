@@ -29,26 +29,10 @@ public final class RingCpuCost {
    * @param args ring type (split, packed, plain) and payload bytes
    */
   public static void main(String[] args) {
-    final Posts p = new Posts();
-    final Transfers t = new Transfers();
-    final Runnable driver;
-    final Runnable device;
-    if ("plain".equals(args[0])) {
-      PlainSplitBenchmark b = new PlainSplitBenchmark();
-      b.payload = Integer.parseInt(args[1]);
-      b.batch = 32;
-      b.setUp();
-      driver = () -> b.driver(p);
-      device = () -> b.device(t);
-    } else {
-      RingBenchmark b = new RingBenchmark();
-      b.ring = args[0];
-      b.payload = Integer.parseInt(args[1]);
-      b.batch = 32;
-      b.setUp();
-      driver = () -> b.driver(p);
-      device = () -> b.device(t);
-    }
+    final RingCalls calls = RingCalls.of(args[0], Integer.parseInt(args[1]));
+    final Runnable driver = calls.driver();
+    final Runnable device = calls.device();
+    final Transfers t = calls.transfers();
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     double[] ns = new double[SAMPLES];
     for (int s = -10; s < SAMPLES; s++) { // the first 10 samples (2 s of CPU) warm up the JIT

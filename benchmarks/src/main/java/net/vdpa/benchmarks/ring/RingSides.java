@@ -61,32 +61,17 @@ public final class RingSides {
   /**
    * Runs the two sides and prints where the time went.
    *
-   * @param args ring type (split, packed, or plain for {@link PlainSplitBenchmark}), payload bytes, seconds to measure (default 6, after 2 s
-   *     of warm-up)
+   * @param args ring type (split, packed, or plain for {@link PlainSplitBenchmark}), payload bytes,
+   *     seconds to measure (default 6, after 2 s of warm-up)
    * @throws InterruptedException if interrupted while waiting
    */
   public static void main(String[] args) throws InterruptedException {
     final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
-    final Posts posts = new Posts();
-    final Transfers transfers = new Transfers();
-    final Side device;
-    final Side driver;
-    if ("plain".equals(args[0])) {
-      PlainSplitBenchmark b = new PlainSplitBenchmark();
-      b.payload = Integer.parseInt(args[1]);
-      b.batch = 32;
-      b.setUp();
-      device = new Side("device", () -> b.device(transfers), () -> transfers.transfers);
-      driver = new Side("driver", () -> b.driver(posts), () -> posts.posted);
-    } else {
-      RingBenchmark b = new RingBenchmark();
-      b.ring = args[0];
-      b.payload = Integer.parseInt(args[1]);
-      b.batch = 32;
-      b.setUp();
-      device = new Side("device", () -> b.device(transfers), () -> transfers.transfers);
-      driver = new Side("driver", () -> b.driver(posts), () -> posts.posted);
-    }
+    final RingCalls calls = RingCalls.of(args[0], Integer.parseInt(args[1]));
+    final Posts posts = calls.posts();
+    final Transfers transfers = calls.transfers();
+    Side device = new Side("device", calls.device(), () -> transfers.transfers);
+    Side driver = new Side("driver", calls.driver(), () -> posts.posted);
     device.start();
     driver.start();
     Thread.sleep(2000);

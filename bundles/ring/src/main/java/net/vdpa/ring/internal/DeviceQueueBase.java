@@ -116,6 +116,37 @@ public abstract class DeviceQueueBase implements DeviceQueue {
     return n;
   }
 
+  /** {@link #translateSingle}: the descriptor is not one piece of one mapping; pop it as a chain. */
+  protected static final int SINGLE_REST = -1;
+  /** {@link #translateSingle}: the translation was refused; the queue has stopped. */
+  protected static final int SINGLE_FAILED = -2;
+
+  /**
+   * Translates the one descriptor of a chain a {@link #popBatch} takes, against the map the batch
+   * began with: from the last hit if the whole buffer lies in it (writing nothing), else through
+   * the IOTLB, which checks everything and reports a fault.
+   *
+   * @param map the {@link #generation} the batch's ready check found current
+   * @param addr the descriptor's address
+   * @param len its length, at least 1
+   * @param writable whether the device may write it
+   * @return the buffer's offset in {@code tr.hitBuffer()}, or {@link #SINGLE_REST}, or {@link
+   *     #SINGLE_FAILED} (after {@link #fail})
+   */
+  protected final int translateSingle(final Object map, final long addr, final long len, final boolean writable) {
+    final int off = iotlb.hitOffset(map, addr, len, writable, tr);
+    if (off >= 0) {
+      return off;
+    }
+    final RingError e = iotlb.translate(map, addr, len, writable, tr);
+    if (e != RingError.NONE) {
+      fail(e);
+      return SINGLE_FAILED;
+    }
+    // a whole translation is the last hit: tr.buffer() is tr.hitBuffer()
+    return tr.length() == len ? tr.offset() : SINGLE_REST;
+  }
+
   /**
    * Translates the ring areas for the current IOTLB generation (rare path).
    *

@@ -176,6 +176,8 @@ public final class PackedDevice extends DeviceQueueBase {
     final ByteBuffer d = desc;
     final int dOff = descOff;
     final int[] count = idCount;
+    // the map as ready() found it current: one volatile read for the batch (Iotlb.translate)
+    final Object map = generation;
     int pos = nextAvail;
     boolean w = availWrap;
     int n = 0;
@@ -201,13 +203,9 @@ public final class PackedDevice extends DeviceQueueBase {
         break;
       }
       final boolean writable = (flags & F_WRITE) != 0;
-      final RingError e = iotlb.translate((long) Le.U64.get(d, o + DESC_ADDR), len, writable, tr);
-      if (e != RingError.NONE) {
-        fail(e);
-        break;
-      }
-      if (tr.length() != len) {
-        rest = true;
+      final int off = translateSingle(map, (long) Le.U64.get(d, o + DESC_ADDR), len, writable);
+      if (off < 0) {
+        rest = off == SINGLE_REST;
         break;
       }
       final int id = (int) (lenIdFlags >>> 32) & 0xffff;
@@ -219,7 +217,7 @@ public final class PackedDevice extends DeviceQueueBase {
         fail(RingError.ID_IN_USE);
         break;
       }
-      batch.set(n, id, tr.buffer(), tr.offset(), (int) len, writable);
+      batch.set(n, id, tr.hitBuffer(), off, (int) len, writable);
       count[id] = 1;
       if (inOrder) {
         popOrder[popSeq % size] = id;

@@ -238,26 +238,12 @@ public final class SplitDevice extends DeviceQueueBase {
         break;
       }
       final boolean writable = (flags & F_WRITE) != 0;
-      final long addr = (long) Le.U64.get(d, o + DESC_ADDR);
-      // the last hit's mapping and chunk hold the whole buffer (as in steady state): no writes
-      int off = iotlb.hitOffset(map, addr, len, writable, tr);
-      final ByteBuffer buf;
-      if (off >= 0) {
-        buf = tr.hitBuffer();
-      } else {
-        final RingError e = iotlb.translate(map, addr, len, writable, tr);
-        if (e != RingError.NONE) {
-          fail(e);
-          break;
-        }
-        if (tr.length() != len) {
-          rest = true;
-          break;
-        }
-        buf = tr.buffer();
-        off = tr.offset();
+      final int off = translateSingle(map, (long) Le.U64.get(d, o + DESC_ADDR), len, writable);
+      if (off < 0) {
+        rest = off == SINGLE_REST;
+        break;
       }
-      batch.set(n, head, buf, off, (int) len, writable);
+      batch.set(n, head, tr.hitBuffer(), off, (int) len, writable);
       busy[head] = true;
       if (inOrder) {
         popOrder[popSeq & mask] = head;
