@@ -188,9 +188,10 @@ public final class SplitDevice extends DeviceQueueBase {
    * {@inheritDoc}
    *
    * <p>One ready check, and one read of the available index, only when fewer than a batch are
-   * cached: a batch takes what was available then (the next call sees what came since); per chain the same checks in the same order (head in range, not in flight, then
-   * the descriptor and its translation with its permission). A chain that is not a single
-   * descriptor in one piece is popped by {@link #pop} into the batch's rest chain.
+   * cached: a batch takes what was available then (the next call sees what came since). Per chain
+   * the same checks in the same order as {@link #pop} (head in range, not in flight, then the
+   * descriptor and its translation with its permission). A chain that is not a single descriptor in
+   * one piece is popped by {@link #pop} into the batch's rest chain.
    */
   @Override
   public int popBatch(final ChainBatch batch) {
