@@ -306,20 +306,8 @@ public final class SplitDriver implements DriverQueue {
       return nextSkipped();
     }
     final int last = lastUsed;
-    if (last == cachedUsed) {
-      if (error != RingError.NONE) {
-        return EMPTY;
-      }
-      // acquire: pairs with the device's release store of used.idx, so the used elements it covers
-      // are visible below (virtio 1.2 §2.7.14)
-      final int idx = (short) Le.U16.getAcquire(used, usedOff + USED_IDX) & RingIndex.MASK;
-      if (idx == last) {
-        return EMPTY;
-      }
-      if (RingIndex.distance(idx, last) > inFlight) {
-        return fail(RingError.USED_INDEX_JUMP);
-      }
-      cachedUsed = idx;
+    if (last == cachedUsed && !usedAfter(last)) {
+      return EMPTY;
     }
     final int o = usedOff + USED_RING + USED_ELEM_SIZE * (last & mask);
     final int id = (int) Le.U32.get(used, o + USED_ELEM_ID);
@@ -345,26 +333,13 @@ public final class SplitDriver implements DriverQueue {
    */
   @Override
   public int pollUsed(final int[] ids, final int[] lens, final int max) {
-    DriverQueue.checkBurst(ids, lens, max);
     if (inOrder) {
-      return DriverQueue.super.pollUsed(ids, lens, max);
+      return DriverQueue.super.pollUsed(ids, lens, max); // checks the arguments
     }
+    DriverQueue.checkBurst(ids, lens, max);
     int last = lastUsed;
-    if (last == cachedUsed) {
-      if (error != RingError.NONE) {
-        return 0;
-      }
-      // acquire: pairs with the device's release store of used.idx, so the used elements it covers
-      // are visible below (virtio 1.2 §2.7.14)
-      final int idx = (short) Le.U16.getAcquire(used, usedOff + USED_IDX) & RingIndex.MASK;
-      if (idx == last) {
-        return 0;
-      }
-      if (RingIndex.distance(idx, last) > inFlight) {
-        fail(RingError.USED_INDEX_JUMP);
-        return 0;
-      }
-      cachedUsed = idx;
+    if (last == cachedUsed && !usedAfter(last)) {
+      return 0;
     }
     final int k = Math.min(max, RingIndex.distance(cachedUsed, last));
     final ByteBuffer u = used;
@@ -403,6 +378,31 @@ public final class SplitDriver implements DriverQueue {
     freeTail = tail;
     inFlight -= n;
     return n;
+  }
+
+  /**
+   * Reads the used index once the cached one is used up.
+   *
+   * @param last the next used index to take
+   * @return true if elements are used past {@code last} ({@code cachedUsed} updated); false if none
+   *     are, if the queue has stopped, or if the index jumped (the queue then stops)
+   */
+  private boolean usedAfter(final int last) {
+    if (error != RingError.NONE) {
+      return false;
+    }
+    // acquire: pairs with the device's release store of used.idx, so the used elements it covers
+    // are visible after it (virtio 1.2 §2.7.14)
+    final int idx = (short) Le.U16.getAcquire(used, usedOff + USED_IDX) & RingIndex.MASK;
+    if (idx == last) {
+      return false;
+    }
+    if (RingIndex.distance(idx, last) > inFlight) {
+      fail(RingError.USED_INDEX_JUMP);
+      return false;
+    }
+    cachedUsed = idx;
+    return true;
   }
 
   /** IN_ORDER batch: one used element stands for every chain up to {@code id}. */
