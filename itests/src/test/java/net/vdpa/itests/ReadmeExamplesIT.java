@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.Rule;
@@ -19,7 +22,7 @@ import org.junit.rules.TemporaryFolder;
 /**
  * Every shell example of the README pastes and runs. The examples are the fenced blocks whose
  * lines start with {@code g! }; each block runs as one script in a fresh runtime (a new directory:
- * every block starts from a fresh runtime, as a reader's first try does) with
+ * every block starts from a fresh runtime, as a reader's first try does; two blocks run at a time) with
  * {@code -Dvdpa.script.echo=true}, so that the transcript shows each command before its output.
  *
  * <p>The rules, so that a README author knows what is checked:
@@ -55,6 +58,8 @@ public class ReadmeExamplesIT {
   private static final Pattern INTEGER = Pattern.compile("\\(?-?\\d+");
   private static final Pattern PROGRESS = Pattern.compile("  sent \\d+ received \\d+|  waiting for the bus to create .*|  \\[device\\] .*");
   private static final String PROMPT = "g! ";
+  /** Blocks run at once. */
+  private static final int PARALLEL_BLOCKS = 2;
 
   @Rule
   public TemporaryFolder tmp = new TemporaryFolder();
@@ -70,15 +75,26 @@ public class ReadmeExamplesIT {
     Path readme = Path.of(System.getProperty("vdpa.readme", "../README.md"));
     List<Block> blocks = blocks(Files.readAllLines(readme));
     assertTrue("the README has shell examples", blocks.stream().filter(b -> b.skipReason() == null).count() >= 3);
-    List<String> failures = new ArrayList<>();
-    for (Block b : blocks) {
-      if (b.skipReason() != null) {
-        System.out.println("README line " + b.line() + ": not run: " + b.skipReason());
-        continue;
+    // blocks are independent runtimes in directories of their own: two at a time (each spends
+    // most of its few seconds starting a JVM and a framework)
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_BLOCKS);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (Block b : blocks) {
+        if (b.skipReason() != null) {
+          System.out.println("README line " + b.line() + ": not run: " + b.skipReason());
+          continue;
+        }
+        results.add(pool.submit(() -> run(b)));
       }
-      failures.addAll(run(b));
+      List<String> failures = new ArrayList<>();
+      for (Future<List<String>> r : results) {
+        failures.addAll(r.get());
+      }
+      assertTrue(String.join("\n", failures), failures.isEmpty());
+    } finally {
+      pool.shutdownNow();
     }
-    assertTrue(String.join("\n", failures), failures.isEmpty());
   }
 
   @Test
