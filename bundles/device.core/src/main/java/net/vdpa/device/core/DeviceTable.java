@@ -102,6 +102,9 @@ public final class DeviceTable<D extends VdpaDevice> {
     try {
       attach.accept(device);
       synchronized (this) {
+        if (closed) {
+          throw closedWhileAdding(name);
+        }
         devices.put(name, new Entry<>(device, null));
       }
       withdraw = publisher.publish(device, Map.of(VdpaDevice.PROP_NAME, name, VdpaDevice.PROP_MGMTDEV, handle));
@@ -112,11 +115,23 @@ public final class DeviceTable<D extends VdpaDevice> {
       detach.accept(device);
       throw e;
     }
+    boolean closedMeanwhile;
     synchronized (this) {
-      devices.put(name, new Entry<>(device, withdraw));
+      closedMeanwhile = closed; // close() took every published device but this one, still being published
+      if (!closedMeanwhile) {
+        devices.put(name, new Entry<>(device, withdraw));
+      }
+    }
+    if (closedMeanwhile) {
+      delete(new Entry<>(device, withdraw), detach);
+      throw closedWhileAdding(name);
     }
     log.info(created);
     return device;
+  }
+
+  private IllegalStateException closedWhileAdding(String name) {
+    return new IllegalStateException("management device " + handle + " closed while '" + name + "' was being added");
   }
 
   /**
@@ -166,6 +181,17 @@ public final class DeviceTable<D extends VdpaDevice> {
       }
     });
     return names;
+  }
+
+  /**
+   * The names of every device published, being published or being set up: what a refusal that
+   * protects a device's resources counts ("the port carries a device"). A device is on the bus as
+   * soon as its service is registered, before {@link #add} returns, so a user may act on it then.
+   *
+   * @return names, in creation order
+   */
+  public synchronized List<String> claimed() {
+    return new ArrayList<>(devices.keySet());
   }
 
   /**

@@ -49,6 +49,42 @@ class DeviceTableTest {
     assertThat(table[0].names()).containsExactly("v0");
   }
 
+  /**
+   * A refusal that protects a device's port (devlink's "carries vDPA device") counts a device whose
+   * service is registered but whose add has not returned: a command the bus let through may run then.
+   */
+  @Test
+  void aDeviceBeingPublishedIsClaimed() {
+    List<String> during = new ArrayList<>();
+    DeviceTable<VdpaDevice>[] table = new DeviceTable[1];
+    table[0] = new DeviceTable<>("m0", (d, props) -> {
+      during.add("claimed " + table[0].claimed());
+      return () -> { };
+    }, EventLog.NONE);
+    table[0].add(device("v0"), "created");
+    assertThat(during).containsExactly("claimed [v0]");
+    assertThat(table[0].claimed()).containsExactly("v0");
+  }
+
+  /** The bundle stops while a device is being published: the device is withdrawn, not left behind. */
+  @Test
+  void closingWhileADeviceIsPublishedWithdrawsItAndTheAddFails() {
+    List<String> events = new ArrayList<>();
+    DeviceTable<VdpaDevice>[] table = new DeviceTable[1];
+    table[0] = new DeviceTable<>("m0", (d, props) -> {
+      table[0].close(x -> events.add("unplugged " + x.name()));
+      return () -> events.add("withdrawn " + d.name());
+    }, EventLog.NONE);
+    assertThatThrownBy(() -> table[0].add(device("v0"), x -> { }, x -> events.add("detached " + x.name()), "created"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("management device m0 closed while 'v0' was being added");
+    assertThat(events).containsExactly("detached v0", "withdrawn v0");
+    assertThat(table[0].find("v0")).isNull();
+    assertThat(table[0].claimed()).isEmpty();
+    assertThatThrownBy(() -> table[0].add(device("v1"), "created"))
+        .hasMessage("management device m0 is closed; cannot add 'v1'");
+  }
+
   @Test
   void aDeviceWhosePublishingFailedIsGoneAndItsSetUpUndone() {
     List<String> undone = new ArrayList<>();

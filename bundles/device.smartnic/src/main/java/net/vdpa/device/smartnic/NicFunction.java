@@ -198,7 +198,7 @@ final class NicFunction implements VdpaMgmtDevice {
       throw new IllegalArgumentException("max_vqp " + maxVqp + " needs feature MQ, which device_features 0x"
           + Long.toHexString(features) + " lack");
     }
-    List<String> there = table.names();
+    List<String> there = table.claimed(); // one being added counts: a function has one device
     if (!there.isEmpty()) {
       throw new IllegalArgumentException("management device " + handle + " carries device " + there.get(0)
           + " already; a function has one vDPA device");
@@ -266,6 +266,15 @@ final class NicFunction implements VdpaMgmtDevice {
   }
 
   /**
+   * The devices this function carries, with one still being added (already on the bus).
+   *
+   * @return their names
+   */
+  List<String> claimed() {
+    return table.claimed();
+  }
+
+  /**
    * A device on this function.
    *
    * @param name its name
@@ -299,7 +308,7 @@ final class NicFunction implements VdpaMgmtDevice {
   static List<String> carrying(List<NicFunction> fs) {
     List<String> out = new java.util.ArrayList<>();
     for (NicFunction f : fs) {
-      for (String d : f.devices()) {
+      for (String d : f.claimed()) {
         out.add(d + " (" + f.handle() + ")");
       }
     }
