@@ -233,7 +233,8 @@ public class RingBenchmark {
     final int[] ids = d.reaped;
     final boolean byId = d.mode == BY_ID;
     int k;
-    while ((k = q.pollUsed(ids, null, SIZE)) > 0) {
+    // byId keeps nothing per id beside the queue's own list: the count is all it needs
+    while ((k = q.pollUsed(byId ? null : ids, null, SIZE)) > 0) {
       if (byId) { // the slot is the id's: the queue's own free list is all the bookkeeping
         n += k;
         continue;

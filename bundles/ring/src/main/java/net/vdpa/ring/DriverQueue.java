@@ -106,9 +106,10 @@ public interface DriverQueue {
    * {@code tx_free_thresh}). The split queue reads the used index at most once per call and keeps
    * its free list in locals for the burst; this default calls {@link #pollUsed()}.
    *
-   * @param ids receives the chain ids from index 0
+   * @param ids receives the chain ids from index 0; null if not needed (a driver that keeps a
+   *     buffer per id and reuses it through {@link #nextId()} needs only the count)
    * @param lens receives the lengths the device wrote, index for index; null if not needed
-   * @param max at most this many, at most {@code ids.length} (and {@code lens.length})
+   * @param max at most this many, at most {@code ids.length} and {@code lens.length} where given
    * @return how many were taken: 0 if none are used (or the queue stopped); fewer than {@code max}
    *     does not mean none are left (call again until 0 to drain)
    * @throws IllegalArgumentException if {@code max} is negative or does not fit the arrays
@@ -118,7 +119,9 @@ public interface DriverQueue {
     int n = 0;
     long used;
     while (n < max && (used = pollUsed()) != EMPTY) {
-      ids[n] = usedId(used);
+      if (ids != null) {
+        ids[n] = usedId(used);
+      }
       if (lens != null) {
         lens[n] = usedLength(used);
       }
@@ -130,15 +133,17 @@ public interface DriverQueue {
   /**
    * Checks the arguments of {@link #pollUsed(int[], int[], int)}.
    *
-   * @param ids the ids array
+   * @param ids the ids array, or null
    * @param lens the lengths array, or null
    * @param max the burst
    * @throws IllegalArgumentException if {@code max} is negative or does not fit the arrays
    */
   static void checkBurst(int[] ids, int[] lens, int max) {
-    if (max < 0 || max > ids.length || (lens != null && max > lens.length)) {
-      throw new IllegalArgumentException("used burst of " + max + " does not fit arrays of " + ids.length
-          + (lens == null ? "" : " and " + lens.length) + " elements");
+    if (max < 0 || (ids != null && max > ids.length) || (lens != null && max > lens.length)) {
+      String arrays = ids == null && lens == null ? "" : " does not fit arrays of "
+          + (ids == null ? "" : ids.length + (lens == null ? "" : " and ")) + (lens == null ? "" : lens.length)
+          + " elements";
+      throw new IllegalArgumentException("used burst of " + max + (arrays.isEmpty() ? " is negative" : arrays));
     }
   }
 

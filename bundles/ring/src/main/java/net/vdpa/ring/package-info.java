@@ -4,10 +4,11 @@
  *
  * <p>0.3.0 adds {@link net.vdpa.ring.DriverQueue#nextId()}; 0.4.0 adds {@link
  * net.vdpa.ring.DeviceQueue#readAhead}; 0.5.0 adds {@link
- * net.vdpa.ring.DriverQueue#pollUsed(int[], int[], int)} (used buffers taken back in bursts).
+ * net.vdpa.ring.DriverQueue#pollUsed(int[], int[], int)} (used buffers taken back in bursts); 0.6.0 lets that burst's {@code ids} be null
+ * (a driver that keeps a buffer per id needs only the count).
  */
 @Export
-@Version("0.5.0")
+@Version("0.6.0")
 package net.vdpa.ring;
 
 import org.osgi.annotation.bundle.Export;

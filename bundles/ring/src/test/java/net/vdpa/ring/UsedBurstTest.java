@@ -76,6 +76,28 @@ class UsedBurstTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed", "split-in-order"})
+  void withoutIdsABurstCountsWhatItTakesAndFreesTheDescriptors(String kind) {
+    MockDriver m = mock(kind.startsWith("packed") ? "packed" : "split", kind.endsWith("in-order") ? IN_ORDER : 0);
+    DeviceQueue d = m.newDevice();
+    for (int lap = 0; lap < 3; lap++) {
+      List<Integer> added = roundTrip(m, d, 9);
+      int[] lens = new int[16];
+      assertThat(m.queue().pollUsed(null, lens, 16)).isEqualTo(9);
+      for (int i = 0; i < 9; i++) {
+        assertThat(lens[i]).isEqualTo(100 + i);
+      }
+      assertThat(m.queue().pollUsed(null, null, 16)).isZero();
+      assertThat(m.queue().freeDescriptors()).isEqualTo(16);
+      // the ids come round in the same order: the free list was rebuilt as single polls build it
+      assertThat(m.queue().nextId()).isEqualTo(added.get(0) + 9 & 15);
+    }
+    assertThatThrownBy(() -> m.queue().pollUsed(null, null, -1)).hasMessage("used burst of -1 is negative");
+    assertThatThrownBy(() -> m.queue().pollUsed(null, new int[2], 3))
+        .hasMessage("used burst of 3 does not fit arrays of 2 elements");
+  }
+
   @Test
   void readsTheUsedIndexOnceAndTakesOnlyWhatWasVisibleThen() {
     MockDriver m = MockDriver.split(16, 0, 1 << 20);

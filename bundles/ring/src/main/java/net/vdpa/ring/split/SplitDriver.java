@@ -360,13 +360,17 @@ public final class SplitDriver implements DriverQueue {
       // release(id), with the list in locals
       if (free == 0) {
         freeHead = id;
-      } else {
+      } else if (links[tail] != id) {
+        // skipped when equal: chains used in the order they were added link the same way every
+        // lap, and a store the driver need not make is one fewer queued behind its payloads'
         links[tail] = id;
       }
       tail = c >>> 16;
       free += c & RingIndex.MASK;
       inFlightChains[id] = 0;
-      ids[n] = id;
+      if (ids != null) {
+        ids[n] = id;
+      }
       if (lens != null) {
         lens[n] = (int) Le.U32.get(u, o + USED_ELEM_LEN);
       }
