@@ -252,6 +252,9 @@ public class NetIT extends BusTestSupport {
     sender.join(10_000);
     assertNull("the sender saw " + sender.failure.get(), sender.failure.get());
     assertTrue("the sender saw the interface go down", sender.down.get() > 0);
+    // the driver's leaving makes it NEW until the bus has asked the drivers left (they are all
+    // gone here): a transition the bus ends on its own
+    await(() -> "hot0 settled, is " + dev("hot0").state, () -> !dev("hot0").state.inTransition());
     assertEquals(DeviceDTO.State.UNBOUND, dev("hot0").state);
     assertEquals(0, dev("hot0").status);
     NetStats s = i.stats();
