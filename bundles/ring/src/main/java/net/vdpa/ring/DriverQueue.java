@@ -140,10 +140,15 @@ public interface DriverQueue {
    */
   static void checkBurst(int[] ids, int[] lens, int max) {
     if (max < 0 || (ids != null && max > ids.length) || (lens != null && max > lens.length)) {
-      String arrays = ids == null && lens == null ? "" : " does not fit arrays of "
-          + (ids == null ? "" : ids.length + (lens == null ? "" : " and ")) + (lens == null ? "" : lens.length)
-          + " elements";
-      throw new IllegalArgumentException("used burst of " + max + (arrays.isEmpty() ? " is negative" : arrays));
+      java.util.StringJoiner sizes = new java.util.StringJoiner(" and ", " does not fit arrays of ", " elements");
+      sizes.setEmptyValue(" is negative");
+      if (ids != null) {
+        sizes.add(Integer.toString(ids.length));
+      }
+      if (lens != null) {
+        sizes.add(Integer.toString(lens.length));
+      }
+      throw new IllegalArgumentException("used burst of " + max + sizes);
     }
   }
 

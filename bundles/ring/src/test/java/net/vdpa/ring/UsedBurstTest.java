@@ -23,6 +23,11 @@ class UsedBurstTest {
 
   private static final long IN_ORDER = VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER);
 
+  /** A queue of 16 for a parameter: {@code split}, {@code packed} or {@code split-in-order}. */
+  private static MockDriver ofKind(String kind) {
+    return mock(kind.startsWith("packed") ? "packed" : "split", kind.endsWith("in-order") ? IN_ORDER : 0);
+  }
+
   /** Adds {@code n} buffers, the device uses each with length 100 + its place, returns the ids. */
   private static List<Integer> roundTrip(MockDriver m, DeviceQueue d, int n) {
     List<Integer> added = new ArrayList<>();
@@ -42,7 +47,7 @@ class UsedBurstTest {
   @ParameterizedTest
   @ValueSource(strings = {"split", "packed", "split-in-order"})
   void takesWhatSinglePollsTakeInTheSameOrderAndFreesTheDescriptors(String kind) {
-    MockDriver m = mock(kind.startsWith("packed") ? "packed" : "split", kind.endsWith("in-order") ? IN_ORDER : 0);
+    MockDriver m = ofKind(kind);
     DeviceQueue d = m.newDevice();
     for (int lap = 0; lap < 3; lap++) {
       List<Integer> added = roundTrip(m, d, 11);
@@ -79,7 +84,7 @@ class UsedBurstTest {
   @ParameterizedTest
   @ValueSource(strings = {"split", "packed", "split-in-order"})
   void withoutIdsABurstCountsWhatItTakesAndFreesTheDescriptors(String kind) {
-    MockDriver m = mock(kind.startsWith("packed") ? "packed" : "split", kind.endsWith("in-order") ? IN_ORDER : 0);
+    MockDriver m = ofKind(kind);
     DeviceQueue d = m.newDevice();
     for (int lap = 0; lap < 3; lap++) {
       List<Integer> added = roundTrip(m, d, 9);
