@@ -19,11 +19,25 @@ import net.vdpa.ring.RingError;
  * says how many). Chains are taken before any byte is written, so a frame that does not fit is
  * dropped whole; the chains it took are kept for the next frame, never returned half-written.
  *
- * <p>Used elements are published once per batch by {@link #finish()}, or earlier when the ring runs
- * out of buffers in the middle of a batch (the driver may refill on that interrupt); a frame is
- * counted as an overrun only if there are still none. Worker thread only.
+ * <p>Used elements are published every {@link #PUBLISH_EVERY} frames while a pass goes on, and by
+ * {@link #finish()} at its end, which alone interrupts the driver (if it asked); earlier too when
+ * the ring runs out of buffers in the middle of a batch (the driver may refill on that interrupt).
+ * A frame is counted as an overrun only if there are still none. Counters are added before the
+ * used index that shows their frames is stored. Worker thread only.
+ *
+ * <p><b>Why publish during a pass.</b> A driver that polls (DPDK's virtio PMD, the passthrough
+ * poll-mode driver) starts on the first frames while this thread writes the rest, so the two
+ * threads work at once instead of in turn: in a loop where the driver sends back what it
+ * receives (testpmd's {@code io} mode through vhost-user, 32 frames circulating), publishing only
+ * at the end of a pass left each side waiting for the other's whole burst. One release store per
+ * group is the price; interrupts stay one per pass.
  */
 public final class RxQueue {
+  /**
+   * Frames after which a pass publishes what it has written (testpmd's io loop through vhost-user,
+   * 64 B: 4 read 0.98x DPDK's own backend, 8 1.07-1.08x, 16 1.06x, once per pass 0.59-0.71x).
+   */
+  public static final int PUBLISH_EVERY = 8;
   /** Writes {@code hash_value, hash_report, padding} as one little-endian long: an {@link RxHash} result is that layout. */
   private static final VarHandle LE_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private final VqSlot<QueueStats> slot;
@@ -41,7 +55,9 @@ public final class RxQueue {
   private int held;
   private long heldBytes;
   private boolean pending;
-  /** Counted during a pass, added to {@link #stats} once by {@link #finish()}. */
+  /** Frames delivered since the used index was last published. */
+  private int unpublished;
+  /** Counted during a pass, added to {@link #stats} before the frames they count are published. */
   private long receivedDesc;
   private long completedDesc;
   private long packets;
@@ -150,6 +166,12 @@ public final class RxQueue {
     held = 0;
     heldBytes = 0;
     pending = true;
+    if (++unpublished == PUBLISH_EVERY) {
+      // counted first: a driver that sees the frames used finds them counted; no interrupt here
+      flushStats();
+      unpublished = 0;
+      queue.publish();
+    }
     return true;
   }
 
@@ -247,6 +269,7 @@ public final class RxQueue {
       return;
     }
     pending = false;
+    unpublished = 0;
     queue.publish();
     if (queue.needsNotify()) {
       slot.notifyUsed();
