@@ -1,6 +1,7 @@
 package net.vdpa.device.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +33,7 @@ class RxPublicationTest {
     ring = DriverRing.create(mem, 64, packed, 0);
     for (int i = 0; i < BUFFERS; i++) {
       long iova = mem.allocate(2048, 64);
-      assertEquals(true, ring.queue().add(iova, 2048, true) >= 0, "buffer " + i + " posted");
+      assertTrue(ring.queue().add(iova, 2048, true) >= 0, "buffer " + i + " posted");
     }
     ring.queue().publish();
     slot = new VqSlot<>(0, new QueueStats());
