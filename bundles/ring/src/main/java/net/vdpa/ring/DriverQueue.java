@@ -1,5 +1,7 @@
 package net.vdpa.ring;
 
+import java.util.StringJoiner;
+
 /**
  * The driver side of a virtqueue: makes buffers available to the device and takes them back used.
  * Implemented by {@link net.vdpa.ring.split.SplitDriver} and {@link net.vdpa.ring.packed.PackedDriver}.
@@ -140,7 +142,7 @@ public interface DriverQueue {
    */
   static void checkBurst(int[] ids, int[] lens, int max) {
     if (max < 0 || (ids != null && max > ids.length) || (lens != null && max > lens.length)) {
-      java.util.StringJoiner sizes = new java.util.StringJoiner(" and ", " does not fit arrays of ", " elements");
+      StringJoiner sizes = new StringJoiner(" and ", " does not fit arrays of ", " elements");
       sizes.setEmptyValue(" is negative");
       if (ids != null) {
         sizes.add(Integer.toString(ids.length));

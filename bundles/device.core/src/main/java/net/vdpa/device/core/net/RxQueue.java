@@ -167,10 +167,7 @@ public final class RxQueue {
     heldBytes = 0;
     pending = true;
     if (++unpublished == PUBLISH_EVERY) {
-      // counted first: a driver that sees the frames used finds them counted; no interrupt here
-      flushStats();
-      unpublished = 0;
-      queue.publish();
+      publishUsed(); // no interrupt in the middle of a pass
     }
     return true;
   }
@@ -264,16 +261,22 @@ public final class RxQueue {
    * counters are added first, so a driver that sees the buffers used finds them counted.
    */
   public void finish() {
-    flushStats();
     if (!pending) {
+      flushStats();
       return;
     }
     pending = false;
-    unpublished = 0;
-    queue.publish();
+    publishUsed();
     if (queue.needsNotify()) {
       slot.notifyUsed();
     }
+  }
+
+  /** Counts what the pass did so far, then publishes it: a driver that sees the frames used finds them counted. */
+  private void publishUsed() {
+    flushStats();
+    unpublished = 0;
+    queue.publish();
   }
 
   private void flushStats() {
