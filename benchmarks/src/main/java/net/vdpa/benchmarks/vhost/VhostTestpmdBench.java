@@ -41,9 +41,12 @@ import org.osgi.framework.Constants;
  * <p>Not JMH: the work happens in other processes; each figure is a counter difference over a
  * window (our device's queue counters; the DPDK backend's port counter).
  *
- * <p>Usage: {@code VhostTestpmdBench [seconds=2] [rounds=9] [pairs=1] [modes=txonly,io]}: with 2
- * pairs, both sides get {@code queues=2} (virtio-user with its control queue, {@code --txq=2
- * --rxq=2}) and the figure is the sum over the pairs.
+ * <p>Usage: {@code VhostTestpmdBench [seconds=2] [rounds=9] [pairs=1] [modes=txonly,io]
+ * [front-devargs]}: with 2 pairs, both sides get {@code queues=2} (virtio-user with its control
+ * queue, {@code --txq=2 --rxq=2}) and the figure is the sum over the pairs. {@code front-devargs}
+ * (for example {@code in_order=0}) is added to both virtio-user frontends' device arguments: the
+ * frontends then negotiate the same way with either backend (DPDK's backend offers IN_ORDER, ours
+ * does not, and virtio-user takes its cheaper in-order transmit path when it may).
  */
 public final class VhostTestpmdBench {
   private static final String VHOST_PID = "net.vdpa.driver.vhost";
@@ -65,6 +68,11 @@ public final class VhostTestpmdBench {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
     int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     final String[] modes = (args.length > 3 ? args[3] : "txonly,io").split(",");
+    final String frontArgs = args.length > 4 ? args[4] : "";
+    if (!frontArgs.isEmpty() && !frontArgs.matches("[a-z_]+=[0-9A-Za-z_]+(,[a-z_]+=[0-9A-Za-z_]+)*")) {
+      System.err.println("front-devargs " + frontArgs + " is not a list of key=value separated by commas");
+      System.exit(2);
+    }
     for (String m : modes) {
       if (!m.equals("txonly") && !m.equals("io")) {
         System.err.println("mode " + m + " is neither txonly nor io");
@@ -79,7 +87,7 @@ public final class VhostTestpmdBench {
     try (BenchFramework fw = runtime(dir)) {
       for (int k = 0; k < modes.length; k++) {
         String mode = modes[k];
-        try (Paired p = Paired.open(fw, dir, mode, pairs)) {
+        try (Paired p = Paired.open(fw, dir, mode, pairs, frontArgs)) {
           // one window each unrecorded: the JIT and both sides' caches warm up
           p.ours(1);
           p.dpdk(1);
@@ -106,8 +114,9 @@ public final class VhostTestpmdBench {
         ratios[r] = (double) ours[k][r] / dpdk[k][r];
       }
       Arrays.sort(ratios);
-      System.out.printf("%s 64 B, %d pair(s), %d rounds of %d s windows: ours %,d pps [%,d..%,d], DPDK vhost PMD"
-          + " %,d pps [%,d..%,d], median of the per-round ratios %.2f [%.2f..%.2f]%n", modes[k], pairs, rounds,
+      System.out.printf("%s 64 B, %d pair(s)%s, %d rounds of %d s windows: ours %,d pps [%,d..%,d], DPDK vhost PMD"
+          + " %,d pps [%,d..%,d], median of the per-round ratios %.2f [%.2f..%.2f]%n", modes[k], pairs,
+          frontArgs.isEmpty() ? "" : ", both frontends " + frontArgs, rounds,
           seconds, median(ours[k]), min(ours[k]), max(ours[k]), median(dpdk[k]), min(dpdk[k]), max(dpdk[k]),
           ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
       byPlacement(modes[k], ours[k], dpdk[k], rtt[k]);
@@ -204,7 +213,7 @@ public final class VhostTestpmdBench {
       this.name = name;
     }
 
-    static Paired open(BenchFramework fw, Path dir, String mode, int pairs) throws Exception {
+    static Paired open(BenchFramework fw, Path dir, String mode, int pairs, String frontArgs) throws Exception {
       VdpaMgmtDevice mgmt = fw.awaitService(VdpaMgmtDevice.class, "(&(" + Constants.OBJECTCLASS + "="
           + VdpaMgmtDevice.class.getName() + ")(" + VdpaMgmtDevice.PROP_HANDLE + "=vdpasim_net))",
           "the vdpasim_net management device");
@@ -220,14 +229,14 @@ public final class VhostTestpmdBench {
         VhostVdpa endpoint = fw.awaitService(VhostVdpa.class, "(&(" + Constants.OBJECTCLASS + "="
             + VhostVdpa.class.getName() + ")(" + VhostVdpa.PROP_DEVICE + "=" + name + "))",
             "the vhost endpoint of device " + name);
-        p.oursFront = testpmd(virtioUser(endpoint.socketPath(), pairs), "vbo" + mode, "--txq=" + pairs,
+        p.oursFront = testpmd(virtioUser(endpoint.socketPath(), pairs, frontArgs), "vbo" + mode, "--txq=" + pairs,
             "--rxq=" + pairs, "--forward-mode=" + mode, "--eth-peer=0," + mac(p.dev));
         p.oursFront.awaitPrompt(30_000);
         Path sock = dir.resolve("dpdk" + mode + ".sock");
         p.dpdkBack = testpmd("net_vhost0,iface=" + sock + ",queues=" + pairs, "vbb" + mode, "--txq=" + pairs,
             "--rxq=" + pairs, "--forward-mode=" + (mode.equals("txonly") ? "rxonly" : "io"));
         p.dpdkBack.awaitPrompt(30_000);
-        p.dpdkFront = testpmd(virtioUser(sock, pairs), "vbf" + mode, "--txq=" + pairs, "--rxq=" + pairs,
+        p.dpdkFront = testpmd(virtioUser(sock, pairs, frontArgs), "vbf" + mode, "--txq=" + pairs, "--rxq=" + pairs,
             "--forward-mode=" + mode);
         p.dpdkFront.awaitPrompt(30_000);
         signal("STOP", p.oursFront, p.dpdkBack, p.dpdkFront);
@@ -336,8 +345,9 @@ public final class VhostTestpmdBench {
     }
   }
 
-  private static String virtioUser(Path sock, int pairs) {
-    return "net_virtio_user0,path=" + sock + ",queues=" + pairs + (pairs > 1 ? ",cq=1" : "");
+  private static String virtioUser(Path sock, int pairs, String frontArgs) {
+    return "net_virtio_user0,path=" + sock + ",queues=" + pairs + (pairs > 1 ? ",cq=1" : "")
+        + (frontArgs.isEmpty() ? "" : "," + frontArgs);
   }
 
   /** A counter summed over the pairs: queue {@code q} of each pair. */
