@@ -49,9 +49,10 @@ enum VhostKind {
 
     @Override
     int readAhead(int ring) {
-      // transmit rings (odd): the frames a frontend sends sit in its mbufs, 2 KiB apart, just
-      // written by its own core; receive buffers are only written, so reading them ahead buys nothing
-      return ring % 2 == 1 ? TRANSMIT_READ_AHEAD : 0;
+      // none: the device core's transmit path touches each batch's frames in one loop of its own
+      // (NetPairWorker.touchFrames), whose misses overlap; reading ahead chain by chain on top of
+      // that halved testpmd's txonly (benchmarks/README.md, "Session s36")
+      return 0;
     }
   },
 
@@ -95,19 +96,13 @@ enum VhostKind {
   };
 
   /**
-   * Chains the device reads ahead in a network transmit ring: with testpmd's txonly in front, +25-30%
-   * on one host (2026-12-03, s29), no change on another (s31; benchmarks/README.md, "vhost").
-   */
-  static final int TRANSMIT_READ_AHEAD = 8;
-
-  /**
    * Net device features the backend can pass on, and transport bits, packed rings included. Never
    * RSS or HASH_REPORT: the backend shadows the control queue, so a frontend could not configure
    * the hash, and its headers stay the 12-byte ones the device then writes.
    */
   static final long NET_FEATURES = bits(VirtioNet.F_CSUM, VirtioNet.F_GUEST_CSUM, VirtioNet.F_MTU,
       VirtioNet.F_MAC, VirtioNet.F_MRG_RXBUF, VirtioNet.F_STATUS, VirtioNet.F_MQ, VirtioNet.F_INDIRECT_DESC,
-      VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED);
+      VirtioNet.F_EVENT_IDX, VirtioNet.F_VERSION_1, VirtioNet.F_RING_PACKED, VirtioNet.F_IN_ORDER);
 
   /**
    * Block device features the backend passes on: all it has (no control queue to shadow), and the
