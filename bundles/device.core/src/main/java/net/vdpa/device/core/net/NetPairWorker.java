@@ -265,7 +265,7 @@ public abstract class NetPairWorker extends QueueWorker {
       if (b.hasRest()) {
         final DescriptorChain c = b.rest();
         txFrame.ofChain(c, hdrLen);
-        if (!carryChain(c, t)) {
+        if (!carryChain(c.readableBytes(), t)) {
           heldFrom = k;
           break;
         }
@@ -301,20 +301,19 @@ public abstract class NetPairWorker extends QueueWorker {
 
   /** A single-descriptor chain's frame (header first); false, counting nothing, if its receiver is full. */
   private boolean carryFrame(final java.nio.ByteBuffer buffer, final int offset, final int readable, final TxTally t) {
-    final long frameLen = readable - hdrLen;
-    if (frameLen < VirtioNet.ETH_HLEN || frameLen > maxFrame) {
-      t.errors++;
-      t.chains++;
-      return true;
-    }
     txFrame.clear();
-    txFrame.add(buffer, offset + hdrLen, (int) frameLen);
-    return counted(carry(txFrame), frameLen, t);
+    if (readable > hdrLen) {
+      txFrame.add(buffer, offset + hdrLen, readable - hdrLen);
+    }
+    return carryChain(readable, t);
   }
 
-  /** A chain of several pieces, already in {@link #txFrame}; false, counting nothing, if its receiver is full. */
-  private boolean carryChain(final DescriptorChain c, final TxTally t) {
-    final long frameLen = c.readableBytes() - hdrLen;
+  /**
+   * The frame in {@link #txFrame}, of a chain with {@code readable} bytes, header included; false,
+   * counting nothing, if its receiver is full.
+   */
+  private boolean carryChain(final long readable, final TxTally t) {
+    final long frameLen = readable - hdrLen;
     if (frameLen < VirtioNet.ETH_HLEN || frameLen > maxFrame) {
       t.errors++;
       t.chains++;
