@@ -20,6 +20,8 @@ import net.vdpa.ring.DriverQueue;
  * gets it with each frame, and the frames are counted per {@link HashReport} kind.
  */
 final class RxQueue {
+  /** Used elements taken back at most per read of the used ring. */
+  private static final int USED_BURST = 32;
   private final int pair;
   private final DriverRing ring;
   private final DriverQueue q;
@@ -36,9 +38,22 @@ final class RxQueue {
   /** A frame that spans buffers is joined here; its read-only twin is what the receiver sees. */
   private final ByteBuffer scratch;
   private final ByteBuffer scratchView;
-  /** Guarded by this: slots taken from the ring and not posted again yet. */
+  /**
+   * Guarded by this: slots taken from the ring and not posted again yet, in the order the device
+   * used them. Posted in that order, each slot goes back under the id it had: the split queue's
+   * free list hands ids out in the order they came back, so descriptor {@code i} keeps pointing
+   * at the same buffer lap after lap and the queue stores neither it nor its available entry again.
+   */
   private final int[] toPost;
   private int toPostCount;
+  /**
+   * Guarded by this: used elements taken in one burst ({@link DriverQueue#pollUsed(int[], int[],
+   * int)}: one read of the used index for up to {@link #USED_BURST}), not yet turned into frames.
+   */
+  private final int[] usedIds;
+  private final int[] usedLens;
+  private int usedAt;
+  private int usedCount;
   /** Guarded by this: buffers still to join into the frame in scratch (mergeable). */
   private int mergeRemaining;
   /** Stands for "nobody": frames given to it are counted as dropped. */
@@ -81,6 +96,8 @@ final class RxQueue {
     this.slotIova = new long[n];
     this.slotOfHead = new int[n];
     this.toPost = new int[n];
+    this.usedIds = new int[USED_BURST];
+    this.usedLens = new int[USED_BURST];
     for (int i = 0; i < n; i++) {
       slotIova[i] = memory.allocate(bufSize, 64);
       toPost[toPostCount++] = i;
@@ -142,12 +159,16 @@ final class RxQueue {
    */
   private int next(FrameReceiver r, ByteBuffer dst) {
     for (;;) {
-      long used = q.pollUsed();
-      if (used == DriverQueue.EMPTY) {
-        return -1;
+      if (usedAt == usedCount) {
+        usedAt = 0;
+        usedCount = q.pollUsed(usedIds, usedLens, USED_BURST);
+        if (usedCount == 0) {
+          return -1;
+        }
       }
-      int slot = slotOfHead[DriverQueue.usedId(used)];
-      int len = DriverQueue.usedLength(used);
+      final int slot = slotOfHead[usedIds[usedAt]];
+      final int len = usedLens[usedAt];
+      usedAt++;
       toPost[toPostCount++] = slot;
       int off = (int) (slotIova[slot] - DmaMemory.BASE);
       if (mergeRemaining > 0) {
@@ -250,17 +271,23 @@ final class RxQueue {
     if (toPostCount == 0 || down) {
       return;
     }
+    final int n = toPostCount;
     int posted = 0;
-    while (toPostCount > 0) {
-      int slot = toPost[toPostCount - 1];
-      int head = q.add(slotIova[slot], bufSize, true);
+    while (posted < n) {
+      final int slot = toPost[posted];
+      final int head = q.add(slotIova[slot], bufSize, true);
       if (head == DriverQueue.FULL) {
         break;
       }
-      slotOfHead[head] = slot;
-      toPostCount--;
+      if (slotOfHead[head] != slot) {
+        slotOfHead[head] = slot;
+      }
       posted++;
     }
+    if (posted < n) {
+      System.arraycopy(toPost, posted, toPost, 0, n - posted);
+    }
+    toPostCount = n - posted;
     if (posted > 0) {
       q.publish();
       if (q.needsKick()) {

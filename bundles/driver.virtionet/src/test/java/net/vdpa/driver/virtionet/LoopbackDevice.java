@@ -112,8 +112,21 @@ class LoopbackDevice implements VdpaDevice {
   @Override public void setVqState(int idx, VqState state) { }
   @Override public void setVqCallback(int idx, VqCallback cb) { callbacks[idx] = cb; }
 
+  /** The memory the driver mapped last, and where: for reading its rings in a test. */
+  private ByteBuffer mapped;
+  private long mappedIova;
+
+  /** A copy of a queue's descriptor table as the driver has written it. */
+  synchronized byte[] descriptorTable(int idx) {
+    byte[] table = new byte[nums[idx] * 16];
+    mapped.get((int) (addrs[idx][0] - mappedIova), table);
+    return table;
+  }
+
   @Override
   public void dmaMap(long iova, ByteBuffer memory, int perm) {
+    mapped = memory.duplicate();
+    mappedIova = iova;
     iotlb.map(iova, memory.remaining(), MemoryRegion.wrap(memory), 0, Permission.READ_WRITE);
   }
 
