@@ -12,7 +12,6 @@ import net.vdpa.device.core.net.FrameQueue;
 import net.vdpa.device.core.net.NetPairWorker;
 import net.vdpa.device.core.net.QueueStats;
 import net.vdpa.device.core.net.RxFilter;
-import net.vdpa.ring.DriverQueue;
 import net.vdpa.ring.driver.DriverMemory;
 import net.vdpa.ring.driver.DriverRing;
 import net.vdpa.ring.packed.PackedDevice;
@@ -78,12 +77,9 @@ class HeldBatchTest {
     return new Worker(slot);
   }
 
+  /** Used buffers the driver can take now. */
   private int takeUsed() {
-    int n = 0;
-    while (ring.queue().pollUsed() != DriverQueue.EMPTY) {
-      n++;
-    }
-    return n;
+    return UsedBuffers.take(ring.queue());
   }
 
   @ParameterizedTest(name = "packed={0}")

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.vdpa.device.core.net.Frame;
 import net.vdpa.device.core.net.QueueStats;
 import net.vdpa.device.core.net.RxQueue;
-import net.vdpa.ring.DriverQueue;
 import net.vdpa.ring.driver.DriverMemory;
 import net.vdpa.ring.driver.DriverRing;
 import net.vdpa.ring.packed.PackedDevice;
@@ -54,11 +53,7 @@ class RxPublicationTest {
 
   /** Used buffers the driver can take now. */
   private int takeUsed() {
-    int n = 0;
-    while (ring.queue().pollUsed() != DriverQueue.EMPTY) {
-      n++;
-    }
-    return n;
+    return UsedBuffers.take(ring.queue());
   }
 
   @ParameterizedTest(name = "packed={0}")
