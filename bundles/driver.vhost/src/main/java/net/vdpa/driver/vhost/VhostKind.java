@@ -47,13 +47,6 @@ enum VhostKind {
       return VirtioNet.featureNames(features);
     }
 
-    @Override
-    int readAhead(int ring) {
-      // none: the device core's transmit path touches each batch's frames in one loop of its own
-      // (NetPairWorker.touchFrames), whose misses overlap; reading ahead chain by chain on top of
-      // that halved testpmd's txonly (benchmarks/README.md, "Session s36")
-      return 0;
-    }
   },
 
   /** virtio-blk for vhost-user-blk frontends (QEMU's {@code -device vhost-user-blk-pci}). */
@@ -146,8 +139,10 @@ enum VhostKind {
   abstract String featureNames(long features);
 
   /**
-   * Chains the device reads ahead in a ring ({@link VdpaDevice#setVqReadAhead}): 0 for none, the
-   * default of a class where it was not measured to pay.
+   * Chains the device reads ahead in a ring ({@link VdpaDevice#setVqReadAhead}): 0 for none, which
+   * every kind uses now. A network device's transmit path touches each batch's frames in one loop
+   * of its own ({@code NetPairWorker.touchFrames}), whose misses overlap; reading ahead chain by
+   * chain on top of that halved testpmd's txonly (benchmarks/README.md, "Session s36").
    *
    * @param ring the vring index
    * @return chains

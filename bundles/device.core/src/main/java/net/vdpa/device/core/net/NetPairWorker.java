@@ -1,5 +1,6 @@
 package net.vdpa.device.core.net;
 
+import java.nio.ByteBuffer;
 import net.vdpa.api.net.VirtioNet;
 import net.vdpa.device.core.QueueWorker;
 import net.vdpa.device.core.VqSlot;
@@ -42,6 +43,7 @@ public abstract class NetPairWorker extends QueueWorker {
   /** The transmit header's length, as negotiated: {@link VirtioNet#hdrLen}. */
   private final int hdrLen;
   private final ChainBatch txBatch = new ChainBatch(TAKE);
+  private final TxTally tally = new TxTally();
   private final Frame txFrame = new Frame();
   private final Frame inFrame = new Frame();
   /**
@@ -300,7 +302,7 @@ public abstract class NetPairWorker extends QueueWorker {
   }
 
   /** A single-descriptor chain's frame (header first); false, counting nothing, if its receiver is full. */
-  private boolean carryFrame(final java.nio.ByteBuffer buffer, final int offset, final int readable, final TxTally t) {
+  private boolean carryFrame(final ByteBuffer buffer, final int offset, final int readable, final TxTally t) {
     txFrame.clear();
     if (readable > hdrLen) {
       txFrame.add(buffer, offset + hdrLen, readable - hdrLen);
@@ -352,8 +354,6 @@ public abstract class NetPairWorker extends QueueWorker {
       errors = 0;
     }
   }
-
-  private final TxTally tally = new TxTally();
 
   private void publishUsed(DeviceQueue q) {
     q.publish();
