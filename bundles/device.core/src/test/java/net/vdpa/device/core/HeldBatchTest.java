@@ -77,11 +77,6 @@ class HeldBatchTest {
     return new Worker(slot);
   }
 
-  /** Used buffers the driver can take now. */
-  private int takeUsed() {
-    return UsedBuffers.take(ring.queue());
-  }
-
   @ParameterizedTest(name = "packed={0}")
   @ValueSource(booleans = {false, true})
   void theRestOfAHeldBatchGoesFirstAndInOrder(boolean packed) {
@@ -91,7 +86,7 @@ class HeldBatchTest {
     QueueWorker q = w;
     assertTrue(q.pass());
     assertEquals(List.of(0, 1, 2, 3, 4), w.carried, "stopped at the full receiver");
-    assertEquals(5, takeUsed(), "only what was carried is used");
+    assertEquals(5, UsedBuffers.take(ring.queue()), "only what was carried is used");
     assertFalse(q.mayArm(), "a holding worker waits to be woken, not for kicks");
 
     assertTrue(q.pass());
@@ -101,7 +96,7 @@ class HeldBatchTest {
       all.add(i);
     }
     assertEquals(all, w.carried, "every frame once, in order, the held ones first");
-    assertEquals(FRAMES - 5, takeUsed());
+    assertEquals(FRAMES - 5, UsedBuffers.take(ring.queue()));
     assertEquals(FRAMES, slot.counters().get(QueueStats.TX_PACKETS));
     assertTrue(q.mayArm());
   }
@@ -113,9 +108,9 @@ class HeldBatchTest {
     w.fullAt.add(3);
     QueueWorker q = w;
     q.pass();
-    assertEquals(3, takeUsed());
+    assertEquals(3, UsedBuffers.take(ring.queue()));
     q.beforePause();
-    assertEquals(TAKE - 3, takeUsed(), "the held frame and the rest of its batch");
+    assertEquals(TAKE - 3, UsedBuffers.take(ring.queue()), "the held frame and the rest of its batch");
     assertEquals(TAKE - 3, slot.counters().get(QueueStats.TX_DROPS));
     assertTrue(q.mayArm());
   }

@@ -51,11 +51,6 @@ class RxPublicationTest {
     return f;
   }
 
-  /** Used buffers the driver can take now. */
-  private int takeUsed() {
-    return UsedBuffers.take(ring.queue());
-  }
-
   @ParameterizedTest(name = "packed={0}")
   @ValueSource(booleans = {false, true})
   void framesBecomeVisibleInGroupsDuringAPassAndTheInterruptWaitsForItsEnd(boolean packed) {
@@ -65,18 +60,18 @@ class RxPublicationTest {
     for (int i = 0; i < every - 1; i++) {
       rx.deliver(f);
     }
-    assertEquals(0, takeUsed(), "fewer than a group: nothing published yet");
+    assertEquals(0, UsedBuffers.take(ring.queue()), "fewer than a group: nothing published yet");
     assertEquals(0, slot.counters().get(QueueStats.RX_PACKETS));
 
     rx.deliver(f);
-    assertEquals(every, takeUsed(), "a whole group is published at once");
+    assertEquals(every, UsedBuffers.take(ring.queue()), "a whole group is published at once");
     assertEquals(every, slot.counters().get(QueueStats.RX_PACKETS), "counted before the driver sees them");
     assertEquals(0, interrupts.get(), "no interrupt in the middle of a pass");
 
     rx.deliver(f);
     rx.deliver(f);
     rx.finish();
-    assertEquals(2, takeUsed(), "the pass's end publishes the rest");
+    assertEquals(2, UsedBuffers.take(ring.queue()), "the pass's end publishes the rest");
     assertEquals(every + 2, slot.counters().get(QueueStats.RX_PACKETS));
     assertEquals(1, interrupts.get(), "one interrupt for the pass");
   }
