@@ -172,6 +172,18 @@ for _ring in ("split", "packed"):
                                    rf"NetInterfaceBenchmark\.pairs2 burst={_burst},frame={_frame},ring={_ring}",
                                    rf"NetInterfaceBenchmark\.pairs1 burst={_burst},frame={_frame},ring={_ring}"))
 
+# issue 14, s38: the driver's receive side on the sender's thread (rx=poll) against the bare ring and against push
+for _frame, _payload in (("64", "64"), ("1514", "1500")):
+    _poll = rf"NetInterfaceBenchmark\.pairs1 burst=32,frame={_frame},ring=split,rx=poll"
+    DEFAULT_RATIOS.append((f"NetInterface split {_frame} B rx=poll, 1 pair / bare ring {_payload} B", _poll,
+                           rf"RingBenchmark\.ring batch=32,payload={_payload},ring=split"))
+    DEFAULT_RATIOS.append((f"NetInterface split {_frame} B, 1 pair, rx=poll / rx=push", _poll,
+                           rf"NetInterfaceBenchmark\.pairs1 burst=32,frame={_frame},ring=split"))
+
+# NetInterfaceBenchmark's rx parameter (s38) takes its default, push, where a ratio names none
+DEFAULT_RATIOS = [tuple(re.sub(r"(NetInterfaceBenchmark\\\.pairs\d burst=\d+,frame=\d+,ring=\w+)$",
+                               r"\1(?:,rx=push)?", p)
+                        for p in ratio) for ratio in DEFAULT_RATIOS]
 # RingBenchmark's parameters added later take their defaults in these ratios: readAhead 0 (s32), slots byId (s30)
 DEFAULT_RATIOS = [tuple(re.sub(r"(RingBenchmark\\\.ring batch=\d+,payload=\d+)(,ring=\w+)$",
                                r"\1(?:,readAhead=0)?\2(?:,slots=byId)?", p)

@@ -7,15 +7,17 @@
 #   (after 'mvn -B -pl benchmarks -am package -DskipTests')
 exec "$(dirname "$0")/interleave.py" --rounds "${1:-5}" --iterations 4 "${2:-net-interleaved}" \
   "ring.RingBenchmark -p ring=split -p payload=64 -p batch=32" \
-  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=32" \
-  "NetInterfaceBenchmark.pairs2 -p ring=split -p frame=64 -p burst=32" \
+  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=32 -p rx=push" \
+  "NetInterfaceBenchmark.pairs2 -p ring=split -p frame=64 -p burst=32 -p rx=push" \
   "ring.RingBenchmark -p ring=packed -p payload=64 -p batch=32" \
-  "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=64 -p burst=32" \
-  "NetInterfaceBenchmark.pairs2 -p ring=packed -p frame=64 -p burst=32" \
+  "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=64 -p burst=32 -p rx=push" \
+  "NetInterfaceBenchmark.pairs2 -p ring=packed -p frame=64 -p burst=32 -p rx=push" \
   "ring.RingBenchmark -p ring=split -p payload=1500 -p batch=32" \
-  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=1514 -p burst=32" \
-  "NetInterfaceBenchmark.pairs2 -p ring=split -p frame=1514 -p burst=32" \
+  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=1514 -p burst=32 -p rx=push" \
+  "NetInterfaceBenchmark.pairs2 -p ring=split -p frame=1514 -p burst=32 -p rx=push" \
   "ring.RingBenchmark -p ring=packed -p payload=1500 -p batch=32" \
-  "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=1514 -p burst=32" \
-  "NetInterfaceBenchmark.pairs2 -p ring=packed -p frame=1514 -p burst=32" \
-  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=1"
+  "NetInterfaceBenchmark.pairs1 -p ring=packed -p frame=1514 -p burst=32 -p rx=push" \
+  "NetInterfaceBenchmark.pairs2 -p ring=packed -p frame=1514 -p burst=32 -p rx=push" \
+  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=1 -p rx=push" \
+  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=64 -p burst=32 -p rx=poll" \
+  "NetInterfaceBenchmark.pairs1 -p ring=split -p frame=1514 -p burst=32 -p rx=poll"

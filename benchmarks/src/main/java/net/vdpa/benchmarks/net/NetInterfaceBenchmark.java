@@ -58,6 +58,16 @@ public class NetInterfaceBenchmark {
   @Param({"1", "32"})
   public int burst;
 
+  /**
+   * How frames come back: {@code push} sets the counters as the interface's receiver (called on the
+   * device's worker thread, which then runs the driver's receive side too); {@code poll} sets none,
+   * and each sender takes its pair's frames itself with {@link NetInterface#poll} after every burst
+   * and while the transmit ring is full (the driver's receive side on the sender's thread, as a
+   * poll-mode driver runs it, and as the bare ring benchmark's driver thread runs both its sides).
+   */
+  @Param({"push", "poll"})
+  public String rx;
+
   private NetRuntime runtime;
   private NetInterface iface;
   private RxCounters counters;
@@ -82,7 +92,11 @@ public class NetInterfaceBenchmark {
     runtime = new NetRuntime(ring, pairs, MTU);
     iface = runtime.iface();
     counters = new RxCounters(pairs, frame);
-    iface.setReceiver(counters);
+    if (rx.equals("push")) {
+      iface.setReceiver(counters);
+    } else if (!rx.equals("poll")) {
+      throw new IllegalArgumentException("rx " + rx + " is neither push nor poll");
+    }
   }
 
   /**
@@ -98,6 +112,11 @@ public class NetInterfaceBenchmark {
       long settle = System.nanoTime() + 2_000_000_000L;
       NetStats s = iface.stats();
       while (s.rxPackets() + s.rxDropped() < s.txPackets() && System.nanoTime() < settle) {
+        if (polls()) {
+          for (int p = 0; p < pairs; p++) {
+            iface.poll(p, counters, 256);
+          }
+        }
         Thread.sleep(1);
         s = iface.stats();
       }
@@ -118,6 +137,10 @@ public class NetInterfaceBenchmark {
 
   NetInterface iface() {
     return iface;
+  }
+
+  boolean polls() {
+    return rx.equals("poll");
   }
 
   RxCounters counters() {

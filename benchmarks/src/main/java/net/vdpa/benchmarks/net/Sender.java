@@ -30,6 +30,8 @@ public class Sender {
 
   /** Consecutive BUSY answers after which the device is taken for dead (seconds of retrying). */
   private static final int MAX_BUSY = 50_000_000;
+  /** Frames taken per {@link NetInterface#poll} in {@code rx=poll}: two bursts, so a sender that fell behind catches up. */
+  private static final int RX_BUDGET = 64;
   private static final boolean YIELD = Boolean.parseBoolean(System.getProperty("vdpa.bench.yield", "true"));
 
   private NetInterface iface;
@@ -39,6 +41,8 @@ public class Sender {
   private ByteBuffer[] burst;
   private int pair;
   private boolean reportsReceived;
+  /** Whether this sender takes its pair's received frames itself ({@code rx=poll}). */
+  private boolean polls;
   private long receivedBase;
 
   /**
@@ -55,6 +59,7 @@ public class Sender {
     // with -t above the group size several groups share each pair; the first one reports its frames
     reportsReceived = thread.getGroupIndex() == 0;
     frame = bench.newFrame(pair);
+    polls = bench.polls();
     burst = new ByteBuffer[bench.burst];
     Arrays.fill(burst, frame);
   }
@@ -96,14 +101,22 @@ public class Sender {
         if (++spins == MAX_BUSY) {
           stuck();
         }
-        pause();
+        if (!poll()) {
+          pause();
+        }
       } else {
         off += n;
         spins = 0;
       }
     }
     sent += b.length;
+    poll();
     return SendResult.SENT;
+  }
+
+  /** In {@code rx=poll}: takes up to {@link #RX_BUDGET} received frames; whether there were any. */
+  private boolean poll() {
+    return polls && iface.poll(pair, counters, RX_BUDGET) > 0;
   }
 
   private void pause() {
@@ -122,8 +135,11 @@ public class Sender {
       if (++spins == MAX_BUSY) {
         stuck();
       }
-      pause();
+      if (!poll()) {
+        pause();
+      }
     }
+    poll();
     if (r == SendResult.SENT) {
       sent++;
     } else {

@@ -41,6 +41,7 @@ class EchoResponderTest {
 
     @Override public int send(int queuePair, ByteBuffer[] frames, int offset, int count) { throw new UnsupportedOperationException(); }
     @Override public int receive(int queuePair, ByteBuffer dst) { throw new UnsupportedOperationException(); }
+    @Override public int poll(int queuePair, FrameReceiver receiver, int budget) { throw new UnsupportedOperationException(); }
     @Override public void setReceiver(FrameReceiver receiver) {}
     @Override public NetStats stats() { throw new UnsupportedOperationException(); }
     @Override public NetStats stats(int queuePair) { throw new UnsupportedOperationException(); }

@@ -13,7 +13,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link #send} return {@link SendResult#DOWN} or the service vanish, never an exception.
  *
  * <p>Sending copies the frame into a transmit buffer and returns without waiting. Receiving is
- * either pushed ({@link #setReceiver}) or pulled ({@link #receive}), per interface.
+ * either pushed ({@link #setReceiver}, on the receive thread), pulled a frame at a time into the
+ * caller's buffer ({@link #receive}), or polled in bursts on the caller's thread ({@link #poll}).
  */
 @ProviderType
 public interface NetInterface {
@@ -129,6 +130,26 @@ public interface NetInterface {
    *     for is dropped and counted, and -2 returned
    */
   int receive(int queuePair, ByteBuffer dst);
+
+  /**
+   * Takes up to {@code budget} received frames of a queue pair on the calling thread, hands each
+   * to {@code receiver} in arrival order, and gives their receive buffers back to the device: the
+   * poll-mode loop of a thread the caller owns (Linux's NAPI poll with its budget, DPDK's
+   * {@code rte_eth_rx_burst}), with no copy and no receive thread in between. Meant for an
+   * interface with no receiver set (with one set, each frame goes to whichever takes it first).
+   * The frame buffer is valid only during the receiver's call, as with {@link #setReceiver}; a
+   * {@link HashReceiver} gets each frame's reported hash. A frame the receiver throws on is counted
+   * as dropped and does not count toward the return value.
+   *
+   * @param queuePair the queue pair
+   * @param receiver who gets the frames, on this thread, before this method returns
+   * @param budget the most frames to take, at least 1
+   * @return how many frames the receiver took, 0 if none was waiting or the interface is gone
+   * @throws IllegalArgumentException if the queue pair does not exist or {@code budget} is below 1
+   * @throws NullPointerException if {@code receiver} is null
+   * @since 1.4
+   */
+  int poll(int queuePair, FrameReceiver receiver, int budget);
 
   /**
    * Sets who receives frames as they arrive, on the receive threads; {@code null} returns to

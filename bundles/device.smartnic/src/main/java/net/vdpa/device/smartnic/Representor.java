@@ -1,6 +1,7 @@
 package net.vdpa.device.smartnic;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import net.vdpa.api.MacAddress;
 import net.vdpa.api.net.FrameReceiver;
@@ -213,6 +214,34 @@ final class Representor implements NetInterface {
         inbox.remove();
       }
     }
+  }
+
+  @Override
+  public int poll(int queuePair, FrameReceiver receiver, int budget) {
+    checkPair(queuePair);
+    Objects.requireNonNull(receiver, "receiver");
+    if (budget < 1) {
+      throw new IllegalArgumentException("budget " + budget + " is below 1");
+    }
+    int taken = 0;
+    synchronized (polled) {
+      while (taken < budget && inbox.peek(polled)) {
+        final int len = polled.length();
+        try {
+          synchronized (pushed) {
+            polled.rewind();
+            polled.read(pushed, 0, len);
+            receiver.receive(0, pushedView.limit(len).position(0));
+          }
+          taken++;
+        } catch (RuntimeException e) {
+          rxDropped.incrementAndGet();
+        } finally {
+          inbox.remove();
+        }
+      }
+    }
+    return taken;
   }
 
   @Override

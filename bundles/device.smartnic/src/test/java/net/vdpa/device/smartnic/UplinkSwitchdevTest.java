@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.DevConfig;
 import net.vdpa.api.MacAddress;
@@ -11,6 +12,7 @@ import net.vdpa.api.devlink.EswitchMode;
 import net.vdpa.api.devlink.FlowAction;
 import net.vdpa.api.devlink.FlowMatch;
 import net.vdpa.api.devlink.FlowRule;
+import net.vdpa.api.net.FrameReceiver;
 import net.vdpa.api.net.NetInterface;
 import net.vdpa.api.port.PortCounters;
 import net.vdpa.api.port.PortEnd;
@@ -99,6 +101,39 @@ class UplinkSwitchdevTest {
     board.unplug(UPLINK);
     assertThat(uplinkRep.linkUp()).isFalse();
     assertThat(uplinkRep.send(ByteBuffer.wrap(out))).isEqualTo(NetInterface.SendResult.DOWN);
+  }
+
+  @Test
+  void theUplinkRepresentorHandsAPollerItsFramesUpToTheBudget() throws InterruptedException {
+    start();
+    NetInterface uplinkRep = t.interfaces.get(UPLINK);
+    List<byte[]> sent = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] in = NetTestDriver.frame(VF, OUTSIDE, 100 + i, i);
+      assertThat(RecordingPortEnd.send(mine, in)).isTrue();
+      sent.add(in);
+    }
+    await(() -> uplinkRep.stats().rxPackets() == 3);
+    List<byte[]> got = new ArrayList<>();
+    FrameReceiver r = (pair, f) -> {
+      byte[] b = new byte[f.remaining()];
+      f.get(f.position(), b);
+      got.add(b);
+    };
+    assertThat(uplinkRep.poll(0, r, 2)).isEqualTo(2);
+    assertThat(uplinkRep.poll(0, r, 5)).isEqualTo(1);
+    assertThat(uplinkRep.poll(0, r, 5)).isZero();
+    assertThat(got).containsExactlyElementsOf(sent);
+    // a receiver that throws: the frame is taken, counted as dropped, and not in the return value
+    assertThat(RecordingPortEnd.send(mine, sent.get(0))).isTrue();
+    await(() -> uplinkRep.stats().rxPackets() == 4);
+    assertThat(uplinkRep.poll(0, (pair, f) -> {
+      throw new IllegalStateException("no");
+    }, 5)).isZero();
+    assertThat(uplinkRep.stats().rxDropped()).isEqualTo(1);
+    assertThat(uplinkRep.poll(0, r, 5)).isZero();
+    assertThatThrownBy(() -> uplinkRep.poll(1, r, 1)).hasMessage("queue pair 1 does not exist; a representor has pair 0");
+    assertThatThrownBy(() -> uplinkRep.poll(0, r, 0)).hasMessage("budget 0 is below 1");
   }
 
   @Test

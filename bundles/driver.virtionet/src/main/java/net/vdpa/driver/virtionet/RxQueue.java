@@ -14,7 +14,8 @@ import net.vdpa.ring.DriverQueue;
  * The receive side of one queue pair: every descriptor holds a posted buffer; used buffers are
  * turned into frames (joined when the device merged several buffers for one frame), delivered, and
  * posted again at once. Delivery is pushed to the receiver from the device's used-buffer callback,
- * or pulled by {@link #receive}; a lock keeps the two apart.
+ * pulled a frame at a time by {@link #receive}, or polled in bursts on the caller's thread by
+ * {@link #poll}; a lock keeps them apart.
  *
  * <p>With HASH_REPORT the header is 20 bytes and carries the device's hash: a {@link HashReceiver}
  * gets it with each frame, and the frames are counted per {@link HashReport} kind.
@@ -133,9 +134,10 @@ final class RxQueue {
     if (r == null) {
       return;
     }
+    final HashReceiver h = hashReceiver;
     synchronized (this) {
       do {
-        while (!down && next(r, null) >= 0) {
+        while (!down && next(r, h, null) >= 0) {
           // delivered one frame
         }
         repost();
@@ -148,16 +150,39 @@ final class RxQueue {
     if (down) {
       return -1;
     }
-    int n = next(null, dst);
+    int n = next(null, null, dst);
     repost();
     return n;
   }
 
   /**
-   * Takes the next complete frame from the ring and gives it to {@code r} or copies it to {@code
-   * dst}. Returns its length, -1 if no complete frame is there, -2 if dropped. Caller holds the lock.
+   * Polling in bursts: hands up to {@code budget} frames to {@code r} on the caller's thread, then
+   * posts their buffers again with one publication.
+   *
+   * @return how many frames {@code r} took
    */
-  private int next(FrameReceiver r, ByteBuffer dst) {
+  synchronized int poll(FrameReceiver r, int budget) {
+    final HashReceiver h = hashed && r instanceof HashReceiver hr ? hr : null;
+    int taken = 0;
+    while (taken < budget && !down) {
+      final long before = packets;
+      if (next(r, h, null) == -1) {
+        break;
+      }
+      if (packets != before) {
+        taken++;
+      }
+    }
+    repost();
+    return taken;
+  }
+
+  /**
+   * Takes the next complete frame from the ring and gives it to {@code r} (to {@code h} with its
+   * hash, when {@code h} is {@code r} as a hash receiver) or copies it to {@code dst}. Returns its
+   * length, -1 if no complete frame is there, -2 if dropped. Caller holds the lock.
+   */
+  private int next(FrameReceiver r, HashReceiver h, ByteBuffer dst) {
     for (;;) {
       if (usedAt == usedCount) {
         usedAt = 0;
@@ -180,7 +205,7 @@ final class RxQueue {
         }
         scratch.flip();
         scratchView.limit(scratch.limit()).position(0);
-        return deliver(r, dst, scratchView);
+        return deliver(r, h, dst, scratchView);
       }
       if (len < hdrLen + VirtioNet.ETH_HLEN || len > bufSize) {
         dropped++;
@@ -202,7 +227,7 @@ final class RxQueue {
       }
       int start = off + hdrLen;
       view.limit(start + len - hdrLen).position(start);
-      return deliver(r, dst, view);
+      return deliver(r, h, dst, view);
     }
   }
 
@@ -219,7 +244,7 @@ final class RxQueue {
     return true;
   }
 
-  private int deliver(FrameReceiver r, ByteBuffer dst, ByteBuffer frame) {
+  private int deliver(FrameReceiver r, HashReceiver h, ByteBuffer dst, ByteBuffer frame) {
     int len = frame.remaining();
     if (r == DISCARD) {
       dropped++;
@@ -227,7 +252,6 @@ final class RxQueue {
     }
     if (r != null) {
       try {
-        final HashReceiver h = hashReceiver;
         if (h != null && h == r) {
           h.receive(pair, frame, hashValue, HashReport.of(hashCode));
         } else {
@@ -307,7 +331,7 @@ final class RxQueue {
    */
   synchronized long discardDelivered() {
     long before = dropped;
-    while (next(DISCARD, null) != -1) {
+    while (next(DISCARD, null, null) != -1) {
       // each frame (or oversized one) is counted by next()
     }
     return dropped - before;

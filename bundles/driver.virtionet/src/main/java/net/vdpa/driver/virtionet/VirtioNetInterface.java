@@ -322,6 +322,16 @@ final class VirtioNetInterface implements NetInterface {
   }
 
   @Override
+  public int poll(int queuePair, FrameReceiver receiver, int budget) {
+    checkPair(queuePair);
+    Objects.requireNonNull(receiver, "receiver");
+    if (budget < 1) {
+      throw new IllegalArgumentException("budget " + budget + " is below 1");
+    }
+    return rx[queuePair].poll(receiver, budget);
+  }
+
+  @Override
   public void setReceiver(FrameReceiver receiver) {
     for (RxQueue q : rx) {
       q.setReceiver(receiver);

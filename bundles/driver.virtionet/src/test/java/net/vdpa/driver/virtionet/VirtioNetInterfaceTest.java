@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import net.vdpa.api.VirtioStatus;
+import net.vdpa.api.net.FrameReceiver;
 import net.vdpa.api.net.NetInterface.SendResult;
 import net.vdpa.api.net.NetStats;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,6 +137,70 @@ class VirtioNetInterfaceTest {
     assertThat(i.receive(0, ByteBuffer.allocate(100))).isEqualTo(-1);
     assertThat(i.linkUp()).isFalse();
     assertThat(i.stats().txDropped()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SPLIT", "PACKED"})
+  void pollHandsTheCallerFramesInOrderUpToItsBudget(String ring) {
+    LoopbackDevice dev = new LoopbackDevice(BASIC | bit(F_RING_PACKED) | bit(F_MRG_RXBUF), 1, 9000);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.valueOf(ring), 64, warnings::add);
+    assertThat(i.negotiation().mergeable()).isTrue();
+    List<byte[]> got = new ArrayList<>();
+    FrameReceiver r = (pair, f) -> {
+      assertThat(pair).isZero();
+      byte[] b = new byte[f.remaining()];
+      f.get(f.position(), b);
+      got.add(b);
+    };
+    for (int lap = 0; lap < 3; lap++) {
+      // frames of one to four 2 KiB receive buffers (48 in all), so merged frames straddle the
+      // driver's bursts of 32 used buffers; three laps of a 64-entry ring need every buffer back
+      List<ByteBuffer> sent = new ArrayList<>();
+      for (int n = 0; n < 20; n++) {
+        ByteBuffer f = frame(60 + n * 400, n + lap);
+        assertThat(i.send(f)).isEqualTo(SendResult.SENT);
+        sent.add(f);
+      }
+      got.clear();
+      assertThat(i.poll(0, r, 7)).isEqualTo(7);
+      assertThat(got).hasSize(7);
+      assertThat(i.poll(0, r, 100)).isEqualTo(13);
+      assertThat(i.poll(0, r, 100)).isZero();
+      for (int n = 0; n < 20; n++) {
+        assertThat(ByteBuffer.wrap(got.get(n))).as("lap %d frame %d", lap, n).isEqualTo(sent.get(n));
+      }
+    }
+    assertThat(i.stats().rxPackets()).isEqualTo(60);
+    assertThat(i.stats().rxDropped()).isZero();
+  }
+
+  @Test
+  void pollCountsFramesItsReceiverThrowsOnAndNamesBadArguments() {
+    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500);
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64, warnings::add);
+    List<Integer> got = new ArrayList<>();
+    FrameReceiver r = (pair, f) -> {
+      if (f.remaining() % 2 == 1) {
+        throw new IllegalStateException("odd frame " + f.remaining());
+      }
+      got.add(f.remaining());
+    };
+    for (int len = 60; len < 70; len++) {
+      assertThat(i.send(frame(len, len))).isEqualTo(SendResult.SENT);
+    }
+    assertThat(i.poll(0, r, 10)).as("frames the receiver took").isEqualTo(5);
+    assertThat(got).containsExactly(60, 62, 64, 66, 68);
+    assertThat(i.stats().rxPackets()).isEqualTo(5);
+    assertThat(i.stats().rxDropped()).isEqualTo(5);
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0)).contains("odd frame 61");
+    assertThatThrownBy(() -> i.poll(0, r, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("budget 0 is below 1");
+    assertThatThrownBy(() -> i.poll(1, r, 1)).hasMessage("queue pair 1 does not exist on vnet0 (it has 1)");
+    assertThatThrownBy(() -> i.poll(0, null, 1)).isInstanceOf(NullPointerException.class).hasMessage("receiver");
+    assertThat(i.send(frame(60, 0))).isEqualTo(SendResult.SENT);
+    i.stop();
+    assertThat(i.poll(0, r, 10)).as("a stopped interface has nothing to hand out").isZero();
   }
 
   @Test
