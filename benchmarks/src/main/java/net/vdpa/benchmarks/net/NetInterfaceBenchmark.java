@@ -22,8 +22,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * Frames through the path a user takes, inside a running OSGi framework: {@link NetInterface#send}
  * → virtio-net driver → transmit virtqueue → {@code vdpasim_net} worker → loopback wire → receive
- * virtqueue → driver → the receiver set with {@link NetInterface#setReceiver} (push mode, on the
- * device's worker thread). Group {@code pairs1} runs one sender on a device with one queue pair;
+ * virtqueue → driver → the receiver set with {@link NetInterface#setReceiver} ({@code rx=push}, on
+ * the device's worker thread) or the sender itself with {@link NetInterface#poll} ({@code rx=poll}).
+ * Group {@code pairs1} runs one sender on a device with one queue pair;
  * {@code pairs2} runs one sender per pair on a device with two; each sender hands the interface
  * {@code burst} frames per call. {@code frame} is the Ethernet
  * frame length without FCS (1514: a 1,500-byte payload at MTU 1500). The figure is the

@@ -6,10 +6,11 @@ import java.nio.ByteBuffer;
 import net.vdpa.api.net.FrameReceiver;
 
 /**
- * The benchmark's receiver in push mode: counts the frames each queue pair delivers, and the ones
- * whose length is not the length sent. Each pair's counters are written only by that pair's device
- * worker thread (the thread {@link FrameReceiver} is called on), so a plain increment published
- * with an opaque store is enough; they sit 128 bytes apart so two pairs never share a cache line.
+ * The benchmark's receiver: counts the frames each queue pair delivers, and the ones whose length
+ * is not the length sent. Each pair's counters are written by one thread at a time, under the
+ * interface's receive lock of that pair: the device's worker ({@code rx=push}), or the pair's
+ * sender and, at the end, the teardown ({@code rx=poll}); so a plain increment published with an
+ * opaque store is enough; they sit 128 bytes apart so two pairs never share a cache line.
  * Read from any thread with {@link #received} and {@link #wrongLength}.
  */
 final class RxCounters implements FrameReceiver {

@@ -135,17 +135,18 @@ public interface NetInterface {
    * Takes up to {@code budget} received frames of a queue pair on the calling thread, hands each
    * to {@code receiver} in arrival order, and gives their receive buffers back to the device: the
    * poll-mode loop of a thread the caller owns (Linux's NAPI poll with its budget, DPDK's
-   * {@code rte_eth_rx_burst}), with no copy and no receive thread in between. Meant for an
-   * interface with no receiver set (with one set, each frame goes to whichever takes it first).
-   * The frame buffer is valid only during the receiver's call, as with {@link #setReceiver}; a
-   * {@link HashReceiver} gets each frame's reported hash. A frame the receiver throws on is counted
-   * as dropped and does not count toward the return value.
+   * {@code rte_eth_rx_burst}), with no receive thread in between. Meant for an interface with no
+   * receiver set (with one set, each frame goes to whichever takes it first). The frame buffer is
+   * valid only during the receiver's call, as with {@link #setReceiver} (virtio-net hands over the
+   * receive buffer itself when the frame fits one); a {@link HashReceiver} gets each frame's
+   * reported hash. A frame the receiver throws on is counted as dropped: it uses the budget and
+   * does not count in the return value.
    *
    * @param queuePair the queue pair
    * @param receiver who gets the frames, on this thread, before this method returns
-   * @param budget the most frames to take, at least 1
+   * @param budget the most frames to take (none when 0 or less, as DPDK's burst of 0)
    * @return how many frames the receiver took, 0 if none was waiting or the interface is gone
-   * @throws IllegalArgumentException if the queue pair does not exist or {@code budget} is below 1
+   * @throws IllegalArgumentException if the queue pair does not exist
    * @throws NullPointerException if {@code receiver} is null
    * @since 1.4
    */

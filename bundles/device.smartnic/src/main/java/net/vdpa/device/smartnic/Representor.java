@@ -32,6 +32,12 @@ final class Representor implements NetInterface {
   /** Where a pushed frame is made contiguous for the receiver; guarded by itself. */
   private final ByteBuffer pushed;
   private final ByteBuffer pushedView;
+  /**
+   * Where a polled frame is made contiguous for the poller's receiver; guarded by {@link #polled}
+   * (not by {@link #pushed}: a receiver may poll from inside a push, and the two locks are never nested).
+   */
+  private final ByteBuffer polledCopy;
+  private final ByteBuffer polledView;
   private volatile FrameReceiver receiver;
   private volatile boolean up = true;
   private final AtomicLong rxPackets = new AtomicLong();
@@ -61,6 +67,8 @@ final class Representor implements NetInterface {
     this.inbox = new FrameQueue(256, slot);
     this.pushed = ByteBuffer.allocateDirect(slot);
     this.pushedView = pushed.asReadOnlyBuffer();
+    this.polledCopy = ByteBuffer.allocateDirect(slot);
+    this.polledView = polledCopy.asReadOnlyBuffer();
   }
 
   SwitchPort port() {
@@ -220,19 +228,14 @@ final class Representor implements NetInterface {
   public int poll(int queuePair, FrameReceiver receiver, int budget) {
     checkPair(queuePair);
     Objects.requireNonNull(receiver, "receiver");
-    if (budget < 1) {
-      throw new IllegalArgumentException("budget " + budget + " is below 1");
-    }
     int taken = 0;
     synchronized (polled) {
-      while (taken < budget && inbox.peek(polled)) {
+      for (int seen = 0; seen < budget && inbox.peek(polled); seen++) {
         final int len = polled.length();
         try {
-          synchronized (pushed) {
-            polled.rewind();
-            polled.read(pushed, 0, len);
-            receiver.receive(0, pushedView.limit(len).position(0));
-          }
+          polled.rewind();
+          polled.read(polledCopy, 0, len);
+          receiver.receive(0, polledView.limit(len).position(0));
           taken++;
         } catch (RuntimeException e) {
           rxDropped.incrementAndGet();

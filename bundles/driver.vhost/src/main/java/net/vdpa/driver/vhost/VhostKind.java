@@ -140,8 +140,9 @@ enum VhostKind {
 
   /**
    * Chains the device reads ahead in a ring ({@link VdpaDevice#setVqReadAhead}): 0 for none, which
-   * every kind uses now. A network device's transmit path touches each batch's frames in one loop
-   * of its own ({@code NetPairWorker.touchFrames}), whose misses overlap; reading ahead chain by
+   * every kind uses now. A network device's transmit path touches each batch of scattered frames
+   * (a DPDK frontend's mbufs) in one loop of its own ({@code NetPairWorker.touchFrames}), whose
+   * misses overlap; reading ahead chain by
    * chain on top of that halved testpmd's txonly (benchmarks/README.md, "Session s36").
    *
    * @param ring the vring index

@@ -156,15 +156,15 @@ final class RxQueue {
   }
 
   /**
-   * Polling in bursts: hands up to {@code budget} frames to {@code r} on the caller's thread, then
-   * posts their buffers again with one publication.
+   * Polling in bursts: takes up to {@code budget} frames (dropped ones included) and hands them to
+   * {@code r} on the caller's thread, then posts their buffers again with one publication.
    *
    * @return how many frames {@code r} took
    */
   synchronized int poll(FrameReceiver r, int budget) {
     final HashReceiver h = hashed && r instanceof HashReceiver hr ? hr : null;
     int taken = 0;
-    while (taken < budget && !down) {
+    for (int seen = 0; seen < budget && !down; seen++) {
       final long before = packets;
       if (next(r, h, null) == -1) {
         break;

@@ -325,9 +325,6 @@ final class VirtioNetInterface implements NetInterface {
   public int poll(int queuePair, FrameReceiver receiver, int budget) {
     checkPair(queuePair);
     Objects.requireNonNull(receiver, "receiver");
-    if (budget < 1) {
-      throw new IllegalArgumentException("budget " + budget + " is below 1");
-    }
     return rx[queuePair].poll(receiver, budget);
   }
 

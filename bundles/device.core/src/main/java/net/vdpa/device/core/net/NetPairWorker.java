@@ -294,8 +294,8 @@ public abstract class NetPairWorker extends QueueWorker {
    * together, their misses overlap. That pays where the frames are scattered (DPDK's mbufs, each in
    * its own 2 KiB: testpmd's txonly 0.76x DPDK's vhost PMD without it, 1.06x with it). Frames laid
    * back to back (virtio_net's transmit area) are a stream the hardware prefetcher follows by
-   * itself, and touching them only costs: 0.85-0.89x at 64-1514 bytes (benchmarks/README.md,
-   * "Session s38"). Nothing read is acted on.
+   * itself, and touching them only costs: not touching them made virtio_net's path 1.07x faster at
+   * 64 and at 1514 bytes (benchmarks/README.md, "Session s38"). Nothing read is acted on.
    */
   private void touchFrames(final ChainBatch b) {
     final int k = b.count();
@@ -314,7 +314,8 @@ public abstract class NetPairWorker extends QueueWorker {
 
   /**
    * Whether each of the first {@code k} chains of a batch starts less than a cache line after the
-   * one before it ends, in the same memory (one batch of frames copied one after the other).
+   * one before it ends, in the same memory (one batch of frames copied one after the other). True
+   * for one chain or none: a single frame has no other miss to overlap with.
    */
   private static boolean backToBack(final ChainBatch b, final int k) {
     for (int i = 1; i < k; i++) {
