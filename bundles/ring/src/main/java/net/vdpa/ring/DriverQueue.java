@@ -105,8 +105,9 @@ public interface DriverQueue {
    * Takes back up to {@code max} used buffers in one call, as {@link #pollUsed()} does one at a
    * time (same order, same checks, the queue stops on the same invalid element): for a driver that
    * reclaims in bursts, as a transmit queue frees its buffers below a threshold (DPDK's
-   * {@code tx_free_thresh}). The split queue reads the used index at most once per call and keeps
-   * its free list in locals for the burst; this default calls {@link #pollUsed()}.
+   * {@code tx_free_thresh}). The split queue reads the used index at most once per call; split and
+   * packed keep their positions and free lists in locals for the burst; this default calls {@link
+   * #pollUsed()}.
    *
    * @param ids receives the chain ids from index 0; null if not needed (a driver that keeps a
    *     buffer per id and reuses it through {@link #nextId()} needs only the count)

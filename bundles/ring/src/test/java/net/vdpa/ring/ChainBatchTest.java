@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DeviceQueue#popBatch} and {@link DeviceQueue#pushBatch}: the same chains, in the same
- * order, with the same checks as one {@link DeviceQueue#pop} at a time (both queues have their own
- * popBatch loop).
+ * order, with the same checks as one {@link DeviceQueue#pop} or {@link DeviceQueue#push} at a
+ * time (both queues have their own popBatch and pushBatch loops).
  */
 class ChainBatchTest {
   private static MockDriver mock(String ring, int size, long features) {
@@ -181,5 +181,53 @@ class ChainBatchTest {
       n++;
     }
     assertThat(n).isEqualTo(3);
+  }
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void aBatchNamingAnIdNoLongerInFlightPushesTheChainsBeforeItAndKeepsRunning(String ring) {
+    MockDriver m = mock(ring, 16, 0);
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    for (int i = 0; i < 4; i++) {
+      q.add(b, 64, false);
+    }
+    q.publish();
+    ChainBatch batch = new ChainBatch(8);
+    assertThat(d.popBatch(batch)).isEqualTo(4);
+    assertThat(d.push(batch.id(2), 7)).isEqualTo(RingError.NONE); // used on its own first
+    assertThat(d.pushBatch(batch, 5)).isEqualTo(RingError.USED_ID_INVALID);
+    d.publish();
+    int[] ids = new int[8];
+    int[] lens = new int[8];
+    assertThat(q.pollUsed(ids, lens, 8)).isEqualTo(3);
+    assertThat(new int[] {ids[0], ids[1], ids[2]}).containsExactly(batch.id(2), batch.id(0), batch.id(1));
+    assertThat(new int[] {lens[0], lens[1], lens[2]}).containsExactly(7, 5, 5);
+    assertThat(d.needsReset()).isFalse();
+    assertThat(d.push(batch.id(3), 0)).as("the chain after the refusal is still in flight").isEqualTo(RingError.NONE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void underInOrderABatchOutOfOrderIsRefusedBeforeAnythingIsPushed(String ring) {
+    MockDriver m = mock(ring, 16, VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER));
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    q.add(b, 64, false);
+    q.add(b, 64, false);
+    q.publish();
+    ChainBatch batch = new ChainBatch(4);
+    assertThat(d.popBatch(batch)).isEqualTo(2);
+    ChainBatch swapped = new ChainBatch(4);
+    swapped.set(0, batch.id(1), batch.buffer(1), batch.offset(1), 64, false);
+    swapped.set(1, batch.id(0), batch.buffer(0), batch.offset(0), 64, false);
+    swapped.setCount(2);
+    assertThat(d.pushBatch(swapped, 0)).isEqualTo(RingError.OUT_OF_ORDER);
+    d.publish();
+    assertThat(q.pollUsed(new int[4], null, 4)).isZero();
+    assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+    d.publish();
+    assertThat(q.pollUsed(new int[4], null, 4)).isEqualTo(2);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import net.vdpa.ring.packed.PackedLayout;
 import net.vdpa.ring.split.SplitLayout;
 import net.vdpa.ring.testing.MockDriver;
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DriverQueue#pollUsed(int[], int[], int)}: the same buffers, in the same order, with the
- * same checks as {@link DriverQueue#pollUsed()} one at a time (the split queue has its own loop;
- * packed and IN_ORDER use the default).
+ * same checks as {@link DriverQueue#pollUsed()} one at a time (the split and packed queues have
+ * their own loops; split with IN_ORDER uses the default).
  */
 class UsedBurstTest {
   private static MockDriver mock(String ring, long features) {
@@ -164,5 +165,90 @@ class UsedBurstTest {
         .hasMessage("used burst of 4 does not fit arrays of 8 and 2 elements");
     assertThatThrownBy(() -> q.pollUsed(new int[8], null, -1))
         .hasMessage("used burst of -1 does not fit arrays of 8 elements");
+  }
+  @Test
+  void aPackedBurstFreesEveryDescriptorOfEachChainAndFollowsThemIntoTheNextLap() {
+    MockDriver m = MockDriver.packed(16, 0, 1 << 20);
+    DeviceQueue d = m.newDevice();
+    DriverQueue q = m.queue();
+    long[] addrs = {m.allocate(64), m.allocate(64), m.allocate(64)};
+    int[] lens = {64, 64, 64};
+    DescriptorChain c = new DescriptorChain(4);
+    int[] ids = new int[16];
+    int[] used = new int[16];
+    for (int lap = 0; lap < 4; lap++) { // 3 + 1 + 3 = 7 descriptors a lap: the ring wraps in the middle of a chain
+      int a = q.add(addrs, lens, 2, 1);
+      int b = q.add(addrs[0], 64, false);
+      int e = q.add(addrs, lens, 3, 0);
+      q.publish();
+      assertThat(q.freeDescriptors()).isEqualTo(16 - 7);
+      for (int k = 0; k < 3; k++) {
+        assertThat(d.pop(c)).isTrue();
+        assertThat(d.push(c.id(), 10 * k)).isEqualTo(RingError.NONE);
+      }
+      d.publish();
+      assertThat(q.pollUsed(ids, used, 16)).isEqualTo(3);
+      assertThat(new int[] {ids[0], ids[1], ids[2]}).containsExactly(a, b, e);
+      assertThat(new int[] {used[0], used[1], used[2]}).containsExactly(0, 10, 20);
+      assertThat(q.freeDescriptors()).isEqualTo(16);
+      assertThat(q.pollUsed(ids, used, 16)).isZero();
+    }
+    assertThat(q.error()).isEqualTo(RingError.NONE);
+  }
+
+  @Test
+  void anInvalidUsedDescriptorStopsThePackedQueueAfterTheOnesBeforeIt() {
+    MockDriver m = MockDriver.packed(8, 0, 1 << 16);
+    DriverQueue q = m.queue();
+    int a = q.add(m.allocate(8), 8, true);
+    int b = q.add(m.allocate(8), 8, true);
+    q.publish();
+    RawRing r = RawRing.of(m);
+    long desc = r.config.descAddr();
+    int usedFlags = PackedLayout.usedBits(true) | PackedLayout.F_WRITE;
+    r.put(desc + PackedLayout.DESC_ID, a, 2);
+    r.put(desc + PackedLayout.DESC_FLAGS, usedFlags, 2);
+    r.put(desc + 16 + PackedLayout.DESC_ID, 7, 2); // never made available
+    r.put(desc + 16 + PackedLayout.DESC_FLAGS, usedFlags, 2);
+    int[] ids = new int[8];
+    assertThat(q.pollUsed(ids, null, 8)).isEqualTo(1);
+    assertThat(ids[0]).isEqualTo(a);
+    assertThat(q.error()).isEqualTo(RingError.USED_ID_INVALID);
+    assertThat(q.pollUsed(ids, null, 8)).isZero();
+    assertThat(q.pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(q.freeDescriptors()).as("b stays in flight").isEqualTo(7);
+    assertThat(b).isNotEqualTo(a);
+  }
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
+  void idsUsedOutOfOrderComeRoundAgainInTheOrderTheBurstFreedThem(String ring) {
+    MockDriver m = mock(ring, 0);
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    for (int lap = 0; lap < 3; lap++) {
+      int[] added = new int[16];
+      for (int i = 0; i < 16; i++) {
+        added[i] = q.add(b, 64, false);
+      }
+      q.publish();
+      ChainBatch batch = new ChainBatch(16);
+      assertThat(d.popBatch(batch)).isEqualTo(16);
+      int[] order = {5, 0, 15, 3, 1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+      for (int k : order) {
+        assertThat(d.push(added[k], 0)).isEqualTo(RingError.NONE);
+      }
+      d.publish();
+      assertThat(q.pollUsed(null, null, 16)).isEqualTo(16);
+      for (int k : order) {
+        assertThat(q.nextId()).isEqualTo(added[k]);
+        assertThat(q.add(b, 64, false)).isEqualTo(added[k]);
+      }
+      q.publish();
+      assertThat(d.popBatch(batch)).isEqualTo(16);
+      assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+      d.publish();
+      assertThat(q.pollUsed(null, null, 16)).isEqualTo(16);
+    }
   }
 }

@@ -349,15 +349,56 @@ public final class PackedDevice extends DeviceQueueBase {
     if (error != RingError.NONE) {
       return error;
     }
+    final RingError refused = refusal(id);
+    if (refused != RingError.NONE) {
+      return refused;
+    }
+    if (!ready()) {
+      return error;
+    }
+    use(id, len);
+    return RingError.NONE;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each id gets the checks of {@link #push}, in its order; the ring areas are checked once for
+   * the batch.
+   */
+  @Override
+  public RingError pushBatch(final ChainBatch batch, final int len) {
+    if (error != RingError.NONE) {
+      return error;
+    }
+    if (!ready()) {
+      return error;
+    }
+    final int n = batch.count();
+    for (int i = 0; i < n; i++) {
+      final int id = batch.id(i);
+      final RingError refused = refusal(id);
+      if (refused != RingError.NONE) {
+        return refused;
+      }
+      use(id, len);
+    }
+    return RingError.NONE;
+  }
+
+  /** Why {@code id} cannot be pushed now (not in flight, or not the oldest under IN_ORDER), or NONE. */
+  private RingError refusal(final int id) {
     if (id < 0 || id >= size || idCount[id] == 0) {
       return RingError.USED_ID_INVALID;
     }
     if (inOrder && popOrder[pushSeq % size] != id) {
       return RingError.OUT_OF_ORDER;
     }
-    if (!ready()) {
-      return error;
-    }
+    return RingError.NONE;
+  }
+
+  /** Writes the used descriptor of a checked {@code id} at the next used slot and moves past its chain. */
+  private void use(final int id, final int len) {
     pushSeq++;
     final int pos = nextUsed;
     final boolean w = usedWrap;
@@ -381,7 +422,6 @@ public final class PackedDevice extends DeviceQueueBase {
     } else {
       nextUsed = next;
     }
-    return RingError.NONE;
   }
 
   @Override

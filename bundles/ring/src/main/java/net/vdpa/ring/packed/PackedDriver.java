@@ -50,6 +50,9 @@ public final class PackedDriver implements DriverQueue {
   private final int[] freeIds;
   /** Ring descriptors per buffer id in flight; 0 when free. */
   private final int[] idCount;
+  /** {@link #pollUsed()}'s burst of one. */
+  private final int[] oneId = new int[1];
+  private final int[] oneLen = new int[1];
 
   /** Where the next free id is in {@link #freeIds}, a ring: ids are reused first in, first out. */
   private int freeIdHead;
@@ -276,44 +279,79 @@ public final class PackedDriver implements DriverQueue {
 
   @Override
   public long pollUsed() {
-    if (error != RingError.NONE) {
-      return EMPTY;
-    }
-    final int pos = nextUsed;
-    final int o = descOff + DESC_SIZE * pos;
-    // acquire: pairs with the device's release store of this slot's flags, so the id and length
-    // below (and the rest of its batch) are visible (virtio 1.2 §2.8.22)
-    final int f = (short) Le.U16.getAcquire(desc, o + DESC_FLAGS) & 0xffff;
-    final boolean a = (f & F_AVAIL) != 0;
-    if (a != ((f & F_USED) != 0) || a != usedWrap) {
-      return EMPTY;
-    }
-    // len and id in one read of the 64-bit word after addr
-    final long lenIdFlags = (long) Le.U64.get(desc, o + DESC_LEN);
-    final int id = (int) (lenIdFlags >>> 32) & 0xffff;
-    final int len = (int) lenIdFlags;
-    if (id >= size || idCount[id] == 0) {
-      return fail(RingError.USED_ID_INVALID);
-    }
-    final int count = idCount[id];
-    idCount[id] = 0;
-    final int tail = freeIdHead + freeIdCount;
-    freeIds[tail >= size ? tail - size : tail] = id;
-    freeIdCount++;
-    numFree += count;
-    final int next = pos + count;
-    if (next >= size) {
-      nextUsed = next - size;
-      usedWrap = !usedWrap;
-    } else {
-      nextUsed = next;
-    }
-    return DriverQueue.used(id, len);
+    return pollUsed(oneId, oneLen, 1) == 0 ? EMPTY : DriverQueue.used(oneId[0], oneLen[0]);
   }
 
-  private long fail(RingError e) {
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each used descriptor's flags are read with acquire, as the device's batch boundaries are
+   * not visible here; positions, wrap counter and free list stay in locals for the burst.
+   */
+  @Override
+  public int pollUsed(final int[] ids, final int[] lens, final int max) {
+    DriverQueue.checkBurst(ids, lens, max);
+    if (error != RingError.NONE) {
+      return 0;
+    }
+    final ByteBuffer d = desc;
+    final int dOff = descOff;
+    final int[] count = idCount;
+    final int[] free = freeIds;
+    int pos = nextUsed;
+    boolean w = usedWrap;
+    final int t = freeIdHead + freeIdCount;
+    int tail = t >= size ? t - size : t;
+    int descriptors = 0;
+    int n = 0;
+    while (n < max) {
+      final int o = dOff + DESC_SIZE * pos;
+      // acquire: pairs with the device's release store of its batch's first flags, so the id and
+      // length below (and the rest of its batch) are visible (virtio 1.2 §2.8.22)
+      final int f = (short) Le.U16.getAcquire(d, o + DESC_FLAGS) & 0xffff;
+      final boolean a = (f & F_AVAIL) != 0;
+      if (a != ((f & F_USED) != 0) || a != w) {
+        break;
+      }
+      // len and id in one read of the 64-bit word after addr
+      final long lenIdFlags = (long) Le.U64.get(d, o + DESC_LEN);
+      final int id = (int) (lenIdFlags >>> 32) & 0xffff;
+      if (id >= size || count[id] == 0) {
+        fail(RingError.USED_ID_INVALID);
+        break;
+      }
+      final int c = count[id];
+      count[id] = 0;
+      if (free[tail] != id) {
+        // skipped when equal: ids used in the order they were taken come round the same way
+        free[tail] = id;
+      }
+      tail = tail + 1 == size ? 0 : tail + 1;
+      descriptors += c;
+      if (ids != null) {
+        ids[n] = id;
+      }
+      if (lens != null) {
+        lens[n] = (int) lenIdFlags;
+      }
+      final int next = pos + c;
+      if (next >= size) {
+        pos = next - size;
+        w = !w;
+      } else {
+        pos = next;
+      }
+      n++;
+    }
+    nextUsed = pos;
+    usedWrap = w;
+    freeIdCount += n;
+    numFree += descriptors;
+    return n;
+  }
+
+  private void fail(RingError e) {
     error = e;
-    return EMPTY;
   }
 
   @Override
