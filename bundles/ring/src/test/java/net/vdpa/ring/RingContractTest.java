@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -205,6 +206,56 @@ public abstract class RingContractTest {
       back.add(DriverQueue.usedId(u));
     }
     assertThat(back).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  /**
+   * Batches that mix buffers of one descriptor with chains, in patterns that put a batch's first
+   * chain at every place in a cache line of ring descriptors, lap after lap: the device gets each
+   * chain whole, with its own lengths and bytes, whatever the batch before it was.
+   */
+  @Test
+  void batchesMixingSingleBuffersAndChainsReachTheDeviceWhole() {
+    MockDriver m = driver(16, 0);
+    DeviceQueue dev = m.newDevice();
+    DriverQueue q = m.queue();
+    DescriptorChain c = new DescriptorChain(4);
+    int[][] batches = {{1, 1, 1}, {3, 1}, {1, 2, 1, 1}, {2}, {1}, {1, 1, 3}, {1, 1, 1, 1, 1}, {2, 2}};
+    int stamp = 0;
+    for (int lap = 0; lap < 6; lap++) {
+      for (int[] batch : batches) {
+        List<Integer> ids = new ArrayList<>();
+        List<int[]> lens = new ArrayList<>();
+        for (int descriptors : batch) {
+          long[] addrs = new long[descriptors];
+          int[] l = new int[descriptors];
+          for (int k = 0; k < descriptors; k++) {
+            l[k] = 8 + (stamp % 5);
+            addrs[k] = m.allocate(l[k]);
+            m.memory().put(addrs[k] - MockDriver.BASE_IOVA, new byte[] {(byte) stamp}, 0, 1);
+            stamp++;
+          }
+          lens.add(l);
+          ids.add(descriptors == 1 ? q.add(addrs[0], l[0], false) : q.add(addrs, l, descriptors, 0));
+        }
+        q.publish();
+        int first = stamp - Arrays.stream(batch).sum();
+        for (int i = 0; i < batch.length; i++) {
+          assertThat(dev.pop(c)).as("chain %d of %s", i, Arrays.toString(batch)).isTrue();
+          assertThat(c.id()).isEqualTo(ids.get(i));
+          assertThat(c.segments()).isEqualTo(batch[i]);
+          for (int k = 0; k < batch[i]; k++) {
+            assertThat(c.length(k)).isEqualTo(lens.get(i)[k]);
+            assertThat(c.buffer(k).get(c.offset(k))).isEqualTo((byte) first++);
+          }
+          assertThat(dev.push(c.id(), 0)).isEqualTo(RingError.NONE);
+        }
+        assertThat(dev.pop(c)).isFalse();
+        dev.publish();
+        assertThat(m.queue().pollUsed(null, null, 16)).isEqualTo(batch.length);
+      }
+    }
+    assertThat(dev.needsReset()).isFalse();
+    assertThat(q.error()).isEqualTo(RingError.NONE);
   }
 
   @Test

@@ -64,6 +64,17 @@ public final class PackedDriver implements DriverQueue {
   private boolean usedWrap = true;
   private int pendingPos = -1;
   private int pendingFlags;
+  /** The held head is a chain of one descriptor whose address and word are not written yet. */
+  private boolean pendingBody;
+  private long pendingAddr;
+  private long pendingWord;
+  /** Where slot 0 sits in its cache line (0-3): two slots share a line when (slot + it) / 4 do. */
+  private final int lineSlot0;
+  /** Single descriptors after the held head in its cache line, written at publish (at most 3). */
+  private final int[] linePos = new int[3];
+  private final long[] lineAddr = new long[3];
+  private final long[] lineWord = new long[3];
+  private int lineCount;
   private int publishedSeq;
   private int kickedSeq;
   private RingError error = RingError.NONE;
@@ -85,6 +96,7 @@ public final class PackedDriver implements DriverQueue {
     Areas.driverArea(iotlb, "descriptor ring", config.descAddr(), DESC_SIZE * size, t);
     desc = t.buffer();
     descOff = t.offset();
+    lineSlot0 = desc.alignmentOffset(descOff, 64) / DESC_SIZE & 3;
     Areas.driverArea(iotlb, "driver event suppression", config.driverAddr(), PackedLayout.EVENT_SIZE, t);
     driverEvent = t.buffer();
     driverEventOff = t.offset();
@@ -213,25 +225,46 @@ public final class PackedDriver implements DriverQueue {
     Le.U16.set(desc, o + DESC_ID, (short) id);
   }
 
-  /** A chain of one descriptor: the descriptor and its flags (held back if it heads the batch). */
+  /**
+   * A chain of one descriptor. The batch's head is held back whole, and so are the single
+   * descriptors after it in its cache line: the device, polling the head's flags for the next
+   * batch, reads that line while the batch is filled, and each store into it would take the line
+   * back from the device's core (at 1,500 B, a payload copy between two such stores). {@link
+   * #publish()} writes the line at once, the head's flags last.
+   */
   private void writeSingle(final int pos, final long addr, final int len, final int id, final int flags) {
-    if (pendingPos < 0) {
-      writeDesc(pos, addr, len, id);
+    final long word = (len & 0xFFFF_FFFFL) | (long) id << 32 | (long) flags << 48;
+    final int head = pendingPos;
+    if (head < 0) {
       pendingPos = pos;
       pendingFlags = flags;
+      pendingBody = true;
+      pendingAddr = addr;
+      pendingWord = word;
+      lineCount = 0;
+      return;
+    }
+    // a batch's slots are distinct, so at most 3 share the head's line
+    if ((pos + lineSlot0) >>> 2 == (head + lineSlot0) >>> 2) {
+      final int k = lineCount++;
+      linePos[k] = pos;
+      lineAddr[k] = addr;
+      lineWord[k] = word;
       return;
     }
     final int o = descOff + DESC_SIZE * pos;
     Le.U64.set(desc, o + DESC_ADDR, addr);
     // plain, len, id and flags in one 64-bit store: made visible by publish()'s release store of the
     // batch's first head, which the device must read before it reaches this slot
-    Le.U64.set(desc, o + DESC_LEN, (len & 0xFFFF_FFFFL) | (long) id << 32 | (long) flags << 48);
+    Le.U64.set(desc, o + DESC_LEN, word);
   }
 
   private void headFlags(final int pos, final int flags) {
     if (pendingPos < 0) {
       pendingPos = pos;
       pendingFlags = flags;
+      pendingBody = false;
+      lineCount = 0;
     } else {
       // plain: made visible by publish()'s release store of the batch's first head, which the
       // device must read before it reaches this slot
@@ -256,9 +289,22 @@ public final class PackedDriver implements DriverQueue {
     if (p < 0) {
       return;
     }
+    final ByteBuffer d = desc;
+    for (int k = 0; k < lineCount; k++) {
+      final int o = descOff + DESC_SIZE * linePos[k];
+      Le.U64.set(d, o + DESC_ADDR, lineAddr[k]);
+      Le.U64.set(d, o + DESC_LEN, lineWord[k]); // plain: published by the release store below
+    }
+    final int o = descOff + DESC_SIZE * p;
+    if (pendingBody) {
+      final long w = pendingWord;
+      Le.U64.set(d, o + DESC_ADDR, pendingAddr);
+      Le.U32.set(d, o + DESC_LEN, (int) w);
+      Le.U16.set(d, o + DESC_ID, (short) (w >>> 32));
+    }
     // release: publishes every descriptor of the batch; pairs with the device's acquire load of
     // this head's flags (virtio 1.2 §2.8.21 "Updating flags")
-    Le.U16.setRelease(desc, descOff + DESC_SIZE * p + DESC_FLAGS, (short) pendingFlags);
+    Le.U16.setRelease(d, o + DESC_FLAGS, (short) pendingFlags);
     pendingPos = -1;
     publishedSeq = PackedLayout.seq(nextAvail, availWrap, size);
   }
