@@ -231,7 +231,7 @@ public abstract class RingContractTest {
           for (int k = 0; k < descriptors; k++) {
             l[k] = 8 + (stamp % 5);
             addrs[k] = m.allocate(l[k]);
-            m.memory().put(addrs[k] - MockDriver.BASE_IOVA, new byte[] {(byte) stamp}, 0, 1);
+            m.write(addrs[k], new byte[] {(byte) stamp});
             stamp++;
           }
           lens.add(l);

@@ -363,15 +363,12 @@ public final class PackedDevice extends DeviceQueueBase {
   /**
    * {@inheritDoc}
    *
-   * <p>Each id gets the checks of {@link #push}, in its order; the ring areas are checked once for
-   * the batch.
+   * <p>The ring areas are checked once, before the ids (a stopped queue or a map that no longer
+   * holds them refuses the whole batch); then each id gets the checks of {@link #push}, in order.
    */
   @Override
   public RingError pushBatch(final ChainBatch batch, final int len) {
-    if (error != RingError.NONE) {
-      return error;
-    }
-    if (!ready()) {
+    if (!ready()) { // a stopped queue included
       return error;
     }
     final int n = batch.count();

@@ -31,6 +31,9 @@ import net.vdpa.ring.mem.Translation;
  * <p>Batching: the head flags of the first chain added after a {@link #publish()} are held back;
  * every later descriptor is written with plain stores, and {@link #publish()} release-stores the held
  * flags last, so the device sees the whole batch at once (virtio 1.2 §2.8.21, "Updating flags").
+ * When the head is a single descriptor, its address, length and id are held back too, and so are
+ * the single descriptors after it in its cache line: {@link #publish()} writes that line at once
+ * (a device that has caught up polls the head's flags there while the batch is filled).
  * Buffer ids are reused first in, first out; a used descriptor naming no id in flight stops the queue.
  *
  * <p>Driver side: one thread.
@@ -96,7 +99,7 @@ public final class PackedDriver implements DriverQueue {
     Areas.driverArea(iotlb, "descriptor ring", config.descAddr(), DESC_SIZE * size, t);
     desc = t.buffer();
     descOff = t.offset();
-    lineSlot0 = desc.alignmentOffset(descOff, 64) / DESC_SIZE & 3;
+    lineSlot0 = desc.alignmentOffset(descOff, 64) / DESC_SIZE;
     Areas.driverArea(iotlb, "driver event suppression", config.driverAddr(), PackedLayout.EVENT_SIZE, t);
     driverEvent = t.buffer();
     driverEventOff = t.offset();
@@ -244,8 +247,9 @@ public final class PackedDriver implements DriverQueue {
       lineCount = 0;
       return;
     }
-    // a batch's slots are distinct, so at most 3 share the head's line
-    if ((pos + lineSlot0) >>> 2 == (head + lineSlot0) >>> 2) {
+    // a batch's slots are distinct, so at most 3 share the head's line; the count is checked all
+    // the same, as a device that uses a buffer of the unpublished batch frees its slot early
+    if (lineCount < 3 && (pos + lineSlot0) >>> 2 == (head + lineSlot0) >>> 2) {
       final int k = lineCount++;
       linePos[k] = pos;
       lineAddr[k] = addr;

@@ -267,10 +267,7 @@ public final class SplitDevice extends DeviceQueueBase {
    */
   @Override
   public RingError pushBatch(final ChainBatch batch, final int len) {
-    if (error != RingError.NONE) {
-      return error;
-    }
-    if (!ready()) {
+    if (!ready()) { // a stopped queue included
       return error;
     }
     final int n = batch.count();
