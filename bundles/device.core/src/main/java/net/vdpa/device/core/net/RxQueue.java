@@ -40,6 +40,7 @@ public final class RxQueue {
   public static final int PUBLISH_EVERY = 8;
   /** Writes {@code hash_value, hash_report, padding} as one little-endian long: an {@link RxHash} result is that layout. */
   private static final VarHandle LE_LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE_INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private final VqSlot<QueueStats> slot;
   private final DeviceQueue queue;
   private final boolean mergeable;
@@ -140,9 +141,8 @@ public final class RxQueue {
       // or little-endian where order matters
       final ByteBuffer b = one.buffer(seg);
       final int o = one.offset(seg);
-      b.putLong(o, 0L);
-      b.put(o + 8, (byte) 0).put(o + 9, (byte) 0).put(o + VirtioNet.HDR_NUM_BUFFERS, (byte) 1)
-          .put(o + VirtioNet.HDR_NUM_BUFFERS + 1, (byte) 0);
+      LE_LONG.set(b, o, 0L);
+      LE_INT.set(b, o + 8, 1 << (8 * (VirtioNet.HDR_NUM_BUFFERS - 8)));
       if (hashed) {
         LE_LONG.set(b, o + VirtioNet.HDR_HASH_VALUE, frame.hash());
       }
