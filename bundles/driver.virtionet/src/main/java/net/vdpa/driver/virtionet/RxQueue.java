@@ -100,7 +100,7 @@ final class RxQueue {
     this.usedIds = new int[USED_BURST];
     this.usedLens = new int[USED_BURST];
     for (int i = 0; i < n; i++) {
-      slotIova[i] = memory.allocate(slotStride(bufSize), 64);
+      slotIova[i] = memory.allocate(bufSize, 64);
       toPost[toPostCount++] = i;
     }
     this.scratch = ByteBuffer.allocateDirect(maxFrame);
@@ -112,17 +112,7 @@ final class RxQueue {
   }
 
   static long footprint(int size, boolean mergeable, int hdrLen, int maxFrame) {
-    return (long) size * slotStride(bufferSize(mergeable, hdrLen, maxFrame)) + 64;
-  }
-
-  /**
-   * The distance between two receive buffers: an odd number of cache lines. Buffers a power of two
-   * apart (2 KiB with MRG_RXBUF) start in the same two sets of a 64-set first-level cache, so the
-   * lines a frame's header and first bytes land in evict each other lap after lap; an odd stride
-   * spreads them over every set.
-   */
-  static int slotStride(int bufSize) {
-    return (((bufSize + 63) >>> 6) | 1) << 6;
+    return (long) size * bufferSize(mergeable, hdrLen, maxFrame) + 64;
   }
 
   /** Posts every free buffer (at start). */

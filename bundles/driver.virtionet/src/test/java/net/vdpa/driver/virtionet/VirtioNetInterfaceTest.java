@@ -13,12 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import net.vdpa.api.VirtioStatus;
 import net.vdpa.api.net.FrameReceiver;
 import net.vdpa.api.net.NetInterface.SendResult;
@@ -242,34 +238,6 @@ class VirtioNetInterfaceTest {
       assertThat(received[0]).isEqualTo(sent);
       assertThat(dev.descriptorTable(0)).as("receive descriptors after %d frames", sent).isEqualTo(posted);
     }
-  }
-
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void receiveBuffersStartAnOddNumberOfCacheLinesApart(boolean mergeable) {
-    // 2 KiB buffers (MRG_RXBUF) a power of two apart would all start in the same two sets of a
-    // 64-set first-level cache; an odd stride in lines spreads their first lines over every set
-    LoopbackDevice dev = new LoopbackDevice(BASIC | (mergeable ? bit(F_MRG_RXBUF) : 0), 1, 1500);
-    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 64, warnings::add);
-    assertThat(i.negotiation().mergeable()).isEqualTo(mergeable);
-    ByteBuffer table = ByteBuffer.wrap(dev.descriptorTable(0)).order(ByteOrder.LITTLE_ENDIAN);
-    long[] starts = new long[64];
-    for (int d = 0; d < 64; d++) {
-      starts[d] = table.getLong(16 * d);
-      assertThat(table.getInt(16 * d + 8)).as("length of buffer %d", d).isEqualTo(mergeable ? 2048 : 1536);
-    }
-    Arrays.sort(starts);
-    Set<Long> firstLineSets = new HashSet<>();
-    for (int d = 0; d < 64; d++) {
-      assertThat(starts[d] % 64).as("buffer %d starts on a cache line", d).isZero();
-      if (d > 0) {
-        long gap = starts[d] - starts[d - 1];
-        assertThat(gap).as("gap before buffer %d", d).isGreaterThanOrEqualTo(mergeable ? 2048 : 1536);
-        assertThat((gap / 64) % 2).as("gap before buffer %d in lines is odd", d).isOne();
-      }
-      firstLineSets.add((starts[d] / 64) % 64);
-    }
-    assertThat(firstLineSets).as("first-level cache sets of the buffers' first lines").hasSize(64);
   }
 
   @ParameterizedTest
