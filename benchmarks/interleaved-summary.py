@@ -3,7 +3,10 @@
 configuration the figure of every round, with the probe's cross-core round trip and the other
 processes' load of that fork, disturbed forks marked with *; then the ratios the targets in
 PERFORMANCE.md ask for, computed inside each round (a figure and its baseline measured seconds
-apart), with their median over all rounds and over the rounds where neither fork was disturbed.
+apart), with their median over all rounds and over the rounds where neither fork was disturbed, an
+interval that holds the median of what such rounds sample with at least 90% confidence (from the
+rounds' order alone: the host's modes make the ratios far from normal), and whether that decides
+the ratio's must: met (the interval at or above it), not met (wholly below) or undecided.
 
 Both tables also go to OUTDIR/summary.md, and the ratios are drawn, one panel each with its must and
 goal lines where PERFORMANCE.md sets them, into OUTDIR/ratios.svg (ratio_chart.py), which summary.md
@@ -225,6 +228,38 @@ def med(xs):
     return f"{statistics.median(xs):.2f}" if xs else "-"
 
 
+# the confidence the interval of a median must reach at least
+CONFIDENCE = 0.9
+
+
+def median_interval(xs):
+    """A distribution-free interval for the median of what the rounds sample: the k-th lowest and
+    k-th highest value, k as large as keeps the chance that the median lies between them at least
+    CONFIDENCE (each round is above or below it with probability 1/2, so the count below is binomial);
+    None below 5 rounds, where even the lowest and highest cover less than 90%."""
+    n = len(xs)
+    s = sorted(xs)
+    best = None
+    tail = 0.0  # P(fewer than k of n rounds lie below the median)
+    for k in range(1, n // 2 + 1):
+        tail += math.comb(n, k - 1) / 2 ** n
+        if 1 - 2 * tail < CONFIDENCE:
+            break
+        best = (s[k - 1], s[n - k])
+    return best
+
+
+def verdict(interval, must):
+    """Whether a set of rounds decides a must: met when the median's interval lies at or above it,
+    not met when wholly below, else undecided (a median on either side of the line could be noise)."""
+    if must is None:
+        return "-"
+    if interval is None:
+        return "too few rounds"
+    lo, hi = interval
+    return "met" if lo >= must else "not met" if hi < must else "undecided"
+
+
 # an iteration whose round trips before and after differ by less than this factor ran in one placement
 STABLE = 1.3
 # in the sorted round trips of such iterations, a step larger than this factor starts a new placement
@@ -339,8 +374,9 @@ def main():
     panels = []
 
     emit()
-    emit("| ratio (same round) | per round (* = a fork disturbed) | median, all rounds | median, undisturbed rounds |")
-    emit("|---|---|---|---|")
+    emit(f"| ratio (same round) | per round (* = a fork disturbed) | median, all rounds | median, undisturbed rounds "
+         f"| median's interval, all rounds (≥ {CONFIDENCE:.0%}) | must |")
+    emit("|---|---|---|---|---|---|")
     for name, num, den in ratios:
         x, y = find(num), find(den)
         if not x or not y:
@@ -351,9 +387,12 @@ def main():
         q = {r: x[r][0] / y[r][0] for r in rs}
         bad = {r for r in rs if x[r][1]["disturbed"] or y[r][1]["disturbed"]}
         cells = " / ".join(f"{q[r]:.2f}{'*' if r in bad else ''}" for r in rs)
-        emit(f"| {name} | {cells} | {med(list(q.values()))}× | "
-             f"{med([q[r] for r in rs if r not in bad])}× ({len(rs) - len(bad)} of {len(rs)}) |")
         must, goal = targets.get(name, (None, None))
+        interval = median_interval(list(q.values()))
+        emit(f"| {name} | {cells} | {med(list(q.values()))}× | "
+             f"{med([q[r] for r in rs if r not in bad])}× ({len(rs) - len(bad)} of {len(rs)}) | "
+             f"{'-' if interval is None else f'{interval[0]:.2f}-{interval[1]:.2f}×'} | "
+             f"{verdict(interval, must)}{'' if must is None else f' (≥ {must:g}×)'} |")
         panels.append((name, [(r, q[r], r in bad) for r in rs], must, goal))
     placement_table(rows, ratios, find, emit)
     if panels:
