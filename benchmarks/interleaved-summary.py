@@ -4,9 +4,10 @@ configuration the figure of every round, with the probe's cross-core round trip 
 processes' load of that fork, disturbed forks marked with *; then the ratios the targets in
 PERFORMANCE.md ask for, computed inside each round (a figure and its baseline measured seconds
 apart), with their median over all rounds and over the rounds where neither fork was disturbed, an
-interval that holds the median of what such rounds sample with at least 90% confidence (from the
-rounds' order alone: the host's modes make the ratios far from normal), and whether that decides
-the ratio's must: met (the interval at or above it), not met (wholly below) or undecided.
+interval for the all-rounds median that holds the median of what such rounds sample with at least
+90% confidence if the rounds are independent (from the rounds' order alone: the host's modes make
+the ratios far from normal), and whether that decides the ratio's must: met (the interval at or
+above it), not met (wholly below) or undecided.
 
 Both tables also go to OUTDIR/summary.md, and the ratios are drawn, one panel each with its must and
 goal lines where PERFORMANCE.md sets them, into OUTDIR/ratios.svg (ratio_chart.py), which summary.md
@@ -235,8 +236,10 @@ CONFIDENCE = 0.9
 def median_interval(xs):
     """A distribution-free interval for the median of what the rounds sample: the k-th lowest and
     k-th highest value, k as large as keeps the chance that the median lies between them at least
-    CONFIDENCE (each round is above or below it with probability 1/2, so the count below is binomial);
-    None below 5 rounds, where even the lowest and highest cover less than 90%."""
+    CONFIDENCE (each round is above or below it with probability 1/2, so the count below is binomial,
+    if the rounds are independent: forks close in time can share the host's mode, so read it as a
+    lower bound on the uncertainty); None below 5 rounds, where even the lowest and highest cover
+    less than 90%. It is printed to three decimals, as the verdict compares the unrounded values."""
     n = len(xs)
     s = sorted(xs)
     best = None
@@ -391,7 +394,7 @@ def main():
         interval = median_interval(list(q.values()))
         emit(f"| {name} | {cells} | {med(list(q.values()))}× | "
              f"{med([q[r] for r in rs if r not in bad])}× ({len(rs) - len(bad)} of {len(rs)}) | "
-             f"{'-' if interval is None else f'{interval[0]:.2f}-{interval[1]:.2f}×'} | "
+             f"{'-' if interval is None else f'{interval[0]:.3f}-{interval[1]:.3f}×'} | "
              f"{verdict(interval, must)}{'' if must is None else f' (≥ {must:g}×)'} |")
         panels.append((name, [(r, q[r], r in bad) for r in rs], must, goal))
     placement_table(rows, ratios, find, emit)

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -75,47 +76,67 @@ class InterleavedSummaryTest {
   @Test
   void theMediansIntervalDecidesAMustOnlyWhenItClearsTheLine() throws Exception {
     assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
-    // six rounds, one fork each of the split and packed ring at 64 B and 1,500 B and of the shared
-    // JCTools pair: with six rounds the interval is the lowest and highest ratio (it holds the
-    // median with 1 - 2/64 = 97% confidence; the 2nd lowest and highest would hold it with 78%)
+    // six rounds, one fork each of the split and packed ring at 64 B and 1,500 B, of the shared
+    // JCTools pair and Agrona; with six rounds the interval is the lowest and highest ratio (it holds
+    // the median with 1 - 2/64 = 97% confidence; the 2nd lowest and highest would hold it with 78%).
+    // The PMD and NetInterface ran in rounds 1-4 only: 4 rounds decide nothing (even the lowest and
+    // highest would cover 1 - 2/16 = 88%)
     double[] split64 = {30, 30, 30, 30, 30, 30};
     double[] packed64 = {24, 26.4, 27, 27.6, 28.5, 30}; // 0.80-1.00, median 0.91: undecided
     double[] jctools = {20, 22, 24, 25, 26, 28}; // split / JCTools 1.07-1.50: met (>= 1.0)
-    double[] split1500 = {10, 10, 10, 10, 10, 10};
-    double[] packed1500 = {7, 7.5, 8, 8.5, 8.8, 8.9}; // 0.70-0.89: not met (>= 0.9)
+    double[] split1500 = {12, 12.5, 13, 13, 14, 15};
+    double[] agrona = {10, 10, 10, 10, 10, 10}; // split / Agrona 1.2 exactly at the lowest: met (>= 1.2)
+    double[] packed1500 = {8.4, 9.375, 10.4, 11.05, 12.32, 13.35}; // 0.70-0.89: not met (>= 0.9)
+    double[] pmd = {15, 15, 15, 15}; // PMD / NetInterface 1.5 in 4 rounds: too few (>= 1.0)
+    double[] netInterface = {10, 10, 10, 10};
     Path out = tmp.resolve("out");
     Files.createDirectories(out);
     StringBuilder forks = new StringBuilder();
     for (int r = 1; r <= 6; r++) {
-      String[] benches = {
+      List<String> benches = new ArrayList<>(List.of(
           ring("split", 64, split64[r - 1]), ring("packed", 64, packed64[r - 1]),
           ring("split", 1500, split1500[r - 1]), ring("packed", 1500, packed1500[r - 1]),
-          "{\"benchmark\": \"anchors.JcToolsPairBench.pair\", \"params\": {\"payload\": \"64\"}, "
-              + "\"primaryMetric\": {\"score\": 1, \"scoreUnit\": \"ops/s\"}, \"secondaryMetrics\": "
-              + "{\"transfers\": {\"score\": " + jctools[r - 1] * 1e6 + ", \"scoreUnit\": \"ops/s\"}}}"};
-      for (int c = 1; c <= benches.length; c++) {
-        Files.writeString(out.resolve("r" + r + "-c" + c + ".json"), "[" + benches[c - 1] + "]");
+          fork("anchors.JcToolsPairBench.pair", "\"payload\": \"64\"", "transfers", jctools[r - 1]),
+          fork("anchors.AgronaBench.agrona", "\"payload\": \"1500\"", "transfers", agrona[r - 1])));
+      if (r <= pmd.length) {
+        benches.add(fork("net.vdpa.benchmarks.pt.PmdBenchmark.pmd", "\"burst\": \"32\", \"frame\": \"64\"",
+            "received", pmd[r - 1]));
+        benches.add(fork("net.vdpa.benchmarks.net.NetInterfaceBenchmark.pairs1",
+            "\"burst\": \"32\", \"frame\": \"64\", \"ring\": \"split\"", "received", netInterface[r - 1]));
+      }
+      for (int c = 1; c <= benches.size(); c++) {
+        Files.writeString(out.resolve("r" + r + "-c" + c + ".json"), "[" + benches.get(c - 1) + "]");
         forks.append("{\"round\": ").append(r).append(", \"config\": ").append(c).append(", \"tag\": \"")
-            .append(c == 5 ? "base" : "").append("\", \"rtt_ns\": 300.0, \"others_cpus\": 0.0, \"disturbed\": false}\n");
+            .append(c == 5 || c == 6 ? "base" : "")
+            .append("\", \"rtt_ns\": 300.0, \"others_cpus\": 0.0, \"disturbed\": false}\n");
       }
     }
     Files.writeString(out.resolve("forks.jsonl"), forks);
     String printed = run(out);
     assertThat(Files.readAllLines(out.resolve("summary.md"))).as(printed).contains(
         "| packed / split, 64 B batched | 0.80 / 0.88 / 0.90 / 0.92 / 0.95 / 1.00 | 0.91× | 0.91× (6 of 6) "
-            + "| 0.80-1.00× | undecided (≥ 0.9×) |",
+            + "| 0.800-1.000× | undecided (≥ 0.9×) |",
         "| split 64 B batched / shared JCTools pair 64 B | 1.50 / 1.36 / 1.25 / 1.20 / 1.15 / 1.07 | 1.23× "
-            + "| 1.23× (6 of 6) | 1.07-1.50× | met (≥ 1×) |",
+            + "| 1.23× (6 of 6) | 1.071-1.500× | met (≥ 1×) |",
+        "| split 1500 B batched / shared Agrona 1500 B | 1.20 / 1.25 / 1.30 / 1.30 / 1.40 / 1.50 | 1.30× "
+            + "| 1.30× (6 of 6) | 1.200-1.500× | met (≥ 1.2×) |",
         "| packed / split, 1500 B batched | 0.70 / 0.75 / 0.80 / 0.85 / 0.88 / 0.89 | 0.82× | 0.82× (6 of 6) "
-            + "| 0.70-0.89× | not met (≥ 0.9×) |");
+            + "| 0.700-0.890× | not met (≥ 0.9×) |",
+        "| PMD 64 B / NetInterface 64 B, split, 1 pair | 1.50 / 1.50 / 1.50 / 1.50 | 1.50× | 1.50× (4 of 4) "
+            + "| - | too few rounds (≥ 1×) |");
+  }
+
+  /** A fork of {@code benchmark} with the given JSON params whose {@code counter} reads {@code mega} M/s. */
+  private static String fork(String benchmark, String params, String counter, double mega) {
+    return "{\"benchmark\": \"" + benchmark + "\", \"params\": {" + params + "}, \"primaryMetric\": "
+        + "{\"score\": 1, \"scoreUnit\": \"ops/s\"}, \"secondaryMetrics\": {\"" + counter + "\": {\"score\": "
+        + mega * 1e6 + ", \"scoreUnit\": \"ops/s\"}}}";
   }
 
   /** A {@code RingBenchmark} fork of the given ring and payload carrying {@code mega} M transfers/s. */
   private static String ring(String ring, int payload, double mega) {
-    return "{\"benchmark\": \"net.vdpa.benchmarks.ring.RingBenchmark.ring\", \"params\": {\"batch\": \"32\", "
-        + "\"payload\": \"" + payload + "\", \"ring\": \"" + ring + "\"}, \"primaryMetric\": {\"score\": 1, "
-        + "\"scoreUnit\": \"ops/s\"}, \"secondaryMetrics\": {\"transfers\": {\"score\": " + mega * 1e6
-        + ", \"scoreUnit\": \"ops/s\"}}}";
+    return fork("net.vdpa.benchmarks.ring.RingBenchmark.ring",
+        "\"batch\": \"32\", \"payload\": \"" + payload + "\", \"ring\": \"" + ring + "\"", "transfers", mega);
   }
 
   /** Copies a fixture folder to {@code out}, runs the summary on it and returns what it printed. */
