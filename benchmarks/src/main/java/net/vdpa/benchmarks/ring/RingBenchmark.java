@@ -7,6 +7,7 @@ import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.DriverQueue;
 import net.vdpa.ring.RingError;
+import net.vdpa.ring.VirtioRingFeatures;
 import net.vdpa.ring.mem.Translation;
 import net.vdpa.ring.testing.MockDriver;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -79,6 +80,15 @@ public class RingBenchmark {
   @Param({"0"})
   public int readAhead;
 
+  /**
+   * Whether the queue negotiates VIRTIO_F_IN_ORDER (DPDK's virtio-user asks for it by default): the
+   * packed device then writes one used descriptor per published batch (its chains are all read-only,
+   * used with length 0), the split device still one used element per transfer (DPDK's split
+   * in-order path counts buffers by the used index, so one element per batch would lose buffers).
+   */
+  @Param({"false"})
+  public boolean inOrder;
+
   Driver driver;
   Device device;
 
@@ -140,9 +150,10 @@ public class RingBenchmark {
   /** Builds the queue, its memory and the slots. */
   @Setup(Level.Trial)
   public void setUp() {
+    final long features = inOrder ? VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER) : 0;
     MockDriver m = "packed".equals(ring)
-        ? MockDriver.packed(SIZE, 0, 8L << 20)
-        : MockDriver.split(SIZE, 0, 8L << 20);
+        ? MockDriver.packed(SIZE, features, 8L << 20)
+        : MockDriver.split(SIZE, features, 8L << 20);
     final int stride = Slab.stride(payload);
     final long base = m.dma().allocate((long) SIZE * stride, 4096);
     Translation t = new Translation();

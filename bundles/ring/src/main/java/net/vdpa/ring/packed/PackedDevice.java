@@ -35,10 +35,26 @@ import net.vdpa.ring.mem.Iotlb;
  * batch get their flags with plain stores, and {@link #publish()} release-stores the first one's
  * flags last, so the driver sees the whole batch at once.
  *
+ * <p>With VIRTIO_F_IN_ORDER, a run of chains used one after another that the device could only read
+ * (no writable buffer, used with length 0: a network device's transmit queue) is written as one
+ * used descriptor, at the run's first slot and naming its last id; the ring then skips to the slot
+ * after the run (virtio 1.2 §2.8.9 "In-order"). The driver takes back every older id with it. A
+ * chain with a writable buffer keeps a descriptor of its own, whatever its length: DPDK's packed
+ * receive path, for one, reads one used descriptor per buffer even under IN_ORDER (as DPDK's own
+ * backend, this one batches only what it read).
+ *
  * <p>Device side: one thread.
  */
 public final class PackedDevice extends DeviceQueueBase {
-  /** Ring descriptors per buffer id in flight; 0 when the id is free. */
+  /** The descriptor count in {@link #idCount} (at most 32768). */
+  private static final int COUNT = 0xffff;
+  /** In {@link #idCount}: the chain has a writable buffer. */
+  private static final int WRITABLE = 1 << 16;
+
+  /**
+   * Ring descriptors per buffer id in flight ({@link #COUNT} bits), with {@link #WRITABLE} if its
+   * chain has a writable buffer; 0 when the id is free.
+   */
   private final int[] idCount;
   private final int[] popOrder;
 
@@ -55,6 +71,11 @@ public final class PackedDevice extends DeviceQueueBase {
   private boolean usedWrap = true;
   private int pendingPos = -1;
   private int pendingFlags;
+  /** IN_ORDER: the slot of the open run of length-0 buffers (its descriptor not written yet), or -1. */
+  private int runPos = -1;
+  private boolean runWrap;
+  /** The last id of the open run, the one its descriptor names. */
+  private int runId;
   private int publishedSeq;
   private int notifiedSeq;
   private int popSeq;
@@ -115,7 +136,7 @@ public final class PackedDevice extends DeviceQueueBase {
       return fail(e);
     }
     final int count = chain.descriptorCount();
-    idCount[chain.id()] = count;
+    idCount[chain.id()] = count | (chain.readableSegments() < chain.segments() ? WRITABLE : 0);
     if (inOrder) {
       popOrder[popSeq % size] = chain.id();
       popSeq++;
@@ -218,7 +239,7 @@ public final class PackedDevice extends DeviceQueueBase {
         break;
       }
       batch.set(n, id, tr.hitBuffer(), off, (int) len, writable);
-      count[id] = 1;
+      count[id] = writable ? 1 | WRITABLE : 1;
       if (inOrder) {
         popOrder[popSeq % size] = id;
         popSeq++;
@@ -394,11 +415,48 @@ public final class PackedDevice extends DeviceQueueBase {
     return RingError.NONE;
   }
 
-  /** Writes the used descriptor of a checked {@code id} at the next used slot and moves past its chain. */
+  /**
+   * Takes back a checked {@code id} at the next used slot and moves past its chain: its used
+   * descriptor is written now, or, under IN_ORDER with length 0, when the run it joins ends.
+   */
   private void use(final int id, final int len) {
     pushSeq++;
     final int pos = nextUsed;
     final boolean w = usedWrap;
+    final int c = idCount[id];
+    if (inOrder && len == 0 && (c & WRITABLE) == 0) {
+      if (runPos < 0) {
+        runPos = pos;
+        runWrap = w;
+      }
+      runId = id;
+    } else {
+      endRun();
+      writeUsed(pos, w, id, len);
+    }
+    final int next = pos + (c & COUNT);
+    idCount[id] = 0;
+    if (next >= size) {
+      nextUsed = next - size;
+      usedWrap = !w;
+    } else {
+      nextUsed = next;
+    }
+  }
+
+  /** Writes the open run's one used descriptor, if there is a run. */
+  private void endRun() {
+    if (runPos >= 0) {
+      writeUsed(runPos, runWrap, runId, 0);
+      runPos = -1;
+    }
+  }
+
+  /**
+   * Writes a used descriptor at {@code pos}; the batch's first one without its flags, which {@link
+   * #publish()} stores last.
+   */
+  private void writeUsed(final int pos, final boolean w, final int id, final int len) {
     final int o = descOff + DESC_SIZE * pos;
     final int flags = PackedLayout.usedBits(w) | (len != 0 ? F_WRITE : 0);
     if (pendingPos < 0) {
@@ -411,20 +469,16 @@ public final class PackedDevice extends DeviceQueueBase {
       // the batch's first flags, which the driver must read before it reaches this slot
       Le.U64.set(desc, o + DESC_LEN, (len & 0xFFFF_FFFFL) | (long) id << 32 | (long) flags << 48);
     }
-    final int next = pos + idCount[id];
-    idCount[id] = 0;
-    if (next >= size) {
-      nextUsed = next - size;
-      usedWrap = !w;
-    } else {
-      nextUsed = next;
-    }
   }
 
   @Override
   public void publish() {
+    if (error != RingError.NONE) {
+      return;
+    }
+    endRun();
     final int p = pendingPos;
-    if (p < 0 || error != RingError.NONE) {
+    if (p < 0) {
       return;
     }
     // release: publishes every used descriptor of the batch (ids, lengths, later flags); pairs
@@ -521,6 +575,7 @@ public final class PackedDevice extends DeviceQueueBase {
     nextUsed = 0;
     usedWrap = true;
     pendingPos = -1;
+    runPos = -1;
     publishedSeq = 0;
     notifiedSeq = 0;
     popSeq = 0;

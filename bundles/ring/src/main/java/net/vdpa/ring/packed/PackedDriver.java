@@ -36,6 +36,11 @@ import net.vdpa.ring.mem.Translation;
  * (a device that has caught up polls the head's flags there while the batch is filled).
  * Buffer ids are reused first in, first out; a used descriptor naming no id in flight stops the queue.
  *
+ * <p>With VIRTIO_F_IN_ORDER, a used descriptor stands for every chain in flight up to the one whose
+ * id it names (virtio 1.2 §2.8.9 "In-order"): they are taken back oldest first, each with length 0
+ * but the named one, which gets the descriptor's length, and the next used descriptor is read
+ * after the last of them. Every id stays checked: a descriptor naming no id in flight stops the queue.
+ *
  * <p>Driver side: one thread.
  */
 public final class PackedDriver implements DriverQueue {
@@ -43,6 +48,7 @@ public final class PackedDriver implements DriverQueue {
   private final Iotlb iotlb;
   private final boolean eventIdx;
   private final boolean indirect;
+  private final boolean inOrder;
   private final ByteBuffer desc;
   private final int descOff;
   private final ByteBuffer driverEvent;
@@ -67,6 +73,13 @@ public final class PackedDriver implements DriverQueue {
   private boolean usedWrap = true;
   private int pendingPos = -1;
   private int pendingFlags;
+  /**
+   * IN_ORDER: the id named by the used descriptor being taken back, when a burst ended before the
+   * chains it stands for did; -1 when none.
+   */
+  private int runLast = -1;
+  /** The length that used descriptor gave. */
+  private int runLen;
   /** The held head is a chain of one descriptor whose address and word are not written yet. */
   private boolean pendingBody;
   private long pendingAddr;
@@ -95,6 +108,7 @@ public final class PackedDriver implements DriverQueue {
     this.size = config.size();
     this.eventIdx = config.has(VirtioRingFeatures.EVENT_IDX);
     this.indirect = config.has(VirtioRingFeatures.INDIRECT_DESC);
+    this.inOrder = config.has(VirtioRingFeatures.IN_ORDER);
     Translation t = new Translation();
     Areas.driverArea(iotlb, "descriptor ring", config.descAddr(), DESC_SIZE * size, t);
     desc = t.buffer();
@@ -344,6 +358,9 @@ public final class PackedDriver implements DriverQueue {
     if (error != RingError.NONE) {
       return 0;
     }
+    if (inOrder) {
+      return pollUsedInOrder(ids, lens, max);
+    }
     final ByteBuffer d = desc;
     final int dOff = descOff;
     final int[] count = idCount;
@@ -400,6 +417,74 @@ public final class PackedDriver implements DriverQueue {
     return n;
   }
 
+  /**
+   * {@link #pollUsed(int[], int[], int)} under IN_ORDER: the chains in flight sit in the free list
+   * after its free ids, oldest first (ids are taken from its head and come back at its tail), so
+   * each used descriptor takes back the chains from there up to the one it names.
+   */
+  private int pollUsedInOrder(final int[] ids, final int[] lens, final int max) {
+    final ByteBuffer d = desc;
+    final int dOff = descOff;
+    final int[] count = idCount;
+    final int[] flight = freeIds;
+    int pos = nextUsed;
+    boolean w = usedWrap;
+    final int t = freeIdHead + freeIdCount;
+    int tail = t >= size ? t - size : t;
+    int last = runLast;
+    int lastLen = runLen;
+    int descriptors = 0;
+    int n = 0;
+    while (n < max) {
+      if (last < 0) {
+        final int o = dOff + DESC_SIZE * pos;
+        // acquire: pairs with the device's release store of its batch's first flags (§2.8.22)
+        final int f = (short) Le.U16.getAcquire(d, o + DESC_FLAGS) & 0xffff;
+        final boolean a = (f & F_AVAIL) != 0;
+        if (a != ((f & F_USED) != 0) || a != w) {
+          break;
+        }
+        final long lenIdFlags = (long) Le.U64.get(d, o + DESC_LEN);
+        final int id = (int) (lenIdFlags >>> 32) & 0xffff;
+        if (id >= size || count[id] == 0) {
+          fail(RingError.USED_ID_INVALID);
+          break;
+        }
+        last = id; // in flight, so the walk below reaches it
+        lastLen = (int) lenIdFlags;
+      }
+      final int id = flight[tail];
+      final int c = count[id];
+      count[id] = 0;
+      tail = tail + 1 == size ? 0 : tail + 1;
+      descriptors += c;
+      if (ids != null) {
+        ids[n] = id;
+      }
+      if (lens != null) {
+        lens[n] = id == last ? lastLen : 0;
+      }
+      final int next = pos + c;
+      if (next >= size) {
+        pos = next - size;
+        w = !w;
+      } else {
+        pos = next;
+      }
+      if (id == last) {
+        last = -1;
+      }
+      n++;
+    }
+    runLast = last;
+    runLen = lastLen;
+    nextUsed = pos;
+    usedWrap = w;
+    freeIdCount += n;
+    numFree += descriptors;
+    return n;
+  }
+
   private void fail(RingError e) {
     error = e;
   }
@@ -410,6 +495,9 @@ public final class PackedDriver implements DriverQueue {
     PackedLayout.enableEvents(driverEvent, driverEventOff, eventIdx, nextUsed, usedWrap);
     // full fence: the store above must be visible before the next used slot is re-read (§2.8.10)
     VarHandle.fullFence();
+    if (runLast >= 0) {
+      return true; // chains of a used descriptor already read wait to be taken back
+    }
     // acquire: pairs with the device's release store of a used slot's flags in publish() (§2.8.22)
     final int f = (short) Le.U16.getAcquire(desc, descOff + DESC_SIZE * nextUsed + DESC_FLAGS) & 0xffff;
     final boolean a = (f & F_AVAIL) != 0;

@@ -3,7 +3,8 @@
  * available and the device marks used in place, with AVAIL (bit 7) and USED (bit 15) flags compared
  * against wrap counters that start at 1. {@link net.vdpa.ring.packed.PackedDriver} and {@link
  * net.vdpa.ring.packed.PackedDevice} support chained and indirect descriptors, buffer ids, the event
- * suppression structures (enable, disable, descriptor-specific with EVENT_IDX) and batching, over
+ * suppression structures (enable, disable, descriptor-specific with EVENT_IDX), IN_ORDER (one used
+ * descriptor for a run of chains the device only read) and batching, over
  * the layout in {@link net.vdpa.ring.packed.PackedLayout}; {@link
  * net.vdpa.ring.packed.PackedQueueState} carries positions and wrap counters across suspend.
  *

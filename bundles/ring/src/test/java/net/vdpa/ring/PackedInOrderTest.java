@@ -1,0 +1,196 @@
+package net.vdpa.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+import net.vdpa.ring.packed.PackedLayout;
+import net.vdpa.ring.testing.MockDriver;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A packed queue with VIRTIO_F_IN_ORDER: the device writes one used descriptor for a run of chains
+ * it only read, and the driver takes back every chain a used descriptor stands for.
+ */
+class PackedInOrderTest {
+  private static final long IN_ORDER = VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER);
+
+  private static MockDriver queue(int size) {
+    return MockDriver.packed(size, IN_ORDER, 1 << 20);
+  }
+
+  /** The flags of ring slot {@code i}. */
+  private static int flags(MockDriver m, int i) {
+    return (int) RawRing.of(m).get(m.config().descAddr() + 16L * i + PackedLayout.DESC_FLAGS, 2);
+  }
+
+  private static int id(MockDriver m, int i) {
+    return (int) RawRing.of(m).get(m.config().descAddr() + 16L * i + PackedLayout.DESC_ID, 2);
+  }
+
+  /** Adds a buffer per length (device-writable when the length is not 0), the device uses them with it. */
+  private static int[] addAndUse(MockDriver m, DeviceQueue dev, int... lens) {
+    int[] ids = new int[lens.length];
+    for (int i = 0; i < lens.length; i++) {
+      ids[i] = m.queue().add(m.allocate(64), 64, lens[i] != 0);
+    }
+    m.queue().publish();
+    DescriptorChain c = new DescriptorChain(4);
+    for (int i = 0; i < lens.length; i++) {
+      assertThat(dev.pop(c)).isTrue();
+      assertThat(c.id()).isEqualTo(ids[i]);
+      assertThat(dev.push(c.id(), lens[i])).isEqualTo(RingError.NONE);
+    }
+    dev.publish();
+    return ids;
+  }
+
+  @Test
+  void aRunOfReadOnlyChainsIsOneUsedDescriptorNamingItsLastId() {
+    MockDriver m = queue(8);
+    DeviceQueue dev = m.newDevice();
+    int[] ids = addAndUse(m, dev, 0, 0, 0);
+    assertThat(flags(m, 0) & PackedLayout.usedBits(true)).as("slot 0 used").isEqualTo(PackedLayout.usedBits(true));
+    assertThat(id(m, 0)).isEqualTo(ids[2]);
+    assertThat(flags(m, 1)).as("slot 1 still as the driver made it available").isEqualTo(PackedLayout.availBits(true));
+    assertThat(flags(m, 2)).isEqualTo(PackedLayout.availBits(true));
+    for (int id : ids) {
+      assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.used(id, 0));
+    }
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(m.queue().freeDescriptors()).isEqualTo(8);
+    assertThat(m.queue().error()).isEqualTo(RingError.NONE);
+  }
+
+  @Test
+  void aWritableBufferEndsTheRunAndKeepsItsLength() {
+    MockDriver m = queue(8);
+    DeviceQueue dev = m.newDevice();
+    int[] ids = addAndUse(m, dev, 0, 0, 50, 0);
+    assertThat(id(m, 0)).isEqualTo(ids[1]);
+    assertThat(id(m, 2)).isEqualTo(ids[2]);
+    assertThat(id(m, 3)).isEqualTo(ids[3]);
+    int[] got = new int[8];
+    int[] lens = new int[8];
+    assertThat(m.queue().pollUsed(got, lens, 8)).isEqualTo(4);
+    assertThat(got).startsWith(ids);
+    assertThat(lens).startsWith(0, 0, 50, 0);
+    assertThat(m.queue().freeDescriptors()).isEqualTo(8);
+  }
+
+  /** As DPDK's packed receive path needs: it reads one used descriptor per buffer. */
+  @Test
+  void writableChainsUsedWithLengthZeroKeepADescriptorEach() {
+    MockDriver m = queue(8);
+    DeviceQueue dev = m.newDevice();
+    int[] ids = new int[3];
+    for (int i = 0; i < 3; i++) {
+      ids[i] = m.queue().add(m.allocate(64), 64, true);
+    }
+    m.queue().publish();
+    DescriptorChain c = new DescriptorChain(4);
+    for (int i = 0; i < 3; i++) {
+      assertThat(dev.pop(c)).isTrue();
+      assertThat(dev.push(c.id(), 0)).isEqualTo(RingError.NONE);
+    }
+    dev.publish();
+    for (int i = 0; i < 3; i++) {
+      assertThat(id(m, i)).isEqualTo(ids[i]);
+      assertThat(flags(m, i)).isEqualTo(PackedLayout.usedBits(true));
+    }
+  }
+
+  @Test
+  void aBurstMayEndInsideARunAndTheNextTakesTheRest() {
+    MockDriver m = queue(8);
+    DeviceQueue dev = m.newDevice();
+    int[] ids = addAndUse(m, dev, 0, 0, 0, 0, 0);
+    int[] got = new int[8];
+    assertThat(m.queue().pollUsed(got, null, 2)).isEqualTo(2);
+    assertThat(got).startsWith(ids[0], ids[1]);
+    assertThat(m.queue().enableInterrupts()).as("three more wait").isTrue();
+    m.queue().disableInterrupts();
+    assertThat(m.queue().pollUsed(got, null, 8)).isEqualTo(3);
+    assertThat(got).startsWith(ids[2], ids[3], ids[4]);
+    assertThat(m.queue().enableInterrupts()).isFalse();
+    assertThat(m.queue().freeDescriptors()).isEqualTo(8);
+  }
+
+  /** Chains of one to three descriptors, batches of any size, over many laps of a queue of 8. */
+  @Test
+  void runsOfChainsAcrossLapsComeBackInOrderWithEveryDescriptorFreed() {
+    MockDriver m = queue(8);
+    DeviceQueue dev = m.newDevice();
+    SplittableRandom rnd = new SplittableRandom(14);
+    DescriptorChain c = new DescriptorChain(8);
+    ArrayDeque<Integer> sent = new ArrayDeque<>();
+    int[] got = new int[8];
+    int[] lens = new int[8];
+    for (int round = 0; round < 400; round++) {
+      while (true) {
+        int n = 1 + rnd.nextInt(3);
+        if (m.queue().freeDescriptors() < n || rnd.nextInt(4) == 0) {
+          break;
+        }
+        long[] addrs = new long[n];
+        int[] ls = new int[n];
+        for (int k = 0; k < n; k++) {
+          addrs[k] = m.allocate(16);
+          ls[k] = 16;
+        }
+        int readable = rnd.nextInt(4) == 0 ? rnd.nextInt(n) : n;
+        sent.add(m.queue().add(addrs, ls, readable, n - readable));
+      }
+      m.queue().publish();
+      while (dev.pop(c)) {
+        boolean writable = c.readableSegments() < c.segments();
+        assertThat(dev.push(c.id(), writable && rnd.nextBoolean() ? 7 : 0)).isEqualTo(RingError.NONE);
+        if (rnd.nextInt(3) == 0) {
+          dev.publish();
+        }
+      }
+      dev.publish();
+      int k;
+      while ((k = m.queue().pollUsed(got, lens, 1 + rnd.nextInt(8))) > 0) {
+        for (int i = 0; i < k; i++) {
+          assertThat(got[i]).as("round " + round).isEqualTo(sent.poll());
+        }
+      }
+      assertThat(sent).as("round " + round).isEmpty();
+      assertThat(m.queue().freeDescriptors()).as("round " + round).isEqualTo(8);
+      assertThat(m.queue().error()).isEqualTo(RingError.NONE);
+      assertThat(dev.needsReset()).isFalse();
+    }
+  }
+
+  @Test
+  void aUsedDescriptorMayStandForEveryChainUpToTheIdItNames() {
+    MockDriver m = queue(8);
+    long buf = m.allocate(64);
+    int a = m.queue().add(buf, 64, true);
+    int b = m.queue().add(buf, 64, true);
+    int c = m.queue().add(buf, 64, true);
+    m.queue().publish();
+    ((RawRing.Packed) RawRing.of(m)).desc(0, 0, 99, c, PackedLayout.usedBits(true) | PackedLayout.F_WRITE);
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.used(a, 0));
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.used(b, 0));
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.used(c, 99));
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(m.queue().freeDescriptors()).isEqualTo(8);
+    assertThat(m.queue().error()).isEqualTo(RingError.NONE);
+  }
+
+  @Test
+  void aUsedDescriptorNamingNoIdInFlightStopsTheDriver() {
+    MockDriver m = queue(8);
+    int a = m.queue().add(m.allocate(64), 64, true);
+    m.queue().publish();
+    RawRing.Packed r = (RawRing.Packed) RawRing.of(m);
+    r.desc(0, 0, 0, a + 1, PackedLayout.usedBits(true));
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(m.queue().error()).isEqualTo(RingError.USED_ID_INVALID);
+    r.desc(0, 0, 0, 9, PackedLayout.usedBits(true));
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(m.queue().freeDescriptors()).as("nothing taken back").isEqualTo(7);
+  }
+}
