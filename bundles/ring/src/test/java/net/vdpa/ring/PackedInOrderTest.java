@@ -3,6 +3,8 @@ package net.vdpa.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import net.vdpa.ring.packed.PackedLayout;
 import net.vdpa.ring.testing.MockDriver;
@@ -124,8 +126,10 @@ class PackedInOrderTest {
     SplittableRandom rnd = new SplittableRandom(14);
     DescriptorChain c = new DescriptorChain(8);
     ArrayDeque<Integer> sent = new ArrayDeque<>();
+    Map<Integer, Integer> usedLen = new HashMap<>();
     int[] got = new int[8];
     int[] lens = new int[8];
+    int skipped = 0;
     for (int round = 0; round < 400; round++) {
       while (true) {
         int n = 1 + rnd.nextInt(3);
@@ -144,16 +148,24 @@ class PackedInOrderTest {
       m.queue().publish();
       while (dev.pop(c)) {
         boolean writable = c.readableSegments() < c.segments();
-        assertThat(dev.push(c.id(), writable && rnd.nextBoolean() ? 7 : 0)).isEqualTo(RingError.NONE);
+        int len = writable && rnd.nextBoolean() ? 7 : 0;
+        usedLen.put(c.id(), len);
+        assertThat(dev.push(c.id(), len)).isEqualTo(RingError.NONE);
         if (rnd.nextInt(3) == 0) {
           dev.publish();
         }
       }
       dev.publish();
+      for (int i = 0; i < 8; i++) {
+        // a slot the driver made available in this lap and the device did not write: inside a run
+        int f = flags(m, i);
+        skipped += (f & PackedLayout.F_AVAIL) != 0 != ((f & PackedLayout.F_USED) != 0) ? 1 : 0;
+      }
       int k;
       while ((k = m.queue().pollUsed(got, lens, 1 + rnd.nextInt(8))) > 0) {
         for (int i = 0; i < k; i++) {
           assertThat(got[i]).as("round " + round).isEqualTo(sent.poll());
+          assertThat(lens[i]).as("round " + round).isEqualTo(usedLen.get(got[i]));
         }
       }
       assertThat(sent).as("round " + round).isEmpty();
@@ -161,6 +173,46 @@ class PackedInOrderTest {
       assertThat(m.queue().error()).isEqualTo(RingError.NONE);
       assertThat(dev.needsReset()).isFalse();
     }
+    assertThat(skipped).as("slots inside runs").isGreaterThan(100);
+  }
+
+  @Test
+  void aRunAcrossTheRingEndCarriesTheUsedBitsOfItsFirstSlot() {
+    MockDriver m = queue(8);
+    DeviceQueue dev = m.newDevice();
+    addAndUse(m, dev, 0, 0, 0, 0, 0, 0);
+    int[] got = new int[8];
+    assertThat(m.queue().pollUsed(got, null, 8)).isEqualTo(6);
+    int[] ids = addAndUse(m, dev, 0, 0, 0, 0); // slots 6, 7, then 0 and 1 of the next lap
+    assertThat(id(m, 6)).isEqualTo(ids[3]);
+    assertThat(flags(m, 6)).isEqualTo(PackedLayout.usedBits(true));
+    assertThat(flags(m, 0)).as("made available in the second lap, not written")
+        .isEqualTo(PackedLayout.availBits(false));
+    assertThat(m.queue().pollUsed(got, null, 8)).isEqualTo(4);
+    assertThat(got).startsWith(ids);
+    int[] next = addAndUse(m, dev, 0);
+    assertThat(id(m, 2)).isEqualTo(next[0]);
+    assertThat(flags(m, 2)).isEqualTo(PackedLayout.usedBits(false));
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.used(next[0], 0));
+    assertThat(m.queue().freeDescriptors()).isEqualTo(8);
+  }
+
+  @Test
+  void nothingOfABatchThatStartsWithARunLooksUsedBeforeThePublish() {
+    MockDriver m = queue(8);
+    DeviceQueue dev = m.newDevice();
+    for (int i = 0; i < 3; i++) {
+      m.queue().add(m.allocate(64), 64, false);
+    }
+    m.queue().publish();
+    DescriptorChain c = new DescriptorChain(4);
+    for (int i = 0; i < 3; i++) {
+      assertThat(dev.pop(c)).isTrue();
+      assertThat(dev.push(c.id(), 0)).isEqualTo(RingError.NONE);
+    }
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    dev.publish();
+    assertThat(m.queue().pollUsed()).isNotEqualTo(DriverQueue.EMPTY);
   }
 
   @Test
@@ -180,17 +232,42 @@ class PackedInOrderTest {
     assertThat(m.queue().error()).isEqualTo(RingError.NONE);
   }
 
+  /** A used descriptor at slot 0 naming {@code id}, after one buffer was added and published. */
+  private static MockDriver usedNaming(int id) {
+    MockDriver m = queue(8);
+    m.queue().add(m.allocate(64), 64, true);
+    m.queue().publish();
+    ((RawRing.Packed) RawRing.of(m)).desc(0, 0, 0, id, PackedLayout.usedBits(true));
+    return m;
+  }
+
   @Test
   void aUsedDescriptorNamingNoIdInFlightStopsTheDriver() {
-    MockDriver m = queue(8);
-    int a = m.queue().add(m.allocate(64), 64, true);
+    for (int id : new int[] {1, 7, 8, 0xffff}) {
+      MockDriver m = usedNaming(id);
+      assertThat(m.queue().pollUsed()).as("id " + id).isEqualTo(DriverQueue.EMPTY);
+      assertThat(m.queue().error()).as("id " + id).isEqualTo(RingError.USED_ID_INVALID);
+      assertThat(m.queue().freeDescriptors()).as("nothing taken back").isEqualTo(7);
+    }
+  }
+
+  @Test
+  void aUsedDescriptorNamingAChainAddedSinceThePublishStopsTheDriver() {
+    MockDriver m = usedNaming(1);
+    m.queue().add(m.allocate(64), 64, true); // id 1, not published: the device cannot have it
+    int[] got = new int[8];
+    assertThat(m.queue().pollUsed(got, null, 8)).as("the published chain comes back").isEqualTo(1);
+    assertThat(m.queue().error()).isEqualTo(RingError.USED_ID_INVALID);
+  }
+
+  @Test
+  void anIdUsedTwiceStopsTheDriver() {
+    MockDriver m = usedNaming(0);
+    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.used(0, 0));
+    m.queue().add(m.allocate(64), 64, true);
     m.queue().publish();
-    RawRing.Packed r = (RawRing.Packed) RawRing.of(m);
-    r.desc(0, 0, 0, a + 1, PackedLayout.usedBits(true));
+    ((RawRing.Packed) RawRing.of(m)).desc(1, 0, 0, 0, PackedLayout.usedBits(true));
     assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
     assertThat(m.queue().error()).isEqualTo(RingError.USED_ID_INVALID);
-    r.desc(0, 0, 0, 9, PackedLayout.usedBits(true));
-    assertThat(m.queue().pollUsed()).isEqualTo(DriverQueue.EMPTY);
-    assertThat(m.queue().freeDescriptors()).as("nothing taken back").isEqualTo(7);
   }
 }

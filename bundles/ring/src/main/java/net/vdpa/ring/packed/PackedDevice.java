@@ -40,8 +40,9 @@ import net.vdpa.ring.mem.Iotlb;
  * used descriptor, at the run's first slot and naming its last id; the ring then skips to the slot
  * after the run (virtio 1.2 §2.8.9 "In-order"). The driver takes back every older id with it. A
  * chain with a writable buffer keeps a descriptor of its own, whatever its length: DPDK's packed
- * receive path, for one, reads one used descriptor per buffer even under IN_ORDER (as DPDK's own
- * backend, this one batches only what it read).
+ * receive path, for one, reads one used descriptor per buffer even under IN_ORDER (like DPDK's vhost
+ * backend, this device batches only chains it read from, never ones it wrote into). A writable
+ * descriptor of length 0 adds no buffer, so a chain of only such descriptors counts as read-only.
  *
  * <p>Device side: one thread.
  */
@@ -71,15 +72,23 @@ public final class PackedDevice extends DeviceQueueBase {
   private boolean usedWrap = true;
   private int pendingPos = -1;
   private int pendingFlags;
-  /** IN_ORDER: the slot of the open run of length-0 buffers (its descriptor not written yet), or -1. */
+  /**
+   * IN_ORDER: the slot of the open run of read-only chains used with length 0 (its one descriptor
+   * not written yet), or -1.
+   */
   private int runPos = -1;
   private boolean runWrap;
   /** The last id of the open run, the one its descriptor names. */
   private int runId;
   private int publishedSeq;
   private int notifiedSeq;
-  private int popSeq;
-  private int pushSeq;
+  /**
+   * IN_ORDER: where the next popped id goes in {@link #popOrder}, and where the next one to push
+   * is; both wrap at the size (any size: a count taken modulo it would turn negative after 2^31
+   * pops, a few minutes at line rate).
+   */
+  private int popAt;
+  private int pushAt;
 
   /**
    * Creates the device side of a packed queue. Nothing is read until the first {@link #pop}.
@@ -138,8 +147,8 @@ public final class PackedDevice extends DeviceQueueBase {
     final int count = chain.descriptorCount();
     idCount[chain.id()] = count | (chain.readableSegments() < chain.segments() ? WRITABLE : 0);
     if (inOrder) {
-      popOrder[popSeq % size] = chain.id();
-      popSeq++;
+      popOrder[popAt] = chain.id();
+      popAt = popAt + 1 == size ? 0 : popAt + 1;
     }
     final int next = pos + count;
     if (next >= size) {
@@ -241,8 +250,8 @@ public final class PackedDevice extends DeviceQueueBase {
       batch.set(n, id, tr.hitBuffer(), off, (int) len, writable);
       count[id] = writable ? 1 | WRITABLE : 1;
       if (inOrder) {
-        popOrder[popSeq % size] = id;
-        popSeq++;
+        popOrder[popAt] = id;
+        popAt = popAt + 1 == size ? 0 : popAt + 1;
       }
       if (++pos == size) {
         pos = 0;
@@ -409,18 +418,20 @@ public final class PackedDevice extends DeviceQueueBase {
     if (id < 0 || id >= size || idCount[id] == 0) {
       return RingError.USED_ID_INVALID;
     }
-    if (inOrder && popOrder[pushSeq % size] != id) {
+    if (inOrder && popOrder[pushAt] != id) {
       return RingError.OUT_OF_ORDER;
     }
     return RingError.NONE;
   }
 
   /**
-   * Takes back a checked {@code id} at the next used slot and moves past its chain: its used
-   * descriptor is written now, or, under IN_ORDER with length 0, when the run it joins ends.
+   * Marks a checked {@code id} used at the next used slot and moves past its chain: its used
+   * descriptor is written now, or, if it joins a run under IN_ORDER, when the run ends.
    */
   private void use(final int id, final int len) {
-    pushSeq++;
+    if (inOrder) {
+      pushAt = pushAt + 1 == size ? 0 : pushAt + 1;
+    }
     final int pos = nextUsed;
     final boolean w = usedWrap;
     final int c = idCount[id];
@@ -476,7 +487,7 @@ public final class PackedDevice extends DeviceQueueBase {
     if (error != RingError.NONE) {
       return;
     }
-    endRun();
+    endRun(); // before the release store below: a run's descriptor may be the batch's first
     final int p = pendingPos;
     if (p < 0) {
       return;
@@ -578,8 +589,8 @@ public final class PackedDevice extends DeviceQueueBase {
     runPos = -1;
     publishedSeq = 0;
     notifiedSeq = 0;
-    popSeq = 0;
-    pushSeq = 0;
+    popAt = 0;
+    pushAt = 0;
     Arrays.fill(idCount, 0);
   }
 

@@ -39,7 +39,8 @@ import net.vdpa.ring.mem.Translation;
  * <p>With VIRTIO_F_IN_ORDER, a used descriptor stands for every chain in flight up to the one whose
  * id it names (virtio 1.2 §2.8.9 "In-order"): they are taken back oldest first, each with length 0
  * but the named one, which gets the descriptor's length, and the next used descriptor is read
- * after the last of them. Every id stays checked: a descriptor naming no id in flight stops the queue.
+ * after the last of them. Every id a used descriptor names is checked: one naming no id the device
+ * has been given (not in flight, or added since the last publish) stops the queue.
  *
  * <p>Driver side: one thread.
  */
@@ -80,6 +81,8 @@ public final class PackedDriver implements DriverQueue {
   private int runLast = -1;
   /** The length that used descriptor gave. */
   private int runLen;
+  /** Chains added since the last {@link #publish()}: in flight, but the device has not seen them. */
+  private int unpublished;
   /** The held head is a chain of one descriptor whose address and word are not written yet. */
   private boolean pendingBody;
   private long pendingAddr;
@@ -151,6 +154,7 @@ public final class PackedDriver implements DriverQueue {
     final int id = freeIds[freeIdHead];
     freeIdHead = freeIdHead + 1 == size ? 0 : freeIdHead + 1;
     freeIdCount--;
+    unpublished++;
     return id;
   }
 
@@ -324,6 +328,7 @@ public final class PackedDriver implements DriverQueue {
     // this head's flags (virtio 1.2 §2.8.21 "Updating flags")
     Le.U16.setRelease(d, o + DESC_FLAGS, (short) pendingFlags);
     pendingPos = -1;
+    unpublished = 0;
     publishedSeq = PackedLayout.seq(nextAvail, availWrap, size);
   }
 
@@ -433,12 +438,22 @@ public final class PackedDriver implements DriverQueue {
     int tail = t >= size ? t - size : t;
     int last = runLast;
     int lastLen = runLen;
+    // the chains the device has been given, oldest first: a used descriptor stands for some of them
+    int given = size - freeIdCount - unpublished;
     int descriptors = 0;
     int n = 0;
     while (n < max) {
+      if (given == 0) {
+        if (last >= 0) {
+          fail(RingError.USED_ID_INVALID); // it named a chain added since the last publish
+        }
+        break;
+      }
       if (last < 0) {
         final int o = dOff + DESC_SIZE * pos;
-        // acquire: pairs with the device's release store of its batch's first flags (§2.8.22)
+        // acquire: pairs with the device's release store of its batch's first flags (§2.8.22),
+        // which it made after reading every chain this descriptor stands for: their slots and
+        // buffers are the driver's again
         final int f = (short) Le.U16.getAcquire(d, o + DESC_FLAGS) & 0xffff;
         final boolean a = (f & F_AVAIL) != 0;
         if (a != ((f & F_USED) != 0) || a != w) {
@@ -450,13 +465,14 @@ public final class PackedDriver implements DriverQueue {
           fail(RingError.USED_ID_INVALID);
           break;
         }
-        last = id; // in flight, so the walk below reaches it
+        last = id; // in flight: the walk reaches it, or stops the queue at the chains not published
         lastLen = (int) lenIdFlags;
       }
       final int id = flight[tail];
       final int c = count[id];
       count[id] = 0;
       tail = tail + 1 == size ? 0 : tail + 1;
+      given--;
       descriptors += c;
       if (ids != null) {
         ids[n] = id;
