@@ -38,7 +38,7 @@ import net.vdpa.ring.mem.Iotlb;
  * <p>With VIRTIO_F_IN_ORDER, a run of chains used one after another that the device could only read
  * (no writable buffer, used with length 0: a network device's transmit queue) is written as one
  * used descriptor, at the run's first slot and naming its last id; the ring then skips to the slot
- * after the run (virtio 1.2 §2.8.9 "In-order"). The driver takes back every older id with it. A
+ * after the run (virtio 1.2 §2.8.8 "In-order use of descriptors"). The driver takes back every older id with it. A
  * chain with a writable buffer keeps a descriptor of its own, whatever its length: DPDK's packed
  * receive path, for one, reads one used descriptor per buffer even under IN_ORDER (like DPDK's vhost
  * backend, this device batches only chains it read from, never ones it wrote into). A writable
@@ -85,7 +85,7 @@ public final class PackedDevice extends DeviceQueueBase {
   /**
    * IN_ORDER: where the next popped id goes in {@link #popOrder}, and where the next one to push
    * is; both wrap at the size (any size: a count taken modulo it would turn negative after 2^31
-   * pops, a few minutes at line rate).
+   * pops, about 100 s of testpmd's txonly at 21 M frames/s).
    */
   private int popAt;
   private int pushAt;

@@ -37,14 +37,18 @@ import net.vdpa.ring.mem.Translation;
  * Buffer ids are reused first in, first out; a used descriptor naming no id in flight stops the queue.
  *
  * <p>With VIRTIO_F_IN_ORDER, a used descriptor stands for every chain in flight up to the one whose
- * id it names (virtio 1.2 §2.8.9 "In-order"): they are taken back oldest first, each with length 0
+ * id it names (virtio 1.2 §2.8.8 "In-order use of descriptors"): they are taken back oldest first, each with length 0
  * but the named one, which gets the descriptor's length, and the next used descriptor is read
  * after the last of them. Every id a used descriptor names is checked: one naming no id the device
- * has been given (not in flight, or added since the last publish) stops the queue.
+ * has been given (not in flight, or added since the last publish) stops the queue, after the
+ * chains published before that one are taken back.
  *
  * <p>Driver side: one thread.
  */
 public final class PackedDriver implements DriverQueue {
+  /** {@link #usedWord}'s answer when there is no used descriptor to take. */
+  private static final long NO_USED = -1L;
+
   private final int size;
   private final Iotlb iotlb;
   private final boolean eventIdx;
@@ -377,21 +381,11 @@ public final class PackedDriver implements DriverQueue {
     int descriptors = 0;
     int n = 0;
     while (n < max) {
-      final int o = dOff + DESC_SIZE * pos;
-      // acquire: pairs with the device's release store of its batch's first flags, so the id and
-      // length below (and the rest of its batch) are visible (virtio 1.2 §2.8.22)
-      final int f = (short) Le.U16.getAcquire(d, o + DESC_FLAGS) & 0xffff;
-      final boolean a = (f & F_AVAIL) != 0;
-      if (a != ((f & F_USED) != 0) || a != w) {
+      final long word = usedWord(d, dOff + DESC_SIZE * pos, w);
+      if (word < 0) {
         break;
       }
-      // len and id in one read of the 64-bit word after addr
-      final long lenIdFlags = (long) Le.U64.get(d, o + DESC_LEN);
-      final int id = (int) (lenIdFlags >>> 32) & 0xffff;
-      if (id >= size || count[id] == 0) {
-        fail(RingError.USED_ID_INVALID);
-        break;
-      }
+      final int id = (int) (word >>> 32);
       final int c = count[id];
       count[id] = 0;
       if (free[tail] != id) {
@@ -404,7 +398,7 @@ public final class PackedDriver implements DriverQueue {
         ids[n] = id;
       }
       if (lens != null) {
-        lens[n] = (int) lenIdFlags;
+        lens[n] = (int) word;
       }
       final int next = pos + c;
       if (next >= size) {
@@ -420,6 +414,31 @@ public final class PackedDriver implements DriverQueue {
     freeIdCount += n;
     numFree += descriptors;
     return n;
+  }
+
+  /**
+   * The used descriptor at ring offset {@code o}, if the device has marked it used in lap {@code w}:
+   * its length and id ({@code len | id << 32}); {@link #NO_USED} if it is not, or if it names no id
+   * in flight (the queue then stops).
+   */
+  private long usedWord(final ByteBuffer d, final int o, final boolean w) {
+    // acquire: pairs with the device's release store of its batch's first flags, so the id and
+    // length below (and the rest of its batch) are visible, and so is everything the device did
+    // before with the chains this descriptor stands for: their slots and buffers are the driver's
+    // again (virtio 1.2 §2.8.22)
+    final int f = (short) Le.U16.getAcquire(d, o + DESC_FLAGS) & 0xffff;
+    final boolean a = (f & F_AVAIL) != 0;
+    if (a != ((f & F_USED) != 0) || a != w) {
+      return NO_USED;
+    }
+    // len and id in one read of the 64-bit word after addr (its flags masked off)
+    final long word = (long) Le.U64.get(d, o + DESC_LEN) & 0xFFFF_FFFF_FFFFL;
+    final int id = (int) (word >>> 32);
+    if (id >= size || idCount[id] == 0) {
+      fail(RingError.USED_ID_INVALID);
+      return NO_USED;
+    }
+    return word;
   }
 
   /**
@@ -450,23 +469,13 @@ public final class PackedDriver implements DriverQueue {
         break;
       }
       if (last < 0) {
-        final int o = dOff + DESC_SIZE * pos;
-        // acquire: pairs with the device's release store of its batch's first flags (§2.8.22),
-        // which it made after reading every chain this descriptor stands for: their slots and
-        // buffers are the driver's again
-        final int f = (short) Le.U16.getAcquire(d, o + DESC_FLAGS) & 0xffff;
-        final boolean a = (f & F_AVAIL) != 0;
-        if (a != ((f & F_USED) != 0) || a != w) {
+        final long word = usedWord(d, dOff + DESC_SIZE * pos, w);
+        if (word < 0) {
           break;
         }
-        final long lenIdFlags = (long) Le.U64.get(d, o + DESC_LEN);
-        final int id = (int) (lenIdFlags >>> 32) & 0xffff;
-        if (id >= size || count[id] == 0) {
-          fail(RingError.USED_ID_INVALID);
-          break;
-        }
-        last = id; // in flight: the walk reaches it, or stops the queue at the chains not published
-        lastLen = (int) lenIdFlags;
+        // in flight: the walk reaches it, or stops the queue at the chains not published
+        last = (int) (word >>> 32);
+        lastLen = (int) word;
       }
       final int id = flight[tail];
       final int c = count[id];
