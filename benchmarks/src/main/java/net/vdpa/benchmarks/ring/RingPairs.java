@@ -10,8 +10,10 @@ import net.vdpa.benchmarks.CoreProbe;
  * after the other, with the cross-core round trip ({@link CoreProbe}) measured just before each
  * slice. Interleaved JMH forks ({@code interleave.py}) compare configurations a quarter of a minute
  * apart and in different JVMs; here they are a second apart in the same JVM, so a host that moves
- * its vCPUs between placements, or a JVM that compiles a loop well or badly, shows as such rather
- * than as a difference between the configurations.
+ * its vCPUs between placements shows as such rather than as a difference between the
+ * configurations. One run is still one JVM's compilation of each loop: repeat it in several JVMs.
+ * Split and packed share {@link RingBenchmark}'s call sites, so in one JVM those are compiled with
+ * both in their profile, which a one-configuration JMH fork never sees.
  *
  * <p>Not a throughput benchmark (no JMH; speed targets are JMH's): a diagnostic for the question
  * "does this configuration or JVM flag change the rate". Usage: {@code java -cp benchmarks.jar
@@ -19,7 +21,7 @@ import net.vdpa.benchmarks.CoreProbe;
  * plain ({@link RingCalls}); prints one line per round (after three warm-up rounds), then per
  * configuration its median rate and, against the first configuration, the median of the per-round
  * ratios over all rounds and over the rounds whose two probes read the same placement (within a
- * factor of 1.5).
+ * factor of 1.5; a placement can also move during a slice, which this does not see).
  */
 public final class RingPairs {
   private static final int WARM_UP_ROUNDS = 3;
@@ -38,6 +40,7 @@ public final class RingPairs {
     Spinner(String name, Runnable call) {
       super(name);
       this.call = call;
+      setDaemon(true);
     }
 
     @Override
@@ -61,6 +64,10 @@ public final class RingPairs {
     }
     final int rounds = Integer.parseInt(args[0]);
     final int payload = Integer.parseInt(args[1]);
+    if (rounds < 1) {
+      System.err.println("rounds " + rounds + " is not at least 1");
+      System.exit(2);
+    }
     final String[] names = Arrays.copyOfRange(args, 2, args.length);
     final RingCalls[] calls = new RingCalls[names.length];
     for (int i = 0; i < names.length; i++) {
