@@ -3,9 +3,8 @@ package net.vdpa.benchmarks.ring;
 /**
  * One call of each side of a ring benchmark, set up outside JMH for the tools that drive the two
  * sides themselves ({@link RingCpuCost} on one thread, {@link RingSides} and {@link RingPairs} on
- * two): {@link
- * RingBenchmark} for {@code split} and {@code packed}, {@link PlainSplitBenchmark} for {@code plain},
- * batch 32 as in the interleaved sets.
+ * two): {@link RingBenchmark} for {@code split} and {@code packed}, {@link PlainSplitBenchmark} for
+ * {@code plain}, batch 32 as in the interleaved sets.
  *
  * @param driver one driver call, counting into {@link #posts}
  * @param device one device call, counting into {@link #transfers}
