@@ -50,7 +50,7 @@ public class PlainSplitBenchmark {
   private static final int DESC = 0;
   private static final int AVAIL = 4096;
   private static final int USED = 8192;
-  /** The slab's IOVA: the device checks every address against it. */
+  /** The slab's IOVA when the benchmark lays out its own memory: the device checks every address against it. */
   private static final long SLAB_IOVA = 1L << 20;
 
   @Param({"64", "1500"})
@@ -68,6 +68,7 @@ public class PlainSplitBenchmark {
     ByteBuffer slab;
     ByteBuffer template;
     int stride;
+    long slabIova;
     int availIdx;
     int lastUsed;
     int free;
@@ -88,6 +89,7 @@ public class PlainSplitBenchmark {
     ByteBuffer ring;
     ByteBuffer slab;
     ByteBuffer own;
+    long slabIova;
     int lastAvail;
     int cachedAvail;
     int usedIdx;
@@ -108,19 +110,32 @@ public class PlainSplitBenchmark {
   /** Builds the ring areas, the slab and both sides' state. */
   @Setup(Level.Trial)
   public void setUp() {
-    ByteBuffer ring = ByteBuffer.allocateDirect(3 * 4096 + 4096).alignedSlice(4096);
-    ByteBuffer slab = Slab.allocate(payload);
+    over(ByteBuffer.allocateDirect(3 * 4096 + 4096).alignedSlice(4096), Slab.allocate(payload), SLAB_IOVA);
+  }
+
+  /**
+   * Sets both sides up over given memory rather than the benchmark's own, so that one side can run
+   * against the ring bundle's other side ({@link RingCalls}, {@code plain-driver} and {@code
+   * plain-device}).
+   *
+   * @param ring the descriptor table at 0, the available ring at 4096 and the used ring at 8192
+   * @param slab the payload slots from index 0, {@link Slab#stride} apart
+   * @param slabIova the slab's IOVA, which the driver writes into descriptors and the device checks
+   */
+  void over(ByteBuffer ring, ByteBuffer slab, long slabIova) {
     Driver d = new Driver();
     d.ring = ring.duplicate();
     d.slab = slab.duplicate();
     d.template = Slab.template(payload);
     d.stride = Slab.stride(payload);
     d.free = SIZE;
+    d.slabIova = slabIova;
     driver = d;
     Device v = new Device();
     v.ring = ring.duplicate();
     v.slab = slab.duplicate();
     v.own = ByteBuffer.allocateDirect(payload);
+    v.slabIova = slabIova;
     v.busy = new boolean[SIZE];
     v.ids = new int[batch];
     v.offsets = new int[batch];
@@ -157,6 +172,7 @@ public class PlainSplitBenchmark {
     final int len = payload;
     final ByteBuffer slab = d.slab;
     final int k = Math.min(batch, n);
+    final long slabIova = d.slabIova;
     long s = d.seq;
     int a = d.availIdx;
     int id = d.nextId;
@@ -165,7 +181,7 @@ public class PlainSplitBenchmark {
       slab.put(o, d.template, 0, len);
       slab.putLong(o, s++);
       final int desc = DESC + 16 * id;
-      final long addr = SLAB_IOVA + o;
+      final long addr = slabIova + o;
       if ((long) U64.get(r, desc) != addr) {
         U64.set(r, desc, addr);
       }
@@ -198,6 +214,7 @@ public class PlainSplitBenchmark {
     final ByteBuffer r = v.ring;
     final boolean[] busy = v.busy;
     final long slabLen = v.slab.capacity();
+    final long slabIova = v.slabIova;
     int last = v.lastAvail;
     int cached = v.cachedAvail;
     int n = 0;
@@ -219,7 +236,7 @@ public class PlainSplitBenchmark {
       final long lenFlagsNext = (long) U64.get(r, desc + 8);
       final int flags = (int) (lenFlagsNext >>> 32) & 0xFFFF;
       final long len = lenFlagsNext & 0xFFFF_FFFFL;
-      final long off = (long) U64.get(r, desc) - SLAB_IOVA;
+      final long off = (long) U64.get(r, desc) - slabIova;
       if (flags != 0 || len == 0 || off < 0 || off > slabLen - len) {
         throw new IllegalStateException("descriptor " + head);
       }

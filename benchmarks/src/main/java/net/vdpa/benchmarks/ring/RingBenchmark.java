@@ -6,6 +6,7 @@ import net.vdpa.ring.ChainBatch;
 import net.vdpa.ring.DescriptorChain;
 import net.vdpa.ring.DeviceQueue;
 import net.vdpa.ring.DriverQueue;
+import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
 import net.vdpa.ring.VirtioRingFeatures;
 import net.vdpa.ring.mem.Translation;
@@ -91,6 +92,8 @@ public class RingBenchmark {
 
   Driver driver;
   Device device;
+  /** The driver's side of the memory, for {@link #floorMemory}. */
+  private MockDriver mock;
 
   /** Keeps the fields of the subclasses off the cache lines of whatever the JVM places before. */
   abstract static class PadBefore {
@@ -154,6 +157,7 @@ public class RingBenchmark {
     MockDriver m = "packed".equals(ring)
         ? MockDriver.packed(SIZE, features, 8L << 20)
         : MockDriver.split(SIZE, features, 8L << 20);
+    mock = m;
     final int stride = Slab.stride(payload);
     final long base = m.dma().allocate((long) SIZE * stride, 4096);
     Translation t = new Translation();
@@ -189,6 +193,29 @@ public class RingBenchmark {
     v.batch = new ChainBatch(batch);
     v.own = ByteBuffer.allocateDirect(payload);
     device = v;
+  }
+
+  /**
+   * This benchmark's split ring areas and slab as {@link PlainSplitBenchmark#over} takes them, so
+   * that the floor's driver or device can run against this benchmark's device or driver (call after
+   * {@link #setUp}, before either side runs; the queue's areas are one page each, back to back, as
+   * the mock lays them out).
+   *
+   * @param floor the floor benchmark to set up over this memory
+   * @throws IllegalStateException if the ring is packed or the areas are not laid out that way
+   */
+  void floorMemory(PlainSplitBenchmark floor) {
+    final QueueConfig c = mock.config();
+    if (!"split".equals(ring) || c.driverAddr() != c.descAddr() + 4096 || c.deviceAddr() != c.descAddr() + 8192) {
+      throw new IllegalStateException("the floor needs a split ring with its areas on three pages in a row");
+    }
+    final Translation t = new Translation();
+    if (mock.driverIotlb().translate(c.descAddr(), 3 * 4096, true, t) != RingError.NONE || t.length() != 3 * 4096) {
+      throw new IllegalStateException("the ring areas are not one piece of driver memory");
+    }
+    final ByteBuffer ring = t.buffer().slice(t.offset(), 3 * 4096);
+    final ByteBuffer slab = driver.memory.slice(driver.slotOffset[0], SIZE * Slab.stride(payload));
+    floor.over(ring, slab, driver.slotIova[0]);
   }
 
   /** Driver: reap if few slots are free, then fill, stamp and add up to {@code batch} and publish once. */

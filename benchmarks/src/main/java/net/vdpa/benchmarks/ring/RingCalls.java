@@ -4,7 +4,10 @@ package net.vdpa.benchmarks.ring;
  * One call of each side of a ring benchmark, set up outside JMH for the tools that drive the two
  * sides themselves ({@link RingCpuCost} on one thread, {@link RingSides} and {@link RingPairs} on
  * two): {@link RingBenchmark} for {@code split} and {@code packed}, {@link PlainSplitBenchmark} for
- * {@code plain}, batch 32 as in the interleaved sets.
+ * {@code plain}, and one half of each over the split ring's memory: {@code plain-driver} (the
+ * floor's driver, the ring bundle's device) and {@code plain-device} (the ring bundle's driver, the
+ * floor's device), to tell which side of the ring loses to the floor. Batch 32 as in the
+ * interleaved sets.
  *
  * @param driver one driver call, counting into {@link #posts}
  * @param device one device call, counting into {@link #transfers}
@@ -15,7 +18,7 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
   /**
    * Sets up the benchmark and its two calls.
    *
-   * @param ring split, packed or plain
+   * @param ring split, packed, plain, plain-driver or plain-device
    * @param payload payload bytes
    * @return the calls
    * @throws IllegalArgumentException if the ring is none of those
@@ -39,7 +42,22 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
         b.setUp();
         return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t);
       }
-      default -> throw new IllegalArgumentException("ring " + ring + " is not split, packed or plain");
+      case "plain-driver", "plain-device" -> {
+        RingBenchmark b = new RingBenchmark();
+        b.ring = "split";
+        b.payload = payload;
+        b.batch = 32;
+        b.setUp();
+        PlainSplitBenchmark f = new PlainSplitBenchmark();
+        f.payload = payload;
+        f.batch = 32;
+        b.floorMemory(f);
+        return "plain-driver".equals(ring)
+            ? new RingCalls(() -> f.driver(p), () -> b.device(t), p, t)
+            : new RingCalls(() -> b.driver(p), () -> f.device(t), p, t);
+      }
+      default -> throw new IllegalArgumentException(
+          "ring " + ring + " is not split, packed, plain, plain-driver or plain-device");
     }
   }
 }

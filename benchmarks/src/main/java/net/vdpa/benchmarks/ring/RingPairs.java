@@ -17,8 +17,8 @@ import net.vdpa.benchmarks.CoreProbe;
  *
  * <p>Not a throughput benchmark (no JMH; speed targets are JMH's): a diagnostic for the question
  * "does this configuration or JVM flag change the rate". Usage: {@code java -cp benchmarks.jar
- * net.vdpa.benchmarks.ring.RingPairs ROUNDS PAYLOAD RING [RING ...]}, RING one of split, packed or
- * plain ({@link RingCalls}); prints one line per round (after three warm-up rounds), then per
+ * net.vdpa.benchmarks.ring.RingPairs ROUNDS PAYLOAD RING [RING ...]}, RING one of split, packed,
+ * plain, plain-driver or plain-device ({@link RingCalls}); prints one line per round (after three warm-up rounds), then per
  * configuration its median rate and, against the first configuration, the median of the per-round
  * ratios over all rounds and over the rounds whose two probes read the same placement (within a
  * factor of 1.5; a placement can also move during a slice, which this does not see).
@@ -59,7 +59,7 @@ public final class RingPairs {
    */
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 3) {
-      System.err.println("usage: RingPairs ROUNDS PAYLOAD RING [RING ...]  (RING: split, packed or plain)");
+      System.err.println("usage: RingPairs ROUNDS PAYLOAD RING [RING ...]  (RING: split, packed, plain, plain-driver or plain-device)");
       System.exit(2);
     }
     final int rounds = Integer.parseInt(args[0]);

@@ -1,0 +1,36 @@
+package net.vdpa.benchmarks.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The ring configurations the diagnostics ({@link RingPairs}, {@link RingSides}, {@link RingCpuCost})
+ * run, driven on one thread: every one moves every payload it posts, lap after lap of its 256
+ * descriptors, including the two that pair one side of the floor ({@link PlainSplitBenchmark}) with
+ * the other side of the ring bundle over the ring's memory (a descriptor the floor's driver writes
+ * must pass the bundle device's checks and IOTLB, and the other way round).
+ */
+class RingCallsTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed", "plain", "plain-driver", "plain-device"})
+  void everyPostedPayloadIsTransferred(String ring) {
+    RingCalls c = RingCalls.of(ring, 64);
+    for (int call = 0; call < 200; call++) { // 200 calls of up to 32: 25 laps of the ring
+      c.driver().run();
+      c.device().run();
+    }
+    assertThat(c.posts().posted).isGreaterThan(10 * Slab.SLOTS);
+    assertThat(c.transfers().transfers).isEqualTo(c.posts().posted);
+  }
+
+  @Test
+  void anUnknownRingIsRefusedByName() {
+    assertThatThrownBy(() -> RingCalls.of("splt", 64))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("splt");
+  }
+}
