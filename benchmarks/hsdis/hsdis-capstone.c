@@ -24,14 +24,20 @@ void* decode_instructions_virtual(uintptr_t start_va, uintptr_t end_va, unsigned
     return (void*) start_va;
   }
   cs_option(handle, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+  /* bytes that decode to no instruction (constants between stubs) are shown as data, not a stop */
+  cs_option(handle, CS_OPT_SKIPDATA, CS_OPT_ON);
   cs_insn* insn = cs_malloc(handle);
+  if (insn == NULL) {
+    cs_close(&handle);
+    return (void*) start_va;
+  }
   const uint8_t* code = buffer;
   size_t left = length;
   uint64_t address = start_va;
   while (address < end_va) {
     const uint64_t at = address;
     if (!cs_disasm_iter(handle, &code, &left, &address, insn)) {
-      break; /* bytes Capstone cannot decode: HotSpot prints the rest as data */
+      break; /* the buffer ended inside an instruction */
     }
     event_callback(event_stream, "insn", (void*) (uintptr_t) at);
     printf_callback(printf_stream, "%-8s %s", insn->mnemonic, insn->op_str);

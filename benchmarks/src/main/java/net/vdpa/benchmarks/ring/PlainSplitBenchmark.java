@@ -50,8 +50,8 @@ public class PlainSplitBenchmark {
   private static final int DESC = 0;
   private static final int AVAIL = 4096;
   private static final int USED = 8192;
-  /** The slab's IOVA when the benchmark lays out its own memory: the device checks every address against it. */
-  private static final long SLAB_IOVA = 1L << 20;
+  /** The slab's IOVA: the device checks every address against it. */
+  static final long SLAB_IOVA = 1L << 20;
 
   @Param({"64", "1500"})
   public int payload;
@@ -68,7 +68,6 @@ public class PlainSplitBenchmark {
     ByteBuffer slab;
     ByteBuffer template;
     int stride;
-    long slabIova;
     int availIdx;
     int lastUsed;
     int free;
@@ -89,7 +88,6 @@ public class PlainSplitBenchmark {
     ByteBuffer ring;
     ByteBuffer slab;
     ByteBuffer own;
-    long slabIova;
     int lastAvail;
     int cachedAvail;
     int usedIdx;
@@ -110,32 +108,29 @@ public class PlainSplitBenchmark {
   /** Builds the ring areas, the slab and both sides' state. */
   @Setup(Level.Trial)
   public void setUp() {
-    over(ByteBuffer.allocateDirect(3 * 4096 + 4096).alignedSlice(4096), Slab.allocate(payload), SLAB_IOVA);
+    over(ByteBuffer.allocateDirect(3 * 4096 + 4096).alignedSlice(4096), Slab.allocate(payload));
   }
 
   /**
-   * Sets both sides up over given memory rather than the benchmark's own, so that one side can run
-   * against the ring bundle's other side ({@link RingCalls}, {@code plain-driver} and {@code
-   * plain-device}).
+   * Sets both sides up over given memory instead of the benchmark's own, so that one side can run
+   * against the ring bundle's other side ({@link RingBenchmark#floorMemory}); nothing in either
+   * side's loop changes.
    *
    * @param ring the descriptor table at 0, the available ring at 4096 and the used ring at 8192
-   * @param slab the payload slots from index 0, {@link Slab#stride} apart
-   * @param slabIova the slab's IOVA, which the driver writes into descriptors and the device checks
+   * @param slab the payload slots from index 0, {@link Slab#stride} apart, at IOVA {@link #SLAB_IOVA}
    */
-  void over(ByteBuffer ring, ByteBuffer slab, long slabIova) {
+  void over(ByteBuffer ring, ByteBuffer slab) {
     Driver d = new Driver();
     d.ring = ring.duplicate();
     d.slab = slab.duplicate();
     d.template = Slab.template(payload);
     d.stride = Slab.stride(payload);
     d.free = SIZE;
-    d.slabIova = slabIova;
     driver = d;
     Device v = new Device();
     v.ring = ring.duplicate();
     v.slab = slab.duplicate();
     v.own = ByteBuffer.allocateDirect(payload);
-    v.slabIova = slabIova;
     v.busy = new boolean[SIZE];
     v.ids = new int[batch];
     v.offsets = new int[batch];
@@ -172,7 +167,6 @@ public class PlainSplitBenchmark {
     final int len = payload;
     final ByteBuffer slab = d.slab;
     final int k = Math.min(batch, n);
-    final long slabIova = d.slabIova;
     long s = d.seq;
     int a = d.availIdx;
     int id = d.nextId;
@@ -181,7 +175,7 @@ public class PlainSplitBenchmark {
       slab.put(o, d.template, 0, len);
       slab.putLong(o, s++);
       final int desc = DESC + 16 * id;
-      final long addr = slabIova + o;
+      final long addr = SLAB_IOVA + o;
       if ((long) U64.get(r, desc) != addr) {
         U64.set(r, desc, addr);
       }
@@ -214,7 +208,6 @@ public class PlainSplitBenchmark {
     final ByteBuffer r = v.ring;
     final boolean[] busy = v.busy;
     final long slabLen = v.slab.capacity();
-    final long slabIova = v.slabIova;
     int last = v.lastAvail;
     int cached = v.cachedAvail;
     int n = 0;
@@ -236,7 +229,7 @@ public class PlainSplitBenchmark {
       final long lenFlagsNext = (long) U64.get(r, desc + 8);
       final int flags = (int) (lenFlagsNext >>> 32) & 0xFFFF;
       final long len = lenFlagsNext & 0xFFFF_FFFFL;
-      final long off = (long) U64.get(r, desc) - slabIova;
+      final long off = (long) U64.get(r, desc) - SLAB_IOVA;
       if (flags != 0 || len == 0 || off < 0 || off > slabLen - len) {
         throw new IllegalStateException("descriptor " + head);
       }

@@ -9,6 +9,8 @@ import net.vdpa.ring.DriverQueue;
 import net.vdpa.ring.QueueConfig;
 import net.vdpa.ring.RingError;
 import net.vdpa.ring.VirtioRingFeatures;
+import net.vdpa.ring.mem.Iotlb;
+import net.vdpa.ring.mem.Permission;
 import net.vdpa.ring.mem.Translation;
 import net.vdpa.ring.testing.MockDriver;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -196,26 +198,47 @@ public class RingBenchmark {
   }
 
   /**
-   * This benchmark's split ring areas and slab as {@link PlainSplitBenchmark#over} takes them, so
-   * that the floor's driver or device can run against this benchmark's device or driver (call after
-   * {@link #setUp}, before either side runs; the queue's areas are one page each, back to back, as
-   * the mock lays them out).
+   * Puts the floor ({@link PlainSplitBenchmark}) over this benchmark's split ring areas and slab,
+   * so that the floor's driver or device can run against this benchmark's device or driver: the
+   * slab is mapped a second time, in the driver's and the device's IOTLB, at the floor's {@link
+   * PlainSplitBenchmark#SLAB_IOVA}, and this driver's slots take their IOVAs from there, so that
+   * neither the floor's loops nor this benchmark's change. Call after both {@code setUp}s' fields
+   * are set and before either side runs.
    *
-   * @param floor the floor benchmark to set up over this memory
-   * @throws IllegalStateException if the ring is packed or the areas are not laid out that way
+   * @param floor the floor, with the same payload and a batch set
+   * @throws IllegalArgumentException if the floor's payload differs or its batch is not set
+   * @throws IllegalStateException if this ring is not split with its areas on three pages in a row
+   *     (as the mock lays them out), or the areas are not one piece of driver memory
    */
   void floorMemory(PlainSplitBenchmark floor) {
+    if (floor.payload != payload || floor.batch < 1) {
+      throw new IllegalArgumentException("the floor's payload " + floor.payload + " and batch " + floor.batch
+          + " do not match this payload " + payload);
+    }
     final QueueConfig c = mock.config();
-    if (!"split".equals(ring) || c.driverAddr() != c.descAddr() + 4096 || c.deviceAddr() != c.descAddr() + 8192) {
+    if (!"split".equals(ring) || !threePagesInARow(c)) {
       throw new IllegalStateException("the floor needs a split ring with its areas on three pages in a row");
     }
     final Translation t = new Translation();
-    if (mock.driverIotlb().translate(c.descAddr(), 3 * 4096, true, t) != RingError.NONE || t.length() != 3 * 4096) {
+    final RingError e = mock.driverIotlb().translate(c.descAddr(), 3 * 4096, true, t);
+    if (e != RingError.NONE || t.length() != 3 * 4096) {
       throw new IllegalStateException("the ring areas are not one piece of driver memory");
     }
-    final ByteBuffer ring = t.buffer().slice(t.offset(), 3 * 4096);
-    final ByteBuffer slab = driver.memory.slice(driver.slotOffset[0], SIZE * Slab.stride(payload));
-    floor.over(ring, slab, driver.slotIova[0]);
+    final int stride = Slab.stride(payload);
+    final long regionOffset = driver.slotIova[0] - MockDriver.BASE_IOVA;
+    for (Iotlb iotlb : new Iotlb[] {mock.driverIotlb(), mock.deviceIotlb()}) {
+      iotlb.map(PlainSplitBenchmark.SLAB_IOVA, (long) SIZE * stride, mock.memory(), regionOffset,
+          Permission.READ_WRITE);
+    }
+    for (int i = 0; i < SIZE; i++) {
+      driver.slotIova[i] = PlainSplitBenchmark.SLAB_IOVA + (long) i * stride;
+    }
+    final ByteBuffer areas = t.buffer().slice(t.offset(), 3 * 4096);
+    floor.over(areas, driver.memory.slice(driver.slotOffset[0], SIZE * stride));
+  }
+
+  private static boolean threePagesInARow(QueueConfig c) {
+    return c.driverAddr() == c.descAddr() + 4096 && c.deviceAddr() == c.descAddr() + 8192;
   }
 
   /** Driver: reap if few slots are free, then fill, stamp and add up to {@code batch} and publish once. */

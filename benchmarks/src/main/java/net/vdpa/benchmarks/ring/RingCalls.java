@@ -1,5 +1,8 @@
 package net.vdpa.benchmarks.ring;
 
+import java.nio.ByteBuffer;
+import java.util.function.LongSupplier;
+
 /**
  * One call of each side of a ring benchmark, set up outside JMH for the tools that drive the two
  * sides themselves ({@link RingCpuCost} on one thread, {@link RingSides} and {@link RingPairs} on
@@ -13,12 +16,17 @@ package net.vdpa.benchmarks.ring;
  * @param device one device call, counting into {@link #transfers}
  * @param posts the driver's counters
  * @param transfers the device's counter
+ * @param lastStamp the sequence number in the last payload the device copied out (read in the
+ *     driver's byte order), to check that the device copied what the driver wrote
  */
-record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transfers) {
+record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transfers, LongSupplier lastStamp) {
+  /** The configurations {@link #of} knows. */
+  static final String NAMES = "split, packed, plain, plain-driver or plain-device";
+
   /**
    * Sets up the benchmark and its two calls.
    *
-   * @param ring split, packed, plain, plain-driver or plain-device
+   * @param ring one of {@link #NAMES}
    * @param payload payload bytes
    * @return the calls
    * @throws IllegalArgumentException if the ring is none of those
@@ -32,7 +40,8 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
         b.payload = payload;
         b.batch = 32;
         b.setUp();
-        return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t);
+        return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t,
+            () -> stamp(b.device.own, b.driver.slab));
       }
       case "split", "packed" -> {
         RingBenchmark b = new RingBenchmark();
@@ -40,7 +49,8 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
         b.payload = payload;
         b.batch = 32;
         b.setUp();
-        return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t);
+        return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t,
+            () -> stamp(b.device.own, b.driver.memory));
       }
       case "plain-driver", "plain-device" -> {
         RingBenchmark b = new RingBenchmark();
@@ -53,11 +63,45 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
         f.batch = 32;
         b.floorMemory(f);
         return "plain-driver".equals(ring)
-            ? new RingCalls(() -> f.driver(p), () -> b.device(t), p, t)
-            : new RingCalls(() -> b.driver(p), () -> f.device(t), p, t);
+            ? new RingCalls(() -> f.driver(p), () -> b.device(t), p, t,
+                () -> stamp(b.device.own, f.driver.slab))
+            : new RingCalls(() -> b.driver(p), () -> f.device(t), p, t,
+                () -> stamp(f.device.own, b.driver.memory));
       }
-      default -> throw new IllegalArgumentException(
-          "ring " + ring + " is not split, packed, plain, plain-driver or plain-device");
+      default -> throw new IllegalArgumentException("ring " + ring + " is not " + NAMES);
     }
+  }
+
+  /**
+   * {@link #of} for a tool's command line: a ring it does not know or a payload that is not a
+   * positive number is printed with the usage, and the tool exits with status 2 (no stack trace).
+   *
+   * @param usage the tool's usage line
+   * @param ring the ring argument
+   * @param payload the payload argument
+   * @return the calls
+   */
+  static RingCalls ofArgs(String usage, String ring, String payload) {
+    String why;
+    try {
+      final int bytes = Integer.parseInt(payload);
+      if (bytes > 0) {
+        return of(ring, bytes);
+      }
+      why = "payload " + payload + " is not positive";
+    } catch (NumberFormatException e) {
+      why = "payload " + payload + " is not a number";
+    } catch (IllegalArgumentException e) {
+      why = e.getMessage();
+    }
+    System.err.println(why);
+    System.err.println("usage: " + usage);
+    System.exit(2);
+    throw new IllegalStateException("exit returned");
+  }
+
+  /** The stamp at the start of a device's copy, in the byte order the driver wrote it with. */
+  private static long stamp(ByteBuffer copied, ByteBuffer written) {
+    return copied.duplicate().order(written.order()).getLong(0);
   }
 }

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * traffic, so this is what the code costs, not what coherence adds.
  *
  * <p>Usage: {@code java -cp benchmarks.jar net.vdpa.benchmarks.ring.RingCpuCost RING PAYLOAD}, RING
- * one of split, packed, or plain for {@link PlainSplitBenchmark} (the floor, same work).
+ * one of {@link RingCalls#NAMES} ({@code plain} is {@link PlainSplitBenchmark}, the floor, same
+ * work; {@code plain-driver} and {@code plain-device} pair one of its halves with the ring's).
  * Put an older build's jar first on the class path ({@code -cp old.jar:benchmarks.jar}) to measure
  * its ring with this harness.
  */
@@ -26,10 +27,15 @@ public final class RingCpuCost {
    * Prints {@code cpu_ns_per_transfer MEDIAN min MIN max MAX} over 9 samples of 0.2 s CPU each,
    * after 2 s of warm-up.
    *
-   * @param args ring type (split, packed, plain) and payload bytes
+   * @param args ring ({@link RingCalls#NAMES}) and payload bytes
    */
   public static void main(String[] args) {
-    final RingCalls calls = RingCalls.of(args[0], Integer.parseInt(args[1]));
+    final String usage = "RingCpuCost RING PAYLOAD  (RING: " + RingCalls.NAMES + ")";
+    if (args.length < 2) {
+      System.err.println("usage: " + usage);
+      System.exit(2);
+    }
+    final RingCalls calls = RingCalls.ofArgs(usage, args[0], args[1]);
     final Runnable driver = calls.driver();
     final Runnable device = calls.device();
     final Transfers t = calls.transfers();

@@ -17,8 +17,8 @@ import net.vdpa.benchmarks.CoreProbe;
  *
  * <p>Not a throughput benchmark (no JMH; speed targets are JMH's): a diagnostic for the question
  * "does this configuration or JVM flag change the rate". Usage: {@code java -cp benchmarks.jar
- * net.vdpa.benchmarks.ring.RingPairs ROUNDS PAYLOAD RING [RING ...]}, RING one of split, packed,
- * plain, plain-driver or plain-device ({@link RingCalls}); prints one line per round (after three warm-up rounds), then per
+ * net.vdpa.benchmarks.ring.RingPairs ROUNDS PAYLOAD RING [RING ...]}, RING one of {@link
+ * RingCalls#NAMES}; prints one line per round (after three warm-up rounds), then per
  * configuration its median rate and, against the first configuration, the median of the per-round
  * ratios over all rounds and over the rounds whose two probes read the same placement (within a
  * factor of 1.5; a placement can also move during a slice, which this does not see).
@@ -58,12 +58,12 @@ public final class RingPairs {
    * @throws InterruptedException if interrupted while a slice runs
    */
   public static void main(String[] args) throws InterruptedException {
+    final String usage = "RingPairs ROUNDS PAYLOAD RING [RING ...]  (RING: " + RingCalls.NAMES + ")";
     if (args.length < 3) {
-      System.err.println("usage: RingPairs ROUNDS PAYLOAD RING [RING ...]  (RING: split, packed, plain, plain-driver or plain-device)");
+      System.err.println("usage: " + usage);
       System.exit(2);
     }
     final int rounds = Integer.parseInt(args[0]);
-    final int payload = Integer.parseInt(args[1]);
     if (rounds < 1) {
       System.err.println("rounds " + rounds + " is not at least 1");
       System.exit(2);
@@ -71,7 +71,7 @@ public final class RingPairs {
     final String[] names = Arrays.copyOfRange(args, 2, args.length);
     final RingCalls[] calls = new RingCalls[names.length];
     for (int i = 0; i < names.length; i++) {
-      calls[i] = RingCalls.of(names[i], payload);
+      calls[i] = RingCalls.ofArgs(usage, names[i], args[1]);
     }
     final double[][] rate = new double[names.length][rounds];
     final double[][] rtt = new double[names.length][rounds];

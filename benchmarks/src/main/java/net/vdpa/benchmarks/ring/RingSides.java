@@ -61,13 +61,18 @@ public final class RingSides {
   /**
    * Runs the two sides and prints where the time went.
    *
-   * @param args ring type (split, packed, or plain for {@link PlainSplitBenchmark}), payload bytes,
-   *     seconds to measure (default 6, after 2 s of warm-up)
+   * @param args ring ({@link RingCalls#NAMES}), payload bytes, seconds to measure (default 6, after
+   *     2 s of warm-up)
    * @throws InterruptedException if interrupted while waiting
    */
   public static void main(String[] args) throws InterruptedException {
+    final String usage = "RingSides RING PAYLOAD [SECONDS]  (RING: " + RingCalls.NAMES + ")";
+    if (args.length < 2) {
+      System.err.println("usage: " + usage);
+      System.exit(2);
+    }
     final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
-    final RingCalls calls = RingCalls.of(args[0], Integer.parseInt(args[1]));
+    final RingCalls calls = RingCalls.ofArgs(usage, args[0], args[1]);
     final Posts posts = calls.posts();
     final Transfers transfers = calls.transfers();
     Side device = new Side("device", calls.device(), () -> transfers.transfers);

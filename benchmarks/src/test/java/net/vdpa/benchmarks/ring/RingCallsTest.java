@@ -10,14 +10,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The ring configurations the diagnostics ({@link RingPairs}, {@link RingSides}, {@link RingCpuCost})
  * run, driven on one thread: every one moves every payload it posts, lap after lap of its 256
- * descriptors, including the two that pair one side of the floor ({@link PlainSplitBenchmark}) with
- * the other side of the ring bundle over the ring's memory (a descriptor the floor's driver writes
- * must pass the bundle device's checks and IOTLB, and the other way round).
+ * descriptors, and the device's copy of the last one holds the driver's last sequence number, also
+ * in the two that pair one side of the floor ({@link PlainSplitBenchmark}) with the other side of
+ * the ring bundle over the ring's memory (a descriptor the floor's driver writes must pass the
+ * bundle device's checks and IOTLB, and the floor's device must find the bundle driver's slots).
  */
 class RingCallsTest {
   @ParameterizedTest
   @ValueSource(strings = {"split", "packed", "plain", "plain-driver", "plain-device"})
-  void everyPostedPayloadIsTransferred(String ring) {
+  void everyPostedPayloadIsTransferredAndTheLastOneIsTheDriversLast(String ring) {
     RingCalls c = RingCalls.of(ring, 64);
     for (int call = 0; call < 200; call++) { // 200 calls of up to 32: 25 laps of the ring
       c.driver().run();
@@ -25,6 +26,7 @@ class RingCallsTest {
     }
     assertThat(c.posts().posted).isGreaterThan(10 * Slab.SLOTS);
     assertThat(c.transfers().transfers).isEqualTo(c.posts().posted);
+    assertThat(c.lastStamp().getAsLong()).isEqualTo(c.posts().posted - 1); // stamps count from 0
   }
 
   @Test
@@ -32,5 +34,21 @@ class RingCallsTest {
     assertThatThrownBy(() -> RingCalls.of("splt", 64))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("splt");
+  }
+
+  @Test
+  void theFloorMustCarryTheSamePayload() {
+    RingBenchmark ring = new RingBenchmark();
+    ring.ring = "split";
+    ring.payload = 64;
+    ring.batch = 32;
+    ring.setUp();
+    PlainSplitBenchmark floor = new PlainSplitBenchmark();
+    floor.payload = 1500;
+    floor.batch = 32;
+    assertThatThrownBy(() -> ring.floorMemory(floor))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1500")
+        .hasMessageContaining("64");
   }
 }
