@@ -36,31 +36,19 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
     final Transfers t = new Transfers();
     switch (ring) {
       case "plain" -> {
-        PlainSplitBenchmark b = new PlainSplitBenchmark();
-        b.payload = payload;
-        b.batch = 32;
+        PlainSplitBenchmark b = floor(payload);
         b.setUp();
         return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t,
             () -> stamp(b.device.own, b.driver.slab));
       }
       case "split", "packed" -> {
-        RingBenchmark b = new RingBenchmark();
-        b.ring = ring;
-        b.payload = payload;
-        b.batch = 32;
-        b.setUp();
+        RingBenchmark b = ring(ring, payload);
         return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t,
             () -> stamp(b.device.own, b.driver.memory));
       }
       case "plain-driver", "plain-device" -> {
-        RingBenchmark b = new RingBenchmark();
-        b.ring = "split";
-        b.payload = payload;
-        b.batch = 32;
-        b.setUp();
-        PlainSplitBenchmark f = new PlainSplitBenchmark();
-        f.payload = payload;
-        f.batch = 32;
+        RingBenchmark b = ring("split", payload);
+        PlainSplitBenchmark f = floor(payload);
         b.floorMemory(f);
         return "plain-driver".equals(ring)
             ? new RingCalls(() -> f.driver(p), () -> b.device(t), p, t,
@@ -70,6 +58,24 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
       }
       default -> throw new IllegalArgumentException("ring " + ring + " is not " + NAMES);
     }
+  }
+
+  /** The bundle's ring benchmark, set up, batch 32. */
+  private static RingBenchmark ring(String ring, int payload) {
+    RingBenchmark b = new RingBenchmark();
+    b.ring = ring;
+    b.payload = payload;
+    b.batch = 32;
+    b.setUp();
+    return b;
+  }
+
+  /** The floor, batch 32, not yet set up (its own memory, or the ring's through {@link RingBenchmark#floorMemory}). */
+  private static PlainSplitBenchmark floor(int payload) {
+    PlainSplitBenchmark f = new PlainSplitBenchmark();
+    f.payload = payload;
+    f.batch = 32;
+    return f;
   }
 
   /**
@@ -94,10 +100,24 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
     } catch (IllegalArgumentException e) {
       why = e.getMessage();
     }
-    System.err.println(why);
+    throw refuse(usage, why);
+  }
+
+  /**
+   * Ends a tool whose command line is wrong: prints why (if anything is given) and the usage, and
+   * exits with status 2, without a stack trace.
+   *
+   * @param usage the tool's usage line
+   * @param why what is wrong, or null to print the usage alone
+   * @return never; declared so that callers can write {@code throw refuse(...)}
+   */
+  static IllegalStateException refuse(String usage, String why) {
+    if (why != null) {
+      System.err.println(why);
+    }
     System.err.println("usage: " + usage);
     System.exit(2);
-    throw new IllegalStateException("exit returned");
+    return new IllegalStateException("exit returned");
   }
 
   /** The stamp at the start of a device's copy, in the byte order the driver wrote it with. */

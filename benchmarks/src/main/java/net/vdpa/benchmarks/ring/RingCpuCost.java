@@ -32,8 +32,7 @@ public final class RingCpuCost {
   public static void main(String[] args) {
     final String usage = "RingCpuCost RING PAYLOAD  (RING: " + RingCalls.NAMES + ")";
     if (args.length < 2) {
-      System.err.println("usage: " + usage);
-      System.exit(2);
+      throw RingCalls.refuse(usage, null);
     }
     final RingCalls calls = RingCalls.ofArgs(usage, args[0], args[1]);
     final Runnable driver = calls.driver();

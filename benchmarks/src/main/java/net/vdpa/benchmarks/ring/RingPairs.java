@@ -60,13 +60,11 @@ public final class RingPairs {
   public static void main(String[] args) throws InterruptedException {
     final String usage = "RingPairs ROUNDS PAYLOAD RING [RING ...]  (RING: " + RingCalls.NAMES + ")";
     if (args.length < 3) {
-      System.err.println("usage: " + usage);
-      System.exit(2);
+      throw RingCalls.refuse(usage, null);
     }
-    final int rounds = Integer.parseInt(args[0]);
+    final int rounds = args[0].matches("[0-9]{1,6}") ? Integer.parseInt(args[0]) : 0;
     if (rounds < 1) {
-      System.err.println("rounds " + rounds + " is not at least 1");
-      System.exit(2);
+      throw RingCalls.refuse(usage, "rounds " + args[0] + " is not a number from 1 to 999999");
     }
     final String[] names = Arrays.copyOfRange(args, 2, args.length);
     final RingCalls[] calls = new RingCalls[names.length];

@@ -68,8 +68,7 @@ public final class RingSides {
   public static void main(String[] args) throws InterruptedException {
     final String usage = "RingSides RING PAYLOAD [SECONDS]  (RING: " + RingCalls.NAMES + ")";
     if (args.length < 2) {
-      System.err.println("usage: " + usage);
-      System.exit(2);
+      throw RingCalls.refuse(usage, null);
     }
     final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
     final RingCalls calls = RingCalls.ofArgs(usage, args[0], args[1]);
