@@ -9,8 +9,9 @@ import java.util.function.LongSupplier;
  * two): {@link RingBenchmark} for {@code split} and {@code packed}, {@link PlainSplitBenchmark} for
  * {@code plain}, and one half of each over the split ring's memory: {@code plain-driver} (the
  * floor's driver, the ring bundle's device) and {@code plain-device} (the ring bundle's driver, the
- * floor's device), to tell which side of the ring loses to the floor. Batch 32 as in the
- * interleaved sets.
+ * floor's device), to tell which side of the ring loses to the floor, and {@code plain-over}, the
+ * floor's two halves over the split ring's memory (whether the memory's layout, rather than the
+ * code, sets the floor's rate). Batch 32 as in the interleaved sets.
  *
  * @param driver one driver call, counting into {@link #posts}
  * @param device one device call, counting into {@link #transfers}
@@ -21,7 +22,7 @@ import java.util.function.LongSupplier;
  */
 record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transfers, LongSupplier lastStamp) {
   /** The configurations {@link #of} knows. */
-  static final String NAMES = "split, packed, plain, plain-driver or plain-device";
+  static final String NAMES = "split, packed, plain, plain-driver, plain-device or plain-over";
 
   /**
    * Sets up the benchmark and its two calls.
@@ -46,15 +47,18 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
         return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t,
             () -> stamp(b.device.own, b.driver.memory));
       }
-      case "plain-driver", "plain-device" -> {
+      case "plain-driver", "plain-device", "plain-over" -> {
         RingBenchmark b = ring("split", payload);
         PlainSplitBenchmark f = floor(payload);
         b.floorMemory(f);
-        return "plain-driver".equals(ring)
-            ? new RingCalls(() -> f.driver(p), () -> b.device(t), p, t,
-                () -> stamp(b.device.own, f.driver.slab))
-            : new RingCalls(() -> b.driver(p), () -> f.device(t), p, t,
-                () -> stamp(f.device.own, b.driver.memory));
+        return switch (ring) {
+          case "plain-driver" -> new RingCalls(() -> f.driver(p), () -> b.device(t), p, t,
+              () -> stamp(b.device.own, f.driver.slab));
+          case "plain-device" -> new RingCalls(() -> b.driver(p), () -> f.device(t), p, t,
+              () -> stamp(f.device.own, b.driver.memory));
+          default -> new RingCalls(() -> f.driver(p), () -> f.device(t), p, t,
+              () -> stamp(f.device.own, f.driver.slab));
+        };
       }
       default -> throw new IllegalArgumentException("ring " + ring + " is not " + NAMES);
     }

@@ -13,11 +13,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * descriptors, and the device's copy of the last one holds the driver's last sequence number, also
  * in the two that pair one side of the floor ({@link PlainSplitBenchmark}) with the other side of
  * the ring bundle over the ring's memory (a descriptor the floor's driver writes must pass the
- * bundle device's checks and IOTLB, and the floor's device must find the bundle driver's slots).
+ * bundle device's checks and IOTLB, and the floor's device must find the bundle driver's slots),
+ * and in the floor's two halves over that memory.
  */
 class RingCallsTest {
   @ParameterizedTest
-  @ValueSource(strings = {"split", "packed", "plain", "plain-driver", "plain-device"})
+  @ValueSource(strings = {"split", "packed", "plain", "plain-driver", "plain-device", "plain-over"})
   void everyPostedPayloadIsTransferredAndTheLastOneIsTheDriversLast(String ring) {
     RingCalls c = RingCalls.of(ring, 64);
     for (int call = 0; call < 200; call++) { // 200 calls of up to 32: 25 laps of the ring
