@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * {@code plain}, and one half of each over the split ring's memory: {@code plain-driver} (the
  * floor's driver, the ring bundle's device) and {@code plain-device} (the ring bundle's driver, the
  * floor's device), to tell which side of the ring loses to the floor, and {@code plain-over}, the
- * floor's two halves over the split ring's memory (whether the memory's layout, rather than the
+ * floor's two halves over the split ring's memory (whether the ring's memory, rather than the
  * code, sets the floor's rate). Batch 32 as in the interleaved sets.
  *
  * @param driver one driver call, counting into {@link #posts}
