@@ -108,6 +108,23 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
   }
 
   /**
+   * A positive count from a tool's command line (rounds, seconds); anything else is refused with
+   * the usage ({@link #refuse}).
+   *
+   * @param usage the tool's usage line
+   * @param what what the count is, for the message
+   * @param arg the argument
+   * @return the count, 1 to 999999
+   */
+  static int count(String usage, String what, String arg) {
+    final int n = arg.matches("[0-9]{1,6}") ? Integer.parseInt(arg) : 0;
+    if (n < 1) {
+      throw refuse(usage, what + " " + arg + " is not a number from 1 to 999999");
+    }
+    return n;
+  }
+
+  /**
    * Ends a tool whose command line is wrong: prints why (if anything is given) and the usage, and
    * exits with status 2, without a stack trace.
    *

@@ -62,10 +62,7 @@ public final class RingPairs {
     if (args.length < 3) {
       throw RingCalls.refuse(usage, null);
     }
-    final int rounds = args[0].matches("[0-9]{1,6}") ? Integer.parseInt(args[0]) : 0;
-    if (rounds < 1) {
-      throw RingCalls.refuse(usage, "rounds " + args[0] + " is not a number from 1 to 999999");
-    }
+    final int rounds = RingCalls.count(usage, "rounds", args[0]);
     final String[] names = Arrays.copyOfRange(args, 2, args.length);
     final RingCalls[] calls = new RingCalls[names.length];
     for (int i = 0; i < names.length; i++) {

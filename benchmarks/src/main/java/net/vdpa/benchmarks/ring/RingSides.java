@@ -70,7 +70,7 @@ public final class RingSides {
     if (args.length < 2) {
       throw RingCalls.refuse(usage, null);
     }
-    final int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+    final int seconds = args.length > 2 ? RingCalls.count(usage, "seconds", args[2]) : 6;
     final RingCalls calls = RingCalls.ofArgs(usage, args[0], args[1]);
     final Posts posts = calls.posts();
     final Transfers transfers = calls.transfers();
