@@ -84,6 +84,13 @@ public class RingBenchmark {
   public String slots = "fifo";
 
   /**
+   * Whether {@code fifo} and {@code stack} touch a call's slots with their stamps before filling them
+   * ({@link #fill}); {@code false} measures filling first without the touch.
+   */
+  @Param({"true"})
+  public boolean touch = true;
+
+  /**
    * Chains the device reads ahead ({@link DeviceQueue#readAhead}): 0, the default, none, as every
    * in-process path runs; vhost_vdpa sets 8 on a network device's transmit rings.
    */
@@ -273,7 +280,7 @@ public class RingBenchmark {
       // the call's slots in the private list: from its head onwards (fifo), or from its top down (stack)
       final int first = d.mode == FIFO ? d.freeHead : n - 1;
       final int step = d.mode == FIFO ? 1 : -1;
-      fill(d, first, step, k, payload);
+      fill(d, first, step, k, payload, touch);
       addFilled(d, q, first, step, k, payload);
     }
     d.freeCount = n - k;
@@ -292,12 +299,13 @@ public class RingBenchmark {
    * short loop all {@code k} do, and the copies then write lines the driver already holds. The
    * stamp is written again after the template, which covers its first 8 bytes.
    */
-  private static void fill(final Driver d, final int first, final int step, final int k, final int len) {
+  private static void fill(
+      final Driver d, final int first, final int step, final int k, final int len, final boolean touch) {
     final ByteBuffer mem = d.memory;
     final ByteBuffer template = d.template;
     final int[] free = d.free;
     long s = d.seq;
-    for (int i = 0; i < k; i++) {
+    for (int i = 0; touch && i < k; i++) {
       mem.putLong(d.slotOffset[free[(first + step * i) & (SIZE - 1)]], s + i);
     }
     for (int i = 0; i < k; i++) {

@@ -17,14 +17,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class RingBenchmarkSlotsTest {
   @ParameterizedTest
-  @CsvSource({"split,fifo", "split,stack", "split,byId", "packed,fifo", "packed,stack", "packed,byId",
-      "split-1500,fifo"})
-  void everyPayloadArrivesWholeInEveryOrder(String ring, String slots) {
+  @CsvSource({"split,fifo,true", "split,stack,true", "split,byId,true", "packed,fifo,true",
+      "packed,stack,true", "packed,byId,true", "split-1500,fifo,true", "split,fifo,false"})
+  void everyPayloadArrivesWholeInEveryOrder(String ring, String slots, boolean touch) {
     final RingBenchmark b = new RingBenchmark();
     b.ring = ring.startsWith("split") ? "split" : "packed";
     b.payload = ring.endsWith("1500") ? 1500 : 64;
     b.batch = 32;
     b.slots = slots;
+    b.touch = touch;
     b.setUp();
     final Posts p = new Posts();
     final Transfers t = new Transfers();

@@ -123,6 +123,22 @@ class LoopbackDevice implements VdpaDevice {
     return table;
   }
 
+  /**
+   * Writes one used element and the used index of a split queue straight into the ring, as a device
+   * that does not follow the driver's chains would.
+   *
+   * @param idx the queue
+   * @param usedIdx the used index to publish (the element goes in the slot before it)
+   * @param id the id the element names
+   */
+  synchronized void writeUsed(int idx, int usedIdx, int id) {
+    ByteBuffer u = mapped.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int base = (int) (addrs[idx][2] - mappedIova);
+    u.putInt(base + 4 + 8 * ((usedIdx - 1) & (nums[idx] - 1)), id);
+    u.putInt(base + 4 + 8 * ((usedIdx - 1) & (nums[idx] - 1)) + 4, 0);
+    u.putShort(base + 2, (short) usedIdx);
+  }
+
   @Override
   public void dmaMap(long iova, ByteBuffer memory, int perm) {
     mapped = memory.duplicate();

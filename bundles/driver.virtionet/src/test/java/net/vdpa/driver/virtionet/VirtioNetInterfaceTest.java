@@ -285,6 +285,29 @@ class VirtioNetInterfaceTest {
   }
 
   @Test
+  void aBurstIntoAStoppedTransmitRingSendsNothingAndCountsOnlyTheInvalidFrame() {
+    // the device's first used element names no chain in flight: the driver's queue stops, and a burst
+    // after it has its blocks taken and zeroed in the first pass but none of its frames added
+    LoopbackDevice dev = new LoopbackDevice(BASIC, 1, 1500) {
+      @Override
+      public synchronized void kickVq(int idx) {
+        if (idx == 1) {
+          writeUsed(1, 1, 999);
+        }
+      }
+    };
+    VirtioNetInterface i = VirtioNetInterface.start("vnet0", dev, Negotiation.RingChoice.SPLIT, 16, warnings::add);
+    assertThat(i.send(frame(60, 0))).isEqualTo(SendResult.SENT);
+    ByteBuffer[] frames = {frame(10, 1), frame(60, 2), frame(60, 3)}; // the first too short for a frame
+    long errors = i.stats().txErrors();
+    assertThat(i.send(0, frames, 0, 3)).as("taken: the invalid frame only").isEqualTo(1);
+    assertThat(i.stats().txErrors() - errors).isEqualTo(1);
+    assertThat(i.stats().txPackets()).isEqualTo(1);
+    assertThat(i.send(0, frames, 1, 2)).isZero();
+    assertThat(i.send(frame(60, 4))).isEqualTo(SendResult.BUSY);
+  }
+
+  @Test
   void aBurstTakesWhatFitsAndLeavesTheRest() {
     VirtioNetInterface i = VirtioNetInterface.start("vnet0", stalled(), Negotiation.RingChoice.SPLIT, 16, warnings::add);
     ByteBuffer[] frames = new ByteBuffer[20];
