@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.State;
 @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class RingCallsBenchmark {
   /** One of {@link RingCalls#NAMES}. */
-  @Param({"split", "plain", "plain-driver", "plain-device", "plain-over"})
+  @Param({"split", "packed", "plain", "plain-driver", "plain-device", "plain-over"})
   public String config;
 
   RingCalls calls;
