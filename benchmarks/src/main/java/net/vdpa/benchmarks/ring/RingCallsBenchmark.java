@@ -46,10 +46,9 @@ public class RingCallsBenchmark {
   @Group("calls")
   @GroupThreads(1)
   public void driver(Posts p) {
-    final Posts own = calls.posts();
-    final long before = own.posted;
+    final long before = calls.posts().posted;
     calls.driver().run();
-    p.posted += own.posted - before;
+    p.posted += calls.posts().posted - before;
   }
 
   /** One call of the configuration's device, its payloads counted into this thread's transfers. */
@@ -57,9 +56,8 @@ public class RingCallsBenchmark {
   @Group("calls")
   @GroupThreads(1)
   public void device(Transfers t) {
-    final Transfers own = calls.transfers();
-    final long before = own.transfers;
+    final long before = calls.transfers().transfers;
     calls.device().run();
-    t.transfers += own.transfers - before;
+    t.transfers += calls.transfers().transfers - before;
   }
 }
