@@ -37,11 +37,12 @@ import org.openjdk.jmh.annotations.State;
  * batch} free slots from a private list ({@code slots=fifo}, the default: first in, first out, so
  * that slots are filled and read in the same order every lap and each descriptor keeps its bytes;
  * {@code stack}: last in, first out), touches each with its stamp (a store as a prefetch for
- * writing, {@link #fill}), copies the template into each and stamps it with a sequence
- * number, and only then adds each as a device-readable descriptor, remembering which slot its id
- * carries, as a DPDK application fills its mbufs before {@code rte_eth_tx_burst} hands them to the
- * PMD; it publishes the lot with
- * one release store. Device: takes up to {@code batch} chains in one {@link
+ * writing, {@link #fill}; {@code touch=false} leaves it out), copies the template into each and
+ * stamps it with a sequence number, and only then adds each as a device-readable descriptor,
+ * remembering which slot its id carries, as a DPDK application fills its mbufs before {@code
+ * rte_eth_tx_burst} hands them to the PMD. {@code slots=byId} (the default before session s46)
+ * fills the slot of the id the next add takes, one at a time as it adds. The driver publishes the
+ * lot with one release store. Device: takes up to {@code batch} chains in one {@link
  * net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags validated and
  * its address translated through the device's IOTLB with its permission, as a single pop does),
  * copies each payload into its own buffer, pushes them used and publishes once. {@code batch} 1 means
@@ -292,12 +293,14 @@ public class RingBenchmark {
    * Copies the template into the call's {@code k} slots and stamps each; nothing is added yet. The
    * {@code i}th slot is the private list's entry at {@code first + step * i}.
    *
-   * <p>Each slot is first touched with its stamp, all {@code k} in one short loop, and then filled.
-   * A slot's line was last read by the device, so the driver's first store to it waits for the
-   * device's copy to be invalidated; Java has no prefetch-for-write, and a store is one. With the
-   * copy's call and checks between two slots' first stores, few of those waits overlap; from the
-   * short loop all {@code k} do, and the copies then write lines the driver already holds. The
-   * stamp is written again after the template, which covers its first 8 bytes.
+   * <p>With {@code touch}, each slot is first touched with its stamp, all {@code k} in one short
+   * loop, and then filled. A slot's line was last read by the device, so the driver's first store to
+   * it waits for the device's copy to be invalidated; Java has no prefetch-for-write, and a store is
+   * one. With the copy's call and checks between two slots' first stores, few of those waits
+   * overlap (a reading of the figures in benchmarks/README.md, "Session s46", not a measurement);
+   * from the short loop all {@code k} do, and the copies then write first lines the driver already
+   * holds (only a slot's first line is touched: at 1,500 B the copy writes 23 more). The stamp is
+   * written again after the template, which covers its first 8 bytes.
    */
   private static void fill(
       final Driver d, final int first, final int step, final int k, final int len, final boolean touch) {

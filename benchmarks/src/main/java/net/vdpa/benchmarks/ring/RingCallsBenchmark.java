@@ -19,10 +19,11 @@ import org.openjdk.jmh.annotations.State;
  * driver with the ring bundle's device ({@code plain-driver}) and the other way round ({@code
  * plain-device}) among them, which {@link RingPairs} otherwise runs outside JMH. In {@code
  * RingPairs} every configuration's calls share one spinning loop, so a JVM compiles them with each
- * other's profiles; here a fork runs one configuration, as the interleaved sets do, and the floor
- * draws its fast rate as often as {@link PlainSplitBenchmark} does. Counted: payloads the device
- * copied. A diagnostic beside {@link RingBenchmark}, not a target: each call goes through a {@link
- * Runnable} and a counter read before and after.
+ * other's profiles; here a fork runs one configuration, as the interleaved sets do (the floor drew
+ * its fast rate in 8 of 11 near forks of session s46's runs). Counted: payloads the device copied,
+ * and the driver's posts and calls that found the ring full. A diagnostic beside {@link
+ * RingBenchmark}, not a target: each call goes through a {@link Runnable} and counters read before
+ * and after.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -46,9 +47,12 @@ public class RingCallsBenchmark {
   @Group("calls")
   @GroupThreads(1)
   public void driver(Posts p) {
-    final long before = calls.posts().posted;
+    final Posts own = calls.posts();
+    final long posted = own.posted;
+    final long full = own.full;
     calls.driver().run();
-    p.posted += calls.posts().posted - before;
+    p.posted += own.posted - posted;
+    p.full += own.full - full;
   }
 
   /** One call of the configuration's device, its payloads counted into this thread's transfers. */

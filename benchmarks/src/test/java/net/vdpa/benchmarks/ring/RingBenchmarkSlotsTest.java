@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link RingBenchmark}'s driver in each of its slot orders, on one thread: {@code fifo} and {@code
  * stack} touch a call's slots with their stamps, fill them and only then add them; {@code byId}
  * fills each slot just before adding it. In every order every posted payload arrives, lap after lap,
- * and the device's copy of the last one is whole: the driver's last stamp, then the template's bytes
- * (the early touch must not survive the copy, nor the copy the stamp).
+ * and after every device call its copy of the last payload is whole: the last stamp it took, then
+ * the template's bytes (the copy must not survive the stamp). A call touches and fills only free
+ * slots: the slots of the call before, still in flight, keep what it wrote.
  */
 class RingBenchmarkSlotsTest {
   @ParameterizedTest
@@ -29,17 +30,60 @@ class RingBenchmarkSlotsTest {
     b.setUp();
     final Posts p = new Posts();
     final Transfers t = new Transfers();
+    final ByteBuffer copy = b.device.own.duplicate().order(b.driver.memory.order());
     for (int call = 0; call < 200; call++) { // up to 32 a call: 25 laps of the 256 slots
       b.driver(p);
       b.device(t);
+      // the device copies in the order the driver stamped: its last copy carries the last stamp
+      assertThat(copy.getLong(0)).as("call %d", call).isEqualTo(t.transfers - 1); // stamps count from 0
+      for (int i = 8; i < b.payload; i++) {
+        assertThat(copy.get(i)).as("byte %d", i).isEqualTo((byte) i);
+      }
     }
     assertThat(p.posted).isGreaterThan(10L * Slab.SLOTS);
     assertThat(t.transfers).isEqualTo(p.posted);
-    final ByteBuffer copy = b.device.own.duplicate().order(b.driver.memory.order());
-    assertThat(copy.getLong(0)).isEqualTo(p.posted - 1); // stamps count from 0
-    for (int i = 8; i < b.payload; i++) {
-      assertThat(copy.get(i)).as("byte %d", i).isEqualTo((byte) i);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"fifo", "stack", "byId"})
+  void aCallTouchesAndFillsOnlyFreeSlots(String slots) {
+    // two driver calls and no device: the second call's touch and fill must leave the first call's
+    // slots, in flight now, as the first call wrote them
+    final RingBenchmark b = new RingBenchmark();
+    b.ring = "split";
+    b.payload = 64;
+    b.batch = 32;
+    b.slots = slots;
+    b.setUp();
+    final Posts p = new Posts();
+    b.driver(p);
+    final long[] first = stamps(b);
+    b.driver(p);
+    final long[] second = stamps(b);
+    int filledFirst = 0;
+    int filledBoth = 0;
+    for (int slot = 0; slot < Slab.SLOTS; slot++) {
+      if (first[slot] >= 0) {
+        filledFirst++;
+        assertThat(second[slot]).as("slot %d", slot).isEqualTo(first[slot]);
+      }
+      if (second[slot] >= 0) {
+        filledBoth++;
+      }
     }
+    assertThat(filledFirst).isEqualTo(32);
+    assertThat(filledBoth).isEqualTo(64);
+    assertThat(p.posted).isEqualTo(64);
+  }
+
+  /** Each slot's stamp, or -1 if the template was never copied into it. */
+  private static long[] stamps(RingBenchmark b) {
+    final long[] s = new long[Slab.SLOTS];
+    for (int slot = 0; slot < Slab.SLOTS; slot++) {
+      final int o = b.driver.slotOffset[slot];
+      s[slot] = b.driver.memory.get(o + 8) == 8 ? b.driver.memory.getLong(o) : -1;
+    }
+    return s;
   }
 
   @Test

@@ -132,7 +132,7 @@ class LoopbackDevice implements VdpaDevice {
    * @param id the id the element names
    */
   synchronized void writeUsed(int idx, int usedIdx, int id) {
-    ByteBuffer u = mapped.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer u = mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     int base = (int) (addrs[idx][2] - mappedIova);
     u.putInt(base + 4 + 8 * ((usedIdx - 1) & (nums[idx] - 1)), id);
     u.putInt(base + 4 + 8 * ((usedIdx - 1) & (nums[idx] - 1)) + 4, 0);
