@@ -188,9 +188,10 @@ for _frame, _payload in (("64", "64"), ("1514", "1500")):
 DEFAULT_RATIOS = [tuple(re.sub(r"(NetInterfaceBenchmark\\\.pairs\d burst=\d+,frame=\d+,ring=\w+)$",
                                r"\1(?:,rx=push)?", p)
                         for p in ratio) for ratio in DEFAULT_RATIOS]
-# RingBenchmark's parameters added later take their defaults in these ratios: readAhead 0 (s32), slots byId (s30)
-DEFAULT_RATIOS = [tuple(re.sub(r"(RingBenchmark\\\.ring batch=\d+,payload=\d+)(,ring=\w+)$",
-                               r"\1(?:,readAhead=0)?\2(?:,slots=byId)?", p)
+# RingBenchmark's parameters added later take their defaults in these ratios: inOrder false (s42),
+# readAhead 0 (s32), slots fifo and touch true (s46; byId, the default from s30, names no touch)
+DEFAULT_RATIOS = [tuple(re.sub(r"(RingBenchmark\\\.ring batch=\d+)(,payload=\d+)(,ring=\w+)$",
+                               r"\1(?:,inOrder=false)?\2(?:,readAhead=0)?\3(?:,slots=fifo)?(?:,touch=true)?", p)
                         for p in ratio) for ratio in DEFAULT_RATIOS]
 
 
