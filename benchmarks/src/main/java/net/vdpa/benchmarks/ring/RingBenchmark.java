@@ -283,6 +283,9 @@ public class RingBenchmark {
       final int step = d.mode == FIFO ? 1 : -1;
       fill(d, first, step, k, payload, touch);
       addFilled(d, q, first, step, k, payload);
+      if (d.mode == FIFO) {
+        d.freeHead = (first + k) & (SIZE - 1);
+      }
     }
     d.freeCount = n - k;
     q.publish();
@@ -319,16 +322,13 @@ public class RingBenchmark {
     d.seq = s;
   }
 
-  /** Adds the {@code k} slots {@link #fill} filled, remembering each id's slot, and takes them off the list. */
+  /** Adds the {@code k} slots {@link #fill} filled, remembering each id's slot; the caller takes them off the list. */
   private static void addFilled(
       final Driver d, final DriverQueue q, final int first, final int step, final int k, final int len) {
     final int[] free = d.free;
     for (int i = 0; i < k; i++) {
       final int slot = free[(first + step * i) & (SIZE - 1)];
       d.slotOfId[q.add(d.slotIova[slot], len, false)] = slot; // cannot be FULL: a slot per descriptor
-    }
-    if (d.mode == FIFO) {
-      d.freeHead = (d.freeHead + k) & (SIZE - 1);
     }
   }
 

@@ -21,12 +21,8 @@ class RingBenchmarkSlotsTest {
   @CsvSource({"split,fifo,true", "split,stack,true", "split,byId,true", "packed,fifo,true",
       "packed,stack,true", "packed,byId,true", "split-1500,fifo,true", "split,fifo,false"})
   void everyPayloadArrivesWholeInEveryOrder(String ring, String slots, boolean touch) {
-    final RingBenchmark b = new RingBenchmark();
-    b.ring = ring.startsWith("split") ? "split" : "packed";
-    b.payload = ring.endsWith("1500") ? 1500 : 64;
-    b.batch = 32;
-    b.slots = slots;
-    b.touch = touch;
+    final RingBenchmark b =
+        ring(ring.startsWith("split") ? "split" : "packed", ring.endsWith("1500") ? 1500 : 64, slots, touch);
     b.setUp();
     final Posts p = new Posts();
     final Transfers t = new Transfers();
@@ -49,11 +45,7 @@ class RingBenchmarkSlotsTest {
   void aCallTouchesAndFillsOnlyFreeSlots(String slots) {
     // two driver calls and no device: the second call's touch and fill must leave the first call's
     // slots, in flight now, as the first call wrote them
-    final RingBenchmark b = new RingBenchmark();
-    b.ring = "split";
-    b.payload = 64;
-    b.batch = 32;
-    b.slots = slots;
+    final RingBenchmark b = ring("split", 64, slots, true);
     b.setUp();
     final Posts p = new Posts();
     b.driver(p);
@@ -76,6 +68,17 @@ class RingBenchmarkSlotsTest {
     assertThat(p.posted).isEqualTo(64);
   }
 
+  /** The benchmark with batch 32, not yet set up. */
+  private static RingBenchmark ring(String ring, int payload, String slots, boolean touch) {
+    final RingBenchmark b = new RingBenchmark();
+    b.ring = ring;
+    b.payload = payload;
+    b.batch = 32;
+    b.slots = slots;
+    b.touch = touch;
+    return b;
+  }
+
   /** Each slot's stamp, or -1 if the template was never copied into it. */
   private static long[] stamps(RingBenchmark b) {
     final long[] s = new long[Slab.SLOTS];
@@ -88,11 +91,7 @@ class RingBenchmarkSlotsTest {
 
   @Test
   void anUnknownOrderIsRefusedByName() {
-    final RingBenchmark b = new RingBenchmark();
-    b.ring = "split";
-    b.payload = 64;
-    b.batch = 32;
-    b.slots = "lifo";
+    final RingBenchmark b = ring("split", 64, "lifo", true);
     assertThatThrownBy(b::setUp).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lifo");
   }
 }

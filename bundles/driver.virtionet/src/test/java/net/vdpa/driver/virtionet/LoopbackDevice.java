@@ -134,8 +134,9 @@ class LoopbackDevice implements VdpaDevice {
   synchronized void writeUsed(int idx, int usedIdx, int id) {
     ByteBuffer u = mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     int base = (int) (addrs[idx][2] - mappedIova);
-    u.putInt(base + 4 + 8 * ((usedIdx - 1) & (nums[idx] - 1)), id);
-    u.putInt(base + 4 + 8 * ((usedIdx - 1) & (nums[idx] - 1)) + 4, 0);
+    int elem = base + 4 + 8 * ((usedIdx - 1) & (nums[idx] - 1));
+    u.putInt(elem, id);
+    u.putInt(elem + 4, 0);
     u.putShort(base + 2, (short) usedIdx);
   }
 
