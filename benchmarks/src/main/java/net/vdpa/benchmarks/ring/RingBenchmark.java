@@ -311,8 +311,10 @@ public class RingBenchmark {
     final ByteBuffer template = d.template;
     final int[] free = d.free;
     long s = d.seq;
-    for (int i = 0; touch && i < k; i++) {
-      mem.putLong(d.slotOffset[free[(first + step * i) & (SIZE - 1)]], s + i);
+    if (touch) {
+      for (int i = 0; i < k; i++) {
+        mem.putLong(d.slotOffset[free[(first + step * i) & (SIZE - 1)]], s + i);
+      }
     }
     for (int i = 0; i < k; i++) {
       final int o = d.slotOffset[free[(first + step * i) & (SIZE - 1)]];

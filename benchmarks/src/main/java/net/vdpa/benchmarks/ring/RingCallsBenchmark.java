@@ -60,8 +60,9 @@ public class RingCallsBenchmark {
   @Group("calls")
   @GroupThreads(1)
   public void device(Transfers t) {
-    final long before = calls.transfers().transfers;
+    final Transfers own = calls.transfers();
+    final long before = own.transfers;
     calls.device().run();
-    t.transfers += calls.transfers().transfers - before;
+    t.transfers += own.transfers - before;
   }
 }
