@@ -36,11 +36,11 @@ import org.openjdk.jmh.annotations.State;
  * DriverQueue#pollUsed(int[], int[], int)}, until none are left). Per call it takes up to {@code
  * batch} free slots from a private list ({@code slots=fifo}, the default: first in, first out, so
  * that slots are filled and read in the same order every lap and each descriptor keeps its bytes;
- * {@code stack}: last in, first out), touches each with its stamp (a store as a prefetch for
- * writing, {@link #fill}; {@code touch=false} leaves it out), copies the template into each and
- * stamps it with a sequence number, and only then adds each as a device-readable descriptor,
- * remembering which slot its id carries, as a DPDK application fills its mbufs before {@code
- * rte_eth_tx_burst} hands them to the PMD. {@code slots=byId} (the default before session s46)
+ * {@code stack}: last in, first out), touches every line of them with its stamp, a few slots at
+ * a time (a store as a prefetch for writing, {@link #fill}; {@code touch=false} leaves it out),
+ * copies the template into each and stamps it with a sequence number, and only then adds each as a
+ * device-readable descriptor, remembering which slot its id carries, as a DPDK application fills its
+ * mbufs before {@code rte_eth_tx_burst} hands them to the PMD. {@code slots=byId} (the default before session s46)
  * fills the slot of the id the next add takes, one at a time as it adds. The driver publishes the
  * lot with one release store. Device: takes up to {@code batch} chains in one {@link
  * net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags validated and
@@ -49,7 +49,7 @@ import org.openjdk.jmh.annotations.State;
  * every descriptor is published on its own. Counted: payloads the device copied ({@link
  * Transfers}). The baselines ({@link JctoolsPairBenchmark}, {@link AgronaRingBenchmark}) do the
  * same work with the same slab, template, stamp and copy; this driver's early touch is one 8-byte
- * store per payload more than they make.
+ * store per payload line more than they make.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -59,6 +59,8 @@ public class RingBenchmark {
   static final int SIZE = Slab.SLOTS;
   /** Below this many free slots the driver reaps used buffers. */
   static final int RECLAIM_BELOW = 32;
+  /** At most this many cache lines (4 KiB) are touched before their slots are filled ({@link #fill}). */
+  static final int TOUCH_LINES = 64;
   private static final int STACK = 0;
   private static final int FIFO = 1;
   private static final int BY_ID = 2;
@@ -85,8 +87,9 @@ public class RingBenchmark {
   public String slots = "fifo";
 
   /**
-   * Whether {@code fifo} and {@code stack} touch a call's slots with their stamps before filling them
-   * ({@link #fill}); {@code false} measures filling first without the touch.
+   * Whether {@code fifo} and {@code stack} touch every line of a call's slots with their stamps
+   * before filling them, a few slots at a time ({@link #fill}); {@code false} measures filling first
+   * without the touch.
    */
   @Param({"true"})
   public boolean touch = true;
@@ -138,6 +141,8 @@ public class RingBenchmark {
     int freeCount;
     int freeHead;
     int mode;
+    /** Slots touched, then filled, together: as many as {@link #TOUCH_LINES} lines hold, at least one. */
+    int touchGroup;
     int[] slotOfId;
     /** Ids the last {@link DriverQueue#pollUsed(int[], int[], int)} took back. */
     int[] reaped;
@@ -197,6 +202,7 @@ public class RingBenchmark {
       d.free[i] = i;
     }
     d.freeCount = SIZE;
+    d.touchGroup = Math.max(1, TOUCH_LINES / (stride / Slab.LINE));
     d.mode = switch (slots) {
       case "stack" -> STACK;
       case "fifo" -> FIFO;
@@ -296,32 +302,43 @@ public class RingBenchmark {
    * Copies the template into the call's {@code k} slots and stamps each; nothing is added yet. The
    * {@code i}th slot is the private list's entry at {@code first + step * i}.
    *
-   * <p>With {@code touch}, each slot is first touched with its stamp, all {@code k} in one short
-   * loop, and then filled. A slot's line was last read by the device, so the driver's first store to
-   * it waits for the device's copy to be invalidated; Java has no prefetch-for-write, and a store is
-   * one. With the copy's call and checks between two slots' first stores, few of those waits
-   * overlap (a reading of the figures in benchmarks/README.md, "Session s46", not a measurement);
-   * from the short loop all {@code k} do, and the copies then write first lines the driver already
-   * holds (only a slot's first line is touched: at 1,500 B the copy writes 23 more). The stamp is
-   * written again after the template, which covers its first 8 bytes.
+   * <p>With {@code touch}, the slots are taken in groups of {@link Driver#touchGroup}: every line of
+   * a group's slots is first touched with the slot's stamp, in one short loop, and then the group's
+   * slots are filled. A slot's lines were last read by the device, so the driver's first store to
+   * each waits for the device's copy to be invalidated; Java has no prefetch-for-write, and a store
+   * is one. The copy queues two wide stores per line, and its call and checks sit between two slots'
+   * first stores, so few of those waits overlap; from a loop of one store per line many do, and the
+   * copies then write lines the driver already holds (a reading of the figures in
+   * benchmarks/README.md, sessions s46 and s48, not a measurement). A
+   * group spans at most {@link #TOUCH_LINES} lines, so at 64 B the whole call is one group (s46's
+   * touch) and at 1,500 B two slots are; touching a whole call of 1,500 B slots first ran slower.
+   * The stamp is written again after the template, which covers the touched bytes.
    */
   private static void fill(
       final Driver d, final int first, final int step, final int k, final int len, final boolean touch) {
     final ByteBuffer mem = d.memory;
     final ByteBuffer template = d.template;
     final int[] free = d.free;
-    long s = d.seq;
-    if (touch) {
-      for (int i = 0; i < k; i++) {
-        mem.putLong(d.slotOffset[free[(first + step * i) & (SIZE - 1)]], s + i);
+    final int[] offsets = d.slotOffset;
+    final long s = d.seq;
+    final int group = touch ? d.touchGroup : k;
+    for (int g = 0; g < k; g += group) {
+      final int end = Math.min(g + group, k);
+      if (touch) {
+        for (int i = g; i < end; i++) {
+          final int o = offsets[free[(first + step * i) & (SIZE - 1)]];
+          for (int line = 0; line < len; line += Slab.LINE) { // 8 bytes in a line of the slot's stride
+            mem.putLong(o + line, s + i);
+          }
+        }
+      }
+      for (int i = g; i < end; i++) {
+        final int o = offsets[free[(first + step * i) & (SIZE - 1)]];
+        mem.put(o, template, 0, len);
+        mem.putLong(o, s + i);
       }
     }
-    for (int i = 0; i < k; i++) {
-      final int o = d.slotOffset[free[(first + step * i) & (SIZE - 1)]];
-      mem.put(o, template, 0, len);
-      mem.putLong(o, s++);
-    }
-    d.seq = s;
+    d.seq = s + k;
   }
 
   /** Adds the {@code k} slots {@link #fill} filled, remembering each id's slot; the caller takes them off the list. */
