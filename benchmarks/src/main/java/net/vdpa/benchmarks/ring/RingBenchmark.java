@@ -40,10 +40,10 @@ import org.openjdk.jmh.annotations.State;
  * a time (a store as a prefetch for writing, {@link #fill}; {@code touch=false} leaves it out),
  * copies the template into each and stamps it with a sequence number, and only then adds each as a
  * device-readable descriptor, remembering which slot its id carries, as a DPDK application fills its
- * mbufs before {@code rte_eth_tx_burst} hands them to the PMD. {@code slots=byId} (the default before session s46)
- * fills the slot of the id the next add takes, one at a time as it adds. The driver publishes the
- * lot with one release store. Device: takes up to {@code batch} chains in one {@link
- * net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags validated and
+ * mbufs before {@code rte_eth_tx_burst} hands them to the PMD. {@code slots=byId} (the default
+ * before session s46) fills the slot of the id the next add takes, one at a time as it adds. The
+ * driver publishes the lot with one release store. Device: takes up to {@code batch} chains in one
+ * {@link net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags validated and
  * its address translated through the device's IOTLB with its permission, as a single pop does),
  * copies each payload into its own buffer, pushes them used and publishes once. {@code batch} 1 means
  * every descriptor is published on its own. Counted: payloads the device copied ({@link
@@ -59,7 +59,7 @@ public class RingBenchmark {
   static final int SIZE = Slab.SLOTS;
   /** Below this many free slots the driver reaps used buffers. */
   static final int RECLAIM_BELOW = 32;
-  /** At most this many cache lines (4 KiB) are touched before their slots are filled ({@link #fill}). */
+  /** At most this many cache lines (4 KiB), or one slot, are touched before being filled ({@link #fill}). */
   static final int TOUCH_LINES = 64;
   private static final int STACK = 0;
   private static final int FIFO = 1;
@@ -310,9 +310,10 @@ public class RingBenchmark {
    * first stores, so few of those waits overlap; from a loop of one store per line many do, and the
    * copies then write lines the driver already holds (a reading of the figures in
    * benchmarks/README.md, sessions s46 and s48, not a measurement). A
-   * group spans at most {@link #TOUCH_LINES} lines, so at 64 B the whole call is one group (s46's
-   * touch) and at 1,500 B two slots are; touching a whole call of 1,500 B slots first ran slower.
-   * The stamp is written again after the template, which covers the touched bytes.
+   * group spans at most {@link #TOUCH_LINES} lines, or one slot where a slot is longer, so at 64 B a
+   * call of up to 64 slots is one group (s46's touch) and at 1,500 B two slots are; touching a whole
+   * call of 1,500 B slots first ran slower. Each touch lies inside the payload, so the template's
+   * copy and the stamp, written again after it, cover every touched byte.
    */
   private static void fill(
       final Driver d, final int first, final int step, final int k, final int len, final boolean touch) {
@@ -327,7 +328,7 @@ public class RingBenchmark {
       if (touch) {
         for (int i = g; i < end; i++) {
           final int o = offsets[free[(first + step * i) & (SIZE - 1)]];
-          for (int line = 0; line < len; line += Slab.LINE) { // 8 bytes in a line of the slot's stride
+          for (int line = 0; line <= len - 8; line += Slab.LINE) { // 8 bytes of the payload per line
             mem.putLong(o + line, s + i);
           }
         }
