@@ -43,13 +43,13 @@ import org.openjdk.jmh.annotations.State;
  * mbufs before {@code rte_eth_tx_burst} hands them to the PMD. {@code slots=byId} (the default
  * before session s46) fills the slot of the id the next add takes, one at a time as it adds. The
  * driver publishes the lot with one release store. Device: takes up to {@code batch} chains in one
- * {@link net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags validated and
- * its address translated through the device's IOTLB with its permission, as a single pop does),
- * copies each payload into its own buffer, pushes them used and publishes once. {@code batch} 1 means
- * every descriptor is published on its own. Counted: payloads the device copied ({@link
- * Transfers}). The baselines ({@link JctoolsPairBenchmark}, {@link AgronaRingBenchmark}) do the
- * same work with the same slab, template, stamp and copy; this driver's early touch is one 8-byte
- * store per payload line more than they make.
+ * {@link net.vdpa.ring.DeviceQueue#popBatch} (each descriptor's id, address, length and flags
+ * validated and its address translated through the device's IOTLB with its permission, as a single
+ * pop does), copies each payload into its own buffer, pushes them used and publishes once. {@code
+ * batch} 1 means every descriptor is published on its own. Counted: payloads the device copied
+ * ({@link Transfers}). The baselines ({@link JctoolsPairBenchmark}, {@link AgronaRingBenchmark}) do
+ * the same work with the same slab, template, stamp and copy; this driver's early touch is one
+ * 8-byte store per payload line more than they make.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -309,11 +309,11 @@ public class RingBenchmark {
    * is one. The copy queues two wide stores per line, and its call and checks sit between two slots'
    * first stores, so few of those waits overlap; from a loop of one store per line many do, and the
    * copies then write lines the driver already holds (a reading of the figures in
-   * benchmarks/README.md, sessions s46 and s48, not a measurement). A
-   * group spans at most {@link #TOUCH_LINES} lines, or one slot where a slot is longer, so at 64 B a
-   * call of up to 64 slots is one group (s46's touch) and at 1,500 B two slots are; touching a whole
-   * call of 1,500 B slots first ran slower. Each touch lies inside the payload, so the template's
-   * copy and the stamp, written again after it, cover every touched byte.
+   * benchmarks/README.md, sessions s46 and s48, not a measurement). A group spans at most {@link
+   * #TOUCH_LINES} lines, or one slot where a slot is longer, so at 64 B a call of up to 64 slots is
+   * one group (s46's touch) and at 1,500 B two slots are; touching a whole call of 1,500 B slots
+   * first ran slower. Each touch lies inside the payload, so the template's copy and the stamp,
+   * written again after it, cover every touched byte.
    */
   private static void fill(
       final Driver d, final int first, final int step, final int k, final int len, final boolean touch) {
