@@ -232,19 +232,56 @@ public class RingBenchmark {
    *     (as the mock lays them out), or the areas are not one piece of driver memory
    */
   void floorMemory(PlainSplitBenchmark floor) {
-    if (floor.payload != payload || floor.batch < 1) {
-      throw new IllegalArgumentException("the floor's payload " + floor.payload + " and batch " + floor.batch
-          + " do not match this payload " + payload);
-    }
-    final QueueConfig c = mock.config();
-    if (!"split".equals(ring) || !threePagesInARow(c)) {
+    checkFloor(floor.payload, floor.batch, "split");
+    if (!threePagesInARow(mock.config())) {
       throw new IllegalStateException("the floor needs a split ring with its areas on three pages in a row");
     }
+    floor.over(ringAreas(3 * 4096), floorSlab());
+  }
+
+  /**
+   * Puts the packed floor ({@link PlainPackedBenchmark}) over this benchmark's packed descriptor
+   * ring and slab, as {@link #floorMemory(PlainSplitBenchmark)} does for the split floor (the floor
+   * does not read the event suppression areas).
+   *
+   * @param floor the packed floor, with the same payload and IN_ORDER and a batch set
+   * @throws IllegalArgumentException if the floor's payload or IN_ORDER differs or its batch is not set
+   * @throws IllegalStateException if this ring is not packed, or its descriptors are not one piece
+   *     of driver memory
+   */
+  void floorMemory(PlainPackedBenchmark floor) {
+    checkFloor(floor.payload, floor.batch, "packed");
+    if (floor.inOrder != inOrder) {
+      throw new IllegalArgumentException("the floor's IN_ORDER " + floor.inOrder + " is not this ring's " + inOrder);
+    }
+    floor.over(ringAreas(16 * SIZE), floorSlab());
+  }
+
+  private void checkFloor(int floorPayload, int floorBatch, String layout) {
+    if (floorPayload != payload || floorBatch < 1) {
+      throw new IllegalArgumentException("the floor's payload " + floorPayload + " and batch " + floorBatch
+          + " do not match this payload " + payload);
+    }
+    if (!layout.equals(ring)) {
+      throw new IllegalStateException("the " + layout + " floor needs a " + layout + " ring, not " + ring);
+    }
+  }
+
+  /** The ring's areas from its descriptors on, {@code bytes} long, as the driver sees them. */
+  private ByteBuffer ringAreas(int bytes) {
     final Translation t = new Translation();
-    final RingError e = mock.driverIotlb().translate(c.descAddr(), 3 * 4096, true, t);
-    if (e != RingError.NONE || t.length() != 3 * 4096) {
+    final RingError e = mock.driverIotlb().translate(mock.config().descAddr(), bytes, true, t);
+    if (e != RingError.NONE || t.length() != bytes) {
       throw new IllegalStateException("the ring areas are not one piece of driver memory");
     }
+    return t.buffer().slice(t.offset(), bytes);
+  }
+
+  /**
+   * Maps the slab a second time at the floors' {@link PlainSplitBenchmark#SLAB_IOVA}, in the
+   * driver's and the device's IOTLB, moves this driver's slots there, and returns the slab.
+   */
+  private ByteBuffer floorSlab() {
     final int stride = Slab.stride(payload);
     final long regionOffset = driver.slotIova[0] - MockDriver.BASE_IOVA;
     for (Iotlb iotlb : new Iotlb[] {mock.driverIotlb(), mock.deviceIotlb()}) {
@@ -254,8 +291,7 @@ public class RingBenchmark {
     for (int i = 0; i < SIZE; i++) {
       driver.slotIova[i] = PlainSplitBenchmark.SLAB_IOVA + (long) i * stride;
     }
-    final ByteBuffer areas = t.buffer().slice(t.offset(), 3 * 4096);
-    floor.over(areas, driver.memory.slice(driver.slotOffset[0], SIZE * stride));
+    return driver.memory.slice(driver.slotOffset[0], SIZE * stride);
   }
 
   private static boolean threePagesInARow(QueueConfig c) {

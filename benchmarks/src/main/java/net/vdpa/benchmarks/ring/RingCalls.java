@@ -7,7 +7,10 @@ import java.util.function.LongSupplier;
  * One call of each side of a ring benchmark, set up outside JMH for the tools that drive the two
  * sides themselves ({@link RingCpuCost} on one thread, {@link RingSides} and {@link RingPairs} on
  * two): {@link RingBenchmark} for {@code split} and {@code packed}, {@link PlainSplitBenchmark} for
- * {@code plain}, and one half of each over the split ring's memory: {@code plain-driver} (the
+ * {@code plain}, {@link PlainPackedBenchmark} for {@code plain-packed} (and {@code
+ * plain-packed-in-order}, with VIRTIO_F_IN_ORDER), {@code plain-packed-driver} and {@code
+ * plain-packed-device} (the packed floor's half with the ring bundle's other half over the packed
+ * ring's memory), and one half of each over the split ring's memory: {@code plain-driver} (the
  * floor's driver, the ring bundle's device) and {@code plain-device} (the ring bundle's driver, the
  * floor's device), to tell which side of the ring loses to the floor, and {@code plain-over}, the
  * floor's two halves over the split ring's memory (whether the ring's memory, rather than the
@@ -22,7 +25,8 @@ import java.util.function.LongSupplier;
  */
 record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transfers, LongSupplier lastStamp) {
   /** The configurations {@link #of} knows. */
-  static final String NAMES = "split, packed, plain, plain-driver, plain-device or plain-over";
+  static final String NAMES = "split, packed, plain, plain-packed, plain-packed-in-order, plain-driver, plain-device, plain-over,"
+      + " plain-packed-driver or plain-packed-device";
 
   /**
    * Sets up the benchmark and its two calls.
@@ -41,6 +45,25 @@ record RingCalls(Runnable driver, Runnable device, Posts posts, Transfers transf
         b.setUp();
         return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t,
             () -> stamp(b.device.own, b.driver.slab));
+      }
+      case "plain-packed", "plain-packed-in-order" -> {
+        PlainPackedBenchmark b = new PlainPackedBenchmark();
+        b.payload = payload;
+        b.batch = 32;
+        b.inOrder = ring.endsWith("in-order");
+        b.setUp();
+        return new RingCalls(() -> b.driver(p), () -> b.device(t), p, t,
+            () -> stamp(b.device.own, b.driver.slab));
+      }
+      case "plain-packed-driver", "plain-packed-device" -> {
+        RingBenchmark b = ring("packed", payload);
+        PlainPackedBenchmark f = new PlainPackedBenchmark();
+        f.payload = payload;
+        f.batch = 32;
+        b.floorMemory(f);
+        return ring.endsWith("driver")
+            ? new RingCalls(() -> f.driver(p), () -> b.device(t), p, t, () -> stamp(b.device.own, f.driver.slab))
+            : new RingCalls(() -> b.driver(p), () -> f.device(t), p, t, () -> stamp(f.device.own, b.driver.memory));
       }
       case "split", "packed" -> {
         RingBenchmark b = ring(ring, payload);
