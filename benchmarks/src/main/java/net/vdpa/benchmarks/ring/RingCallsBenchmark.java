@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The {@link RingCalls} configurations as a JMH group of two threads, 64 B, batch 32: the floor's
  * driver with the ring bundle's device ({@code plain-driver}) and the other way round ({@code
- * plain-device}) among them, which {@link RingPairs} otherwise runs outside JMH. In {@code
+ * plain-device}) among them, and the same two halves of the packed floor ({@code plain-packed-driver},
+ * {@code plain-packed-device}), which {@link RingPairs} otherwise runs outside JMH. In {@code
  * RingPairs} every configuration's calls share one spinning loop, so a JVM compiles them with each
  * other's profiles; here a fork runs one configuration, as the interleaved sets do (the floor drew
  * its fast rate in 8 of 11 near forks of session s46's runs). Counted: payloads the device copied,
@@ -31,7 +32,8 @@ import org.openjdk.jmh.annotations.State;
 @Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class RingCallsBenchmark {
   /** One of {@link RingCalls#NAMES}. */
-  @Param({"split", "packed", "plain", "plain-driver", "plain-device", "plain-over"})
+  @Param({"split", "packed", "plain", "plain-driver", "plain-device", "plain-over", "plain-packed",
+      "plain-packed-driver", "plain-packed-device"})
   public String config;
 
   RingCalls calls;
