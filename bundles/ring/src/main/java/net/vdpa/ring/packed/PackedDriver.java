@@ -361,7 +361,7 @@ public final class PackedDriver implements DriverQueue {
    * <p>Each used descriptor's flags are read with acquire, as the device's batch boundaries are
    * not visible here; positions, wrap counter and free list stay in locals for the burst. The loop
    * is written so that finding the next used descriptor waits on no load of this one but its flags
-   * (s50: the burst's cost per descriptor fell from 6.9 to 4.6 ns on one thread).
+   * (benchmarks/README.md, "Session s50").
    */
   @Override
   public int pollUsed(final int[] ids, final int[] lens, final int max) {
