@@ -36,9 +36,9 @@ import org.openjdk.jmh.annotations.State;
  * DriverQueue#pollUsed(int[], int[], int)}, until none are left). Per call it takes up to {@code
  * batch} free slots from a private list ({@code slots=fifo}, the default: first in, first out, so
  * that slots are filled and read in the same order every lap and each descriptor keeps its bytes;
- * {@code stack}: last in, first out), touches every line of them with its stamp, a few slots at
- * a time (a store as a prefetch for writing, {@link #fill}; {@code touch=false} leaves it out),
- * copies the template into each and stamps it with a sequence number, and only then adds each as a
+ * {@code stack}: last in, first out), copies the template into each and stamps it with a
+ * sequence number ({@code touch=true} first touches every line of them with its stamp, a few slots
+ * at a time: a store as a prefetch for writing, {@link #fill}), and only then adds each as a
  * device-readable descriptor, remembering which slot its id carries, as a DPDK application fills its
  * mbufs before {@code rte_eth_tx_burst} hands them to the PMD. {@code slots=byId} (the default
  * before session s46) fills the slot of the id the next add takes, one at a time as it adds. The
@@ -48,8 +48,8 @@ import org.openjdk.jmh.annotations.State;
  * pop does), copies each payload into its own buffer, pushes them used and publishes once. {@code
  * batch} 1 means every descriptor is published on its own. Counted: payloads the device copied
  * ({@link Transfers}). The baselines ({@link JctoolsPairBenchmark}, {@link AgronaRingBenchmark}) do
- * the same work with the same slab, template, stamp and copy; this driver's early touch is one
- * 8-byte store per payload line more than they make.
+ * the same work with the same slab, template, stamp and copy; {@code touch=true} adds one 8-byte
+ * store per payload line that they do not make.
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.Throughput)
@@ -88,11 +88,13 @@ public class RingBenchmark {
 
   /**
    * Whether {@code fifo} and {@code stack} touch every line of a call's slots with their stamps
-   * before filling them, a few slots at a time ({@link #fill}); {@code false} measures filling first
-   * without the touch.
+   * before filling them, a few slots at a time ({@link #fill}). Off by default since session s52:
+   * the baselines make no such store, and on that session's host (AMD EPYC family 26) it slowed
+   * every near configuration (1.06-1.35x without it, benchmarks/README.md "Session s52"), where on
+   * s46's host it had gained 1.46x.
    */
-  @Param({"true"})
-  public boolean touch = true;
+  @Param({"false"})
+  public boolean touch;
 
   /**
    * Chains the device reads ahead ({@link DeviceQueue#readAhead}): 0, the default, none, as every
