@@ -90,7 +90,7 @@ public class RingBenchmark {
    * Whether {@code fifo} and {@code stack} touch every line of a call's slots with their stamps
    * before filling them, a few slots at a time ({@link #fill}). Off by default since session s52:
    * the baselines make no such store, and on that session's host (AMD EPYC family 26) it slowed
-   * every near configuration (1.06-1.35x without it, benchmarks/README.md "Session s52"), where on
+   * every near configuration (1.04-1.45x without it, benchmarks/README.md "Session s52"), where on
    * s46's host it had gained 1.46x.
    */
   @Param({"false"})
