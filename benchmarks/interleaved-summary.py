@@ -23,8 +23,10 @@ the benchmark has one (transfers, received, completed), else its primary score; 
 
 usage: benchmarks/interleaved-summary.py OUTDIR [--ratio 'NAME=REGEX_A/REGEX_B' ...]
                                                [--target 'NAME=MUST[/GOAL]' ...]
-  a configuration's label is "[TAG ]Benchmark.group params" (TAG: base for ../shared/perf-baseline,
-  a jar's name for an older build, nothing for the current one); ratios match labels in full.
+  a configuration's label is "[TAG ]Benchmark.group params[ (jvm: OPTIONS)]" (TAG: base for
+  ../shared/perf-baseline, a jar's name for an older build, nothing for the current one; OPTIONS:
+  what the configuration gave -jvmArgs, -jvmArgsAppend or -jvmArgsPrepend); ratios match labels in
+  full, as regular expressions (escape the brackets and a "+").
 """
 import argparse
 import glob
@@ -32,6 +34,7 @@ import json
 import math
 import os
 import re
+import shlex
 import statistics
 
 import ratio_chart
@@ -102,10 +105,14 @@ def iterations(bench):
     return [(as_rate(unit, f), b, a) for f, b, a in zip(s["rawData"][0], before["rawData"][0], after["rawData"][0])]
 
 
-def label(tag, bench):
+def label(tag, bench, spec=""):
+    """A configuration's label; JVM options its spec gives JMH (-jvmArgs, -jvmArgsAppend,
+    -jvmArgsPrepend) follow in brackets, so that configurations differing only in them stay apart."""
     parts = bench["benchmark"].split(".")
     params = ",".join(f"{k}={v}" for k, v in sorted(bench.get("params", {}).items()))
-    return (f"{tag} " if tag else "") + f"{parts[-2]}.{parts[-1]} {params}"
+    words = shlex.split(spec) if spec else []
+    jvm = [words[i + 1] for i in range(len(words) - 1) if words[i] in ("-jvmArgs", "-jvmArgsAppend", "-jvmArgsPrepend")]
+    return (f"{tag} " if tag else "") + f"{parts[-2]}.{parts[-1]} {params}" + (f" (jvm: {' '.join(jvm)})" if jvm else "")
 
 
 DEFAULT_RATIOS = [
@@ -217,7 +224,7 @@ def load(out):
         for bench in data:
             f = figure(bench)
             if f is not None:
-                rows.setdefault(label(rec.get("tag", ""), bench), {})[r] = (f, rec, iterations(bench))
+                rows.setdefault(label(rec.get("tag", ""), bench, rec.get("spec", "")), {})[r] = (f, rec, iterations(bench))
     return rows
 
 

@@ -126,6 +126,34 @@ class InterleavedSummaryTest {
             + "| - | too few rounds (≥ 1×) |");
   }
 
+  @Test
+  void configurationsThatDifferOnlyInJvmOptionsKeepRowsOfTheirOwn() throws Exception {
+    assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
+    // the same benchmark and parameters twice, the second with JVM options in its spec: one row
+    // each, the options in brackets, and a ratio between them
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out);
+    StringBuilder forks = new StringBuilder();
+    String jvm = "-jvmArgsAppend '-Xmx1g -XX:ObjectAlignmentInBytes=64'";
+    for (int r = 1; r <= 2; r++) {
+      Files.writeString(out.resolve("r" + r + "-c1.json"), "[" + ring("split", 64, 30) + "]");
+      Files.writeString(out.resolve("r" + r + "-c2.json"), "[" + ring("split", 64, 45) + "]");
+      for (int c = 1; c <= 2; c++) {
+        forks.append("{\"round\": ").append(r).append(", \"config\": ").append(c)
+            .append(", \"tag\": \"\", \"spec\": \"ring.RingBenchmark.ring$ -p ring=split")
+            .append(c == 2 ? " " + jvm : "").append("\", \"rtt_ns\": 300.0, \"others_cpus\": 0.0, \"disturbed\": false}\n");
+      }
+    }
+    Files.writeString(out.resolve("forks.jsonl"), forks);
+    String plain = "RingBenchmark.ring batch=32,payload=64,ring=split";
+    String printed = run(out, "--ratio", "aligned / not=" + plain + " \\(jvm: -Xmx1g -XX:ObjectAlignmentInBytes=64\\)/" + plain);
+    List<String> summary = Files.readAllLines(out.resolve("summary.md"));
+    assertThat(summary).as(printed)
+        .anyMatch(l -> l.startsWith("| " + plain + " | 30.00 / 30.00 |"))
+        .anyMatch(l -> l.startsWith("| " + plain + " (jvm: -Xmx1g -XX:ObjectAlignmentInBytes=64) | 45.00 / 45.00 |"))
+        .anyMatch(l -> l.startsWith("| aligned / not | 1.50 / 1.50 | 1.50× |"));
+  }
+
   /** A fork of {@code benchmark} with the given JSON params whose {@code counter} reads {@code mega} M/s. */
   private static String fork(String benchmark, String params, String counter, double mega) {
     return "{\"benchmark\": \"" + benchmark + "\", \"params\": {" + params + "}, \"primaryMetric\": "
@@ -145,10 +173,11 @@ class InterleavedSummaryTest {
     return run(out);
   }
 
-  /** Runs the summary on a folder of results and returns what it printed. */
-  private static String run(Path out) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("python3", "interleaved-summary.py", out.toString())
-        .redirectErrorStream(true).start();
+  /** Runs the summary on a folder of results, with any further arguments, and returns what it printed. */
+  private static String run(Path out, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("python3", "interleaved-summary.py", out.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(printed).isZero();
