@@ -70,4 +70,32 @@ class FrameworkLogTest {
     assertThat(logged).isEmpty();
     assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("WARNING: no log service yet\nERROR: stopped\n");
   }
+
+  /** An exception as if thrown at the top of {@code className.method}. */
+  private static <T extends Throwable> T thrownIn(T error, String className, String method) {
+    error.setStackTrace(new StackTraceElement[] {new StackTraceElement(className, method, "X.java", 1),
+        new StackTraceElement("org.apache.felix.framework.EventDispatcher", "invokeServiceListenerCallback", "E.java", 2)});
+    return error;
+  }
+
+  @Test
+  void felixLogsKnownListenerFaultStaysOffTheConsoleAtDebugLevel() {
+    NullPointerException race = thrownIn(new NullPointerException("getBundle() is null"), "org.apache.felix.log.Log", "serviceChanged");
+    String message = "Bundle org.apache.felix.log [4] EventDispatcher: Error during dispatch.";
+    log.log(1, message, race);
+    assertThat(err.size()).isZero();
+    log.attach(context(true));
+    log.log(1, message, race);
+    assertThat(logged).containsExactly("4 " + message + " " + race);
+    assertThat(err.size()).isZero();
+  }
+
+  @Test
+  void otherFaultsOfListenersStillReachTheConsoleWithoutALogService() {
+    log.log(1, "a", thrownIn(new NullPointerException("x"), "net.vdpa.bus.BusComponent", "serviceChanged"));
+    log.log(1, "b", thrownIn(new IllegalStateException("y"), "org.apache.felix.log.Log", "serviceChanged"));
+    log.log(1, "c", thrownIn(new NullPointerException("z"), "org.apache.felix.log.Log", "bundleChanged"));
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("ERROR: a (java.lang.NullPointerException: x)\n"
+        + "ERROR: b (java.lang.IllegalStateException: y)\nERROR: c (java.lang.NullPointerException: z)\n");
+  }
 }
