@@ -13,7 +13,11 @@ CPUs on average, or the machine never became quiet). Every fork also runs with
 net.vdpa.benchmarks.PlacementProfiler (unless --no-placement), which probes the round trip again
 before and after each measured iteration, so that the summary can compare iterations measured in
 the same vCPU placement. A disturbed fork is run again, after another
-wait, up to --retries times; every attempt is recorded, the last one counts. At the end the script
+wait, up to --retries times; every attempt is recorded, the last one counts. With --placement NS,
+a fork whose measured iterations did not mostly run at a round trip of at most NS (or, for
+--placement '>NS', above it) is run again the same way, up to --placement-retries times, so that a
+round compares forks of one placement: the vCPUs' placement is the host's to choose, changes
+between forks, and moves a fork's rate by up to 3x (benchmarks/README.md, "Session s53"). At the end the script
 runs interleaved-summary.py on OUTDIR, which reads the record (forks.jsonl) and writes the tables to
 OUTDIR/summary.md and the per-round ratios to OUTDIR/ratios.svg (--ratio and --target are passed on
 to it, for ratios its defaults do not know).
@@ -26,6 +30,7 @@ usage: benchmarks/interleave.py [options] OUTDIR CONFIG [CONFIG ...]
 """
 import argparse
 import fcntl
+import importlib.util
 import json
 import os
 import shlex
@@ -38,6 +43,7 @@ REPO = os.path.dirname(HERE)
 OWN_JAR = os.path.join(HERE, "target", "benchmarks.jar")
 BUNDLES = os.path.join(HERE, "target", "bundles")
 PLACEMENT_PROFILER = "net.vdpa.benchmarks.PlacementProfiler"
+SUMMARY = os.path.join(HERE, "interleaved-summary.py")
 HZ = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count()
 
@@ -133,6 +139,36 @@ def probe(jar_for_probe):
         return float("nan")
 
 
+def summary_module():
+    """interleaved-summary.py as a module (its name has a hyphen), for its reading of JMH's files."""
+    spec = importlib.util.spec_from_file_location("interleaved_summary", SUMMARY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def placement_iterations(json_path, want):
+    """(iterations in the wanted placement, measured iterations, whether the fork counts) of a fork's
+    JMH file: the iterations that ran in one placement (interleaved-summary's stable_rtt) at a round
+    trip of at most NS ("NS") or above it (">NS"); the fork counts if more than half did. (0, 0,
+    False) if the file holds no probes."""
+    above = want.startswith(">")
+    limit = float(want.lstrip(">"))
+    summary = summary_module()
+    try:
+        with open(json_path) as f:
+            benches = json.load(f)
+    except (OSError, ValueError):
+        return 0, 0, False
+    hits = total = 0
+    for bench in benches:
+        for _, before, after in summary.iterations(bench):
+            total += 1
+            x = summary.stable_rtt(before, after)
+            hits += x is not None and (x > limit if above else x <= limit)
+    return hits, total, hits * 2 > total
+
+
 def run_fork(cmd, out_txt):
     """Runs one JMH fork; returns (wall s, CPUs' worth other processes took meanwhile, exit status)."""
     b0, t0 = cpu_times()
@@ -164,6 +200,11 @@ def main():
                     help="a fork is disturbed if other processes took more CPUs than this on average")
     ap.add_argument("--no-placement", dest="placement", action="store_false",
                     help="do not probe the cross-core round trip around every measured iteration")
+    ap.add_argument("--placement", dest="want", metavar="[>]NS",
+                    help="run a fork again unless most of its measured iterations ran in one placement "
+                         "at a round trip of at most NS ns (>NS: above NS ns)")
+    ap.add_argument("--placement-retries", type=int, default=3,
+                    help="with --placement: run a fork in another placement again up to this many times")
     ap.add_argument("--jmh", default="", help="more JMH options for every fork")
     ap.add_argument("--jar", default=OWN_JAR,
                     help="the project's benchmarks.jar (a copy, if a rebuild may replace target/ meanwhile)")
@@ -174,6 +215,13 @@ def main():
     ap.add_argument("out")
     ap.add_argument("configs", nargs="+")
     a = ap.parse_args()
+    if a.want and not a.placement:
+        sys.exit("--placement needs the placement probes: drop --no-placement")
+    if a.want:
+        try:
+            float(a.want.lstrip(">"))
+        except ValueError:
+            sys.exit(f"--placement {a.want}: not a round trip in ns (NS or >NS, e.g. 300 or '>300')")
     own = a.jar
     if not os.path.isfile(own):
         sys.exit(f"{own} is missing: run 'mvn -B -pl benchmarks -am package -DskipTests' first")
@@ -187,7 +235,8 @@ def main():
                 jar, spec = cfg.split("::", 1)
                 jar = base_jar() if jar == "base" else jar
             tag = "base" if jar == base_jar() else ("" if jar == own else os.path.basename(jar)[:-4])
-            for attempt in range(a.retries + 1):
+            disturbed_tries = placement_tries = 0
+            for attempt in range(a.retries + (a.placement_retries if a.want else 0) + 1):
                 waited, load, top, quiet = wait_quiet(a.quiet, a.quiet_for, a.max_wait, a.max_lock_wait)
                 rtt = probe(own)
                 stem = os.path.join(a.out, f"r{r}-c{i}")
@@ -211,12 +260,23 @@ def main():
                        "busy_before": top, "quiet_reached": quiet, "others_cpus": round(others, 3),
                        "rtt_ns": rtt, "wall_s": round(wall, 1), "status": status,
                        "disturbed": (not quiet) or others > a.disturbed or status != 0}
+                off = False
+                if a.want:
+                    hits, total, counts = placement_iterations(stem + ".json", a.want)
+                    rec["placement"] = {"want": a.want, "iterations": hits, "of": total}
+                    off = not rec["disturbed"] and not counts
                 with open(record, "a") as f:
                     f.write(json.dumps(rec) + "\n")
+                where = f", {hits} of {total} iterations at {a.want} ns" if a.want else ""
                 print(f"{start} round {r}/{last} config {i}/{len(a.configs)} [{tag}] {spec} (try "
                       f"{attempt + 1}): waited {waited:.0f} s, load before {load:.2f}, others during "
-                      f"{others:.2f} CPUs, rtt {rtt:.0f} ns{' DISTURBED' if rec['disturbed'] else ''}", flush=True)
-                if not rec["disturbed"]:
+                      f"{others:.2f} CPUs, rtt {rtt:.0f} ns{where}{' DISTURBED' if rec['disturbed'] else ''}"
+                      f"{' OTHER PLACEMENT' if off else ''}", flush=True)
+                if rec["disturbed"] and disturbed_tries < a.retries:
+                    disturbed_tries += 1
+                elif off and placement_tries < a.placement_retries:
+                    placement_tries += 1
+                else:
                     break
     summarise(a.out, a.ratio, a.target)
 

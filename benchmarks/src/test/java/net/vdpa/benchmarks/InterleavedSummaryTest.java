@@ -29,7 +29,7 @@ class InterleavedSummaryTest {
 
   @Test
   void theSummaryWritesEveryScriptsRatiosAndTheirChart() throws Exception {
-    assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
+    assumeTrue(Python3.installed(), "python3 is not installed: interleaved-summary.py is not tested");
     Path out = tmp.resolve("out");
     String printed = summarise("interleaved-fixture", out);
     List<String> summary = Files.readAllLines(out.resolve("summary.md"));
@@ -58,7 +58,7 @@ class InterleavedSummaryTest {
 
   @Test
   void ratiosInsideOnePlacementCompareOnlyIterationsWhoseProbesAgree() throws Exception {
-    assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
+    assumeTrue(Python3.installed(), "python3 is not installed: interleaved-summary.py is not tested");
     // placement-fixture: PMD and NetInterface forks with PlacementProfiler's round trips per
     // iteration; one PMD iteration (9 M, 100 ns before, 400 ns after) moved and must count nowhere
     Path out = tmp.resolve("out");
@@ -75,7 +75,7 @@ class InterleavedSummaryTest {
 
   @Test
   void theMediansIntervalDecidesAMustOnlyWhenItClearsTheLine() throws Exception {
-    assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
+    assumeTrue(Python3.installed(), "python3 is not installed: interleaved-summary.py is not tested");
     // six rounds, one fork each of the split and packed ring at 64 B and 1,500 B, of the shared
     // JCTools pair and Agrona; with six rounds the interval is the lowest and highest ratio (it holds
     // the median with 1 - 2/64 = 97% confidence; the 2nd lowest and highest would hold it with 78%).
@@ -128,7 +128,7 @@ class InterleavedSummaryTest {
 
   @Test
   void configurationsThatDifferOnlyInJvmOptionsKeepRowsOfTheirOwn() throws Exception {
-    assumeTrue(python3(), "python3 is not installed: interleaved-summary.py is not tested");
+    assumeTrue(Python3.installed(), "python3 is not installed: interleaved-summary.py is not tested");
     // the same benchmark and parameters twice, the second with JVM options in its spec: one row
     // each, the options in brackets, and a ratio between them
     Path out = tmp.resolve("out");
@@ -182,19 +182,6 @@ class InterleavedSummaryTest {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(printed).isZero();
     return printed;
-  }
-
-  private static boolean python3() {
-    try {
-      Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private static void copy(Path from, Path to) throws IOException {
