@@ -277,6 +277,13 @@ STABLE = 1.3
 GAP = 1.25
 
 
+def off_placement(rec):
+    """Whether a fork ran under interleave.py --placement and most of its iterations were elsewhere
+    (its retries used up)."""
+    p = rec.get("placement")
+    return bool(p) and p["iterations"] * 2 <= p["of"]
+
+
 def stable_rtt(before, after):
     """The round trip of an iteration that ran in one placement (geometric mean of its two probes), else None."""
     if not before or not after or before != before or after != after:
@@ -354,13 +361,16 @@ def main():
         print(line)
         lines.append(line)
 
-    emit("| configuration | per round, M/s (* = disturbed fork) | median | median, undisturbed | "
+    placed = any(off_placement(rec) for v in rows.values() for (_, rec, _) in v.values())
+    dagger = ", † = most iterations outside the wanted placement" if placed else ""
+    emit(f"| configuration | per round, M/s (* = disturbed fork{dagger}) | median | median, undisturbed | "
          "probe round trip, ns | others' load, CPUs |")
     emit("|---|---|---|---|---|---|")
     for key in sorted(rows):
         v = rows[key]
         rs = sorted(v)
-        cells = [f"{mega(v[r][0])}{'*' if v[r][1]['disturbed'] else ''}" for r in rs]
+        cells = [f"{mega(v[r][0])}{'*' if v[r][1]['disturbed'] else ''}{'†' if off_placement(v[r][1]) else ''}"
+                 for r in rs]
         all_rounds = [v[r][0] for r in rs]
         calm = [v[r][0] for r in rs if not v[r][1]['disturbed']]
         emit(f"| {key} | {' / '.join(cells)} | {mega(statistics.median(all_rounds))} | "
@@ -385,7 +395,8 @@ def main():
     panels = []
 
     emit()
-    emit(f"| ratio (same round) | per round (* = a fork disturbed) | median, all rounds | median, undisturbed rounds "
+    emit(f"| ratio (same round) | per round (* = a fork disturbed{dagger.replace('most', 'a fork with most')}) "
+         f"| median, all rounds | median, undisturbed rounds "
          f"| median's interval, all rounds (≥ {CONFIDENCE:.0%}) | must |")
     emit("|---|---|---|---|---|---|")
     for name, num, den in ratios:
@@ -397,7 +408,8 @@ def main():
             continue
         q = {r: x[r][0] / y[r][0] for r in rs}
         bad = {r for r in rs if x[r][1]["disturbed"] or y[r][1]["disturbed"]}
-        cells = " / ".join(f"{q[r]:.2f}{'*' if r in bad else ''}" for r in rs)
+        away = {r for r in rs if off_placement(x[r][1]) or off_placement(y[r][1])}
+        cells = " / ".join(f"{q[r]:.2f}{'*' if r in bad else ''}{'†' if r in away else ''}" for r in rs)
         must, goal = targets.get(name, (None, None))
         interval = median_interval(list(q.values()))
         emit(f"| {name} | {cells} | {med(list(q.values()))}× | "

@@ -74,6 +74,29 @@ class InterleavedSummaryTest {
   }
 
   @Test
+  void aForkLeftOutsideTheWantedPlacementIsMarkedWithItsRatios() throws Exception {
+    assumeTrue(Python3.installed(), "python3 is not installed: interleaved-summary.py is not tested");
+    // placement-fixture with interleave.py --placement 300's records: round 1's PMD fork had 2 of
+    // its 4 iterations at ~100 ns, no majority, when its retries ran out; round 2's forks counted
+    Path out = tmp.resolve("out");
+    copy(Path.of("src/test/resources/placement-fixture"), out);
+    Path forks = out.resolve("forks.jsonl");
+    List<String> records = new ArrayList<>();
+    for (String line : Files.readAllLines(forks)) {
+      boolean away = line.contains("\"round\": 1, \"config\": 1,");
+      records.add(line.replace("}", ", \"placement\": {\"want\": \"300\", \"iterations\": " + (away ? "2" : "3")
+          + ", \"of\": 4}}"));
+    }
+    assertThat(records).hasSize(4);
+    Files.write(forks, records);
+    run(out);
+    List<String> lines = Files.readAllLines(out.resolve("summary.md"));
+    assertThat(lines.get(0)).contains("(* = disturbed fork, † = most iterations outside the wanted placement)");
+    assertThat(lines).anyMatch(l -> l.startsWith("| PMD 64 B / NetInterface 64 B, split, 1 pair | ")
+        && l.contains(" / ") && l.split("\\|")[2].trim().matches("[0-9.]+† / [0-9.]+"));
+  }
+
+  @Test
   void theMediansIntervalDecidesAMustOnlyWhenItClearsTheLine() throws Exception {
     assumeTrue(Python3.installed(), "python3 is not installed: interleaved-summary.py is not tested");
     // six rounds, one fork each of the split and packed ring at 64 B and 1,500 B, of the shared
