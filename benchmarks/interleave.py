@@ -240,7 +240,7 @@ def main():
                 waited, load, top, quiet = wait_quiet(a.quiet, a.quiet_for, a.max_wait, a.max_lock_wait)
                 rtt = probe(own)
                 stem = os.path.join(a.out, f"r{r}-c{i}")
-                if attempt:  # keep the earlier, disturbed attempt's files beside the new one
+                if attempt:  # keep the earlier attempt's files (disturbed, or in another placement) beside the new one
                     for ext in (".json", ".txt"):
                         if os.path.exists(stem + ext):
                             os.replace(stem + ext, f"{stem}-try{attempt}{ext}")

@@ -213,7 +213,7 @@ def load(out):
     rows = {}
     for p in glob.glob(os.path.join(out, "r*-c*.json")):
         m = re.search(r"r(\d+)-c(\d+)\.json$", p)
-        if not m:  # an earlier, disturbed attempt kept beside the one that counts
+        if not m:  # an earlier attempt (disturbed, or in another placement) kept beside the one that counts
             continue
         r, c = int(m.group(1)), int(m.group(2))
         rec = forks.get((r, c), {"tag": "", "disturbed": False, "rtt_ns": float("nan"), "others_cpus": float("nan")})

@@ -66,8 +66,10 @@ public final class FrameworkLog {
    * 1.3.0, not released as of Maven Central on 2026-12-07): its service listener asks an event's
    * reference for its bundle, which is null once another thread has unregistered the service
    * meanwhile, and throws. Only that event goes unrecorded in the log; the framework reports the
-   * throw, and such a report is kept at debug level in the Log Service, off the console, as the
-   * fixed Felix Log skips the event silently.
+   * throw, and such a report goes to the Log Service at debug level (which Felix Log keeps only with
+   * {@code org.apache.felix.log.storeDebug}), never to the console, as the fixed Felix Log skips the
+   * event silently. A NullPointerException without its stack trace is not recognised and is
+   * printed as any other.
    *
    * @param error what the framework reported, or {@code null}
    * @return true if it was thrown by Felix Log's service listener itself
