@@ -30,6 +30,7 @@ usage: benchmarks/interleave.py [options] OUTDIR CONFIG [CONFIG ...]
 """
 import argparse
 import fcntl
+import functools
 import importlib.util
 import json
 import os
@@ -139,6 +140,7 @@ def probe(jar_for_probe):
         return float("nan")
 
 
+@functools.lru_cache(maxsize=None)
 def summary_module():
     """interleaved-summary.py as a module (its name has a hyphen), for its reading of JMH's files."""
     spec = importlib.util.spec_from_file_location("interleaved_summary", SUMMARY)
@@ -166,7 +168,7 @@ def placement_iterations(json_path, want):
             total += 1
             x = summary.stable_rtt(before, after)
             hits += x is not None and (x > limit if above else x <= limit)
-    return hits, total, hits * 2 > total
+    return hits, total, summary.in_placement(hits, total)
 
 
 def run_fork(cmd, out_txt):

@@ -277,11 +277,17 @@ STABLE = 1.3
 GAP = 1.25
 
 
+def in_placement(iterations, of):
+    """Whether a fork counts for interleave.py --placement: more than half of its `of` measured
+    iterations ran in the wanted placement."""
+    return iterations * 2 > of
+
+
 def off_placement(rec):
     """Whether a fork ran under interleave.py --placement and most of its iterations were elsewhere
     (its retries used up)."""
     p = rec.get("placement")
-    return bool(p) and p["iterations"] * 2 <= p["of"]
+    return bool(p) and not in_placement(p["iterations"], p["of"])
 
 
 def stable_rtt(before, after):
