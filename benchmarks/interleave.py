@@ -185,6 +185,25 @@ def run_fork(cmd, out_txt):
     return wall, max(0.0, (total_cpu - own_cpu) / wall), os.waitstatus_to_exitcode(status)
 
 
+def fork_jar(cfg, own):
+    """A configuration's jar, JMH options and tag (the label's first word in the summary: "base" for
+    the shared baseline, none for the project's own jar, else the jar's file stem). Exits, naming
+    the configuration, if the jar is missing or another jar's stem is "base": its forks would carry
+    the shared baseline's tag and the summary could not tell the two apart."""
+    jar, spec = own, cfg
+    if "::" in cfg:
+        jar, spec = cfg.split("::", 1)
+        jar = base_jar() if jar == "base" else jar
+    if not os.path.isfile(jar):
+        sys.exit(f"{cfg}: {jar} is not a file")
+    if jar == base_jar():
+        return jar, spec, "base"
+    stem = os.path.basename(jar)[:-4]
+    if jar != own and stem == "base":
+        sys.exit(f"{cfg}: {jar} would be labelled 'base', the shared baseline's tag; copy it under another name")
+    return jar, spec, "" if jar == own else stem
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
@@ -227,16 +246,12 @@ def main():
     own = a.jar
     if not os.path.isfile(own):
         sys.exit(f"{own} is missing: run 'mvn -B -pl benchmarks -am package -DskipTests' first")
+    forks = [fork_jar(cfg, own) for cfg in a.configs]  # every configuration checked before any runs
     os.makedirs(a.out, exist_ok=True)
     record = os.path.join(a.out, "forks.jsonl")
     last = a.first_round + a.rounds - 1
     for r in range(a.first_round, last + 1):
-        for i, cfg in enumerate(a.configs, 1):
-            jar, spec = own, cfg
-            if "::" in cfg:
-                jar, spec = cfg.split("::", 1)
-                jar = base_jar() if jar == "base" else jar
-            tag = "base" if jar == base_jar() else ("" if jar == own else os.path.basename(jar)[:-4])
+        for i, (jar, spec, tag) in enumerate(forks, 1):
             disturbed_tries = placement_tries = 0
             for attempt in range(a.retries + (a.placement_retries if a.want else 0) + 1):
                 waited, load, top, quiet = wait_quiet(a.quiet, a.quiet_for, a.max_wait, a.max_lock_wait)
