@@ -22,6 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * missing, is refused before any fork runs.
  */
 class InterleavePlacementTest {
+  /** Python that loads interleave.py as module {@code m} (run from the benchmarks folder). */
+  private static final String LOAD = "import importlib.util, sys\n"
+      + "s = importlib.util.spec_from_file_location('interleave', 'interleave.py')\n"
+      + "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n";
+
   @Test
   void aForkCountsInAPlacementOnlyIfMostOfItsIterationsRanThere() throws Exception {
     assumeTrue(Python3.installed(), "python3 is not installed: interleave.py is not tested");
@@ -42,10 +47,7 @@ class InterleavePlacementTest {
     Path own = Files.createFile(dir.resolve("benchmarks.jar"));
     Path base = Files.createFile(dir.resolve("base.jar"));
     Path other = Files.createFile(dir.resolve("old.jar"));
-    String script = "import importlib.util, sys\n"
-        + "s = importlib.util.spec_from_file_location('interleave', 'interleave.py')\n"
-        + "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n"
-        + "print(m.fork_jar(sys.argv[1], sys.argv[2]))\n";
+    String script = LOAD + "print(m.fork_jar(sys.argv[1], sys.argv[2]))\n";
     assertThat(run(script, other + "::ring.RingBenchmark -p ring=split", own.toString()))
         .isEqualTo("0 ('" + other + "', 'ring.RingBenchmark -p ring=split', 'old')");
     assertThat(run(script, "ring.RingBenchmark", own.toString()))
@@ -72,15 +74,10 @@ class InterleavePlacementTest {
 
   /** {@code placement_iterations(file, want)} and whether the fork would run again. */
   private static String iterations(String file, String want) throws IOException, InterruptedException {
-    String script = "import importlib.util, sys\n"
-        + "s = importlib.util.spec_from_file_location('interleave', 'interleave.py')\n"
-        + "m = importlib.util.module_from_spec(s); s.loader.exec_module(m)\n"
-        + "hits, total, counts = m.placement_iterations(sys.argv[1], sys.argv[2])\n"
+    String script = LOAD + "hits, total, counts = m.placement_iterations(sys.argv[1], sys.argv[2])\n"
         + "print(hits, total, 'counts' if counts else 'again')\n";
-    Process p = new ProcessBuilder(List.of("python3", "-c", script, file, want)).redirectErrorStream(true).start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(printed).isZero();
-    return printed;
+    String printed = run(script, file, want);
+    assertThat(printed).startsWith("0 ");
+    return printed.substring(2);
   }
 }
