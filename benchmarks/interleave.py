@@ -15,7 +15,7 @@ before and after each measured iteration, so that the summary can compare iterat
 the same vCPU placement. A disturbed fork is run again, after another
 wait, up to --retries times; every attempt is recorded, the last one counts. With --placement NS,
 a fork whose measured iterations did not mostly run at a round trip of at most NS (or, for
---placement '>NS', above it) is run again the same way, up to --placement-retries times, so that a
+--placement '>NS', above it; for --placement LO-HI, from LO to HI) is run again the same way, up to --placement-retries times, so that a
 round compares forks of one placement: the vCPUs' placement is the host's to choose, changes
 between forks, and moves a fork's rate by up to 3x (benchmarks/README.md, "Session s53"). At the end the script
 runs interleaved-summary.py on OUTDIR, which reads the record (forks.jsonl) and writes the tables to
@@ -149,13 +149,27 @@ def summary_module():
     return module
 
 
+def placement_test(want):
+    """The round trips (ns) a --placement value accepts, as a predicate: "NS" at most NS, ">NS"
+    above NS, "LO-HI" from LO to HI (both included). ValueError if it is none of these."""
+    if want.startswith(">"):
+        limit = float(want[1:])
+        return lambda x: x > limit
+    if "-" in want:
+        lo, hi = (float(v) for v in want.split("-", 1))
+        if lo > hi:
+            raise ValueError(want)
+        return lambda x: lo <= x <= hi
+    limit = float(want)
+    return lambda x: x <= limit
+
+
 def placement_iterations(json_path, want):
     """(iterations in the wanted placement, measured iterations, whether the fork counts) of a fork's
     JMH file: the iterations that ran in one placement (interleaved-summary's stable_rtt) at a round
-    trip of at most NS ("NS") or above it (">NS"); the fork counts if more than half did. (0, 0,
-    False) if the file holds no probes."""
-    above = want.startswith(">")
-    limit = float(want.lstrip(">"))
+    trip {placement_test} accepts; the fork counts if more than half did. (0, 0, False) if the file
+    holds no probes."""
+    accepts = placement_test(want)
     summary = summary_module()
     try:
         with open(json_path) as f:
@@ -167,7 +181,7 @@ def placement_iterations(json_path, want):
         for _, before, after in summary.iterations(bench):
             total += 1
             x = summary.stable_rtt(before, after)
-            hits += x is not None and (x > limit if above else x <= limit)
+            hits += x is not None and accepts(x)
     return hits, total, summary.in_placement(hits, total)
 
 
@@ -221,9 +235,10 @@ def main():
                     help="a fork is disturbed if other processes took more CPUs than this on average")
     ap.add_argument("--no-placement", dest="placement", action="store_false",
                     help="do not probe the cross-core round trip around every measured iteration")
-    ap.add_argument("--placement", dest="want", metavar="[>]NS",
+    ap.add_argument("--placement", dest="want", metavar="NS|>NS|LO-HI",
                     help="run a fork again unless most of its measured iterations ran in one placement "
-                         "at a round trip of at most NS ns (>NS: above NS ns)")
+                         "at a round trip of at most NS ns (>NS: above NS ns; LO-HI: from LO to HI ns, "
+                         "e.g. 70-300 for the ~100 ns placement without the ~50 ns one)")
     ap.add_argument("--placement-retries", type=int, default=3,
                     help="with --placement: run a fork in another placement again up to this many times")
     ap.add_argument("--jmh", default="", help="more JMH options for every fork")
@@ -240,9 +255,9 @@ def main():
         sys.exit("--placement needs the placement probes: drop --no-placement")
     if a.want:
         try:
-            float(a.want.lstrip(">"))
+            placement_test(a.want)
         except ValueError:
-            sys.exit(f"--placement {a.want}: not a round trip in ns (NS or >NS, e.g. 300 or '>300')")
+            sys.exit(f"--placement {a.want}: not a round trip in ns (NS, >NS or LO-HI, e.g. 300, '>300' or 70-300)")
     own = a.jar
     if not os.path.isfile(own):
         sys.exit(f"{own} is missing: run 'mvn -B -pl benchmarks -am package -DskipTests' first")

@@ -4,7 +4,13 @@
 # fair baseline (../shared/perf-baseline, "base::") beside the project's own baselines and rings.
 # usage: benchmarks/ring-interleaved.sh [ROUNDS] [OUTDIR]   (after building benchmarks/target/benchmarks.jar
 #   and ../shared/perf-baseline/target/benchmarks.jar, or PERF_BASELINE_JAR=... pointing at a build of it)
-exec "$(dirname "$0")/interleave.py" --rounds "${1:-5}" "${2:-ring-interleaved}" \
+# Every fork runs with direct buffers page-aligned: the shared baseline allocates its producer's
+# template and its consumer's buffer with ByteBuffer.allocateDirect one after the other, so that in
+# about a third of its JVMs the two share a cache line and it runs at about half its rate
+# (benchmarks/README.md, session s57); the project's benchmarks put those buffers on lines of their
+# own (Slab.own) and are the same either way.
+exec "$(dirname "$0")/interleave.py" --rounds "${1:-5}" --jmh "-jvmArgsPrepend -Dsun.nio.PageAlignDirectMemory=true" \
+  "${2:-ring-interleaved}" \
   "base::JcToolsPairBench -p payload=64" \
   "JctoolsPairBenchmark -p payload=64" \
   "ring.RingBenchmark -p ring=split -p payload=64 -p batch=32" \

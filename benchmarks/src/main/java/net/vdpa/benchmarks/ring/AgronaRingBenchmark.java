@@ -46,7 +46,7 @@ public class AgronaRingBenchmark {
     final MutableDirectBuffer own;
 
     Copier(int size) {
-      own = new UnsafeBuffer(ByteBuffer.allocateDirect(size));
+      own = new UnsafeBuffer(Slab.own(size));
     }
 
     @Override

@@ -113,7 +113,7 @@ public class JctoolsPairBenchmark {
     producer.freeCount = Slab.SLOTS;
     consumer = new Consumer();
     consumer.slab = slab.duplicate();
-    consumer.own = ByteBuffer.allocateDirect(payload);
+    consumer.own = Slab.own(payload);
   }
 
   /** Producer: one free slot filled, stamped and posted. */

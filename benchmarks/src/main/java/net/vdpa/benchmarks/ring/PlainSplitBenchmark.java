@@ -130,7 +130,7 @@ public class PlainSplitBenchmark {
     Device v = new Device();
     v.ring = ring.duplicate();
     v.slab = slab.duplicate();
-    v.own = ByteBuffer.allocateDirect(payload);
+    v.own = Slab.own(payload);
     v.busy = new boolean[SIZE];
     v.ids = new int[batch];
     v.offsets = new int[batch];

@@ -216,7 +216,7 @@ public class RingBenchmark {
     v.queue = m.newDevice();
     v.queue.readAhead(readAhead);
     v.batch = new ChainBatch(batch);
-    v.own = ByteBuffer.allocateDirect(payload);
+    v.own = Slab.own(payload);
     device = v;
   }
 

@@ -38,13 +38,30 @@ final class Slab {
   }
 
   /**
-   * The bytes a producer copies into each slot before stamping it.
+   * A direct buffer of {@code bytes} that starts on a cache line and shares none of its lines with
+   * any other allocation: for a buffer one side alone touches, such as the producer's template or
+   * the consumer's copy. {@code ByteBuffer.allocateDirect} takes its memory from {@code malloc},
+   * which puts two small buffers allocated one after the other 16 bytes apart or so: the producer's
+   * 64-byte template and the consumer's 64-byte buffer then share a line in about a third of JVMs,
+   * that line moves between the cores on every payload, and the benchmark runs at about 0.6x its
+   * rate (benchmarks/README.md, session s57).
+   *
+   * @param bytes capacity
+   * @return a buffer of that capacity on lines of its own
+   */
+  static ByteBuffer own(int bytes) {
+    return ByteBuffer.allocateDirect(stride(bytes) + LINE).alignedSlice(LINE).slice(0, bytes);
+  }
+
+  /**
+   * The bytes a producer copies into each slot before stamping it, on lines of its own ({@link
+   * #own}).
    *
    * @param payload bytes
    * @return a direct buffer holding 0, 1, 2, ...
    */
   static ByteBuffer template(int payload) {
-    ByteBuffer t = ByteBuffer.allocateDirect(payload);
+    ByteBuffer t = own(payload);
     for (int i = 0; i < payload; i++) {
       t.put(i, (byte) i);
     }
