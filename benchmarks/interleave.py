@@ -33,6 +33,7 @@ import fcntl
 import functools
 import importlib.util
 import json
+import math
 import os
 import shlex
 import subprocess
@@ -151,23 +152,29 @@ def summary_module():
 
 def placement_test(want):
     """The round trips (ns) a --placement value accepts, as a predicate: "NS" at most NS, ">NS"
-    above NS, "LO-HI" from LO to HI (both included). ValueError if it is none of these."""
+    above NS, "LO-HI" from LO to HI (both included). ValueError if it is none of these, or names
+    a round trip that is not a finite number of ns."""
+    def ns(v):
+        x = float(v)
+        if not math.isfinite(x) or x < 0:
+            raise ValueError(want)
+        return x
     if want.startswith(">"):
-        limit = float(want[1:])
+        limit = ns(want[1:])
         return lambda x: x > limit
     if "-" in want:
-        lo, hi = (float(v) for v in want.split("-", 1))
+        lo, hi = (ns(v) for v in want.split("-", 1))
         if lo > hi:
             raise ValueError(want)
         return lambda x: lo <= x <= hi
-    limit = float(want)
+    limit = ns(want)
     return lambda x: x <= limit
 
 
 def placement_iterations(json_path, want):
     """(iterations in the wanted placement, measured iterations, whether the fork counts) of a fork's
     JMH file: the iterations that ran in one placement (interleaved-summary's stable_rtt) at a round
-    trip {placement_test} accepts; the fork counts if more than half did. (0, 0, False) if the file
+    trip placement_test(want) accepts; the fork counts if more than half did. (0, 0, False) if the file
     holds no probes."""
     accepts = placement_test(want)
     summary = summary_module()

@@ -41,10 +41,10 @@ final class Slab {
    * A direct buffer of {@code bytes} that starts on a cache line and shares none of its lines with
    * any other allocation: for a buffer one side alone touches, such as the producer's template or
    * the consumer's copy. {@code ByteBuffer.allocateDirect} takes its memory from {@code malloc},
-   * which puts two small buffers allocated one after the other 16 bytes apart or so: the producer's
-   * 64-byte template and the consumer's 64-byte buffer then share a line in about a third of JVMs,
-   * that line moves between the cores on every payload, and the benchmark runs at about 0.6x its
-   * rate (benchmarks/README.md, session s57).
+   * which starts two small buffers allocated one after the other 80 bytes apart (a 16-byte header
+   * between them): the producer's 64-byte template and the consumer's 64-byte buffer then share a
+   * line in a third or more of JVMs, that line moves between the cores twice per payload, and the
+   * benchmark runs at about 0.4-0.65x its rate (benchmarks/README.md, session s57).
    *
    * @param bytes capacity
    * @return a buffer of that capacity on lines of its own
