@@ -6,7 +6,7 @@
 #   and ../shared/perf-baseline/target/benchmarks.jar, or PERF_BASELINE_JAR=... pointing at a build of it)
 # Every fork runs with direct buffers page-aligned: the shared baseline allocates its producer's
 # template and its consumer's buffer with ByteBuffer.allocateDirect one after the other, so that in
-# a third or more of its JVMs the two share a cache line and it runs at about 0.4-0.65x its rate
+# a third or more of its JVMs the two share a cache line and it runs at about 0.45-0.7x its rate
 # (benchmarks/README.md, session s57); the project's benchmarks put those buffers on lines of their
 # own (Slab.own) and do not need it, but run with it too, so that every fork runs alike.
 exec "$(dirname "$0")/interleave.py" --rounds "${1:-5}" --jmh "-jvmArgsPrepend -Dsun.nio.PageAlignDirectMemory=true" \

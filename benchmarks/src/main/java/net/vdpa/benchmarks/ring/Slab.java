@@ -44,7 +44,7 @@ final class Slab {
    * which starts two small buffers allocated one after the other 80 bytes apart (a 16-byte header
    * between them): the producer's 64-byte template and the consumer's 64-byte buffer then share a
    * line in a third or more of JVMs, that line moves between the cores twice per payload, and the
-   * benchmark runs at about 0.4-0.65x its rate (benchmarks/README.md, session s57).
+   * benchmark runs at about 0.45-0.7x its rate (benchmarks/README.md, session s57).
    *
    * @param bytes capacity
    * @return a buffer of that capacity on lines of its own
