@@ -186,6 +186,32 @@ class ChainBatchTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"split", "packed"})
+  void underInOrderTheRestChainComesAfterTheSinglesOfItsBatch(String ring) {
+    MockDriver m = mock(ring, 16, VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER));
+    DriverQueue q = m.queue();
+    DeviceQueue d = m.newDevice();
+    long b = m.allocate(64);
+    for (int lap = 0; lap < 3; lap++) {
+      q.add(b, 64, false);
+      q.add(b, 64, false);
+      int multi = q.add(new long[] {m.allocate(10), m.allocate(20)}, new int[] {10, 20}, 1, 1);
+      q.publish();
+      ChainBatch batch = new ChainBatch(8);
+      assertThat(d.popBatch(batch)).isEqualTo(3);
+      assertThat(batch.rest().id()).isEqualTo(multi);
+      assertThat(d.push(multi, 20)).as("the rest chain before the singles").isEqualTo(RingError.OUT_OF_ORDER);
+      assertThat(d.pushBatch(batch, 0)).isEqualTo(RingError.NONE);
+      assertThat(d.push(multi, 20)).isEqualTo(RingError.NONE);
+      d.publish();
+      assertThat(q.pollUsed(null, null, 8)).isEqualTo(3);
+      assertThat(q.freeDescriptors()).isEqualTo(16);
+    }
+    assertThat(d.needsReset()).isFalse();
+    assertThat(q.error()).isEqualTo(RingError.NONE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"split", "packed"})
   void aBatchNamingAnIdNoLongerInFlightPushesTheChainsBeforeItAndKeepsRunning(String ring) {
     MockDriver m = mock(ring, 16, 0);
     DriverQueue q = m.queue();

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link DriverQueue#pollUsed(int[], int[], int)}: the same buffers, in the same order, with the
- * same checks as {@link DriverQueue#pollUsed()} one at a time (the split and packed queues have
- * their own loops; split with IN_ORDER uses the default).
+ * same checks as {@link DriverQueue#pollUsed()} one at a time (the split queue has a loop with and
+ * one without IN_ORDER, the packed queue its own).
  */
 class UsedBurstTest {
   private static MockDriver mock(String ring, long features) {

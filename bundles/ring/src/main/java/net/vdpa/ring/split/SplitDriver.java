@@ -40,7 +40,15 @@ import net.vdpa.ring.mem.Translation;
  * index that jumps, stops the queue with a {@link RingError}. With VIRTIO_F_IN_ORDER it also accepts
  * a device that writes one used element for a batch (the earlier chains come back with length 0).
  *
- * <p><b>Free descriptors first in, first out.</b> A used chain's descriptors go to the end of the
+ * <p><b>IN_ORDER needs no free list.</b> The device uses chains in the order they were made
+ * available, so descriptors are handed out and come back in ring order: two counters say which are
+ * free, a chain's descriptors are the next ones in the table (linked in that order, wrapping at its
+ * end), and a used element must name the oldest chain in flight, or a later one for a batch (found
+ * by walking the chains in flight). A driver that adds one-descriptor chains lap after lap then
+ * stores only the available index and the descriptor counter per chain (session s58 in
+ * benchmarks/README.md).
+ *
+ * <p><b>Free descriptors first in, first out</b> (without IN_ORDER). A used chain's descriptors go to the end of the
  * free list, not its front. A device that uses chains in the order they were made available then
  * gets the ids round in the same order every lap: available slot {@code i} names the same head each
  * time, and a driver that keeps a buffer per id ({@link #nextId()}) writes the same descriptor
@@ -73,8 +81,6 @@ public final class SplitDriver implements DriverQueue {
    * chain store and load one array element, not two.
    */
   private final int[] chains;
-  /** IN_ORDER: heads in the order they were made available. */
-  private final int[] order;
 
   private int freeHead;
   /** The last free descriptor: released chains join the free list here (first in, first out). */
@@ -86,7 +92,11 @@ public final class SplitDriver implements DriverQueue {
   private int kickedAvail;
   private int lastUsed;
   private int cachedUsed;
-  private int orderHead;
+  /** IN_ORDER: descriptors handed out and descriptors taken back, both counted without wrapping. */
+  private int descNext;
+  private int descDone;
+  /** IN_ORDER: chains taken back, modulo 2^16 (the chains in flight are {@code availIdx} minus it). */
+  private int chainsDone;
   private int skipUntil = -1;
   private int skipLen;
   private RingError error = RingError.NONE;
@@ -124,7 +134,6 @@ public final class SplitDriver implements DriverQueue {
     usedOff = t.offset();
     nextFree = new int[size];
     chains = new int[size];
-    order = new int[size];
     for (int i = 0; i < size; i++) {
       nextFree[i] = i + 1;
     }
@@ -146,16 +155,22 @@ public final class SplitDriver implements DriverQueue {
 
   @Override
   public int freeDescriptors() {
-    return numFree;
+    return inOrder ? size - (descNext - descDone) : numFree;
   }
 
   @Override
   public int nextId() {
-    return numFree < 1 || error != RingError.NONE ? FULL : freeHead;
+    if (freeDescriptors() < 1 || error != RingError.NONE) {
+      return FULL;
+    }
+    return inOrder ? descNext & mask : freeHead;
   }
 
   @Override
   public int add(final long addr, final int len, final boolean deviceWritable) {
+    if (inOrder) {
+      return addInOrder(addr, len, deviceWritable ? F_WRITE : 0);
+    }
     if (numFree < 1 || error != RingError.NONE) {
       return FULL;
     }
@@ -171,6 +186,9 @@ public final class SplitDriver implements DriverQueue {
   public int add(final long[] addrs, final int[] lens, final int readable, final int writable) {
     final int n = readable + writable;
     checkChain(n, readable, writable);
+    if (inOrder) {
+      return addInOrder(addrs, lens, readable, n);
+    }
     if (numFree < n || error != RingError.NONE) {
       return FULL;
     }
@@ -198,7 +216,7 @@ public final class SplitDriver implements DriverQueue {
     if (!indirect) {
       throw new IllegalArgumentException("VIRTIO_F_INDIRECT_DESC was not negotiated");
     }
-    if (numFree < 1 || error != RingError.NONE) {
+    if (freeDescriptors() < 1 || error != RingError.NONE) {
       return FULL;
     }
     final RingError e = iotlb.translateContiguous(tableAddr, (long) DESC_SIZE * n, true, tableTr);
@@ -207,12 +225,58 @@ public final class SplitDriver implements DriverQueue {
           "indirect table at 0x" + Long.toHexString(tableAddr) + " is unusable: " + e.description());
     }
     IndirectTable.write(tableTr.buffer(), tableTr.offset(), addrs, lens, readable, n);
+    if (inOrder) {
+      return addInOrder(tableAddr, DESC_SIZE * n, F_INDIRECT);
+    }
     final int head = freeHead;
     freeHead = nextFree[head];
     numFree--;
     writeDesc(head, tableAddr, DESC_SIZE * n, F_INDIRECT, 0);
     chains[head] = chain(head, 1);
     return enqueue(head);
+  }
+
+  /**
+   * IN_ORDER, one descriptor: the next in ring order. The device uses chains in the order they were
+   * made available, so descriptors come back in ring order too and need no free list: what is free
+   * follows from two counters. Every store whose bytes are already there is skipped (the
+   * descriptor, the chain word, the available entry), so a driver adding the same buffers lap after
+   * lap stores only the two counters per chain.
+   */
+  private int addInOrder(final long addr, final int len, final int flags) {
+    final int next = descNext;
+    if (size - (next - descDone) < 1 || error != RingError.NONE) {
+      return FULL;
+    }
+    final int head = next & mask;
+    writeDesc(head, addr, len, flags, 0);
+    keepChain(head, chain(head, 1));
+    descNext = next + 1;
+    return enqueue(head);
+  }
+
+  /** IN_ORDER, a chain of {@code n} descriptors: the next {@code n} in ring order, linked in that order. */
+  private int addInOrder(final long[] addrs, final int[] lens, final int readable, final int n) {
+    final int next = descNext;
+    if (size - (next - descDone) < n || error != RingError.NONE) {
+      return FULL;
+    }
+    final int head = next & mask;
+    for (int k = 0; k < n; k++) {
+      final int i = (next + k) & mask;
+      final int flags = (k >= readable ? F_WRITE : 0) | (k < n - 1 ? F_NEXT : 0);
+      writeDesc(i, addrs[k], lens[k], flags, k < n - 1 ? (i + 1) & mask : 0);
+    }
+    keepChain(head, chain((next + n - 1) & mask, n));
+    descNext = next + n;
+    return enqueue(head);
+  }
+
+  /** IN_ORDER: a chain's word, stored only if it differs (the same chain a lap ago left it there). */
+  private void keepChain(final int head, final int c) {
+    if (chains[head] != c) {
+      chains[head] = c;
+    }
   }
 
   /**
@@ -260,11 +324,10 @@ public final class SplitDriver implements DriverQueue {
       // skipped when equal, for the same reason as in writeDesc
       Le.U16.set(avail, slot, (short) head);
     }
-    if (inOrder) {
-      order[(orderHead + inFlight) & mask] = head;
-    }
     availIdx = RingIndex.add(a, 1);
-    inFlight++;
+    if (!inOrder) {
+      inFlight++;
+    }
     return head;
   }
 
@@ -312,13 +375,21 @@ public final class SplitDriver implements DriverQueue {
     final int o = usedOff + USED_RING + USED_ELEM_SIZE * (last & mask);
     final int id = (int) Le.U32.get(used, o + USED_ELEM_ID);
     final int len = (int) Le.U32.get(used, o + USED_ELEM_LEN);
+    if (inOrder) {
+      if (id < 0 || id >= size) {
+        return fail(RingError.USED_ID_INVALID);
+      }
+      lastUsed = RingIndex.add(last, 1);
+      if ((descDone & mask) != id) {
+        return startSkip(id, len);
+      }
+      releaseInOrder();
+      return DriverQueue.used(id, len);
+    }
     if (id < 0 || id >= size || chains[id] == 0) {
       return fail(RingError.USED_ID_INVALID);
     }
     lastUsed = RingIndex.add(last, 1);
-    if (inOrder && order[orderHead] != id) {
-      return startSkip(id, len);
-    }
     release(id);
     return DriverQueue.used(id, len);
   }
@@ -333,10 +404,10 @@ public final class SplitDriver implements DriverQueue {
    */
   @Override
   public int pollUsed(final int[] ids, final int[] lens, final int max) {
-    if (inOrder) {
-      return DriverQueue.super.pollUsed(ids, lens, max); // checks the arguments
-    }
     DriverQueue.checkBurst(ids, lens, max);
+    if (inOrder) {
+      return pollUsedInOrder(ids, lens, max);
+    }
     int last = lastUsed;
     if (last == cachedUsed && !usedAfter(last)) {
       return 0;
@@ -368,12 +439,7 @@ public final class SplitDriver implements DriverQueue {
       tail = c >>> 16;
       free += c & RingIndex.MASK;
       inFlightChains[id] = 0;
-      if (ids != null) {
-        ids[n] = id;
-      }
-      if (lens != null) {
-        lens[n] = (int) Le.U32.get(u, o + USED_ELEM_LEN);
-      }
+      report(ids, lens, n, id, u, o);
       last = RingIndex.add(last, 1);
       n++;
     }
@@ -381,6 +447,65 @@ public final class SplitDriver implements DriverQueue {
     numFree = free;
     freeTail = tail;
     inFlight -= n;
+    return n;
+  }
+
+  /** Puts the used element at {@code o} into a burst's arrays at {@code n} (either array may be null). */
+  private static void report(
+      final int[] ids, final int[] lens, final int n, final int id, final ByteBuffer u, final int o) {
+    if (ids != null) {
+      ids[n] = id;
+    }
+    if (lens != null) {
+      lens[n] = (int) Le.U32.get(u, o + USED_ELEM_LEN);
+    }
+  }
+
+  /**
+   * IN_ORDER burst: while each element names the oldest chain in flight, the chains come back with
+   * nothing stored but the counters once a burst; an element that stands for a batch (it names a
+   * later chain), or that names no chain, goes through {@link #pollUsed()} one at a time.
+   */
+  private int pollUsedInOrder(final int[] ids, final int[] lens, final int max) {
+    int n = 0;
+    if (skipUntil < 0) {
+      int last = lastUsed;
+      if (last == cachedUsed && !usedAfter(last)) {
+        return 0;
+      }
+      final int k = Math.min(max, RingIndex.distance(cachedUsed, last));
+      final ByteBuffer u = used;
+      final int base = usedOff + USED_RING;
+      final int[] inFlightChains = chains;
+      int done = descDone;
+      while (n < k) {
+        final int o = base + USED_ELEM_SIZE * (last & mask);
+        final int id = (int) Le.U32.get(u, o + USED_ELEM_ID);
+        if (id != (done & mask)) {
+          break;
+        }
+        done += inFlightChains[id] & RingIndex.MASK;
+        report(ids, lens, n, id, u, o);
+        last = RingIndex.add(last, 1);
+        n++;
+      }
+      lastUsed = last;
+      descDone = done;
+      chainsDone = RingIndex.add(chainsDone, n);
+      if (n == k) {
+        return n;
+      }
+    }
+    long e;
+    while (n < max && (e = pollUsed()) != EMPTY) {
+      if (ids != null) {
+        ids[n] = DriverQueue.usedId(e);
+      }
+      if (lens != null) {
+        lens[n] = DriverQueue.usedLength(e);
+      }
+      n++;
+    }
     return n;
   }
 
@@ -401,7 +526,7 @@ public final class SplitDriver implements DriverQueue {
     if (idx == last) {
       return false;
     }
-    if (RingIndex.distance(idx, last) > inFlight) {
+    if (RingIndex.distance(idx, last) > inFlight()) {
       fail(RingError.USED_INDEX_JUMP);
       return false;
     }
@@ -411,19 +536,22 @@ public final class SplitDriver implements DriverQueue {
 
   /** IN_ORDER batch: one used element stands for every chain up to {@code id}. */
   private long startSkip(int id, int len) {
-    for (int k = 0; k < inFlight; k++) {
-      if (order[(orderHead + k) & mask] == id) {
+    int d = descDone;
+    for (int k = inFlight(); k > 0; k--) {
+      final int head = d & mask;
+      if (head == id) {
         skipUntil = id;
         skipLen = len;
         return nextSkipped();
       }
+      d += chains[head] & RingIndex.MASK;
     }
     return fail(RingError.USED_ID_INVALID);
   }
 
   private long nextSkipped() {
-    final int head = order[orderHead];
-    release(head);
+    final int head = descDone & mask;
+    releaseInOrder();
     if (head == skipUntil) {
       skipUntil = -1;
       return DriverQueue.used(head, skipLen);
@@ -442,9 +570,12 @@ public final class SplitDriver implements DriverQueue {
     numFree += c & RingIndex.MASK;
     chains[head] = 0;
     inFlight--;
-    if (inOrder) {
-      orderHead = (orderHead + 1) & mask;
-    }
+  }
+
+  /** IN_ORDER: the oldest chain in flight comes back; its word stays, as the next lap writes the same. */
+  private void releaseInOrder() {
+    descDone += chains[descDone & mask] & RingIndex.MASK;
+    chainsDone = RingIndex.add(chainsDone, 1);
   }
 
   private long fail(RingError e) {
@@ -486,7 +617,7 @@ public final class SplitDriver implements DriverQueue {
 
   /** Chains made available and not yet used (what a used element may still name). */
   public int inFlight() {
-    return inFlight;
+    return inOrder ? RingIndex.distance(availIdx, chainsDone) : inFlight;
   }
 
   /** The next available index (0 to 65535) the driver will write, published or not. */
