@@ -37,7 +37,8 @@ import net.vdpa.ring.mem.Translation;
  *
  * <p>The free-descriptor list and the chain bookkeeping live in Java arrays, never in the shared
  * table, so a device cannot corrupt them; a used element that names no chain in flight, or a used
- * index that jumps, stops the queue with a {@link RingError}. With VIRTIO_F_IN_ORDER it also accepts
+ * index that jumps, stops the queue with a {@link RingError}, after which it adds and takes back
+ * nothing (whatever the device writes later). With VIRTIO_F_IN_ORDER it also accepts
  * a device that writes one used element for a batch (the earlier chains come back with length 0).
  *
  * <p><b>IN_ORDER needs no free list.</b> The device uses chains in the order they were made
@@ -365,6 +366,9 @@ public final class SplitDriver implements DriverQueue {
 
   @Override
   public long pollUsed() {
+    if (error != RingError.NONE) {
+      return EMPTY; // stopped: nothing more is taken back, not even the rest of a batch
+    }
     if (skipUntil >= 0) {
       return nextSkipped();
     }
@@ -376,12 +380,16 @@ public final class SplitDriver implements DriverQueue {
     final int id = (int) Le.U32.get(used, o + USED_ELEM_ID);
     final int len = (int) Le.U32.get(used, o + USED_ELEM_LEN);
     if (inOrder) {
-      if (id < 0 || id >= size) {
-        return fail(RingError.USED_ID_INVALID);
+      // the oldest chain in flight, if any is: more used elements than chains is a device's error
+      final boolean oldest = descDone != descNext && (descDone & mask) == id;
+      if (!oldest && !headInFlight(id)) {
+        return fail(RingError.USED_ID_INVALID); // the element stays unread: the queue has stopped
       }
       lastUsed = RingIndex.add(last, 1);
-      if ((descDone & mask) != id) {
-        return startSkip(id, len);
+      if (!oldest) { // one element for a batch: every chain up to this one comes back
+        skipUntil = id;
+        skipLen = len;
+        return nextSkipped();
       }
       releaseInOrder();
       return DriverQueue.used(id, len);
@@ -405,6 +413,9 @@ public final class SplitDriver implements DriverQueue {
   @Override
   public int pollUsed(final int[] ids, final int[] lens, final int max) {
     DriverQueue.checkBurst(ids, lens, max);
+    if (error != RingError.NONE) {
+      return 0; // stopped: an element the device rewrites later is not taken either
+    }
     if (inOrder) {
       return pollUsedInOrder(ids, lens, max);
     }
@@ -477,12 +488,13 @@ public final class SplitDriver implements DriverQueue {
       final ByteBuffer u = used;
       final int base = usedOff + USED_RING;
       final int[] inFlightChains = chains;
+      final int next = descNext;
       int done = descDone;
       while (n < k) {
         final int o = base + USED_ELEM_SIZE * (last & mask);
         final int id = (int) Le.U32.get(u, o + USED_ELEM_ID);
-        if (id != (done & mask)) {
-          break;
+        if (id != (done & mask) || done == next) {
+          break; // a batch's element, or one that names no chain in flight
         }
         done += inFlightChains[id] & RingIndex.MASK;
         report(ids, lens, n, id, u, o);
@@ -534,19 +546,17 @@ public final class SplitDriver implements DriverQueue {
     return true;
   }
 
-  /** IN_ORDER batch: one used element stands for every chain up to {@code id}. */
-  private long startSkip(int id, int len) {
+  /** IN_ORDER: whether {@code id} is the head of a chain in flight (walked from the oldest). */
+  private boolean headInFlight(int id) {
     int d = descDone;
     for (int k = inFlight(); k > 0; k--) {
       final int head = d & mask;
       if (head == id) {
-        skipUntil = id;
-        skipLen = len;
-        return nextSkipped();
+        return true;
       }
       d += chains[head] & RingIndex.MASK;
     }
-    return fail(RingError.USED_ID_INVALID);
+    return false;
   }
 
   private long nextSkipped() {
