@@ -101,6 +101,7 @@ class SplitDriverFuzzTest {
     final List<Integer> unused = new ArrayList<>();
     int usedIdx;
     int returned;
+    boolean stopped;
 
     Model(int size, boolean inOrder, double hostile) {
       this.size = size;
@@ -208,8 +209,13 @@ class SplitDriverFuzzTest {
         assertThat(free + held).isEqualTo(size);
         assertThat(((SplitDriver) queue).inFlight()).isEqualTo(inFlight.size());
       } else {
+        stopped = true;
         assertThat(queue.add(buffer, 64, false)).isEqualTo(DriverQueue.FULL);
         assertThat(queue.pollUsed()).isEqualTo(DriverQueue.EMPTY);
+        assertThat(queue.pollUsed(new int[size], new int[size], size)).isZero();
+      }
+      if (stopped) {
+        assertThat(queue.error()).as("a stopped queue stays stopped").isNotEqualTo(RingError.NONE);
       }
     }
   }

@@ -6,12 +6,14 @@ import net.vdpa.ring.split.SplitDriver;
 import net.vdpa.ring.split.SplitLayout;
 import net.vdpa.ring.testing.MockDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The split driver with VIRTIO_F_IN_ORDER, which keeps no free list: descriptors go round in ring
  * order, chains take the next descriptors (wrapping at the table's end), and a used element must
  * name the oldest chain in flight or, for a batch, a later chain's head. Whatever else a device
- * writes stops the queue.
+ * writes stops the queue, and a stopped queue (with IN_ORDER or without) takes nothing more back.
  */
 class SplitInOrderDriverTest {
   private static final long IN_ORDER = VirtioRingFeatures.mask(VirtioRingFeatures.IN_ORDER);
@@ -113,6 +115,44 @@ class SplitInOrderDriverTest {
     assertThat(ids[0]).isZero();
     assertThat(q.error()).isEqualTo(RingError.USED_ID_INVALID);
     assertThat(q.freeDescriptors()).isEqualTo(7);
+  }
+
+  @Test
+  void aUsedElementAfterTheLastChainInFlightStopsTheDriver() {
+    MockDriver m = MockDriver.split(8, IN_ORDER, 1 << 16);
+    DriverQueue q = m.queue();
+    assertThat(q.add(m.allocate(16), 16, true)).isZero();
+    assertThat(q.add(m.allocate(16), 16, true)).isEqualTo(1);
+    q.publish();
+    RawRing r = RawRing.of(m);
+    used(r, 0, 1, 16, 1); // both chains
+    used(r, 1, 2, 16, 2); // where the next chain would start: none is in flight
+    int[] ids = new int[8];
+    assertThat(q.pollUsed(ids, null, 8)).isEqualTo(2);
+    assertThat(ids).startsWith(0, 1);
+    assertThat(q.error()).isEqualTo(RingError.USED_ID_INVALID);
+    assertThat(q.freeDescriptors()).isEqualTo(8);
+    assertThat(((SplitDriver) q).inFlight()).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aStoppedDriverTakesNothingBackWhateverTheDeviceWritesLater(boolean inOrder) {
+    MockDriver m = MockDriver.split(8, inOrder ? IN_ORDER : 0, 1 << 16);
+    DriverQueue q = m.queue();
+    assertThat(q.add(m.allocate(16), 16, true)).isZero();
+    assertThat(q.add(m.allocate(16), 16, true)).isEqualTo(1);
+    q.publish();
+    RawRing r = RawRing.of(m);
+    used(r, 0, 5, 16, 1);
+    assertThat(q.pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(q.error()).isEqualTo(RingError.USED_ID_INVALID);
+    used(r, 0, 0, 16, 1); // the same element, now naming the chain in flight
+    used(r, 1, 1, 16, 2);
+    assertThat(q.pollUsed()).isEqualTo(DriverQueue.EMPTY);
+    assertThat(q.pollUsed(new int[8], null, 8)).isZero();
+    assertThat(q.freeDescriptors()).isEqualTo(6);
+    assertThat(q.add(m.allocate(16), 16, true)).isEqualTo(DriverQueue.FULL);
   }
 
   @Test

@@ -74,12 +74,14 @@ public final class SplitDriver implements DriverQueue {
   private final ByteBuffer used;
   private final int usedOff;
   private final Translation tableTr = new Translation();
-  /** Free list links (and chain links while in flight). */
+  /** Free list links (and chain links while in flight); unused under IN_ORDER. */
   private final int[] nextFree;
   /**
    * Per chain in flight, by head: its last descriptor in the upper 16 bits and its descriptor count
-   * in the lower 16 ({@link #chain}); 0 when not in flight. One word, so that adding and releasing a
-   * chain store and load one array element, not two.
+   * in the lower 16 ({@link #chain}); without IN_ORDER 0 when not in flight. One word, so that adding
+   * and releasing a chain store and load one array element, not two. Under IN_ORDER the word stays
+   * after the chain comes back (the next chain at that head usually writes the same), and what is in
+   * flight follows from {@link #descDone} and {@link #descNext}.
    */
   private final int[] chains;
 
@@ -93,7 +95,11 @@ public final class SplitDriver implements DriverQueue {
   private int kickedAvail;
   private int lastUsed;
   private int cachedUsed;
-  /** IN_ORDER: descriptors handed out and descriptors taken back, both counted without wrapping. */
+  /**
+   * IN_ORDER: descriptors handed out and descriptors taken back, as running counts. They wrap at
+   * 2^32, which is harmless: only their difference (at most the size) and their low bits ({@code &
+   * mask}, the next descriptor) are used.
+   */
   private int descNext;
   private int descDone;
   /** IN_ORDER: chains taken back, modulo 2^16 (the chains in flight are {@code availIdx} minus it). */
@@ -240,9 +246,9 @@ public final class SplitDriver implements DriverQueue {
   /**
    * IN_ORDER, one descriptor: the next in ring order. The device uses chains in the order they were
    * made available, so descriptors come back in ring order too and need no free list: what is free
-   * follows from two counters. Every store whose bytes are already there is skipped (the
-   * descriptor, the chain word, the available entry), so a driver adding the same buffers lap after
-   * lap stores only the two counters per chain.
+   * follows from {@link #descNext} and {@link #descDone}. Every store whose bytes are already there
+   * is skipped (the descriptor, the chain word, the available entry), so a driver adding the same
+   * buffers lap after lap stores only {@link #descNext} and {@link #availIdx} per chain.
    */
   private int addInOrder(final long addr, final int len, final int flags) {
     final int next = descNext;
@@ -367,7 +373,7 @@ public final class SplitDriver implements DriverQueue {
   @Override
   public long pollUsed() {
     if (error != RingError.NONE) {
-      return EMPTY; // stopped: nothing more is taken back, not even the rest of a batch
+      return EMPTY; // stopped: nothing more is taken back
     }
     if (skipUntil >= 0) {
       return nextSkipped();
@@ -406,9 +412,9 @@ public final class SplitDriver implements DriverQueue {
    * {@inheritDoc}
    *
    * <p>The used index is read (acquire) only if the cached one is used up, so a call takes what
-   * was visible then; the free list, the used index and the in-flight count stay in locals for the
-   * burst. Every element is checked as in {@link #pollUsed()}. With IN_ORDER, one element at a time
-   * through {@link #pollUsed()} (a device may return a batch with one element).
+   * was visible then; without IN_ORDER the free list, the used index and the in-flight count stay in
+   * locals for the burst. Every element is checked as in {@link #pollUsed()}. With IN_ORDER see
+   * {@link #pollUsedInOrder}. A stopped queue takes nothing back.
    */
   @Override
   public int pollUsed(final int[] ids, final int[] lens, final int max) {
@@ -419,11 +425,11 @@ public final class SplitDriver implements DriverQueue {
     if (inOrder) {
       return pollUsedInOrder(ids, lens, max);
     }
-    int last = lastUsed;
-    if (last == cachedUsed && !usedAfter(last)) {
+    final int k = visibleUsed(max);
+    if (k == 0) {
       return 0;
     }
-    final int k = Math.min(max, RingIndex.distance(cachedUsed, last));
+    int last = lastUsed;
     final ByteBuffer u = used;
     final int base = usedOff + USED_RING;
     final int[] inFlightChains = chains;
@@ -461,6 +467,20 @@ public final class SplitDriver implements DriverQueue {
     return n;
   }
 
+  /**
+   * The used elements a burst may take: those visible past {@link #lastUsed}, at most {@code max}.
+   * The used index is read (acquire, {@link #usedAfter}) only if the cached one is used up.
+   *
+   * @return 0 if none are, or if the index jumped (the queue then stops)
+   */
+  private int visibleUsed(final int max) {
+    final int last = lastUsed;
+    if (last == cachedUsed && !usedAfter(last)) {
+      return 0;
+    }
+    return Math.min(max, RingIndex.distance(cachedUsed, last));
+  }
+
   /** Puts the used element at {@code o} into a burst's arrays at {@code n} (either array may be null). */
   private static void report(
       final int[] ids, final int[] lens, final int n, final int id, final ByteBuffer u, final int o) {
@@ -474,17 +494,19 @@ public final class SplitDriver implements DriverQueue {
 
   /**
    * IN_ORDER burst: while each element names the oldest chain in flight, the chains come back with
-   * nothing stored but the counters once a burst; an element that stands for a batch (it names a
-   * later chain), or that names no chain, goes through {@link #pollUsed()} one at a time.
+   * nothing stored but the counters once a burst (and each id and length into the caller's arrays).
+   * From the first element that stands for a batch (it names a later chain) or names no chain, the
+   * rest of the call goes through {@link #pollUsed()} one at a time, those naming the oldest chain
+   * included; the next call starts in this loop again once the batch is handed back.
    */
   private int pollUsedInOrder(final int[] ids, final int[] lens, final int max) {
     int n = 0;
     if (skipUntil < 0) {
-      int last = lastUsed;
-      if (last == cachedUsed && !usedAfter(last)) {
+      final int k = visibleUsed(max);
+      if (k == 0) {
         return 0;
       }
-      final int k = Math.min(max, RingIndex.distance(cachedUsed, last));
+      int last = lastUsed;
       final ByteBuffer u = used;
       final int base = usedOff + USED_RING;
       final int[] inFlightChains = chains;
