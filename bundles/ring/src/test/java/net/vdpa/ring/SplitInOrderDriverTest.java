@@ -26,6 +26,15 @@ class SplitInOrderDriverTest {
     r.put(u + SplitLayout.USED_IDX, idx, 2);
   }
 
+  /** A queue of 8 with two published one-descriptor chains of 16 writable bytes, ids 0 and 1. */
+  private static MockDriver twoChains(long features) {
+    MockDriver m = MockDriver.split(8, features, 1 << 16);
+    assertThat(m.queue().add(m.allocate(16), 16, true)).isZero();
+    assertThat(m.queue().add(m.allocate(16), 16, true)).isEqualTo(1);
+    m.queue().publish();
+    return m;
+  }
+
   private static long descriptor(MockDriver m, int i, long field, int bytes) {
     return RawRing.of(m).get(m.config().descAddr() + SplitLayout.DESC_SIZE * (long) i + field, bytes);
   }
@@ -102,11 +111,8 @@ class SplitInOrderDriverTest {
 
   @Test
   void aUsedElementNamingAChainAlreadyTakenBackStopsTheDriver() {
-    MockDriver m = MockDriver.split(8, IN_ORDER, 1 << 16);
+    MockDriver m = twoChains(IN_ORDER);
     DriverQueue q = m.queue();
-    assertThat(q.add(m.allocate(16), 16, true)).isZero();
-    assertThat(q.add(m.allocate(16), 16, true)).isEqualTo(1);
-    q.publish();
     RawRing r = RawRing.of(m);
     used(r, 0, 0, 16, 1);
     used(r, 1, 0, 16, 2);
@@ -119,11 +125,8 @@ class SplitInOrderDriverTest {
 
   @Test
   void aUsedElementAfterTheLastChainInFlightStopsTheDriver() {
-    MockDriver m = MockDriver.split(8, IN_ORDER, 1 << 16);
+    MockDriver m = twoChains(IN_ORDER);
     DriverQueue q = m.queue();
-    assertThat(q.add(m.allocate(16), 16, true)).isZero();
-    assertThat(q.add(m.allocate(16), 16, true)).isEqualTo(1);
-    q.publish();
     RawRing r = RawRing.of(m);
     used(r, 0, 1, 16, 1); // both chains
     used(r, 1, 2, 16, 2); // where the next chain would start: none is in flight
@@ -138,11 +141,8 @@ class SplitInOrderDriverTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void aStoppedDriverTakesNothingBackWhateverTheDeviceWritesLater(boolean inOrder) {
-    MockDriver m = MockDriver.split(8, inOrder ? IN_ORDER : 0, 1 << 16);
+    MockDriver m = twoChains(inOrder ? IN_ORDER : 0);
     DriverQueue q = m.queue();
-    assertThat(q.add(m.allocate(16), 16, true)).isZero();
-    assertThat(q.add(m.allocate(16), 16, true)).isEqualTo(1);
-    q.publish();
     RawRing r = RawRing.of(m);
     used(r, 0, 5, 16, 1);
     assertThat(q.pollUsed()).isEqualTo(DriverQueue.EMPTY);
