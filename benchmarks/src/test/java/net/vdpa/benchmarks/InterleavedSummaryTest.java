@@ -185,6 +185,39 @@ class InterleavedSummaryTest {
         .anyMatch(l -> l.startsWith("| aligned / not | 1.50 / 1.50 | 1.50× |"));
   }
 
+  @Test
+  void theDefaultRatiosTakeRingBenchmarksDefaultForkWhenASetAlsoTouches() throws Exception {
+    assumeTrue(Python3.installed(), "python3 is not installed: interleaved-summary.py is not tested");
+    // RingBenchmark's forks as JMH reports them today, every parameter named: the default
+    // (touch=false since s52) at 30 M/s and touch=true at 45, beside the shared JCTools pair at 25.
+    // The default ratio is the default fork's (1.20), not the touching one's (1.80)
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out);
+    StringBuilder forks = new StringBuilder();
+    for (int r = 1; r <= 2; r++) {
+      List<String> benches = List.of(
+          fork("anchors.JcToolsPairBench.pair", "\"payload\": \"64\"", "transfers", 25),
+          allParams("false", 30), allParams("true", 45));
+      for (int c = 1; c <= benches.size(); c++) {
+        Files.writeString(out.resolve("r" + r + "-c" + c + ".json"), "[" + benches.get(c - 1) + "]");
+        forks.append("{\"round\": ").append(r).append(", \"config\": ").append(c).append(", \"tag\": \"")
+            .append(c == 1 ? "base" : "").append("\", \"rtt_ns\": 100.0, \"others_cpus\": 0.0, \"disturbed\": false}\n");
+      }
+    }
+    Files.writeString(out.resolve("forks.jsonl"), forks);
+    String printed = run(out);
+    assertThat(Files.readAllLines(out.resolve("summary.md"))).as(printed)
+        .anyMatch(l -> l.startsWith("| split 64 B batched / shared JCTools pair 64 B | 1.20 / 1.20 | 1.20× |"))
+        .noneMatch(l -> l.startsWith("| split 64 B batched / shared JCTools pair 64 B | 1.80"));
+  }
+
+  /** A split {@code RingBenchmark} fork at 64 B with every parameter named, {@code touch} as given. */
+  private static String allParams(String touch, double mega) {
+    return fork("net.vdpa.benchmarks.ring.RingBenchmark.ring", "\"batch\": \"32\", \"inOrder\": \"false\", "
+        + "\"payload\": \"64\", \"readAhead\": \"0\", \"ring\": \"split\", \"slots\": \"fifo\", \"touch\": \"" + touch + "\"",
+        "transfers", mega);
+  }
+
   /** A fork of {@code benchmark} with the given JSON params whose {@code counter} reads {@code mega} M/s. */
   private static String fork(String benchmark, String params, String counter, double mega) {
     return "{\"benchmark\": \"" + benchmark + "\", \"params\": {" + params + "}, \"primaryMetric\": "
