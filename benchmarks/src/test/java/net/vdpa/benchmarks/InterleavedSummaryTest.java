@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,9 +123,7 @@ class InterleavedSummaryTest {
     double[] pmd = {15, 15, 15, 15}; // PMD / NetInterface 1.5 in 4 rounds: too few (>= 1.0)
     double[] netInterface = {10, 10, 10, 10};
     Path out = tmp.resolve("out");
-    Files.createDirectories(out);
-    StringBuilder forks = new StringBuilder();
-    for (int r = 1; r <= 6; r++) {
+    writeSet(out, 6, r -> {
       List<String> benches = new ArrayList<>(List.of(
           ring("split", 64, split64[r - 1]), ring("packed", 64, packed64[r - 1]),
           ring("split", 1500, split1500[r - 1]), ring("packed", 1500, packed1500[r - 1]),
@@ -135,14 +135,8 @@ class InterleavedSummaryTest {
         benches.add(fork("net.vdpa.benchmarks.net.NetInterfaceBenchmark.pairs1",
             "\"burst\": \"32\", \"frame\": \"64\", \"ring\": \"split\"", "received", netInterface[r - 1]));
       }
-      for (int c = 1; c <= benches.size(); c++) {
-        Files.writeString(out.resolve("r" + r + "-c" + c + ".json"), "[" + benches.get(c - 1) + "]");
-        forks.append("{\"round\": ").append(r).append(", \"config\": ").append(c).append(", \"tag\": \"")
-            .append(c == 5 || c == 6 ? "base" : "")
-            .append("\", \"rtt_ns\": 300.0, \"others_cpus\": 0.0, \"disturbed\": false}\n");
-      }
-    }
-    Files.writeString(out.resolve("forks.jsonl"), forks);
+      return benches;
+    }, c -> c == 5 || c == 6);
     String printed = run(out);
     assertThat(Files.readAllLines(out.resolve("summary.md"))).as(printed).contains(
         "| packed / split, 64 B batched | 0.80 / 0.88 / 0.90 / 0.92 / 0.95 / 1.00 | 0.91× | 0.91× (6 of 6) "
@@ -192,23 +186,34 @@ class InterleavedSummaryTest {
     // (touch=false since s52) at 30 M/s and touch=true at 45, beside the shared JCTools pair at 25.
     // The default ratio is the default fork's (1.20), not the touching one's (1.80)
     Path out = tmp.resolve("out");
-    Files.createDirectories(out);
-    StringBuilder forks = new StringBuilder();
-    for (int r = 1; r <= 2; r++) {
-      List<String> benches = List.of(
-          fork("anchors.JcToolsPairBench.pair", "\"payload\": \"64\"", "transfers", 25),
-          allParams("false", 30), allParams("true", 45));
-      for (int c = 1; c <= benches.size(); c++) {
-        Files.writeString(out.resolve("r" + r + "-c" + c + ".json"), "[" + benches.get(c - 1) + "]");
-        forks.append("{\"round\": ").append(r).append(", \"config\": ").append(c).append(", \"tag\": \"")
-            .append(c == 1 ? "base" : "").append("\", \"rtt_ns\": 100.0, \"others_cpus\": 0.0, \"disturbed\": false}\n");
-      }
-    }
-    Files.writeString(out.resolve("forks.jsonl"), forks);
+    writeSet(out, 2, r -> List.of(
+        fork("anchors.JcToolsPairBench.pair", "\"payload\": \"64\"", "transfers", 25),
+        allParams("false", 30), allParams("true", 45)), c -> c == 1);
     String printed = run(out);
     assertThat(Files.readAllLines(out.resolve("summary.md"))).as(printed)
         .anyMatch(l -> l.startsWith("| split 64 B batched / shared JCTools pair 64 B | 1.20 / 1.20 | 1.20× |"))
         .noneMatch(l -> l.startsWith("| split 64 B batched / shared JCTools pair 64 B | 1.80"));
+  }
+
+  /**
+   * Writes a set as {@code interleave.py} leaves it: per round, one result file per fork ({@code
+   * forksOfRound}'s list, configuration 1 first) and its record in {@code forks.jsonl}, undisturbed,
+   * at a 300 ns round trip, tagged {@code base} (the shared baseline's jar) where {@code isBase} says.
+   */
+  private static void writeSet(Path out, int rounds, IntFunction<List<String>> forksOfRound, IntPredicate isBase)
+      throws IOException {
+    Files.createDirectories(out);
+    StringBuilder records = new StringBuilder();
+    for (int r = 1; r <= rounds; r++) {
+      List<String> benches = forksOfRound.apply(r);
+      for (int c = 1; c <= benches.size(); c++) {
+        Files.writeString(out.resolve("r" + r + "-c" + c + ".json"), "[" + benches.get(c - 1) + "]");
+        records.append("{\"round\": ").append(r).append(", \"config\": ").append(c).append(", \"tag\": \"")
+            .append(isBase.test(c) ? "base" : "")
+            .append("\", \"rtt_ns\": 300.0, \"others_cpus\": 0.0, \"disturbed\": false}\n");
+      }
+    }
+    Files.writeString(out.resolve("forks.jsonl"), records);
   }
 
   /** A split {@code RingBenchmark} fork at 64 B with every parameter named, {@code touch} as given. */
