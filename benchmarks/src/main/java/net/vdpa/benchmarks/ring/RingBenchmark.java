@@ -91,8 +91,9 @@ public class RingBenchmark {
    * before filling them, a few slots at a time ({@link #fill}). Off by default since session s52:
    * the baselines make no such store, and on that session's host (AMD EPYC family 26) it slowed
    * every near configuration (1.04-1.45x without it, benchmarks/README.md "Session s52"), where on
-   * s46's host it had gained 1.46x. On CPU family 25 (s59) it gains 1.2-1.5x again: whether it pays
-   * is a property of the CPU, so the default stays off and the musts are reported both ways.
+   * s46's host it had gained 1.46x. On CPU family 25 it gained 1.2-1.5x in s59 and nothing on split
+   * 64 B (0.99x) on the same VM in s60: whether it pays is not settled by the CPU kind alone, so the
+   * default stays off and the musts are reported both ways.
    */
   @Param({"false"})
   public boolean touch;
